@@ -1,0 +1,121 @@
+"""What the semantic model knows about library types, as data.
+
+A receiver's type is the canonical qualified name of its class. Names reach it three ways: an
+annotation (`db: Session`), a constructor call (`Session(engine)`), or a factory whose result type
+is known (`redis.from_url(...)`, `SessionLocal()` where `SessionLocal = sessionmaker(...)`).
+Extend these tables to teach the linter a new library; no rule needs to change.
+"""
+
+from __future__ import annotations
+
+# Re-export paths and internal module paths → the name rules use.
+CANONICAL: dict[str, str] = {
+    # FastAPI / Starlette
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "starlette.applications.Starlette": "starlette.Starlette",
+    "fastapi.datastructures.UploadFile": "fastapi.UploadFile",
+    "starlette.datastructures.UploadFile": "fastapi.UploadFile",
+    # requests / httpx
+    "requests.sessions.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.sessions.session": "requests.Session",
+    "httpx._client.Client": "httpx.Client",
+    "httpx._client.AsyncClient": "httpx.AsyncClient",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "http.client.HTTPSConnection": "http.client.HTTPConnection",
+    # databases
+    "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
+    "sqlmodel.Session": "sqlalchemy.orm.Session",
+    "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
+    "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlmodel.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.engine.base.Engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.Engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.ext.asyncio.engine.AsyncEngine": "sqlalchemy.ext.asyncio.AsyncEngine",
+    "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "pymongo.mongo_client.MongoClient": "pymongo.MongoClient",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
+    "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
+    "smtplib.SMTP_SSL": "smtplib.SMTP",
+    # files
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "io.TextIOWrapper": "io.IOBase",
+    "io.BufferedReader": "io.IOBase",
+    "io.BufferedWriter": "io.IOBase",
+    "io.BufferedRandom": "io.IOBase",
+    "typing.IO": "io.IOBase",
+    "typing.TextIO": "io.IOBase",
+    "typing.BinaryIO": "io.IOBase",
+}
+
+# Callables whose *result* has a known type: factories and instances that make instances.
+RESULT_TYPES: dict[str, str] = {
+    "redis.from_url": "redis.Redis",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.asyncio.from_url": "redis.asyncio.Redis",
+    "redis.asyncio.Redis.from_url": "redis.asyncio.Redis",
+    "sqlalchemy.create_engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.engine.create_engine": "sqlalchemy.engine.Engine",
+    "sqlmodel.create_engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.ext.asyncio.create_async_engine": "sqlalchemy.ext.asyncio.AsyncEngine",
+    "boto3.client": "boto3.client",
+    "boto3.resource": "boto3.resource",
+    "boto3.session.Session.client": "boto3.client",
+    "psycopg2.connect": "psycopg2.connection",
+    "psycopg.connect": "psycopg.Connection",
+    "pymysql.connect": "pymysql.Connection",
+    "sqlite3.connect": "sqlite3.Connection",
+    "MySQLdb.connect": "MySQLdb.Connection",
+    "asyncpg.connect": "asyncpg.Connection",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "urllib.request.urlopen": "io.IOBase",
+    "builtins.open": "io.IOBase",
+    "io.open": "io.IOBase",
+    "os.fdopen": "io.IOBase",
+    "tempfile.NamedTemporaryFile": "io.IOBase",
+    "tempfile.TemporaryFile": "io.IOBase",
+    "anyio.open_file": "anyio.AsyncFile",
+    "aiofiles.open": "aiofiles.AsyncFile",
+}
+
+# Calling an *instance* of the key type yields an instance of the value type.
+INSTANCE_CALL_TYPES: dict[str, str] = {
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.scoped_session": "sqlalchemy.orm.Session",
+    "sqlalchemy.ext.asyncio.async_sessionmaker": "sqlalchemy.ext.asyncio.AsyncSession",
+}
+
+# Methods that hand back an object of a known type, keyed by (receiver type, method).
+METHOD_RESULT_TYPES: dict[tuple[str, str], str] = {
+    ("sqlalchemy.engine.Engine", "connect"): "sqlalchemy.engine.Connection",
+    ("sqlalchemy.engine.Engine", "begin"): "sqlalchemy.engine.Connection",
+    ("sqlalchemy.ext.asyncio.AsyncEngine", "connect"): "sqlalchemy.ext.asyncio.AsyncConnection",
+    ("sqlalchemy.ext.asyncio.AsyncEngine", "begin"): "sqlalchemy.ext.asyncio.AsyncConnection",
+    ("requests.Session", "__enter__"): "requests.Session",
+    ("pathlib.Path", "open"): "io.IOBase",
+    ("asyncpg.Pool", "acquire"): "asyncpg.Connection",
+}
+
+
+def canonical(qualname: str) -> str:
+    return CANONICAL.get(qualname, qualname)
+
+
+# How messages name a type; anything else is shown as "a `qualified.Name`".
+TYPE_DESCRIPTIONS: dict[str, str] = {
+    "io.IOBase": "a sync file object",
+    "sqlalchemy.orm.Session": "a sync SQLAlchemy `Session`",
+    "sqlalchemy.engine.Engine": "a sync SQLAlchemy `Engine`",
+    "sqlalchemy.engine.Connection": "a sync SQLAlchemy `Connection`",
+}
+
+
+def describe_type(qualname: str) -> str:
+    return TYPE_DESCRIPTIONS.get(qualname, f"a `{qualname}`")

@@ -1,0 +1,125 @@
+"""`[tool.fastapi-lint]` in pyproject.toml: discovery, validation, and CLI overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+from .settings import BLOCKING_RULES, Settings
+
+SECTION = "fastapi-lint"
+OUTPUT_FORMATS = ("text", "json", "github")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the user: exit code 2, one line, no traceback."""
+
+
+def find_config(start: str | os.PathLike[str]) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a `[tool.fastapi-lint]` table."""
+    here = Path(start).resolve()
+    if here.is_file() or here.suffix == ".py":
+        here = here.parent
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = candidate.read_bytes()
+            except OSError:
+                continue
+            if b"fastapi-lint" in data and SECTION in _load_toml(candidate).get("tool", {}):
+                return candidate
+    return None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _validate(table: dict[str, Any], where: str) -> dict[str, Any]:
+    """Validate the table with a pydantic model; return the set keys in snake_case."""
+    # pydantic is imported here, not at module level: a run without a config table never pays for it.
+    from pydantic import BaseModel, ConfigDict, ValidationError
+
+    blocking_rule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
+    output_format = Literal["text", "json", "github"]
+
+    class FileConfig(BaseModel):
+        model_config = ConfigDict(
+            extra="forbid", alias_generator=lambda name: name.replace("_", "-"), strict=True
+        )
+
+        select: list[str] | None = None
+        extend_select: list[str] | None = None
+        ignore: list[str] | None = None
+        per_file_ignores: dict[str, list[str]] | None = None
+        exclude: list[str] | None = None
+        extend_exclude: list[str] | None = None
+        unsafe_fixes: bool | None = None
+        output_format: output_format | None = None  # type: ignore[valid-type]
+        cache_dir: str | None = None
+        extend_blocking_calls: dict[blocking_rule, list[str]] | None = None  # type: ignore[valid-type]
+
+    try:
+        model = FileConfig.model_validate(table)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            accepted = ", ".join(sorted(f.alias or n for n, f in FileConfig.model_fields.items()))
+            raise ConfigError(
+                f"{where}: unknown key '{key}' in [tool.{SECTION}]; accepted keys: {accepted}"
+            ) from None
+        got = error.get("input")
+        raise ConfigError(
+            f"{where}: invalid value for '{key}' in [tool.{SECTION}]: {error['msg']} (got {got!r})"
+        ) from None
+    return model.model_dump(exclude_none=True)
+
+
+def load_settings(config_path: Path | None) -> Settings:
+    """Settings from a pyproject.toml (or the defaults when there is none)."""
+    if config_path is None:
+        return Settings()
+    data = _load_toml(config_path)
+    table = data.get("tool", {}).get(SECTION)
+    if table is None:
+        raise ConfigError(f"{config_path} has no [tool.{SECTION}] table")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_path}: [tool.{SECTION}] must be a table")
+    values = _validate(table, str(config_path))
+    settings = Settings(root=str(config_path.parent))
+    return apply_overrides(settings, **values)
+
+
+def apply_overrides(settings: Settings, **values: Any) -> Settings:
+    """Merge values (from the file or the CLI) into settings, normalising codes to upper case."""
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key in ("select", "extend_select", "ignore"):
+            changes[key] = tuple(code.strip().upper() for code in value if code.strip())
+        elif key in ("exclude", "extend_exclude"):
+            changes[key] = tuple(value)
+        elif key == "per_file_ignores":
+            changes[key] = tuple(
+                (pattern, tuple(code.upper() for code in codes)) for pattern, codes in value.items()
+            )
+        elif key == "extend_blocking_calls":
+            unknown = set(value) - set(BLOCKING_RULES)
+            if unknown:
+                raise ConfigError(f"extend-blocking-calls: {sorted(unknown)} are not blocking rules")
+            changes[key] = tuple((code, tuple(names)) for code, names in sorted(value.items()))
+        else:
+            changes[key] = value
+    return replace(settings, **changes)

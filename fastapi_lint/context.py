@@ -1,0 +1,155 @@
+"""What a rule sees of the file being checked: the semantic model, the source, and `report`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .semantic.model import Route, Scope, SemanticModel
+from .source import Source
+
+if TYPE_CHECKING:
+    from .rule import Rule
+    from .settings import Settings
+
+# A fix, or a function returning one that the engine calls once the whole file has been walked
+# (for fixes that depend on facts known only at the end, such as "this function never awaits").
+FixLike = Fix | Callable[[], Fix | None] | None
+
+
+class Context:
+    def __init__(
+        self, source: Source, path: str, semantic: SemanticModel, settings: Settings
+    ) -> None:
+        self.source = source
+        self.path = path
+        self.semantic = semantic
+        self.settings = settings
+        self.rule: Rule | None = None
+        self.pending: list[tuple[Diagnostic, FixLike]] = []
+
+    # ------------------------------------------------------------- questions
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        return self.semantic.qualified_name(expr)
+
+    def type_of(self, expr: ast.AST) -> str | None:
+        return self.semantic.type_of(expr)
+
+    @property
+    def in_async_function(self) -> bool:
+        return self.semantic.in_async_function
+
+    @property
+    def function(self) -> Scope | None:
+        """The scope of the enclosing function (its `.node` is the def), if any."""
+        return self.semantic.function_scope
+
+    @property
+    def route(self) -> Route | None:
+        scope = self.semantic.function_scope
+        return scope.route if scope is not None else None
+
+    def text(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self.source.text[start:end]
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        """Character offsets of a node in the source text."""
+        start = self.source.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end_row = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.source.offset(end_row, end_col) if end_col is not None else start
+        return start, end
+
+    # ----------------------------------------------------------------- report
+
+    def report(self, node: ast.AST, *, fix: FixLike = None, **fmt: Any) -> None:
+        rule = self.rule
+        assert rule is not None, "report() is only valid inside a rule's check"
+        start, end = self.span(node)
+        row, col = self.source.position(start)
+        end_row, end_col = self.source.position(end)
+        diagnostic = Diagnostic(
+            code=rule.code,
+            message=rule.message.format(**fmt),
+            path=self.path,
+            row=row,
+            col=col,
+            end_row=end_row,
+            end_col=end_col,
+            start_offset=start,
+        )
+        self.pending.append((diagnostic, fix))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Resolve deferred fixes; called by the engine after the walk."""
+        out = []
+        for diagnostic, fix in self.pending:
+            if callable(fix):
+                fix = fix()
+            diagnostic.fix = fix
+            if fix is not None:
+                position = self.source.position
+                diagnostic.fix_positions = tuple(
+                    (*position(edit.start), *position(edit.end)) for edit in fix.edits
+                )
+            out.append(diagnostic)
+        return out
+
+    # ------------------------------------------------------------ fix helpers
+
+    def replace(
+        self,
+        node: ast.AST,
+        content: str,
+        applicability: Applicability = Applicability.SAFE,
+        message: str = "",
+    ) -> Fix:
+        start, end = self.span(node)
+        return Fix((Edit(start, end, content),), applicability, message)
+
+    def import_edit(self, module: str, name: str | None = None) -> tuple[str, Edit | None]:
+        """Make `module` (or `name` from it) usable; return the name to write and the edit, if any.
+
+        The import is added once, after the module's existing top-level imports (or its docstring
+        and `__future__` imports), so that every fix needing it produces the identical edit and
+        the fixer applies it once.
+        """
+        wanted = f"{module}.{name}" if name else module
+        for binding_name, binding in self.semantic.module_scope.bindings.items():
+            if binding.qualname == wanted:
+                return binding_name, None
+        local = name or module.split(".")[0]
+        if local in self.semantic.module_scope.bindings:
+            # The short name is taken by something else: fall back to the full path.
+            if name is None:
+                return module, None
+        statement = f"from {module} import {name}" if name else f"import {module}"
+        offset = self._import_insertion_offset()
+        newline = self.source.newline
+        text = self.source.text
+        before = newline if offset == len(text) and text and not text.endswith(("\n", "\r")) else ""
+        return local, Edit(offset, offset, before + statement + newline)
+
+    def _import_insertion_offset(self) -> int:
+        tree = self.semantic.tree
+        last: ast.stmt | None = None
+        for index, statement in enumerate(tree.body):
+            is_docstring = (
+                index == 0
+                and isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            )
+            if is_docstring or isinstance(statement, (ast.Import, ast.ImportFrom)):
+                last = statement
+                continue
+            break
+        if last is None:
+            return 0
+        end_row = last.end_lineno or last.lineno
+        starts = self.source.line_starts
+        return starts[end_row] if end_row < len(starts) else len(self.source.text)

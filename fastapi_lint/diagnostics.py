@@ -1,0 +1,73 @@
+"""The records every stage passes along: edits, fixes and diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+# Rule docs are generated into the repository; the path is relative to its root.
+DOCS_URL = "docs/rules/{code}.md"
+
+
+class Applicability(str, Enum):
+    """How far a fix can be trusted (ruff's three levels)."""
+
+    SAFE = "safe"  # keeps behaviour: applied by --fix
+    UNSAFE = "unsafe"  # may change behaviour: applied only with --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # shown as a suggestion, never applied
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace text[start:end] (character offsets) with `content`."""
+
+    start: int
+    end: int
+    content: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    message: str = ""
+
+    @property
+    def start(self) -> int:
+        return min(e.start for e in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(e.end for e in self.edits)
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    message: str
+    path: str
+    row: int  # 1-based
+    col: int  # 1-based, in characters
+    end_row: int
+    end_col: int
+    fix: Fix | None = None
+    # The rule that raised it, when it differs from `code` (internal errors name the failing rule).
+    rule_name: str = ""
+    # (row, col, end_row, end_col) of each of the fix's edits, for machine-readable output.
+    fix_positions: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)
+    # Offsets of the reported range, used by the fixer and noqa; not part of any output format.
+    start_offset: int = field(default=0, compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.row, self.col, self.code)
+
+    def fixable(self, unsafe: bool) -> bool:
+        if self.fix is None:
+            return False
+        if self.fix.applicability is Applicability.SAFE:
+            return True
+        return unsafe and self.fix.applicability is Applicability.UNSAFE

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+    quiet: bool = False  # findings only, no summary
+    statistics: bool = False  # a count per code instead of each finding
+    fixing: bool = False  # --fix or --diff was given

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from ...rule import Invalid
+from .._blocking import BlockingCallRule
+
+
+class BlockingFileIoInAsync(BlockingCallRule):
+    """## What it does
+    Checks for synchronous file I/O inside `async def`: `open()`, `io.open()`, `os.fdopen()`,
+    `shutil` copies, moves and deletions, the reading and writing methods of a known
+    `pathlib.Path`, and the methods of a known sync file object (a name bound by `open()`, a
+    parameter annotated `TextIOWrapper`/`BufferedReader`/`IO[...]`, FastAPI's `UploadFile.file`).
+
+    ## Why is this bad?
+    Disk and network-filesystem access blocks the thread that performs it. In `async def` that
+    is the event loop, so large uploads or slow volumes stall every concurrent request.
+
+    ## Example
+    ```python
+    @router.post("/upload")
+    async def upload(file: UploadFile):
+        with open(f"/data/{file.filename}", "wb") as out:
+            out.write(file.file.read())
+    ```
+
+    ## Use instead
+    ```python
+    @router.post("/upload")
+    async def upload(file: UploadFile):
+        data = await file.read()
+        await anyio.Path(f"/data/{file.filename}").write_bytes(data)
+    ```
+    Or run the blocking part with `await asyncio.to_thread(...)`, or use `aiofiles`.
+
+    ## Fix safety
+    Unsafe, and only for routes that never await: `async def` becomes `def`, so FastAPI runs
+    the route in its threadpool. No fix elsewhere.
+
+    ## References
+    - flake8-async ASYNC230, ruff ASYNC230
+    """
+
+    code = "FAL103"
+    name = "blocking-file-io-in-async"
+    triggers = ("open", "shutil", "read", "write")
+    valid = [
+        # UploadFile's own async methods.
+        "from fastapi import UploadFile\n\nasync def upload(file: UploadFile):\n"
+        "    return await file.read()\n",
+        # anyio's async path.
+        "import anyio\n\nasync def load(p):\n    return await anyio.Path(p).read_text()\n",
+        # A method called `open` on something unknown.
+        "async def connect(pool):\n    return pool.open()\n",
+        # A local `open` shadows the builtin.
+        "def open(name):\n    return name\n\nasync def go():\n    return open('x')\n",
+        # Run in a thread.
+        "import asyncio, shutil\n\nasync def backup(a, b):\n"
+        "    await asyncio.to_thread(shutil.copy, a, b)\n",
+        # `.read()` on an unknown object (a stream, a response) is not guessed.
+        "async def body(stream):\n    return stream.read()\n",
+    ]
+    invalid = [
+        Invalid("async def load(path):\n    with open(path) as f:\n        return f.read()\n", count=2),
+        Invalid(
+            "from pathlib import Path\n\nasync def load(name: str):\n"
+            "    return Path(name).read_text()\n"
+        ),
+        Invalid(
+            "from fastapi import UploadFile\n\nasync def upload(file: UploadFile):\n"
+            "    return file.file.read()\n"
+        ),
+        Invalid("import shutil\n\nasync def clean(d):\n    shutil.rmtree(d)\n"),
+        Invalid(
+            "from typing import IO\n\nasync def dump(out: IO[str], text: str):\n"
+            "    out.write(text)\n"
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/cfg')\n"
+            "async def cfg():\n    return open('/etc/app.cfg').read()\n",
+            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/cfg')\n"
+            "def cfg():\n    return open('/etc/app.cfg').read()\n",
+            unsafe=True,
+        ),
+    ]

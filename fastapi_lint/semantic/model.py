@@ -1,0 +1,328 @@
+"""What names and expressions mean in one module: scopes, bindings, qualified names and known types.
+
+The engine drives this model while it walks the tree once (see `engine.Traversal`): it opens and
+closes scopes and records bindings as they appear; rules only ask questions. Function bodies are
+walked after the scope that defines them is complete — as Python runs them — so a module-level
+name bound below a function is visible inside it.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..catalogues.types import (
+    INSTANCE_CALL_TYPES,
+    METHOD_RESULT_TYPES,
+    RESULT_TYPES,
+    canonical,
+)
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+# Decorator attributes that register a route on an app or router.
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
+)
+APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
+
+# Wrappers whose first type argument is the type of the value (`Optional[T]`, `Annotated[T, ...]`).
+_UNWRAP = frozenset(
+    {
+        "typing.Optional",
+        "typing.Annotated",
+        "typing_extensions.Annotated",
+        "typing_extensions.Optional",
+        "typing.Final",
+        "typing.ClassVar",
+    }
+)
+_NONE_NAMES = frozenset({"None", "NoneType"})
+
+
+class BindingKind(str, Enum):
+    IMPORT = "import"
+    FUNCTION = "function"
+    CLASS = "class"
+    PARAMETER = "parameter"
+    ASSIGNMENT = "assignment"
+    LOOP = "loop"  # for-loop targets, except handlers, comprehension targets
+
+
+@dataclass
+class Binding:
+    name: str
+    kind: BindingKind
+    node: ast.AST | None = None
+    # For imports and aliases (`get = requests.get`): the dotted name the binding stands for.
+    qualname: str | None = None
+    # The canonical qualified name of the class of the value, when known.
+    type: str | None = None
+
+
+class ScopeKind(str, Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # "get", "patch", ..., "api_route", "websocket"
+    path: str | None
+    decorator: ast.Call
+    owner: str  # canonical type of the app/router: fastapi.FastAPI or fastapi.APIRouter
+
+
+@dataclass
+class Scope:
+    kind: ScopeKind
+    node: ast.AST | None
+    parent: Scope | None
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    is_async: bool = False
+    # Facts about a function body, complete once the body has been walked.
+    has_await: bool = False  # await, async for, async with in this function (not nested ones)
+    uses_event_loop: bool = False  # calls into asyncio/anyio that need a running loop
+    route: Route | None = None
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA)
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    qualname: str
+    bases: tuple[str, ...]  # qualified names of bases, where resolvable
+    node: ast.ClassDef
+
+
+class SemanticModel:
+    def __init__(self, module: str = "__main__", is_package: bool = False) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.tree: ast.Module = ast.Module(body=[], type_ignores=[])
+        self.module_scope = Scope(ScopeKind.MODULE, None, None)
+        self.scope = self.module_scope
+        self.classes: dict[str, ClassInfo] = {}  # qualname → info, module-level and nested
+        self.functions: dict[ast.AST, Scope] = {}  # function node → its scope (once entered)
+
+    # ----------------------------------------------------------------- scopes
+
+    def push(self, kind: ScopeKind, node: ast.AST | None, parent: Scope | None = None) -> Scope:
+        scope = Scope(kind, node, parent if parent is not None else self.scope)
+        if kind is ScopeKind.FUNCTION:
+            scope.is_async = isinstance(node, ast.AsyncFunctionDef)
+            self.functions[node] = scope  # type: ignore[index]
+        self.scope = scope
+        return scope
+
+    def pop(self) -> None:
+        assert self.scope.parent is not None, "cannot leave the module scope"
+        self.scope = self.scope.parent
+
+    def enter(self, scope: Scope) -> None:
+        """Resume a scope (deferred function bodies)."""
+        self.scope = scope
+
+    @property
+    def function_scope(self) -> Scope | None:
+        """The nearest enclosing function or lambda; None at module level or in a class body."""
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind is ScopeKind.COMPREHENSION:
+                scope = scope.parent
+                continue
+            return scope if scope.is_function else None
+        return None
+
+    @property
+    def in_async_function(self) -> bool:
+        """True when the code runs directly in an `async def` (a nested def, lambda or class breaks it)."""
+        scope = self.function_scope
+        return scope is not None and scope.kind is ScopeKind.FUNCTION and scope.is_async
+
+    @property
+    def at_module_level(self) -> bool:
+        scope: Scope | None = self.scope
+        while scope is not None and scope.kind is ScopeKind.COMPREHENSION:
+            scope = scope.parent
+        return scope is self.module_scope
+
+    # --------------------------------------------------------------- bindings
+
+    def bind(self, binding: Binding, scope: Scope | None = None) -> None:
+        (scope or self.scope).bindings[binding.name] = binding
+
+    def lookup(self, name: str, scope: Scope | None = None) -> Binding | None:
+        start = scope or self.scope
+        current: Scope | None = start
+        while current is not None:
+            # Class bodies are visible only to themselves, not to the functions they contain.
+            if current.kind is not ScopeKind.CLASS or current is start:
+                found = current.bindings.get(name)
+                if found is not None:
+                    return found
+            current = current.parent
+        return None
+
+    # ------------------------------------------------------- qualified names
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        """The dotted name an expression refers to through imports: `http.get` → `requests.get`.
+
+        None when the name is local, shadowed, unbound or not a plain name/attribute chain: a
+        rule must never guess that a parameter called `requests` is the library.
+        """
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id)
+            if binding is None:
+                return f"builtins.{expr.id}" if expr.id in BUILTIN_NAMES else None
+            return binding.qualname
+        if isinstance(expr, ast.Attribute):
+            base = self.qualified_name(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    # ------------------------------------------------------------ known types
+
+    def type_of(self, expr: ast.AST) -> str | None:
+        """The canonical class of the value of `expr`, when it is known for certain."""
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id)
+            return binding.type if binding is not None else None
+        if isinstance(expr, ast.Call):
+            return self.call_result_type(expr)
+        if isinstance(expr, ast.Await):
+            return self.type_of(expr.value)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            # `UploadFile.file` is a sync file object.
+            owner = self.type_of(expr.value)
+            if owner == "fastapi.UploadFile" and expr.attr == "file":
+                return "io.IOBase"
+        return None
+
+    def call_result_type(self, call: ast.Call) -> str | None:
+        func = call.func
+        name = self.qualified_name(func)
+        if name is not None:
+            if name in RESULT_TYPES:
+                return RESULT_TYPES[name]
+            if name.startswith("builtins."):
+                return None
+            return canonical(name)
+        if isinstance(func, ast.Name):
+            binding = self.lookup(func.id)
+            if binding is not None and binding.type in INSTANCE_CALL_TYPES:
+                return INSTANCE_CALL_TYPES[binding.type]
+            if binding is not None and binding.kind is BindingKind.CLASS:
+                return binding.qualname
+        if isinstance(func, ast.Attribute):
+            receiver = self.type_of(func.value)
+            if receiver is not None:
+                return METHOD_RESULT_TYPES.get((receiver, func.attr))
+        return None
+
+    def root_type(self, expr: ast.AST) -> str | None:
+        """The type at the root of an attribute/subscript chain: `mongo.db.users` → type of `mongo`."""
+        while isinstance(expr, (ast.Attribute, ast.Subscript)):
+            known = self.type_of(expr)
+            if known is not None:
+                return known
+            expr = expr.value
+        return self.type_of(expr)
+
+    def annotation_type(self, annotation: ast.AST | None) -> str | None:
+        """The class an annotation promises: unwraps Optional, Annotated, `T | None`, strings."""
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            sides = [annotation.left, annotation.right]
+            real = [s for s in sides if not _is_none(s)]
+            return self.annotation_type(real[0]) if len(real) == 1 else None
+        if isinstance(annotation, ast.Subscript):
+            wrapper = self.qualified_name(annotation.value)
+            inner = annotation.slice
+            if wrapper in _UNWRAP:
+                first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                return self.annotation_type(first)
+            if wrapper in ("typing.Union", "typing_extensions.Union") and isinstance(
+                inner, ast.Tuple
+            ):
+                real = [e for e in inner.elts if not _is_none(e)]
+                return self.annotation_type(real[0]) if len(real) == 1 else None
+            if wrapper in ("typing.IO", "typing.Type", "builtins.type"):
+                return canonical(wrapper) if wrapper == "typing.IO" else None
+            return None
+        name = self.qualified_name(annotation)
+        if name is None or name.startswith("builtins."):
+            return None
+        return canonical(name)
+
+    # --------------------------------------------------------- FastAPI facts
+
+    def route_of(self, decorators: list[ast.expr]) -> Route | None:
+        """The route a function's decorators register it as, if any."""
+        for decorator in decorators:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            if decorator.func.attr not in ROUTE_METHODS:
+                continue
+            owner = self.type_of(decorator.func.value)
+            if owner not in APP_TYPES:
+                continue
+            path = None
+            first = decorator.args[0] if decorator.args else None
+            for kw in decorator.keywords:
+                if kw.arg == "path":
+                    first = kw.value
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                path = first.value
+            method = decorator.func.attr
+            if method == "api_route":
+                method = _api_route_method(decorator) or method
+            return Route(method=method, path=path, decorator=decorator, owner=owner)
+        return None
+
+    # -------------------------------------------------------- Pydantic facts
+
+    def is_subclass(self, qualname: str | None, bases: frozenset[str], _seen: int = 0) -> bool:
+        """Does the class `qualname` reach one of `bases` through classes of this module?"""
+        if qualname is None or _seen > 50:
+            return False
+        if qualname in bases:
+            return True
+        info = self.classes.get(qualname)
+        if info is None:
+            return False
+        return any(self.is_subclass(base, bases, _seen + 1) for base in info.bases)
+
+
+def _is_none(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Constant) and expr.value is None:
+        return True
+    return isinstance(expr, ast.Name) and expr.id in _NONE_NAMES
+
+
+def _api_route_method(decorator: ast.Call) -> str | None:
+    for kw in decorator.keywords:
+        if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
+            methods = [
+                e.value.lower()
+                for e in kw.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
+            if len(methods) == 1:
+                return methods[0]
+    return None

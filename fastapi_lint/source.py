@@ -1,0 +1,112 @@
+"""Bytes → text and back, byte-faithfully, plus the line index the engine reports positions with.
+
+A file is decoded the way Python itself decodes it (BOM, then the PEP 263 encoding cookie, else UTF-8)
+and kept with its original line endings, so that writing the text back with the same encoding and BOM
+reproduces the original bytes exactly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from functools import cached_property
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class SourceError(Exception):
+    """The file cannot be turned into text. `reason` is shown to the user as a FAL000 message."""
+
+    def __init__(self, reason: str, row: int = 1, col: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.row = row
+        self.col = col
+
+
+@dataclass
+class Source:
+    """One file's text with what is needed to write it back unchanged."""
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Source:
+        bom = data.startswith(codecs.BOM_UTF8)
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            raise SourceError(f"cannot determine the encoding: {exc.msg}") from None
+        body = data[len(codecs.BOM_UTF8) :] if bom else data
+        if encoding == "utf-8-sig":
+            encoding = "utf-8"
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            row = body.count(b"\n", 0, exc.start) + 1
+            raise SourceError(
+                f"cannot decode as {encoding}: byte 0x{body[exc.start]:02x} at offset {exc.start}",
+                row=row,
+            ) from None
+        except LookupError:
+            raise SourceError(f"unknown encoding {encoding!r} in the coding cookie") from None
+        return cls(text=text, encoding=encoding, bom=bom)
+
+    def to_bytes(self, text: str | None = None) -> bytes:
+        data = (self.text if text is None else text).encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's dominant line ending, used for lines that fixes insert."""
+        match = _NEWLINE.search(self.text)
+        return match.group() if match else "\n"
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+            self._line_starts = starts
+        return self._line_starts
+
+    def line(self, row: int) -> str:
+        """Line `row` (1-based) without its line ending."""
+        starts = self.line_starts
+        if row < 1 or row > len(starts):
+            return ""
+        start = starts[row - 1]
+        end = starts[row] if row < len(starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def offset(self, row: int, byte_col: int) -> int:
+        """Character offset into the text of an `ast` position (1-based row, UTF-8 byte column)."""
+        starts = self.line_starts
+        row = min(max(row, 1), len(starts))
+        start = starts[row - 1]
+        return start + self.char_col(row, byte_col)
+
+    def char_col(self, row: int, byte_col: int) -> int:
+        """`ast` columns count UTF-8 bytes; users and editors count characters."""
+        line = self.line(row)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(1-based row, 1-based character column) of a character offset."""
+        starts = self.line_starts
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - starts[lo] + 1
