@@ -96,6 +96,11 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     help="Use this pyproject.toml instead of the nearest one.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply exclude patterns to files named on the command line too (for pre-commit).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--show-traceback", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
@@ -111,6 +116,7 @@ def check(
     statistics: bool,
     config_path: Path | None,
     no_cache: bool,
+    force_exclude: bool,
     quiet: bool,
     show_traceback: bool,
 ) -> None:
@@ -121,7 +127,7 @@ def check(
         if output_format:
             settings = apply_overrides(settings, output_format=output_format)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
-        report = run(targets, settings, mode)
+        report = run(targets, settings, mode, force_exclude=force_exclude)
     except ConfigError as exc:
         fail(str(exc))
     except UnknownSelector as exc:

@@ -6,7 +6,7 @@ import os
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .settings import BLOCKING_RULES, Settings
 
@@ -48,32 +48,15 @@ def _load_toml(path: Path) -> dict[str, Any]:
 def _validate(table: dict[str, Any], where: str) -> dict[str, Any]:
     """Validate the table with a pydantic model; return the set keys in snake_case."""
     # pydantic is imported here, not at module level: a run without a config table never pays for it.
-    from pydantic import BaseModel, ConfigDict, ValidationError
+    from pydantic import ValidationError
 
-    blocking_rule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
-    output_format = Literal["text", "json", "github"]
-
-    class FileConfig(BaseModel):
-        model_config = ConfigDict(
-            extra="forbid", alias_generator=lambda name: name.replace("_", "-"), strict=True
-        )
-
-        select: list[str] | None = None
-        extend_select: list[str] | None = None
-        ignore: list[str] | None = None
-        per_file_ignores: dict[str, list[str]] | None = None
-        exclude: list[str] | None = None
-        extend_exclude: list[str] | None = None
-        unsafe_fixes: bool | None = None
-        output_format: output_format | None = None  # type: ignore[valid-type]
-        cache_dir: str | None = None
-        extend_blocking_calls: dict[blocking_rule, list[str]] | None = None  # type: ignore[valid-type]
+    from .config_model import FileConfig
 
     try:
         model = FileConfig.model_validate(table)
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
+        key = ".".join(str(part) for part in error["loc"] if part != "[key]")
         if error["type"] == "extra_forbidden":
             accepted = ", ".join(sorted(f.alias or n for n, f in FileConfig.model_fields.items()))
             raise ConfigError(

@@ -31,6 +31,9 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
     message: str = ""
+    # A range no other fix may touch in the same pass: `async def` → `def` reserves its whole
+    # function, so that a fix adding `await` inside it waits for the next pass (and re-lint).
+    isolation: tuple[int, int] | None = None
 
     @property
     def start(self) -> int:

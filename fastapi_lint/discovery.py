@@ -32,7 +32,22 @@ def _excluded(path: str, name: str, patterns: tuple[str, ...], root: str) -> boo
     return False
 
 
-def discover(paths: list[str], settings: Settings) -> list[SourcePath]:
+def _excluded_anywhere(path: str, patterns: tuple[str, ...], root: str) -> bool:
+    """For --force-exclude: is the file or any directory above it excluded?"""
+    current = os.path.abspath(path)
+    stop = os.path.abspath(root)
+    while True:
+        if _excluded(current, os.path.basename(current), patterns, root):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current or current == stop:
+            return False
+        current = parent
+
+
+def discover(
+    paths: list[str], settings: Settings, force_exclude: bool = False
+) -> list[SourcePath]:
     """Files to check, sorted, each once. Missing paths are kept so the engine reports them.
 
     Directories are walked without following symlinks (no loops); symlinked files are kept,
@@ -43,6 +58,8 @@ def discover(paths: list[str], settings: Settings) -> list[SourcePath]:
     found: dict[str, SourcePath] = {}
     for given in paths:
         if not os.path.isdir(given):
+            if force_exclude and _excluded_anywhere(given, patterns, root):
+                continue
             found.setdefault(given, SourcePath(given, display_path(given), explicit=True))
             continue
         for directory, dirnames, filenames in os.walk(given):

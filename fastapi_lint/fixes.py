@@ -36,11 +36,19 @@ def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[
     """
     taken: list[Edit] = []
     seen: set[Edit] = set()
+    reserved: list[Edit] = []  # isolation ranges of the fixes taken so far
     applied: list[str] = []
     for code, fix in sorted(fixes, key=lambda item: (item[1].start, item[1].end)):
         new = [edit for edit in fix.edits if edit not in seen]
         if any(_overlaps(edit, other) for edit in new for other in taken):
             continue
+        if any(_touches(edit, area) for edit in new for area in reserved):
+            continue
+        if fix.isolation is not None:
+            area = Edit(*fix.isolation)
+            if any(_touches(edit, area) for edit in taken):
+                continue
+            reserved.append(area)
         taken.extend(new)
         seen.update(new)
         applied.append(code)
@@ -63,9 +71,18 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def parses(text: str) -> bool:
+def _touches(edit: Edit, area: Edit) -> bool:
+    return area.start <= edit.start <= area.end or area.start <= edit.end <= area.end
+
+
+def parses(text: str, strict: bool = True) -> bool:
+    """Is `text` valid Python? Strict also compiles it, which catches what the parser lets
+    through but the compiler rejects — `await` outside `async def`, `return` outside a function."""
     try:
-        ast.parse(text)
+        if strict:
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+        else:
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -76,14 +93,16 @@ def fix_text(
 ) -> tuple[FixOutcome, list[Diagnostic]]:
     """Fix until stable; return the outcome and the findings left in the final text."""
     outcome = FixOutcome(text=text)
+    # A file that does not compile to begin with is held to the parser's standard only.
+    strict = parses(text)
     diagnostics = lint(text)
     for _ in range(MAX_PASSES):
         candidates = [(d.code, d.fix, d) for d in diagnostics if d.fixable(unsafe) and d.fix]
         if not candidates:
             return outcome, diagnostics
         new_text, applied = apply_fixes(outcome.text, [(c, f) for c, f, _ in candidates])
-        if new_text != outcome.text and not parses(new_text):
-            new_text, applied = _apply_one_by_one(outcome, candidates)
+        if new_text != outcome.text and not parses(new_text, strict):
+            new_text, applied = _apply_one_by_one(outcome, candidates, strict)
         if new_text == outcome.text:
             return outcome, diagnostics
         outcome.text = new_text
@@ -95,7 +114,7 @@ def fix_text(
 
 
 def _apply_one_by_one(
-    outcome: FixOutcome, candidates: list[tuple[str, Fix, Diagnostic]]
+    outcome: FixOutcome, candidates: list[tuple[str, Fix, Diagnostic]], strict: bool
 ) -> tuple[str, list[str]]:
     """The fallback when a pass broke the file: keep only the fixes that parse on their own.
 
@@ -107,7 +126,7 @@ def _apply_one_by_one(
     good: list[tuple[str, Fix]] = []
     for code, fix, diagnostic in candidates:
         attempt, done = apply_fixes(text, [(code, fix)])
-        if done and parses(attempt):
+        if done and parses(attempt, strict):
             good.append((code, fix))
         elif done:
             outcome.dropped.append(
@@ -116,7 +135,7 @@ def _apply_one_by_one(
     if not good:
         return text, []
     combined, applied = apply_fixes(text, good)
-    if parses(combined):
+    if parses(combined, strict):
         return combined, applied
     return apply_fixes(text, good[:1])
 
@@ -125,8 +144,8 @@ def unified_diff(before: str, after: str, path: str) -> str:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        fromfile=path,
+        tofile=path,
     )
     out = []
     for line in lines:

@@ -151,8 +151,10 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
     return ""
 
 
-def run(paths: list[str], settings: Settings, mode: Mode = Mode()) -> RunReport:
+def run(
+    paths: list[str], settings: Settings, mode: Mode = Mode(), *, force_exclude: bool = False
+) -> RunReport:
     ruleset = RuleSet(settings)
-    files = discover(paths, settings)
+    files = discover(paths, settings, force_exclude)
     reports = [check_file(item, ruleset, mode) for item in files]
     return RunReport(reports, unsafe=mode.unsafe)

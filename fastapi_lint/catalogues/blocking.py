@@ -121,8 +121,7 @@ _DBAPI_CONNECTION = Methods(frozenset({"execute", "executemany", "commit", "roll
 
 DATABASE = BlockingTable(
     kind="database call",
-    replacement="an async driver (`asyncpg`, `motor`, `redis.asyncio`, SQLAlchemy's `AsyncSession`) "
-    "or a sync `def` route",
+    replacement="an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`",
     calls=frozenset(
         {
             "psycopg2.connect",

@@ -88,6 +88,7 @@ def route_to_sync_fix(ctx: Context) -> FixLike:
             (Edit(start, match.end(), "def"),),
             Applicability.UNSAFE,
             f"Make `{node.name}` a sync `def` route; FastAPI runs it in a threadpool",
+            isolation=(start, end),
         )
 
     return make

@@ -1,0 +1,27 @@
+"""The pydantic model of `[tool.fastapi-lint]`; imported only when a config table is present."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+BlockingRule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
+OutputFormat = Literal["text", "json", "github"]
+
+
+class FileConfig(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=lambda name: name.replace("_", "-"), strict=True
+    )
+
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    per_file_ignores: dict[str, list[str]] | None = None
+    exclude: list[str] | None = None
+    extend_exclude: list[str] | None = None
+    unsafe_fixes: bool | None = None
+    output_format: OutputFormat | None = None
+    cache_dir: str | None = None
+    extend_blocking_calls: dict[BlockingRule, list[str]] | None = None

@@ -1,0 +1,59 @@
+"""The flake8 entry point (`FAL`): the same engine and rules, one file at a time.
+
+flake8 parses the file and handles `# noqa` and `--select/--ignore` itself; the plugin reads
+`[tool.fastapi-lint]` from the pyproject.toml nearest the file, so that flake8 and
+`fastapi-lint check` report the same findings. Files flake8 cannot parse are its own E999,
+so FAL000 never appears here.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import find_config, load_settings
+from .engine import lint_source
+from .registry import RuleSet
+from .semantic.modules import module_name
+from .source import Source
+
+
+@lru_cache(maxsize=32)
+def _ruleset_for(config: Path | None) -> RuleSet:
+    return RuleSet(load_settings(config))
+
+
+class Plugin:
+    name = "fastapi-lint"
+    version = __version__
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+        in_stdin = self.filename in ("stdin", "-", None)
+        start = "." if in_stdin else os.path.dirname(os.path.abspath(self.filename))
+        ruleset = _ruleset_for(find_config(start))
+        source = Source("".join(self.lines))
+        path = self.filename if not in_stdin else "stdin"
+        result = lint_source(
+            source,
+            os.path.relpath(path) if not in_stdin else path,
+            ruleset,
+            module=module_name(path) if not in_stdin else "__main__",
+            is_package=os.path.basename(path) == "__init__.py",
+            tree=self.tree,
+            apply_noqa=False,  # flake8 applies noqa itself, honouring --disable-noqa
+        )
+        if result.errors:
+            error = result.errors[0]
+            raise RuntimeError(f"fastapi-lint rule {error.rule} failed: {error.message}")
+        for d in result.diagnostics:
+            yield d.row, d.col - 1, f"{d.code} {d.message}", type(self)
