@@ -1,10 +1,10 @@
 """Subprocess side of the behaviour harness: ``python _runner.py MODULE_PATH RESULT_PATH``.
 
 Imports MODULE_PATH as a fresh module, calls its ``exercise()`` and writes one JSON object to
-RESULT_PATH: ``{"ok", "phase", "record" | "error", "warnings"}``. Every warning raised while importing
-and exercising is caught (``simplefilter("always")``, so none is hidden by the once-per-location
-default or by the interpreter's default ignore of DeprecationWarning outside ``__main__``) and
-reported; none is turned into an error, so one warning does not hide the next.
+RESULT_PATH: ``{"ok", "phase", "record" | "error", "warnings"}``. Every warning raised while
+importing and exercising is caught (``simplefilter("always")``, so none is hidden by the
+once-per-location default or by the interpreter's default ignore of DeprecationWarning outside
+``__main__``) and reported; none is turned into an error, so one warning does not hide the next.
 
 Standard library only: it runs under the Pydantic v1 and the Pydantic v2 venvs alike.
 """
@@ -77,7 +77,7 @@ def main(argv):
             # to coerce silently (coercion could make two different records look equal).
             result["record"] = json.loads(json.dumps(record, sort_keys=True, allow_nan=False))
             result["ok"] = True
-        except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
+        except BaseException as exc:
             result["error"] = _error(exc)
     result["warnings"] = [_describe(w, module_path) for w in caught]
     result_path.write_text(json.dumps(result, sort_keys=True), encoding="utf-8")

@@ -1,24 +1,25 @@
 """Run a migration fixture's ``exercise()`` under a chosen interpreter and capture what it did.
 
 The behaviour harness judges the FAL3xx/FAL201/FAL501/FAL601 fixes by what the fixed code *does*:
-a module under ``fixtures/migration/`` defines ``exercise()``, which drives the module (builds models,
-dumps them, feeds them invalid input, reads settings from the environment, calls a FastAPI app) and
-returns a JSON-serialisable record. The record taken under Pydantic v1 is stored in
-``tests/behaviour/recordings/``; a migrated module run under Pydantic v2 must return an equal record
-and emit no deprecation warning.
+a module under ``fixtures/migration/`` defines ``exercise()``, which drives the module (builds
+models, dumps them, feeds them invalid input, reads settings from the environment, calls a FastAPI
+app) and returns a JSON-serialisable record. The record taken under Pydantic v1 is stored in
+``tests/behaviour/recordings/``; a migrated module run under Pydantic v2 must return an equal
+record and emit no deprecation warning.
 
-Each run happens in a fresh subprocess (``_runner.py``) so that the two Pydantic majors never meet in
-one interpreter and no state leaks between modules. The subprocess gets a small, fixed environment
-(no inherited ``APP_*`` variables, fixed ``PYTHONHASHSEED``, ``TZ=UTC``) so a recording does not depend
-on the shell that made it.
+Each run happens in a fresh subprocess (``_runner.py``) so that the two Pydantic majors never meet
+in one interpreter and no state leaks between modules. The subprocess gets a small, fixed
+environment (no inherited ``APP_*`` variables, fixed ``PYTHONHASHSEED``, ``TZ=UTC``) so a
+recording does not depend on the shell that made it.
 
 What a record may contain is the fixture's choice; the conventions the fixtures follow are:
 
-* validation errors are recorded as the *sorted set of error locations* (``loc``) plus the fact that
-  validation failed, never the message or error type text — both changed wording between v1 and v2;
-* a location segment ``__root__`` is dropped: v1 files model-level errors (root validators, invalid
-  JSON in ``parse_raw``) and ``parse_obj_as`` errors under a synthetic ``__root__`` field that v2 does
-  not have (v2 reports them at the model itself, ``loc == ()``);
+* validation errors are recorded as the *sorted set of error locations* (``loc``) plus the fact
+  that validation failed, never the message or error type text -- both changed wording between
+  v1 and v2;
+* a location segment ``__root__`` is dropped: v1 files model-level errors (root validators,
+  invalid JSON in ``parse_raw``) and ``parse_obj_as`` errors under a synthetic ``__root__`` field
+  that v2 does not have (v2 reports them at the model itself, ``loc == ()``);
 * ``.json()`` output is recorded parsed (``json.loads``), not as text: v1 writes ``", "``/``": "``
   separators, v2 writes compact JSON, and no fix can keep the bytes;
 * JSON schemas are recorded only in their stable parts (title, property names, required names,
@@ -28,13 +29,14 @@ What a record may contain is the fixture's choice; the conventions the fixtures 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,7 @@ class HarnessError(RuntimeError):
 
 
 class ExerciseFailed(Exception):
-    """The module failed to import, ``exercise()`` raised, or its record is not JSON-serialisable."""
+    """The module failed to import, ``exercise()`` raised, or its record is not JSON."""
 
     def __init__(self, phase: str, error: dict[str, Any], warnings: list[dict[str, Any]]):
         self.phase = phase  # "import", "exercise" or "serialise"
@@ -126,13 +128,33 @@ def ensure_venv(name: str, *, quiet: bool = True) -> Path:
         return venv_python(name)
     target = venv_dir(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _run_checked([sys.executable, "-m", "venv", "--clear", str(target)], quiet=quiet)
-    pip = [str(venv_python(name)), "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    if quiet:
-        pip.append("-q")
-    _run_checked([*pip, "install", *VENVS[name]], quiet=quiet)
-    (target / "requirements.sha256").write_text(_requirements_fingerprint(VENVS[name]) + "\n")
+    with _lock(target.parent / f"{name}.lock"):
+        if venv_is_ready(name):  # built by a concurrent process while we waited
+            return venv_python(name)
+        _run_checked([sys.executable, "-m", "venv", "--clear", str(target)], quiet=quiet)
+        pip = [str(venv_python(name)), "-m", "pip", "--disable-pip-version-check", "--no-input"]
+        if quiet:
+            pip.append("-q")
+        _run_checked([*pip, "install", *VENVS[name]], quiet=quiet)
+        fingerprint = _requirements_fingerprint(VENVS[name])
+        (target / "requirements.sha256").write_text(fingerprint + "\n")
     return venv_python(name)
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (pytest-xdist workers) building the same venv."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no concurrent builds expected
+        yield
+        return
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _run_checked(cmd: list[str], *, quiet: bool) -> None:
@@ -220,7 +242,7 @@ def run_exercise(
     *,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> tuple[Any, list[dict[str, Any]]]:
-    """Import ``module_path`` in a fresh ``python_executable`` subprocess and call its ``exercise()``.
+    """Import ``module_path`` in a fresh ``python_executable`` subprocess, call ``exercise()``.
 
     Returns ``(record, warnings)``: the JSON round-tripped record and every warning raised while
     importing and exercising the module, each as ``{"category", "categories", "deprecation",
@@ -229,8 +251,8 @@ def run_exercise(
     ``origin`` is ``"module"`` when the warning is attributed to the exercised file, otherwise the
     attributed file's path below ``site-packages`` (or its name).
 
-    Raises ``ExerciseFailed`` when the import or ``exercise()`` raises, and ``HarnessError`` when the
-    subprocess could not report at all.
+    Raises ``ExerciseFailed`` when the import or ``exercise()`` raises, and ``HarnessError`` when
+    the subprocess could not report at all.
     """
     result = run_exercise_raw(python_executable, module_path, timeout=timeout)
     if not result["ok"]:

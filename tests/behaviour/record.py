@@ -1,8 +1,8 @@
 """Record what each ``fixtures/migration/*.py`` module does under Pydantic v1.
 
-    python tests/behaviour/record.py              # (re)create .behaviour-venvs/v1 if needed, record all
-    python tests/behaviour/record.py NAME ...     # only these modules (file stem or path)
-    python tests/behaviour/record.py --check      # compare with the stored recordings, write nothing
+    python tests/behaviour/record.py            # (re)create .behaviour-venvs/v1 if needed; all
+    python tests/behaviour/record.py NAME ...   # only these modules (file stem or path)
+    python tests/behaviour/record.py --check    # compare with the stored recordings; no writes
 
 Each module runs in a fresh subprocess of the v1 venv's interpreter; its ``exercise()`` record is
 written to ``tests/behaviour/recordings/<module>.json`` (sorted keys, indent 2). The package
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness  # noqa: E402
+import harness
 
 
 def _select(names: list[str]) -> list[Path]:
