@@ -177,7 +177,7 @@ def _build(model, data):
 SIGNUPS = {
     "valid": {
         "username": "Ada_L",
-        "email": "ada@Example.ORG",
+        "email": "ada@Example.TEST",
         "password": "correct-horse-9",
         "password_confirm": "correct-horse-9",
         "first_name": "  ada ",
@@ -186,7 +186,7 @@ SIGNUPS = {
     },
     "legacy_keys": {
         "userName": "grace",
-        "mail": "grace@NAVY.mil",
+        "mail": "grace@NAVY.test",
         "password": "c0b0l-rules",
         "password_confirm": "c0b0l-rules",
         "first_name": "grace",
@@ -197,7 +197,7 @@ SIGNUPS = {
     "legacy_and_new_key": {
         "userName": "ignored",
         "username": "kept_name",
-        "email": "k@example.org",
+        "email": "k@example.test",
         "password": "pa55word!",
         "password_confirm": "pa55word!",
         "first_name": "k",
@@ -213,7 +213,7 @@ SIGNUPS = {
     },
     "mismatched_passwords": {
         "username": "bob",
-        "email": "bob@example.org",
+        "email": "bob@example.test",
         "password": "hunter2hunter2",
         "password_confirm": "hunter3hunter3",
         "first_name": "bob",
@@ -221,7 +221,7 @@ SIGNUPS = {
     },
     "weak_password_and_mismatch": {
         "username": "carol",
-        "email": "carol@example.org",
+        "email": "carol@example.test",
         "password": "short",
         "password_confirm": "different",
         "first_name": "carol",
