@@ -78,7 +78,10 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     help="Only these codes or prefixes (comma-separated), e.g. FAL1,FAL301. Replaces the config.",
 )
 @click.option(
-    "--extend-select", multiple=True, metavar="CODES", help="Add codes or prefixes to the selection."
+    "--extend-select",
+    multiple=True,
+    metavar="CODES",
+    help="Add codes or prefixes to the selection.",
 )
 @click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to leave out.")
 @click.option(

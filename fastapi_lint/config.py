@@ -101,7 +101,9 @@ def apply_overrides(settings: Settings, **values: Any) -> Settings:
         elif key == "extend_blocking_calls":
             unknown = set(value) - set(BLOCKING_RULES)
             if unknown:
-                raise ConfigError(f"extend-blocking-calls: {sorted(unknown)} are not blocking rules")
+                raise ConfigError(
+                    f"extend-blocking-calls: {sorted(unknown)} are not blocking rules"
+                )
             changes[key] = tuple((code, tuple(names)) for code, names in sorted(value.items()))
         else:
             changes[key] = value

@@ -119,20 +119,24 @@ class Context:
         the fixer applies it once.
         """
         wanted = f"{module}.{name}" if name else module
-        for binding_name, binding in self.semantic.module_scope.bindings.items():
+        bindings = self.semantic.module_scope.bindings
+        for binding_name, binding in bindings.items():
             if binding.qualname == wanted:
                 return binding_name, None
-        local = name or module.split(".")[0]
-        if local in self.semantic.module_scope.bindings:
-            # The short name is taken by something else: fall back to the full path.
-            if name is None:
-                return module, None
+        if name is not None and name in bindings:
+            # The short name means something else here: reach it through its module instead.
+            prefix, edit = self.import_edit(module)
+            return f"{prefix}.{name}", edit
+        if name is None and module.split(".")[0] in bindings:
+            top = bindings[module.split(".")[0]]
+            if top.qualname == module.split(".")[0]:
+                return module, None  # `import a` already makes `a.b` reachable
         statement = f"from {module} import {name}" if name else f"import {module}"
         offset = self._import_insertion_offset()
         newline = self.source.newline
         text = self.source.text
         before = newline if offset == len(text) and text and not text.endswith(("\n", "\r")) else ""
-        return local, Edit(offset, offset, before + statement + newline)
+        return name or module, Edit(offset, offset, before + statement + newline)
 
     def _import_insertion_offset(self) -> int:
         tree = self.semantic.tree

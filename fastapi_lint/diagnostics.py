@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 # Rule docs are generated into the repository; the path is relative to its root.
 DOCS_URL = "docs/rules/{code}.md"
 
 
-class Applicability(str, Enum):
+class Applicability(StrEnum):
     """How far a fix can be trusted (ruff's three levels)."""
 
     SAFE = "safe"  # keeps behaviour: applied by --fix

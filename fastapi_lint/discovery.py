@@ -45,9 +45,7 @@ def _excluded_anywhere(path: str, patterns: tuple[str, ...], root: str) -> bool:
         current = parent
 
 
-def discover(
-    paths: list[str], settings: Settings, force_exclude: bool = False
-) -> list[SourcePath]:
+def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> list[SourcePath]:
     """Files to check, sorted, each once. Missing paths are kept so the engine reports them.
 
     Directories are walked without following symlinks (no loops); symlinked files are kept,

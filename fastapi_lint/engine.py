@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -71,7 +72,10 @@ def describe_syntax_error(exc: SyntaxError, source: Source) -> str:
 def parse(source: Source, path: str) -> ast.Module | Diagnostic:
     """The module's tree, or the FAL000 diagnostic saying why there is none."""
     try:
-        return ast.parse(source.text, filename=path, type_comments=False)
+        # The parser warns about the *linted* code (invalid escape sequences): not ours to print.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source.text, filename=path, type_comments=False)
     except SyntaxError as exc:
         row = exc.lineno or 1
         col = (exc.offset or 1) if exc.lineno else 1
@@ -314,7 +318,9 @@ class Traversal:
             binding = Binding(node.name, BindingKind.CLASS, node, qualname=qualname)
             semantic.bind(binding)  # bound before the body: methods may refer to the class
             scope = semantic.push(ScopeKind.CLASS, node)
-            scope.bindings["__qualname__"] = Binding("__qualname__", BindingKind.CLASS, node, qualname)
+            scope.bindings["__qualname__"] = Binding(
+                "__qualname__", BindingKind.CLASS, node, qualname
+            )
 
         outer_parts = [*node.decorator_list, *node.bases, *node.keywords]
         stack.extend(reversed([*outer_parts, enter, *node.body, semantic.pop]))
@@ -371,9 +377,7 @@ class Traversal:
 
     def _named_expr(self, node: ast.AST, stack: list) -> None:
         assert isinstance(node, ast.NamedExpr)
-        stack.extend(
-            reversed([node.value, lambda: self._bind_targets([node.target], node.value)])
-        )
+        stack.extend(reversed([node.value, lambda: self._bind_targets([node.target], node.value)]))
 
     def _bind_targets(self, targets: list[ast.expr], value: ast.expr | None) -> None:
         semantic = self.semantic
@@ -383,9 +387,7 @@ class Traversal:
                 if isinstance(value, (ast.Name, ast.Attribute)):
                     qualname = semantic.qualified_name(value)  # an alias: `get = requests.get`
                 known = semantic.type_of(value) if value is not None else None
-                semantic.bind(
-                    Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known)
-                )
+                semantic.bind(Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known))
             elif isinstance(target, (ast.Tuple, ast.List)):
                 values = (
                     value.elts
@@ -441,9 +443,7 @@ class Traversal:
             parts.append(node.type)
         if node.name:
             name = node.name
-            parts.append(
-                lambda: self.semantic.bind(Binding(name, BindingKind.LOOP, node))
-            )
+            parts.append(lambda: self.semantic.bind(Binding(name, BindingKind.LOOP, node)))
         stack.extend(reversed([*parts, *node.body]))
 
     def _comprehension(self, node: ast.AST, stack: list) -> None:
@@ -454,9 +454,7 @@ class Traversal:
                 parts.append(self._mark_await)
             parts.append(generator.iter)
             parts.append(generator.target)
-            parts.append(
-                lambda target=generator.target: self._bind_plain(target, BindingKind.LOOP)
-            )
+            parts.append(lambda target=generator.target: self._bind_plain(target, BindingKind.LOOP))
             parts.extend(generator.ifs)
         if isinstance(node, ast.DictComp):
             parts.extend([node.key, node.value])

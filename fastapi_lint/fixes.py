@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -79,10 +80,12 @@ def parses(text: str, strict: bool = True) -> bool:
     """Is `text` valid Python? Strict also compiles it, which catches what the parser lets
     through but the compiler rejects — `await` outside `async def`, `return` outside a function."""
     try:
-        if strict:
-            compile(text, "<fixed>", "exec", dont_inherit=True)
-        else:
-            ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if strict:
+                compile(text, "<fixed>", "exec", dont_inherit=True)
+            else:
+                ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -149,5 +152,7 @@ def unified_diff(before: str, after: str, path: str) -> str:
     )
     out = []
     for line in lines:
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        out.append(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        )
     return "".join(out)

@@ -112,8 +112,11 @@ def test_json_output_is_ruff_shaped(project: Path):
     assert first["filename"] == str(project / "app" / "main.py")
     assert first["fix"]["applicability"] == "unsafe"
     edits = first["fix"]["edits"]
-    assert {"content": "await asyncio.sleep", "location": {"row": 11, "column": 5},
-            "end_location": {"row": 11, "column": 15}} in edits
+    assert {
+        "content": "await asyncio.sleep",
+        "location": {"row": 11, "column": 5},
+        "end_location": {"row": 11, "column": 15},
+    } in edits
 
 
 def test_github_output(project: Path):
@@ -249,7 +252,9 @@ def test_version_and_module_entry(project: Path):
     assert cli("--version", cwd=project).stdout.strip() == f"fastapi-lint, version {__version__}"
     module = subprocess.run(
         [sys.executable, "-m", "fastapi_lint", "check", "app"],
-        cwd=project, capture_output=True, text=True,
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert module.returncode == 1 and "FAL102" in module.stdout
 

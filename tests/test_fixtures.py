@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
-CASES = sorted(
-    p for p in FIXTURES.glob("FAL*/*.py") if p.is_file()
-)
+CASES = sorted(p for p in FIXTURES.glob("FAL*/*.py") if p.is_file())
 
 
 def _render(diagnostics) -> str:

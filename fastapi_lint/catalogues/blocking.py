@@ -63,7 +63,17 @@ SLEEP = BlockingTable(
 )
 
 FILE_METHODS = frozenset(
-    {"read", "read1", "readinto", "readline", "readlines", "write", "writelines", "flush", "truncate"}
+    {
+        "read",
+        "read1",
+        "readinto",
+        "readline",
+        "readlines",
+        "write",
+        "writelines",
+        "flush",
+        "truncate",
+    }
 )
 
 FILE_IO = BlockingTable(

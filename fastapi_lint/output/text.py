@@ -76,9 +76,7 @@ def _summary(report: RunReport, options: ReportOptions) -> str:
         lines = [f"Found {_plural(total, 'error')}."]
     if not options.fixing:
         safe = sum(1 for d in remaining if d.fixable(False))
-        hidden = sum(
-            1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE
-        )
+        hidden = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE)
         if report.unsafe:
             safe += hidden
             hidden = 0

@@ -54,7 +54,11 @@ def blocking_call(
         if root is None:
             continue
         methods = table.methods.get(root)
-        if methods is not None and methods.through_attributes and _method_blocks(methods, func.attr):
+        if (
+            methods is not None
+            and methods.through_attributes
+            and _method_blocks(methods, func.attr)
+        ):
             return f"`{_compact(ctx.text(func))}()` on {describe_type(root)}"
         return None
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ..catalogues.types import (
     INSTANCE_CALL_TYPES,
@@ -42,7 +42,7 @@ _UNWRAP = frozenset(
 _NONE_NAMES = frozenset({"None", "NoneType"})
 
 
-class BindingKind(str, Enum):
+class BindingKind(StrEnum):
     IMPORT = "import"
     FUNCTION = "function"
     CLASS = "class"
@@ -62,7 +62,7 @@ class Binding:
     type: str | None = None
 
 
-class ScopeKind(str, Enum):
+class ScopeKind(StrEnum):
     MODULE = "module"
     CLASS = "class"
     FUNCTION = "function"

@@ -76,9 +76,7 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             "@app.get('/')\ndef index():\n    return requests.get('https://example.org').json()\n",
             unsafe=True,
         ),
-        Invalid(
-            "import requests as http\n\nasync def ping(url):\n    http.post(url, json={})\n"
-        ),
+        Invalid("import requests as http\n\nasync def ping(url):\n    http.post(url, json={})\n"),
         Invalid(
             "import httpx\n\nclient = httpx.Client()\n\nasync def ping(url):\n"
             "    return client.get(url)\n"
@@ -91,9 +89,7 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             "from urllib.request import urlopen\n\nasync def ping(url):\n"
             "    return urlopen(url).read()\n"
         ),
-        Invalid(
-            "import httpx\n\nasync def ping(url):\n    return httpx.get(url)\n"
-        ),
+        Invalid("import httpx\n\nasync def ping(url):\n    return httpx.get(url)\n"),
         Invalid(
             # A route that awaits elsewhere keeps `async def`: no fix is offered.
             "import asyncio, requests\nfrom fastapi import APIRouter\nrouter = APIRouter()\n\n"

@@ -43,7 +43,9 @@ class BlockingSleepInAsync(BlockingCallRule):
     code = "FAL102"
     name = "blocking-sleep-in-async"
     triggers = ("sleep",)
-    message = "`time.sleep()` blocks the event loop in async function `{function}`; use {replacement}"
+    message = (
+        "`time.sleep()` blocks the event loop in async function `{function}`; use {replacement}"
+    )
     valid = [
         # A local function named `sleep` is not `time.sleep`.
         "def sleep(seconds):\n    return seconds\n\nasync def wait():\n    sleep(1)\n",

@@ -60,7 +60,9 @@ class BlockingFileIoInAsync(BlockingCallRule):
         "async def body(stream):\n    return stream.read()\n",
     ]
     invalid = [
-        Invalid("async def load(path):\n    with open(path) as f:\n        return f.read()\n", count=2),
+        Invalid(
+            "async def load(path):\n    with open(path) as f:\n        return f.read()\n", count=2
+        ),
         Invalid(
             "from pathlib import Path\n\nasync def load(name: str):\n"
             "    return Path(name).read_text()\n"

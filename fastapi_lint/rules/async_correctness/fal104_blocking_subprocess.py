@@ -53,7 +53,9 @@ class BlockingSubprocessInAsync(BlockingCallRule):
     invalid = [
         Invalid("import subprocess\n\nasync def run():\n    subprocess.run(['ls'], check=True)\n"),
         Invalid("import os\n\nasync def run():\n    os.system('ls')\n"),
-        Invalid("from subprocess import check_output\n\nasync def run():\n    check_output(['ls'])\n"),
+        Invalid(
+            "from subprocess import check_output\n\nasync def run():\n    check_output(['ls'])\n"
+        ),
         Invalid(
             "import subprocess\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
             "@app.post('/build')\nasync def build():\n    subprocess.run(['make'])\n",

@@ -1,0 +1,128 @@
+"""Engine behaviour that no single rule owns: noqa, semantics, unreadable files, rule crashes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from helpers import fix, lint, ruleset
+
+from fastapi_lint.discovery import SourcePath
+from fastapi_lint.engine import lint_source
+from fastapi_lint.rule import Rule
+from fastapi_lint.runner import Mode, check_file, run
+from fastapi_lint.settings import Settings
+from fastapi_lint.source import Source
+
+SLEEP = "import time\n\nasync def wait():\n    time.sleep(1){comment}\n"
+
+
+@pytest.mark.parametrize(
+    ("comment", "suppressed"),
+    [
+        ("  # noqa", True),
+        ("  # noqa: FAL102", True),
+        ("  # noqa:FAL102,E501", True),
+        ("  # NOQA: FAL1", True),  # prefixes, as in flake8
+        ("  # noqa: E501", False),
+        ("  # noqa: FAL101", False),
+        ("  # a comment about noqa", False),
+    ],
+)
+def test_noqa(comment: str, suppressed: bool):
+    found = lint(SLEEP.format(comment=comment), "FAL102")
+    assert (found == []) is suppressed
+
+
+def test_file_level_exemption_needs_its_own_line():
+    assert lint("# fastapi-lint: noqa\n" + SLEEP.format(comment=""), "FAL102") == []
+    inline = "x = 1  # fastapi-lint: noqa\n" + SLEEP.format(comment="")
+    assert len(lint(inline, "FAL102")) == 1
+
+
+def test_module_names_bound_below_a_function_are_seen_inside_it():
+    # Python resolves globals when the function runs: the shadowing def counts.
+    text = (
+        "from time import sleep\n\nasync def wait():\n    sleep(1)\n\ndef sleep(x):\n    return x\n"
+    )
+    assert lint(text, "FAL102") == []
+
+
+def test_class_scope_does_not_leak_into_methods():
+    text = (
+        "import time\n\nclass Clock:\n    time = None\n\n"
+        "    async def tick(self):\n        time.sleep(1)\n"
+    )
+    assert len(lint(text, "FAL102")) == 1
+
+
+def test_deeply_nested_expression_does_not_crash():
+    text = "async def f():\n    return " + " + ".join(["1"] * 20000) + "\n"
+    assert lint(text, "FAL1") == []
+
+
+def test_rule_crash_is_contained(tmp_path: Path):
+    class Exploding(Rule):
+        code = "FAL102"
+        name = "exploding"
+        message = "x"
+        nodes = ()
+
+    settings = Settings(select=("FAL1",))
+    rules = ruleset("FAL1")
+    import ast
+
+    broken = Exploding(settings)
+    broken.nodes = (ast.Call,)
+
+    def check(node, ctx):
+        raise ValueError("boom")
+
+    broken.check = check  # type: ignore[method-assign]
+    rules.rules = [broken, *[r for r in rules.rules if r.code != "FAL102"]]
+    rules._per_path.clear()
+    result = lint_source(Source(SLEEP.format(comment="")), "m.py", rules)
+    assert [e.rule for e in result.errors] == ["FAL102"]
+    assert "ValueError: boom" in result.errors[0].message
+
+
+def test_unreadable_paths_are_findings(tmp_path: Path):
+    (tmp_path / "dir.py").mkdir()
+    (tmp_path / "broken.py").symlink_to(tmp_path / "missing.py")
+    (tmp_path / "loop.py").symlink_to(tmp_path / "loop.py")
+    report = run([str(tmp_path), str(tmp_path / "gone.py")], Settings())
+    reasons = {os.path.basename(f.path): f.diagnostics[0].message for f in report.files}
+    assert reasons["dir.py"].endswith("it is a directory, not a file")
+    assert reasons["broken.py"].endswith("a broken symlink")
+    assert "cannot read it" in reasons["loop.py"]
+    assert reasons["gone.py"].endswith("no such file")
+
+
+def test_fix_is_idempotent_on_its_own_output():
+    once = fix(SLEEP.format(comment=""), "FAL102", unsafe=True)
+    assert fix(once, "FAL102", unsafe=True) == once
+
+
+@pytest.mark.slow
+def test_whole_standard_library_without_traceback():
+    stdlib = sysconfig.get_paths()["stdlib"]
+    report = run([stdlib], Settings())
+    assert report.errors == []
+    files = len(report.files)
+    assert files > 500
+    unparsable = [d for d in report.diagnostics if d.code == "FAL000"]
+    # lib2to3's Python 2 test data and the tokenizer's bad-encoding samples cannot parse.
+    assert unparsable, "expected the stdlib's deliberately broken files as FAL000"
+    assert all("lib2to3" in d.path or "test" in d.path for d in unparsable)
+    print(f"\nstdlib: {files} files, {len(unparsable)} FAL000", file=sys.stderr)
+
+
+def test_check_file_reports_fal000_for_python2(tmp_path: Path):
+    path = tmp_path / "old.py"
+    path.write_text('print "hello"\n')
+    report = check_file(SourcePath(str(path), "old.py"), ruleset(), Mode())
+    assert report.diagnostics[0].code == "FAL000"
+    assert "Python 2 code?" in report.diagnostics[0].message
