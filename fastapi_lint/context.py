@@ -120,9 +120,9 @@ class Context:
         """
         wanted = f"{module}.{name}" if name else module
         bindings = self.semantic.module_scope.bindings
-        for binding_name, binding in bindings.items():
-            if binding.qualname == wanted:
-                return binding_name, None
+        existing = self.semantic.module_import_names().get(wanted)
+        if existing is not None:
+            return existing, None
         if name is not None and name in bindings:
             # The short name means something else here: reach it through its module instead.
             prefix, edit = self.import_edit(module)

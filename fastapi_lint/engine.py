@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import traceback
 import warnings
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -159,7 +160,7 @@ class Traversal:
         self.dispatch = dispatch
         self.errors = errors
         self.failed: set[str] = set()  # rules that raised on this file: not called again
-        self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []
+        self.deferred: deque[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = deque()
         self.handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -188,7 +189,7 @@ class Traversal:
         self.semantic.tree = tree
         self._walk(list(tree.body))
         while self.deferred:
-            node, scope = self.deferred.pop(0)
+            node, scope = self.deferred.popleft()
             self._function_body(node, scope)
 
     def _walk(self, items: list) -> None:

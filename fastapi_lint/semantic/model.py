@@ -112,6 +112,7 @@ class SemanticModel:
         self.scope = self.module_scope
         self.classes: dict[str, ClassInfo] = {}  # qualname → info, module-level and nested
         self.functions: dict[ast.AST, Scope] = {}  # function node → its scope (once entered)
+        self._import_names: dict[str, str] | None = None
 
     # ----------------------------------------------------------------- scopes
 
@@ -156,6 +157,19 @@ class SemanticModel:
         return scope is self.module_scope
 
     # --------------------------------------------------------------- bindings
+
+    def module_import_names(self) -> dict[str, str]:
+        """Qualified name → the module-level name an import binds it to (for fixes adding imports).
+
+        Computed once, after the walk, when fixes ask: a module with 40,000 functions must not
+        pay a scan of its bindings per fix.
+        """
+        if self._import_names is None:
+            self._import_names = {}
+            for name, binding in self.module_scope.bindings.items():
+                if binding.kind is BindingKind.IMPORT and binding.qualname:
+                    self._import_names.setdefault(binding.qualname, name)
+        return self._import_names
 
     def bind(self, binding: Binding, scope: Scope | None = None) -> None:
         (scope or self.scope).bindings[binding.name] = binding
