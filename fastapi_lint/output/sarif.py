@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -29,6 +30,7 @@ from ..runner import RunReport
 from .options import ReportOptions
 
 SRCROOT = "%SRCROOT%"
+_UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 def _artifact_location(path: str) -> dict[str, str]:
@@ -59,7 +61,8 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": what, "markdown": what},
+        # Plain text has no hard line breaks: the docstring's wrapped lines become one paragraph.
+        "fullDescription": {"text": _UNWRAP.sub(" ", what), "markdown": what},
         "help": {
             "text": f"{rule.summary()}. See {url}.",
             "markdown": f"# {title(rule)}\n\n{rule.docs()}",
