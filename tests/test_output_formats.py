@@ -343,3 +343,18 @@ def test_show_fixes_after_fix_and_diff(project: Path):
     assert "Found 2 errors (1 fixed, 1 remaining)." in fixed.stdout
     again = cli("check", "app", "--fix", "--show-fixes", cwd=project)
     assert "Fixed" not in again.stdout and "available" not in again.stdout
+
+
+def test_sarif_reports_internal_errors_as_notifications():
+    from fastapi_lint.engine import InternalError
+    from fastapi_lint.output.sarif import sarif_log
+    from fastapi_lint.runner import FileReport, RunReport
+
+    failing = FileReport("app/main.py", errors=[InternalError("app/main.py", "FAL102", "boom", "")])
+    log = sarif_log(RunReport([failing]))
+    assert_valid_sarif(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["message"]["text"] == "internal error in FAL102: boom"
+    assert note["associatedRule"] == {"id": "FAL102"}
