@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -16,7 +19,7 @@ import click
 from . import __version__
 from .config import OUTPUT_FORMATS, ConfigError, apply_overrides, find_config, load_settings
 from .registry import UnknownSelector, all_rules, rule_by_code_or_name
-from .runner import Mode, RunReport, run
+from .runner import Mode, RunReport, check_stdin, run
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -29,8 +32,12 @@ def _split_codes(values: tuple[str, ...]) -> list[str] | None:
 
 
 def fail(message: str) -> None:
+    raise SystemExit(error(message))
+
+
+def error(message: str) -> int:
     click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_ERROR)
+    return EXIT_ERROR
 
 
 @click.group(
@@ -55,6 +62,9 @@ Examples:
   fastapi-lint check --fix app/           apply safe fixes
   fastapi-lint check --diff --unsafe-fixes app/   preview every fix, write nothing
   fastapi-lint check --output-format json . > findings.json
+  fastapi-lint check --output-format sarif . > fastapi-lint.sarif
+  fastapi-lint check --fix --stdin-filename app/main.py - < app/main.py
+  fastapi-lint check --watch app/       re-check whenever a file changes
 
 \b
 Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
@@ -93,6 +103,23 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
 @click.option(
+    "--show-fixes",
+    is_flag=True,
+    help="After the findings, list per file and code the fixes applied (with --fix) or available.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Read the source from stdin (also with `-` as the path) and treat it as the file PATH: "
+    "for the configuration, per-file-ignores and messages. With --fix, the fixed source goes to "
+    "stdout and the findings to stderr.",
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Check again whenever a file changes (needs `pip install 'fastapi-lint[watch]'`).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
@@ -117,35 +144,118 @@ def check(
     output_format: str | None,
     exit_zero: bool,
     statistics: bool,
+    show_fixes: bool,
+    stdin_filename: str | None,
+    watch: bool,
     config_path: Path | None,
     no_cache: bool,
     force_exclude: bool,
     quiet: bool,
     show_traceback: bool,
 ) -> None:
-    """Check PATHS (files or directories; default: the current directory)."""
+    """Check PATHS (files or directories; default: the current directory; `-`: stdin)."""
+    stdin = paths == ("-",) or (not paths and stdin_filename is not None)
+    if "-" in paths and not stdin:
+        fail("`-` (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not stdin:
+        fail("--stdin-filename is for source read from stdin: pass `-` instead of paths")
+    if watch and (stdin or diff):
+        fail("--watch cannot be combined with " + ("stdin" if stdin else "--diff"))
     targets = list(paths) or ["."]
-    try:
-        settings = _settings(targets, config_path, select, extend_select, ignore, unsafe_fixes)
+    # Where the configuration is looked for: the (maybe unsaved) file stdin stands for.
+    config_start = (stdin_filename or ".") if stdin else targets[0]
+    flags = Flags(statistics, quiet, exit_zero, show_traceback, show_fixes)
+
+    def once() -> int:
+        settings = _settings(config_start, config_path, select, extend_select, ignore, unsafe_fixes)
         if output_format:
             settings = apply_overrides(settings, output_format=output_format)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
+        if stdin:
+            return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
         report = run(targets, settings, mode, force_exclude=force_exclude)
+        return _finish(report, settings, mode, flags)
+
+    if watch:
+        raise SystemExit(_watch(targets, config_path, lambda: _guarded(once, show_traceback)))
+    raise SystemExit(_guarded(once, show_traceback))
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The output flags of `check`, passed along as one value."""
+
+    statistics: bool = False
+    quiet: bool = False
+    exit_zero: bool = False
+    show_traceback: bool = False
+    show_fixes: bool = False
+
+
+def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
+    """Run one check; turn every expected failure into a one-line message and exit code 2."""
+    try:
+        return action()
     except ConfigError as exc:
-        fail(str(exc))
+        return error(str(exc))
     except UnknownSelector as exc:
-        fail(f"unknown rule selector '{exc}'; run `fastapi-lint rules` for the list")
+        return error(f"unknown rule selector '{exc}'; run `fastapi-lint rules` for the list")
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except Exception as exc:  # a bug: one line, and the traceback only on request
         if show_traceback:
             traceback.print_exc()
-        fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --show-traceback)")
-    raise SystemExit(_finish(report, settings, mode, statistics, quiet, exit_zero, show_traceback))
+        return error(f"internal error: {type(exc).__name__}: {exc} (rerun with --show-traceback)")
+
+
+def _check_stdin(
+    filename: str | None, settings: Settings, mode: Mode, force_exclude: bool, flags: Flags
+) -> int:
+    """Source from stdin. With --fix the (fixed) source is written to stdout, always, so that
+    an editor can replace its buffer with it, and the report goes to stderr."""
+    data = sys.stdin.buffer.read()
+    result = check_stdin(data, filename, settings, mode, force_exclude=force_exclude)
+    report = RunReport([result.report], unsafe=mode.unsafe)
+    if mode.fix:
+        sys.stdout.buffer.write(result.output)
+        sys.stdout.buffer.flush()
+    return _finish(report, settings, mode, flags, report_to_stderr=mode.fix)
+
+
+def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]) -> int:
+    """Check, then check again after every change to a Python file or a pyproject.toml."""
+    try:
+        import watchfiles  # optional: only --watch needs it
+    except ImportError:
+        return error("--watch needs the watchfiles package: pip install 'fastapi-lint[watch]'")
+    # Directories rather than files: editors save by replacing a file, which ends a file watch.
+    watched = {
+        os.path.abspath(t if os.path.isdir(t) else os.path.dirname(t) or ".")
+        for t in targets
+        if os.path.exists(t)
+    }
+    config = config_path or find_config(targets[0] if os.path.exists(targets[0]) else ".")
+    if config is not None:
+        watched.add(str(Path(config).resolve().parent))
+    if not watched:
+        return error("--watch: none of the given paths exists")
+    watch_filter = watchfiles.PythonFilter(extra_extensions=(".toml",))
+    click.echo("Checking in watch mode; press Ctrl+C to stop.", err=True)
+    once()
+    try:
+        for _changes in watchfiles.watch(*sorted(watched), watch_filter=watch_filter):
+            if sys.stdout.isatty():
+                click.clear()
+            stamp = time.strftime("%H:%M:%S")
+            click.echo(f"[{stamp}] File change detected; checking again.", err=True)
+            once()
+    except KeyboardInterrupt:
+        pass
+    return EXIT_CLEAN
 
 
 def _settings(
-    targets: list[str],
+    start: str,
     config_path: Path | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -154,7 +264,9 @@ def _settings(
 ) -> Settings:
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"--config {config_path}: no such file")
-    found = config_path or find_config(targets[0] if os.path.exists(targets[0]) else ".")
+    found = config_path or find_config(
+        start if os.path.exists(start) or start.endswith(".py") else "."
+    )
     settings = load_settings(found)
     extra_ignore = _split_codes(ignore) or []
     return apply_overrides(
@@ -170,40 +282,47 @@ def _finish(
     report: RunReport,
     settings: Settings,
     mode: Mode,
-    statistics: bool,
-    quiet: bool,
-    exit_zero: bool,
-    show_traceback: bool,
+    flags: Flags,
+    *,
+    report_to_stderr: bool = False,
 ) -> int:
-    from .output import REPORTERS, ReportOptions
+    from .output import ReportOptions, render
+    from .output.text import fixes_listing
 
+    stream = sys.stderr if report_to_stderr else sys.stdout
     options = ReportOptions(
-        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
-        quiet=quiet,
-        statistics=statistics,
+        color=stream.isatty() and "NO_COLOR" not in os.environ,
+        quiet=flags.quiet,
+        statistics=flags.statistics,
         fixing=mode.fixing,
+        show_fixes=flags.show_fixes,
     )
     if mode.diff:
         diffs = "".join(f.diff for f in report.files)
         if diffs:
             click.echo(diffs, nl=False)
+        if flags.show_fixes:
+            listing = fixes_listing(report, options, would=True)
+            if listing:
+                click.echo(listing, err=True)
         would = sum(report.fixed.values())
-        if not quiet:
+        if not flags.quiet:
             click.echo(f"Would fix {would} error{'s' if would != 1 else ''}.", err=True)
-        exit_code = EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN
+        exit_code = EXIT_FINDINGS if diffs and not flags.exit_zero else EXIT_CLEAN
     else:
-        output = REPORTERS[settings.output_format](report, options)
+        output = render(settings.output_format, report, options)
         if output:
-            click.echo(output)
-        exit_code = EXIT_FINDINGS if report.diagnostics and not exit_zero else EXIT_CLEAN
-    for error in report.errors:
+            click.echo(output, err=report_to_stderr)
+        exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
+    for internal in report.errors:
         click.echo(
-            f"error: internal error in {error.rule} on {error.path}: {error.message}", err=True
+            f"error: internal error in {internal.rule} on {internal.path}: {internal.message}",
+            err=True,
         )
-        if show_traceback:
-            click.echo(error.traceback, err=True)
+        if flags.show_traceback:
+            click.echo(internal.traceback, err=True)
     if report.errors:
-        if not show_traceback:
+        if not flags.show_traceback:
             click.echo("(rerun with --show-traceback to see where)", err=True)
         return EXIT_ERROR
     return exit_code

@@ -11,7 +11,7 @@ from typing import Any
 from .settings import BLOCKING_RULES, Settings
 
 SECTION = "fastapi-lint"
-OUTPUT_FORMATS = ("text", "json", "github")
+OUTPUT_FORMATS = ("text", "grouped", "json", "github", "sarif")
 
 
 class ConfigError(Exception):

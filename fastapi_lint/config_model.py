@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 BlockingRule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
-OutputFormat = Literal["text", "json", "github"]
+OutputFormat = Literal["text", "grouped", "json", "github", "sarif"]
 
 
 class FileConfig(BaseModel):

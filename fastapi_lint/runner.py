@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
-from .discovery import SourcePath, discover
+from .discovery import SourcePath, discover, display_path
 from .engine import InternalError, lint_source, parse_error_diagnostic
 from .fixes import FixOutcome, fix_text, unified_diff
 from .registry import RuleSet
@@ -158,3 +158,66 @@ def run(
     files = discover(paths, settings, force_exclude)
     reports = [check_file(item, ruleset, mode) for item in files]
     return RunReport(reports, unsafe=mode.unsafe)
+
+
+@dataclass
+class StdinResult:
+    """One buffer checked as if it were the file `report.path` (stdin, an editor's buffer)."""
+
+    report: FileReport
+    output: bytes  # the fixed bytes with --fix, else the input unchanged
+    excluded: bool = False  # --force-exclude matched the given file name: nothing was checked
+
+
+def check_stdin(
+    data: bytes,
+    filename: str | None,
+    settings: Settings,
+    mode: Mode = Mode(),
+    *,
+    force_exclude: bool = False,
+) -> StdinResult:
+    """Check source text that is not read from disk; never writes a file.
+
+    `filename` (from `--stdin-filename`) is where the text would live: it names the findings,
+    picks per-file-ignores and the module name, and with `force_exclude` its exclusion is
+    honoured. With `mode.fix` the fixed text is returned in the original encoding.
+    """
+    display = display_path(filename) if filename else "-"
+    report = FileReport(display)
+    if filename and force_exclude and not discover([filename], settings, force_exclude=True):
+        return StdinResult(report, data, excluded=True)
+    ruleset = RuleSet(settings)
+    try:
+        source = Source.from_bytes(data)
+    except SourceError as exc:
+        diagnostic = parse_error_diagnostic(display, exc.reason, exc.row, exc.col)
+        if ruleset.enabled(diagnostic.code, display):
+            report.diagnostics.append(diagnostic)
+        return StdinResult(report, data)
+    module = module_name(filename) if filename else "__main__"
+    is_package = bool(filename) and os.path.basename(filename or "") == "__init__.py"
+
+    def lint(text: str) -> list[Diagnostic]:
+        current = source if text == source.text else Source(text, source.encoding, source.bom)
+        result = lint_source(current, display, ruleset, module=module, is_package=is_package)
+        report.errors = result.errors
+        return result.diagnostics
+
+    if not mode.fixing:
+        report.diagnostics = lint(source.text)
+        return StdinResult(report, data)
+    outcome, report.diagnostics = fix_text(source.text, lint, unsafe=mode.unsafe)
+    report.dropped = list(dict.fromkeys(outcome.dropped))
+    if outcome.text == source.text:
+        return StdinResult(report, data)
+    try:
+        fixed = source.to_bytes(outcome.text)
+    except UnicodeEncodeError:
+        report.write_error = f"the fixed text cannot be encoded as {source.encoding}; not fixed"
+        return StdinResult(report, data)
+    report.fixed = outcome.applied
+    if mode.diff:
+        report.diff = unified_diff(source.text, outcome.text, display)
+        return StdinResult(report, data)
+    return StdinResult(report, fixed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from typing import Any
 
 from ..diagnostics import Diagnostic
@@ -39,5 +40,26 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     }
 
 
+def statistics_json(report: RunReport) -> list[dict[str, Any]]:
+    """`--statistics --output-format json`: ruff's shape, most frequent code first."""
+    from ..registry import all_rules
+
+    rules = all_rules()
+    counts = Counter(d.code for d in report.diagnostics)
+    fixable = Counter(d.code for d in report.diagnostics if d.fixable(report.unsafe))
+    return [
+        {
+            "code": code,
+            "name": rules[code].name if code in rules else "",
+            "count": count,
+            "fixable": fixable[code] > 0,
+            "fixable_count": fixable[code],
+        }
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
 def render(report: RunReport, options: ReportOptions) -> str:
+    if options.statistics:
+        return json.dumps(statistics_json(report), indent=2)
     return json.dumps([diagnostic_json(d) for d in report.diagnostics], indent=2)

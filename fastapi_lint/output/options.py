@@ -9,3 +9,4 @@ class ReportOptions:
     quiet: bool = False  # findings only, no summary
     statistics: bool = False  # a count per code instead of each finding
     fixing: bool = False  # --fix or --diff was given
+    show_fixes: bool = False  # list the fixes applied (--fix) or available, per file and code

@@ -1,0 +1,199 @@
+"""Rule documentation generated from the rule classes: `docs/rules/<CODE>.md`, the index, and the
+rule table in the README between `<!-- rules-table:start -->` and `<!-- rules-table:end -->`.
+
+The rule's docstring is the single source; these files are derived and checked by a test, so
+they cannot drift. Regenerate them with:
+
+    python -m fastapi_lint.docs            # write
+    python -m fastapi_lint.docs --check    # exit 1 and name the stale files
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .diagnostics import DOCS_URL
+from .registry import all_rules
+from .rule import Rule
+
+REGENERATE = "python -m fastapi_lint.docs"
+TABLE_START = "<!-- rules-table:start -->"
+TABLE_END = "<!-- rules-table:end -->"
+RULES_DIR = Path("docs/rules")
+_GENERATED = f"<!-- Generated from the rule's source by `{REGENERATE}`; do not edit. -->"
+_RULE_PAGE = re.compile(r"^[A-Z]+\d+\.md$")
+
+_FIX_TEXT = {
+    "safe": "safe: applied by `--fix`",
+    "unsafe": "unsafe: applied by `--fix --unsafe-fixes`",
+    "display-only": "display-only: suggested, never applied",
+    "none": "none",
+}
+
+
+def section(rule: type[Rule], title: str) -> str:
+    """The text of one `## title` section of the rule's docs ("" when it has none)."""
+    lines = rule.docs().splitlines()
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("## "):
+            if inside:
+                break
+            inside = line[3:].strip() == title
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def title(rule: type[Rule]) -> str:
+    return f"{rule.name} ({rule.code})"
+
+
+def fix_text(rule: type[Rule]) -> str:
+    return _FIX_TEXT.get(rule.fix_safety, rule.fix_safety)
+
+
+def default_text(rule: type[Rule]) -> str:
+    if rule.default_enabled:
+        return "on"
+    return f"off: enable it with `--extend-select {rule.code}`"
+
+
+def family(rule: type[Rule]) -> str:
+    """The rule's family from its package: `rules/async_correctness/` → "Async correctness"."""
+    parts = rule.__module__.split(".")
+    if len(parts) < 4:  # a rule directly under rules/ (FAL000)
+        return "General"
+    return parts[-2].replace("_", " ").capitalize()
+
+
+def rule_page(rule: type[Rule]) -> str:
+    return (
+        f"{_GENERATED}\n\n"
+        f"# {title(rule)}\n\n"
+        f"- Code: `{rule.code}`\n"
+        f"- Name: `{rule.name}`\n"
+        f"- Fix: {fix_text(rule)}\n"
+        f"- Default: {default_text(rule)}\n\n"
+        f"{rule.docs()}\n"
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(rule: type[Rule], link: str) -> str:
+    fix = rule.fix_safety if rule.fix_safety != "none" else "-"
+    default = "on" if rule.default_enabled else "off"
+    return (
+        f"| [{rule.code}]({link}) | `{rule.name}` | {fix} | {default} | {_cell(rule.summary())} |"
+    )
+
+
+_HEADER = "| Code | Name | Fix | Default | What it checks |\n| --- | --- | --- | --- | --- |"
+
+
+def rules_table(rules: Iterable[type[Rule]], link: str = DOCS_URL) -> str:
+    """A Markdown table of the rules; `link` is formatted with `code` for each row's link."""
+    rows = [_row(rule, link.format(code=rule.code)) for rule in rules]
+    return "\n".join([_HEADER, *rows])
+
+
+def index_page(rules: Iterable[type[Rule]]) -> str:
+    by_family: dict[str, list[type[Rule]]] = {}
+    for rule in rules:
+        by_family.setdefault(family(rule), []).append(rule)
+    parts = [
+        _GENERATED,
+        "",
+        "# Rules",
+        "",
+        "Fix: `safe` fixes are applied by `--fix`; `unsafe` ones also need `--unsafe-fixes`;",
+        "`display-only` ones are shown and never applied. Rules that are off by default are",
+        "enabled by naming their full code, e.g. `--extend-select FAL123`.",
+    ]
+    for name, members in by_family.items():
+        parts.extend(["", f"## {name}", "", rules_table(members, link="{code}.md")])
+    return "\n".join(parts) + "\n"
+
+
+def update_readme(text: str, rules: Iterable[type[Rule]]) -> str:
+    """`text` with the rule table between the markers replaced; ValueError without the markers."""
+    start = text.find(TABLE_START)
+    end = text.find(TABLE_END)
+    if start < 0 or end < 0 or end < start:
+        raise ValueError(f"the README needs the markers {TABLE_START} and {TABLE_END}, in order")
+    head = text[: start + len(TABLE_START)]
+    return f"{head}\n{rules_table(rules)}\n{text[end:]}"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every generated file under `root` and its expected content."""
+    rules = list(all_rules().values())
+    files = {root / RULES_DIR / f"{rule.code}.md": rule_page(rule) for rule in rules}
+    files[root / RULES_DIR / "index.md"] = index_page(rules)
+    readme = root / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        if TABLE_START in text:
+            files[readme] = update_readme(text, rules)
+    return files
+
+
+def stale_files(root: Path) -> list[Path]:
+    """Generated files that are missing or out of date, and rule pages with no rule."""
+    expected = expected_files(root)
+    stale = [
+        path
+        for path, content in expected.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != content
+    ]
+    directory = root / RULES_DIR
+    if directory.is_dir():
+        stale.extend(
+            path
+            for path in sorted(directory.iterdir())
+            if _RULE_PAGE.match(path.name) and path not in expected
+        )
+    return stale
+
+
+def write(root: Path) -> list[Path]:
+    """Bring the generated files up to date; return the paths written or removed."""
+    changed = stale_files(root)
+    expected = expected_files(root)
+    for path in changed:
+        if path in expected:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(expected[path], encoding="utf-8")
+        else:
+            path.unlink()
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=REGENERATE, description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files; exit 1")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the repository root")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_files(args.root)
+        for path in stale:
+            print(f"stale: {path}")
+        if stale:
+            print(f"run `{REGENERATE}` to regenerate the docs")
+        return 1 if stale else 0
+    for path in write(args.root):
+        print(f"{'wrote' if path.exists() else 'removed'} {path}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

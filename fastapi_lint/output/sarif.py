@@ -1,0 +1,151 @@
+"""SARIF 2.1.0, the interchange format code-scanning services and IDE viewers read.
+
+One run: the tool with the rules that have findings (id, name, descriptions and help from the
+rule docs), one result per finding with its region, and each fix as a SARIF `fix` (replacements
+of regions). Choices worth knowing:
+
+- Paths are relative URIs against `%SRCROOT%` (the directory the linter ran in, also given as
+  an absolute `file:` URI in `originalUriBaseIds`); files outside it get absolute `file:` URIs.
+- Columns are Unicode code points (`columnKind`), as in every other format; SARIF's default is
+  UTF-16 code units, which differ for characters outside the BMP. End columns are exclusive.
+- `helpUri` must be an absolute URI, and the rule docs live at a path relative to the
+  repository (`docs/rules/FAL102.md`): it is given only if that URL is absolute, and the
+  relative path is always under the rule's `properties.url`; the full docs are in `help.markdown`.
+- Every finding is level `error`, as in the other formats (and ruff's SARIF).
+- Internal errors are `toolExecutionNotifications`; the invocation then did not succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Fix
+from ..runner import RunReport
+from .options import ReportOptions
+
+SRCROOT = "%SRCROOT%"
+_UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+def _artifact_location(path: str) -> dict[str, str]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(directory: Path) -> str:
+    uri = directory.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _region(row: int, col: int, end_row: int, end_col: int) -> dict[str, int]:
+    return {"startLine": row, "startColumn": col, "endLine": end_row, "endColumn": end_col}
+
+
+def _rule_descriptor(code: str) -> dict[str, Any]:
+    from ..docs import section, title
+    from ..registry import all_rules
+
+    rule = all_rules().get(code)
+    url = Diagnostic(code, "", "", 1, 1, 1, 1).url
+    if rule is None:  # cannot happen for registered codes; keep the output valid regardless
+        return {"id": code, "properties": {"url": url}}
+    what = section(rule, "What it does") or rule.summary()
+    descriptor: dict[str, Any] = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        # Plain text has no hard line breaks: the docstring's wrapped lines become one paragraph.
+        "fullDescription": {"text": _UNWRAP.sub(" ", what), "markdown": what},
+        "help": {
+            "text": f"{rule.summary()}. See {url}.",
+            "markdown": f"# {title(rule)}\n\n{rule.docs()}",
+        },
+        "defaultConfiguration": {"enabled": rule.default_enabled, "level": "error"},
+        "properties": {"url": url, "fixSafety": rule.fix_safety},
+    }
+    if urlsplit(url).scheme:
+        descriptor["helpUri"] = url
+    return descriptor
+
+
+def _fix(d: Diagnostic, fix: Fix) -> dict[str, Any] | None:
+    if len(d.fix_positions) != len(fix.edits):  # positions are needed for every edit
+        return None
+    replacements = [
+        {"deletedRegion": _region(*position), "insertedContent": {"text": edit.content}}
+        for edit, position in zip(fix.edits, d.fix_positions, strict=True)
+    ]
+    description = fix.message or f"Fix {d.code}"
+    return {
+        "description": {"text": f"{description} ({fix.applicability.value} fix)"},
+        "artifactChanges": [
+            {"artifactLocation": _artifact_location(d.path), "replacements": replacements}
+        ],
+        "properties": {"applicability": fix.applicability.value},
+    }
+
+
+def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact_location(d.path),
+                    "region": _region(d.row, d.col, d.end_row, d.end_col),
+                }
+            }
+        ],
+    }
+    fix = _fix(d, d.fix) if d.fix is not None else None
+    if fix is not None:
+        result["fixes"] = [fix]
+    return result
+
+
+def sarif_log(report: RunReport) -> dict[str, Any]:
+    diagnostics = report.diagnostics
+    codes = sorted({d.code for d in diagnostics})
+    index = {code: i for i, code in enumerate(codes)}
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"internal error in {error.rule}: {error.message}"},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": _artifact_location(error.path)}}
+            ],
+            "associatedRule": {"id": error.rule},
+        }
+        for error in report.errors
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    run = {
+        "tool": {
+            "driver": {
+                "name": "fastapi-lint",
+                "version": __version__,
+                "rules": [_rule_descriptor(code) for code in codes],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(Path.cwd())}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation],
+        "results": [_result(d, index[d.code]) for d in diagnostics],
+    }
+    return {"version": "2.1.0", "runs": [run]}
+
+
+def render(report: RunReport, options: ReportOptions) -> str:
+    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False)
