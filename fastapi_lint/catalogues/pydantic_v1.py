@@ -213,7 +213,7 @@ CONFIG_SAME_KEYS: frozenset[str] = frozenset(
 # Keys removed without a ConfigDict equivalent; a Config using them needs a person.
 CONFIG_REMOVED_KEYS: dict[str, str] = {
     "fields": "use `Field(alias=...)` on each field",
-    "json_encoders": "use `@field_serializer` (v2 keeps `json_encoders` only as deprecated)",
+    "json_encoders": "use `@field_serializer`",
     "json_loads": "removed",
     "json_dumps": "removed",
     "copy_on_model_validation": "use `revalidate_instances`",
@@ -293,7 +293,15 @@ MOVED_IMPORTS: dict[tuple[str, str], str] = {
     ("pydantic", "PaymentCardNumber"): "pydantic_extra_types.payment",
     ("pydantic.payment", "PaymentCardNumber"): "pydantic_extra_types.payment",
     ("pydantic.payment", "PaymentCardBrand"): "pydantic_extra_types.payment",
+    # v2 keeps these importable from the old place only through a deprecation shim.
+    ("pydantic.error_wrappers", "ValidationError"): "pydantic",
+    ("pydantic.utils", "version_info"): "pydantic.version",
 }
+
+# Exceptions whose handler marks an import as optional (`try: import x / except ImportError`).
+IMPORT_ERRORS: frozenset[str] = frozenset(
+    {"builtins.ImportError", "builtins.ModuleNotFoundError", "builtins.Exception"}
+)
 
 # `pydantic.errors` in v2 keeps only these; every other v1 error class is gone.
 V2_ERRORS: frozenset[str] = frozenset(
@@ -317,3 +325,75 @@ UNION_NAMES: frozenset[str] = frozenset({"typing.Union", "typing_extensions.Unio
 ANNOTATED_NAMES: frozenset[str] = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 ANY_NAMES: frozenset[str] = frozenset({"typing.Any", "typing_extensions.Any"})
 CLASSVAR_NAMES: frozenset[str] = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+
+# ----------------------------------------------------- which major version
+
+# Evidence that a module is written against Pydantic v1: names only v1 exports (or that v2
+# deprecated), and v1-only modules. Used where a construct means different things under v1
+# and v2 (FAL310: `Optional[X]` without a default is intentional "required, nullable" in v2).
+V1_ONLY_NAMES: frozenset[str] = frozenset(
+    {
+        "validator",
+        "root_validator",
+        "BaseSettings",
+        "parse_obj_as",
+        "parse_raw_as",
+        "conint",
+        "confloat",
+        "constr",
+        "conlist",
+        "conset",
+        "confrozenset",
+        "condecimal",
+        "conbytes",
+        "condate",
+    }
+)
+V1_ONLY_MODULES: frozenset[str] = frozenset(
+    {
+        "pydantic.class_validators",
+        "pydantic.env_settings",
+        "pydantic.error_wrappers",
+        "pydantic.generics",
+        "pydantic.typing",
+        "pydantic.utils",
+        "pydantic.tools",
+    }
+)
+# Evidence that a module is written against Pydantic v2.
+V2_ONLY_NAMES: frozenset[str] = frozenset(
+    {
+        "field_validator",
+        "model_validator",
+        "field_serializer",
+        "model_serializer",
+        "computed_field",
+        "ConfigDict",
+        "TypeAdapter",
+        "RootModel",
+        "ValidationInfo",
+        "AliasChoices",
+        "AliasPath",
+        "StringConstraints",
+        "BeforeValidator",
+        "AfterValidator",
+        "WrapValidator",
+        "PlainValidator",
+        "PlainSerializer",
+        "WrapSerializer",
+        "SerializeAsAny",
+        "SkipValidation",
+        "InstanceOf",
+        "validate_call",
+        "with_config",
+        "JsonValue",
+        "Discriminator",
+        "SerializationInfo",
+        "ValidatorFunctionWrapHandler",
+        "GetCoreSchemaHandler",
+        "GetJsonSchemaHandler",
+    }
+)
+V2_ONLY_MODULES: frozenset[str] = frozenset(
+    {"pydantic_settings", "pydantic_core", "pydantic_extra_types", "pydantic.functional_validators"}
+)

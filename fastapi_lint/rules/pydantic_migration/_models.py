@@ -11,7 +11,16 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ...catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES, SETTINGS_BASES
+from ...catalogues.pydantic_v1 import (
+    CLASSMETHOD_CONSTRUCTORS,
+    IMPORT_ERRORS,
+    MODEL_BASES,
+    SETTINGS_BASES,
+    V1_ONLY_MODULES,
+    V1_ONLY_NAMES,
+    V2_ONLY_MODULES,
+    V2_ONLY_NAMES,
+)
 from ...context import Context
 from ...rule import Rule
 from ...semantic.model import Binding, BindingKind, Scope, ScopeKind
@@ -47,6 +56,86 @@ def uses_v1_layer(ctx: Context) -> bool:
                 break
     _V1_CACHE[:] = [(tree, found)]
     return found
+
+
+_GUARDED_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
+
+
+def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
+    """Is this import statement in the body of a `try` whose handler catches `ImportError`?
+
+    Such an import is a compatibility shim (`try: from pydantic.color import Color / except
+    ImportError: ...`): the code already copes with the name being missing, and rewriting the
+    import would change which branch runs.
+    """
+    tree = ctx.semantic.tree
+    if not (_GUARDED_CACHE and _GUARDED_CACHE[0][0] is tree):
+        guarded: set[int] = set()
+        for try_node in ast.walk(tree):
+            if not isinstance(try_node, (ast.Try, ast.TryStar)):
+                continue
+            if not any(_catches_import_error(h, ctx) for h in try_node.handlers):
+                continue
+            for statement in try_node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                        guarded.add(id(inner))
+        _GUARDED_CACHE[:] = [(tree, frozenset(guarded))]
+    return id(node) in _GUARDED_CACHE[0][1]
+
+
+def _catches_import_error(handler: ast.ExceptHandler, ctx: Context) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(ctx.qualified_name(t) in IMPORT_ERRORS for t in types)
+
+
+_VERSION_CACHE: list[tuple[ast.Module, tuple[bool, bool]]] = []
+
+
+def version_evidence(ctx: Context) -> tuple[bool, bool]:
+    """(written for v1, written for v2), from what the module imports and how its models are
+    configured. Call after the walk (in `finish`), when every class of the file is known.
+
+    v1: it imports a v1-only name (`validator`, `BaseSettings` from pydantic, `constr`, ...) or
+    module (`pydantic.generics`, ...), or one of its models has a nested `class Config`.
+    v2: it imports a v2-only name (`field_validator`, `ConfigDict`, ...) or package
+    (`pydantic_settings`, ...), or one of its models assigns `model_config`.
+    A module can show both (half migrated) or neither.
+    """
+    tree = ctx.semantic.tree
+    if _VERSION_CACHE and _VERSION_CACHE[0][0] is tree:
+        return _VERSION_CACHE[0][1]
+    v1 = v2 = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            module = node.module
+            names = {a.name for a in node.names}
+            if module == "pydantic":
+                v1 = v1 or bool(names & V1_ONLY_NAMES)
+                v2 = v2 or bool(names & V2_ONLY_NAMES)
+            v1 = v1 or module in V1_ONLY_MODULES
+            v2 = v2 or module.split(".")[0] in V2_ONLY_MODULES or module in V2_ONLY_MODULES
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                v1 = v1 or alias.name in V1_ONLY_MODULES
+                v2 = v2 or alias.name.split(".")[0] in V2_ONLY_MODULES
+    for info in ctx.semantic.classes.values():
+        if not is_model(info.qualname, ctx):
+            continue
+        for statement in info.node.body:
+            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+                v1 = True
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+                    v2 = True
+    result = (v1, v2)
+    _VERSION_CACHE[:] = [(tree, result)]
+    return result
 
 
 class PydanticRule(Rule):

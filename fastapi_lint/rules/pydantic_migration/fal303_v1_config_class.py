@@ -108,8 +108,8 @@ class V1ConfigClass(PydanticRule):
             elif key in CONFIG_INVERTED_KEYS:
                 notes.append(f"`{key}` → `{CONFIG_INVERTED_KEYS[key]}` (inverted)")
             elif key in CONFIG_REMOVED_KEYS:
-                notes.append(f"`{key}` was removed ({CONFIG_REMOVED_KEYS[key]})")
-        keys = f" ({'; '.join(notes)})" if notes else ""
+                notes.append(f"`{key}` was removed, {CONFIG_REMOVED_KEYS[key]}")
+        keys = f"; {'; '.join(notes)}" if notes else ""
         kind = "SettingsConfigDict" if is_settings(model, ctx) else "ConfigDict"
         ctx.report(node, kind=kind, keys=keys)
 
@@ -121,4 +121,6 @@ def _keys(node: ast.ClassDef) -> list[str]:
             keys.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             keys.append(statement.target.id)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            keys.append(statement.name)  # `def schema_extra(schema): ...`
     return keys

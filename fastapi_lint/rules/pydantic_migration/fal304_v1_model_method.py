@@ -141,6 +141,13 @@ class V1ModelMethod(PydanticRule):
             "        return cls.model_validate_json(raw)\n",
             count=2,
         ),
+        # Classmethods called on an instance; `construct(**data)` keeps its keywords.
+        Invalid(
+            _MODEL + "def f(u: User, data: dict):\n    return u.schema(), User.construct(**data)\n",
+            fixed=_MODEL + "def f(u: User, data: dict):\n"
+            "    return u.model_json_schema(), User.model_construct(**data)\n",
+            count=2,
+        ),
         # A v1-only argument: reported, not fixed.
         Invalid(_MODEL + "User(name='a').dict(skip_defaults=True)\n"),
     ]
@@ -160,7 +167,8 @@ class V1ModelMethod(PydanticRule):
         model = None
         if spec.on_class:
             model = model_class_of(receiver, ctx)
-        if model is None and spec.on_instance:
+        if model is None:
+            # v1 classmethods work on instances too (`self.schema()`).
             model = model_instance_of(receiver, ctx)
         if model is None or defines_member(model, spec.v1, ctx):
             return
@@ -197,7 +205,7 @@ def _fixable(call: ast.Call, spec: MethodRename) -> bool:
     if len(call.args) > spec.fix_positional or any(isinstance(a, ast.Starred) for a in call.args):
         return False
     for keyword in call.keywords:
-        if keyword.arg is None:  # **kwargs: unknown keywords
+        if keyword.arg is None and not spec.keeps_keywords:  # **kwargs: unknown keywords
             return False
         if not spec.keeps_keywords and keyword.arg not in spec.fix_keywords:
             return False

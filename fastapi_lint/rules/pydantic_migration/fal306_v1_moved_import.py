@@ -7,7 +7,7 @@ from ...catalogues.pydantic_v1 import MOVED_IMPORTS, V2_ERRORS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ._models import PydanticRule
+from ._models import PydanticRule, is_guarded_import
 
 _FROM_MODULE = re.compile(r"from[\s\\]+([\w.]+)")
 _V1_ERROR_MODULES = frozenset({"pydantic.errors", "pydantic.error_wrappers"})
@@ -21,9 +21,15 @@ class V1MovedImport(PydanticRule):
     `pydantic.errors` / `pydantic.error_wrappers` that no longer exist. Also
     `pydantic.BaseSettings` used through `import pydantic`.
 
+    An import inside a `try` whose handler catches `ImportError` is a compatibility shim that
+    already copes with the name being missing; it is not reported.
+
     ## Why is this bad?
-    Under Pydantic v2 these imports fail at import time (`PydanticImportError`), so the whole
-    module — usually the settings module every other module imports — cannot load.
+    Under Pydantic v2, `BaseSettings` and the removed error classes fail at import time
+    (`PydanticImportError`), so the whole module — usually the settings module every other
+    module imports — cannot load. `pydantic.color`, `pydantic.payment` and
+    `pydantic.error_wrappers.ValidationError` still import, through deprecation shims that will
+    be removed.
 
     ## Example
     ```python
@@ -66,6 +72,9 @@ class V1MovedImport(PydanticRule):
         "from pydantic.v1 import BaseSettings\n",
         "try:\n    from pydantic.v1 import BaseSettings\nexcept ImportError:\n"
         "    from pydantic import BaseSettings\n",
+        # A compatibility shim that copes with the old name being gone.
+        "try:\n    from pydantic.color import Color\nexcept ImportError:\n"
+        "    class Color:\n        pass\n",
         # An attribute called BaseSettings on something else.
         "import pydantic\n\nclass conf:\n    BaseSettings = object\n\nx = conf.BaseSettings\n",
     ]
@@ -80,10 +89,10 @@ class V1MovedImport(PydanticRule):
             "from pydantic_settings import BaseSettings as Base\n",
         ),
         Invalid(
-            "try:\n    from pydantic import (\n        Field,\n        BaseSettings,\n    )\n"
-            "except ImportError:\n    pass\n",
-            fixed="try:\n    from pydantic import (\n        Field,\n    )\n"
-            "    from pydantic_settings import BaseSettings\nexcept ImportError:\n    pass\n",
+            "def load():\n    from pydantic import (\n        Field,\n"
+            "        BaseSettings,\n    )\n    return Field\n",
+            fixed="def load():\n    from pydantic import (\n        Field,\n    )\n"
+            "    from pydantic_settings import BaseSettings\n    return Field\n",
         ),
         Invalid(
             "from pydantic import BaseSettings, Color\n",
@@ -103,7 +112,7 @@ class V1MovedImport(PydanticRule):
             self._attribute(node, ctx)
             return
         assert isinstance(node, ast.ImportFrom)
-        if node.level or not node.module:
+        if node.level or not node.module or is_guarded_import(node, ctx):
             return
         module = node.module
         moved = [a for a in node.names if (module, a.name) in MOVED_IMPORTS]
@@ -121,7 +130,8 @@ class V1MovedImport(PydanticRule):
             gone = [a.name for a in node.names if a.name not in V2_ERRORS]
             if gone:
                 names = ", ".join(f"`{n}`" for n in gone)
-                ctx.report(node, what=f"{names} no longer exist in `{module}` in Pydantic v2")
+                verb = "exists" if len(gone) == 1 else "exist"
+                ctx.report(node, what=f"{names} no longer {verb} in `{module}` in Pydantic v2")
 
     def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
         name = ctx.qualified_name(node)

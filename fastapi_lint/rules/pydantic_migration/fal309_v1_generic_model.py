@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import GENERIC_MODEL
 from ...context import Context
 from ...rule import Invalid
-from ._models import PydanticRule
+from ._models import PydanticRule, is_guarded_import
 
 
 class V1GenericModel(PydanticRule):
@@ -53,6 +53,9 @@ class V1GenericModel(PydanticRule):
         "T = TypeVar('T')\n\nclass Page(BaseModel, Generic[T]):\n    items: list[T]\n",
         # A project module called `generics`.
         "import pydantic\nfrom .generics import GenericModel\n",
+        # A shim for both major versions.
+        "try:\n    from pydantic.generics import GenericModel\nexcept ImportError:\n"
+        "    from pydantic import BaseModel as GenericModel\n",
         # The v1 layer, on purpose.
         "from pydantic.v1.generics import GenericModel\n",
     ]
@@ -73,6 +76,7 @@ class V1GenericModel(PydanticRule):
                 node.level == 0
                 and node.module == "pydantic.generics"
                 and any(a.name == "GenericModel" for a in node.names)
+                and not is_guarded_import(node, ctx)
             ):
                 ctx.report(node)
             return

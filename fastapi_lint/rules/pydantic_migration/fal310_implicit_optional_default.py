@@ -12,7 +12,8 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...rule import Invalid
-from ._models import PydanticRule, enclosing_model, unwrap_string
+from ...settings import Settings
+from ._models import PydanticRule, enclosing_model, unwrap_string, version_evidence
 
 # `Field()` callables whose first argument / `default=` is the field's default.
 _FIELD_CALLS = FIELD_CALLS | {"sqlmodel.Field", "sqlmodel.main.Field"}
@@ -28,6 +29,15 @@ class ImplicitOptionalDefault(PydanticRule):
     Pydantic v1 gave such fields an implicit default of `None`; v2 makes them required. After
     the upgrade, every request or settings load that omits the field fails validation — the
     most common silent break of a v1 → v2 migration.
+
+    Under v2 the same line is the normal way to declare a *required, nullable* field, so the
+    rule only speaks about code written for v1: it reports a module that shows v1 usage (a
+    v1-only import such as `validator`, `BaseSettings` from `pydantic` or `constr`, a v1
+    module such as `pydantic.generics`, or a model with a nested `class Config`) and no v2
+    usage (a v2-only import such as `field_validator`, `ConfigDict`, `pydantic_settings`, or a
+    model assigning `model_config`). A module that shows neither is not reported: nothing in
+    it says which Pydantic it targets (once the project's pinned Pydantic version is known,
+    that will decide).
 
     Class variables (`ClassVar[...]`), private attributes (`_name`), and classes that are not
     models (in this file) are not reported. A field whose `Field(...)` gives `...` as its
@@ -64,6 +74,7 @@ class ImplicitOptionalDefault(PydanticRule):
         "`None`, v2 makes it required"
     )
     nodes = (ast.AnnAssign,)
+
     valid = [
         # Has a default.
         "from typing import Optional\nfrom pydantic import BaseModel, Field\n\n"
@@ -88,12 +99,21 @@ class ImplicitOptionalDefault(PydanticRule):
         # The v1 layer, on purpose.
         "from typing import Optional\nfrom pydantic.v1 import BaseModel\n\n"
         "class U(BaseModel):\n    a: Optional[int]\n",
+        # A v2 module: `Optional[X]` without a default is a required, nullable field on purpose.
+        "from pydantic import BaseModel, ConfigDict\n\nclass U(BaseModel):\n"
+        "    model_config = ConfigDict(frozen=True)\n    a: int | None\n",
+        "from pydantic import BaseModel, field_validator\n\nclass U(BaseModel):\n"
+        "    a: int | None\n\n    @field_validator('a')\n    @classmethod\n"
+        "    def check(cls, v):\n        return v\n",
+        # Nothing says which Pydantic the module targets.
+        "from typing import Optional\nfrom pydantic import BaseModel\n\n"
+        "class U(BaseModel):\n    a: Optional[int]\n",
     ]
     invalid = [
         Invalid(
             "from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
             "class U(BaseModel):\n    a: Optional[int]\n    b: Union[str, None]\n    c: Any\n"
-            "    d: 'int | None'\n",
+            "    d: 'int | None'\n\n    class Config:\n        orm_mode = True\n",
             count=4,
         ),
         Invalid(
@@ -104,10 +124,18 @@ class ImplicitOptionalDefault(PydanticRule):
         ),
         # SQLModel's `Field(primary_key=True)` has no default either.
         Invalid(
-            "from typing import Optional\nfrom sqlmodel import Field, SQLModel\n\n"
+            "from typing import Optional\nfrom pydantic import validator\n"
+            "from sqlmodel import Field, SQLModel\n\n"
             "class Hero(SQLModel, table=True):\n    id: Optional[int] = Field(primary_key=True)\n"
         ),
     ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # Candidates of the file being walked; reported in `finish` once the module's Pydantic
+        # version is known.
+        self._file: Context | None = None
+        self._candidates: list[tuple[ast.AnnAssign, str, str]] = []
 
     def visit(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.AnnAssign)
@@ -121,7 +149,20 @@ class ImplicitOptionalDefault(PydanticRule):
         kind = self._optional_kind(node.annotation, ctx)
         if kind is None:
             return
-        ctx.report(node, field=target.id, annotation=kind)
+        if self._file is not ctx:
+            self._file, self._candidates = ctx, []
+        self._candidates.append((node, target.id, kind))
+
+    def finish(self, ctx: Context) -> None:
+        candidates = self._candidates if self._file is ctx else []
+        self._file, self._candidates = None, []
+        if not candidates:
+            return
+        v1, v2 = version_evidence(ctx)
+        if not v1 or v2:
+            return
+        for node, field, kind in candidates:
+            ctx.report(node, field=field, annotation=kind)
 
     @staticmethod
     def _field_without_default(value: ast.expr, ctx: Context) -> bool:
