@@ -210,17 +210,18 @@ CONFIG_SAME_KEYS: frozenset[str] = frozenset(
         "secrets_dir",
     }
 )
-# Keys removed without a ConfigDict equivalent; a Config using them needs a person.
+# Keys removed without a ConfigDict equivalent (with advice, if any); a Config using them needs
+# a person.
 CONFIG_REMOVED_KEYS: dict[str, str] = {
     "fields": "use `Field(alias=...)` on each field",
     "json_encoders": "use `@field_serializer`",
-    "json_loads": "removed",
-    "json_dumps": "removed",
+    "json_loads": "",
+    "json_dumps": "",
     "copy_on_model_validation": "use `revalidate_instances`",
     "getter_dict": "removed with `from_orm`",
     "keep_untouched": "use `ignored_types`",
-    "error_msg_templates": "removed",
-    "post_init_call": "removed",
+    "error_msg_templates": "",
+    "post_init_call": "",
 }
 
 # ------------------------------------------------------------------- fields

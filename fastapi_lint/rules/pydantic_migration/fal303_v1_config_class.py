@@ -108,7 +108,8 @@ class V1ConfigClass(PydanticRule):
             elif key in CONFIG_INVERTED_KEYS:
                 notes.append(f"`{key}` → `{CONFIG_INVERTED_KEYS[key]}` (inverted)")
             elif key in CONFIG_REMOVED_KEYS:
-                notes.append(f"`{key}` was removed, {CONFIG_REMOVED_KEYS[key]}")
+                advice = CONFIG_REMOVED_KEYS[key]
+                notes.append(f"`{key}` was removed" + (f", {advice}" if advice else ""))
         keys = f"; {'; '.join(notes)}" if notes else ""
         kind = "SettingsConfigDict" if is_settings(model, ctx) else "ConfigDict"
         ctx.report(node, kind=kind, keys=keys)

@@ -105,6 +105,13 @@ class V1MovedImport(PydanticRule):
             "class S(pydantic_settings.BaseSettings):\n    debug: bool = False\n",
         ),
         Invalid("from pydantic.errors import MissingError, PydanticUserError\n"),
+        # One moved name (fixed) and one removed name (reported) in the same statement.
+        Invalid(
+            "from pydantic.error_wrappers import ErrorWrapper, ValidationError\n",
+            fixed="from pydantic.error_wrappers import ErrorWrapper\n"
+            "from pydantic import ValidationError\n",
+            count=2,
+        ),
     ]
 
     def visit(self, node: ast.AST, ctx: Context) -> None:
@@ -125,9 +132,12 @@ class V1MovedImport(PydanticRule):
                 what=f"{names} moved from `{module}` to {where} in Pydantic v2",
                 fix=_import_fix(node, moved, ctx),
             )
-            return
         if module in _V1_ERROR_MODULES:
-            gone = [a.name for a in node.names if a.name not in V2_ERRORS]
+            gone = [
+                a.name
+                for a in node.names
+                if a.name not in V2_ERRORS and (module, a.name) not in MOVED_IMPORTS
+            ]
             if gone:
                 names = ", ".join(f"`{n}`" for n in gone)
                 verb = "exists" if len(gone) == 1 else "exist"
