@@ -1,0 +1,306 @@
+"""What the Pydantic migration rules (FAL301-FAL310) share: which classes are models, which
+receivers are known model instances or classes, and whether a file chose the `pydantic.v1` layer.
+
+Everything here answers from what one file shows (its imports, its classes and their bases).
+A model imported from another module of the project is not known yet: the rules then stay
+silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import ClassVar
+
+from ...catalogues.pydantic_v1 import (
+    CLASSMETHOD_CONSTRUCTORS,
+    IMPORT_ERRORS,
+    MODEL_BASES,
+    SETTINGS_BASES,
+    V1_ONLY_MODULES,
+    V1_ONLY_NAMES,
+    V2_ONLY_MODULES,
+    V2_ONLY_NAMES,
+)
+from ...context import Context
+from ...rule import Rule
+from ...semantic.model import Binding, BindingKind, Scope, ScopeKind
+
+# One-entry cache: the last tree looked at and whether it imports `pydantic.v1`. Rules see one
+# file at a time, so this avoids walking the tree once per node.
+_V1_CACHE: list[tuple[ast.Module, bool]] = []
+
+
+def uses_v1_layer(ctx: Context) -> bool:
+    """Does the module import from `pydantic.v1` (anywhere, also in a try/except fallback)?
+
+    Such code chose the v1 compatibility layer on purpose, so the FAL3xx rules leave the whole
+    file alone — including a `try: from pydantic.v1 import X / except ImportError: from pydantic
+    import X` shim, whose v1 spelling is intended.
+    """
+    tree = ctx.semantic.tree
+    if _V1_CACHE and _V1_CACHE[0][0] is tree:
+        return _V1_CACHE[0][1]
+    found = False
+    if "v1" in ctx.source.text:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                found = node.module == "pydantic.v1" or node.module.startswith("pydantic.v1.")
+                found = found or (
+                    node.module == "pydantic" and any(a.name == "v1" for a in node.names)
+                )
+            elif isinstance(node, ast.Import):
+                found = any(
+                    a.name == "pydantic.v1" or a.name.startswith("pydantic.v1.") for a in node.names
+                )
+            if found:
+                break
+    _V1_CACHE[:] = [(tree, found)]
+    return found
+
+
+_GUARDED_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
+
+
+def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
+    """Is this import statement in the body of a `try` whose handler catches `ImportError`?
+
+    Such an import is a compatibility shim (`try: from pydantic.color import Color / except
+    ImportError: ...`): the code already copes with the name being missing, and rewriting the
+    import would change which branch runs.
+    """
+    tree = ctx.semantic.tree
+    if not (_GUARDED_CACHE and _GUARDED_CACHE[0][0] is tree):
+        guarded: set[int] = set()
+        for try_node in ast.walk(tree):
+            if not isinstance(try_node, (ast.Try, ast.TryStar)):
+                continue
+            if not any(_catches_import_error(h, ctx) for h in try_node.handlers):
+                continue
+            for statement in try_node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                        guarded.add(id(inner))
+        _GUARDED_CACHE[:] = [(tree, frozenset(guarded))]
+    return id(node) in _GUARDED_CACHE[0][1]
+
+
+def _catches_import_error(handler: ast.ExceptHandler, ctx: Context) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(ctx.qualified_name(t) in IMPORT_ERRORS for t in types)
+
+
+_VERSION_CACHE: list[tuple[ast.Module, tuple[bool, bool]]] = []
+
+
+def version_evidence(ctx: Context) -> tuple[bool, bool]:
+    """(written for v1, written for v2), from what the module imports and how its models are
+    configured. Call after the walk (in `finish`), when every class of the file is known.
+
+    v1: it imports a v1-only name (`validator`, `BaseSettings` from pydantic, `constr`, ...) or
+    module (`pydantic.generics`, ...), or one of its models has a nested `class Config`.
+    v2: it imports a v2-only name (`field_validator`, `ConfigDict`, ...) or package
+    (`pydantic_settings`, ...), or one of its models assigns `model_config`.
+    A module can show both (half migrated) or neither.
+    """
+    tree = ctx.semantic.tree
+    if _VERSION_CACHE and _VERSION_CACHE[0][0] is tree:
+        return _VERSION_CACHE[0][1]
+    v1 = v2 = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            module = node.module
+            names = {a.name for a in node.names}
+            if module == "pydantic":
+                v1 = v1 or bool(names & V1_ONLY_NAMES)
+                v2 = v2 or bool(names & V2_ONLY_NAMES)
+            v1 = v1 or module in V1_ONLY_MODULES
+            v2 = v2 or module.split(".")[0] in V2_ONLY_MODULES or module in V2_ONLY_MODULES
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                v1 = v1 or alias.name in V1_ONLY_MODULES
+                v2 = v2 or alias.name.split(".")[0] in V2_ONLY_MODULES
+    for info in ctx.semantic.classes.values():
+        if not is_model(info.qualname, ctx):
+            continue
+        for statement in info.node.body:
+            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+                v1 = True
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+                    v2 = True
+    result = (v1, v2)
+    _VERSION_CACHE[:] = [(tree, result)]
+    return result
+
+
+class PydanticRule(Rule):
+    """Base of FAL301-FAL310: skips files on the `pydantic.v1` layer, then calls `visit`."""
+
+    # Until project-wide analysis exists, a model is only visible in a file that imports pydantic
+    # or sqlmodel; other files cannot draw these rules.
+    triggers: ClassVar[tuple[str, ...]] = ("pydantic", "sqlmodel")
+    abstract: ClassVar[bool] = True
+
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        if uses_v1_layer(ctx):
+            return
+        self.visit(node, ctx)
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# ------------------------------------------------------------------ classes
+
+
+def is_model(qualname: str | None, ctx: Context) -> bool:
+    """Is the class `qualname` a Pydantic model (its bases reach a model base in this file)?"""
+    return ctx.semantic.is_subclass(qualname, MODEL_BASES)
+
+
+def is_settings(qualname: str | None, ctx: Context) -> bool:
+    return ctx.semantic.is_subclass(qualname, SETTINGS_BASES)
+
+
+def class_scope_qualname(scope: Scope) -> str | None:
+    """The qualified name of the class whose body `scope` is."""
+    binding = scope.bindings.get("__qualname__")
+    return binding.qualname if binding is not None else None
+
+
+def enclosing_model(ctx: Context) -> str | None:
+    """The model whose class body is being walked right now (directly, not inside a method)."""
+    scope = ctx.semantic.scope
+    if scope.kind is not ScopeKind.CLASS:
+        return None
+    qualname = class_scope_qualname(scope)
+    return qualname if is_model(qualname, ctx) else None
+
+
+def defines_member(model: str, name: str, ctx: Context, _depth: int = 0) -> bool:
+    """Does the model, or one of its project bases in this file, define `name` itself?
+
+    A project class that defines its own `dict()` or `validate()` makes `user.dict()` a call of
+    project code, not of the v1 API; those calls are left alone.
+    """
+    info = ctx.semantic.classes.get(model)
+    if info is None or _depth > 50:
+        return False
+    for statement in info.node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name == name:
+                return True
+        elif isinstance(statement, ast.AnnAssign):
+            if isinstance(statement.target, ast.Name) and statement.target.id == name:
+                return True
+        elif isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in statement.targets
+        ):
+            return True
+    return any(defines_member(base, name, ctx, _depth + 1) for base in info.bases)
+
+
+# ---------------------------------------------------------------- receivers
+
+
+def model_class_of(expr: ast.AST, ctx: Context) -> str | None:
+    """The model an expression names as a class: `User`, `schemas.User`, or `cls` inside a
+    classmethod of a model."""
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        name = ctx.qualified_name(expr)
+        if name is not None and name in ctx.semantic.classes and is_model(name, ctx):
+            return name
+    if isinstance(expr, ast.Name):
+        owner = _first_parameter_owner(expr.id, ctx)
+        if owner is not None and owner[1] == "class":
+            return owner[0]
+    return None
+
+
+def model_instance_of(expr: ast.AST, ctx: Context) -> str | None:
+    """The model an expression is known to hold an instance of.
+
+    Known: a parameter annotated with a model of this file (also `Optional[...]`/`Annotated`),
+    a name assigned from the model's constructor or from one of its classmethod constructors
+    (`User.parse_obj(...)`), such a call itself, and `self` in a method of a model.
+    """
+    known = ctx.type_of(expr)
+    if known is not None:
+        if known in ctx.semantic.classes and is_model(known, ctx):
+            return known
+        # `x = User.parse_obj(data)`: the call's recorded type is the classmethod's name.
+        owner, _, method = known.rpartition(".")
+        if method in CLASSMETHOD_CONSTRUCTORS and is_model(owner, ctx):
+            return owner
+    if isinstance(expr, ast.Name):
+        owner = _first_parameter_owner(expr.id, ctx)
+        if owner is not None and owner[1] == "instance":
+            return owner[0]
+    return None
+
+
+def _first_parameter_owner(name: str, ctx: Context) -> tuple[str, str] | None:
+    """If `name` is the first parameter of a method defined in a model's body: the model and
+    whether the parameter holds an instance (`self`) or the class (`cls` of a classmethod)."""
+    semantic = ctx.semantic
+    binding = semantic.lookup(name)
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return None
+    scope = _scope_holding(binding, ctx)
+    if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    function = scope.node
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if not positional or positional[0] is not binding.node:
+        return None
+    parent = scope.parent
+    if parent is None or parent.kind is not ScopeKind.CLASS:
+        return None
+    model = class_scope_qualname(parent)
+    if not is_model(model, ctx):
+        return None
+    assert model is not None
+    decorators = {_decorator_name(d, ctx) for d in function.decorator_list}
+    if "builtins.staticmethod" in decorators:
+        return None
+    if "builtins.classmethod" in decorators:
+        return model, "class"
+    if decorators - {None, "builtins.property", "functools.cached_property"}:
+        # Validators and other decorated methods: what the first parameter holds is the
+        # decorator's business.
+        return None
+    if None in decorators and function.decorator_list:
+        return None
+    return model, "instance"
+
+
+def _decorator_name(decorator: ast.expr, ctx: Context) -> str | None:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return ctx.qualified_name(target)
+
+
+def _scope_holding(binding: Binding, ctx: Context) -> Scope | None:
+    scope: Scope | None = ctx.semantic.scope
+    while scope is not None:
+        if scope.bindings.get(binding.name) is binding:
+            return scope
+        scope = scope.parent
+    return None
+
+
+# -------------------------------------------------------------- annotations
+
+
+def unwrap_string(annotation: ast.expr) -> ast.expr | None:
+    """Parse a string annotation (`"Optional[int]"`); None when it is not valid Python."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return annotation

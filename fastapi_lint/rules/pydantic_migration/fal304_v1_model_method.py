@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.pydantic_v1 import MODEL_ATTRIBUTES, MODEL_METHODS, MethodRename
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid
+from ._models import PydanticRule, defines_member, model_class_of, model_instance_of
+
+_MODEL = (
+    "from pydantic import BaseModel\n\n"
+    "class User(BaseModel):\n    name: str\n    tags: list = []\n\n"
+)
+
+
+class V1ModelMethod(PydanticRule):
+    """## What it does
+    Checks for Pydantic v1 `BaseModel` methods called on a receiver known to be a model
+    instance or class: `.dict()`, `.json()`, `.copy()`, `.parse_obj()`, `.parse_raw()`,
+    `.parse_file()`, `.from_orm()`, `.schema()`, `.schema_json()`, `.construct()`,
+    `.validate()`, `.update_forward_refs()`, and the `__fields__` attribute.
+
+    A receiver is known when it is a parameter annotated with a model of this file (also
+    `Optional[...]`, `Annotated[...]`), a name assigned from the model's constructor or from
+    one of its classmethod constructors (`User.parse_obj(...)`), such a call itself, the model
+    class, `self` in a method of the model, or `cls` in one of its classmethods. Anything else
+    — `.dict()` on an untyped parameter, `.json()` on an HTTP response, `.copy()` on a dict —
+    is never reported. Neither is a call of a method the model (or a project base of it)
+    defines itself: `user.dict()` then runs project code, not the v1 API.
+
+    ## Why is this bad?
+    The v1 names are deprecated in Pydantic v2 (they warn on every call and will be removed);
+    `parse_file`, `from_orm`, `schema_json` and several arguments have no 1:1 replacement.
+
+    ## Example
+    ```python
+    def save(user: User) -> dict:
+        return user.dict(exclude_unset=True)
+
+    user = User.parse_obj(payload)
+    ```
+
+    ## Use instead
+    ```python
+    def save(user: User) -> dict:
+        return user.model_dump(exclude_unset=True)
+
+    user = User.model_validate(payload)
+    ```
+
+    ## Fix safety
+    Safe, and offered only where the v2 method takes the same arguments with the same meaning:
+    `dict` → `model_dump` and `json` → `model_dump_json` with `include`, `exclude`, `by_alias`,
+    `exclude_unset`, `exclude_defaults`, `exclude_none` (and `indent` for `json`); `copy` →
+    `model_copy` with `update`/`deep` only; `parse_obj`/`validate` → `model_validate` and
+    `parse_raw` → `model_validate_json` with a single argument; `schema` →
+    `model_json_schema` with `by_alias`/`ref_template`; `construct` → `model_construct`;
+    `update_forward_refs()` → `model_rebuild()` without arguments. Report only: `parse_file`,
+    `from_orm` (needs `from_attributes=True`), `schema_json`, `__fields__` (its values are
+    `FieldInfo`, not `ModelField`), `skip_defaults=`, `encoder=`, `models_as_dict=`,
+    `copy(include=/exclude=)`, and calls with `*args`/`**kwargs`.
+
+    Only the method name changes; what the deprecated v1 spelling does under v2 (which is a
+    call of the v2 method) is unchanged. Output that differs between the two *library*
+    versions (v2's `model_dump_json()` is compact JSON, v1's `.json()` had spaces after `:`
+    and `,`) differs whether or not the name is updated.
+
+    ## References
+    - Pydantic migration guide, "Changes to pydantic.BaseModel"
+    - bump-pydantic BP004
+    """
+
+    code = "FAL304"
+    name = "v1-model-method"
+    message = "`{old}` is the Pydantic v1 API; use `{new}`{note}"
+    nodes = (ast.Call, ast.Attribute)
+    fix_safety = "safe"
+    valid = [
+        # `.dict()` on an untyped receiver is never guessed to be a model.
+        _MODEL + "def save(obj):\n    return obj.dict()\n",
+        # `.json()` on a requests response.
+        "import requests\nfrom pydantic import BaseModel\n\n"
+        "def fetch(url):\n    return requests.get(url).json()\n",
+        # `dict.copy()`.
+        "from pydantic import BaseModel\n\ndefaults = {'a': 1}\nsettings = defaults.copy()\n",
+        # A model that defines its own `dict()`: the call runs project code.
+        "from pydantic import BaseModel\n\nclass Item(BaseModel):\n    a: int\n\n"
+        "    def dict(self, **kw):\n        return {'a': self.a}\n\nItem(a=1).dict()\n",
+        # v2 methods.
+        _MODEL + "u = User.model_validate({'name': 'a'})\nu.model_dump()\n",
+        # A non-model class with a `parse_obj` classmethod.
+        "import pydantic\n\nclass Parser:\n    @classmethod\n    def parse_obj(cls, o):\n"
+        "        return o\n\nParser.parse_obj({})\n",
+        # A parameter shadowing the model's name.
+        _MODEL + "def f(User):\n    return User.parse_obj({})\n",
+        # The v1 compatibility layer, on purpose.
+        "from pydantic.v1 import BaseModel\n\nclass U(BaseModel):\n    a: int\n\nU(a=1).dict()\n",
+        # A field of the model called `copy` is not the method.
+        "from pydantic import BaseModel\n\nclass Doc(BaseModel):\n    copy: str\n\n"
+        "def f(d: Doc):\n    return d.copy.upper()\n",
+        # The first parameter of a staticmethod is not an instance of the model.
+        "from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
+        "    @staticmethod\n    def clean(data):\n        return data.dict()\n",
+    ]
+    invalid = [
+        Invalid(
+            _MODEL + "def save(user: User):\n    return user.dict(exclude_unset=True)\n",
+            fixed=_MODEL
+            + "def save(user: User):\n    return user.model_dump(exclude_unset=True)\n",
+        ),
+        Invalid(
+            _MODEL + "user = User.parse_obj({'name': 'a'})\nprint(user.json(indent=2))\n",
+            fixed=_MODEL + "user = User.model_validate({'name': 'a'})\n"
+            "print(user.model_dump_json(indent=2))\n",
+            count=2,
+        ),
+        Invalid(
+            _MODEL + "from typing import Optional\n\ndef f(u: Optional[User]):\n"
+            "    return u.copy(update={'name': 'b'}), u.copy(exclude={'tags'})\n",
+            fixed=_MODEL + "from typing import Optional\n\ndef f(u: Optional[User]):\n"
+            "    return u.model_copy(update={'name': 'b'}), u.copy(exclude={'tags'})\n",
+            count=2,
+        ),
+        # Report only: no 1:1 replacement.
+        Invalid(_MODEL + "User.parse_file('u.json')\nUser.schema_json()\n", count=2),
+        Invalid(_MODEL + "def f(db_user):\n    return User.from_orm(db_user)\n"),
+        Invalid(_MODEL + "print(User.__fields__)\n"),
+        Invalid(
+            _MODEL + "User.update_forward_refs()\n",
+            fixed=_MODEL + "User.model_rebuild()\n",
+        ),
+        # `self` in a model method and `cls` in a classmethod.
+        Invalid(
+            "from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
+            "    def public(self):\n        return self.dict(exclude={'a'})\n\n"
+            "    @classmethod\n    def load(cls, raw):\n        return cls.parse_raw(raw)\n",
+            fixed="from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
+            "    def public(self):\n        return self.model_dump(exclude={'a'})\n\n"
+            "    @classmethod\n    def load(cls, raw):\n"
+            "        return cls.model_validate_json(raw)\n",
+            count=2,
+        ),
+        # Classmethods called on an instance; `construct(**data)` keeps its keywords.
+        Invalid(
+            _MODEL + "def f(u: User, data: dict):\n    return u.schema(), User.construct(**data)\n",
+            fixed=_MODEL + "def f(u: User, data: dict):\n"
+            "    return u.model_json_schema(), User.model_construct(**data)\n",
+            count=2,
+        ),
+        # A v1-only argument: reported, not fixed.
+        Invalid(_MODEL + "User(name='a').dict(skip_defaults=True)\n"),
+    ]
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        if isinstance(node, ast.Attribute):
+            self._attribute(node, ctx)
+            return
+        assert isinstance(node, ast.Call)
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        spec = MODEL_METHODS.get(func.attr)
+        if spec is None:
+            return
+        receiver = func.value
+        model = None
+        if spec.on_class:
+            model = model_class_of(receiver, ctx)
+        if model is None:
+            # v1 classmethods work on instances too (`self.schema()`).
+            model = model_instance_of(receiver, ctx)
+        if model is None or defines_member(model, spec.v1, ctx):
+            return
+        fixable = _fixable(node, spec)
+        note = f" ({spec.note})" if spec.note and not fixable else ""
+        fix = None
+        if fixable:
+            end = ctx.span(func)[1]
+            fix = Fix(
+                (Edit(end - len(spec.v1), end, spec.v2),),
+                Applicability.SAFE,
+                f"Rename to `{spec.v2}()`",
+            )
+        ctx.report(node, old=f".{spec.v1}()", new=f".{spec.v2}()", note=note, fix=fix)
+
+    def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
+        new = MODEL_ATTRIBUTES.get(node.attr)
+        if new is None or not isinstance(node.ctx, ast.Load):
+            return
+        model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
+        if model is None or defines_member(model, node.attr, ctx):
+            return
+        ctx.report(
+            node,
+            old=node.attr,
+            new=new,
+            note=" (its values are `FieldInfo` objects, not v1 `ModelField`s)",
+        )
+
+
+def _fixable(call: ast.Call, spec: MethodRename) -> bool:
+    if spec.fix_keywords is None:
+        return False
+    if len(call.args) > spec.fix_positional or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None and not spec.keeps_keywords:  # **kwargs: unknown keywords
+            return False
+        if not spec.keeps_keywords and keyword.arg not in spec.fix_keywords:
+            return False
+    # The parse methods take exactly the data.
+    return spec.v1 not in ("parse_obj", "parse_raw", "validate") or len(call.args) == 1

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from ...catalogues.pydantic_v1 import FIELD_CALLS, FIELD_INVERTED, FIELD_REMOVED, FIELD_RENAMES
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid
+from ._models import PydanticRule
+
+# Pattern syntax Python's `re` has and the Rust engine of Pydantic v2 rejects: lookaround,
+# backreferences, possessive/atomic groups, conditionals.
+_PYTHON_ONLY = re.compile(r"\(\?(?:[=!]|<[=!]|P=|\(|>)|\\[1-9]")
+# A leading inline-flag group (`(?i)`) must stay first, so the pattern cannot be wrapped.
+_LEADING_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+# A string prefix that is a plain or raw string (no bytes, no f-string).
+_STRING_PREFIX = re.compile(r"^([rRuU]?)(['\"]{1,3})")
+
+
+class V1FieldArgument(PydanticRule):
+    """## What it does
+    Checks `pydantic.Field(...)` for v1 keyword arguments: `regex=` (now `pattern=`),
+    `min_items=`/`max_items=` (now `min_length=`/`max_length=`), `allow_mutation=` (now
+    `frozen=`, inverted), and the removed `const=` and `unique_items=`.
+
+    ## Why is this bad?
+    Under Pydantic v2 `regex=` raises at class definition, the others are deprecated, and
+    `const=`/`unique_items=` are ignored — the constraint silently stops being enforced.
+
+    ## Example
+    ```python
+    class Tag(BaseModel):
+        slug: str = Field(regex=r"^[a-z-]+$")
+        aliases: list[str] = Field(default_factory=list, max_items=5)
+    ```
+
+    ## Use instead
+    ```python
+    class Tag(BaseModel):
+        slug: str = Field(pattern=r"^[a-z-]+$")
+        aliases: list[str] = Field(default_factory=list, max_length=5)
+    ```
+
+    ## Fix safety
+    Safe renames for `min_items`, `max_items`, and for `regex` when the value is a string
+    literal. Pydantic v1 matched `regex` at the start of the string (`re.match`); v2 searches
+    anywhere. A literal that already starts with `^` or `\\A` (and has no `|`) is only renamed;
+    any other literal is renamed *and* anchored as `^(?:...)`, which keeps v1's meaning. Not
+    fixed: a pattern held in a variable (its anchoring cannot be checked), and a pattern using
+    syntax that v2's Rust regex engine rejects (lookaround, backreferences) or that starts with
+    inline flags — such a model needs `regex_engine="python-re"` in its config, which a person
+    should decide.
+
+    `allow_mutation=False` → `frozen=True` (and `True` → `False`) is *unsafe*: in v1 the flag
+    was only enforced when the model's config set `validate_assignment = True`, while v2's
+    `frozen=True` is always enforced, so assignments that worked under v1 would start to fail.
+
+    `const=` and `unique_items=` are reported only (`Literal[...]`, a `set` type).
+
+    ## References
+    - Pydantic migration guide, "Changes to pydantic.Field"
+    """
+
+    code = "FAL307"
+    name = "v1-field-argument"
+    message = "`Field({arg}=...)` is Pydantic v1; {advice}"
+    nodes = (ast.Call,)
+    fix_safety = "safe"
+    valid = [
+        # v2 keywords.
+        "from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
+        "    slug: str = Field(pattern='^[a-z]+$')\n    tags: list = Field(max_length=3)\n",
+        # FastAPI's Query(regex=) belongs to FAL506, not to this rule.
+        "import pydantic\nfrom fastapi import Query\n\ndef f(q: str = Query(regex='^a')):\n"
+        "    return q\n",
+        # A dataclasses or SQLAlchemy `field(...)` / project `Field`.
+        "import pydantic\n\ndef Field(**kw):\n    return kw\n\nx = Field(regex='a', min_items=1)\n",
+        # The v1 layer, on purpose.
+        "from pydantic.v1 import BaseModel, Field\n\nclass T(BaseModel):\n"
+        "    slug: str = Field(regex='a')\n",
+    ]
+    invalid = [
+        Invalid(
+            "from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
+            "    slug: str = Field(regex=r'^[a-z-]+$')\n",
+            fixed="from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
+            "    slug: str = Field(pattern=r'^[a-z-]+$')\n",
+        ),
+        # Unanchored: anchored to keep v1's match-at-start meaning.
+        Invalid(
+            "import pydantic\n\ncode = pydantic.Field(..., regex='[A-Z]{3}|X')\n",
+            fixed="import pydantic\n\ncode = pydantic.Field(..., pattern='^(?:[A-Z]{3}|X)')\n",
+        ),
+        Invalid(
+            "from pydantic import Field\n\ntags = Field(default_factory=list, min_items=1, "
+            "max_items=5)\n",
+            fixed="from pydantic import Field\n\ntags = Field(default_factory=list, min_length=1, "
+            "max_length=5)\n",
+            count=2,
+        ),
+        Invalid(
+            "from pydantic import Field\n\nid_ = Field(1, allow_mutation=False)\n",
+            fixed="from pydantic import Field\n\nid_ = Field(1, frozen=True)\n",
+            unsafe=True,
+        ),
+        # Not fixable: a variable pattern, a lookahead, a removed keyword.
+        Invalid(
+            "from pydantic import Field\n\nSLUG = '^a'\nx = Field(regex=SLUG)\n"
+            "y = Field(regex='(?=a)a')\nz = Field('v', const=True)\n",
+            count=3,
+        ),
+    ]
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        assert isinstance(node, ast.Call)
+        if not node.keywords or ctx.qualified_name(node.func) not in FIELD_CALLS:
+            return
+        for keyword in node.keywords:
+            arg = keyword.arg
+            if arg in FIELD_RENAMES:
+                new = FIELD_RENAMES[arg]
+                fix = _rename(keyword, new, ctx)
+                if arg == "regex" and fix is not None:
+                    fix = _regex_fix(keyword, ctx, fix)
+                advice = f"use `{new}=`"
+                if arg == "regex":
+                    advice += " (v2 searches anywhere in the string; v1 matched at the start)"
+                ctx.report(keyword, arg=arg, advice=advice, fix=fix)
+            elif arg in FIELD_INVERTED:
+                new = FIELD_INVERTED[arg]
+                value = keyword.value
+                fix = None
+                if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                    fix = Fix(
+                        (Edit(*ctx.span(keyword), f"{new}={not value.value}"),),
+                        Applicability.UNSAFE,
+                        f"Use `{new}=`",
+                    )
+                advice = f"use `{new}=` with the opposite value"
+                ctx.report(keyword, arg=arg, advice=advice, fix=fix)
+            elif arg in FIELD_REMOVED:
+                ctx.report(keyword, arg=arg, advice=f"it was removed: {FIELD_REMOVED[arg]}")
+
+
+def _rename(keyword: ast.keyword, new: str, ctx: Context) -> Fix:
+    start = ctx.span(keyword)[0]
+    assert keyword.arg is not None
+    return Fix((Edit(start, start + len(keyword.arg), new),), Applicability.SAFE, f"Use `{new}=`")
+
+
+def _regex_fix(keyword: ast.keyword, ctx: Context, rename: Fix) -> Fix | None:
+    """The rename, anchoring the literal when it is not anchored; None when it cannot be
+    kept equivalent."""
+    value = keyword.value
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    pattern = value.value
+    if _PYTHON_ONLY.search(pattern) or _LEADING_FLAGS.match(pattern):
+        return None
+    if pattern.startswith(("^", "\\A")) and "|" not in pattern:
+        return rename  # anchored as a whole (an alternation could reopen it: `^a|b`)
+    text = ctx.text(value)
+    prefix = _STRING_PREFIX.match(text)
+    if prefix is None or not text.endswith(prefix.group(2)):
+        return None  # implicit concatenation or an unusual literal: leave it to a person
+    start, end = ctx.span(value)
+    opening = start + prefix.end()
+    closing = end - len(prefix.group(2))
+    return Fix(
+        (*rename.edits, Edit(opening, opening, "^(?:"), Edit(closing, closing, ")")),
+        Applicability.SAFE,
+        "Use `pattern=`, anchored at the start as v1's `regex=` was",
+    )

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.pydantic_v1 import PARSE_FUNCTIONS
+from ...context import Context
+from ...diagnostics import Applicability, Fix
+from ...rule import Invalid
+from ._models import PydanticRule
+
+
+class V1ParseFunction(PydanticRule):
+    """## What it does
+    Checks for Pydantic v1's `parse_obj_as(T, data)` and `parse_raw_as(T, data)` (from
+    `pydantic` or `pydantic.tools`).
+
+    ## Why is this bad?
+    Both are deprecated in v2. `TypeAdapter(T)` replaces them: `validate_python` for Python
+    objects and `validate_json` for JSON text. A `TypeAdapter` can also be built once at module
+    level and reused, which v1's functions could not.
+
+    ## Example
+    ```python
+    users = parse_obj_as(list[User], rows)
+    ```
+
+    ## Use instead
+    ```python
+    users = TypeAdapter(list[User]).validate_python(rows)
+    ```
+
+    ## Fix safety
+    Safe: a call with exactly the type and the data as positional arguments becomes
+    `TypeAdapter(T).validate_python(data)` (`validate_json` for `parse_raw_as`), and
+    `from pydantic import TypeAdapter` is added when missing. Under v2 the deprecated functions
+    do exactly this. Calls with `type_name=` or other keywords are reported only.
+
+    ## References
+    - Pydantic migration guide, "Changes to pydantic.parse_obj_as and parse_raw_as"
+    """
+
+    code = "FAL308"
+    name = "v1-parse-function"
+    message = "`{func}()` is the Pydantic v1 API; use `TypeAdapter(T).{method}(...)`"
+    nodes = (ast.Call,)
+    fix_safety = "safe"
+    valid = [
+        # The v2 API.
+        "from pydantic import TypeAdapter\n\nTypeAdapter(list[int]).validate_python(['1'])\n",
+        # A project function called `parse_obj_as`.
+        "import pydantic\n\ndef parse_obj_as(t, v):\n    return v\n\nparse_obj_as(int, 1)\n",
+        # The v1 layer, on purpose.
+        "from pydantic.v1 import parse_obj_as\n\nparse_obj_as(int, '1')\n",
+    ]
+    invalid = [
+        Invalid(
+            "from typing import List\nfrom pydantic import parse_obj_as\n\n"
+            "ids = parse_obj_as(List[int], ['1', '2'])\n",
+            fixed="from typing import List\nfrom pydantic import parse_obj_as\n"
+            "from pydantic import TypeAdapter\n\n"
+            "ids = TypeAdapter(List[int]).validate_python(['1', '2'])\n",
+        ),
+        Invalid(
+            "import pydantic\nfrom pydantic import TypeAdapter as TA\n\n"
+            "x = pydantic.parse_raw_as(dict, '{}')\n",
+            fixed="import pydantic\nfrom pydantic import TypeAdapter as TA\n\n"
+            "x = TA(dict).validate_json('{}')\n",
+        ),
+        # `TypeAdapter` is a project name here: reported, not fixed.
+        Invalid(
+            "from pydantic import parse_obj_as\n\nclass TypeAdapter:\n    pass\n\n"
+            "parse_obj_as(int, '1')\n"
+        ),
+        # A keyword with no 1:1 replacement: report only.
+        Invalid("from pydantic import parse_obj_as\n\nparse_obj_as(int, '1', type_name='N')\n"),
+    ]
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        assert isinstance(node, ast.Call)
+        name = ctx.qualified_name(node.func)
+        method = PARSE_FUNCTIONS.get(name or "")
+        if method is None:
+            return
+        assert name is not None
+        fix = None
+        if (
+            len(node.args) == 2
+            and not node.keywords
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+        ):
+            local, _ = ctx.import_edit("pydantic", "TypeAdapter")
+            fix = self._fix(node, ctx, method) if _free(local, ctx) else None
+        ctx.report(node, func=name.rsplit(".", 1)[1], method=method, fix=fix)
+
+    def _fix(self, node: ast.Call, ctx: Context, method: str) -> Fix:
+        local, import_edit = ctx.import_edit("pydantic", "TypeAdapter")
+        type_text, data_text = (ctx.text(a) for a in node.args)
+        replacement = f"{local}({type_text}).{method}({data_text})"
+        edits = [ctx.replace(node, replacement).edits[0]]
+        if import_edit is not None:
+            edits.insert(0, import_edit)
+        return Fix(tuple(edits), Applicability.SAFE, f"Use `TypeAdapter(...).{method}()`")
+
+
+def _free(local: str, ctx: Context) -> bool:
+    """Can `local` name pydantic's TypeAdapter at the call? Not when something else (a
+    project class, a parameter) already holds that name where the call is."""
+    binding = ctx.semantic.lookup(local)
+    return binding is None or binding.qualname in (
+        "pydantic.TypeAdapter",
+        "pydantic.type_adapter.TypeAdapter",
+    )

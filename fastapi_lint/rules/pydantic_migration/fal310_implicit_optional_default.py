@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.pydantic_v1 import (
+    ANNOTATED_NAMES,
+    ANY_NAMES,
+    CLASSVAR_NAMES,
+    FIELD_CALLS,
+    OPTIONAL_NAMES,
+    UNION_NAMES,
+)
+from ...context import Context
+from ...rule import Invalid
+from ...settings import Settings
+from ._models import PydanticRule, enclosing_model, unwrap_string, version_evidence
+
+# `Field()` callables whose first argument / `default=` is the field's default.
+_FIELD_CALLS = FIELD_CALLS | {"sqlmodel.Field", "sqlmodel.main.Field"}
+
+
+class ImplicitOptionalDefault(PydanticRule):
+    """## What it does
+    Checks for fields of a Pydantic model annotated `Optional[X]`, `Union[X, None]`,
+    `X | None` or `Any` that have no default (no value, or a `Field(...)` without a default
+    or `default_factory`).
+
+    ## Why is this bad?
+    Pydantic v1 gave such fields an implicit default of `None`; v2 makes them required. After
+    the upgrade, every request or settings load that omits the field fails validation — the
+    most common silent break of a v1 → v2 migration.
+
+    Under v2 the same line is the normal way to declare a *required, nullable* field, so the
+    rule only speaks about code written for v1: it reports a module that shows v1 usage (a
+    v1-only import such as `validator`, `BaseSettings` from `pydantic` or `constr`, a v1
+    module such as `pydantic.generics`, or a model with a nested `class Config`) and no v2
+    usage (a v2-only import such as `field_validator`, `ConfigDict`, `pydantic_settings`, or a
+    model assigning `model_config`). A module that shows neither is not reported: nothing in
+    it says which Pydantic it targets (once the project's pinned Pydantic version is known,
+    that will decide).
+
+    Class variables (`ClassVar[...]`), private attributes (`_name`), and classes that are not
+    models (in this file) are not reported. A field whose `Field(...)` gives `...` as its
+    default was required in v1 too and is not reported.
+
+    ## Example
+    ```python
+    class UserUpdate(BaseModel):
+        name: Optional[str]
+        email: str | None = Field(description="new email")
+    ```
+
+    ## Use instead
+    ```python
+    class UserUpdate(BaseModel):
+        name: Optional[str] = None
+        email: str | None = Field(None, description="new email")
+    ```
+
+    ## Fix safety
+    Detection only for now. The planned fix (adding `= None`, or `None` as `Field`'s
+    default) is unsafe — code written for v2 may mean the field to be required — and comes
+    with the libcst-based fixes.
+
+    ## References
+    - Pydantic migration guide, "Required, optional, and nullable fields"
+    - bump-pydantic BP002
+    """
+
+    code = "FAL310"
+    name = "implicit-optional-default"
+    message = (
+        "Field `{field}` is `{annotation}` without a default: Pydantic v1 defaulted it to "
+        "`None`, v2 makes it required"
+    )
+    nodes = (ast.AnnAssign,)
+
+    valid = [
+        # Has a default.
+        "from typing import Optional\nfrom pydantic import BaseModel, Field\n\n"
+        "class U(BaseModel):\n    a: Optional[int] = None\n    b: Optional[int] = Field(None)\n"
+        "    c: Optional[int] = Field(default_factory=int)\n",
+        # Explicitly required in v1 too.
+        "from typing import Optional\nfrom pydantic import BaseModel, Field\n\n"
+        "class U(BaseModel):\n    a: Optional[int] = ...\n    b: Optional[int] = Field(...)\n",
+        # Not a model: a dataclass, a TypedDict, a plain class.
+        "from dataclasses import dataclass\nfrom typing import Optional, TypedDict\n"
+        "import pydantic\n\n@dataclass\nclass D:\n    a: Optional[int]\n\n"
+        "class T(TypedDict):\n    a: Optional[int]\n",
+        # ClassVar and private attributes are not fields.
+        "from typing import Any, ClassVar, Optional\nfrom pydantic import BaseModel\n\n"
+        "class U(BaseModel):\n    registry: ClassVar[Optional[dict]]\n    _cache: Optional[dict]\n",
+        # Not optional.
+        "from pydantic import BaseModel\n\nclass U(BaseModel):\n"
+        "    a: int\n    b: list[int | str]\n",
+        # An annotated local variable inside a method.
+        "from typing import Optional\nfrom pydantic import BaseModel\n\nclass U(BaseModel):\n"
+        "    a: int = 0\n\n    def f(self):\n        x: Optional[int]\n        return 1\n",
+        # The v1 layer, on purpose.
+        "from typing import Optional\nfrom pydantic.v1 import BaseModel\n\n"
+        "class U(BaseModel):\n    a: Optional[int]\n",
+        # A v2 module: `Optional[X]` without a default is a required, nullable field on purpose.
+        "from pydantic import BaseModel, ConfigDict\n\nclass U(BaseModel):\n"
+        "    model_config = ConfigDict(frozen=True)\n    a: int | None\n",
+        "from pydantic import BaseModel, field_validator\n\nclass U(BaseModel):\n"
+        "    a: int | None\n\n    @field_validator('a')\n    @classmethod\n"
+        "    def check(cls, v):\n        return v\n",
+        # Nothing says which Pydantic the module targets.
+        "from typing import Optional\nfrom pydantic import BaseModel\n\n"
+        "class U(BaseModel):\n    a: Optional[int]\n",
+    ]
+    invalid = [
+        Invalid(
+            "from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
+            "class U(BaseModel):\n    a: Optional[int]\n    b: Union[str, None]\n    c: Any\n"
+            "    d: 'int | None'\n\n    class Config:\n        orm_mode = True\n",
+            count=4,
+        ),
+        Invalid(
+            "from typing import Annotated, Optional\nfrom pydantic import BaseSettings, Field\n\n"
+            "class S(BaseSettings):\n    url: Annotated[Optional[str], 'doc']\n"
+            "    token: str | None = Field(description='API token')\n",
+            count=2,
+        ),
+        # SQLModel's `Field(primary_key=True)` has no default either.
+        Invalid(
+            "from typing import Optional\nfrom pydantic import validator\n"
+            "from sqlmodel import Field, SQLModel\n\n"
+            "class Hero(SQLModel, table=True):\n    id: Optional[int] = Field(primary_key=True)\n"
+        ),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # Candidates of the file being walked; reported in `finish` once the module's Pydantic
+        # version is known.
+        self._file: Context | None = None
+        self._candidates: list[tuple[ast.AnnAssign, str, str]] = []
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        assert isinstance(node, ast.AnnAssign)
+        target = node.target
+        if not isinstance(target, ast.Name) or target.id.startswith("_"):
+            return
+        if node.value is not None and not self._field_without_default(node.value, ctx):
+            return
+        if enclosing_model(ctx) is None:
+            return
+        kind = self._optional_kind(node.annotation, ctx)
+        if kind is None:
+            return
+        if self._file is not ctx:
+            self._file, self._candidates = ctx, []
+        self._candidates.append((node, target.id, kind))
+
+    def finish(self, ctx: Context) -> None:
+        candidates = self._candidates if self._file is ctx else []
+        self._file, self._candidates = None, []
+        if not candidates:
+            return
+        v1, v2 = version_evidence(ctx)
+        if not v1 or v2:
+            return
+        for node, field, kind in candidates:
+            ctx.report(node, field=field, annotation=kind)
+
+    @staticmethod
+    def _field_without_default(value: ast.expr, ctx: Context) -> bool:
+        if not isinstance(value, ast.Call) or ctx.qualified_name(value.func) not in _FIELD_CALLS:
+            return False
+        if value.args:
+            return False
+        return not any(
+            kw.arg in ("default", "default_factory") or kw.arg is None for kw in value.keywords
+        )
+
+    def _optional_kind(self, annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
+        """ "Optional" / "Any" when the annotation admits None without saying so, else None."""
+        expr = unwrap_string(annotation)
+        if expr is None or depth > 10:
+            return None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return "X | None" if _union_has_none(expr) else None
+        if isinstance(expr, ast.Subscript):
+            wrapper = ctx.qualified_name(expr.value)
+            inner = expr.slice
+            if wrapper in OPTIONAL_NAMES:
+                return "Optional"
+            if wrapper in UNION_NAMES and isinstance(inner, ast.Tuple):
+                return "Optional" if any(_is_none(e) for e in inner.elts) else None
+            if wrapper in ANNOTATED_NAMES:
+                first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                return self._optional_kind(first, ctx, depth + 1)
+            if wrapper in CLASSVAR_NAMES:
+                return None
+            return None
+        if ctx.qualified_name(expr) in ANY_NAMES:
+            return "Any"
+        return None
+
+
+def _is_none(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Constant) and expr.value is None:
+        return True
+    return isinstance(expr, ast.Name) and expr.id == "NoneType"
+
+
+def _union_has_none(expr: ast.expr) -> bool:
+    while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        if _is_none(expr.right):
+            return True
+        expr = expr.left
+    return _is_none(expr)
