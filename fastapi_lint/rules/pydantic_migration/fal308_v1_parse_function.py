@@ -66,10 +66,12 @@ class V1ParseFunction(PydanticRule):
             fixed="import pydantic\nfrom pydantic import TypeAdapter as TA\n\n"
             "x = TA(dict).validate_json('{}')\n",
         ),
-        # `TypeAdapter` is a project name here: reported, not fixed.
+        # `TypeAdapter` is a project name here: pydantic's is reached through its module.
         Invalid(
             "from pydantic import parse_obj_as\n\nclass TypeAdapter:\n    pass\n\n"
-            "parse_obj_as(int, '1')\n"
+            "parse_obj_as(int, '1')\n",
+            fixed="from pydantic import parse_obj_as\nimport pydantic\n\nclass TypeAdapter:\n"
+            "    pass\n\npydantic.TypeAdapter(int).validate_python('1')\n",
         ),
         # A keyword with no 1:1 replacement: report only.
         Invalid("from pydantic import parse_obj_as\n\nparse_obj_as(int, '1', type_name='N')\n"),
@@ -105,6 +107,9 @@ class V1ParseFunction(PydanticRule):
 def _free(local: str, ctx: Context) -> bool:
     """Can `local` name pydantic's TypeAdapter at the call? Not when something else (a
     project class, a parameter) already holds that name where the call is."""
+    if "." in local:  # reached as `pydantic.TypeAdapter`: the module name must be pydantic's
+        binding = ctx.semantic.lookup(local.split(".")[0])
+        return binding is None or binding.qualname == "pydantic"
     binding = ctx.semantic.lookup(local)
     return binding is None or binding.qualname in (
         "pydantic.TypeAdapter",
