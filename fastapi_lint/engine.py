@@ -176,6 +176,7 @@ class Traversal:
             ast.GeneratorExp: self._comprehension,
             ast.DictComp: self._comprehension,
             ast.Await: self._await,
+            ast.If: self._if,
         }
 
     # ------------------------------------------------------------------ walk
@@ -433,6 +434,25 @@ class Traversal:
                     )
                 )
         stack.extend(reversed([*parts, *node.body]))
+
+    def _if(self, node: ast.AST, stack: list) -> None:
+        """Track `if TYPE_CHECKING:` / `if __name__ == "__main__":` bodies (see `at_import_time`);
+        their `else` branches run normally."""
+        assert isinstance(node, ast.If)
+        semantic = self.semantic
+        kind = semantic.guard_kind(node.test)
+        if kind is None:
+            stack.extend(reversed([node.test, *node.body, *node.orelse]))
+            return
+        attribute = "type_checking_depth" if kind == "type-checking" else "main_guard_depth"
+
+        def enter() -> None:
+            setattr(semantic, attribute, getattr(semantic, attribute) + 1)
+
+        def leave() -> None:
+            setattr(semantic, attribute, getattr(semantic, attribute) - 1)
+
+        stack.extend(reversed([node.test, enter, *node.body, leave, *node.orelse]))
 
     def _except_handler(self, node: ast.AST, stack: list) -> None:
         assert isinstance(node, ast.ExceptHandler)

@@ -112,6 +112,10 @@ class SemanticModel:
         self.scope = self.module_scope
         self.classes: dict[str, ClassInfo] = {}  # qualname → info, module-level and nested
         self.functions: dict[ast.AST, Scope] = {}  # function node → its scope (once entered)
+        # How many `if TYPE_CHECKING:` / `if __name__ == "__main__":` bodies enclose the node being
+        # walked; the traversal keeps them current. Neither body runs when the module is imported.
+        self.type_checking_depth = 0
+        self.main_guard_depth = 0
 
     # ----------------------------------------------------------------- scopes
 
@@ -154,6 +158,31 @@ class SemanticModel:
         while scope is not None and scope.kind is ScopeKind.COMPREHENSION:
             scope = scope.parent
         return scope is self.module_scope
+
+    @property
+    def at_import_time(self) -> bool:
+        """True when the code runs as the module is imported: module scope (including module-level
+        `if`/`try`/`with` and comprehensions), but not under `if TYPE_CHECKING:` (never runs) nor
+        `if __name__ == "__main__":` (runs only as a script). Class bodies are not counted."""
+        return self.at_module_level and not self.type_checking_depth and not self.main_guard_depth
+
+    def guard_kind(self, test: ast.expr) -> str | None:
+        """"type-checking" for `if TYPE_CHECKING:`, "main" for `if __name__ == "__main__":`."""
+        if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+            return "type-checking"  # also the `TYPE_CHECKING = False` idiom
+        if self.qualified_name(test) in ("typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"):
+            return "type-checking"
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+        ):
+            sides = [test.left, test.comparators[0]]
+            names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+            mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+            if names and mains:
+                return "main"
+        return None
 
     # --------------------------------------------------------------- bindings
 
