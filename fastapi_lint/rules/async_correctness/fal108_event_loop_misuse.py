@@ -53,7 +53,8 @@ class EventLoopMisuse(Rule):
     `to_thread` cannot express. Loops are recognised when their type is known
     (`asyncio.get_running_loop()`, `get_event_loop()`, `new_event_loop()`, or an annotation
     `asyncio.AbstractEventLoop`); `self.loop` and other untyped receivers are not guessed.
-    Sync code is not checked: there, `get_event_loop()` may be how a loop is made.
+    Sync code is not checked: there, `get_event_loop()` may be how a loop is made. Nor is
+    `run_in_executor` under `if sys.version_info < (3, 9):` (the usual `to_thread` fallback).
 
     ## References
     - Python docs, `asyncio.get_event_loop`, `asyncio.to_thread`
@@ -80,6 +81,14 @@ class EventLoopMisuse(Rule):
         "async def main(runner):\n    return await runner.run_in_executor(None, sum, [1])\n",
         # A project function named get_event_loop.
         "def get_event_loop():\n    return None\n\nasync def main():\n    get_event_loop()\n",
+        # The fallback for Pythons before `asyncio.to_thread` existed (prefect's compat module).
+        "import asyncio, functools, sys\n\nif sys.version_info < (3, 9):\n\n"
+        "    async def to_thread(fn, *args):\n        loop = asyncio.get_running_loop()\n"
+        "        return await loop.run_in_executor(None, functools.partial(fn, *args))\n",
+        # A `Final` annotation is no type: the loop's type comes from the value (here a
+        # project object).
+        "from typing import Final\nfrom runner import make\n\nasync def main():\n"
+        "    loop: Final = make()\n    return await loop.run_in_executor(None, sum, [1])\n",
         # A lambda inside a coroutine is sync code.
         "import asyncio\n\nasync def main():\n    return lambda: asyncio.get_event_loop()\n",
     ]
@@ -102,6 +111,26 @@ class EventLoopMisuse(Rule):
             fixed="import asyncio\n\nasync def thumb(path):\n"
             "    loop = asyncio.get_running_loop()\n"
             "    return await asyncio.to_thread(render, path, *sizes)\n",
+            unsafe=True,
+        ),
+        # The loop's type comes from the value when the annotation is a bare `Final`.
+        Invalid(
+            "import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
+            "    loop: Final = asyncio.get_running_loop()\n"
+            "    return await loop.run_in_executor(None, func)\n",
+            fixed="import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
+            "    loop: Final = asyncio.get_running_loop()\n"
+            "    return await asyncio.to_thread(func)\n",
+            unsafe=True,
+        ),
+        # A call over several lines keeps its layout.
+        Invalid(
+            "import asyncio\n\nasync def run(event, data):\n"
+            "    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(\n"
+            "        None, event, data\n    )\n",
+            fixed="import asyncio\n\nasync def run(event, data):\n"
+            "    loop = asyncio.get_running_loop()\n    await asyncio.to_thread(\n"
+            "        event, data\n    )\n",
             unsafe=True,
         ),
         # Not awaited directly: the Future may be used as one, so no fix.
@@ -147,6 +176,9 @@ class EventLoopMisuse(Rule):
             and node.args[0].value is None
         ):
             return
+        below = ctx.semantic.python_below
+        if below is not None and below <= (3, 9):
+            return  # a fallback for Pythons without `asyncio.to_thread`
         ctx.report(
             node,
             problem="`run_in_executor(None, ...)` on the default executor; use "
@@ -174,9 +206,13 @@ class EventLoopMisuse(Rule):
         if node not in self._awaited:
             return None
         name, import_edit = ctx.import_edit("asyncio")
-        start = ctx.span(node)[0]
-        first = ctx.span(node.args[1])[0]
-        edits = [Edit(start, first, f"{name}.to_thread(")]
+        # Two edits keep the call's layout: the callee becomes `asyncio.to_thread`, and the
+        # `None, ` before the function is dropped.
+        start, func_end = ctx.span(node.func)
+        edits = [
+            Edit(start, func_end, f"{name}.to_thread"),
+            Edit(ctx.span(node.args[0])[0], ctx.span(node.args[1])[0], ""),
+        ]
         if import_edit is not None:
             edits.insert(0, import_edit)
         return Fix(tuple(edits), Applicability.UNSAFE, "Use `await asyncio.to_thread(...)`")

@@ -21,6 +21,7 @@ from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
 _SPACE = re.compile(r"\s+")
+_APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
 
 
 @dataclass
@@ -48,6 +49,14 @@ class FileFacts:
     releases: list[Release] = field(default_factory=list)
     handler_names: set[str] = field(default_factory=set)  # `lifespan=f`, `on_shutdown=[f]`, ...
     handler_nodes: set[ast.AST] = field(default_factory=set)  # `@app.on_event("shutdown")`
+    # A module with a `__main__` block that builds no app is a script: it runs when it is
+    # imported, once, and its module-level resources die with the process.
+    has_main_block: bool = False
+    builds_app: bool = False
+
+    @property
+    def is_script(self) -> bool:
+        return self.has_main_block and not self.builds_app
 
 
 def target_text(target: ast.AST) -> str | None:
@@ -70,6 +79,7 @@ class ResourceRule(Rule):
         ast.Attribute,
         ast.FunctionDef,
         ast.AsyncFunctionDef,
+        ast.If,
     )
     release_methods: frozenset[str] = frozenset()
 
@@ -118,6 +128,12 @@ class ResourceRule(Rule):
                     facts.releases.append(Release(receiver, node.attr, ctx.function))
         elif isinstance(node, ast.Call):
             self._call(node, facts, ctx)
+        elif (
+            isinstance(node, ast.If)
+            and semantic.at_module_level
+            and semantic.guard_kind(node.test) == "main"
+        ):
+            facts.has_main_block = True
 
     def _function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, facts: FileFacts, ctx: Context
@@ -145,6 +161,8 @@ class ResourceRule(Rule):
                 facts.handler_names.update(
                     e.id for e in keyword.value.elts if isinstance(e, ast.Name)
                 )
+        if ctx.semantic.call_result_type(node) in _APPS:
+            facts.builds_app = True
         func = node.func
         if (
             isinstance(func, ast.Attribute)
@@ -163,7 +181,7 @@ class ResourceRule(Rule):
 
     def finish(self, ctx: Context) -> None:
         facts, self._facts = self._facts, None
-        if facts is None or facts.ctx is not ctx:
+        if facts is None or facts.ctx is not ctx or facts.is_script:
             return
         for item in facts.created:
             self.decide(item, facts, ctx)

@@ -44,7 +44,9 @@ class ModuleLevelEngine(ResourceRule):
     No fix: where the engine should live depends on how the rest of the code reaches it.
 
     Not reported: engines created inside functions, under `if TYPE_CHECKING:` or
-    `if __name__ == "__main__":` (a script), in class bodies, and in test modules (`test_*.py`,
+    `if __name__ == "__main__":`, in class bodies, in scripts (a module with a `__main__`
+    block that builds no FastAPI/Starlette app or router: it runs once, and its engine lives
+    exactly as long as the process), and in test modules (`test_*.py`,
     `*_test.py`, `conftest.py`, files under `tests/`), where a module-level in-memory engine
     is the usual fixture. "Disposed in a lifespan or shutdown handler" means a `.dispose()`
     call on the engine's name in a function passed as `lifespan=`, named `lifespan`, decorated
@@ -76,6 +78,10 @@ class ModuleLevelEngine(ResourceRule):
         # A script's main block does not run on import.
         "from sqlalchemy import create_engine\n\nif __name__ == '__main__':\n"
         "    engine = create_engine('sqlite://')\n",
+        # A script (SQLModel's tutorials): the engine lives as long as the run.
+        "from sqlmodel import SQLModel, create_engine\n\nengine = create_engine('sqlite://')\n\n"
+        "def main():\n    SQLModel.metadata.create_all(engine)\n\n"
+        "if __name__ == '__main__':\n    main()\n",
         # A project function named create_engine.
         "def create_engine(url):\n    return url\n\nengine = create_engine('sqlite://')\n",
         # A test module's engine.
@@ -86,6 +92,12 @@ class ModuleLevelEngine(ResourceRule):
     ]
     invalid = [
         Invalid("from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n"),
+        # An app module that can also be run with `python main.py` is not a script.
+        Invalid(
+            "import uvicorn\nfrom fastapi import FastAPI\nfrom sqlmodel import create_engine\n\n"
+            "engine = create_engine('sqlite://')\napp = FastAPI()\n\n"
+            "if __name__ == '__main__':\n    uvicorn.run(app)\n"
+        ),
         Invalid(
             "import os\nfrom sqlmodel import create_engine\n\ntry:\n"
             "    engine = create_engine(os.environ['DB'])\nexcept KeyError:\n"

@@ -50,8 +50,9 @@ class ModuleLevelClient(ResourceRule):
     file. A closer function need not be a registered handler of this file: this check sees one
     file at a time and cannot know that `close_clients()` is called from the lifespan in
     `main.py`, and would rather miss than nag. A client created inside a function, passed
-    straight into another call, under `if TYPE_CHECKING:` / `if __name__ == "__main__":`, or
-    in a test module is not reported.
+    straight into another call, under `if TYPE_CHECKING:` / `if __name__ == "__main__":`, in
+    a script (a module with a `__main__` block that builds no app or router) or in a test
+    module is not reported.
 
     ## References
     - httpx docs, "Clients"; aiohttp docs, "Client session"; FastAPI docs, "Lifespan Events"

@@ -50,7 +50,8 @@ class ModuleLevelSession(ResourceRule):
     The factories themselves (`sessionmaker(...)`, `async_sessionmaker(...)`,
     `scoped_session(...)`) are what a module should hold and are not reported; nor are
     sessions opened with `with` at module level (closed at once), sessions under
-    `if TYPE_CHECKING:` / `if __name__ == "__main__":`, or sessions in test modules.
+    `if TYPE_CHECKING:` / `if __name__ == "__main__":`, in scripts (a module with a
+    `__main__` block that builds no app or router) or in test modules.
 
     ## References
     - SQLAlchemy docs, "Session Basics: Is the Session thread-safe?"; FastAPI docs, "SQL

@@ -120,13 +120,18 @@ class HttpxAppShortcut(Rule):
 def _transport_name(transport: str, ctx: Context) -> tuple[str | None, Edit | None]:
     """How to write the transport class here, and the import edit it needs, if any."""
     wanted = f"httpx.{transport}"
+    # Prefer what the code already has in reach, innermost scope first (a test that does
+    # `import httpx` locally gets `httpx.WSGITransport`).
+    scope = ctx.semantic.scope
+    while scope is not None:
+        for name, binding in scope.bindings.items():
+            if binding.qualname == wanted and ctx.semantic.lookup(name) is binding:
+                return name, None
+        for name, binding in scope.bindings.items():
+            if binding.qualname == "httpx" and ctx.semantic.lookup(name) is binding:
+                return f"{name}.{transport}", None
+        scope = scope.parent
     bindings = ctx.semantic.module_scope.bindings
-    for name, binding in bindings.items():
-        if binding.qualname == wanted:
-            return name, None
-    for name, binding in bindings.items():
-        if binding.qualname == "httpx" and binding.node is not None:
-            return f"{name}.{transport}", None
     visible = ctx.semantic.lookup(transport)
     if visible is not None or transport in bindings:
         return None, None  # the name means something else here

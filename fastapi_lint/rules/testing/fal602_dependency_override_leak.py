@@ -47,6 +47,18 @@ def _is_overrides(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Attribute) and expr.attr == "dependency_overrides"
 
 
+def _module_owned(overrides: ast.Attribute, ctx: Context) -> bool:
+    """Is the app (`app` in `app.dependency_overrides`, `client` in `client.app...`) a name of
+    the module — imported or assigned at module level — and so shared by the tests?"""
+    root: ast.AST = overrides.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    binding = ctx.semantic.lookup(root.id)
+    return binding is not None and ctx.semantic.module_scope.bindings.get(root.id) is binding
+
+
 class DependencyOverrideLeak(Rule):
     """## What it does
     Checks test modules for `app.dependency_overrides[dep] = replacement` in a test function
@@ -88,6 +100,12 @@ class DependencyOverrideLeak(Rule):
     decorated with `pytest.fixture` / `pytest_asyncio.fixture`. The receiver need not be known
     to be a FastAPI app: the application is usually imported from the project, and only
     FastAPI apps and routers have a `dependency_overrides` attribute.
+
+    Only an app the tests share is reported: a name imported into the test module or
+    assigned at its module level (`from app.main import app`, `app = create_app()`,
+    `client = TestClient(app)` for `client.app`). An app built inside the test function dies
+    with it, and one received as a parameter comes from a fixture whose scope this check
+    cannot see (FastAPI's own test suite builds a fresh app in most tests).
 
     Not reported: an override in a plain helper function (its caller may reset it); any
     override in a module that resets overrides in an `autouse` fixture, or in `setup_*` /
@@ -151,6 +169,20 @@ class DependencyOverrideLeak(Rule):
             "def test_last():\n    app.dependency_overrides = {}\n",
             path="tests/test_override.py",
         ),
+        # An app built in the test dies with the test (FastAPI's own test suite).
+        Valid(
+            "from fastapi import Depends, FastAPI\n\ndef dep():\n    return 1\n\n"
+            "def test_override():\n    app = FastAPI()\n\n    @app.get('/')\n"
+            "    def root(v=Depends(dep)):\n        return v\n\n"
+            "    app.dependency_overrides[dep] = lambda: 2\n",
+            path="tests/test_override.py",
+        ),
+        # An app from a fixture: its scope is unknown here.
+        Valid(
+            "from app.main import get_db\n\ndef test_items(app):\n"
+            "    app.dependency_overrides[get_db] = lambda: None\n",
+            path="tests/test_items.py",
+        ),
         # Reading overrides is not setting them.
         Valid(
             "from app.main import app, get_db\n\ndef test_no_override():\n"
@@ -184,6 +216,13 @@ class DependencyOverrideLeak(Rule):
             "async def test_admin_endpoint(client):\n    await client.get('/admin')\n",
             path="tests/test_admin.py",
         ),
+        # The app reached through a module-level client.
+        Invalid(
+            "from fastapi.testclient import TestClient\nfrom app.main import app, get_db\n\n"
+            "client = TestClient(app)\n\ndef test_items():\n"
+            "    client.app.dependency_overrides[get_db] = lambda: None\n",
+            path="tests/test_items.py",
+        ),
         # A reset *before* the override does not undo it.
         Invalid(
             "from app.main import app, get_db\n\nasync def test_x():\n"
@@ -206,6 +245,8 @@ class DependencyOverrideLeak(Rule):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and _is_overrides(target.value):
+                    if not _module_owned(target.value, ctx):
+                        return  # an app made in this test (or handed in) dies with it
                     semantic = ctx.semantic
                     on_import = not (semantic.type_checking_depth or semantic.main_guard_depth)
                     facts.overrides.append((node, ctx.function, on_import))
