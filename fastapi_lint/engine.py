@@ -161,6 +161,7 @@ class Traversal:
         self.errors = errors
         self.failed: set[str] = set()  # rules that raised on this file: not called again
         self.deferred: deque[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = deque()
+        self.ceilings: dict[ast.AST, list[tuple[int, ...]]] = {}  # see `_declare_function`
         self.handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -181,6 +182,7 @@ class Traversal:
             ast.GeneratorExp: self._comprehension,
             ast.DictComp: self._comprehension,
             ast.Await: self._await,
+            ast.If: self._if,
         }
 
     # ------------------------------------------------------------------ walk
@@ -242,6 +244,9 @@ class Traversal:
         scope.is_async = isinstance(node, ast.AsyncFunctionDef)
         scope.route = self.semantic.route_of(node.decorator_list)
         self.semantic.functions[node] = scope
+        if self.semantic.version_ceilings:
+            # The body is walked later; it keeps the version bound of where it is defined.
+            self.ceilings[node] = list(self.semantic.version_ceilings)
 
     def _function(self, node: ast.AST, stack: list) -> None:
         assert isinstance(node, _FUNCTION_TYPES)
@@ -272,7 +277,10 @@ class Traversal:
                 ),
                 scope,
             )
+        outer_ceilings = semantic.version_ceilings
+        semantic.version_ceilings = self.ceilings.pop(node, [])
         self._walk(list(node.body))
+        semantic.version_ceilings = outer_ceilings
         semantic.enter(semantic.module_scope)
 
     def _lambda(self, node: ast.AST, stack: list) -> None:
@@ -436,6 +444,53 @@ class Traversal:
                     )
                 )
         stack.extend(reversed([*parts, *node.body]))
+
+    def _if(self, node: ast.AST, stack: list) -> None:
+        """Track the bodies of `if TYPE_CHECKING:`, `if __name__ == "__main__":` (see
+        `at_import_time`) and `if sys.version_info < (3, N):` (see `python_below`)."""
+        assert isinstance(node, ast.If)
+        semantic = self.semantic
+        kind = semantic.guard_kind(node.test)
+        body_ceiling, else_ceiling = semantic.version_guard(node.test)
+        if kind is None and body_ceiling is None and else_ceiling is None:
+            stack.extend(reversed([node.test, *node.body, *node.orelse]))
+            return
+        attribute = {"type-checking": "type_checking_depth", "main": "main_guard_depth"}.get(
+            kind or ""
+        )
+
+        def enter(ceiling: tuple[int, ...] | None, guarded: bool) -> Callable[[], None]:
+            def action() -> None:
+                if guarded and attribute is not None:
+                    setattr(semantic, attribute, getattr(semantic, attribute) + 1)
+                if ceiling is not None:
+                    semantic.version_ceilings.append(ceiling)
+
+            return action
+
+        def leave(ceiling: tuple[int, ...] | None, guarded: bool) -> Callable[[], None]:
+            def action() -> None:
+                if guarded and attribute is not None:
+                    setattr(semantic, attribute, getattr(semantic, attribute) - 1)
+                if ceiling is not None:
+                    semantic.version_ceilings.pop()
+
+            return action
+
+        # The guard's `else` branch runs normally (only the version bound applies there).
+        stack.extend(
+            reversed(
+                [
+                    node.test,
+                    enter(body_ceiling, True),
+                    *node.body,
+                    leave(body_ceiling, True),
+                    enter(else_ceiling, False),
+                    *node.orelse,
+                    leave(else_ceiling, False),
+                ]
+            )
+        )
 
     def _except_handler(self, node: ast.AST, stack: list) -> None:
         assert isinstance(node, ast.ExceptHandler)

@@ -113,6 +113,13 @@ class SemanticModel:
         self.classes: dict[str, ClassInfo] = {}  # qualname → info, module-level and nested
         self.functions: dict[ast.AST, Scope] = {}  # function node → its scope (once entered)
         self._import_names: dict[str, str] | None = None
+        # How many `if TYPE_CHECKING:` / `if __name__ == "__main__":` bodies enclose the node being
+        # walked; the traversal keeps them current. Neither body runs when the module is imported.
+        self.type_checking_depth = 0
+        self.main_guard_depth = 0
+        # Upper bounds from enclosing `if sys.version_info < (3, 9):` blocks (and the `else` of
+        # `>=` tests): code there runs only on older Pythons, where newer APIs do not exist.
+        self.version_ceilings: list[tuple[int, ...]] = []
 
     # ----------------------------------------------------------------- scopes
 
@@ -155,6 +162,53 @@ class SemanticModel:
         while scope is not None and scope.kind is ScopeKind.COMPREHENSION:
             scope = scope.parent
         return scope is self.module_scope
+
+    @property
+    def at_import_time(self) -> bool:
+        """True when the code runs as the module is imported: module scope (including module-level
+        `if`/`try`/`with` and comprehensions), but not under `if TYPE_CHECKING:` (never runs) nor
+        `if __name__ == "__main__":` (runs only as a script). Class bodies are not counted."""
+        return self.at_module_level and not self.type_checking_depth and not self.main_guard_depth
+
+    @property
+    def python_below(self) -> tuple[int, ...] | None:
+        """The Python version the current code is known to run *below*, if a guard says so."""
+        return min(self.version_ceilings) if self.version_ceilings else None
+
+    def version_guard(
+        self, test: ast.expr
+    ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+        """Ceilings for the body and the `else` of `if sys.version_info < (3, 9):` / `>=`."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return None, None
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        if isinstance(left, ast.Subscript):
+            left = left.value  # `sys.version_info[:2]`
+        if self.qualified_name(left) != "sys.version_info" or not isinstance(right, ast.Tuple):
+            return None, None
+        parts = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        if len(parts) != len(right.elts) or not all(type(p) is int for p in parts):
+            return None, None
+        bound = tuple(parts)
+        if isinstance(op, ast.Lt):
+            return bound, None
+        if isinstance(op, ast.GtE):
+            return None, bound
+        return None, None
+
+    def guard_kind(self, test: ast.expr) -> str | None:
+        """ "type-checking" for `if TYPE_CHECKING:`, "main" for `if __name__ == "__main__":`."""
+        if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+            return "type-checking"  # also the `TYPE_CHECKING = False` idiom
+        if self.qualified_name(test) in ("typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"):
+            return "type-checking"
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+            sides = [test.left, test.comparators[0]]
+            names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+            mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+            if names and mains:
+                return "main"
+        return None
 
     # --------------------------------------------------------------- bindings
 
@@ -280,7 +334,8 @@ class SemanticModel:
                 return canonical(wrapper) if wrapper == "typing.IO" else None
             return None
         name = self.qualified_name(annotation)
-        if name is None or name.startswith("builtins."):
+        if name is None or name.startswith("builtins.") or name in _UNWRAP:
+            # A bare `Final` / `ClassVar` promises no class: the assigned value's type decides.
             return None
         return canonical(name)
 

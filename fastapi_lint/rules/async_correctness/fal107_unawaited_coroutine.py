@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.coroutines import COROUTINE_METHODS
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from ...semantic.model import BindingKind
+from .._functions import is_generator
+
+
+class UnawaitedCoroutine(Rule):
+    """## What it does
+    Checks for expression statements in `async def` that call a coroutine function and drop
+    the result: an `async def` of this module called by name, or a coroutine method of a known
+    async client — SQLAlchemy's `AsyncSession` (`execute`, `commit`, `refresh`, `delete`, ...),
+    `AsyncConnection` and `AsyncEngine.dispose`, `httpx.AsyncClient`, a `redis.asyncio` client,
+    an `asyncpg` connection or pool.
+
+    ## Why is this bad?
+    Calling a coroutine function only creates the coroutine; nothing runs until it is awaited.
+    `db.commit()` without `await` commits nothing, `send_email(user)` sends nothing, and Python
+    only says "coroutine ... was never awaited" in a warning at garbage collection.
+
+    ## Example
+    ```python
+    @router.post("/users")
+    async def create_user(user: UserIn, db: AsyncSession = Depends(get_db)):
+        db.add(User(**user.model_dump()))
+        db.commit()
+    ```
+
+    ## Use instead
+    ```python
+    @router.post("/users")
+    async def create_user(user: UserIn, db: AsyncSession = Depends(get_db)):
+        db.add(User(**user.model_dump()))
+        await db.commit()
+    ```
+
+    ## Fix safety
+    Unsafe: the fix adds `await`. The code then runs, and waits — which is the intent, but can
+    change timing, raise errors that were silently lost, or change behaviour where the caller
+    meant to schedule the work (use `asyncio.create_task` for that instead).
+
+    Only this module's `async def` functions are recognised (project-wide analysis is separate);
+    a decorated one counts only when the decorators are FastAPI route decorators, because other
+    decorators may return something that is not a coroutine function. Async generators are
+    skipped: calling one creates an iterator, which cannot be awaited.
+
+    ## References
+    - Python docs, "Coroutines and Tasks"; ruff RUF006 (dangling tasks) is the neighbouring check
+    """
+
+    code = "FAL107"
+    name = "unawaited-coroutine"
+    message = "{call} returns a coroutine that is never awaited, so it never runs"
+    nodes = (ast.Expr,)
+    triggers = ("async",)
+    fix_safety = "unsafe"
+    valid = [
+        # Awaited: fine.
+        "async def notify(user):\n    pass\n\nasync def handler(user):\n    await notify(user)\n",
+        # Scheduled as a task on purpose.
+        "import asyncio\n\nasync def notify(user):\n    pass\n\nasync def handler(user):\n"
+        "    asyncio.create_task(notify(user))\n",
+        # A sync function returns no coroutine.
+        "def notify(user):\n    pass\n\nasync def handler(user):\n    notify(user)\n",
+        # A local parameter shadows the module's async function.
+        "async def notify(user):\n    pass\n\nasync def handler(user, notify):\n    notify(user)\n",
+        # `AsyncSession.add()` is a plain method.
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        "async def create(db: AsyncSession, u):\n    db.add(u)\n    await db.commit()\n",
+        # An unknown receiver is not guessed to be an async session.
+        "async def create(db, u):\n    db.commit()\n",
+        # A decorator that may turn the coroutine function into something else (a task queue).
+        "from tasks import celery_task\n\n@celery_task\nasync def send(user):\n    pass\n\n"
+        "async def handler(user):\n    send(user)\n",
+        # Calling from a sync function: adding `await` is impossible there (another problem).
+        "async def notify(user):\n    pass\n\ndef handler(user):\n    notify(user)\n",
+        # An async generator is iterated, not awaited.
+        "async def rows():\n    yield 1\n\nasync def handler():\n    rows()\n",
+        # redis.asyncio pipelines are built synchronously.
+        "import redis.asyncio as redis\n\nr = redis.Redis()\n\nasync def handler():\n"
+        "    r.pipeline()\n",
+    ]
+    invalid = [
+        Invalid(
+            "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+            "async def create(db: AsyncSession, user):\n    db.add(user)\n    db.commit()\n",
+            fixed="from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+            "async def create(db: AsyncSession, user):\n    db.add(user)\n    await db.commit()\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "async def send_welcome(user):\n    pass\n\nasync def signup(user):\n"
+            "    send_welcome(user)\n    return user\n",
+            fixed="async def send_welcome(user):\n    pass\n\nasync def signup(user):\n"
+            "    await send_welcome(user)\n    return user\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "import httpx\n\nasync def ping():\n    async with httpx.AsyncClient() as client:\n"
+            "        client.post('/ping')\n",
+            fixed="import httpx\n\nasync def ping():\n"
+            "    async with httpx.AsyncClient() as client:\n        await client.post('/ping')\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "import asyncpg\n\nasync def main():\n    conn = await asyncpg.connect()\n"
+            "    conn.execute('select 1')\n    conn.close()\n",
+            fixed="import asyncpg\n\nasync def main():\n    conn = await asyncpg.connect()\n"
+            "    await conn.execute('select 1')\n    await conn.close()\n",
+            unsafe=True,
+            count=2,
+        ),
+    ]
+
+    def check(self, node: ast.Expr, ctx: Context) -> None:
+        call = node.value
+        if not isinstance(call, ast.Call) or not ctx.in_async_function:
+            return
+        described = self._coroutine_call(call, ctx)
+        if described is None:
+            return
+        start = ctx.span(call)[0]
+        fix = Fix((Edit(start, start, "await "),), Applicability.UNSAFE, "Add `await`")
+        ctx.report(call, call=described, fix=fix)
+
+    def _coroutine_call(self, call: ast.Call, ctx: Context) -> str | None:
+        func = call.func
+        if isinstance(func, ast.Name):
+            binding = ctx.semantic.lookup(func.id)
+            if binding is None or binding.kind is not BindingKind.FUNCTION:
+                return None
+            definition = binding.node
+            if not isinstance(definition, ast.AsyncFunctionDef) or is_generator(definition):
+                return None
+            if definition.decorator_list:
+                # Only route decorators are known to hand the function back unchanged.
+                scope = ctx.semantic.functions.get(definition)
+                if scope is None or scope.route is None or len(definition.decorator_list) != 1:
+                    return None
+            return f"`{func.id}()` (an `async def`)"
+        if isinstance(func, ast.Attribute):
+            receiver = ctx.type_of(func.value)
+            methods = COROUTINE_METHODS.get(receiver) if receiver else None
+            if methods is not None and func.attr in methods:
+                return f"`{ctx.text(func)}()` on a `{receiver}`"
+        return None

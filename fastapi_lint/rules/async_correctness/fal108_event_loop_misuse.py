@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context, FixLike
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from ...settings import Settings
+
+_GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+_LOOP = "asyncio.AbstractEventLoop"
+
+
+class EventLoopMisuse(Rule):
+    """## What it does
+    Checks, inside `async def`, for `asyncio.get_event_loop()` and for
+    `loop.run_in_executor(None, func, *args)` on a known event loop.
+
+    ## Why is this bad?
+    `get_event_loop()` is deprecated for getting the running loop: its behaviour outside a
+    running loop changed across Python versions and it warns or fails there. Inside a coroutine
+    `asyncio.get_running_loop()` says what is meant and cannot create a stray loop.
+
+    `loop.run_in_executor(None, func, *args)` is the low-level spelling of
+    `asyncio.to_thread(func, *args)` (Python 3.9+), which also carries the caller's context
+    variables into the thread and needs no loop object.
+
+    ## Example
+    ```python
+    async def thumbnail(path: str) -> bytes:
+        loop = asyncio.get_event_loop()
+        return await loop.run_in_executor(None, render, path)
+    ```
+
+    ## Use instead
+    ```python
+    async def thumbnail(path: str) -> bytes:
+        return await asyncio.to_thread(render, path)
+    ```
+
+    ## Fix safety
+    `get_event_loop()` → `get_running_loop()` is safe in a coroutine: there, both return the
+    running loop.
+
+    `run_in_executor(None, f, *args)` → `asyncio.to_thread(f, *args)` is unsafe: `to_thread`
+    copies the current context variables into the worker thread, which `run_in_executor` does
+    not. It is offered only when the call is awaited directly (`run_in_executor` returns a
+    Future, `to_thread` a coroutine: code that keeps the Future to cancel it or add callbacks
+    would break) and the call is exactly `(None, f, *args)` with no keywords. A
+    `functools.partial` as `f` is kept as it is: `to_thread(partial(g, k=v))` is the same call.
+
+    Only `run_in_executor(None, ...)` is reported: an explicit executor is a deliberate choice
+    `to_thread` cannot express. Loops are recognised when their type is known
+    (`asyncio.get_running_loop()`, `get_event_loop()`, `new_event_loop()`, or an annotation
+    `asyncio.AbstractEventLoop`); `self.loop` and other untyped receivers are not guessed.
+    Sync code is not checked: there, `get_event_loop()` may be how a loop is made. Nor is
+    `run_in_executor` under `if sys.version_info < (3, 9):` (the usual `to_thread` fallback).
+
+    ## References
+    - Python docs, `asyncio.get_event_loop`, `asyncio.to_thread`
+    """
+
+    code = "FAL108"
+    name = "event-loop-misuse"
+    message = "{problem}"
+    nodes = (ast.Await, ast.Call)
+    triggers = ("get_event_loop", "run_in_executor")
+    fix_safety = "safe"
+    valid = [
+        # Sync code may still need get_event_loop (e.g. to run a loop in a script).
+        "import asyncio\n\ndef main():\n    loop = asyncio.get_event_loop()\n"
+        "    loop.run_until_complete(job())\n",
+        # Already the right call.
+        "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+        "    return loop.time()\n",
+        # An explicit executor is deliberate.
+        "import asyncio\nfrom concurrent.futures import ProcessPoolExecutor\npool = "
+        "ProcessPoolExecutor()\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(pool, sum, [1, 2])\n",
+        # An untyped receiver is not guessed to be a loop.
+        "async def main(runner):\n    return await runner.run_in_executor(None, sum, [1])\n",
+        # A project function named get_event_loop.
+        "def get_event_loop():\n    return None\n\nasync def main():\n    get_event_loop()\n",
+        # The fallback for Pythons before `asyncio.to_thread` existed (prefect's compat module).
+        "import asyncio, functools, sys\n\nif sys.version_info < (3, 9):\n\n"
+        "    async def to_thread(fn, *args):\n        loop = asyncio.get_running_loop()\n"
+        "        return await loop.run_in_executor(None, functools.partial(fn, *args))\n",
+        # A `Final` annotation is no type: the loop's type comes from the value (here a
+        # project object).
+        "from typing import Final\nfrom runner import make\n\nasync def main():\n"
+        "    loop: Final = make()\n    return await loop.run_in_executor(None, sum, [1])\n",
+        # A lambda inside a coroutine is sync code.
+        "import asyncio\n\nasync def main():\n    return lambda: asyncio.get_event_loop()\n",
+    ]
+    invalid = [
+        Invalid(
+            "import asyncio\n\nasync def main():\n    loop = asyncio.get_event_loop()\n"
+            "    return loop.time()\n",
+            fixed="import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+            "    return loop.time()\n",
+        ),
+        Invalid(
+            "from asyncio import get_event_loop\n\nasync def main():\n"
+            "    return get_event_loop().time()\n",
+            fixed="from asyncio import get_event_loop\nfrom asyncio import get_running_loop\n\n"
+            "async def main():\n    return get_running_loop().time()\n",
+        ),
+        Invalid(
+            "import asyncio\n\nasync def thumb(path):\n    loop = asyncio.get_running_loop()\n"
+            "    return await loop.run_in_executor(None, render, path, *sizes)\n",
+            fixed="import asyncio\n\nasync def thumb(path):\n"
+            "    loop = asyncio.get_running_loop()\n"
+            "    return await asyncio.to_thread(render, path, *sizes)\n",
+            unsafe=True,
+        ),
+        # The loop's type comes from the value when the annotation is a bare `Final`.
+        Invalid(
+            "import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
+            "    loop: Final = asyncio.get_running_loop()\n"
+            "    return await loop.run_in_executor(None, func)\n",
+            fixed="import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
+            "    loop: Final = asyncio.get_running_loop()\n"
+            "    return await asyncio.to_thread(func)\n",
+            unsafe=True,
+        ),
+        # A call over several lines keeps its layout.
+        Invalid(
+            "import asyncio\n\nasync def run(event, data):\n"
+            "    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(\n"
+            "        None, event, data\n    )\n",
+            fixed="import asyncio\n\nasync def run(event, data):\n"
+            "    loop = asyncio.get_running_loop()\n    await asyncio.to_thread(\n"
+            "        event, data\n    )\n",
+            unsafe=True,
+        ),
+        # Not awaited directly: the Future may be used as one, so no fix.
+        Invalid(
+            "import asyncio\n\nasync def many(paths):\n    loop = asyncio.get_running_loop()\n"
+            "    futures = [loop.run_in_executor(None, render, p) for p in paths]\n"
+            "    return await asyncio.gather(*futures)\n"
+        ),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # The calls that are the operand of an `await`, for the file being checked: the engine
+        # hands this rule an `Await` before the call inside it.
+        self._awaited: set[ast.AST] = set()
+        self._file: Context | None = None
+
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        if ctx is not self._file:
+            self._file, self._awaited = ctx, set()
+        if isinstance(node, ast.Await):
+            if isinstance(node.value, ast.Call):
+                self._awaited.add(node.value)
+            return
+        assert isinstance(node, ast.Call)
+        if not ctx.in_async_function:
+            return
+        func = node.func
+        if ctx.qualified_name(func) in _GET_EVENT_LOOP:
+            ctx.report(
+                node,
+                problem="`asyncio.get_event_loop()` in a coroutine; use "
+                "`asyncio.get_running_loop()`",
+                fix=self._running_loop_fix(node, ctx),
+            )
+            return
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "run_in_executor"
+            and ctx.type_of(func.value) == _LOOP
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value is None
+        ):
+            return
+        below = ctx.semantic.python_below
+        if below is not None and below <= (3, 9):
+            return  # a fallback for Pythons without `asyncio.to_thread`
+        ctx.report(
+            node,
+            problem="`run_in_executor(None, ...)` on the default executor; use "
+            "`await asyncio.to_thread(func, *args)`",
+            fix=self._to_thread_fix(node, ctx),
+        )
+
+    def _running_loop_fix(self, node: ast.Call, ctx: Context) -> FixLike:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            start = ctx.span(func.value)[1]
+            end = ctx.span(func)[1]
+            # Replace `.get_event_loop` after the receiver, keeping `asyncio` as written.
+            edit = Edit(start, end, ".get_running_loop")
+            return Fix((edit,), Applicability.SAFE, "Use `asyncio.get_running_loop()`")
+        name, import_edit = ctx.import_edit("asyncio", "get_running_loop")
+        edits = [ctx.replace(func, name).edits[0]]
+        if import_edit is not None:
+            edits.insert(0, import_edit)
+        return Fix(tuple(edits), Applicability.SAFE, "Use `asyncio.get_running_loop()`")
+
+    def _to_thread_fix(self, node: ast.Call, ctx: Context) -> FixLike:
+        if node.keywords or len(node.args) < 2 or isinstance(node.args[1], ast.Starred):
+            return None
+        if node not in self._awaited:
+            return None
+        name, import_edit = ctx.import_edit("asyncio")
+        # Two edits keep the call's layout: the callee becomes `asyncio.to_thread`, and the
+        # `None, ` before the function is dropped.
+        start, func_end = ctx.span(node.func)
+        edits = [
+            Edit(start, func_end, f"{name}.to_thread"),
+            Edit(ctx.span(node.args[0])[0], ctx.span(node.args[1])[0], ""),
+        ]
+        if import_edit is not None:
+            edits.insert(0, import_edit)
+        return Fix(tuple(edits), Applicability.UNSAFE, "Use `await asyncio.to_thread(...)`")
+
+    def finish(self, ctx: Context) -> None:
+        self._awaited, self._file = set(), None

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+
+_APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
+_DEF = re.compile(r"def\s+\w+")
+
+
+class SyncHttpMiddleware(Rule):
+    """## What it does
+    Checks for a plain `def` registered with `@app.middleware("http")` on a known FastAPI or
+    Starlette app.
+
+    ## Why is this bad?
+    Starlette wraps the function in `BaseHTTPMiddleware` and *awaits* what it returns. A sync
+    function returns a `Response` (or the un-awaited coroutine of `call_next(request)`), so
+    every request fails with `TypeError: object ... can't be used in 'await' expression` —
+    and the sync body would block the event loop anyway.
+
+    ## Example
+    ```python
+    @app.middleware("http")
+    def add_timing(request: Request, call_next):
+        response = call_next(request)
+        response.headers["X-Time"] = "1"
+        return response
+    ```
+
+    ## Use instead
+    ```python
+    @app.middleware("http")
+    async def add_timing(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["X-Time"] = "1"
+        return response
+    ```
+
+    ## Fix safety
+    Unsafe: the fix makes the function `async def` and puts `await` before each
+    `call_next(...)` call. The body then runs on the event loop, so blocking code inside it
+    becomes a FAL1xx problem. The fix is offered only when every use of the `call_next`
+    parameter is a plain call that can take an `await` prefix (the value of an assignment,
+    `return`, or an expression statement, directly in the function); otherwise — `call_next`
+    passed on, used in a nested function, or `call_next(request).headers` — it is reported
+    only. The finding points at the `def` line.
+
+    ## References
+    - FastAPI docs, "Middleware"; Starlette `BaseHTTPMiddleware`
+    """
+
+    code = "FAL109"
+    name = "sync-http-middleware"
+    message = (
+        "HTTP middleware `{function}` is a plain `def`; Starlette awaits it, so it fails at runtime"
+    )
+    nodes = (ast.FunctionDef,)
+    triggers = ("middleware",)
+    fix_safety = "unsafe"
+    valid = [
+        # The correct async middleware.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
+        "async def timing(request, call_next):\n    return await call_next(request)\n",
+        # A middleware decorator of an unknown object.
+        "from plugins import bus\n\n@bus.middleware('http')\ndef timing(request, call_next):\n"
+        "    return call_next(request)\n",
+        # A project class with a `middleware` method.
+        "class Pipeline:\n    def middleware(self, kind):\n        return lambda f: f\n\n"
+        "pipe = Pipeline()\n\n@pipe.middleware('http')\ndef step(request, call_next):\n"
+        "    return call_next(request)\n",
+        # A sync function that is not registered (a helper).
+        "from fastapi import FastAPI\napp = FastAPI()\n\ndef timing(request, call_next):\n"
+        "    return call_next(request)\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
+            "def timing(request, call_next):\n    response = call_next(request)\n"
+            "    response.headers['X-Time'] = '1'\n    return response\n",
+            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
+            "async def timing(request, call_next):\n    response = await call_next(request)\n"
+            "    response.headers['X-Time'] = '1'\n    return response\n",
+            unsafe=True,
+        ),
+        # `call_next` used in a way that cannot take a prefix: report only.
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
+            "def tag(request, call_next):\n    call_next(request).headers['X'] = '1'\n"
+        ),
+        # `call_next` used in a nested function, where `await` cannot go: report only.
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
+            "def wrap(request, call_next):\n    def run():\n        return call_next(request)\n"
+            "    return run()\n"
+        ),
+        Invalid(
+            "import fastapi\napp = fastapi.FastAPI()\n\n@app.middleware(middleware_type='http')\n"
+            "def deny(request, nxt):\n    if request.url.path == '/x':\n        return None\n"
+            "    return nxt(request)\n",
+            fixed="import fastapi\napp = fastapi.FastAPI()\n\n"
+            "@app.middleware(middleware_type='http')\n"
+            "async def deny(request, nxt):\n    if request.url.path == '/x':\n        return None\n"
+            "    return await nxt(request)\n",
+            unsafe=True,
+        ),
+    ]
+
+    def check(self, node: ast.FunctionDef, ctx: Context) -> None:
+        if not any(self._is_http_middleware(d, ctx) for d in node.decorator_list):
+            return
+        start = ctx.source.offset(node.lineno, node.col_offset)
+        match = _DEF.match(ctx.source.text, start)
+        end = match.end() if match else start + 3
+        # Point at `def name` (not the whole function): a node carrying just that range.
+        line_start = ctx.source.line_starts[node.lineno - 1]
+        marker = ast.Pass()
+        marker.lineno, marker.col_offset = node.lineno, node.col_offset
+        marker.end_lineno = node.lineno
+        marker.end_col_offset = len(ctx.source.text[line_start:end].encode("utf-8"))
+        ctx.report(marker, function=node.name, fix=self._fix(node, ctx, start))
+
+    def _is_http_middleware(self, decorator: ast.expr, ctx: Context) -> bool:
+        if not (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "middleware"
+            and ctx.type_of(decorator.func.value) in _APPS
+        ):
+            return False
+        kind = decorator.args[0] if decorator.args else None
+        for keyword in decorator.keywords:
+            if keyword.arg == "middleware_type":
+                kind = keyword.value
+        return isinstance(kind, ast.Constant) and kind.value == "http"
+
+    def _fix(self, node: ast.FunctionDef, ctx: Context, start: int) -> Fix | None:
+        params = [*node.args.posonlyargs, *node.args.args]
+        if len(params) < 2:
+            return None
+        call_next = params[1].arg
+        prefixable: list[ast.Call] = []
+        uses = 0
+        stack: list[ast.AST] = list(node.body)
+        while stack:
+            child = stack.pop()
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                # No `await` can go in a nested function: any use there blocks the fix.
+                uses += sum(isinstance(n, ast.Name) and n.id == call_next for n in ast.walk(child))
+                continue
+            if isinstance(child, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)):
+                value = child.value
+                if isinstance(value, ast.Call) and _calls(value, call_next):
+                    prefixable.append(value)
+                    stack.extend(value.args)
+                    stack.extend(k.value for k in value.keywords)
+                    if isinstance(child, ast.Assign):
+                        stack.extend(child.targets)
+                    elif isinstance(child, ast.AnnAssign):
+                        stack.append(child.target)
+                    continue
+            if isinstance(child, ast.Name) and child.id == call_next:
+                uses += 1
+            stack.extend(ast.iter_child_nodes(child))
+        if uses:
+            return None  # some use is not a prefixable call (or is in a nested function)
+        edits = [Edit(start, start, "async ")]
+        edits.extend(Edit(s, s, "await ") for s in sorted(ctx.span(c)[0] for c in prefixable))
+        return Fix(
+            tuple(edits),
+            Applicability.UNSAFE,
+            f"Make `{node.name}` `async def` and await `{call_next}(...)`",
+        )
+
+
+def _calls(call: ast.Call, name: str) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == name

@@ -1,0 +1,216 @@
+"""What FAL202-FAL204 share: resources created at import time, and where the file releases them.
+
+A rule built on `ResourceRule` is handed every call made at import time; it says whether the
+call creates a resource it cares about. Releases (`.close()`, `.aclose()`, `.disconnect()`,
+`.dispose()` calls or references, `with resource:`) and the file's lifespan and shutdown
+handlers are collected during the same walk, and the rule decides in `finish`, once all of
+them are known (a lifespan is usually defined above the app but may be registered below).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from ...context import Context
+from ...rule import Rule
+from ...semantic.model import Scope
+from ...settings import Settings
+from .._functions import is_test_path
+
+_CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
+_SPACE = re.compile(r"\s+")
+_APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
+
+
+@dataclass
+class Created:
+    """A resource created at import time, and the names (or attribute paths) it is bound to."""
+
+    call: ast.Call
+    what: str
+    targets: tuple[str, ...]
+
+
+@dataclass
+class Release:
+    receiver: str  # `engine`, `app.state.redis`
+    method: str  # `close`, `aclose`, `dispose`, or `with`
+    scope: Scope | None  # the function it happens in; None at module level (`atexit.register`)
+
+
+@dataclass
+class FileFacts:
+    ctx: Context
+    targets: dict[ast.AST, tuple[str, ...]] = field(default_factory=dict)  # value → targets
+    with_items: set[ast.AST] = field(default_factory=set)
+    created: list[Created] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)
+    handler_names: set[str] = field(default_factory=set)  # `lifespan=f`, `on_shutdown=[f]`, ...
+    handler_nodes: set[ast.AST] = field(default_factory=set)  # `@app.on_event("shutdown")`
+    # A module with a `__main__` block that builds no app is a script: it runs when it is
+    # imported, once, and its module-level resources die with the process.
+    has_main_block: bool = False
+    builds_app: bool = False
+
+    @property
+    def is_script(self) -> bool:
+        return self.has_main_block and not self.builds_app
+
+
+def target_text(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute) and target_text(target.value) is not None:
+        return f"{target_text(target.value)}.{target.attr}"
+    return None
+
+
+class ResourceRule(Rule):
+    """Base for the import-time resource rules; subclasses implement `created` and `decide`."""
+
+    nodes = (
+        ast.Assign,
+        ast.AnnAssign,
+        ast.With,
+        ast.AsyncWith,
+        ast.Call,
+        ast.Attribute,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.If,
+    )
+    release_methods: frozenset[str] = frozenset()
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._facts: FileFacts | None = None
+
+    # ------------------------------------------------------------ subclasses
+
+    def created(self, call: ast.Call, ctx: Context) -> str | None:
+        """How to name the resource `call` creates, or None if it creates none of interest."""
+        raise NotImplementedError
+
+    def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------- the walk
+
+    def facts(self, ctx: Context) -> FileFacts:
+        if self._facts is None or self._facts.ctx is not ctx:
+            self._facts = FileFacts(ctx)
+        return self._facts
+
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        if is_test_path(ctx.path):
+            return  # a test module's engine or client lives as long as the test run
+        facts = self.facts(ctx)
+        semantic = ctx.semantic
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._function(node, facts, ctx)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if node.value is not None and semantic.at_import_time:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = tuple(t for t in map(target_text, targets) if t is not None)
+                facts.targets[node.value] = names
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                facts.with_items.add(item.context_expr)
+                receiver = target_text(item.context_expr)
+                if receiver is not None:
+                    facts.releases.append(Release(receiver, "with", ctx.function))
+        elif isinstance(node, ast.Attribute):
+            if node.attr in self.release_methods:
+                receiver = target_text(node.value)
+                if receiver is not None:
+                    facts.releases.append(Release(receiver, node.attr, ctx.function))
+        elif isinstance(node, ast.Call):
+            self._call(node, facts, ctx)
+        elif (
+            isinstance(node, ast.If)
+            and semantic.at_module_level
+            and semantic.guard_kind(node.test) == "main"
+        ):
+            facts.has_main_block = True
+
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, facts: FileFacts, ctx: Context
+    ) -> None:
+        for decorator in node.decorator_list:
+            if ctx.qualified_name(decorator) in _CONTEXT_MANAGERS:
+                facts.handler_nodes.add(node)  # a lifespan, or a resource manager like one
+            if (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr == "on_event"
+                and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+                and decorator.args[0].value == "shutdown"
+            ):
+                facts.handler_nodes.add(node)
+        if node.name == "lifespan":
+            facts.handler_nodes.add(node)
+
+    def _call(self, node: ast.Call, facts: FileFacts, ctx: Context) -> None:
+        for keyword in node.keywords:
+            if keyword.arg == "lifespan" and isinstance(keyword.value, ast.Name):
+                facts.handler_names.add(keyword.value.id)
+            if keyword.arg == "on_shutdown" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                facts.handler_names.update(
+                    e.id for e in keyword.value.elts if isinstance(e, ast.Name)
+                )
+        if ctx.semantic.call_result_type(node) in _APPS:
+            facts.builds_app = True
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "add_event_handler"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "shutdown"
+            and isinstance(node.args[1], ast.Name)
+        ):
+            facts.handler_names.add(node.args[1].id)
+        if not ctx.semantic.at_import_time or node in facts.with_items:
+            return
+        what = self.created(node, ctx)
+        if what is not None:
+            facts.created.append(Created(node, what, facts.targets.get(node, ())))
+
+    def finish(self, ctx: Context) -> None:
+        facts, self._facts = self._facts, None
+        if facts is None or facts.ctx is not ctx or facts.is_script:
+            return
+        for item in facts.created:
+            self.decide(item, facts, ctx)
+
+    # ------------------------------------------------------------- queries
+
+    @staticmethod
+    def releases_of(item: Created, facts: FileFacts) -> list[Release]:
+        found = []
+        for release in facts.releases:
+            receiver = _SPACE.sub("", release.receiver)
+            if any(receiver == t or receiver.startswith(f"{t}.") for t in item.targets):
+                found.append(release)
+        return found
+
+    @staticmethod
+    def handler_of(release: Release, facts: FileFacts) -> str | None:
+        """The lifespan/shutdown handler a release runs in (it may be nested in one), if any."""
+        scope = release.scope
+        while scope is not None:
+            node = scope.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                node in facts.handler_nodes or node.name in facts.handler_names
+            ):
+                return node.name
+            scope = scope.parent
+        return None
+
+
+def function_name(scope: Scope | None) -> str | None:
+    node = scope.node if scope is not None else None
+    return node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None

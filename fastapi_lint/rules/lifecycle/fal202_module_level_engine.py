@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.lifecycle import DISPOSE_METHODS, ENGINE_FACTORIES
+from ...context import Context
+from ...rule import Invalid, Valid
+from ._resources import Created, FileFacts, ResourceRule, function_name
+
+
+class ModuleLevelEngine(ResourceRule):
+    """## What it does
+    Checks for SQLAlchemy engines created at import time: `sqlalchemy.create_engine(...)`,
+    `create_async_engine(...)` or `sqlmodel.create_engine(...)` at module scope (including
+    module-level `if`, `try` and `with` blocks). The message says whether the file disposes of
+    the engine, and where.
+
+    ## Why is this bad?
+    An engine owns a connection pool. Created at import, it exists before the application's
+    settings are loaded and before worker processes fork (a pool inherited across `fork` shares
+    sockets between processes), it cannot be replaced in tests without patching, and unless a
+    shutdown step calls `engine.dispose()` (`await engine.dispose()` for an async engine) its
+    connections are dropped rather than closed when the server stops.
+
+    ## Example
+    ```python
+    engine = create_async_engine(settings.database_url)
+
+    app = FastAPI()
+    ```
+
+    ## Use instead
+    ```python
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.engine = create_async_engine(settings.database_url)
+        yield
+        await app.state.engine.dispose()
+
+    app = FastAPI(lifespan=lifespan)
+    ```
+
+    ## Fix safety
+    No fix: where the engine should live depends on how the rest of the code reaches it.
+
+    Not reported: engines created inside functions, under `if TYPE_CHECKING:` or
+    `if __name__ == "__main__":`, in class bodies, in scripts (a module with a `__main__`
+    block that builds no FastAPI/Starlette app or router: it runs once, and its engine lives
+    exactly as long as the process), and in test modules (`test_*.py`,
+    `*_test.py`, `conftest.py`, files under `tests/`), where a module-level in-memory engine
+    is the usual fixture. "Disposed in a lifespan or shutdown handler" means a `.dispose()`
+    call on the engine's name in a function passed as `lifespan=`, named `lifespan`, decorated
+    with `@asynccontextmanager`, or registered for shutdown (`@app.on_event("shutdown")`,
+    `add_event_handler("shutdown", f)`, `on_shutdown=[f]`) — or nested in one.
+
+    ## References
+    - SQLAlchemy docs, "Engine Disposal"; FastAPI docs, "Lifespan Events"
+    """
+
+    code = "FAL202"
+    name = "module-level-engine"
+    message = "{what} is created at import time; {disposal}"
+    triggers = ("create_engine", "create_async_engine")
+    release_methods = DISPOSE_METHODS
+    valid = [
+        # Created in the lifespan.
+        "from contextlib import asynccontextmanager\n"
+        "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
+        "@asynccontextmanager\nasync def lifespan(app):\n"
+        "    app.state.engine = create_async_engine('sqlite+aiosqlite://')\n    yield\n"
+        "    await app.state.engine.dispose()\n",
+        # Created in a factory function.
+        "from sqlalchemy import create_engine\n\ndef get_engine(url):\n"
+        "    return create_engine(url)\n",
+        # Only for the type checker.
+        "from typing import TYPE_CHECKING\nfrom sqlalchemy import create_engine\n\n"
+        "if TYPE_CHECKING:\n    engine = create_engine('sqlite://')\n",
+        # A script's main block does not run on import.
+        "from sqlalchemy import create_engine\n\nif __name__ == '__main__':\n"
+        "    engine = create_engine('sqlite://')\n",
+        # A script (SQLModel's tutorials): the engine lives as long as the run.
+        "from sqlmodel import SQLModel, create_engine\n\nengine = create_engine('sqlite://')\n\n"
+        "def main():\n    SQLModel.metadata.create_all(engine)\n\n"
+        "if __name__ == '__main__':\n    main()\n",
+        # A project function named create_engine.
+        "def create_engine(url):\n    return url\n\nengine = create_engine('sqlite://')\n",
+        # A test module's engine.
+        Valid(
+            "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
+            path="tests/conftest.py",
+        ),
+    ]
+    invalid = [
+        Invalid("from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n"),
+        # An app module that can also be run with `python main.py` is not a script.
+        Invalid(
+            "import uvicorn\nfrom fastapi import FastAPI\nfrom sqlmodel import create_engine\n\n"
+            "engine = create_engine('sqlite://')\napp = FastAPI()\n\n"
+            "if __name__ == '__main__':\n    uvicorn.run(app)\n"
+        ),
+        Invalid(
+            "import os\nfrom sqlmodel import create_engine\n\ntry:\n"
+            "    engine = create_engine(os.environ['DB'])\nexcept KeyError:\n"
+            "    engine = create_engine('sqlite://')\n",
+            count=2,
+        ),
+        Invalid(
+            "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n"
+            "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
+            "engine = create_async_engine('sqlite+aiosqlite://')\n\n"
+            "@asynccontextmanager\nasync def lifespan(app):\n    yield\n"
+            "    await engine.dispose()\n\napp = FastAPI(lifespan=lifespan)\n"
+        ),
+        Invalid(
+            "from typing import TYPE_CHECKING\nfrom sqlalchemy import create_engine\n"
+            "from sqlalchemy.orm import sessionmaker\n\nif TYPE_CHECKING:\n    pass\nelse:\n"
+            "    SessionLocal = sessionmaker(bind=create_engine('sqlite://'))\n"
+        ),
+    ]
+
+    def created(self, call: ast.Call, ctx: Context) -> str | None:
+        name = ctx.qualified_name(call.func)
+        if name in ENGINE_FACTORIES:
+            return f"`{name.rsplit('.', 1)[-1]}()`"
+        return None
+
+    def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
+        releases = self.releases_of(item, facts)
+        handlers = [h for h in (self.handler_of(r, facts) for r in releases) if h]
+        others = [n for n in (function_name(r.scope) for r in releases) if n]
+        if handlers:
+            disposal = f"it is disposed in `{handlers[0]}`, but it could be created there too"
+        elif others:
+            disposal = (
+                f"it is disposed in `{others[0]}()`, which is not a lifespan or shutdown "
+                "handler of this file"
+            )
+        elif releases:
+            disposal = "its disposal is registered at module level"
+        else:
+            disposal = "it is never disposed in this file"
+        target = f"Engine `{item.targets[0]}`" if item.targets else "An engine"
+        ctx.report(item.call, what=f"{target} ({item.what})", disposal=disposal)

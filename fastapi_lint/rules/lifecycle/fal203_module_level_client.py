@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.lifecycle import CLIENT_TYPES, CLOSE_METHODS
+from ...context import Context
+from ...rule import Invalid, Valid
+from ._resources import Created, FileFacts, ResourceRule
+
+
+class ModuleLevelClient(ResourceRule):
+    """## What it does
+    Checks for network and database clients created at import time and never closed in the
+    file: `httpx.AsyncClient` / `httpx.Client`, `aiohttp.ClientSession`, `redis.Redis`,
+    `redis.asyncio.Redis` (also from `from_url`), `pymongo.MongoClient` and `motor` clients,
+    assigned at module scope.
+
+    ## Why is this bad?
+    The client holds a connection pool that is never closed: connections leak at shutdown
+    (aiohttp and httpx warn about unclosed clients), and an async client created at import is
+    bound to no event loop yet — used from a different loop (tests, a second `uvicorn` worker
+    start-up, `anyio` backends) it fails with "attached to a different loop".
+
+    ## Example
+    ```python
+    http = httpx.AsyncClient(timeout=10)
+
+    @app.get("/weather")
+    async def weather():
+        return (await http.get(WEATHER_URL)).json()
+    ```
+
+    ## Use instead
+    ```python
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with httpx.AsyncClient(timeout=10) as http:
+            yield {"http": http}
+
+    app = FastAPI(lifespan=lifespan)
+    ```
+
+    ## Fix safety
+    No fix.
+
+    "Closed" means a `.close()`, `.aclose()` or `.disconnect()` on the client's name (or an
+    attribute path such as `app.state.redis`, or something reached through it, such as
+    `redis.connection_pool.disconnect()`), called or passed on (`atexit.register(client.close)`,
+    `add_event_handler("shutdown", client.aclose)`), or `async with client:`, anywhere in the
+    file. A closer function need not be a registered handler of this file: this check sees one
+    file at a time and cannot know that `close_clients()` is called from the lifespan in
+    `main.py`, and would rather miss than nag. A client created inside a function, passed
+    straight into another call, under `if TYPE_CHECKING:` / `if __name__ == "__main__":`, in
+    a script (a module with a `__main__` block that builds no app or router) or in a test
+    module is not reported.
+
+    ## References
+    - httpx docs, "Clients"; aiohttp docs, "Client session"; FastAPI docs, "Lifespan Events"
+    """
+
+    code = "FAL203"
+    name = "module-level-client"
+    message = "`{target}` ({what}) is created at import time and never closed in this file"
+    triggers = ("httpx", "aiohttp", "redis", "pymongo", "MongoClient", "motor")
+    release_methods = CLOSE_METHODS
+    valid = [
+        # Closed in the lifespan.
+        "from contextlib import asynccontextmanager\nimport httpx\n\nhttp = httpx.AsyncClient()\n\n"
+        "@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await http.aclose()\n",
+        # Closed through a shutdown registration of the bound method.
+        "import redis.asyncio as redis\nfrom fastapi import FastAPI\n\ncache = redis.Redis()\n"
+        "app = FastAPI()\napp.add_event_handler('shutdown', cache.aclose)\n",
+        # Closed in a helper that another module calls at shutdown.
+        "from pymongo import MongoClient\n\nmongo = MongoClient()\n\ndef close_mongo():\n"
+        "    mongo.close()\n",
+        # Created per call.
+        "import httpx\n\nasync def fetch(url):\n    async with httpx.AsyncClient() as c:\n"
+        "        return await c.get(url)\n",
+        # A module-level `with` closes it.
+        "import httpx\n\nwith httpx.Client() as c:\n    VERSION = c.get('/v').text\n",
+        # A project class called Client.
+        "class AsyncClient:\n    pass\n\nhttp = AsyncClient()\n",
+        # Test modules.
+        Valid("import httpx\n\nclient = httpx.Client()\n", path="tests/test_api.py"),
+        # Pool disconnect counts as closing.
+        "import redis\n\nr = redis.from_url('redis://')\n\ndef shutdown():\n"
+        "    r.connection_pool.disconnect()\n",
+    ]
+    invalid = [
+        Invalid("import httpx\n\nhttp = httpx.AsyncClient(timeout=10)\n"),
+        Invalid(
+            "import redis\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+            "app.state.redis = redis.from_url('redis://localhost')\n"
+        ),
+        Invalid(
+            "from aiohttp import ClientSession\n"
+            "from motor.motor_asyncio import AsyncIOMotorClient\n\n"
+            "session = ClientSession()\nclient: AsyncIOMotorClient = AsyncIOMotorClient()\n",
+            count=2,
+        ),
+        # Closing another client does not close this one.
+        Invalid(
+            "import httpx\n\nhttp = httpx.AsyncClient()\nother = httpx.AsyncClient()\n\n"
+            "async def shutdown():\n    await other.aclose()\n"
+        ),
+    ]
+
+    def created(self, call: ast.Call, ctx: Context) -> str | None:
+        return CLIENT_TYPES.get(ctx.semantic.call_result_type(call) or "")
+
+    def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
+        # An unbound client (passed straight into another call) is owned by that call.
+        if not item.targets or self.releases_of(item, facts):
+            return
+        ctx.report(item.call, what=item.what, target=item.targets[0])

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import ast
+
+from ...catalogues.lifecycle import SESSION_TYPES
+from ...context import Context
+from ...rule import Invalid, Valid
+from ._resources import Created, FileFacts, ResourceRule
+
+
+class ModuleLevelSession(ResourceRule):
+    """## What it does
+    Checks for a SQLAlchemy (or SQLModel) `Session` or `AsyncSession` *instance* created at
+    import time: `Session(engine)`, `AsyncSession(engine)`, or a call of a `sessionmaker` /
+    `async_sessionmaker` factory, at module scope.
+
+    ## Why is this bad?
+    A session is a unit of work for one request: it is not safe to share between threads or
+    between concurrent tasks. A module-level session is shared by every request the worker
+    serves, so one request's uncommitted changes, failed transaction or identity map leaks
+    into the next, and an `AsyncSession` used by overlapping requests fails under load with
+    errors such as `IllegalStateChangeError` or a greenlet error.
+
+    ## Example
+    ```python
+    SessionLocal = sessionmaker(bind=engine)
+    db = SessionLocal()
+
+    @app.get("/users/{user_id}")
+    def read_user(user_id: int):
+        return db.get(User, user_id)
+    ```
+
+    ## Use instead
+    ```python
+    SessionLocal = sessionmaker(bind=engine)
+
+    def get_db():
+        with SessionLocal() as db:
+            yield db
+
+    @app.get("/users/{user_id}")
+    def read_user(user_id: int, db: Session = Depends(get_db)):
+        return db.get(User, user_id)
+    ```
+
+    ## Fix safety
+    No fix: the session has to become a dependency, which changes every function that uses it.
+
+    The factories themselves (`sessionmaker(...)`, `async_sessionmaker(...)`,
+    `scoped_session(...)`) are what a module should hold and are not reported; nor are
+    sessions opened with `with` at module level (closed at once), sessions under
+    `if TYPE_CHECKING:` / `if __name__ == "__main__":`, in scripts (a module with a
+    `__main__` block that builds no app or router) or in test modules.
+
+    ## References
+    - SQLAlchemy docs, "Session Basics: Is the Session thread-safe?"; FastAPI docs, "SQL
+      (Relational) Databases"
+    """
+
+    code = "FAL204"
+    name = "module-level-session"
+    message = "{what} instance {target}is created at import time and shared by every request"
+    triggers = ("Session", "sessionmaker")
+    valid = [
+        # Factories are fine.
+        "from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n",
+        "from sqlalchemy.ext.asyncio import async_sessionmaker\n"
+        "SessionLocal = async_sessionmaker(expire_on_commit=False)\n",
+        "from sqlalchemy.orm import scoped_session, sessionmaker\n"
+        "db_session = scoped_session(sessionmaker())\n",
+        # Sessions per request.
+        "from sqlalchemy.orm import Session\n\ndef get_db(engine):\n"
+        "    with Session(engine) as db:\n        yield db\n",
+        # A module-level `with` closes the session at once (a seeding script).
+        "from sqlmodel import Session, create_engine\nengine = create_engine('sqlite://')\n"
+        "with Session(engine) as s:\n    s.commit()\n",
+        # requests.Session is not a database session.
+        "import requests\nhttp = requests.Session()\n",
+        # A test module.
+        Valid(
+            "from sqlalchemy.orm import Session\nsession = Session()\n", path="tests/conftest.py"
+        ),
+    ]
+    invalid = [
+        Invalid("from sqlalchemy.orm import Session\nsession = Session()\n"),
+        Invalid(
+            "from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n"
+            "db = SessionLocal()\n"
+        ),
+        Invalid(
+            "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine\n"
+            "engine = create_async_engine('sqlite+aiosqlite://')\n"
+            "session: AsyncSession = AsyncSession(engine)\n"
+        ),
+        Invalid(
+            "from sqlmodel import Session\n\nclass Repo:\n    pass\n\nrepo = Repo(Session())\n"
+        ),
+    ]
+
+    def created(self, call: ast.Call, ctx: Context) -> str | None:
+        return SESSION_TYPES.get(ctx.semantic.call_result_type(call) or "")
+
+    def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
+        target = f"`{item.targets[0]}` " if item.targets else ""
+        ctx.report(item.call, what=item.what, target=target)

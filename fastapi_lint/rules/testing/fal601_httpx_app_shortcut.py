@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+
+# The client type → the transport that replaces its removed `app=` shortcut.
+_TRANSPORTS = {"httpx.AsyncClient": "ASGITransport", "httpx.Client": "WSGITransport"}
+
+
+class HttpxAppShortcut(Rule):
+    """## What it does
+    Checks for `httpx.AsyncClient(app=...)` and `httpx.Client(app=...)`.
+
+    ## Why is this bad?
+    The `app=` shortcut was deprecated in httpx 0.27 and removed in 0.28: with a current httpx
+    the client raises `TypeError: ... got an unexpected keyword argument 'app'`, so the test
+    suite fails before the first request. Many tutorials still show it.
+
+    ## Example
+    ```python
+    async with AsyncClient(app=app, base_url="http://test") as client:
+        response = await client.get("/")
+    ```
+
+    ## Use instead
+    ```python
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.get("/")
+    ```
+
+    ## Fix safety
+    Safe: `app=X` becomes `transport=ASGITransport(app=X)` (`WSGITransport` for the sync
+    `httpx.Client`), which is exactly what the shortcut built. The transport is written as
+    `httpx.ASGITransport` when the module imports `httpx` itself; otherwise it is added to an
+    existing `from httpx import ...` statement, or a new `from httpx import ASGITransport` is
+    added to the import block. No fix when the call also passes `transport=` (httpx ignored
+    `app=` then; remove it by hand) or when the name `ASGITransport` is taken by something else.
+
+    ## References
+    - httpx changelog 0.28.0; FastAPI docs, "Async Tests"
+    """
+
+    code = "FAL601"
+    name = "httpx-app-shortcut"
+    message = "`{client}(app=...)` was removed in httpx 0.28; use `transport={transport}(app=...)`"
+    nodes = (ast.Call,)
+    triggers = ("httpx",)
+    fix_safety = "safe"
+    valid = [
+        # The current spelling.
+        "from httpx import ASGITransport, AsyncClient\n\n"
+        "client = AsyncClient(transport=ASGITransport(app=object()), base_url='http://test')\n",
+        # Starlette's TestClient takes the app positionally, and is not an httpx client here.
+        "from fastapi.testclient import TestClient\n\nclient = TestClient(app=object())\n",
+        # A project class called AsyncClient.
+        "class AsyncClient:\n    def __init__(self, app):\n        self.app = app\n\n"
+        "client = AsyncClient(app=None)\n",
+        # `app` passed to the transport, not the client.
+        "import httpx\n\ntransport = httpx.ASGITransport(app=object())\n",
+        # An unrelated `app=` keyword.
+        "from gradio import mount\n\nmount(app=object())\n",
+    ]
+    invalid = [
+        Invalid(
+            "from httpx import AsyncClient\nfrom main import app\n\n"
+            "async def test_root():\n"
+            "    async with AsyncClient(app=app, base_url='http://test') as ac:\n"
+            "        await ac.get('/')\n",
+            fixed="from httpx import ASGITransport, AsyncClient\nfrom main import app\n\n"
+            "async def test_root():\n"
+            "    async with AsyncClient(transport=ASGITransport(app=app), base_url='http://test')"
+            " as ac:\n        await ac.get('/')\n",
+        ),
+        Invalid(
+            "import httpx\nfrom wsgi import flask_app\n\nclient = httpx.Client(app=flask_app)\n",
+            fixed="import httpx\nfrom wsgi import flask_app\n\n"
+            "client = httpx.Client(transport=httpx.WSGITransport(app=flask_app))\n",
+        ),
+        Invalid(
+            "from httpx import AsyncClient as C\nfrom main import app\n\na = C(app=app)\n"
+            "b = C(base_url='http://t', app=app)\n",
+            fixed="from httpx import ASGITransport, AsyncClient as C\nfrom main import app\n\n"
+            "a = C(transport=ASGITransport(app=app))\n"
+            "b = C(base_url='http://t', transport=ASGITransport(app=app))\n",
+            count=2,
+        ),
+        # Both `app=` and `transport=`: report only.
+        Invalid(
+            "import httpx\n\nclient = httpx.AsyncClient(app=None, transport=None)\n",
+        ),
+    ]
+
+    def check(self, node: ast.Call, ctx: Context) -> None:
+        app = next((k for k in node.keywords if k.arg == "app"), None)
+        if app is None:
+            return
+        client = ctx.semantic.call_result_type(node)
+        transport = _TRANSPORTS.get(client or "")
+        if client is None or transport is None:
+            return
+        ctx.report(
+            app, client=client, transport=transport, fix=self._fix(node, app, transport, ctx)
+        )
+
+    def _fix(self, node: ast.Call, app: ast.keyword, transport: str, ctx: Context) -> Fix | None:
+        if any(k.arg == "transport" for k in node.keywords):
+            return None
+        written, import_edit = _transport_name(transport, ctx)
+        if written is None:
+            return None
+        edits = [ctx.replace(app, f"transport={written}(app={ctx.text(app.value)})").edits[0]]
+        if import_edit is not None:
+            edits.insert(0, import_edit)
+        return Fix(tuple(edits), Applicability.SAFE, f"Use `transport={transport}(app=...)`")
+
+
+def _transport_name(transport: str, ctx: Context) -> tuple[str | None, Edit | None]:
+    """How to write the transport class here, and the import edit it needs, if any."""
+    wanted = f"httpx.{transport}"
+    # Prefer what the code already has in reach, innermost scope first (a test that does
+    # `import httpx` locally gets `httpx.WSGITransport`).
+    scope = ctx.semantic.scope
+    while scope is not None:
+        for name, binding in scope.bindings.items():
+            if binding.qualname == wanted and ctx.semantic.lookup(name) is binding:
+                return name, None
+        for name, binding in scope.bindings.items():
+            if binding.qualname == "httpx" and ctx.semantic.lookup(name) is binding:
+                return f"{name}.{transport}", None
+        scope = scope.parent
+    bindings = ctx.semantic.module_scope.bindings
+    visible = ctx.semantic.lookup(transport)
+    if visible is not None or transport in bindings:
+        return None, None  # the name means something else here
+    for statement in ctx.semantic.tree.body:
+        if (
+            isinstance(statement, ast.ImportFrom)
+            and statement.module == "httpx"
+            and not statement.level
+            and statement.names[0].name != "*"
+        ):
+            # Merge into the existing `from httpx import ...`, first in the list.
+            start = ctx.span(statement.names[0])[0]
+            return transport, Edit(start, start, f"{transport}, ")
+    return ctx.import_edit("httpx", transport)
