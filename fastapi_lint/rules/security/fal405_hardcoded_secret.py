@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from ...context import Context
+from ...rule import Invalid, Rule
+from ...semantic.model import ScopeKind
+from .._values import keyword, string_value
+
+# The last word of a name that says the value is a secret: `SECRET_KEY`, `jwt_secret`,
+# `DB_PASSWORD`, `githubToken`. A secret word followed by more words describes the secret
+# instead (`token_type`, `secret_key_name`, `password_min_length`, `api_key_header`).
+_SECRET_WORDS = frozenset({"secret", "password", "passwd", "token", "apikey", "secretkey"})
+# `*_key` is a secret only after one of these words (`SECRET_KEY`, `API_KEY`, not `CACHE_KEY`).
+_KEY_QUALIFIERS = frozenset({"secret", "api", "private", "signing", "jwt", "encryption"})
+# Values wrapped by these calls are the field's default / the secret itself.
+_FIELD_CALLS = frozenset(
+    {"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field", "pydantic.SecretStr"}
+)
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_ENV_VAR_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
+_PLACEHOLDER = re.compile(r"^(<.*>|\$\{.*\}|\{.*\}|%\(.*\)s)$")
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in _WORD_BOUNDARY.sub("_", name).lower().split("_") if w]
+
+
+def names_a_secret(name: str) -> bool:
+    words = _words(name)
+    if not words:
+        return False
+    last = words[-1]
+    if last in _SECRET_WORDS:
+        return True
+    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+
+
+def looks_like_a_secret(value: str, name: str) -> bool:
+    """Filter out string values that are clearly not secrets, whatever the name says."""
+    if not value.strip() or any(c.isspace() for c in value):
+        return False  # empty, or a sentence ("Invalid password")
+    if _words(value.replace("-", "_")) == _words(name):
+        return False  # `ACCESS_TOKEN = "access_token"`: a key or field name, not its value
+    if _ENV_VAR_NAME.fullmatch(value):
+        return False  # `API_KEY_ENV = "OPENAI_API_KEY"`-style: names where the secret lives
+    return not _PLACEHOLDER.match(value)
+
+
+class HardcodedSecret(Rule):
+    """## What it does
+    Checks for a non-empty string literal assigned to a module-level variable or a class
+    attribute, or given as a settings-field default, whose name says it is a secret: its
+    last word is `secret`, `password`, `passwd`, `token`, `apikey`, or `key` after `secret`,
+    `api`, `private`, `signing`, `jwt` or `encryption` (`SECRET_KEY`, `JWT_SECRET`,
+    `API_KEY`, `db_password`, `githubToken`). Both snake_case and camelCase names are split
+    into words.
+
+    Names where the secret word is followed by more words describe a secret rather than hold
+    one, and are not reported: `token_type = "bearer"`, `JWT_ALGORITHM`, `TOKEN_URL`,
+    `SECRET_KEY_NAME`, `PASSWORD_MIN_LENGTH`, `API_KEY_HEADER`. Values that cannot be secrets
+    are skipped too: text with spaces (messages), the name itself (`ACCESS_TOKEN =
+    "access_token"`, a field or cookie name), an environment-variable name
+    (`"OPENAI_API_KEY"`) and template placeholders (`"<your-key>"`, `"${TOKEN}"`).
+    `SECRET_KEY = os.environ["SECRET_KEY"]` is not a literal and is fine.
+
+    ## Why is this bad?
+    A secret in source code is in every clone, fork, backup, CI log and container image of
+    the repository, and rotating it needs a code change and a deploy. A settings default is
+    no better: when the environment variable is missing the app starts with the public value
+    instead of failing.
+
+    ## Example
+    ```python
+    SECRET_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"
+
+    class Settings(BaseSettings):
+        jwt_secret: str = "change-me"
+    ```
+
+    ## Use instead
+    ```python
+    SECRET_KEY = os.environ["SECRET_KEY"]
+
+    class Settings(BaseSettings):
+        jwt_secret: SecretStr  # required: read from the environment
+    ```
+
+    ## Fix safety
+    No fix: the value must move to your secret store.
+
+    ## References
+    - bandit B105 `hardcoded_password_string`; CWE-798
+    """
+
+    code = "FAL405"
+    name = "hardcoded-secret"
+    message = (
+        "`{target}` is assigned a hardcoded secret; read it from the environment or a secret store"
+    )
+    nodes = (ast.Assign, ast.AnnAssign)
+    valid = [
+        "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n",
+        "token_type = 'bearer'\nJWT_ALGORITHM = 'HS256'\nTOKEN_URL = '/auth/token'\n"
+        "SECRET_KEY_NAME = 'APP_SECRET'\n",
+        "PASSWORD_MIN_LENGTH = 8\nSECRET_KEY = ''\nAPI_KEY_HEADER = 'X-API-Key'\n",
+        # Field names, messages, env var names, placeholders.
+        "from enum import Enum\n\nclass GrantType(str, Enum):\n    PASSWORD = 'password'\n"
+        "    REFRESH_TOKEN = 'refresh_token'\n",
+        "WRONG_PASSWORD = 'Incorrect username or password'\nPASSWORD = 'Password is required'\n",
+        "OPENAI_API_KEY = 'OPENAI_API_KEY'\nAPI_KEY = 'MY_SERVICE_API_KEY'\n"
+        "SECRET = '<your-secret-here>'\n",
+        # Function locals and parameters are not module or class attributes.
+        "def login():\n    password = 'secret'\n    return password\n",
+        # Not a secret word: a cache key, a monkey.
+        "CACHE_KEY = 'users:v1'\nmonkey = 'george'\nsort_key = 'name'\n",
+        # Settings field without a default.
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+        "    secret_key: str\n    api_key: str = ''\n",
+    ]
+    invalid = [
+        Invalid(
+            "SECRET_KEY = '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'\n"
+        ),
+        Invalid(
+            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+            "    jwt_secret: str = 'change-me'\n    db_password: str = 'postgres'\n",
+            count=2,
+        ),
+        Invalid(
+            "from pydantic import BaseSettings, Field\n\nclass Settings(BaseSettings):\n"
+            "    api_key: str = Field('sk-12345', env='API_KEY')\n"
+        ),
+        Invalid("class Config:\n    githubToken = 'ghp_abcdef0123456789'\n"),
+        Invalid("if True:\n    ADMIN_PASSWORD: str = 'hunter2'\n"),
+    ]
+
+    def check(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        scope = ctx.semantic.scope
+        if scope.kind not in (ScopeKind.MODULE, ScopeKind.CLASS) or node.value is None:
+            return
+        value = self._literal(node.value, ctx)
+        if value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if names_a_secret(target.id) and looks_like_a_secret(value, target.id):
+                ctx.report(node, target=target.id)
+                return
+
+    @staticmethod
+    def _literal(value: ast.AST, ctx: Context) -> str | None:
+        text = string_value(value)
+        if text is not None:
+            return text
+        if isinstance(value, ast.Call) and ctx.qualified_name(value.func) in _FIELD_CALLS:
+            default = keyword(value, "default")
+            if default is not None:
+                return string_value(default.value)
+            if value.args:
+                return string_value(value.args[0])
+        return None
