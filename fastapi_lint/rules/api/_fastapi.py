@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ...context import Context
 from ...diagnostics import Edit
+from .._values import resolve
 
 PARAM_FUNCTION_NAMES = (
     "Depends",
@@ -50,7 +51,12 @@ def parameters_with_defaults(
 
 
 def annotated_metadata(annotation: ast.AST | None, ctx: Context) -> list[ast.expr]:
-    """The metadata of `Annotated[T, meta, ...]`, else an empty list."""
+    """The metadata of `Annotated[T, meta, ...]`, else an empty list.
+
+    A type alias is followed: `CurrentUser = Annotated[User, Depends(get_user)]`.
+    """
+    if annotation is not None:
+        annotation = resolve(annotation, ctx)
     if not isinstance(annotation, ast.Subscript):
         return []
     if ctx.qualified_name(annotation.value) not in ANNOTATED:

@@ -34,7 +34,9 @@ class RedundantResponseModel(Rule):
     ```
 
     ## Fix safety
-    Unsafe, as ruff's: the fix removes the argument, and with it any comment inside it.
+    Unsafe, as ruff's: the fix removes the argument, and with it any comment inside it. On
+    FastAPI older than 0.89 the return annotation is ignored, so removing `response_model`
+    there removes the response model altogether.
 
     ## References
     - ruff FAST001 `fast-api-redundant-response-model`

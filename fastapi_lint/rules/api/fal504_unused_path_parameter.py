@@ -25,10 +25,11 @@ class UnusedPathParameter(Rule):
     Checks for a `{name}` in a route's path (also `{name:int}`, `{name:path}`) that no
     parameter of the route function receives.
 
-    Parameters are looked for in the function's signature (by name, or by `alias=` of a
-    `Path(...)`), and in its dependencies — `Depends(f)` defaults, `Annotated[..., Depends(f)]`
-    and the decorator's `dependencies=[...]` — when `f` is a function defined in the same
-    file, followed through its own dependencies. When a dependency is anything else (an
+    Parameters are looked for in the function's signature (by name, or by `alias=` /
+    `validation_alias=` of a `Path(...)`, also through a type alias of `Annotated`), and in
+    its dependencies — `Depends(f)` defaults, `Annotated[..., Depends(f)]` and the
+    decorator's `dependencies=[...]` — when `f` is a function defined in the same file,
+    followed through its own dependencies. When a dependency is anything else (an
     imported function, a class, `Depends()` on a class annotation), or when the app or router
     was created with `dependencies=`, the parameter may be consumed where this file cannot
     see, and nothing is reported. Functions taking `**kwargs` are skipped too.
@@ -84,6 +85,15 @@ class UnusedPathParameter(Rule):
         "from fastapi import FastAPI, Path\napp = FastAPI()\n\n"
         "@app.get('/files/{file_id}/{rest:path}')\n"
         "def get(p: str = Path(alias='file_id'), rest: str = ''):\n    ...\n",
+        # Pydantic validation aliases, also through a type alias (found on real code).
+        "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Path\n"
+        "from pydantic import AliasChoices\napp = FastAPI()\n"
+        "Identifier = Annotated[int, Path(validation_alias=AliasChoices('item_id', 'id'))]\n\n"
+        "def get_identifier(value: Identifier):\n    return value\n\n"
+        "@app.websocket('/ws/{id}')\nasync def ws(value: Annotated[int, Depends(get_identifier)]):"
+        "\n    ...\n\n"
+        "@app.get('/items/{p_val_alias}')\n"
+        "def item(p: Annotated[str, Path(validation_alias='p_val_alias')]):\n    ...\n",
         # A router with its own dependencies.
         "from fastapi import APIRouter, Depends\nfrom .deps import check\n"
         "router = APIRouter(dependencies=[Depends(check)])\n\n"
@@ -201,6 +211,15 @@ def _received(
                 alias = keyword(marker, "alias")
                 if alias is not None and (text := string_value(alias.value)) is not None:
                     names.add(text)
+                validation = keyword(marker, "validation_alias")
+                if validation is not None:
+                    # A string, `AliasChoices("a", "b")` or `AliasPath("a", 0)`: every string
+                    # in it is a name the value may come from.
+                    names.update(
+                        n.value
+                        for n in ast.walk(validation.value)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    )
     return names
 
 

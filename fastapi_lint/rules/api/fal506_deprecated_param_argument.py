@@ -5,6 +5,7 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
+from ...semantic.model import BindingKind
 from .._values import keyword
 from ._fastapi import param_function
 
@@ -33,6 +34,9 @@ class DeprecatedParamArgument(Rule):
     ```
 
     ## Fix safety
+    A wrapper that forwards its own parameter (`regex=regex`) is not reported: the caller
+    chose the argument.
+
     Safe for `regex=` → `pattern=`: the same validation, under the name FastAPI ≥ 0.100
     expects (the fix needs that version). Skipped when the call already has `pattern=`.
     `example=` is reported only: `examples` takes a list and may be better served by
@@ -56,6 +60,9 @@ class DeprecatedParamArgument(Rule):
         # A project function called Query.
         "from .db import Query\n\nQuery(regex='^a$', example='a')\n",
         "import re\nre.compile('x')\nregex = 'a'\n",
+        # A wrapper forwarding its caller's argument (FastAPI's own param_functions).
+        "from fastapi import params\n\ndef Query(default=None, *, pattern=None, regex=None):\n"
+        "    return params.Query(default, pattern=pattern, regex=regex)\n",
     ]
     invalid = [
         Invalid(
@@ -81,6 +88,8 @@ class DeprecatedParamArgument(Rule):
         if function not in _FUNCTIONS:
             return
         for argument in node.keywords:
+            if _forwarded(argument, ctx):
+                continue
             if argument.arg == "regex":
                 fix = None
                 if keyword(node, "pattern") is None:
@@ -104,3 +113,13 @@ class DeprecatedParamArgument(Rule):
                     function=function,
                     remedy="use `examples=[...]` (or `openapi_examples=`)",
                 )
+
+
+def _forwarded(argument: ast.keyword, ctx: Context) -> bool:
+    """`regex=regex` inside a function taking `regex`: passing the caller's choice along (as
+    FastAPI's own wrappers do) is not using the deprecated argument."""
+    value = argument.value
+    if not (isinstance(value, ast.Name) and value.id == argument.arg):
+        return False
+    binding = ctx.semantic.lookup(value.id)
+    return binding is not None and binding.kind is BindingKind.PARAMETER

@@ -3,17 +3,16 @@ from __future__ import annotations
 import ast
 import re
 
+from ...catalogues.secrets import (
+    KEY_QUALIFIERS,
+    NON_CREDENTIAL_TOKEN_QUALIFIERS,
+    SECRET_WORDS,
+)
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import ScopeKind
 from .._values import keyword, string_value
 
-# The last word of a name that says the value is a secret: `SECRET_KEY`, `jwt_secret`,
-# `DB_PASSWORD`, `githubToken`. A secret word followed by more words describes the secret
-# instead (`token_type`, `secret_key_name`, `password_min_length`, `api_key_header`).
-_SECRET_WORDS = frozenset({"secret", "password", "passwd", "token", "apikey", "secretkey"})
-# `*_key` is a secret only after one of these words (`SECRET_KEY`, `API_KEY`, not `CACHE_KEY`).
-_KEY_QUALIFIERS = frozenset({"secret", "api", "private", "signing", "jwt", "encryption"})
 # Values wrapped by these calls are the field's default / the secret itself.
 _FIELD_CALLS = frozenset(
     {"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field", "pydantic.SecretStr"}
@@ -23,8 +22,17 @@ _ENV_VAR_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
 _PLACEHOLDER = re.compile(r"^(<.*>|\$\{.*\}|\{.*\}|%\(.*\)s)$")
 
 
-def _words(name: str) -> list[str]:
-    return [w for w in _WORD_BOUNDARY.sub("_", name).lower().split("_") if w]
+# Words that say "secret" in a name, for telling a label (`"access_token"`) from a value.
+_SECRET_VOCABULARY = SECRET_WORDS | KEY_QUALIFIERS | {"key"}
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of a name or value; a plural `s` is dropped (`Passwords` → `password`)."""
+    words = _SPLIT.split(_WORD_BOUNDARY.sub("_", text).lower())
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if w
+    ]
 
 
 def names_a_secret(name: str) -> bool:
@@ -32,20 +40,31 @@ def names_a_secret(name: str) -> bool:
     if not words:
         return False
     last = words[-1]
-    if last in _SECRET_WORDS:
+    if last == "token" and len(words) > 1 and words[-2] in NON_CREDENTIAL_TOKEN_QUALIFIERS:
+        return False
+    if last in SECRET_WORDS:
         return True
-    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+    return last == "key" and len(words) > 1 and words[-2] in KEY_QUALIFIERS
 
 
 def looks_like_a_secret(value: str, name: str) -> bool:
     """Filter out string values that are clearly not secrets, whatever the name says."""
     if not value.strip() or any(c.isspace() for c in value):
         return False  # empty, or a sentence ("Invalid password")
-    if _words(value.replace("-", "_")) == _words(name):
-        return False  # `ACCESS_TOKEN = "access_token"`: a key or field name, not its value
-    if _ENV_VAR_NAME.fullmatch(value):
-        return False  # `API_KEY_ENV = "OPENAI_API_KEY"`-style: names where the secret lives
-    return not _PLACEHOLDER.match(value)
+    if _ENV_VAR_NAME.fullmatch(value) or _PLACEHOLDER.match(value):
+        return False  # `"OPENAI_API_KEY"`: where the secret lives; `"<your-key>"`
+    lowered = value.lower()
+    if lowered.startswith(("x-", "/", "urn:")) or "://" in lowered:
+        return False  # a header name (`"x-api-key"`), a path, a URN or a URL
+    if value.startswith("__") and value.endswith("__") and len(value) > 4:
+        return False  # a sentinel (`"__unset__"`)
+    value_words, name_words = set(_words(value)), _words(name)
+    if value_words <= set(name_words) and value_words & _SECRET_VOCABULARY:
+        return False  # a label made of the name (`ACCESS_TOKEN = "access_token"`, `"_token"`)
+    # The whole name inside a longer identifier is an id, not a password:
+    # `USERNAME_PASSWORD = "profile-username-password"`.
+    descriptive = set(name_words) - _SECRET_VOCABULARY
+    return not (descriptive and set(name_words) <= value_words)
 
 
 class HardcodedSecret(Rule):
@@ -59,11 +78,18 @@ class HardcodedSecret(Rule):
 
     Names where the secret word is followed by more words describe a secret rather than hold
     one, and are not reported: `token_type = "bearer"`, `JWT_ALGORITHM`, `TOKEN_URL`,
-    `SECRET_KEY_NAME`, `PASSWORD_MIN_LENGTH`, `API_KEY_HEADER`. Values that cannot be secrets
-    are skipped too: text with spaces (messages), the name itself (`ACCESS_TOKEN =
-    "access_token"`, a field or cookie name), an environment-variable name
-    (`"OPENAI_API_KEY"`) and template placeholders (`"<your-key>"`, `"${TOKEN}"`).
+    `SECRET_KEY_NAME`, `PASSWORD_MIN_LENGTH`, `API_KEY_HEADER`. Nor are tokens that are not
+    credentials (`EOS_TOKEN`, `TIME_TO_FIRST_TOKEN`, `NEXT_PAGE_TOKEN`; the vocabulary is in
+    `catalogues/secrets.py`). Values that cannot be secrets are skipped too: text with spaces
+    (messages), a label made of the name's own words (`ACCESS_TOKEN = "access_token"`,
+    `"_token"`, a field or cookie name), a longer identifier containing the whole name
+    (`USERNAME_PASSWORD = "profile-username-password"`), an environment-variable name
+    (`"OPENAI_API_KEY"`), a header name (`"x-api-key"`), a path, URL or URN, a dunder
+    sentinel (`"__unset__"`), and template placeholders (`"<your-key>"`, `"${TOKEN}"`).
     `SECRET_KEY = os.environ["SECRET_KEY"]` is not a literal and is fine.
+
+    Test files are not exempt (their secrets are fake by design, but the rule cannot tell a
+    test credential from a real one); use `per-file-ignores` for your test directories.
 
     ## Why is this bad?
     A secret in source code is in every clone, fork, backup, CI log and container image of
@@ -115,6 +141,17 @@ class HardcodedSecret(Rule):
         "def login():\n    password = 'secret'\n    return password\n",
         # Not a secret word: a cache key, a monkey.
         "CACHE_KEY = 'users:v1'\nmonkey = 'george'\nsort_key = 'name'\n",
+        # Found on real code: cookie and resource names, header names, URNs, paths, sentinels,
+        # identifiers that contain the whole name, language-model tokens.
+        "COOKIE_NAME_JWT_TOKEN = '_token'\nRESOURCE_PASSWORD = 'Passwords'\n",
+        "class Headers:\n    XGOOGLE_API_KEY = 'x-goog-api-key'\n"
+        "    custom_api_key = 'x-litellm-api-key'\n",
+        "SUBJECT_TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token'\n"
+        "PATH_ACCEPTING_CONTINUATION_TOKEN = '/v1beta1/projects/'\n"
+        "SENTINEL_API_KEY = '__ptu_flat_cost__'\n",
+        "USERNAME_PASSWORD = 'profile-username-password'\n"
+        "username_and_password = 'username-password'\n",
+        "TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token'\nEOS_TOKEN = '</s>'\n",
         # Settings field without a default.
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
         "    secret_key: str\n    api_key: str = ''\n",
