@@ -63,7 +63,8 @@ def annotated_metadata(annotation: ast.AST | None, ctx: Context) -> list[ast.exp
         return []
     inner = annotation.slice
     if isinstance(inner, ast.Tuple):
-        return list(inner.elts[1:])
+        # `identifier = Path(...)` then `Annotated[int, identifier]`: the marker's value.
+        return [resolve(element, ctx) for element in inner.elts[1:]]  # type: ignore[misc]
     return []
 
 

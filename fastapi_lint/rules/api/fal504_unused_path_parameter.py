@@ -88,7 +88,8 @@ class UnusedPathParameter(Rule):
         # Pydantic validation aliases, also through a type alias (found on real code).
         "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Path\n"
         "from pydantic import AliasChoices\napp = FastAPI()\n"
-        "Identifier = Annotated[int, Path(validation_alias=AliasChoices('item_id', 'id'))]\n\n"
+        "identifier_path = Path(validation_alias=AliasChoices('item_id', 'id'))\n"
+        "Identifier = Annotated[int, identifier_path]\n\n"
         "def get_identifier(value: Identifier):\n    return value\n\n"
         "@app.websocket('/ws/{id}')\nasync def ws(value: Annotated[int, Depends(get_identifier)]):"
         "\n    ...\n\n"

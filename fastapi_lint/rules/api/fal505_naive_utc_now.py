@@ -130,11 +130,15 @@ def _timezone(node: ast.Call, ctx: Context) -> tuple[str, Edit | None] | None:
         if ctx.qualified_name(module) == "datetime":
             return f"{ctx.text(module)}.timezone.utc", None
     binding = ctx.semantic.lookup("timezone")
-    if binding is not None and binding.qualname != "datetime.timezone":
-        # The name is taken (or shadowed locally): use `datetime.timezone` if imported.
-        for name, other in ctx.semantic.module_scope.bindings.items():
-            if other.kind is BindingKind.IMPORT and other.qualname == "datetime":
+    if binding is not None and binding.qualname == "datetime.timezone":
+        return "timezone.utc", None
+    # `import datetime as dt` elsewhere in the module: `dt.timezone.utc` needs no import.
+    for name, other in ctx.semantic.module_scope.bindings.items():
+        if other.kind is BindingKind.IMPORT and other.qualname == "datetime":
+            local = ctx.semantic.lookup(name)
+            if local is other:
                 return f"{name}.timezone.utc", None
-        return None
+    if binding is not None:
+        return None  # `timezone` means something else here
     name, edit = ctx.import_edit("datetime", "timezone")
     return f"{name}.utc", edit

@@ -27,12 +27,16 @@ _SECRET_VOCABULARY = SECRET_WORDS | KEY_QUALIFIERS | {"key"}
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case words of a name or value; a plural `s` is dropped (`Passwords` → `password`)."""
-    words = _SPLIT.split(_WORD_BOUNDARY.sub("_", text).lower())
-    return [
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if w
-    ]
+def _words(text: str, singular: bool = False) -> list[str]:
+    """Lower-case words of a name or value; `singular` drops a plural `s` (`Passwords`)."""
+    words = [w for w in _SPLIT.split(_WORD_BOUNDARY.sub("_", text).lower()) if w]
+    if singular:
+        words = [_singular(w) for w in words]
+    return words
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def names_a_secret(name: str) -> bool:
@@ -58,7 +62,7 @@ def looks_like_a_secret(value: str, name: str) -> bool:
         return False  # a header name (`"x-api-key"`), a path, a URN or a URL
     if value.startswith("__") and value.endswith("__") and len(value) > 4:
         return False  # a sentinel (`"__unset__"`)
-    value_words, name_words = set(_words(value)), _words(name)
+    value_words, name_words = set(_words(value, singular=True)), _words(name)
     if value_words <= set(name_words) and value_words & _SECRET_VOCABULARY:
         return False  # a label made of the name (`ACCESS_TOKEN = "access_token"`, `"_token"`)
     # The whole name inside a longer identifier is an id, not a password:
@@ -151,7 +155,8 @@ class HardcodedSecret(Rule):
         "SENTINEL_API_KEY = '__ptu_flat_cost__'\n",
         "USERNAME_PASSWORD = 'profile-username-password'\n"
         "username_and_password = 'username-password'\n",
-        "TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token'\nEOS_TOKEN = '</s>'\n",
+        "TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token'\nEOS_TOKEN = '</s>'\n"
+        "LEGACY_TOTAL_TOKENS = 'llm.usage.total_tokens'\n",
         # Settings field without a default.
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
         "    secret_key: str\n    api_key: str = ''\n",
