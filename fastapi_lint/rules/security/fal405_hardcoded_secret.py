@@ -11,7 +11,7 @@ from ...catalogues.secrets import (
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import ScopeKind
-from .._values import keyword, string_value
+from .._values import is_model_class, keyword, string_value
 
 # Values wrapped by these calls are the field's default / the secret itself.
 _FIELD_CALLS = frozenset(
@@ -51,8 +51,12 @@ def names_a_secret(name: str) -> bool:
     return last == "key" and len(words) > 1 and words[-2] in KEY_QUALIFIERS
 
 
-def looks_like_a_secret(value: str, name: str) -> bool:
-    """Filter out string values that are clearly not secrets, whatever the name says."""
+def looks_like_a_secret(value: str, name: str, field_default: bool = False) -> bool:
+    """Filter out string values that are clearly not secrets, whatever the name says.
+
+    `field_default`: the value is a Pydantic field's default. A default is the field's value
+    by construction, never a label, so `secret_key: str = "secret"` is reported.
+    """
     if not value.strip() or any(c.isspace() for c in value):
         return False  # empty, or a sentence ("Invalid password")
     if _ENV_VAR_NAME.fullmatch(value) or _PLACEHOLDER.match(value):
@@ -62,6 +66,8 @@ def looks_like_a_secret(value: str, name: str) -> bool:
         return False  # a header name (`"x-api-key"`), a path, a URN or a URL
     if value.startswith("__") and value.endswith("__") and len(value) > 4:
         return False  # a sentinel (`"__unset__"`)
+    if field_default:
+        return True
     value_words, name_words = set(_words(value, singular=True)), _words(name)
     if value_words <= set(name_words) and value_words & _SECRET_VOCABULARY:
         return False  # a label made of the name (`ACCESS_TOKEN = "access_token"`, `"_token"`)
@@ -90,6 +96,8 @@ class HardcodedSecret(Rule):
     (`USERNAME_PASSWORD = "profile-username-password"`), an environment-variable name
     (`"OPENAI_API_KEY"`), a header name (`"x-api-key"`), a path, URL or URN, a dunder
     sentinel (`"__unset__"`), and template placeholders (`"<your-key>"`, `"${TOKEN}"`).
+    In a Pydantic model or settings class the two label filters do not apply: a field's
+    default is its value, so `secret_key: str = "secret"` is reported.
     `SECRET_KEY = os.environ["SECRET_KEY"]` is not a literal and is fine.
 
     Test files are not exempt (their secrets are fake by design, but the rule cannot tell a
@@ -174,6 +182,12 @@ class HardcodedSecret(Rule):
             "from pydantic import BaseSettings, Field\n\nclass Settings(BaseSettings):\n"
             "    api_key: str = Field('sk-12345', env='API_KEY')\n"
         ),
+        # A settings default is a value, even when it repeats the name (found on real code).
+        Invalid(
+            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+            "    secret_key: str = 'secret'\n    password: str = 'password'\n",
+            count=2,
+        ),
         Invalid("class Config:\n    githubToken = 'ghp_abcdef0123456789'\n"),
         Invalid("if True:\n    ADMIN_PASSWORD: str = 'hunter2'\n"),
     ]
@@ -185,11 +199,14 @@ class HardcodedSecret(Rule):
         value = self._literal(node.value, ctx)
         if value is None:
             return
+        in_model = scope.kind is ScopeKind.CLASS and is_model_class(
+            getattr(scope.bindings.get("__qualname__"), "qualname", None), ctx
+        )
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if not isinstance(target, ast.Name):
                 continue
-            if names_a_secret(target.id) and looks_like_a_secret(value, target.id):
+            if names_a_secret(target.id) and looks_like_a_secret(value, target.id, in_model):
                 ctx.report(node, target=target.id)
                 return
 
