@@ -97,14 +97,3 @@ def is_model_class(qualname: str | None, ctx: Context) -> bool:
     if qualname is None or qualname not in ctx.semantic.classes:
         return False
     return ctx.semantic.is_subclass(qualname, MODEL_BASES)
-
-
-def uses_pydantic_v1(ctx: Context, qualname: str | None) -> bool:
-    """Does the class reach `pydantic.v1` (the v1 compatibility layer, chosen on purpose)?"""
-    return (
-        False
-        if qualname is None
-        else ctx.semantic.is_subclass(
-            qualname, frozenset({"pydantic.v1.BaseModel", "pydantic.v1.BaseSettings"})
-        )
-    )
