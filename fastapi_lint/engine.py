@@ -377,7 +377,11 @@ class Traversal:
                 known = semantic.annotation_type(node.annotation)
                 if known is None and node.value is not None:
                     known = semantic.type_of(node.value)
-                semantic.bind(Binding(node.target.id, BindingKind.ASSIGNMENT, node, type=known))
+                semantic.bind(
+                    Binding(
+                        node.target.id, BindingKind.ASSIGNMENT, node, type=known, value=node.value
+                    )
+                )
 
         parts: list = [node.annotation]
         if node.value is not None:
@@ -396,7 +400,9 @@ class Traversal:
                 if isinstance(value, (ast.Name, ast.Attribute)):
                     qualname = semantic.qualified_name(value)  # an alias: `get = requests.get`
                 known = semantic.type_of(value) if value is not None else None
-                semantic.bind(Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known))
+                semantic.bind(
+                    Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known, value)
+                )
             elif isinstance(target, (ast.Tuple, ast.List)):
                 values = (
                     value.elts

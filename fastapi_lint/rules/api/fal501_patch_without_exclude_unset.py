@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from ...semantic.model import BindingKind
+from .._values import is_model_class
+from ._fastapi import annotated_metadata, param_function, parameters_with_defaults
+
+_DUMPS = frozenset({"model_dump", "dict"})
+_EXCLUDES = frozenset({"exclude_unset", "exclude_defaults", "exclude_none"})
+_NOT_BODY = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie"})
+
+
+class PatchWithoutExcludeUnset(Rule):
+    """## What it does
+    Checks, in a PATCH route, for `.model_dump()` or `.dict()` on the request-body model
+    without `exclude_unset=True` (or `exclude_defaults` / `exclude_none`).
+
+    The body is a parameter of the route annotated with a Pydantic model class defined in
+    the same file (a parameter given by `Depends`, `Query` and the like is not the body).
+    Models imported from other modules are not known to be models in a single file and are
+    not checked. An explicit `exclude_unset=False` is a choice and is left alone.
+
+    ## Why is this bad?
+    A PATCH request sends only the fields to change. Dumping the body without
+    `exclude_unset=True` fills every field the client did not send with its default, and
+    writing that dict to the stored object resets those fields: a request that changes a
+    user's name also wipes their bio.
+
+    ## Example
+    ```python
+    @app.patch("/items/{item_id}")
+    def update_item(item_id: int, item: ItemUpdate):
+        stored = items[item_id]
+        return stored.model_copy(update=item.model_dump())
+    ```
+
+    ## Use instead
+    ```python
+    @app.patch("/items/{item_id}")
+    def update_item(item_id: int, item: ItemUpdate):
+        stored = items[item_id]
+        return stored.model_copy(update=item.model_dump(exclude_unset=True))
+    ```
+
+    ## Fix safety
+    Unsafe: the fix adds `exclude_unset=True`, which changes the dict the route works with;
+    code that reads a key the client did not send now gets a `KeyError`.
+
+    ## References
+    - FastAPI docs, "Body - Updates: Partial updates with PATCH"
+    """
+
+    code = "FAL501"
+    name = "patch-without-exclude-unset"
+    message = (
+        "`{call}` in PATCH route `{function}` includes fields the client did not send; "
+        "pass `exclude_unset=True`"
+    )
+    nodes = (ast.Call,)
+    triggers = ("patch", "PATCH")
+    fix_safety = "unsafe"
+    _MODEL = (
+        "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n"
+        "class ItemUpdate(BaseModel):\n    name: str | None = None\n"
+        "    price: float | None = None\n\n"
+    )
+    valid = [
+        # Already excludes unset fields.
+        _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
+        "    return item.model_dump(exclude_unset=True)\n",
+        # A PUT replaces the whole resource: dumping every field is right.
+        _MODEL + "@app.put('/items/{item_id}')\ndef replace(item_id: int, item: ItemUpdate):\n"
+        "    return item.model_dump()\n",
+        # Not the request body: a dependency and a local.
+        _MODEL + "from fastapi import Depends\n\n@app.patch('/items/{item_id}')\n"
+        "def update(item_id: int, current: ItemUpdate = Depends(load)):\n"
+        "    stored = ItemUpdate()\n    return current.model_dump(), stored.model_dump()\n",
+        # A model from another module is not known to be a model here.
+        "from fastapi import FastAPI\nfrom .schemas import ItemUpdate\n\napp = FastAPI()\n\n"
+        "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
+        "    return item.dict()\n",
+        # A plain function, not a route.
+        _MODEL + "def patch(item: ItemUpdate):\n    return item.model_dump()\n",
+        # Explicit choice and `exclude_none`.
+        _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
+        "    return item.model_dump(exclude_unset=False), item.model_dump(exclude_none=True)\n",
+    ]
+    invalid = [
+        Invalid(
+            _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
+            "    return item.model_dump()\n",
+            fixed=_MODEL
+            + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
+            "    return item.model_dump(exclude_unset=True)\n",
+            unsafe=True,
+        ),
+        Invalid(
+            _MODEL + "@app.api_route('/items/{item_id}', methods=['PATCH'])\n"
+            "async def update(item_id: int, item: ItemUpdate | None = None):\n"
+            "    data = item.dict(by_alias=True)\n    return data\n",
+            fixed=_MODEL + "@app.api_route('/items/{item_id}', methods=['PATCH'])\n"
+            "async def update(item_id: int, item: ItemUpdate | None = None):\n"
+            "    data = item.dict(by_alias=True, exclude_unset=True)\n    return data\n",
+            unsafe=True,
+        ),
+    ]
+
+    def check(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _DUMPS):
+            return
+        if not isinstance(func.value, ast.Name):
+            return
+        scope = ctx.function
+        route = scope.route if scope is not None else None
+        if route is None or route.method != "patch" or scope is None:
+            return
+        if any(kw.arg is None or kw.arg in _EXCLUDES for kw in node.keywords):
+            return
+        name = func.value.id
+        binding = ctx.semantic.lookup(name)
+        if binding is None or binding is not scope.bindings.get(name):
+            return
+        if binding.kind is not BindingKind.PARAMETER or not is_model_class(binding.type, ctx):
+            return
+        if not self._is_body(scope.node, name, ctx):
+            return
+        ctx.report(
+            node,
+            call=f"{ctx.text(func)}()",
+            function=getattr(scope.node, "name", "?"),
+            fix=self._fix(node, ctx),
+        )
+
+    @staticmethod
+    def _is_body(function: ast.AST | None, name: str, ctx: Context) -> bool:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        for arg, default, _ in parameters_with_defaults(function):
+            if arg.arg != name:
+                continue
+            markers = [default, *annotated_metadata(arg.annotation, ctx)]
+            return not any(param_function(m, ctx) in _NOT_BODY for m in markers)
+        return False
+
+    @staticmethod
+    def _fix(node: ast.Call, ctx: Context) -> Fix:
+        arguments = [*node.args, *node.keywords]
+        if arguments:
+            end = max(ctx.span(a)[1] for a in arguments)
+            edit = Edit(end, end, ", exclude_unset=True")
+        else:
+            end = ctx.span(node)[1] - 1  # just before the closing parenthesis
+            edit = Edit(end, end, "exclude_unset=True")
+        return Fix((edit,), Applicability.UNSAFE, "Add `exclude_unset=True`")

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from .._values import keyword
+
+
+class RedundantResponseModel(Rule):
+    """## What it does
+    Checks for a route decorator's `response_model=X` where the route function is annotated
+    to return the same `X`.
+
+    ## Why is this bad?
+    Since FastAPI 0.89 the return annotation *is* the response model when `response_model`
+    is not given. Saying it twice is noise, and the two drift apart when one is edited.
+    The annotations are compared as written (after resolving names through imports);
+    `response_model=None`, which turns the annotation off, is never reported.
+
+    ## Example
+    ```python
+    @app.get("/items/{item_id}", response_model=Item)
+    async def read_item(item_id: int) -> Item:
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items/{item_id}")
+    async def read_item(item_id: int) -> Item:
+        ...
+    ```
+
+    ## Fix safety
+    Unsafe, as ruff's: the fix removes the argument, and with it any comment inside it. On
+    FastAPI older than 0.89 the return annotation is ignored, so removing `response_model`
+    there removes the response model altogether.
+
+    ## References
+    - ruff FAST001 `fast-api-redundant-response-model`
+    - FastAPI docs, "Response Model - Return Type"
+    """
+
+    code = "FAL502"
+    name = "redundant-response-model"
+    message = "`response_model={model}` repeats the return annotation of `{function}`; drop it"
+    nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
+    triggers = ("response_model",)
+    fix_safety = "unsafe"
+    valid = [
+        # Different models: the response model filters the returned object.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/me', response_model=UserOut)\ndef me() -> UserIn:\n    ...\n",
+        # No return annotation.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/me', response_model=UserOut)\ndef me():\n    ...\n",
+        # response_model=None switches the annotation off.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/me', response_model=None)\ndef me() -> None:\n    ...\n",
+        # Not a route decorator.
+        "@cache.get('/me', response_model=User)\ndef me() -> User:\n    ...\n",
+        # Container of a different element type.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/users', response_model=list[UserOut])\ndef users() -> list[User]:\n    ...\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/me', response_model=User)\ndef me() -> User:\n    ...\n",
+            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/me')\ndef me() -> User:\n    ...\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.post(\n    '/users',\n    response_model=list[User],\n"
+            "    status_code=201,\n)\n"
+            "async def create() -> list[User]:\n    ...\n",
+            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.post(\n    '/users',\n    status_code=201,\n)\n"
+            "async def create() -> list[User]:\n    ...\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nimport schemas\nfrom schemas import User\n"
+            "app = FastAPI()\n\n"
+            "@app.get(response_model=schemas.User, path='/me')\ndef me() -> User:\n    ...\n",
+            fixed="from fastapi import FastAPI\nimport schemas\nfrom schemas import User\n"
+            "app = FastAPI()\n\n@app.get(path='/me')\ndef me() -> User:\n    ...\n",
+            unsafe=True,
+        ),
+    ]
+
+    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        scope = ctx.semantic.functions.get(node)
+        route = scope.route if scope is not None else None
+        if route is None or route.method == "websocket" or node.returns is None:
+            return
+        argument = keyword(route.decorator, "response_model")
+        if argument is None:
+            return
+        value = argument.value
+        if isinstance(value, ast.Constant) and value.value is None:
+            return
+        if not _same_annotation(value, node.returns, ctx):
+            return
+        ctx.report(
+            argument,
+            model=ctx.text(value),
+            function=node.name,
+            fix=_remove_argument(route.decorator, argument, ctx),
+        )
+
+
+def _same_annotation(a: ast.AST, b: ast.AST, ctx: Context) -> bool:
+    if ast.dump(a) == ast.dump(b):
+        return True
+    first, second = ctx.qualified_name(a), ctx.qualified_name(b)
+    return first is not None and first == second
+
+
+def _remove_argument(call: ast.Call, argument: ast.keyword, ctx: Context) -> Fix:
+    """Delete one argument with the comma that separates it from its neighbour."""
+    items = sorted([*call.args, *call.keywords], key=lambda n: ctx.span(n)[0])
+    index = items.index(argument)
+    start, end = ctx.span(argument)
+    if index > 0:
+        start = ctx.span(items[index - 1])[1]
+    elif index + 1 < len(items):
+        end = ctx.span(items[index + 1])[0]
+    return Fix((Edit(start, end, ""),), Applicability.UNSAFE, "Remove `response_model`")

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from ._fastapi import annotated_name, is_annotated, param_function, parameters_with_defaults
+
+# These take the dependency itself as their argument; the others take the parameter's default.
+_DEPENDENCIES = frozenset({"Depends", "Security"})
+
+
+class NonAnnotatedDependency(Rule):
+    """## What it does
+    Checks for route parameters whose default is `Depends(...)`, `Security(...)`,
+    `Query(...)`, `Path(...)`, `Body(...)`, `Header(...)`, `Cookie(...)`, `Form(...)` or
+    `File(...)` instead of being declared with `Annotated`.
+
+    ## Why is this bad?
+    FastAPI's docs recommend `Annotated`: the parameter keeps a real default (or none), so
+    the function can be called normally — in tests, from other code — and the same
+    `Annotated` alias can be shared by many routes. With the old style, calling the function
+    directly passes a `Depends` object as the value.
+
+    ## Example
+    ```python
+    @app.get("/items/")
+    async def read_items(db: Session = Depends(get_db), q: str | None = Query(None, max_length=50)):
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items/")
+    async def read_items(
+        db: Annotated[Session, Depends(get_db)],
+        q: Annotated[str | None, Query(max_length=50)] = None,
+    ):
+        ...
+    ```
+
+    ## Fix safety
+    Unsafe, as ruff's FAST002: `name: T = Depends(f)` becomes `name: Annotated[T,
+    Depends(f)]`; for `Query` and the other parameter functions the default moves out of
+    the call (`Query(None, max_length=50)` → `Annotated[T, Query(max_length=50)] = None`),
+    and `...` (required) leaves no default. `Annotated` is imported from `typing` when it
+    is not already available (from `typing` or `typing_extensions`).
+
+    A parameter that ends up without a default may not follow a positional parameter that
+    keeps one (`def f(limit: int = 10, db: Session = Depends(get_db))`): Python rejects
+    that. As in ruff, such a parameter is reported without a fix. Unlike ruff, keyword-only
+    parameters (after `*`) are always fixed, since their order is free.
+    Parameters without an annotation are reported without a fix: there is no type to write.
+
+    ## References
+    - ruff FAST002 `fast-api-non-annotated-dependency`
+    - FastAPI docs, "Query Parameters and String Validations: Advantages of Annotated"
+    """
+
+    code = "FAL503"
+    name = "non-annotated-dependency"
+    message = (
+        "`{parameter}` uses `{function}(...)` as its default; "
+        "declare it as `Annotated[..., {function}(...)]`"
+    )
+    nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
+    triggers = ("Depends", "Query", "Path", "Body", "Header", "Cookie", "Form", "File", "Security")
+    fix_safety = "unsafe"
+    valid = [
+        "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Query\n"
+        "app = FastAPI()\n\n@app.get('/items')\n"
+        "def items(db: Annotated[Session, Depends(get_db)], q: Annotated[str, Query()] = ''):\n"
+        "    ...\n",
+        # Not a route: a plain helper may use `Depends` defaults in sub-dependencies.
+        "from fastapi import Depends\n\ndef get_user(db=Depends(get_db)):\n    ...\n",
+        # A project function called Query.
+        "from fastapi import FastAPI\nfrom .filters import Query\napp = FastAPI()\n\n"
+        "@app.get('/items')\ndef items(q: str = Query('')):\n    ...\n",
+        # Plain defaults.
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/items')\ndef items(limit: int = 10, q: str | None = None):\n    ...\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/me')\ndef me(user: User = Depends(current_user)):\n    ...\n",
+            fixed="from fastapi import Depends, FastAPI\nfrom typing import Annotated\n"
+            "app = FastAPI()\n\n"
+            "@app.get('/me')\ndef me(user: Annotated[User, Depends(current_user)]):\n    ...\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from typing import Annotated\nfrom fastapi import FastAPI, Query, Path\n"
+            "app = FastAPI()\n\n@app.get('/items/{item_id}')\n"
+            "def item(item_id: int = Path(..., ge=1), q: str | None = Query(None, max_length=5)):"
+            "\n    ...\n",
+            fixed="from typing import Annotated\nfrom fastapi import FastAPI, Query, Path\n"
+            "app = FastAPI()\n\n@app.get('/items/{item_id}')\n"
+            "def item(item_id: Annotated[int, Path(ge=1)], "
+            "q: Annotated[str | None, Query(max_length=5)] = None):\n    ...\n",
+            unsafe=True,
+            count=2,
+        ),
+        # Required after a default: reported, not fixed (Python would reject the result).
+        Invalid(
+            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/items')\ndef items(limit: int = 10, db: Session = Depends(get_db)):\n"
+            "    ...\n"
+        ),
+        # Keyword-only parameters may be required after defaulted ones.
+        Invalid(
+            "import typing\nimport fastapi\napp = fastapi.FastAPI()\n\n"
+            "@app.get('/items')\ndef items(*, limit: int = 10, "
+            "db: Session = fastapi.Depends(get_db)):\n    ...\n",
+            fixed="import typing\nimport fastapi\napp = fastapi.FastAPI()\n\n"
+            "@app.get('/items')\ndef items(*, limit: int = 10, "
+            "db: typing.Annotated[Session, fastapi.Depends(get_db)]):\n    ...\n",
+            unsafe=True,
+        ),
+        # No annotation: reported without a fix.
+        Invalid(
+            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/me')\ndef me(user=Depends(current_user)):\n    ...\n"
+        ),
+    ]
+
+    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        scope = ctx.semantic.functions.get(node)
+        if scope is None or scope.route is None:
+            return
+        seen_default = False  # a positional parameter before this one keeps a default
+        annotated = annotated_name(ctx)
+        name = annotated[0] if annotated is not None else "Annotated"
+        import_edit = annotated[1] if annotated is not None else None
+        for arg, default, keyword_only in parameters_with_defaults(node):
+            function = param_function(default, ctx)
+            if function is None or default is None:
+                if default is not None and not keyword_only:
+                    seen_default = True
+                continue
+            assert isinstance(default, ast.Call)
+            content, keeps_default = self._replacement(arg, default, function, name, ctx)
+            fix = None
+            if (
+                annotated is not None
+                and content is not None
+                and (keeps_default or keyword_only or not seen_default)
+            ):
+                edits = [Edit(ctx.span(arg)[0], ctx.span(default)[1], content)]
+                if import_edit is not None:
+                    edits.insert(0, import_edit)
+                fix = Fix(tuple(edits), Applicability.UNSAFE, "Use `Annotated`")
+            if not keyword_only and (keeps_default or fix is None):
+                seen_default = True
+            ctx.report(arg, parameter=arg.arg, function=function, fix=fix)
+
+    @staticmethod
+    def _replacement(
+        arg: ast.arg, default: ast.Call, function: str, annotated: str, ctx: Context
+    ) -> tuple[str | None, bool]:
+        """The new parameter text (without the `Annotated` name) and whether it keeps a default."""
+        if arg.annotation is None or is_annotated(arg.annotation, ctx):
+            return None, True
+        if any(kw.arg is None for kw in default.keywords) or any(
+            isinstance(a, ast.Starred) for a in default.args
+        ):
+            return None, True
+        annotation = ctx.text(arg.annotation)
+        if function in _DEPENDENCIES:
+            return f"{arg.arg}: {annotated}[{annotation}, {ctx.text(default)}]", False
+        value: ast.expr | None = default.args[0] if default.args else None
+        others = [kw for kw in default.keywords if kw.arg != "default"]
+        for kw in default.keywords:
+            if kw.arg == "default":
+                value = kw.value
+        if len(default.args) > 1:
+            return None, True  # extra positional arguments: not a shape FastAPI documents
+        inner = ", ".join(ctx.text(kw) for kw in others)
+        text = f"{arg.arg}: {annotated}[{annotation}, {ctx.text(default.func)}({inner})]"
+        required = value is None or (isinstance(value, ast.Constant) and value.value is ...)
+        if required:
+            return text, False
+        return f"{text} = {ctx.text(value)}", True

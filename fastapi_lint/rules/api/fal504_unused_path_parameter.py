@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import ast
+import re
+
+from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import Invalid, Rule
+from ...semantic.model import BindingKind
+from .._values import keyword, resolve, string_value
+from ._fastapi import annotated_metadata, param_function, parameters_with_defaults
+
+# Starlette's path parameter syntax: `{name}` or `{name:convertor}`.
+_PATH_PARAMETER = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-zA-Z_][a-zA-Z0-9_]*))?}")
+_CONVERTOR_TYPES = {"int": "int", "float": "float"}  # `str`, `path` and the rest: `str`
+_MAX_DEPTH = 10  # dependency chains followed
+
+
+class _Unknown(Exception):
+    """A dependency whose parameters this file does not show."""
+
+
+class UnusedPathParameter(Rule):
+    """## What it does
+    Checks for a `{name}` in a route's path (also `{name:int}`, `{name:path}`) that no
+    parameter of the route function receives.
+
+    Parameters are looked for in the function's signature (by name, or by `alias=` /
+    `validation_alias=` of a `Path(...)`, also through a type alias of `Annotated`), and in
+    its dependencies — `Depends(f)` defaults, `Annotated[..., Depends(f)]` and the
+    decorator's `dependencies=[...]` — when `f` is a function defined in the same file,
+    followed through its own dependencies. When a dependency is anything else (an
+    imported function, a class, `Depends()` on a class annotation), or when the app or router
+    was created with `dependencies=`, the parameter may be consumed where this file cannot
+    see, and nothing is reported. Functions taking `**kwargs` are skipped too.
+
+    ## Why is this bad?
+    FastAPI still matches the path, but the value is thrown away: the route answers for any
+    `item_id` with the same result, which is almost always a bug (a forgotten parameter or
+    a typo in one of the two names).
+
+    ## Example
+    ```python
+    @app.get("/things/{thing_id}")
+    async def read_thing(query: str): ...
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/things/{thing_id}")
+    async def read_thing(thing_id: str, query: str): ...
+    ```
+
+    ## Fix safety
+    Unsafe: the fix adds `thing_id: str` (`int`/`float` for those convertors) to the
+    signature, before the first positional parameter with a default so the result is
+    valid Python. The route then receives a value it did not before; if the name was a
+    typo of an existing parameter, renaming is the real fix. No fix is offered when the
+    function has positional-only parameters or type parameters.
+
+    ## References
+    - ruff FAST003 `fast-api-unused-path-parameter`
+    """
+
+    code = "FAL504"
+    name = "unused-path-parameter"
+    message = (
+        "path parameter `{parameter}` of `{path}` is not a parameter of `{function}`; "
+        "add `{parameter}: {type}` to its signature"
+    )
+    nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
+    triggers = ("{",)
+    fix_safety = "unsafe"
+    valid = [
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/items/{item_id}')\ndef item(item_id: int):\n    ...\n",
+        # Consumed by a dependency defined in this file.
+        "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+        "def load_item(item_id: int):\n    return item_id\n\n"
+        "@app.get('/items/{item_id}')\ndef item(item=Depends(load_item)):\n    ...\n",
+        # Consumed by a dependency defined elsewhere: unknown, not reported.
+        "from fastapi import Depends, FastAPI\nfrom .deps import load_item\napp = FastAPI()\n\n"
+        "@app.get('/items/{item_id}', dependencies=[Depends(load_item)])\ndef item():\n    ...\n",
+        # An alias and a path convertor.
+        "from fastapi import FastAPI, Path\napp = FastAPI()\n\n"
+        "@app.get('/files/{file_id}/{rest:path}')\n"
+        "def get(p: str = Path(alias='file_id'), rest: str = ''):\n    ...\n",
+        # Pydantic validation aliases, also through a type alias (found on real code).
+        "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Path\n"
+        "from pydantic import AliasChoices\napp = FastAPI()\n"
+        "identifier_path = Path(validation_alias=AliasChoices('item_id', 'id'))\n"
+        "Identifier = Annotated[int, identifier_path]\n\n"
+        "def get_identifier(value: Identifier):\n    return value\n\n"
+        "@app.websocket('/ws/{id}')\nasync def ws(value: Annotated[int, Depends(get_identifier)]):"
+        "\n    ...\n\n"
+        "@app.get('/items/{p_val_alias}')\n"
+        "def item(p: Annotated[str, Path(validation_alias='p_val_alias')]):\n    ...\n",
+        # A router with its own dependencies.
+        "from fastapi import APIRouter, Depends\nfrom .deps import check\n"
+        "router = APIRouter(dependencies=[Depends(check)])\n\n"
+        "@router.get('/orgs/{org_id}')\ndef org():\n    ...\n",
+        # Not a route.
+        "@cache.get('/items/{item_id}')\ndef item():\n    ...\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/things/{thing_id}')\nasync def read_thing(query: str):\n    ...\n",
+            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/things/{thing_id}')\n"
+            "async def read_thing(query: str, thing_id: str):\n    ...\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.delete('/users/{user_id:int}')\ndef delete(force: bool = False):\n    ...\n",
+            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.delete('/users/{user_id:int}')\n"
+            "def delete(user_id: int, force: bool = False):\n    ...\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/a/{x}/b/{y}')\ndef get():\n    ...\n",
+            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
+            "@app.get('/a/{x}/b/{y}')\ndef get(x: str, y: str):\n    ...\n",
+            unsafe=True,
+            count=2,
+        ),
+        # A dependency of this file that does not take the parameter either.
+        Invalid(
+            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+            "def pagination(limit: int = 10):\n    return limit\n\n"
+            "@app.get('/items/{item_id}')\ndef item(*, page=Depends(pagination)):\n    ...\n",
+            fixed="from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
+            "def pagination(limit: int = 10):\n    return limit\n\n"
+            "@app.get('/items/{item_id}')\ndef item(item_id: str, *, page=Depends(pagination)):"
+            "\n    ...\n",
+            unsafe=True,
+        ),
+    ]
+
+    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        scope = ctx.semantic.functions.get(node)
+        route = scope.route if scope is not None else None
+        if route is None or route.path is None or node.args.kwarg is not None:
+            return
+        wanted = [(m.group(1), m.group(2)) for m in _PATH_PARAMETER.finditer(route.path)]
+        if not wanted:
+            return
+        if self._owner_has_dependencies(route.decorator, ctx):
+            return
+        try:
+            names = _received(node, ctx, 0)
+            extra = keyword(route.decorator, "dependencies")
+            if extra is not None:
+                value = resolve(extra.value, ctx)
+                if not isinstance(value, (ast.List, ast.Tuple)):
+                    return
+                for dependency in value.elts:
+                    names |= _dependency_names(dependency, None, ctx, 0)
+        except _Unknown:
+            return
+        positional_only = {a.arg for a in node.args.posonlyargs}
+        path_node = route.decorator.args[0] if route.decorator.args else route.decorator
+        for name, convertor in dict(wanted).items():
+            if name in names:
+                continue
+            kind = _CONVERTOR_TYPES.get(convertor or "", "str")
+            fix = None if name in positional_only else _add_parameter(node, f"{name}: {kind}", ctx)
+            ctx.report(
+                path_node,
+                parameter=name,
+                path=route.path,
+                function=node.name,
+                type=kind,
+                fix=fix,
+            )
+
+    @staticmethod
+    def _owner_has_dependencies(decorator: ast.Call, ctx: Context) -> bool:
+        """Was the app/router created with `dependencies=` (which may use path parameters)?"""
+        owner = decorator.func.value if isinstance(decorator.func, ast.Attribute) else None
+        if not isinstance(owner, ast.Name):
+            return True
+        binding = ctx.semantic.lookup(owner.id)
+        if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+            return True
+        value = binding.value
+        if not isinstance(value, ast.Call):
+            return True
+        return any(kw.arg in (None, "dependencies") for kw in value.keywords)
+
+
+def _received(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context, depth: int
+) -> set[str]:
+    """Names of the path parameters a function (and its dependencies) can receive."""
+    if depth > _MAX_DEPTH:
+        raise _Unknown
+    names: set[str] = set()
+    for arg, default, _ in parameters_with_defaults(function):
+        names.add(arg.arg)
+        for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
+            kind = param_function(marker, ctx)
+            if kind is None:
+                continue
+            assert isinstance(marker, ast.Call)
+            if kind in ("Depends", "Security"):
+                names |= _dependency_names(marker, arg, ctx, depth)
+            elif kind == "Path":
+                alias = keyword(marker, "alias")
+                if alias is not None and (text := string_value(alias.value)) is not None:
+                    names.add(text)
+                validation = keyword(marker, "validation_alias")
+                if validation is not None:
+                    # A string, `AliasChoices("a", "b")` or `AliasPath("a", 0)`: every string
+                    # in it is a name the value may come from.
+                    names.update(
+                        n.value
+                        for n in ast.walk(validation.value)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    )
+    return names
+
+
+def _dependency_names(marker: ast.AST, arg: ast.arg | None, ctx: Context, depth: int) -> set[str]:
+    if not (
+        isinstance(marker, ast.Call) and param_function(marker, ctx) in ("Depends", "Security")
+    ):
+        raise _Unknown
+    target = marker.args[0] if marker.args else None
+    dependency = keyword(marker, "dependency")
+    if dependency is not None:
+        target = dependency.value
+    if not isinstance(target, ast.Name):
+        raise _Unknown  # `Depends()` (the annotation's class), attributes, calls
+    binding = ctx.semantic.lookup(target.id)
+    node = binding.node if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.FUNCTION:
+        raise _Unknown
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.args.kwarg:
+        raise _Unknown
+    return _received(node, ctx, depth + 1)
+
+
+def _add_parameter(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, ctx: Context
+) -> Fix | None:
+    args = function.args
+    if args.posonlyargs or getattr(function, "type_params", None):
+        return None
+    first_default = len(args.args) - len(args.defaults)
+    if args.defaults:
+        start = ctx.span(args.args[first_default])[0]
+        edit = Edit(start, start, f"{parameter}, ")
+    elif args.args:
+        end = ctx.span(args.args[-1])[1]
+        edit = Edit(end, end, f", {parameter}")
+    else:
+        opening = _opening_parenthesis(function, ctx)
+        if opening is None:
+            return None
+        rest = args.vararg or args.kwonlyargs or args.kwarg
+        edit = Edit(opening + 1, opening + 1, f"{parameter}, " if rest else parameter)
+    return Fix((edit,), Applicability.UNSAFE, f"Add `{parameter}` to the signature")
+
+
+def _opening_parenthesis(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
+) -> int | None:
+    start = ctx.source.offset(function.lineno, function.col_offset)
+    match = re.compile(r"def\s+" + re.escape(function.name) + r"\s*\(").search(
+        ctx.source.text, start
+    )
+    return match.end() - 1 if match is not None else None

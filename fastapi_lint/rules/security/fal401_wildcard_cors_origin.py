@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...rule import Invalid, Rule
+from ._cors import allows_credentials, cors_registration, wildcard_arguments
+
+
+class WildcardCorsOrigin(Rule):
+    """## What it does
+    Checks for `CORSMiddleware` configured to accept every origin: `allow_origins` containing
+    `"*"` (written inline, held in a constant, or in one branch of a conditional expression),
+    or an `allow_origin_regex` that matches any origin (`.*`, `^.*$`, `.+`, `https://.*`).
+    All three registrations are recognised: `app.add_middleware(CORSMiddleware, ...)`,
+    `Middleware(CORSMiddleware, ...)` in `FastAPI(middleware=[...])`, and
+    `CORSMiddleware(app, ...)`.
+
+    When the same registration also sets `allow_credentials=True`, FAL402 is reported instead.
+
+    ## Why is this bad?
+    A wildcard lets any web page read your API's responses from a visitor's browser. That is
+    right for a truly public, anonymous API and wrong for everything else; it is the setting
+    most often left over from development.
+
+    A value the linter cannot see (`allow_origins=settings.cors_origins`) is not reported:
+    the wildcard may well come from the environment, but guessing would flag every correctly
+    configured app. A regex counts as a wildcard when it accepts arbitrary HTTPS origins
+    (Starlette matches the whole origin), because an attacker can host a page on any of them.
+    A plain string such as `allow_origins="*"` also counts: Starlette tests `"*" in
+    allow_origins`, which is true for a string containing `*`.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["*"])
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
+    ```
+
+    ## Fix safety
+    No fix: only you know which origins should be allowed.
+
+    ## References
+    - FastAPI docs, "CORS (Cross-Origin Resource Sharing)"
+    - semgrep rule `python.fastapi.security.wildcard-cors`
+    """
+
+    code = "FAL401"
+    name = "wildcard-cors-origin"
+    message = "{what}: every website may read responses; list the allowed origins explicitly"
+    nodes = (ast.Call,)
+    triggers = ("CORSMiddleware",)
+    valid = [
+        # Origins from settings: unknown, not guessed.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=settings.origins)\n",
+        # Explicit origins; `*` only for methods and headers.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['https://a.example'],"
+        " allow_methods=['*'], allow_headers=['*'])\n",
+        # A wildcard with credentials is FAL402, not FAL401.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)\n",
+        # A regex restricted to one domain's subdomains.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
+        "allow_origin_regex=r'https://.*\\.example\\.com')\n",
+        # A project class called CORSMiddleware is not Starlette's.
+        "class CORSMiddleware:\n    def __init__(self, app, allow_origins=()):\n        pass\n\n"
+        "CORSMiddleware(None, allow_origins=['*'])\n",
+        # A wildcard origin for some other middleware.
+        "from fastapi import FastAPI\nfrom myapp.middleware import OriginCheck\napp = FastAPI()\n"
+        "app.add_middleware(OriginCheck, allow_origins=['*'])\n",
+        # A parameter shadows the constant.
+        "from fastapi.middleware.cors import CORSMiddleware\nORIGINS = ['*']\n\n"
+        "def setup(app, ORIGINS):\n"
+        "    app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
+            "from starlette.middleware.cors import CORSMiddleware\nORIGINS = ['*']\n"
+            "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=ORIGINS)])\n"
+        ),
+        Invalid(
+            "import os\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "DEBUG = os.environ.get('DEBUG') == '1'\n\ndef wrap(app):\n"
+            "    return CORSMiddleware(app, allow_origins=['*'] if DEBUG else ['https://a.b'])\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origin_regex='.*')\n"
+        ),
+        Invalid(
+            "from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n"
+            "    origins = ['https://a.example', '*']\n"
+            "    app.add_middleware(CORSMiddleware, allow_origins=origins, "
+            "allow_credentials=False)\n"
+        ),
+    ]
+
+    def check(self, node: ast.Call, ctx: Context) -> None:
+        registration = cors_registration(node, ctx)
+        if registration is None or allows_credentials(registration, ctx):
+            return
+        for argument, what in wildcard_arguments(registration, ctx):
+            ctx.report(argument, what=what)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import ast
+
+from ...context import Context
+from ...rule import Invalid, Rule
+from ._cors import allows_credentials, cors_registration, wildcard_arguments
+
+
+class WildcardCorsWithCredentials(Rule):
+    """## What it does
+    Checks for `CORSMiddleware` that accepts every origin (see FAL401) *and* sets
+    `allow_credentials=True` (a literal, a constant, or one branch of a conditional).
+    Reported instead of FAL401 for the same registration.
+
+    ## Why is this bad?
+    Browsers refuse `Access-Control-Allow-Origin: *` on credentialed requests, so Starlette
+    answers a request that carries cookies by echoing the caller's `Origin` back. The effect
+    is that any website a logged-in user visits can call your API with the user's cookies
+    and read the answers: a cross-site request forgery that also leaks data.
+
+    ## Example
+    ```python
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_credentials=True
+    )
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+    )
+    ```
+
+    ## Fix safety
+    No fix: only you know which origins should be allowed.
+
+    ## References
+    - FastAPI docs, "CORS (Cross-Origin Resource Sharing)"
+    - Starlette `CORSMiddleware`: "allow_credentials ... the wildcard is not allowed"
+    """
+
+    code = "FAL402"
+    name = "wildcard-cors-with-credentials"
+    message = (
+        "{what} with `allow_credentials=True`: any website can make authenticated requests "
+        "as your users; list the allowed origins explicitly"
+    )
+    nodes = (ast.Call,)
+    triggers = ("CORSMiddleware",)
+    valid = [
+        # Without credentials it is FAL401's business.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n",
+        # Credentials with explicit origins: the right setup.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
+        "allow_origins=['https://a.example'], allow_credentials=True, allow_headers=['*'])\n",
+        # Unknown origins.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
+        "allow_origins=settings.BACKEND_CORS_ORIGINS, allow_credentials=True)\n",
+        # `allow_credentials=False` spelled out.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'], "
+        "allow_credentials=False)\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware import Middleware\n"
+            "from fastapi.middleware.cors import CORSMiddleware\nCREDENTIALS = True\n"
+            "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origin_regex='^.*$', "
+            "allow_credentials=CREDENTIALS)])\n"
+        ),
+        Invalid(
+            "from fastapi.middleware.cors import CORSMiddleware\n\ndef wrap(app):\n"
+            "    return CORSMiddleware(app, allow_origins='*', allow_credentials=True)\n"
+        ),
+    ]
+
+    def check(self, node: ast.Call, ctx: Context) -> None:
+        registration = cors_registration(node, ctx)
+        if registration is None or not allows_credentials(registration, ctx):
+            return
+        for argument, what in wildcard_arguments(registration, ctx):
+            ctx.report(argument, what=what)

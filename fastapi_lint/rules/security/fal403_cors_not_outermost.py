@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ...context import Context
+from ...rule import Invalid, Rule
+from ...semantic.model import Scope
+from ...settings import Settings
+from .._values import keyword, resolve, string_value
+from ._cors import cors_registration
+
+_APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
+
+
+@dataclass
+class _Event:
+    call: ast.Call
+    is_cors: bool
+    label: str
+
+
+@dataclass
+class _App:
+    """The middleware registrations made on one app object, in one function body (or module)."""
+
+    events: list[_Event] = field(default_factory=list)
+    # The CORS entry of the app's `middleware=[...]` list when it is first.
+    listed_first: ast.Call | None = None
+
+
+class CorsNotOutermost(Rule):
+    """## What it does
+    Checks that `CORSMiddleware` is the outermost middleware of an app: that no
+    `app.add_middleware(...)` call and no `@app.middleware("http")` function is registered on
+    the same app *after* the CORS registration, and that in `FastAPI(middleware=[...])` the
+    CORS entry comes first. The finding is reported on the CORS registration.
+
+    ## Why is this bad?
+    In Starlette, every `add_middleware` call (and `@app.middleware`, which calls it) puts
+    the new middleware *around* the ones already added: the **last** one added is the
+    outermost layer and sees the request first. (Some guides, including one of this project's
+    seed documents, say CORS must be "added first": for `add_middleware` that is backwards.)
+    A middleware outside CORS that answers on its own — an auth check returning 401, a rate
+    limiter, an error — sends its response without CORS headers, so the browser reports a
+    CORS error instead of the real status, and preflight requests may be rejected before
+    CORS can answer them. In a `middleware=[...]` list the first entry is the outermost, and
+    every later `add_middleware` call goes outside the whole list.
+
+    Only registrations on the same app object within one function body (or at module level)
+    are compared: code in different functions runs in an order a single file does not show.
+    An app wrapped as `CORSMiddleware(app, ...)` is outermost by construction.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)
+    app.add_middleware(AuthMiddleware)  # wraps CORS: its 401s lack CORS headers
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(AuthMiddleware)
+    app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)  # added last: outermost
+    ```
+
+    ## Fix safety
+    No fix: reordering middleware changes which layer sees a request first, which only you
+    can judge.
+
+    ## References
+    - Starlette docs, "Middleware": "the last middleware added is the outermost"
+    """
+
+    code = "FAL403"
+    name = "cors-not-outermost"
+    message = "{problem}, so its responses lack CORS headers; {remedy}"
+    nodes = (ast.Call, ast.Assign)
+    triggers = ("CORSMiddleware",)
+    valid = [
+        # CORS added last: it is the outermost layer.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n"
+        "app.add_middleware(GZipMiddleware)\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n",
+        # First in a middleware list, nothing added later.
+        "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
+        "from starlette.middleware.cors import CORSMiddleware\n"
+        "from starlette.middleware.gzip import GZipMiddleware\n"
+        "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=['https://a.b']),"
+        " Middleware(GZipMiddleware)])\n",
+        # Two different apps.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\nadmin = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
+        "admin.add_middleware(GZipMiddleware)\n",
+        # Registrations in different functions: their order is not visible here.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n\n"
+        "def add_cors():\n    app.add_middleware(CORSMiddleware, allow_origins=['https://a.b'])\n\n"
+        "def add_gzip():\n    app.add_middleware(GZipMiddleware)\n",
+        # A middleware added to an app created after the CORS one under the same name.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
+        "app = FastAPI()\napp.add_middleware(GZipMiddleware)\n",
+    ]
+    invalid = [
+        Invalid(
+            "from fastapi import FastAPI, Request\n"
+            "from fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
+            "@app.middleware('http')\nasync def auth(request: Request, call_next):\n"
+            "    return await call_next(request)\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "from myapp.auth import AuthMiddleware\n\ndef create_app():\n    app = FastAPI()\n"
+            "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
+            "    app.add_middleware(AuthMiddleware)\n    return app\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
+            "from starlette.middleware.cors import CORSMiddleware\n"
+            "from myapp.auth import AuthMiddleware\n"
+            "app = FastAPI(middleware=[Middleware(AuthMiddleware), "
+            "Middleware(CORSMiddleware, allow_origins=['https://a.b'])])\n"
+        ),
+        Invalid(
+            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
+            "from starlette.middleware.cors import CORSMiddleware\n"
+            "from starlette.middleware.gzip import GZipMiddleware\n"
+            "MIDDLEWARE = [Middleware(CORSMiddleware, allow_origins=['https://a.b'])]\n"
+            "app = FastAPI(middleware=MIDDLEWARE)\napp.add_middleware(GZipMiddleware)\n"
+        ),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._apps: dict[tuple[int, str, int], _App] = {}
+
+    # One rule instance may serve several files: state is reset per module.
+    def _reset_if_new_file(self, ctx: Context) -> None:
+        if getattr(self, "_ctx", None) is not ctx:
+            self._ctx = ctx
+            self._apps = {}
+
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        self._reset_if_new_file(ctx)
+        if isinstance(node, ast.Assign):
+            self._check_assign(node, ctx)
+            return
+        assert isinstance(node, ast.Call)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("add_middleware", "middleware"):
+            key = self._key(func.value, ctx)
+            if key is None:
+                return
+            if func.attr == "middleware":
+                if not (node.args and string_value(node.args[0]) == "http"):
+                    return
+                label = f'`@{ctx.text(func.value)}.middleware("http")`'
+                event = _Event(node, False, label)
+            else:
+                is_cors = cors_registration(node, ctx) is not None
+                what = ctx.text(node.args[0]) if node.args else "..."
+                event = _Event(node, is_cors, f"`{ctx.text(func)}({what})`")
+            self._apps.setdefault(key, _App()).events.append(event)
+            return
+        if ctx.semantic.call_result_type(node) in _APPS:
+            self._check_list(node, ctx)
+
+    def _check_assign(self, node: ast.Assign, ctx: Context) -> None:
+        """`app = FastAPI(...)` starts a new app under that name (and may list CORS first)."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return
+        if not isinstance(node.value, ast.Call):
+            return
+        if ctx.semantic.call_result_type(node.value) not in _APPS:
+            return
+        key = (id(ctx.semantic.scope), node.targets[0].id, id(ctx.semantic.scope))
+        app = _App()
+        first = self._cors_entry(node.value, ctx)
+        if first is not None and first[1] == 0:
+            app.listed_first = first[0]
+        self._apps[key] = app
+
+    def _check_list(self, node: ast.Call, ctx: Context) -> None:
+        entry = self._cors_entry(node, ctx)
+        if entry is not None and entry[1] > 0:
+            ctx.report(
+                entry[0],
+                problem=f"CORSMiddleware is entry {entry[1] + 1} of `middleware=[...]`, "
+                "inside the entries before it",
+                remedy="put it first in the list",
+            )
+
+    @staticmethod
+    def _cors_entry(call: ast.Call, ctx: Context) -> tuple[ast.Call, int] | None:
+        argument = keyword(call, "middleware")
+        if argument is None:
+            return None
+        value = resolve(argument.value, ctx)
+        if not isinstance(value, (ast.List, ast.Tuple)):
+            return None
+        for index, element in enumerate(value.elts):
+            if isinstance(element, ast.Call) and cors_registration(element, ctx) is not None:
+                return element, index
+        return None
+
+    @staticmethod
+    def _key(receiver: ast.AST, ctx: Context) -> tuple[int, str, int] | None:
+        """Which app a receiver names: its binding's scope and name, plus where the call runs."""
+        here = ctx.semantic.scope
+        if isinstance(receiver, ast.Name):
+            scope: Scope | None = here
+            while scope is not None:
+                if receiver.id in scope.bindings:
+                    return (id(scope), receiver.id, id(here))
+                scope = scope.parent
+            return None
+        if isinstance(receiver, ast.Attribute):  # `self.app`: compared within this body only
+            return (id(here), ctx.text(receiver), id(here))
+        return None
+
+    def finish(self, ctx: Context) -> None:
+        if getattr(self, "_ctx", None) is not ctx:
+            return
+        for app in self._apps.values():
+            adds = app.events
+            for index, event in enumerate(adds):
+                if not event.is_cors:
+                    continue
+                later = next((e for e in adds[index + 1 :] if not e.is_cors), None)
+                if later is not None:
+                    line = later.call.lineno
+                    ctx.report(
+                        event.call,
+                        problem=f"{later.label} (line {line}) is registered after "
+                        "CORSMiddleware and wraps it",
+                        remedy="add CORSMiddleware last: the last middleware added is the "
+                        "outermost",
+                    )
+            if app.listed_first is not None:
+                other = next((e for e in app.events if not e.is_cors), None)
+                if other is not None:
+                    ctx.report(
+                        app.listed_first,
+                        problem=f"{other.label} (line {other.call.lineno}) wraps the whole "
+                        "`middleware=[...]` list, CORSMiddleware included",
+                        remedy="register CORSMiddleware with `add_middleware` after it, or "
+                        "move that middleware into the list after CORS",
+                    )
+        self._apps = {}
