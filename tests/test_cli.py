@@ -3,48 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-BIN = Path(sys.executable).parent
-SCRIPT = str(BIN / "fastapi-lint")
-
-BAD = """\
-import time
-
-import requests
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/")
-async def index():
-    time.sleep(1)
-    return requests.get("https://example.org").json()
-"""
-
-CLEAN = """\
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/")
-def index():
-    return {"ok": True}
-"""
-
-
-def cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [SCRIPT, *args], cwd=cwd, capture_output=True, text=True, env=env, input=stdin, timeout=120
-    )
+from clitools import BAD, CLEAN, cli
 
 
 @pytest.fixture
