@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .semantic.model import Route, Scope, SemanticModel
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # A fix, or a function returning one that the engine calls once the whole file has been walked
 # (for fixes that depend on facts known only at the end, such as "this function never awaits").
 FixLike = Fix | Callable[[], Fix | None] | None
+T = TypeVar("T")
 
 
 class Context:
@@ -29,6 +30,15 @@ class Context:
         self.settings = settings
         self.rule: Rule | None = None
         self.pending: list[tuple[Diagnostic, FixLike]] = []
+        self._state: dict[str, Any] = {}
+
+    def state(self, factory: Callable[[], T]) -> T:
+        """Per-file scratch space of the current rule (rule instances live for a whole run)."""
+        assert self.rule is not None
+        found = self._state.get(self.rule.code)
+        if found is None:
+            found = self._state[self.rule.code] = factory()
+        return found
 
     # ------------------------------------------------------------- questions
 

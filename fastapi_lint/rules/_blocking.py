@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from ..catalogues.blocking import TABLES, BlockingTable, Methods
 from ..catalogues.types import describe_type
@@ -98,10 +99,41 @@ def route_to_sync_fix(ctx: Context) -> FixLike:
     return make
 
 
-class BlockingCallRule(Rule):
-    """Shared detection of FAL101–FAL105; each subclass names its table and message."""
+@dataclass
+class _Pending:
+    """Findings held until the end of the file, and receivers seen being awaited."""
 
-    nodes = (ast.Call,)
+    findings: list[tuple[ast.Call, tuple[int, str] | None, dict[str, Any]]] = field(
+        default_factory=list
+    )
+    awaited_calls: set[int] = field(default_factory=set)
+    async_receivers: set[tuple[int, str]] = field(default_factory=set)
+
+
+def _receiver_key(call: ast.Call, ctx: Context) -> tuple[int, str] | None:
+    """(function, root name) of a method call's receiver: `session.execute` → (f, "session")."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    root = func.value
+    while isinstance(root, (ast.Attribute, ast.Subscript)):
+        root = root.value
+    function = ctx.function
+    if not isinstance(root, ast.Name) or function is None:
+        return None
+    return id(function), root.id
+
+
+class BlockingCallRule(Rule):
+    """Shared detection of FAL101–FAL105; each subclass names its table and message.
+
+    An annotation can be wrong: prefect annotates `session: sa.orm.Session` and then writes
+    `await session.execute(...)` — the object is an `AsyncSession`. A receiver whose method
+    calls are awaited anywhere in the function is evidently async, so none of its calls in that
+    function are reported; findings are therefore decided at the end of the file.
+    """
+
+    nodes = (ast.Call, ast.Await)
     fix_safety = "unsafe"
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True
@@ -114,22 +146,39 @@ class BlockingCallRule(Rule):
             # An extended call can only appear in a file that imports its top-level module.
             self.triggers = (*type(self).triggers, *{n.split(".")[0] for n in self.extra})
 
-    def check(self, node: ast.Call, ctx: Context) -> None:
+    def check(self, node: ast.Call | ast.Await, ctx: Context) -> None:
         if not ctx.in_async_function:
             return
+        pending = ctx.state(_Pending)
+        if isinstance(node, ast.Await):
+            # Seen before the call itself (the walk is pre-order).
+            if isinstance(node.value, ast.Call):
+                pending.awaited_calls.add(id(node.value))
+                key = _receiver_key(node.value, ctx)
+                if key is not None:
+                    pending.async_receivers.add(key)
+            return
+        if id(node) in pending.awaited_calls:
+            return  # an awaited call returns an awaitable: not a blocking sync call
         call = blocking_call(node, ctx, self.table, self.extra)
         if call is None:
             return
         function = ctx.function
         assert function is not None and isinstance(function.node, ast.AsyncFunctionDef)
-        ctx.report(
-            node,
-            kind=self.table.kind,
-            call=call,
-            function=function.node.name,
-            replacement=self.table.replacement,
-            fix=self.fix(node, ctx),
-        )
+        fields = {
+            "kind": self.table.kind,
+            "call": call,
+            "function": function.node.name,
+            "replacement": self.table.replacement,
+            "fix": self.fix(node, ctx),
+        }
+        pending.findings.append((node, _receiver_key(node, ctx), fields))
+
+    def finish(self, ctx: Context) -> None:
+        pending = ctx.state(_Pending)
+        for node, key, fields in pending.findings:
+            if key is None or key not in pending.async_receivers:
+                ctx.report(node, **fields)
 
     def fix(self, node: ast.Call, ctx: Context) -> FixLike:
         return route_to_sync_fix(ctx)

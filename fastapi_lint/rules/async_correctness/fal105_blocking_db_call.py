@@ -66,6 +66,9 @@ class BlockingDbCallInAsync(BlockingCallRule):
         # A project class with `.get()` / `.execute()`.
         "class Repo:\n    def get(self, key):\n        return key\n\nrepo = Repo()\n\n"
         "async def read():\n    return repo.get(1)\n",
+        # Annotated `Session`, but awaited: it is really an AsyncSession (prefect does this).
+        "import sqlalchemy as sa\n\nasync def save(session: sa.orm.Session, row):\n"
+        "    session.add(row)\n    await session.execute('select 1')\n",
         # An untyped `db` parameter is not guessed to be a sync session.
         "async def read(db):\n    return db.query(1)\n",
         # Creating a pipeline does no I/O.
