@@ -130,7 +130,7 @@ _SQLA_SESSION = frozenset(
 _DBAPI_CONNECTION = Methods(frozenset({"execute", "executemany", "commit", "rollback"}))
 
 DATABASE = BlockingTable(
-    kind="database call",
+    kind="database or client call",
     replacement="an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`",
     calls=frozenset(
         {
