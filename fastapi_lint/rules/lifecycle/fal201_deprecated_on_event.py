@@ -4,6 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
+from ...semantic.model import BindingKind
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
 _EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
@@ -68,6 +69,9 @@ class DeprecatedOnEvent(Rule):
         "@bus.on_event('startup')\ndef started():\n    pass\n",
         # A project function that takes `on_startup=`.
         "def make_app(on_startup=None):\n    return on_startup\n\nmake_app(on_startup=[print])\n",
+        # A wrapper forwarding its own parameter registers nothing itself.
+        "from fastapi import APIRouter\n\ndef make(on_startup=None):\n"
+        "    return APIRouter(on_startup=on_startup, on_shutdown=None)\n",
         # An untyped receiver is not guessed to be an app.
         "def register(app):\n    app.add_event_handler('startup', print)\n",
     ]
@@ -117,5 +121,16 @@ class DeprecatedOnEvent(Rule):
         if constructed is None or ctx.semantic.call_result_type(node) not in _APPS:
             return
         for keyword in node.keywords:
-            if keyword.arg in _EVENT_KEYWORDS:
+            if keyword.arg in _EVENT_KEYWORDS and not _forwarded(keyword.value, ctx):
                 ctx.report(keyword, what=f"`{keyword.arg}=`")
+
+
+def _forwarded(value: ast.expr, ctx: Context) -> bool:
+    """`on_startup=None`, or a wrapper passing its own parameter through (FastAPI's own
+    `FastAPI.__init__` does `APIRouter(on_startup=on_startup)`): no handler is registered here."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return True
+    if isinstance(value, ast.Name):
+        binding = ctx.semantic.lookup(value.id)
+        return binding is not None and binding.kind is BindingKind.PARAMETER
+    return False
