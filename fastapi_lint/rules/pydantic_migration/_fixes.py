@@ -78,7 +78,11 @@ def _from_import(ctx: Context, module: str) -> ast.ImportFrom | None:
 def _append_name(ctx: Context, statement: ast.ImportFrom, name: str) -> Edit:
     """Insert `name, ` before the statement's first name: an insertion there touches no other
     fix's edit of the statement (removing or renaming a name starts at or after it)."""
-    start = ctx.span(statement.names[0])[0]
+    first = statement.names[0]
+    start = ctx.span(first)[0]
+    if first.lineno != statement.lineno and starts_line(ctx, first):
+        # A parenthesised import with one name per line: the new name gets its own line.
+        return Edit(start, start, f"{name},{ctx.source.newline}{line_indent(ctx, first)}")
     return Edit(start, start, f"{name}, ")
 
 

@@ -182,6 +182,19 @@ def enclosing_model(ctx: Context) -> str | None:
     return qualname if is_model(qualname, ctx) else None
 
 
+def enclosing_class(ctx: Context) -> ast.ClassDef | None:
+    """The class whose body is being walked right now (directly, not inside a method).
+
+    For the validator fixes: a method decorated with pydantic's `@validator` belongs to a model
+    even when the model's base comes from another module and `enclosing_model` cannot tell.
+    """
+    scope = ctx.semantic.scope
+    if scope.kind is not ScopeKind.CLASS:
+        return None
+    info = ctx.semantic.classes.get(class_scope_qualname(scope) or "")
+    return info.node if info is not None else None
+
+
 def defines_member(model: str, name: str, ctx: Context, _depth: int = 0) -> bool:
     """Does the model, or one of its project bases in this file, define `name` itself?
 

@@ -7,7 +7,7 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
 from ._fixes import Imports, class_fields, is_false, is_true, names_in, raises_type_error
-from ._models import PydanticRule, enclosing_model
+from ._models import PydanticRule, enclosing_class
 
 
 class V1Validator(PydanticRule):
@@ -121,6 +121,16 @@ class V1Validator(PydanticRule):
             "    def default_slug(cls, v, info: ValidationInfo):\n"
             "        return v or info.data.get('title', info.field_name).lower()\n",
         ),
+        # Keyword-only `values` and an unused `**kwargs`, as v1 allowed.
+        Invalid(
+            "from pydantic import BaseModel, validator\n\nclass C(BaseModel):\n    a: int\n"
+            "    b: int\n\n    @validator('b')\n    def check(cls, v, *, values, **kwargs):\n"
+            "        return v + values['a']\n",
+            fixed="from pydantic import field_validator, ValidationInfo, BaseModel, validator\n\n"
+            "class C(BaseModel):\n    a: int\n    b: int\n\n    @field_validator('b')\n"
+            "    @classmethod\n    def check(cls, v, info: ValidationInfo):\n"
+            "        return v + info.data['a']\n",
+        ),
         # Not mechanical: `values` rebound, `config` read, two `pre=True` validators on a field.
         Invalid(
             "from pydantic import BaseModel, validator\n\nclass B(BaseModel):\n    a: int\n\n"
@@ -177,16 +187,15 @@ def _fix(
     function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[ast.expr], ctx: Context
 ) -> tuple[Fix | None, str]:
     """The whole conversion of one validator function, or None and why not."""
-    model = enclosing_model(ctx)
-    if model is None:
-        return None, ""
-    class_node = ctx.semantic.classes[model].node
+    class_node = enclosing_class(ctx)
+    if class_node is None:
+        return None, "a validator outside a class body needs a person"
     imports = Imports(ctx)
     edits: list[Edit] = []
     pre_flags: list[bool] = []
     for decorator in decorators:
         if not isinstance(decorator, ast.Call):
-            return None, ""
+            return None, "a `@validator` without field names needs a person"
         rewritten, reason = _decorator(decorator, class_node, imports, ctx)
         if rewritten is None:
             return None, reason
@@ -230,7 +239,7 @@ def _decorator(
 ) -> tuple[list[Edit] | None, str]:
     arguments = [ctx.text(a) for a in decorator.args]
     if not arguments or any(isinstance(a, ast.Starred) for a in decorator.args):
-        return None, ""
+        return None, "a `@validator` without field names, or with `*names`, needs a person"
     pre = False
     for keyword in decorator.keywords:
         arg, value = keyword.arg, keyword.value
@@ -327,7 +336,7 @@ def _classmethod(
     row_start = ctx.source.line_starts[last.lineno - 1]
     before = ctx.source.text[row_start:start]
     if not before.endswith("@") or before[:-1].strip():
-        return None, ""
+        return None, "add `@classmethod` below the new decorator by hand"
     newline = ctx.source.newline
     return Edit(end, end, f"{newline}{before[:-1]}@classmethod"), ""
 
@@ -340,13 +349,14 @@ def _signature(
     args = function.args
     if (
         args.posonlyargs
-        or args.kwonlyargs
         or args.vararg is not None
         or args.defaults
+        or any(d is not None for d in args.kw_defaults)
         or len(args.args) < 2
     ):
         return None, "its signature is not `(cls, value, ...)`: convert it by hand"
-    extra = args.args[2:]
+    # `(cls, v, values)` or `(cls, v, *, values, **kwargs)`: v1 passed them by name.
+    extra = [*args.args[2:], *args.kwonlyargs]
     if any(a.arg not in _EXTRA_PARAMETERS for a in extra):
         return None, "its signature is not `(cls, value, ...)`: convert it by hand"
     body = ast.Module(body=function.body, type_ignores=[])
@@ -378,7 +388,7 @@ def _signature(
         return None, f"it reads `**{args.kwarg.arg}`: convert it by hand"
     if uses_info and (any(names_in(body, "info")) or any(a.arg == "info" for a in args.args)):
         return None, "it already uses the name `info`: convert it by hand"
-    last = args.kwarg if args.kwarg is not None else args.args[-1]
+    last = args.kwarg or (args.kwonlyargs[-1] if args.kwonlyargs else args.args[-1])
     edits = body_edits
     if last is not args.args[1]:
         replacement = ""
@@ -396,7 +406,8 @@ def _rebinds(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> boo
     for node in ast.walk(function):
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return True
-        if isinstance(node, ast.arg) and node.arg == name and node not in function.args.args:
+        own = [*function.args.args, *function.args.kwonlyargs]
+        if isinstance(node, ast.arg) and node.arg == name and not any(node is a for a in own):
             return True  # a nested function or lambda parameter of the same name
     return False
 

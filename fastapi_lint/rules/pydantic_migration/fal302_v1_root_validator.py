@@ -16,7 +16,7 @@ from ._fixes import (
     raises_type_error,
     starts_line,
 )
-from ._models import PydanticRule, enclosing_model
+from ._models import PydanticRule, enclosing_class
 
 
 class V1RootValidator(PydanticRule):
@@ -159,17 +159,17 @@ def _mode(decorator: ast.expr) -> str:
 def _fix(
     function: ast.FunctionDef | ast.AsyncFunctionDef, decorator: ast.expr, ctx: Context
 ) -> tuple[Fix | None, str]:
-    model = enclosing_model(ctx)
-    if model is None or isinstance(function, ast.AsyncFunctionDef):
-        return None, ""
+    if enclosing_class(ctx) is None or isinstance(function, ast.AsyncFunctionDef):
+        return None, "a validator outside a class body needs a person"
     keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+    unusual = "its arguments need a person"
     if isinstance(decorator, ast.Call) and decorator.args:
-        return None, ""
+        return None, unusual
     for keyword in keywords:
         if keyword.arg not in ("pre", "skip_on_failure", "allow_reuse"):
-            return None, ""
+            return None, unusual
         if keyword.arg != "allow_reuse" and not (is_true(keyword.value) or is_false(keyword.value)):
-            return None, ""
+            return None, unusual
     if raises_type_error(function):
         return None, (
             "it raises `TypeError`, which v1 turned into a validation error and v2 lets "
@@ -187,7 +187,7 @@ def _fix(
         or before[:-1].strip()
         or function.decorator_list[-1] is not decorator
     ):
-        return None, ""
+        return None, "another decorator below `@root_validator` needs a person"
     indent = before[:-1]
     newline = ctx.source.newline
     if is_true(_keyword(decorator, "pre")):

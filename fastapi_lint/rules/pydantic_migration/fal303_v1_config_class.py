@@ -171,7 +171,7 @@ def _fix(
         if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
             return None, "the model also assigns `model_config`: merge them by hand"
     if not starts_line(ctx, node):
-        return None, ""
+        return None, "convert it by hand"
     entries: list[tuple[ast.stmt, str | None]] = []  # statement → `key=value` (None: dropped)
     for index, statement in enumerate(node.body):
         if (index == 0 and _is_docstring(statement)) or isinstance(statement, ast.Pass):
@@ -182,10 +182,10 @@ def _fix(
             and statement.value is not None
             and len(statement.targets if isinstance(statement, ast.Assign) else [1]) == 1
         ):
-            return None, ""
+            return None, "a statement other than `key = value` in it needs a person"
         target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
         if not isinstance(target, ast.Name):
-            return None, ""
+            return None, "a statement other than `key = value` in it needs a person"
         key, value = target.id, statement.value
         value_text = ctx.text(value)
         if (
@@ -199,7 +199,7 @@ def _fix(
             entries.append((statement, f"{new}={value_text}" if new else None))
         elif key in CONFIG_INVERTED_KEYS:
             if not (isinstance(value, ast.Constant) and isinstance(value.value, bool)):
-                return None, ""
+                return None, f"`{key}` is not a literal `True`/`False`: invert it by hand"
             entries.append((statement, f"{CONFIG_INVERTED_KEYS[key]}={not value.value}"))
         elif key in CONFIG_SAME_KEYS or (settings and key in SETTINGS_KEYS):
             entries.append((statement, f"{key}={value_text}"))

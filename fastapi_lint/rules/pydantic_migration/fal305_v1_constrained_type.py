@@ -91,6 +91,14 @@ class V1ConstrainedType(PydanticRule):
             fixed="from typing import Annotated\nfrom pydantic import StringConstraints, constr\n\n"
             "Code = Annotated[str, StringConstraints(pattern=r'^(?:[A-Z]{3})')]\n",
         ),
+        # The item type given by keyword; a parenthesised import gets a line per name.
+        Invalid(
+            "from pydantic import (\n    BaseModel,\n    conlist,\n)\n\n"
+            "class B(BaseModel):\n    ids: conlist(item_type=int, max_items=3)\n",
+            fixed="from pydantic import (\n    Field,\n    BaseModel,\n    conlist,\n)\n"
+            "from typing import Annotated\n\n"
+            "class B(BaseModel):\n    ids: Annotated[list[int], Field(max_length=3)]\n",
+        ),
         # Not mechanical: a lookahead, `curtail_length`, `unique_items`.
         Invalid(
             "from pydantic import conlist, constr\n\nA = constr(regex='(?=a)a')\n"
@@ -150,15 +158,22 @@ _BASES: dict[str, tuple[str | None, str]] = {
 
 def _fix(node: ast.Call, func: str, ctx: Context) -> tuple[Fix | None, str]:
     collection = func in ("conlist", "conset", "confrozenset")
-    if len(node.args) != (1 if collection else 0) or any(
-        isinstance(a, ast.Starred) for a in node.args
+    keywords = node.keywords
+    item = node.args[0] if collection and node.args else None
+    if collection and item is None:  # `conlist(item_type=X, ...)`
+        item = next((k.value for k in keywords if k.arg == "item_type"), None)
+        keywords = [k for k in keywords if k.arg != "item_type"]
+    if (
+        len(node.args) > (1 if collection else 0)
+        or any(isinstance(a, ast.Starred) for a in node.args)
+        or (collection and item is None)
     ):
-        return None, ""
+        return None, "its positional arguments need a person"
     arguments: list[str] = []
-    for keyword in node.keywords:
+    for keyword in keywords:
         arg = keyword.arg
         if arg is None:
-            return None, ""
+            return None, "`**kwargs` need a person"
         if arg == "regex" and func == "constr":
             literal = anchored_literal(ctx, keyword.value)
             if literal is None:
@@ -177,8 +192,8 @@ def _fix(node: ast.Call, func: str, ctx: Context) -> tuple[Fix | None, str]:
     module, base = _BASES[func]
     if module is not None:
         base = imports.name(module, base)
-    if collection:
-        base = f"{base}[{ctx.text(node.args[0])}]"
+    if item is not None:
+        base = f"{base}[{ctx.text(item)}]"
     if not arguments:
         text = base
     else:
