@@ -157,10 +157,15 @@ MODEL_METHODS: dict[str, MethodRename] = {
         ),
     )
 }
-# Attributes (not calls) renamed in v2. Reported only: the values differ (`ModelField` in v1,
-# `FieldInfo` in v2), so code reading them usually needs more than a rename.
+# Attributes (not calls) renamed in v2. A rename is a safe fix unless a note says why not.
 MODEL_ATTRIBUTES: dict[str, str] = {
     "__fields__": "model_fields",
+    "__fields_set__": "model_fields_set",  # the same set of names in both
+}
+# Reported only: the values differ (`ModelField` in v1, `FieldInfo` in v2), so code reading them
+# usually needs more than a rename.
+MODEL_ATTRIBUTE_NOTES: dict[str, str] = {
+    "__fields__": " (its values are `FieldInfo` objects, not v1 `ModelField`s)",
 }
 
 # ------------------------------------------------------------------ config
@@ -202,6 +207,11 @@ CONFIG_SAME_KEYS: frozenset[str] = frozenset(
         "json_schema_extra",
         "validate_default",
         "protected_namespaces",
+    }
+)
+# Settings keys `SettingsConfigDict` keeps under the same name (v1 `BaseSettings.Config`).
+SETTINGS_KEYS: frozenset[str] = frozenset(
+    {
         "env_prefix",
         "env_file",
         "env_file_encoding",

@@ -182,6 +182,19 @@ def enclosing_model(ctx: Context) -> str | None:
     return qualname if is_model(qualname, ctx) else None
 
 
+def enclosing_class(ctx: Context) -> ast.ClassDef | None:
+    """The class whose body is being walked right now (directly, not inside a method).
+
+    For the validator fixes: a method decorated with pydantic's `@validator` belongs to a model
+    even when the model's base comes from another module and `enclosing_model` cannot tell.
+    """
+    scope = ctx.semantic.scope
+    if scope.kind is not ScopeKind.CLASS:
+        return None
+    info = ctx.semantic.classes.get(class_scope_qualname(scope) or "")
+    return info.node if info is not None else None
+
+
 def defines_member(model: str, name: str, ctx: Context, _depth: int = 0) -> bool:
     """Does the model, or one of its project bases in this file, define `name` itself?
 
@@ -215,6 +228,8 @@ def model_class_of(expr: ast.AST, ctx: Context) -> str | None:
         name = ctx.qualified_name(expr)
         if name is not None and name in ctx.semantic.classes and is_model(name, ctx):
             return name
+    if isinstance(expr, ast.Subscript):  # `Page[Product]`: a parametrised generic model
+        return model_class_of(expr.value, ctx)
     if isinstance(expr, ast.Name):
         owner = _first_parameter_owner(expr.id, ctx)
         if owner is not None and owner[1] == "class":
@@ -222,12 +237,14 @@ def model_class_of(expr: ast.AST, ctx: Context) -> str | None:
     return None
 
 
-def model_instance_of(expr: ast.AST, ctx: Context) -> str | None:
+def model_instance_of(expr: ast.AST, ctx: Context, _depth: int = 0) -> str | None:
     """The model an expression is known to hold an instance of.
 
     Known: a parameter annotated with a model of this file (also `Optional[...]`/`Annotated`),
     a name assigned from the model's constructor or from one of its classmethod constructors
-    (`User.parse_obj(...)`), such a call itself, and `self` in a method of a model.
+    (`User.parse_obj(...)`), such a call itself, `self` in a method of a model, a parametrised
+    generic model's constructor (`Page[Item](...)`), `.copy()` of a known instance, and a field
+    of a known instance annotated with a model of this file (`order.customer`).
     """
     known = ctx.type_of(expr)
     if known is not None:
@@ -241,6 +258,87 @@ def model_instance_of(expr: ast.AST, ctx: Context) -> str | None:
         owner = _first_parameter_owner(expr.id, ctx)
         if owner is not None and owner[1] == "instance":
             return owner[0]
+        binding = ctx.semantic.lookup(expr.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and isinstance(binding.value, ast.Call)
+            and _depth < 10
+        ):
+            return _instance_from_call(binding.value, ctx, _depth + 1)
+        return None
+    if isinstance(expr, ast.Call) and _depth < 10:
+        return _instance_from_call(expr, ctx, _depth + 1)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+        # `notes[key]` where `notes: Dict[int, Note]` (or `List[Note]`).
+        binding = ctx.semantic.lookup(expr.value.id)
+        if binding is not None and isinstance(binding.node, ast.AnnAssign):
+            return _item_model(binding.node.annotation, ctx)
+        return None
+    if isinstance(expr, ast.Attribute) and _depth < 10:
+        # `order.customer`: a field annotated with a model of this file.
+        owner_model = model_instance_of(expr.value, ctx, _depth + 1)
+        if owner_model is not None:
+            return _field_model(owner_model, expr.attr, ctx)
+    return None
+
+
+# Containers whose subscript gives an item of the last type argument.
+_CONTAINERS = frozenset(
+    {
+        "typing.Dict",
+        "typing.List",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "typing.Sequence",
+        "builtins.dict",
+        "builtins.list",
+    }
+)
+
+
+def _item_model(annotation: ast.expr, ctx: Context) -> str | None:
+    if not isinstance(annotation, ast.Subscript):
+        return None
+    if ctx.qualified_name(annotation.value) not in _CONTAINERS:
+        return None
+    inner = annotation.slice
+    item = inner.elts[-1] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    name = ctx.qualified_name(item)
+    return (
+        name if name is not None and name in ctx.semantic.classes and is_model(name, ctx) else None
+    )
+
+
+# Instance methods that return another instance of the same model.
+_SELF_RETURNING = frozenset({"copy", "model_copy"})
+
+
+def _instance_from_call(call: ast.Call, ctx: Context, depth: int) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Subscript):  # `Page[Product](...)`: a parametrised generic model
+        return model_class_of(func.value, ctx)
+    if isinstance(func, ast.Attribute) and func.attr in _SELF_RETURNING:
+        return model_instance_of(func.value, ctx, depth)
+    return None
+
+
+def _field_model(model: str, field: str, ctx: Context, _depth: int = 0) -> str | None:
+    info = ctx.semantic.classes.get(model)
+    if info is None or _depth > 50:
+        return None
+    for statement in info.node.body:
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.target.id == field
+        ):
+            known = ctx.semantic.annotation_type(statement.annotation)
+            return known if known in ctx.semantic.classes and is_model(known, ctx) else None
+    for base in info.bases:
+        found = _field_model(base, field, ctx, _depth + 1)
+        if found is not None:
+            return found
     return None
 
 
@@ -304,3 +402,33 @@ def unwrap_string(annotation: ast.expr) -> ast.expr | None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return annotation
+
+
+def reads_attributes(model: str, ctx: Context, _depth: int = 0) -> bool:
+    """Does the model (or a project base of it in this file) enable reading attributes — v1
+    `class Config: orm_mode = True` or v2 `model_config = ConfigDict(from_attributes=True)`?"""
+    info = ctx.semantic.classes.get(model)
+    if info is None or _depth > 50:
+        return False
+    for statement in info.node.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            for inner in statement.body:
+                if (
+                    isinstance(inner, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "orm_mode" for t in inner.targets)
+                    and isinstance(inner.value, ast.Constant)
+                    and inner.value.value is True
+                ):
+                    return True
+        elif isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "model_config" for t in statement.targets
+        ):
+            value = statement.value
+            if isinstance(value, ast.Call) and any(
+                k.arg == "from_attributes"
+                and isinstance(k.value, ast.Constant)
+                and k.value.value is True
+                for k in value.keywords
+            ):
+                return True
+    return any(reads_attributes(base, ctx, _depth + 1) for base in info.bases)

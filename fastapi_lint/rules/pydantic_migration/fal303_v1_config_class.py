@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 
 from ...catalogues.pydantic_v1 import (
     CONFIG_INVERTED_KEYS,
     CONFIG_KEYS,
     CONFIG_REMOVED_KEYS,
+    CONFIG_SAME_KEYS,
+    SETTINGS_KEYS,
 )
 from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
+from ._fixes import Imports, line_indent, starts_line
 from ._models import PydanticRule, enclosing_model, is_settings
 
 
@@ -47,10 +53,17 @@ class V1ConfigClass(PydanticRule):
     ```
 
     ## Fix safety
-    Detection only for now. The rewrite to `model_config = ConfigDict(...)` (with the v1
-    keys renamed, `allow_mutation = False` → `frozen=True`, `underscore_attrs_are_private` and
-    `smart_union` dropped, and unknown keys left for a person) is structural and comes with the
-    libcst-based fixes.
+    Safe: the `class Config` statement is replaced in place by `model_config =
+    ConfigDict(...)` (`SettingsConfigDict` from `pydantic_settings` for settings), keys renamed
+    as above (`underscore_attrs_are_private` and `smart_union` dropped: v2 always behaves as
+    they asked), values kept verbatim except `Extra.forbid` → `"forbid"` (reading
+    `pydantic.Extra` warns under v2), and comments kept. `allow_mutation = False` → `frozen=True`
+    makes the fix unsafe: v1 raised `TypeError` on assignment and its instances were not
+    hashable, v2 raises `ValidationError` and hashes them.
+
+    Reported without a fix: a key with no mechanical equivalent (`fields`, `json_encoders`,
+    `getter_dict`, any unknown key), a method in the `Config` (`schema_extra` as a function), a
+    `Config` with bases, and a model that also assigns `model_config`.
 
     ## References
     - Pydantic migration guide, "Changes to config"
@@ -61,6 +74,7 @@ class V1ConfigClass(PydanticRule):
     name = "v1-config-class"
     message = "`class Config` is Pydantic v1 configuration; use `model_config = {kind}(...)`{keys}"
     nodes = (ast.ClassDef,)
+    fix_safety = "safe"
     valid = [
         # v2 configuration.
         "from pydantic import BaseModel, ConfigDict\n\nclass U(BaseModel):\n"
@@ -79,11 +93,26 @@ class V1ConfigClass(PydanticRule):
     invalid = [
         Invalid(
             "from pydantic import BaseModel\n\nclass U(BaseModel):\n    id: int\n\n"
-            "    class Config:\n        orm_mode = True\n"
+            "    class Config:\n        orm_mode = True\n",
+            fixed="from pydantic import ConfigDict, BaseModel\n\nclass U(BaseModel):\n"
+            "    id: int\n\n    model_config = ConfigDict(from_attributes=True)\n",
         ),
         Invalid(
             "from pydantic import BaseSettings\n\nclass S(BaseSettings):\n    url: str\n\n"
-            "    class Config:\n        env_prefix = 'APP_'\n"
+            "    class Config:\n        env_prefix = 'APP_'\n",
+            fixed="from pydantic import BaseSettings\nfrom pydantic_settings import "
+            "SettingsConfigDict\n\nclass S(BaseSettings):\n    url: str\n\n"
+            "    model_config = SettingsConfigDict(env_prefix='APP_')\n",
+        ),
+        # Comments are kept; `Extra.forbid` becomes the string v2 takes.
+        Invalid(
+            "from pydantic import BaseModel, Extra\n\nclass Q(BaseModel):\n    q: str\n\n"
+            "    class Config:\n        # clients send camelCase\n"
+            "        allow_population_by_field_name = True\n"
+            "        extra = Extra.forbid  # reject typos\n        smart_union = True\n",
+            fixed="from pydantic import ConfigDict, BaseModel, Extra\n\nclass Q(BaseModel):\n"
+            "    q: str\n\n    model_config = ConfigDict(\n        # clients send camelCase\n"
+            '        populate_by_name=True,\n        extra="forbid",  # reject typos\n    )\n',
         ),
         # Through a project base class.
         Invalid(
@@ -111,8 +140,145 @@ class V1ConfigClass(PydanticRule):
                 advice = CONFIG_REMOVED_KEYS[key]
                 notes.append(f"`{key}` was removed" + (f", {advice}" if advice else ""))
         keys = f"; {'; '.join(notes)}" if notes else ""
-        kind = "SettingsConfigDict" if is_settings(model, ctx) else "ConfigDict"
-        ctx.report(node, kind=kind, keys=keys)
+        settings = is_settings(model, ctx)
+        kind = "SettingsConfigDict" if settings else "ConfigDict"
+        fix, reason = _fix(node, ctx.semantic.classes[model].node, settings, ctx)
+        if reason:
+            keys += f"; {reason}"
+        ctx.report(node, kind=kind, keys=keys, fix=fix)
+
+
+# `Extra.forbid` → `"forbid"`: v2 takes the string, and reading `pydantic.Extra` warns.
+_EXTRA_ENUMS = frozenset({"pydantic.Extra", "pydantic.config.Extra"})
+
+
+def _fix(
+    node: ast.ClassDef, model: ast.ClassDef, settings: bool, ctx: Context
+) -> tuple[Fix | None, str]:
+    """`class Config:` → `model_config = ConfigDict(...)` with the v1 keys renamed, the values
+    kept verbatim and the comments kept in place; None when a key or statement has no
+    mechanical equivalent."""
+    if node.bases or node.keywords or node.decorator_list:
+        return None, "a `Config` with bases needs a person"
+    for statement in model.body:
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+            return None, "the model also assigns `model_config`: merge them by hand"
+    if not starts_line(ctx, node):
+        return None, "convert it by hand"
+    entries: list[tuple[ast.stmt, str | None]] = []  # statement → `key=value` (None: dropped)
+    for index, statement in enumerate(node.body):
+        if (index == 0 and _is_docstring(statement)) or isinstance(statement, ast.Pass):
+            entries.append((statement, None))
+            continue
+        if not (
+            isinstance(statement, (ast.Assign, ast.AnnAssign))
+            and statement.value is not None
+            and len(statement.targets if isinstance(statement, ast.Assign) else [1]) == 1
+        ):
+            return None, "a statement other than `key = value` in it needs a person"
+        target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+        if not isinstance(target, ast.Name):
+            return None, "a statement other than `key = value` in it needs a person"
+        key, value = target.id, statement.value
+        value_text = ctx.text(value)
+        if (
+            isinstance(value, ast.Attribute)
+            and ctx.qualified_name(value.value) in _EXTRA_ENUMS
+            and value.attr in ("allow", "ignore", "forbid")
+        ):
+            value_text = f'"{value.attr}"'
+        if key in CONFIG_KEYS:
+            new = CONFIG_KEYS[key]
+            entries.append((statement, f"{new}={value_text}" if new else None))
+        elif key in CONFIG_INVERTED_KEYS:
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, bool)):
+                return None, f"`{key}` is not a literal `True`/`False`: invert it by hand"
+            entries.append((statement, f"{CONFIG_INVERTED_KEYS[key]}={not value.value}"))
+        elif key in CONFIG_SAME_KEYS or (settings and key in SETTINGS_KEYS):
+            entries.append((statement, f"{key}={value_text}"))
+        elif key in CONFIG_REMOVED_KEYS:
+            return None, ""  # the message already says what to do
+        else:
+            return None, f"`{key}` has no mechanical v2 equivalent: convert it by hand"
+    comments = _comments(node, ctx)
+    imports = Imports(ctx)
+    if settings:
+        factory = imports.name(
+            "pydantic_settings", "SettingsConfigDict", "pydantic_settings.main.SettingsConfigDict"
+        )
+    else:
+        factory = imports.name("pydantic", "ConfigDict", "pydantic.config.ConfigDict")
+    indent = line_indent(ctx, node)
+    newline = ctx.source.newline
+    items = [text for _, text in entries if text is not None]
+    single = f"model_config = {factory}({', '.join(items)})"
+    if not comments and "\n" not in single and len(indent) + len(single) <= 88:
+        text = single
+    else:
+        inner = indent + "    "
+        lines = [f"model_config = {factory}("]
+        for statement, item in entries:
+            for comment in comments.pop(statement.lineno, []):
+                lines.append(f"{inner}{comment}")
+            trailing = comments.pop(-statement.lineno, [])
+            if item is not None:
+                suffix = f"  {trailing[0]}" if trailing else ""
+                lines.append(f"{inner}{item},{suffix}")
+            elif trailing:
+                lines.append(f"{inner}{trailing[0]}")
+        for rest in comments.values():  # after the last statement
+            lines.extend(f"{inner}{c}" for c in rest)
+        lines.append(f"{indent})")
+        text = newline.join(lines)
+    edits = [*imports.edits, Edit(*ctx.span(node), text)]
+    safety = Applicability.SAFE
+    message = f"Use `model_config = {factory}(...)`"
+    if any(k in CONFIG_INVERTED_KEYS for k in _keys(node)):
+        # v1 raised TypeError on assignment to a frozen model and its instances were not
+        # hashable; v2 raises ValidationError and hashes them.
+        safety = Applicability.UNSAFE
+    return Fix(tuple(edits), safety, message), ""
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
+def _comments(node: ast.ClassDef, ctx: Context) -> dict[int, list[str]]:
+    """The comments inside the `Config` statement, keyed by the row of the statement they
+    precede (own-line comments, and one after `class Config:`), by minus the row of the
+    statement they trail, or by a large row when they come after the last statement."""
+    start, end = ctx.span(node)
+    text = ctx.source.text[start:end]
+    rows = [s.lineno for s in node.body]
+    found: dict[int, list[str]] = {}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        row = node.lineno + token.start[0] - 1
+        trailing = bool(token.line[: token.start[1]].strip()) and row != node.lineno
+        if trailing:
+            key = -row
+        else:
+            following = [r for r in rows if r >= row]
+            key = following[0] if following else 10**9
+        found.setdefault(key, []).append(token.string)
+    return found
 
 
 def _keys(node: ast.ClassDef) -> list[str]:

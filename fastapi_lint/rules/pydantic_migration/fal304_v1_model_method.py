@@ -2,11 +2,22 @@ from __future__ import annotations
 
 import ast
 
-from ...catalogues.pydantic_v1 import MODEL_ATTRIBUTES, MODEL_METHODS, MethodRename
+from ...catalogues.pydantic_v1 import (
+    MODEL_ATTRIBUTE_NOTES,
+    MODEL_ATTRIBUTES,
+    MODEL_METHODS,
+    MethodRename,
+)
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ._models import PydanticRule, defines_member, model_class_of, model_instance_of
+from ._models import (
+    PydanticRule,
+    defines_member,
+    model_class_of,
+    model_instance_of,
+    reads_attributes,
+)
 
 _MODEL = (
     "from pydantic import BaseModel\n\n"
@@ -56,9 +67,12 @@ class V1ModelMethod(PydanticRule):
     `model_copy` with `update`/`deep` only; `parse_obj`/`validate` → `model_validate` and
     `parse_raw` → `model_validate_json` with a single argument; `schema` →
     `model_json_schema` with `by_alias`/`ref_template`; `construct` → `model_construct`;
-    `update_forward_refs()` → `model_rebuild()` without arguments. Report only: `parse_file`,
-    `from_orm` (needs `from_attributes=True`), `schema_json`, `__fields__` (its values are
-    `FieldInfo`, not `ModelField`), `skip_defaults=`, `encoder=`, `models_as_dict=`,
+    `update_forward_refs()` → `model_rebuild()` without arguments; `from_orm(obj)` →
+    `model_validate(obj)` when the model's config (or a base's, in this file) sets `orm_mode`
+    / `from_attributes` (v2's deprecated `from_orm` checks that and calls `model_validate`);
+    the attribute `__fields_set__` → `model_fields_set`. Report only: `parse_file`, `from_orm`
+    on a model without that setting, `schema_json`, `__fields__` (its values are `FieldInfo`,
+    not `ModelField`), `skip_defaults=`, `encoder=`, `models_as_dict=`,
     `copy(include=/exclude=)`, and calls with `*args`/`**kwargs`.
 
     Only the method name changes; what the deprecated v1 spelling does under v2 (which is a
@@ -125,6 +139,16 @@ class V1ModelMethod(PydanticRule):
         # Report only: no 1:1 replacement.
         Invalid(_MODEL + "User.parse_file('u.json')\nUser.schema_json()\n", count=2),
         Invalid(_MODEL + "def f(db_user):\n    return User.from_orm(db_user)\n"),
+        # With `orm_mode` the rename is exact; `__fields_set__` is the same set.
+        Invalid(
+            "from pydantic import BaseModel\n\nclass Row(BaseModel):\n    id: int\n\n"
+            "    class Config:\n        orm_mode = True\n\n"
+            "def f(obj):\n    row = Row.from_orm(obj)\n    return row.__fields_set__\n",
+            fixed="from pydantic import BaseModel\n\nclass Row(BaseModel):\n    id: int\n\n"
+            "    class Config:\n        orm_mode = True\n\n"
+            "def f(obj):\n    row = Row.model_validate(obj)\n    return row.model_fields_set\n",
+            count=2,
+        ),
         Invalid(_MODEL + "print(User.__fields__)\n"),
         Invalid(
             _MODEL + "User.update_forward_refs()\n",
@@ -173,6 +197,10 @@ class V1ModelMethod(PydanticRule):
         if model is None or defines_member(model, spec.v1, ctx):
             return
         fixable = _fixable(node, spec)
+        if spec.v1 == "from_orm" and len(node.args) == 1 and not node.keywords:
+            # Under v2 the deprecated `from_orm` checks `from_attributes` and then calls
+            # `model_validate`: with the setting in the model's config the rename is exact.
+            fixable = reads_attributes(model, ctx) and not isinstance(node.args[0], ast.Starred)
         note = f" ({spec.note})" if spec.note and not fixable else ""
         fix = None
         if fixable:
@@ -191,12 +219,14 @@ class V1ModelMethod(PydanticRule):
         model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
         if model is None or defines_member(model, node.attr, ctx):
             return
-        ctx.report(
-            node,
-            old=node.attr,
-            new=new,
-            note=" (its values are `FieldInfo` objects, not v1 `ModelField`s)",
-        )
+        note = MODEL_ATTRIBUTE_NOTES.get(node.attr, "")
+        fix = None
+        if not note:
+            end = ctx.span(node)[1]
+            fix = Fix(
+                (Edit(end - len(node.attr), end, new),), Applicability.SAFE, f"Rename to `{new}`"
+            )
+        ctx.report(node, old=node.attr, new=new, note=note, fix=fix)
 
 
 def _fixable(call: ast.Call, spec: MethodRename) -> bool:

@@ -4,7 +4,9 @@ import ast
 
 from ...catalogues.pydantic_v1 import CONSTRAINED_TYPES
 from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
+from ._fixes import Imports, anchored_literal
 from ._models import PydanticRule
 
 
@@ -36,8 +38,18 @@ class V1ConstrainedType(PydanticRule):
     ```
 
     ## Fix safety
-    Detection only for now. The rewrite to `Annotated[...]` (adding imports, mapping the
-    keywords) is structural and comes with the libcst-based fixes.
+    Safe: the call becomes `Annotated[<type>, Field(...)]` (`StringConstraints(...)` for
+    `constr`) with the same keywords; `conlist`/`conset`/`confrozenset`'s item type goes into
+    `list[...]`/`set[...]`/`frozenset[...]` and `min_items`/`max_items` become
+    `min_length`/`max_length`. `Annotated`, `Field`, `StringConstraints` (and `date`/`Decimal`
+    for `condate`/`condecimal`) are imported when missing, merged into an existing
+    `from ... import`. `constr(regex=...)` becomes `pattern=` with the same care as FAL307: a
+    literal not anchored with `^` is wrapped as `^(?:...)`, since v1 matched at the start and
+    v2 searches anywhere.
+
+    Reported without a fix: a pattern that is not a literal or uses syntax v2's regex engine
+    rejects (lookaround, backreferences) or starts with inline flags, `curtail_length=`,
+    `unique_items=`, `**kwargs`.
 
     ## References
     - Pydantic migration guide, "Constrained types"
@@ -45,8 +57,9 @@ class V1ConstrainedType(PydanticRule):
 
     code = "FAL305"
     name = "v1-constrained-type"
-    message = "`{func}()` is a Pydantic v1 constrained type; use `Annotated[{base}, {how}]`"
+    message = "`{func}()` is a Pydantic v1 constrained type; use `Annotated[{base}, {how}]`{extra}"
     nodes = (ast.Call,)
+    fix_safety = "safe"
     valid = [
         # The v2 spelling.
         "from typing import Annotated\nfrom pydantic import BaseModel, Field\n\n"
@@ -60,9 +73,38 @@ class V1ConstrainedType(PydanticRule):
         Invalid(
             "from pydantic import BaseModel, conint, constr\n\nclass O(BaseModel):\n"
             "    q: conint(ge=1)\n    code: constr(to_lower=True)\n",
+            fixed="from pydantic import Field, StringConstraints, BaseModel, conint, constr\n"
+            "from typing import Annotated\n\nclass O(BaseModel):\n"
+            "    q: Annotated[int, Field(ge=1)]\n"
+            "    code: Annotated[str, StringConstraints(to_lower=True)]\n",
             count=2,
         ),
-        Invalid("import pydantic\n\nTags = pydantic.conlist(str, min_items=1)\n"),
+        Invalid(
+            "import pydantic\n\nTags = pydantic.conlist(str, min_items=1)\n",
+            fixed="import pydantic\nfrom pydantic import Field\nfrom typing import Annotated\n\n"
+            "Tags = Annotated[list[str], Field(min_length=1)]\n",
+        ),
+        # v1 matched `regex` at the start: the pattern is anchored for v2's search.
+        Invalid(
+            "from typing import Annotated\nfrom pydantic import constr\n\n"
+            "Code = constr(regex=r'[A-Z]{3}')\n",
+            fixed="from typing import Annotated\nfrom pydantic import StringConstraints, constr\n\n"
+            "Code = Annotated[str, StringConstraints(pattern=r'^(?:[A-Z]{3})')]\n",
+        ),
+        # The item type given by keyword; a parenthesised import gets a line per name.
+        Invalid(
+            "from pydantic import (\n    BaseModel,\n    conlist,\n)\n\n"
+            "class B(BaseModel):\n    ids: conlist(item_type=int, max_items=3)\n",
+            fixed="from pydantic import (\n    Field,\n    BaseModel,\n    conlist,\n)\n"
+            "from typing import Annotated\n\n"
+            "class B(BaseModel):\n    ids: Annotated[list[int], Field(max_length=3)]\n",
+        ),
+        # Not mechanical: a lookahead, `curtail_length`, `unique_items`.
+        Invalid(
+            "from pydantic import conlist, constr\n\nA = constr(regex='(?=a)a')\n"
+            "B = constr(curtail_length=3)\nC = conlist(int, unique_items=True)\n",
+            count=3,
+        ),
     ]
 
     def visit(self, node: ast.AST, ctx: Context) -> None:
@@ -76,4 +118,92 @@ class V1ConstrainedType(PydanticRule):
         if func in ("conlist", "conset", "confrozenset") and node.args:
             base = f"{base}[{ctx.text(node.args[0])}]"
         how = "StringConstraints(...)" if func == "constr" else "Field(...)"
-        ctx.report(node, func=func, base=base, how=how)
+        fix, reason = _fix(node, func, ctx)
+        ctx.report(
+            node, func=func, base=base, how=how, extra=f"; {reason}" if reason else "", fix=fix
+        )
+
+
+# Keywords each v1 function accepts that keep their name and meaning in v2's `Field` (or
+# `StringConstraints` for `constr`), and the v1 keywords that were renamed.
+_SAME: dict[str, frozenset[str]] = {
+    "conint": frozenset({"strict", "gt", "ge", "lt", "le", "multiple_of"}),
+    "confloat": frozenset({"strict", "gt", "ge", "lt", "le", "multiple_of", "allow_inf_nan"}),
+    "condecimal": frozenset(
+        {"gt", "ge", "lt", "le", "multiple_of", "max_digits", "decimal_places", "allow_inf_nan"}
+    ),
+    "condate": frozenset({"gt", "ge", "lt", "le"}),
+    "conbytes": frozenset({"strict", "min_length", "max_length"}),
+    "constr": frozenset(
+        {"strip_whitespace", "to_upper", "to_lower", "strict", "min_length", "max_length"}
+    ),
+    "conlist": frozenset({"min_length", "max_length"}),
+    "conset": frozenset({"min_length", "max_length"}),
+    "confrozenset": frozenset({"min_length", "max_length"}),
+}
+_RENAMED = {"min_items": "min_length", "max_items": "max_length", "regex": "pattern"}
+# Where the base type of the `Annotated[...]` comes from (None: a builtin).
+_BASES: dict[str, tuple[str | None, str]] = {
+    "conint": (None, "int"),
+    "confloat": (None, "float"),
+    "condecimal": ("decimal", "Decimal"),
+    "condate": ("datetime", "date"),
+    "conbytes": (None, "bytes"),
+    "constr": (None, "str"),
+    "conlist": (None, "list"),
+    "conset": (None, "set"),
+    "confrozenset": (None, "frozenset"),
+}
+
+
+def _fix(node: ast.Call, func: str, ctx: Context) -> tuple[Fix | None, str]:
+    collection = func in ("conlist", "conset", "confrozenset")
+    keywords = node.keywords
+    item = node.args[0] if collection and node.args else None
+    if collection and item is None:  # `conlist(item_type=X, ...)`
+        item = next((k.value for k in keywords if k.arg == "item_type"), None)
+        keywords = [k for k in keywords if k.arg != "item_type"]
+    if (
+        len(node.args) > (1 if collection else 0)
+        or any(isinstance(a, ast.Starred) for a in node.args)
+        or (collection and item is None)
+    ):
+        return None, "its positional arguments need a person"
+    arguments: list[str] = []
+    for keyword in keywords:
+        arg = keyword.arg
+        if arg is None:
+            return None, "`**kwargs` need a person"
+        if arg == "regex" and func == "constr":
+            literal = anchored_literal(ctx, keyword.value)
+            if literal is None:
+                return None, (
+                    "its `regex=` cannot be kept equivalent under v2's `pattern=` (not a "
+                    "literal, or syntax v2's regex engine lacks)"
+                )
+            arguments.append(f"pattern={literal}")
+        elif arg in _RENAMED and collection:
+            arguments.append(f"{_RENAMED[arg]}={ctx.text(keyword.value)}")
+        elif arg in _SAME[func]:
+            arguments.append(ctx.text(keyword))
+        else:
+            return None, f"`{arg}=` has no mechanical v2 equivalent"
+    imports = Imports(ctx)
+    module, base = _BASES[func]
+    if module is not None:
+        base = imports.name(module, base)
+    if item is not None:
+        base = f"{base}[{ctx.text(item)}]"
+    if not arguments:
+        text = base
+    else:
+        if func == "constr":
+            constraint = imports.name(
+                "pydantic", "StringConstraints", "pydantic.types.StringConstraints"
+            )
+        else:
+            constraint = imports.name("pydantic", "Field", "pydantic.fields.Field")
+        annotated = imports.name("typing", "Annotated", "typing_extensions.Annotated")
+        text = f"{annotated}[{base}, {constraint}({', '.join(arguments)})]"
+    edits = (*imports.edits, Edit(*ctx.span(node), text))
+    return Fix(edits, Applicability.SAFE, "Use `Annotated[...]`"), ""

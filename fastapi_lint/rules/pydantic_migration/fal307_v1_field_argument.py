@@ -7,7 +7,8 @@ from ...catalogues.pydantic_v1 import FIELD_CALLS, FIELD_INVERTED, FIELD_REMOVED
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ._models import PydanticRule
+from ._fixes import Imports
+from ._models import PydanticRule, enclosing_model, is_settings
 
 # Pattern syntax Python's `re` has and the Rust engine of Pydantic v2 rejects: lookaround,
 # backreferences, possessive/atomic groups, conditionals.
@@ -58,6 +59,13 @@ class V1FieldArgument(PydanticRule):
 
     `const=` and `unique_items=` are reported only (`Literal[...]`, a `set` type).
 
+    `env=` on a field of a settings class (v2 ignores it, with a warning, and reads the prefixed
+    field name instead) → `validation_alias=AliasChoices("<env>", "<field>")`: the variable
+    named by `env=` is read without prefix, as in v1, and the field can still be passed by
+    name. Safe when the names are literals, the field has no alias and the settings are not
+    case-sensitive (with case-sensitive names the field's own name would be a second,
+    unprefixed variable v1 never read: reported only).
+
     ## References
     - Pydantic migration guide, "Changes to pydantic.Field"
     """
@@ -104,6 +112,17 @@ class V1FieldArgument(PydanticRule):
             fixed="from pydantic import Field\n\nid_ = Field(1, frozen=True)\n",
             unsafe=True,
         ),
+        # A settings field read from an unprefixed variable.
+        Invalid(
+            "from pydantic import BaseSettings, Field\n\nclass S(BaseSettings):\n"
+            "    db: str = Field('sqlite://', env='DATABASE_URL')\n\n"
+            "    class Config:\n        env_prefix = 'APP_'\n",
+            # `BaseSettings` moves (FAL306): the new name gets a line of its own.
+            fixed="from pydantic import BaseSettings, Field\nfrom pydantic import AliasChoices\n\n"
+            "class S(BaseSettings):\n"
+            "    db: str = Field('sqlite://', validation_alias=AliasChoices('DATABASE_URL', 'db'))"
+            "\n\n    class Config:\n        env_prefix = 'APP_'\n",
+        ),
         # Not fixable: a variable pattern, a lookahead, a removed keyword.
         Invalid(
             "from pydantic import Field\n\nSLUG = '^a'\nx = Field(regex=SLUG)\n"
@@ -141,6 +160,78 @@ class V1FieldArgument(PydanticRule):
                 ctx.report(keyword, arg=arg, advice=advice, fix=fix)
             elif arg in FIELD_REMOVED:
                 ctx.report(keyword, arg=arg, advice=f"it was removed: {FIELD_REMOVED[arg]}")
+            elif arg == "env":
+                self._env(node, keyword, ctx)
+
+    def _env(self, call: ast.Call, keyword: ast.keyword, ctx: Context) -> None:
+        """`BaseSettings` field `Field(env="DB_URL")` → `validation_alias=AliasChoices("DB_URL",
+        "<field>")`: v2 ignores `env=` (with a warning) and reads the prefixed field name."""
+        model = enclosing_model(ctx)
+        statement = _field_statement(call, model, ctx)
+        if model is None or not is_settings(model, ctx) or statement is None:
+            return
+        advice = "use `validation_alias=AliasChoices(...)`: v2 ignores `env=`"
+        names = (
+            keyword.value.elts
+            if isinstance(keyword.value, (ast.List, ast.Tuple))
+            else [keyword.value]
+        )
+        fix = None
+        if (
+            names
+            and all(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in names)
+            and not any(k.arg in ("alias", "validation_alias") for k in call.keywords)
+            and not _case_sensitive(model, ctx)
+        ):
+            assert isinstance(statement.target, ast.Name)
+            imports = Imports(ctx)
+            choices = imports.name("pydantic", "AliasChoices", "pydantic.aliases.AliasChoices")
+            spelled = [ctx.text(n) for n in names]
+            quote = '"' if spelled[0].endswith('"') else "'"
+            spelled.append(f"{quote}{statement.target.id}{quote}")
+            fix = Fix(
+                (
+                    *imports.edits,
+                    Edit(
+                        *ctx.span(keyword),
+                        f"validation_alias={choices}({', '.join(spelled)})",
+                    ),
+                ),
+                Applicability.SAFE,
+                "Use `validation_alias=AliasChoices(...)`",
+            )
+        ctx.report(keyword, arg="env", advice=advice, fix=fix)
+
+
+def _field_statement(call: ast.Call, model: str | None, ctx: Context) -> ast.AnnAssign | None:
+    """The field declaration in the model's body whose value is `call`."""
+    if model is None:
+        return None
+    for statement in ctx.semantic.classes[model].node.body:
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and statement.value is call
+            and isinstance(statement.target, ast.Name)
+        ):
+            return statement
+    return None
+
+
+def _case_sensitive(model: str, ctx: Context) -> bool:
+    """Does the settings class (or its config) set `case_sensitive` to anything but a literal
+    False? Then the field's own name is a different variable from the `env=` one, and the
+    second alias choice would read a variable v1 never read."""
+    for statement in ast.walk(ctx.semantic.classes[model].node):
+        if (isinstance(statement, ast.keyword) and statement.arg == "case_sensitive") or (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "case_sensitive" for t in statement.targets)
+        ):
+            value = statement.value
+        else:
+            continue
+        if not (isinstance(value, ast.Constant) and value.value is False):
+            return True
+    return False
 
 
 def _rename(keyword: ast.keyword, new: str, ctx: Context) -> Fix:

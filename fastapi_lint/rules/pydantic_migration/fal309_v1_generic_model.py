@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 
 from ...catalogues.pydantic_v1 import GENERIC_MODEL
 from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
+from ...settings import Settings
+from ._fixes import Imports
 from ._models import PydanticRule, is_guarded_import
 
 
@@ -34,9 +40,10 @@ class V1GenericModel(PydanticRule):
     ```
 
     ## Fix safety
-    Detection only for now. The fix (the base replaced by `BaseModel` with `Generic[...]` kept,
-    the import rewritten, and `BaseModel` imported) touches the import and every class using
-    it, and comes with the libcst-based fixes.
+    Safe: under v2 `GenericModel` is a deprecated alias of `BaseModel`. The fix drops
+    `GenericModel` from the import, writes `BaseModel` wherever the name was used (bases keep
+    their `Generic[...]`), and imports `BaseModel` when it is missing. Not fixed when the name
+    also appears where the fix cannot follow it (a string such as an `__all__` entry).
 
     ## References
     - Pydantic migration guide, "Changes to pydantic.generics.GenericModel"
@@ -46,7 +53,8 @@ class V1GenericModel(PydanticRule):
     code = "FAL309"
     name = "v1-generic-model"
     message = "`GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
-    nodes = (ast.ImportFrom, ast.Attribute)
+    nodes = (ast.ImportFrom, ast.Attribute, ast.Name)
+    fix_safety = "safe"
     valid = [
         # The v2 way.
         "from typing import Generic, TypeVar\nfrom pydantic import BaseModel\n\n"
@@ -62,15 +70,34 @@ class V1GenericModel(PydanticRule):
     invalid = [
         Invalid(
             "from typing import Generic, TypeVar\nfrom pydantic.generics import GenericModel\n\n"
-            "T = TypeVar('T')\n\nclass Page(GenericModel, Generic[T]):\n    items: list[T]\n"
+            "T = TypeVar('T')\n\nclass Page(GenericModel, Generic[T]):\n    items: list[T]\n",
+            fixed="from typing import Generic, TypeVar\nfrom pydantic import BaseModel\n\n"
+            "T = TypeVar('T')\n\nclass Page(BaseModel, Generic[T]):\n    items: list[T]\n",
         ),
         Invalid(
             "import pydantic.generics\n\nclass Page(pydantic.generics.GenericModel):\n"
-            "    items: list\n"
+            "    items: list\n",
+            fixed="import pydantic.generics\nfrom pydantic import BaseModel\n\n"
+            "class Page(BaseModel):\n    items: list\n",
         ),
+        # Re-exported through `__all__`: a person decides.
+        Invalid("from pydantic.generics import GenericModel\n\n__all__ = ['GenericModel']\n"),
     ]
 
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # Names that refer to the imported `GenericModel` in the file being walked: the fix of
+        # the import replaces them all, so it is built once the walk is over.
+        self._file: Context | None = None
+        self._uses: list[ast.Name] = []
+
     def visit(self, node: ast.AST, ctx: Context) -> None:
+        if self._file is not ctx:
+            self._file, self._uses = ctx, []
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and ctx.qualified_name(node) in GENERIC_MODEL:
+                self._uses.append(node)
+            return
         if isinstance(node, ast.ImportFrom):
             if (
                 node.level == 0
@@ -78,8 +105,64 @@ class V1GenericModel(PydanticRule):
                 and any(a.name == "GenericModel" for a in node.names)
                 and not is_guarded_import(node, ctx)
             ):
-                ctx.report(node)
+                uses = self._uses
+                ctx.report(node, fix=lambda: _import_fix(node, uses, ctx))
             return
         assert isinstance(node, ast.Attribute)
         if node.attr == "GenericModel" and ctx.qualified_name(node) in GENERIC_MODEL:
-            ctx.report(node)
+            imports = Imports(ctx)
+            base = imports.name("pydantic", "BaseModel", "pydantic.main.BaseModel")
+            fix = Fix(
+                (*imports.edits, Edit(*ctx.span(node), base)),
+                Applicability.SAFE,
+                "Use `BaseModel`",
+            )
+            ctx.report(node, fix=fix)
+
+
+def _import_fix(node: ast.ImportFrom, uses: list[ast.Name], ctx: Context) -> Fix | None:
+    """Drop `GenericModel` from the import and write `BaseModel` wherever it was used."""
+    alias = next(a for a in node.names if a.name == "GenericModel")
+    local = alias.asname or alias.name
+    # Every mention of the name must be one this fix rewrites (no `__all__` entry, no string
+    # annotation, no second import): otherwise a person has to look.
+    if _mentions(local, ctx) != 1 + len(uses) or len({a.name for a in node.names}) != len(
+        node.names
+    ):
+        return None
+    imports = Imports(ctx)
+    base = imports.name("pydantic", "BaseModel", "pydantic.main.BaseModel")
+    edits = [*imports.edits, *(Edit(*ctx.span(u), base) for u in uses)]
+    start, end = ctx.span(node)
+    if len(node.names) == 1:
+        starts = ctx.source.line_starts
+        row_start = starts[node.lineno - 1]
+        end_row = node.end_lineno or node.lineno
+        row_end = starts[end_row] if end_row < len(starts) else len(ctx.source.text)
+        if ctx.source.text[row_start:start].strip() or ctx.source.text[end:row_end].strip():
+            return None  # shares its line with other code
+        edits.append(Edit(row_start, row_end, ""))
+    else:
+        index = node.names.index(alias)
+        if index + 1 < len(node.names):
+            edits.append(Edit(ctx.span(alias)[0], ctx.span(node.names[index + 1])[0], ""))
+        else:
+            edits.append(Edit(ctx.span(node.names[index - 1])[1], ctx.span(alias)[1], ""))
+    return Fix(tuple(edits), Applicability.SAFE, "Subclass `BaseModel` instead of `GenericModel`")
+
+
+def _mentions(name: str, ctx: Context) -> int:
+    """How often `name` occurs as a name token, or -1 when a string spells exactly it (an
+    `__all__` entry, a string annotation) or the text cannot be tokenized."""
+    count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(ctx.source.text).readline):
+            if token.type == tokenize.NAME and token.string == name:
+                count += 1
+            elif token.type == tokenize.STRING and re.fullmatch(
+                rf"[rRuU]?(['\"]){re.escape(name)}\1", token.string
+            ):
+                return -1
+    except (tokenize.TokenError, SyntaxError):
+        return -1
+    return count

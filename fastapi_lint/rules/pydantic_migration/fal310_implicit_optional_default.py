@@ -5,12 +5,12 @@ import ast
 from ...catalogues.pydantic_v1 import (
     ANNOTATED_NAMES,
     ANY_NAMES,
-    CLASSVAR_NAMES,
     FIELD_CALLS,
     OPTIONAL_NAMES,
     UNION_NAMES,
 )
 from ...context import Context
+from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
 from ...settings import Settings
 from ._models import PydanticRule, enclosing_model, unwrap_string, version_evidence
@@ -58,9 +58,13 @@ class ImplicitOptionalDefault(PydanticRule):
     ```
 
     ## Fix safety
-    Detection only for now. The planned fix (adding `= None`, or `None` as `Field`'s
-    default) is unsafe — code written for v2 may mean the field to be required — and comes
-    with the libcst-based fixes.
+    Unsafe: the fix adds `= None` (or `None` as `Field`'s first argument), which is what v1
+    did implicitly — but code already written for v2 may mean the field to be required.
+
+    Because the rule looks for v1 evidence in the module, run it together with the other
+    FAL3xx fixes (`--fix --unsafe-fixes`): once the safe fixes have turned the module's v1
+    spellings into v2 ones, nothing in the module says it was written for v1 any more, and the
+    remaining `Optional[X]` fields are no longer reported.
 
     ## References
     - Pydantic migration guide, "Required, optional, and nullable fields"
@@ -74,6 +78,7 @@ class ImplicitOptionalDefault(PydanticRule):
         "`None`, v2 makes it required"
     )
     nodes = (ast.AnnAssign,)
+    fix_safety = "unsafe"
 
     valid = [
         # Has a default.
@@ -114,19 +119,33 @@ class ImplicitOptionalDefault(PydanticRule):
             "from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
             "class U(BaseModel):\n    a: Optional[int]\n    b: Union[str, None]\n    c: Any\n"
             "    d: 'int | None'\n\n    class Config:\n        orm_mode = True\n",
+            fixed="from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
+            "class U(BaseModel):\n    a: Optional[int] = None\n    b: Union[str, None] = None\n"
+            "    c: Any = None\n    d: 'int | None' = None\n\n    class Config:\n"
+            "        orm_mode = True\n",
+            unsafe=True,
             count=4,
         ),
         Invalid(
             "from typing import Annotated, Optional\nfrom pydantic import BaseSettings, Field\n\n"
             "class S(BaseSettings):\n    url: Annotated[Optional[str], 'doc']\n"
             "    token: str | None = Field(description='API token')\n",
+            fixed="from typing import Annotated, Optional\nfrom pydantic import BaseSettings, Field\n\n"
+            "class S(BaseSettings):\n    url: Annotated[Optional[str], 'doc'] = None\n"
+            "    token: str | None = Field(None, description='API token')\n",
+            unsafe=True,
             count=2,
         ),
         # SQLModel's `Field(primary_key=True)` has no default either.
         Invalid(
             "from typing import Optional\nfrom pydantic import validator\n"
             "from sqlmodel import Field, SQLModel\n\n"
-            "class Hero(SQLModel, table=True):\n    id: Optional[int] = Field(primary_key=True)\n"
+            "class Hero(SQLModel, table=True):\n    id: Optional[int] = Field(primary_key=True)\n",
+            fixed="from typing import Optional\nfrom pydantic import validator\n"
+            "from sqlmodel import Field, SQLModel\n\n"
+            "class Hero(SQLModel, table=True):\n"
+            "    id: Optional[int] = Field(None, primary_key=True)\n",
+            unsafe=True,
         ),
     ]
 
@@ -146,7 +165,7 @@ class ImplicitOptionalDefault(PydanticRule):
             return
         if enclosing_model(ctx) is None:
             return
-        kind = self._optional_kind(node.annotation, ctx)
+        kind = optional_kind(node.annotation, ctx)
         if kind is None:
             return
         if self._file is not ctx:
@@ -162,7 +181,7 @@ class ImplicitOptionalDefault(PydanticRule):
         if not v1 or v2:
             return
         for node, field, kind in candidates:
-            ctx.report(node, field=field, annotation=kind)
+            ctx.report(node, field=field, annotation=kind, fix=_fix(node, ctx))
 
     @staticmethod
     def _field_without_default(value: ast.expr, ctx: Context) -> bool:
@@ -174,29 +193,41 @@ class ImplicitOptionalDefault(PydanticRule):
             kw.arg in ("default", "default_factory") or kw.arg is None for kw in value.keywords
         )
 
-    def _optional_kind(self, annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
-        """ "Optional" / "Any" when the annotation admits None without saying so, else None."""
-        expr = unwrap_string(annotation)
-        if expr is None or depth > 10:
-            return None
-        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-            return "X | None" if _union_has_none(expr) else None
-        if isinstance(expr, ast.Subscript):
-            wrapper = ctx.qualified_name(expr.value)
-            inner = expr.slice
-            if wrapper in OPTIONAL_NAMES:
-                return "Optional"
-            if wrapper in UNION_NAMES and isinstance(inner, ast.Tuple):
-                return "Optional" if any(_is_none(e) for e in inner.elts) else None
-            if wrapper in ANNOTATED_NAMES:
-                first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-                return self._optional_kind(first, ctx, depth + 1)
-            if wrapper in CLASSVAR_NAMES:
-                return None
-            return None
-        if ctx.qualified_name(expr) in ANY_NAMES:
-            return "Any"
+
+def _fix(node: ast.AnnAssign, ctx: Context) -> Fix:
+    """`= None` after the annotation, or `None` as the first argument of `Field(...)`."""
+    message = "Give the field the `None` default v1 gave it"
+    if node.value is None:
+        end = ctx.span(node)[1]
+        return Fix((Edit(end, end, " = None"),), Applicability.UNSAFE, message)
+    call = node.value
+    assert isinstance(call, ast.Call)
+    opening = ctx.source.text.index("(", ctx.span(call.func)[1])
+    content = "None, " if call.keywords else "None"
+    return Fix((Edit(opening + 1, opening + 1, content),), Applicability.UNSAFE, message)
+
+
+def optional_kind(annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
+    """ "Optional", "X | None" or "Any" when the annotation admits None without saying so."""
+    expr = unwrap_string(annotation)
+    if expr is None or depth > 10:
         return None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return "X | None" if _union_has_none(expr) else None
+    if isinstance(expr, ast.Subscript):
+        wrapper = ctx.qualified_name(expr.value)
+        inner = expr.slice
+        if wrapper in OPTIONAL_NAMES:
+            return "Optional"
+        if wrapper in UNION_NAMES and isinstance(inner, ast.Tuple):
+            return "Optional" if any(_is_none(e) for e in inner.elts) else None
+        if wrapper in ANNOTATED_NAMES:
+            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            return optional_kind(first, ctx, depth + 1)
+        return None
+    if ctx.qualified_name(expr) in ANY_NAMES:
+        return "Any"
+    return None
 
 
 def _is_none(expr: ast.expr) -> bool:
