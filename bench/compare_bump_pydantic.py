@@ -134,7 +134,8 @@ def run_package(name: str, corpus: Path, work: Path, bump: Path, cli: Path) -> d
 
     start = time.perf_counter()
     proc = subprocess.run(
-        [str(bump), name, "--log-file", str(base / "bump-pydantic.log")],
+        # Options first: after the path, typer reads them as a sub-command.
+        [str(bump), "--log-file", str(base / "bump-pydantic.log"), name],
         cwd=base / "bump",
         capture_output=True,
         text=True,
@@ -143,6 +144,7 @@ def run_package(name: str, corpus: Path, work: Path, bump: Path, cli: Path) -> d
     result["bump_pydantic"] = {
         "seconds": round(bump_seconds, 1),
         "exit": proc.returncode,
+        "output_tail": (proc.stdout + proc.stderr)[-2000:],
         "errors_logged": _count_errors(base / "bump-pydantic.log"),
         **compare_tree(before, base / "bump" / name),
         "v1_left": v1_constructs(cli, base / "bump" / name),
@@ -251,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"{name}: running ...", file=sys.stderr, flush=True)
         result = run_package(name, args.corpus, args.work, args.bump, args.cli)
+        if result["bump_pydantic"]["exit"] != 0:
+            print(result["bump_pydantic"]["output_tail"], file=sys.stderr)
+            raise SystemExit(f"{name}: bump-pydantic failed; nothing saved")
         saved.write_text(json.dumps(result, indent=2) + "\n")
         results.append(result)
         print(

@@ -265,6 +265,10 @@ def test_name_taken_and_two_apps():
         ("@other\n@app.on_event('startup')\ndef start():\n    pass\n", "outermost decorator"),
         ("setup(app)\n@app.on_event('startup')\ndef s():\n    pass\n", "passed to `setup()`"),
         ("app.on_event('startup')(print)\n", "called directly"),
+        ("if __name__ == '__main__':\n    print('go')\n@app.on_event('startup')\n"
+         "def late():\n    pass\n", "after `return` or the main guard"),
+        ("@app.on_event('startup')  # noqa: FAL201\ndef a():\n    pass\n"
+         "@app.on_event('startup')\ndef b():\n    pass\n", "kept with `# noqa`"),
     ],
 )  # fmt: skip
 def test_refusals_say_why(snippet, reason):

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...noqa import is_suppressed, suppressed_codes
 
 STARTUP, SHUTDOWN = "startup", "shutdown"
 EVENTS = (STARTUP, SHUTDOWN)
@@ -138,6 +139,12 @@ class Planner:
             return AppPlan(reason="the `FastAPI(...)` call passes `*args`/`**kwargs`")
         if self.blockers.get(call):
             return AppPlan(reason=self.blockers[call][0])
+        for registration in registrations:
+            line = ctx.source.line(registration.node.lineno)  # type: ignore[attr-defined]
+            if is_suppressed("FAL201", suppressed_codes(line)):
+                # Folding a suppressed handler would override the comment; leaving it out
+                # would disable it once the app has a lifespan.
+                return AppPlan(reason="one of its handlers is kept with `# noqa`")
         statement = self._statement_of(call)
         target = _assigned_name(statement, call)
         if target is None:
@@ -175,10 +182,11 @@ class Planner:
         body = scope.node.body
         position = {id(s): i for i, s in enumerate(body)}
         ordered.sort(key=lambda item: position[id(item[0])])
-        if ordered and _main_guard_between(
-            body, position[id(statement)], position[id(ordered[-1][0])]
-        ):
-            return AppPlan(reason="handlers are registered after `if __name__ == '__main__':`")
+        last = position[id(ordered[-1][0])] if ordered else 0
+        if ordered and _stops_between(body, position[id(statement)], last):
+            # Registrations below `return`, or below the main guard (where `uvicorn.run(app)`
+            # blocks), never ran; the lifespan would call names not bound yet.
+            return AppPlan(reason="a handler is registered after `return` or the main guard")
         for statement_, registration in ordered:
             event, handler, removal = self._fold(statement_, registration, scope)
             if handler is None or removal is None:
@@ -495,8 +503,10 @@ def _assigned_name(statement: ast.stmt, call: ast.Call) -> str | None:
     return None
 
 
-def _main_guard_between(body: list[ast.stmt], first: int, last: int) -> bool:
+def _stops_between(body: list[ast.stmt], first: int, last: int) -> bool:
     for statement in body[first:last]:
+        if isinstance(statement, (ast.Return, ast.Raise)):
+            return True
         if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare):
             names = [statement.test.left, *statement.test.comparators]
             if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names):
