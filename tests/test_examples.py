@@ -30,9 +30,7 @@ ROW = re.compile(r"^\| (\S+\.py) \| (\d+) \| (FAL\d{3}) \|")
 def expected() -> set[tuple[str, int, str]]:
     table = (ROOT / "examples" / "README.md").read_text().split("Off by default")[0]
     rows = {
-        (m.group(1), int(m.group(2)), m.group(3))
-        for m in map(ROW.match, table.splitlines())
-        if m
+        (m.group(1), int(m.group(2)), m.group(3)) for m in map(ROW.match, table.splitlines()) if m
     }
     assert len(rows) >= 45
     return rows
