@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import BindingKind
+from ._lifespan_fix import FASTAPI, SAFE_APP_CONSUMERS, Planner, Registration
+
+if TYPE_CHECKING:
+    from ...settings import Settings
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
 _EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
+# Attributes that reach an app's event machinery other than `app.on_event`/`add_event_handler`.
+_HIDDEN_ATTRIBUTES = frozenset(
+    {"on_event", "add_event_handler", "on_startup", "on_shutdown", "lifespan_context"}
+)
 
 
 class DeprecatedOnEvent(Rule):
@@ -46,9 +55,34 @@ class DeprecatedOnEvent(Rule):
     ```
 
     ## Fix safety
-    Detection only for now. The planned fix is unsafe and app-level only: it builds one
-    `lifespan` that runs the startup handlers in registration order before `yield` and the
-    shutdown handlers after it.
+    Unsafe, and only for an app created in the same file by `app = FastAPI(...)` (at module
+    level or in a factory function) that has no `lifespan=` yet. The fix inserts one
+    `@asynccontextmanager async def lifespan(app: FastAPI)` right before the app is created
+    and passes it as `lifespan=`; it runs the startup handlers in Starlette's registration
+    order (the `on_startup=[...]` list, then the `@app.on_event("startup")` and
+    `app.add_event_handler("startup", f)` registrations in the order they run), awaiting an
+    `async def` and calling a plain `def`, then `yield`s, then runs the shutdown handlers the
+    same way. A handler defined elsewhere (imported, a bound method such as
+    `database.connect`, or a def with further decorators) is called and its result awaited
+    if it is awaitable, as Starlette did. The lifespan calls the handlers by name when the
+    app starts, so handlers defined below the app are found. The `@app.on_event(...)` lines
+    and `add_event_handler(...)` statements are removed; the handler functions are kept, so
+    code that calls them still works.
+
+    Like Starlette's events, the shutdown handlers do not run when a startup handler raised
+    (there is no `try`/`finally` around `yield`): add one by hand if your cleanup must run.
+
+    It is unsafe because a lifespan disables *every* event handler of the app: handlers
+    registered on the same app from another module (`from main import app` then
+    `@app.on_event`) or by a library given the app would silently stop running. The fix is
+    therefore all-or-nothing per app, and refuses -- saying why in the message -- when the
+    app is handed to a function that might register handlers (`register_tortoise(app)`),
+    reached through `app.router`, bound more than once, when a handler is registered
+    conditionally, through an expression that is not a plain name, under a name bound more
+    than once, or with `on_event` below another decorator. Router events
+    (`@router.on_event`) are reported only: they run when the router is included in an app,
+    so they belong in that app's lifespan (or the router's own `lifespan=`, which current
+    FastAPI runs for included routers).
 
     ## References
     - FastAPI docs, "Lifespan Events"
@@ -56,7 +90,8 @@ class DeprecatedOnEvent(Rule):
 
     code = "FAL201"
     name = "deprecated-on-event"
-    message = "{what} is deprecated; use a `lifespan` context manager"
+    fix_safety = "unsafe"
+    message = "{what} is deprecated; use a `lifespan` context manager{hint}"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     triggers = ("on_event", "add_event_handler", "on_startup", "on_shutdown")
     valid = [
@@ -76,53 +111,225 @@ class DeprecatedOnEvent(Rule):
         "def register(app):\n    app.add_event_handler('startup', print)\n",
     ]
     invalid = [
+        # Handlers defined after the app: the lifespan calls them by name at startup.
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.on_event('startup')\n"
-            "async def connect():\n    pass\n"
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event('startup')\n"
+            "async def connect():\n    pass\n\n\n@app.on_event('startup')\ndef seed():\n"
+            "    pass\n\n\n@app.on_event('shutdown')\ndef close():\n    pass\n",
+            fixed="from fastapi import FastAPI\nfrom contextlib import asynccontextmanager\n\n\n"
+            "@asynccontextmanager\nasync def lifespan(app: FastAPI):\n    await connect()\n"
+            "    seed()\n    yield\n    close()\n\n\napp = FastAPI(lifespan=lifespan)\n\n\n"
+            "async def connect():\n    pass\n\n\ndef seed():\n    pass\n\n\n"
+            "def close():\n    pass\n",
+            unsafe=True,
+            count=3,
         ),
+        # A router's events run through the app that includes it: reported only.
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.on_event('shutdown')\n"
             "def close():\n    pass\n"
         ),
+        # The constructor's lists come first; the name `lifespan` is taken.
         Invalid(
-            "import fastapi\n\ndef connect():\n    pass\n\n"
-            "app = fastapi.FastAPI(on_startup=[connect], on_shutdown=[connect])\n",
+            "import fastapi\n\nlifespan = 'long'\n\ndef connect():\n    pass\n\n"
+            "app = fastapi.FastAPI(title='x', on_startup=[connect], on_shutdown=[connect])\n",
+            fixed="import fastapi\nfrom contextlib import asynccontextmanager\n\n"
+            "lifespan = 'long'\n\ndef connect():\n    pass\n\n\n"
+            "@asynccontextmanager\nasync def app_lifespan(app: fastapi.FastAPI):\n"
+            "    connect()\n    yield\n    connect()\n\n\n"
+            "app = fastapi.FastAPI(title='x', lifespan=app_lifespan)\n",
+            unsafe=True,
             count=2,
         ),
+        # A handler the file cannot classify is awaited only if it returns an awaitable.
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\ndef connect():\n    pass\n\n"
-            "app.add_event_handler('startup', connect)\n"
+            "from fastapi import FastAPI\nfrom .db import database\n\napp = FastAPI()\n"
+            "app.add_event_handler('startup', database.connect)\n",
+            fixed="from fastapi import FastAPI\nfrom .db import database\n"
+            "from contextlib import asynccontextmanager\nfrom inspect import isawaitable\n\n\n"
+            "@asynccontextmanager\nasync def lifespan(app: FastAPI):\n"
+            "    result = database.connect()\n    if isawaitable(result):\n"
+            "        await result\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n",
+            unsafe=True,
+        ),
+        # The app is handed to a library that may register handlers of its own: no fix.
+        Invalid(
+            "from fastapi import FastAPI\nfrom tortoise.contrib.fastapi import register_tortoise\n\n"
+            "app = FastAPI()\nregister_tortoise(app, db_url='sqlite://:memory:')\n\n"
+            "@app.on_event('startup')\nasync def connect():\n    pass\n"
+        ),
+        # The app already has a lifespan: the handler never runs.
+        Invalid(
+            "from fastapi import FastAPI\nfrom .lifespan import lifespan\n\n"
+            "app = FastAPI(lifespan=lifespan)\n\n@app.on_event('startup')\n"
+            "async def connect():\n    pass\n"
         ),
     ]
 
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._reset(None)
+
+    def _reset(self, ctx: Context | None) -> None:
+        self._ctx = ctx
+        self._registrations: list[Registration] = []
+        # App constructor call → why the fix cannot follow that app's event handlers.
+        self._blockers: dict[ast.Call, list[str]] = {}
+        # Decorator calls already taken as registrations (the walk also hands them over as calls).
+        self._decorators: set[ast.AST] = set()
+
+    def _facts(self, ctx: Context) -> None:
+        if self._ctx is not ctx:
+            self._reset(ctx)
+
     def check(self, node: ast.AST, ctx: Context) -> None:
+        self._facts(ctx)
         if isinstance(node, ast.Call):
             self._check_call(node, ctx)
             return
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        for decorator in node.decorator_list:
-            if (
-                isinstance(decorator, ast.Call)
-                and isinstance(decorator.func, ast.Attribute)
-                and decorator.func.attr == "on_event"
-                and ctx.type_of(decorator.func.value) in _APPS
-            ):
-                ctx.report(decorator, what=f"`@{ctx.text(decorator.func)}`")
+        for index, decorator in enumerate(node.decorator_list):
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            if decorator.func.attr != "on_event":
+                continue
+            owner = ctx.type_of(decorator.func.value)
+            if owner in _APPS:
+                self._decorators.add(decorator)
+                self._registrations.append(
+                    Registration(
+                        node=decorator,
+                        kind="decorator",
+                        what=f"`@{ctx.text(decorator.func)}`",
+                        owner=owner,
+                        app=_app_call(decorator.func.value, ctx),
+                        function=node,
+                        decorator_index=index,
+                    )
+                )
 
     def _check_call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "add_event_handler":
-            if ctx.type_of(func.value) in _APPS:
-                ctx.report(node, what=f"`{ctx.text(func)}()`")
+        if node in self._decorators:
             return
+        self._note_app_passed(node, ctx)
+        if isinstance(func, ast.Attribute) and func.attr in ("add_event_handler", "on_event"):
+            owner = ctx.type_of(func.value)
+            if owner in _APPS:
+                app = _app_call(func.value, ctx)
+                if func.attr == "on_event" and app is not None:
+                    # `app.on_event("startup")(handler)` called directly: not folded.
+                    reason = f"`{ctx.text(func)}(...)` is called directly"
+                    self._blockers.setdefault(app, []).append(reason)
+                self._registrations.append(
+                    Registration(
+                        node=node,
+                        kind="call" if func.attr == "add_event_handler" else "direct",
+                        what=f"`{ctx.text(func)}()`",
+                        owner=owner,
+                        app=app,
+                    )
+                )
+                return
+        if isinstance(func, ast.Attribute):
+            self._note_hidden_registration(func, ctx)
         if not node.keywords:
             return
         constructed = ctx.qualified_name(func)
-        if constructed is None or ctx.semantic.call_result_type(node) not in _APPS:
+        owner = ctx.semantic.call_result_type(node)
+        if constructed is None or owner not in _APPS:
             return
         for keyword in node.keywords:
             if keyword.arg in _EVENT_KEYWORDS and not _forwarded(keyword.value, ctx):
-                ctx.report(keyword, what=f"`{keyword.arg}=`")
+                self._registrations.append(
+                    Registration(
+                        node=keyword,
+                        kind="keyword",
+                        what=f"`{keyword.arg}=`",
+                        owner=owner,
+                        app=node if owner == FASTAPI else None,
+                    )
+                )
+
+    def _note_hidden_registration(self, func: ast.Attribute, ctx: Context) -> None:
+        """`app.router.add_event_handler(...)`, `app.router.on_startup.append(f)`: registrations
+        the fix cannot fold; the app keeps its events rather than silently losing these."""
+        chain: list[str] = []
+        expr: ast.expr = func
+        while isinstance(expr, ast.Attribute):
+            chain.append(expr.attr)
+            expr = expr.value
+        if not _HIDDEN_ATTRIBUTES.intersection(chain):
+            return
+        app = _app_call(expr, ctx)
+        if app is not None:
+            shown = ctx.text(func)
+            self._blockers.setdefault(app, []).append(f"`{shown}` registers events too")
+
+    def _note_app_passed(self, node: ast.Call, ctx: Context) -> None:
+        """The app handed to a function that may call `on_event` on it (`register_tortoise(app)`):
+        once the app has a lifespan, such handlers would silently not run."""
+        values = [*node.args, *(k.value for k in node.keywords)]
+        for value in values:
+            if isinstance(value, ast.Starred):
+                value = value.value
+            app = _app_call(value, ctx)
+            if app is None:
+                continue
+            callee = ctx.qualified_name(node.func)
+            if callee in SAFE_APP_CONSUMERS:
+                continue
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "mount"
+                and ctx.type_of(func.value) in _APPS
+            ):
+                continue  # a mounted app's events never ran: Starlette does not forward them
+            shown = ctx.text(node.func)
+            reason = f"the app is passed to `{shown}()`, which may register event handlers"
+            self._blockers.setdefault(app, []).append(reason)
+
+    def finish(self, ctx: Context) -> None:
+        if self._ctx is not ctx:
+            return
+        registrations, blockers = self._registrations, self._blockers
+        self._reset(None)
+        plans = Planner(ctx, registrations, blockers).plan() if registrations else {}
+        for registration in registrations:
+            fix = None
+            plan = plans.get(registration.app) if registration.app is not None else None
+            if plan is not None and plan.fix is not None:
+                fix = plan.fix
+                hint = ""
+            elif plan is not None and plan.reason == "lifespan":
+                hint = (
+                    "; the app already has a `lifespan`, so this handler never runs: "
+                    "call it from that lifespan"
+                )
+            elif plan is not None:
+                hint = f"; move it into a `lifespan` by hand ({plan.reason})"
+            elif registration.owner == "fastapi.APIRouter":
+                hint = (
+                    "; a router's events run only through the app that includes it: "
+                    "move the handler into the app's `lifespan` by hand"
+                )
+            elif registration.app is None and registration.owner == FASTAPI:
+                hint = "; move it into the app's `lifespan` by hand (the app is created elsewhere)"
+            else:
+                hint = "; move it into the app's `lifespan` by hand"
+            ctx.report(registration.node, fix=fix, what=registration.what, hint=hint)
+
+
+def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:
+    """The `FastAPI(...)` call a name is bound to in this module, if that is what it holds."""
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = ctx.semantic.lookup(expr.id)
+    value = binding.value if binding is not None else None
+    if isinstance(value, ast.Call) and ctx.semantic.call_result_type(value) == FASTAPI:
+        return value
+    return None
 
 
 def _forwarded(value: ast.expr, ctx: Context) -> bool:
