@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,7 +86,40 @@ def parse(source: Source, path: str) -> ast.Module | Diagnostic:
 
 def gate_passes(rule: Rule, text: str) -> bool:
     """Can `rule` fire on a file with this text? False only when it certainly cannot."""
-    return not rule.triggers or any(t in text for t in rule.triggers)
+    for required in rule.requires:
+        if required not in text:
+            return False
+    if not rule.triggers and not rule.trigger_words:
+        return True
+    for trigger in rule.triggers:
+        if trigger in text:
+            return True
+    for key, patterns in _word_groups(rule.trigger_words):
+        # The substring test first: one fast scan for a group of words (`IO` for `TextIO`,
+        # `BinaryIO`, ...), and the word-boundary regexes only when it finds something.
+        if key in text:
+            for pattern in patterns:
+                if pattern.search(text):
+                    return True
+    return False
+
+
+@functools.cache
+def _word_groups(words: tuple[str, ...]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """Words grouped under the shortest word they contain, each with its whole-word regex."""
+    keys = [w for w in words if not any(other != w and other in w for other in words)]
+    return tuple(
+        (
+            key,
+            tuple(
+                # The word first and the look-behind after it: `re` scans for the literal prefix.
+                re.compile(rf"{re.escape(word)}(?<!\w{re.escape(word)})(?!\w)")
+                for word in dict.fromkeys(words)
+                if key in word
+            ),
+        )
+        for key in dict.fromkeys(keys)
+    )
 
 
 def lint_source(

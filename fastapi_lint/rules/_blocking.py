@@ -98,6 +98,7 @@ class BlockingCallRule(Rule):
     """Shared detection of FAL101–FAL105; each subclass names its table and message."""
 
     nodes = (ast.Call,)
+    requires = ("async",)  # `check` returns at once outside `async def`
     fix_safety = "unsafe"
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True

@@ -89,6 +89,16 @@ class Scope:
     has_await: bool = False  # await, async for, async with in this function (not nested ones)
     uses_event_loop: bool = False  # calls into asyncio/anyio that need a running loop
     route: Route | None = None
+    # The nearest function or lambda scope, looking through comprehensions; None at module level
+    # or in a class body. Fixed at creation (a scope's parent never changes), so that rules asking
+    # "am I in an async function?" for every call do not walk the scope chain each time.
+    enclosing_function: Scope | None = field(init=False, default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind is ScopeKind.FUNCTION or self.kind is ScopeKind.LAMBDA:
+            self.enclosing_function = self
+        elif self.kind is ScopeKind.COMPREHENSION and self.parent is not None:
+            self.enclosing_function = self.parent.enclosing_function
 
     @property
     def is_function(self) -> bool:
@@ -134,19 +144,13 @@ class SemanticModel:
     @property
     def function_scope(self) -> Scope | None:
         """The nearest enclosing function or lambda; None at module level or in a class body."""
-        scope: Scope | None = self.scope
-        while scope is not None:
-            if scope.kind is ScopeKind.COMPREHENSION:
-                scope = scope.parent
-                continue
-            return scope if scope.is_function else None
-        return None
+        return self.scope.enclosing_function
 
     @property
     def in_async_function(self) -> bool:
         """True when the code runs directly in an `async def` (a nested def, lambda or class breaks it)."""
-        scope = self.function_scope
-        return scope is not None and scope.kind is ScopeKind.FUNCTION and scope.is_async
+        scope = self.scope.enclosing_function
+        return scope is not None and scope.is_async and scope.kind is ScopeKind.FUNCTION
 
     @property
     def at_module_level(self) -> bool:
