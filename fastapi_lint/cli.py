@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .config import OUTPUT_FORMATS, ConfigError, apply_overrides, find_config, load_settings
+from .parallel import tune_gc
 from .registry import UnknownSelector, all_rules, rule_by_code_or_name
 from .runner import Mode, RunReport, run
 from .settings import Settings
@@ -97,6 +98,14 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default="all cores",
+    help="Processes to check files with; 1 checks serially.",
+)
+@click.option(
     "--force-exclude",
     is_flag=True,
     help="Apply exclude patterns to files named on the command line too (for pre-commit).",
@@ -116,6 +125,7 @@ def check(
     statistics: bool,
     config_path: Path | None,
     no_cache: bool,
+    jobs: int,
     force_exclude: bool,
     quiet: bool,
     show_traceback: bool,
@@ -127,7 +137,10 @@ def check(
         if output_format:
             settings = apply_overrides(settings, output_format=output_format)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
-        report = run(targets, settings, mode, force_exclude=force_exclude)
+        tune_gc()
+        report = run(
+            targets, settings, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
+        )
     except ConfigError as exc:
         fail(str(exc))
     except UnknownSelector as exc:
@@ -204,6 +217,30 @@ def _finish(
             click.echo("(rerun with --show-traceback to see where)", err=True)
         return EXIT_ERROR
     return exit_code
+
+
+@main.command("clean")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Use this pyproject.toml instead of the nearest one.",
+)
+def clean_command(config_path: Path | None) -> None:
+    """Remove the result cache (`cache-dir`, by default .fastapi_lint_cache in the project root)."""
+    from .cache import cache_root, clean
+
+    try:
+        settings = _settings(["."], config_path, (), (), (), None)
+        directory = cache_root(settings.cache_dir, settings.root)
+        removed = clean(directory)
+    except ConfigError as exc:
+        fail(str(exc))
+        return
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+        return
+    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command("rule")

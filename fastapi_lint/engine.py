@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import re
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,20 +86,35 @@ def parse(source: Source, path: str) -> ast.Module | Diagnostic:
         return parse_error_diagnostic(path, "nesting too deep for the Python parser")
 
 
-def gate_passes(rule: Rule, text: str) -> bool:
-    """Can `rule` fire on a file with this text? False only when it certainly cannot."""
+def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> bool:
+    """Can `rule` fire on a file with this text? False only when it certainly cannot.
+
+    `seen` memoises substring tests across the rules of one file: each is a scan of the
+    whole text, and several rules share them ("async", common module names).
+    """
+    if seen is None:
+        seen = {}
     for required in rule.requires:
-        if required not in text:
+        found = seen.get(required)
+        if found is None:
+            found = seen[required] = required in text
+        if not found:
             return False
     if not rule.triggers and not rule.trigger_words:
         return True
     for trigger in rule.triggers:
-        if trigger in text:
+        found = seen.get(trigger)
+        if found is None:
+            found = seen[trigger] = trigger in text
+        if found:
             return True
     for key, patterns in _word_groups(rule.trigger_words):
         # The substring test first: one fast scan for a group of words (`IO` for `TextIO`,
         # `BinaryIO`, ...), and the word-boundary regexes only when it finds something.
-        if key in text:
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = key in text
+        if found:
             for pattern in patterns:
                 if pattern.search(text):
                     return True
@@ -106,20 +123,29 @@ def gate_passes(rule: Rule, text: str) -> bool:
 
 @functools.cache
 def _word_groups(words: tuple[str, ...]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    """Words grouped under the shortest word they contain, each with its whole-word regex."""
-    keys = [w for w in words if not any(other != w and other in w for other in words)]
-    return tuple(
-        (
-            key,
-            tuple(
-                # The word first and the look-behind after it: `re` scans for the literal prefix.
-                re.compile(rf"{re.escape(word)}(?<!\w{re.escape(word)})(?!\w)")
-                for word in dict.fromkeys(words)
-                if key in word
-            ),
-        )
-        for key in dict.fromkeys(keys)
-    )
+    r"""Words grouped under the shortest word they contain, with regexes that find them whole.
+
+    Each regex starts with a literal (what `re` scans for fastest) and checks the word
+    boundaries after it: `wait(?<!\wwait)(?:pid|id|3|4|)(?!\w)` finds `os.waitpid` but skips
+    every `await` in one pass, where a regex per word would rescan the text for each.
+    """
+    unique = list(dict.fromkeys(words))
+    keys = [w for w in unique if not any(other != w and other in w for other in unique)]
+    groups = []
+    for key in dict.fromkeys(keys):
+        by_prefix: dict[str, list[str]] = {}
+        for word in unique:
+            if key in word:
+                head = word[: word.index(key) + len(key)]
+                by_prefix.setdefault(head, []).append(word[len(head) :])
+        patterns = []
+        for head, tails in by_prefix.items():
+            tails.sort(key=len, reverse=True)  # longest first: `waitpid` before `wait`
+            alternatives = "|".join(re.escape(tail) for tail in tails)
+            escaped = re.escape(head)
+            patterns.append(re.compile(rf"{escaped}(?<!\w{escaped})(?:{alternatives})(?!\w)"))
+        groups.append((key, tuple(patterns)))
+    return tuple(groups)
 
 
 def lint_source(
@@ -137,10 +163,11 @@ def lint_source(
     if file_exempt(source.text):
         return result
     text = source.text
+    seen: dict[str, bool] = {}
     rules = [
         rule
         for rule in ruleset.for_path(path)
-        if rule.code != PARSE_ERROR and gate_passes(rule, text)
+        if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
     ]
     parse_reported = ruleset.enabled(PARSE_ERROR, path)
     if not rules and not parse_reported:
@@ -159,14 +186,22 @@ def lint_source(
     semantic = SemanticModel(module, is_package)
     ctx = Context(source, path, semantic, ruleset.settings)
     traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(rules), result.errors)
+    traversal.skip_sync_bodies = all(rule.only_in_async for rule in rules)
     try:
-        traversal.run(tree)
-    except RecursionError:
-        result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
-        return result
-    for rule in rules:
-        traversal.call(rule, rule.finish, ctx)
-    diagnostics = ctx.diagnostics()
+        try:
+            traversal.run(tree)
+        except RecursionError:
+            result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
+            return result
+        for rule in rules:
+            traversal.call(rule, rule.finish, ctx)
+        diagnostics = ctx.diagnostics()
+    finally:
+        # Break the reference cycles (bound handlers, deferred fixes that close over the
+        # context) so that the tree is freed as soon as this returns, not at the next cyclic
+        # garbage collection: keeps memory flat and the collector idle.
+        traversal.close()
+        ctx.pending.clear()
     if apply_noqa:
         diagnostics = filter_noqa(diagnostics, source)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -195,7 +230,10 @@ class Traversal:
         self.dispatch = dispatch
         self.errors = errors
         self.failed: set[str] = set()  # rules that raised on this file: not called again
-        self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []
+        self.deferred: deque[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = deque()
+        # Every rule is `only_in_async`: code that cannot be in an `async def` is not walked.
+        self.skip_sync_bodies = False
+        self._async_lines: list[int] | None = None
         self.handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -221,11 +259,16 @@ class Traversal:
 
     # ------------------------------------------------------------------ walk
 
+    def close(self) -> None:
+        self.handlers = {}
+        self.table = {}
+        self.deferred = deque()
+
     def run(self, tree: ast.Module) -> None:
         self.semantic.tree = tree
         self._walk(list(tree.body))
         while self.deferred:
-            node, scope = self.deferred.pop(0)
+            node, scope = self.deferred.popleft()
             self._function_body(node, scope)
 
     def _walk(self, items: list) -> None:
@@ -239,6 +282,7 @@ class Traversal:
         extend = stack.extend
         table = self.table
         ctx = self.ctx
+        semantic = self.semantic
         failed = self.failed
         while stack:
             item = pop()
@@ -249,10 +293,10 @@ class Traversal:
                 continue
             if info is _LEAF:
                 continue
-            declare, rules, handler, fields = info
+            declare, rules, only_in_async, handler, fields = info
             if declare:
                 self._declare_function(item)
-            if rules:
+            if rules and (not only_in_async or semantic.in_async_function):
                 for rule in rules:
                     if rule.code in failed:
                         continue
@@ -321,7 +365,18 @@ class Traversal:
         scope = semantic.functions[node]
         stack.append(lambda: semantic.bind(binding))
         stack.extend(reversed(children))
+        if self.skip_sync_bodies and not scope.is_async and not self._may_hold_async(node):
+            return  # nothing in this body runs in an async function
         self.deferred.append((node, scope))
+
+    def _may_hold_async(self, node: ast.AST) -> bool:
+        """Could `node`'s source contain an `async def`? (Cheaper than walking it to find out.)"""
+        if self._async_lines is None:
+            self._async_lines = _lines_containing(self.ctx.source.text, "async")
+        lines = self._async_lines
+        index = bisect.bisect_left(lines, getattr(node, "lineno", 1))
+        end = getattr(node, "end_lineno", None)
+        return index < len(lines) and (end is None or lines[index] <= end)
 
     def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         semantic = self.semantic
@@ -349,6 +404,9 @@ class Traversal:
                 semantic.bind(Binding(arg.arg, BindingKind.PARAMETER, arg), scope)
 
         defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+        if self.skip_sync_bodies:  # a lambda's body is never directly in an async function
+            stack.extend(reversed(defaults))
+            return
         stack.extend(reversed([*defaults, enter, node.body, semantic.pop]))
 
     def _await(self, node: ast.AST, stack: list) -> None:
@@ -599,7 +657,7 @@ def _walk_table(
     dispatch: dict[type[ast.AST], list[Rule]],
     handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]],
 ) -> dict[type, tuple]:
-    """class → (declare a function scope?, rules, handler, child fields reversed)."""
+    """class → (declare a function scope?, rules, only in async?, handler, child fields)."""
     key = tuple((cls, tuple(rules)) for cls, rules in dispatch.items())
     base = _BASE_TABLES.get(key)
     if base is None:
@@ -613,8 +671,9 @@ def _walk_table(
                 if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
             )
             rules = tuple(dispatch.get(cls, ()))
+            only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
             if fields or rules or cls in handlers:
-                base[cls] = (cls in _FUNCTION_TYPES, rules, None, fields)
+                base[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, None, fields)
             else:
                 base[cls] = _LEAF
         if len(_BASE_TABLES) > 256:  # many rule sets (tests): keep memory bounded
@@ -623,10 +682,33 @@ def _walk_table(
     table = dict(base)
     for cls, handler in handlers.items():
         entry = table.get(cls, _LEAF)
-        declare, rules, _, fields = entry if entry is not _LEAF else (False, (), None, ())
-        declare = cls in _FUNCTION_TYPES
-        table[cls] = (declare, rules, handler, fields)
+        _, rules, only_in_async, _, fields = (
+            entry if entry is not _LEAF else (False, (), False, None, ())
+        )
+        table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
     return table
+
+
+def _lines_containing(text: str, word: str) -> list[int]:
+    """The (1-based, sorted) numbers of the lines on which `word` occurs.
+
+    Lines end at \n, \r\n or a lone \r, as Python's tokenizer counts them. Cheaper than a line
+    index of the whole file: only the stretches between occurrences are counted, in C.
+    """
+    lines: list[int] = []
+    line = 1
+    previous = 0
+    found = text.find(word)
+    while found >= 0:
+        line += (
+            text.count("\n", previous, found)
+            + text.count("\r", previous, found)
+            - text.count("\r\n", previous, found)
+        )
+        lines.append(line)
+        previous = found
+        found = text.find(word, found + len(word))
+    return lines
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:

@@ -58,6 +58,11 @@ class Rule:
     # `requires`: the file must contain every one of these substrings. For example ("async",) for
     # a rule that only fires inside `async def`: most files have no async code at all.
     requires: ClassVar[tuple[str, ...]] = ()
+    # True when the rule only ever reports code that runs directly in an `async def` (its
+    # `check` returns at once unless `ctx.in_async_function`, and it has no `finish`). The
+    # engine then skips calling it elsewhere, and when every rule checking a file says so, it
+    # does not walk the bodies of sync functions and lambdas that contain no `async def`.
+    only_in_async: ClassVar[bool] = False
     valid: ClassVar[list[str | Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
     default_enabled: ClassVar[bool] = True

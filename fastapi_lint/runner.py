@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .cache import Content, digest, stat_key
 from .diagnostics import Diagnostic
 from .discovery import SourcePath, discover
 from .engine import InternalError, lint_source, parse_error_diagnostic
@@ -37,6 +39,11 @@ class FileReport:
     dropped: list[str] = field(default_factory=list)  # fixes left out because they broke the file
     diff: str = ""
     write_error: str = ""
+    # What was read, for the result cache (only when asked for: see `cache.Content`).
+    content: Content | None = field(default=None, repr=False)
+    # A fix computed in a worker process, written by the main process (see `parallel.py`):
+    # (path, source without its line index, outcome, original bytes).
+    pending_write: tuple[str, Source, FixOutcome, bytes] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -80,14 +87,35 @@ def read_source(path: str, display: str) -> tuple[Source, bytes] | Diagnostic:
         return parse_error_diagnostic(display, exc.reason, exc.row, exc.col)
 
 
-def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
+def check_file(
+    item: SourcePath,
+    ruleset: RuleSet,
+    mode: Mode,
+    *,
+    write: bool = True,
+    with_content: bool = False,
+) -> FileReport:
+    """Check (and with --fix, fix) one file.
+
+    `write=False` leaves a fix unwritten in `report.pending_write` for `finish_write`;
+    `with_content` records what was read, for the cache.
+    """
     report = FileReport(item.display)
+    if with_content:
+        # stat before reading: a change after it cannot hide behind the recorded stat.
+        read_at = time.time_ns()
+        try:
+            before = stat_key(os.stat(item.path))
+        except OSError:
+            with_content = False
     loaded = read_source(item.path, item.display)
     if isinstance(loaded, Diagnostic):
         if ruleset.enabled(loaded.code, item.display):
             report.diagnostics.append(loaded)
         return report
     source, original = loaded
+    if with_content:
+        report.content = Content(before, read_at, digest(original))
     module = module_name(item.path)
     is_package = os.path.basename(item.path) == "__init__.py"
 
@@ -110,10 +138,22 @@ def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
     if mode.diff:
         report.diff = unified_diff(source.text, outcome.text, item.display)
     else:
-        report.write_error = write_atomic(item.path, source, outcome, original)
-        if report.write_error:
-            report.fixed = Counter()
+        plain = Source(source.text, source.encoding, source.bom)  # no line index to ship
+        report.pending_write = (item.path, plain, outcome, original)
+        if write:
+            finish_write(report)
     return report
+
+
+def finish_write(report: FileReport) -> None:
+    """Write a fix left pending by `check_file`."""
+    if report.pending_write is None:
+        return
+    path, source, outcome, original = report.pending_write
+    report.pending_write = None
+    report.write_error = write_atomic(path, source, outcome, original)
+    if report.write_error:
+        report.fixed = Counter()
 
 
 def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes) -> str:
@@ -152,9 +192,45 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
 
 
 def run(
-    paths: list[str], settings: Settings, mode: Mode = Mode(), *, force_exclude: bool = False
+    paths: list[str],
+    settings: Settings,
+    mode: Mode = Mode(),
+    *,
+    force_exclude: bool = False,
+    jobs: int | None = 1,
+    cache: bool = False,
 ) -> RunReport:
+    """Check the files under `paths`.
+
+    `jobs`: processes to use (None or 0: every core; fewer files than a handful: one).
+    `cache`: read and write the result cache under `settings.cache_dir` (check mode only).
+    """
+    from .parallel import check_files
+
     ruleset = RuleSet(settings)
     files = discover(paths, settings, force_exclude)
-    reports = [check_file(item, ruleset, mode) for item in files]
-    return RunReport(reports, unsafe=mode.unsafe)
+    store = None
+    if cache and not mode.fixing:
+        from .cache import Cache
+
+        store = Cache.for_run(
+            settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes
+        )
+    reports: list[FileReport | None] = [None] * len(files)
+    todo: list[int] = []
+    for index, item in enumerate(files):
+        cached = store.get(item.path, item.display) if store is not None else None
+        if cached is not None:
+            reports[index] = FileReport(item.display, cached)
+        else:
+            todo.append(index)
+    done = check_files(
+        [files[i] for i in todo], ruleset, mode, jobs=jobs, with_content=store is not None
+    )
+    for index, report in zip(todo, done, strict=True):
+        reports[index] = report
+        if store is not None and report.content is not None and not report.errors:
+            store.put(files[index].path, report.path, report.content, report.diagnostics)
+    if store is not None:
+        store.save()
+    return RunReport([r for r in reports if r is not None], unsafe=mode.unsafe)

@@ -99,6 +99,7 @@ class BlockingCallRule(Rule):
 
     nodes = (ast.Call,)
     requires = ("async",)  # `check` returns at once outside `async def`
+    only_in_async = True
     fix_safety = "unsafe"
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True
