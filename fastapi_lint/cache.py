@@ -29,9 +29,7 @@ import contextlib
 import hashlib
 import marshal
 import os
-import shutil
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable
@@ -84,6 +82,8 @@ def clean(directory: str) -> bool:
         return False
     if not os.path.isfile(os.path.join(directory, _MARKER)):
         raise ValueError(f"{directory} does not look like a fastapi-lint cache; not removed")
+    import shutil
+
     shutil.rmtree(directory)
     return True
 
@@ -293,12 +293,16 @@ class Cache:
             if entry.is_dir(follow_symlinks=False):
                 spaces.append((entry.stat().st_mtime_ns, entry.path))
         spaces.sort(reverse=True)
+        import shutil
+
         for _, path in spaces[KEEP_NAMESPACES:]:
             if os.path.abspath(path) != os.path.abspath(self.directory):
                 shutil.rmtree(path, ignore_errors=True)
 
     @staticmethod
     def _write(path: str, data: bytes) -> None:
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .config import OUTPUT_FORMATS, ConfigError, apply_overrides, find_config, load_settings
-from .parallel import tune_gc
 from .registry import UnknownSelector, all_rules, rule_by_code_or_name
 from .runner import Mode, RunReport, run
 from .settings import Settings
@@ -137,6 +135,8 @@ def check(
         if output_format:
             settings = apply_overrides(settings, output_format=output_format)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
+        from .parallel import tune_gc
+
         tune_gc()
         report = run(
             targets, settings, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
@@ -149,6 +149,8 @@ def check(
         raise SystemExit(130) from None
     except Exception as exc:  # a bug: one line, and the traceback only on request
         if show_traceback:
+            import traceback
+
             traceback.print_exc()
         fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --show-traceback)")
     raise SystemExit(_finish(report, settings, mode, statistics, quiet, exit_zero, show_traceback))

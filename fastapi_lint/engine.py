@@ -6,7 +6,6 @@ import ast
 import bisect
 import functools
 import re
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -330,6 +329,8 @@ class Traversal:
             self._failed(rule, exc)
 
     def _failed(self, rule: Rule, exc: Exception) -> None:
+        import traceback  # only when a rule fails: keeps it out of every run's start-up
+
         self.failed.add(rule.code)
         self.errors.append(
             InternalError(

@@ -21,9 +21,11 @@ from .settings import Settings
 
 # Fewer files than this per worker: not worth a worker.
 MIN_FILES_PER_JOB = 12
-# At most this many files per message, and about this many messages per worker (balance).
+# Files per message: at most MAX_CHUNK, shrinking towards MIN_CHUNK as the work runs out
+# ("guided" scheduling), so that no worker is left with a long last chunk while others idle.
 MAX_CHUNK = 48
-CHUNKS_PER_JOB = 8
+MIN_CHUNK = 2
+CHUNKS_PER_JOB = 4
 
 
 def tune_gc() -> None:
@@ -104,8 +106,13 @@ def _context():  # type: ignore[no-untyped-def]
 def _in_pool(
     items: Sequence[SourcePath], ruleset: RuleSet, mode: Mode, workers: int, with_content: bool
 ) -> list[FileReport]:
-    size = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_JOB)))
-    chunks = [(start, list(items[start : start + size])) for start in range(0, len(items), size)]
+    chunks: list[tuple[int, list[SourcePath]]] = []
+    start = 0
+    while start < len(items):
+        left = len(items) - start
+        size = max(MIN_CHUNK, min(MAX_CHUNK, left // (workers * CHUNKS_PER_JOB)))
+        chunks.append((start, list(items[start : start + size])))
+        start += size
     reports: list[FileReport | None] = [None] * len(items)
     pool = _context().Pool(
         workers, initializer=_initialise, initargs=(ruleset.settings, mode, with_content)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -80,6 +79,8 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
+        import inspect  # slow to import, and only the docs need it
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .cache import Content, digest, stat_key
 from .diagnostics import Diagnostic
 from .discovery import SourcePath, discover
 from .engine import InternalError, lint_source, parse_error_diagnostic
-from .fixes import FixOutcome, fix_text, unified_diff
 from .registry import RuleSet
 from .semantic.modules import module_name
 from .settings import Settings
 from .source import Source, SourceError
+
+if TYPE_CHECKING:
+    from .cache import Content
+    from .fixes import FixOutcome
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def check_file(
     """
     report = FileReport(item.display)
     if with_content:
+        from .cache import Content, digest, stat_key
+
         # stat before reading: a change after it cannot hide behind the recorded stat.
         read_at = time.time_ns()
         try:
@@ -128,6 +132,8 @@ def check_file(
     if not mode.fixing:
         report.diagnostics = lint(source.text)
         return report
+
+    from .fixes import fix_text, unified_diff  # not needed to check, only to fix
 
     outcome, remaining = fix_text(source.text, lint, unsafe=mode.unsafe)
     report.diagnostics = remaining
@@ -163,6 +169,8 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
     crash or a full disk leaves the original intact. The file's mode is kept, and a file that
     changed on disk since it was read (an editor saved meanwhile) is left alone.
     """
+    import tempfile
+
     try:
         data = source.to_bytes(outcome.text)
     except UnicodeEncodeError:
