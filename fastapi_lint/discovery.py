@@ -97,13 +97,23 @@ class _Display:
         return display_path(path)
 
     def directory(self, directory: str) -> str | None:
-        """The display prefix of the files in `directory`, or None to compute it per file."""
+        """How files in `directory` are displayed: after this prefix, or (None) by the path
+        they were found by, as `display_path` does for anything outside the working directory.
+        """
         absolute = os.path.abspath(directory)
         if absolute == self.cwd:
             return ""
         if absolute.startswith(self.prefix):
-            return absolute[len(self.prefix) :] + os.sep
+            return self.child("", absolute[len(self.prefix) :])
         return None
+
+    @staticmethod
+    def child(prefix: str | None, name: str) -> str | None:
+        """The display prefix of a subdirectory `name` of a directory shown with `prefix`."""
+        if prefix is None:
+            return None
+        relative = prefix + name
+        return None if relative.startswith("..") else relative + os.sep
 
 
 def _excluded_anywhere(path: str, patterns: tuple[str, ...], root: str) -> bool:
@@ -138,16 +148,22 @@ def discover(
                 continue
             found.setdefault(given, SourcePath(given, display_path(given), explicit=True))
             continue
+        # Paths relative to the root and display prefixes, computed once for the top and
+        # extended by name for each subdirectory (no `relpath` per file or directory).
+        prefixes = {given: (matcher.relative(given), display.directory(given))}
         for directory, dirnames, filenames in os.walk(given):
-            # Paths relative to the root and to the working directory, once per directory.
-            relative_dir = matcher.relative(directory)
-            display_dir = display.directory(directory)
+            relative_dir, display_dir = prefixes.pop(directory)
             dirnames[:] = sorted(
                 d
                 for d in dirnames
                 if not matcher.excluded("", d, matcher.child(relative_dir, d))
                 and not os.path.islink(os.path.join(directory, d))
             )
+            for d in dirnames:
+                prefixes[os.path.join(directory, d)] = (
+                    matcher.child(relative_dir, d),
+                    display.child(display_dir, d),
+                )
             # A directory named like a Python file is reported as unreadable, not skipped.
             for filename in [*filenames, *(d for d in dirnames if d.endswith(".py"))]:
                 if not filename.endswith(".py"):
@@ -156,6 +172,6 @@ def discover(
                     continue
                 full = os.path.join(directory, filename)
                 if full not in found:
-                    shown = display_dir + filename if display_dir is not None else display(full)
+                    shown = full if display_dir is None else display_dir + filename
                     found[full] = SourcePath(full, shown)
     return sorted(found.values(), key=lambda p: p.display)
