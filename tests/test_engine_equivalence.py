@@ -129,3 +129,30 @@ def test_corpus_sample_is_unchanged():
     fast, reference = _both(lambda: _files_report(items, ruleset))
     assert len(fast) > 0
     assert fast == reference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1\n",
+        "def f(:\n    pass\n",
+        "print 'python 2'\n",
+        "def f(a, a):\n    pass\n",  # the symbol table rejects it, the parser does not
+        "nonlocal x\n",
+        "class A:\n    nonlocal q\n",
+        "x = 1\nglobal x\n",
+        "return 1\n",
+        "x = '\\d'\n",
+        "a = (" * 300 + ")" * 300 + "\n",
+        "x = 1\0\n",
+        "async def f():\n    await g()\n",
+    ],
+)
+def test_syntax_only_check_agrees_with_the_parser(text: str, monkeypatch):
+    """Files only FAL000 looks at are checked without building a tree: same verdicts."""
+    ruleset = RuleSet(apply_overrides(Settings(), select=["FAL000"]))
+    fast = engine.lint_source(Source(text), "example.py", ruleset)
+    monkeypatch.setattr(engine, "syntax_ok", lambda source, path: False)
+    slow = engine.lint_source(Source(text), "example.py", ruleset)
+    assert [_key(d) for d in fast.diagnostics] == [_key(d) for d in slow.diagnostics]
+    assert fast.parsed == slow.parsed
