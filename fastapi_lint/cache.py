@@ -6,8 +6,9 @@ An entry is keyed by what determines a file's findings:
   sources (so an edited rule in a development checkout never serves stale results), the Python
   version (the parser), `Settings.fingerprint()` and the enabled rule codes — all in the name of
   the directory the entries live in, so a change of any of them starts an empty namespace;
-- the file: its absolute path and displayed path (module names, relative imports and
-  per-file-ignores depend on them), and the SHA-256 of its bytes.
+- the file: its path relative to the project root (so a project checked out elsewhere, as on
+  CI, still hits), its displayed path and module name (per-file-ignores, relative imports and
+  qualified names depend on them), and the SHA-256 of its bytes.
 
 Reading and hashing every file would cost most of a warm run, so an entry also records the
 file's `stat` (size, mtime, ctime, inode) taken before it was read, and the time it was read.
@@ -37,8 +38,9 @@ from dataclasses import dataclass
 
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .semantic.modules import module_name
 
-FORMAT = 1
+FORMAT = 2
 SHARDS = 16
 KEEP_NAMESPACES = 8
 _MAGIC = b"fastapi-lint-cache-1\n"
@@ -176,20 +178,28 @@ def unpack(packed: tuple, path: str) -> list[Diagnostic]:
 
 # ------------------------------------------------------------------------------------ the cache
 
-# An entry: (display path, stat key, read_at, digest, packed diagnostics).
-Entry = tuple[str, StatKey, int, bytes, tuple]
+# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
+Entry = tuple[str, str, StatKey, int, bytes, tuple]
 
 
 class Cache:
-    def __init__(self, directory: str, space: str) -> None:
+    def __init__(self, directory: str, space: str, project: str = "") -> None:
         self.base = directory
         self.directory = os.path.join(directory, space)
+        # Entries are keyed by path relative to the project root where possible.
+        self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
 
     @classmethod
     def for_run(cls, cache_dir: str, root: str, fingerprint: str, codes: Iterable[str]) -> Cache:
-        return cls(cache_root(cache_dir, root), namespace(fingerprint, codes))
+        return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root)
+
+    def _key(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        if absolute.startswith(self._prefix):
+            return absolute[len(self._prefix) :]
+        return absolute
 
     # ------------------------------------------------------------------- shards
 
@@ -226,36 +236,37 @@ class Cache:
 
     def get(self, path: str, display: str) -> list[Diagnostic] | None:
         """The cached findings of a file, or None when they must be computed."""
-        key = os.path.abspath(path)
+        key = self._key(path)
         shard = self._shard(self._shard_of(key))
         entry = shard.get(key)
         if entry is None:
             return None
         try:
-            shown, stat, read_at, known, packed = entry
-            if shown != display:
+            shown, module, stat, read_at, known, packed = entry
+            if shown != display or module != module_name(path):
                 return None
+            now = time.time_ns()
             current = stat_key(os.stat(path))
             if tuple(stat) != current or current[2] >= read_at - RACY_NS:
                 # Changed stat, or too recent to trust: compare the content itself.
                 if current[0] != stat[0]:
                     return None
-                now = time.time_ns()
                 with open(path, "rb") as handle:
                     data = handle.read()
                 if digest(data) != known:
                     return None
-                shard[key] = (shown, current, now, known, packed)
+                shard[key] = (shown, module, current, now, known, packed)
                 self._dirty.add(self._shard_of(key))
             return unpack(packed, display)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
 
     def put(self, path: str, display: str, content: Content, diagnostics: list[Diagnostic]) -> None:
-        key = os.path.abspath(path)
+        key = self._key(path)
         index = self._shard_of(key)
         self._shard(index)[key] = (
             display,
+            module_name(path),
             content.stat,
             content.read_at,
             content.digest,

@@ -4,6 +4,7 @@ findings (the file, a setting, the rules, the version) is a miss. A damaged cach
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -187,10 +188,9 @@ def test_a_malformed_entry_is_ignored(project: Path, linted: list[str]):
         Settings().fingerprint(),
         runner.RuleSet(Settings()).codes,
     )
-    key = os.path.abspath("app/main.py")
-    shard = store._shard(store._shard_of(key))
-    shard[key] = ("app/main.py", "not a stat", 0, b"", ((1, 2),))
-    store._dirty.add(store._shard_of(key))
+    shard = store._shard(store._shard_of(store._key("app/main.py")))
+    shard[store._key("app/main.py")] = ("app/main.py", "main", "not a stat", 0, b"", ((1, 2),))
+    store._dirty.add(store._shard_of(store._key("app/main.py")))
     store.save()
     linted.clear()
     second = _run()
@@ -226,4 +226,30 @@ def test_internal_errors_are_not_cached(project: Path, linted: list[str], monkey
     assert _run().errors
     linted.clear()
     assert _run().errors  # linted again, so the error is reported again
+    assert "app/main.py" in linted
+
+
+def test_a_project_checked_out_elsewhere_still_hits(
+    project: Path, linted: list[str], tmp_path_factory, monkeypatch
+):
+    """As on CI: a fresh clone (new path, new mtimes) with the cache restored."""
+    first = _run()
+    clone = tmp_path_factory.mktemp("clone") / "project"
+    shutil.copytree(project, clone)
+    monkeypatch.chdir(clone)
+    linted.clear()
+    second = _run()
+    assert linted == []
+    assert _findings(second) == _findings(first)
+
+
+def test_a_file_in_a_new_package_is_a_miss(project: Path, linted: list[str]):
+    """Its module name changed (relative imports and qualified names depend on it)."""
+    _run()
+    (project / "app" / "__init__.py").write_text("")
+    from fastapi_lint.semantic import modules
+
+    modules._package_parts.cache_clear()  # memoised per process; a new run starts afresh
+    linted.clear()
+    _run()
     assert "app/main.py" in linted
