@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +126,14 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default="all cores",
+    help="Processes to check files with; 1 checks serially.",
+)
+@click.option(
     "--force-exclude",
     is_flag=True,
     help="Apply exclude patterns to files named on the command line too (for pre-commit).",
@@ -149,6 +156,7 @@ def check(
     watch: bool,
     config_path: Path | None,
     no_cache: bool,
+    jobs: int,
     force_exclude: bool,
     quiet: bool,
     show_traceback: bool,
@@ -173,7 +181,12 @@ def check(
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
         if stdin:
             return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
-        report = run(targets, settings, mode, force_exclude=force_exclude)
+        from .parallel import tune_gc
+
+        tune_gc()
+        report = run(
+            targets, settings, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
+        )
         return _finish(report, settings, mode, flags)
 
     if watch:
@@ -204,6 +217,8 @@ def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
         raise SystemExit(130) from None
     except Exception as exc:  # a bug: one line, and the traceback only on request
         if show_traceback:
+            import traceback
+
             traceback.print_exc()
         return error(f"internal error: {type(exc).__name__}: {exc} (rerun with --show-traceback)")
 
@@ -326,6 +341,30 @@ def _finish(
             click.echo("(rerun with --show-traceback to see where)", err=True)
         return EXIT_ERROR
     return exit_code
+
+
+@main.command("clean")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Use this pyproject.toml instead of the nearest one.",
+)
+def clean_command(config_path: Path | None) -> None:
+    """Remove the result cache (`cache-dir`, by default .fastapi_lint_cache in the project root)."""
+    from .cache import cache_root, clean
+
+    try:
+        settings = _settings(["."], config_path, (), (), (), None)
+        directory = cache_root(settings.cache_dir, settings.root)
+        removed = clean(directory)
+    except ConfigError as exc:
+        fail(str(exc))
+        return
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+        return
+    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command("rule")

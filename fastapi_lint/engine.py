@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
-import traceback
+import bisect
+import functools
+import re
+import symtable
 import warnings
 from collections import deque
 from collections.abc import Callable
@@ -87,6 +90,84 @@ def parse(source: Source, path: str) -> ast.Module | Diagnostic:
         return parse_error_diagnostic(path, "nesting too deep for the Python parser")
 
 
+def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> bool:
+    """Can `rule` fire on a file with this text? False only when it certainly cannot.
+
+    `seen` memoises substring tests across the rules of one file: each is a scan of the
+    whole text, and several rules share them ("async", common module names).
+    """
+    if seen is None:
+        seen = {}
+    for required in rule.requires:
+        found = seen.get(required)
+        if found is None:
+            found = seen[required] = required in text
+        if not found:
+            return False
+    if not rule.triggers and not rule.trigger_words:
+        return True
+    for trigger in rule.triggers:
+        found = seen.get(trigger)
+        if found is None:
+            found = seen[trigger] = trigger in text
+        if found:
+            return True
+    for key, patterns in _word_groups(rule.trigger_words):
+        # The substring test first: one fast scan for a group of words (`IO` for `TextIO`,
+        # `BinaryIO`, ...), and the word-boundary regexes only when it finds something.
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = key in text
+        if found:
+            for pattern in patterns:
+                if pattern.search(text):
+                    return True
+    return False
+
+
+@functools.cache
+def _word_groups(words: tuple[str, ...]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    r"""Words grouped under the shortest word they contain, with regexes that find them whole.
+
+    Each regex starts with a literal (what `re` scans for fastest) and checks the word
+    boundaries after it: `wait(?<!\wwait)(?:pid|id|3|4|)(?!\w)` finds `os.waitpid` but skips
+    every `await` in one pass, where a regex per word would rescan the text for each.
+    """
+    unique = list(dict.fromkeys(words))
+    keys = [w for w in unique if not any(other != w and other in w for other in unique)]
+    groups = []
+    for key in dict.fromkeys(keys):
+        by_prefix: dict[str, list[str]] = {}
+        for word in unique:
+            if key in word:
+                head = word[: word.index(key) + len(key)]
+                by_prefix.setdefault(head, []).append(word[len(head) :])
+        patterns = []
+        for head, tails in by_prefix.items():
+            tails.sort(key=len, reverse=True)  # longest first: `waitpid` before `wait`
+            alternatives = "|".join(re.escape(tail) for tail in tails)
+            escaped = re.escape(head)
+            patterns.append(re.compile(rf"{escaped}(?<!\w{escaped})(?:{alternatives})(?!\w)"))
+        groups.append((key, tuple(patterns)))
+    return tuple(groups)
+
+
+def syntax_ok(source: Source, path: str) -> bool:
+    """Does the text parse? True only when `ast.parse` would succeed; False: ask `parse`.
+
+    For the many files that only FAL000 looks at no tree is needed, just the answer, and the
+    symbol-table builder runs the same parser as `ast.parse` without turning the whole syntax
+    tree into Python objects, which is about a third of the parsing time. It also rejects a few
+    things the parser accepts (duplicate parameter names, misplaced `nonlocal`): any error
+    here is therefore settled by `parse` itself, never reported from this check.
+    """
+    try:
+        symtable.symtable(source.text, path, "exec")
+    except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
+        return False
+    return True
+
+
 def lint_source(
     source: Source,
     path: str,
@@ -102,13 +183,17 @@ def lint_source(
     if file_exempt(source.text):
         return result
     text = source.text
+    seen: dict[str, bool] = {}
     rules = [
         rule
         for rule in ruleset.for_path(path)
-        if rule.code != PARSE_ERROR and (not rule.triggers or any(t in text for t in rule.triggers))
+        if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
     ]
     parse_reported = ruleset.enabled(PARSE_ERROR, path)
     if not rules and not parse_reported:
+        return result
+    if tree is None and not rules and syntax_ok(source, path):
+        result.parsed = True  # only FAL000 wanted this file, and it parses
         return result
     if tree is None:
         parsed = parse(source, path)
@@ -124,14 +209,22 @@ def lint_source(
     semantic = SemanticModel(module, is_package)
     ctx = Context(source, path, semantic, ruleset.settings)
     traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(rules), result.errors)
+    traversal.skip_sync_bodies = all(rule.only_in_async for rule in rules)
     try:
-        traversal.run(tree)
-    except RecursionError:
-        result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
-        return result
-    for rule in rules:
-        traversal.call(rule, rule.finish, ctx)
-    diagnostics = ctx.diagnostics()
+        try:
+            traversal.run(tree)
+        except RecursionError:
+            result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
+            return result
+        for rule in rules:
+            traversal.call(rule, rule.finish, ctx)
+        diagnostics = ctx.diagnostics()
+    finally:
+        # Break the reference cycles (bound handlers, deferred fixes that close over the
+        # context) so that the tree is freed as soon as this returns, not at the next cyclic
+        # garbage collection: keeps memory flat and the collector idle.
+        traversal.close()
+        ctx.pending.clear()
     if apply_noqa:
         diagnostics = filter_noqa(diagnostics, source)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -162,6 +255,9 @@ class Traversal:
         self.failed: set[str] = set()  # rules that raised on this file: not called again
         self.deferred: deque[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = deque()
         self.ceilings: dict[ast.AST, list[tuple[int, ...]]] = {}  # see `_declare_function`
+        # Every rule is `only_in_async`: code that cannot be in an `async def` is not walked.
+        self.skip_sync_bodies = False
+        self._async_lines: list[int] | None = None
         self.handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -184,8 +280,14 @@ class Traversal:
             ast.Await: self._await,
             ast.If: self._if,
         }
+        self.table = _walk_table(dispatch, self.handlers)
 
     # ------------------------------------------------------------------ walk
+
+    def close(self) -> None:
+        self.handlers = {}
+        self.table = {}
+        self.deferred = deque()
 
     def run(self, tree: ast.Module) -> None:
         self.semantic.tree = tree
@@ -195,25 +297,51 @@ class Traversal:
             self._function_body(node, scope)
 
     def _walk(self, items: list) -> None:
+        # The hot loop of the whole linter: every node of every checked file passes here once.
+        # It is written for speed (see `_walk_table`): one dict lookup per item decides whether
+        # it is an action to run, a node to visit, or something to drop (a leaf no rule wants,
+        # a scalar field value such as a `None` dict key).
         stack = items[::-1]
-        dispatch = self.dispatch
-        handlers = self.handlers
+        pop = stack.pop
+        push = stack.append
+        extend = stack.extend
+        table = self.table
+        ctx = self.ctx
+        semantic = self.semantic
+        failed = self.failed
         while stack:
-            item = stack.pop()
-            if not isinstance(item, ast.AST):
-                item()
+            item = pop()
+            info = table.get(item.__class__)
+            if info is None:  # not a node: an action pushed by a handler, or a scalar (None)
+                if callable(item):
+                    item()
                 continue
-            if isinstance(item, _FUNCTION_TYPES):
+            if info is _LEAF:
+                continue
+            declare, rules, only_in_async, handler, fields = info
+            if declare:
                 self._declare_function(item)
-            rules = dispatch.get(type(item))
-            if rules:
+            if rules and (not only_in_async or semantic.in_async_function):
                 for rule in rules:
-                    self.call(rule, rule.check, item, self.ctx)
-            handler = handlers.get(type(item))
+                    if rule.code in failed:
+                        continue
+                    ctx.rule = rule
+                    try:
+                        rule.check(item, ctx)
+                    except RecursionError:
+                        raise
+                    except Exception as exc:
+                        self._failed(rule, exc)
             if handler is not None:
                 handler(item, stack)
-            else:
-                stack.extend(reversed(list(ast.iter_child_nodes(item))))
+                continue
+            for name in fields:  # in reverse order, so that children are visited in order
+                value = getattr(item, name)
+                if value.__class__ is list:
+                    if value:
+                        extend(value[::-1])
+                elif value is not None:
+                    push(value)
 
     def call(self, rule: Rule, method: Callable, *args: object) -> None:
         if rule.code in self.failed:
@@ -224,15 +352,20 @@ class Traversal:
         except RecursionError:
             raise
         except Exception as exc:
-            self.failed.add(rule.code)
-            self.errors.append(
-                InternalError(
-                    path=self.ctx.path,
-                    rule=rule.code,
-                    message=f"{type(exc).__name__}: {exc}",
-                    traceback=traceback.format_exc(),
-                )
+            self._failed(rule, exc)
+
+    def _failed(self, rule: Rule, exc: Exception) -> None:
+        import traceback  # only when a rule fails: keeps it out of every run's start-up
+
+        self.failed.add(rule.code)
+        self.errors.append(
+            InternalError(
+                path=self.ctx.path,
+                rule=rule.code,
+                message=f"{type(exc).__name__}: {exc}",
+                traceback=traceback.format_exc(),
             )
+        )
 
     # ------------------------------------------------------------- functions
 
@@ -262,7 +395,18 @@ class Traversal:
         scope = semantic.functions[node]
         stack.append(lambda: semantic.bind(binding))
         stack.extend(reversed(children))
+        if self.skip_sync_bodies and not scope.is_async and not self._may_hold_async(node):
+            return  # nothing in this body runs in an async function
         self.deferred.append((node, scope))
+
+    def _may_hold_async(self, node: ast.AST) -> bool:
+        """Could `node`'s source contain an `async def`? (Cheaper than walking it to find out.)"""
+        if self._async_lines is None:
+            self._async_lines = _lines_containing(self.ctx.source.text, "async")
+        lines = self._async_lines
+        index = bisect.bisect_left(lines, getattr(node, "lineno", 1))
+        end = getattr(node, "end_lineno", None)
+        return index < len(lines) and (end is None or lines[index] <= end)
 
     def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         semantic = self.semantic
@@ -293,6 +437,9 @@ class Traversal:
                 semantic.bind(Binding(arg.arg, BindingKind.PARAMETER, arg), scope)
 
         defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+        if self.skip_sync_bodies:  # a lambda's body is never directly in an async function
+            stack.extend(reversed(defaults))
+            return
         stack.extend(reversed([*defaults, enter, node.body, semantic.pop]))
 
     def _await(self, node: ast.AST, stack: list) -> None:
@@ -524,6 +671,124 @@ class Traversal:
             parts.append(node.elt)  # type: ignore[attr-defined]
         parts.append(semantic.pop)
         stack.extend(reversed(parts))
+
+
+# ------------------------------------------------------------------ walk tables
+#
+# `ast.iter_child_nodes` inspects every field of every node with isinstance checks, through a
+# generator; the traversal instead looks up, per node class, the fields that can hold child
+# nodes (in reverse order, ready for the stack) and drops leaves that no rule asks for and no
+# handler needs (names, constants, `Load`/`Store`, operators) before they cost a loop turn. The
+# order in which rules see nodes is unchanged: pre-order, children in field order.
+
+_LEAF: tuple = ()  # the table entry of node classes with nothing to visit and no rule
+
+# Fields that never hold a node (identifiers, numbers, flags, constants, strings lists).
+_SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
+    "Name": ("id",),
+    "Constant": ("value", "kind"),
+    "Attribute": ("attr",),
+    "FunctionDef": ("name", "type_comment"),
+    "AsyncFunctionDef": ("name", "type_comment"),
+    "ClassDef": ("name",),
+    "ImportFrom": ("module", "level"),
+    "alias": ("name", "asname"),
+    "arg": ("arg", "type_comment"),
+    "keyword": ("arg",),
+    "Global": ("names",),
+    "Nonlocal": ("names",),
+    "ExceptHandler": ("name",),
+    "comprehension": ("is_async",),
+    "FormattedValue": ("conversion",),
+    "AnnAssign": ("simple",),
+    "Assign": ("type_comment",),
+    "For": ("type_comment",),
+    "AsyncFor": ("type_comment",),
+    "With": ("type_comment",),
+    "AsyncWith": ("type_comment",),
+    "MatchSingleton": ("value",),
+    "MatchStar": ("name",),
+    "MatchAs": ("name",),
+    "MatchMapping": ("rest",),
+    "MatchClass": ("kwd_attrs",),
+    "Module": ("type_ignores",),
+    "TypeIgnore": ("lineno", "tag"),
+}
+# Fields that only hold context and operator singletons: skipped unless a rule asks for them.
+_MARKER_FIELDS = frozenset({"ctx", "op", "ops"})
+_MARKER_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _node_classes() -> list[type[ast.AST]]:
+    found: list[type[ast.AST]] = []
+    pending: list[type[ast.AST]] = [ast.AST]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+_NODE_CLASSES = _node_classes()
+_BASE_TABLES: dict[tuple[tuple[type[ast.AST], tuple[Rule, ...]], ...], dict] = {}
+
+
+def _walk_table(
+    dispatch: dict[type[ast.AST], list[Rule]],
+    handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]],
+) -> dict[type, tuple]:
+    """class → (declare a function scope?, rules, only in async?, handler, child fields)."""
+    key = tuple((cls, tuple(rules)) for cls, rules in dispatch.items())
+    base = _BASE_TABLES.get(key)
+    if base is None:
+        wants_markers = any(issubclass(cls, _MARKER_BASES) for cls in dispatch)
+        base = {}
+        for cls in _NODE_CLASSES:
+            scalar = _SCALAR_FIELDS.get(cls.__name__, ())
+            fields = tuple(
+                name
+                for name in reversed(cls._fields)
+                if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
+            )
+            rules = tuple(dispatch.get(cls, ()))
+            only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
+            if fields or rules or cls in handlers:
+                base[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, None, fields)
+            else:
+                base[cls] = _LEAF
+        if len(_BASE_TABLES) > 256:  # many rule sets (tests): keep memory bounded
+            _BASE_TABLES.clear()
+        _BASE_TABLES[key] = base
+    table = dict(base)
+    for cls, handler in handlers.items():
+        entry = table.get(cls, _LEAF)
+        _, rules, only_in_async, _, fields = (
+            entry if entry is not _LEAF else (False, (), False, None, ())
+        )
+        table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
+    return table
+
+
+def _lines_containing(text: str, word: str) -> list[int]:
+    """The (1-based, sorted) numbers of the lines on which `word` occurs.
+
+    Lines end at \n, \r\n or a lone \r, as Python's tokenizer counts them. Cheaper than a line
+    index of the whole file: only the stretches between occurrences are counted, in C.
+    """
+    lines: list[int] = []
+    line = 1
+    previous = 0
+    found = text.find(word)
+    while found >= 0:
+        line += (
+            text.count("\n", previous, found)
+            + text.count("\r", previous, found)
+            - text.count("\r\n", previous, found)
+        )
+        lines.append(line)
+        previous = found
+        found = text.find(word, found + len(word))
+    return lines
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -43,9 +42,26 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]  # str.format template filled from `ctx.report(**kwargs)`
     nodes: ClassVar[tuple[type[ast.AST], ...]] = ()
-    # A file that contains none of these substrings cannot draw the rule and is not parsed for it.
-    # Empty: the rule can fire on any file.
+    # The pre-parse gate (see `engine.gate_passes`): a file the gate rules out is not parsed or
+    # walked for this rule, so both must be sound — never rule out a file the rule could fire on.
+    # `triggers`: the file must contain at least one of these substrings (empty: no condition).
+    # Name the words a finding cannot do without — the last part of each qualified name the rule
+    # matches (`sleep` for `time.sleep`: it appears in the call or in the import) — not common
+    # words that every file contains.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # `trigger_words`: like `triggers`, but each counts only as a whole identifier: `open` is
+    # found in `open(path)` and `from io import open`, not in `openapi_url` or `reopen`. For
+    # short names that are part of many longer words (`wait` in every `await`). Either a
+    # trigger or a trigger word lets the file through.
+    trigger_words: ClassVar[tuple[str, ...]] = ()
+    # `requires`: the file must contain every one of these substrings. For example ("async",) for
+    # a rule that only fires inside `async def`: most files have no async code at all.
+    requires: ClassVar[tuple[str, ...]] = ()
+    # True when the rule only ever reports code that runs directly in an `async def` (its
+    # `check` returns at once unless `ctx.in_async_function`, and it has no `finish`). The
+    # engine then skips calling it elsewhere, and when every rule checking a file says so, it
+    # does not walk the bodies of sync functions and lambdas that contain no `async def`.
+    only_in_async: ClassVar[bool] = False
     valid: ClassVar[list[str | Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
     default_enabled: ClassVar[bool] = True
@@ -63,6 +79,8 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
+        import inspect  # slow to import, and only the docs need it
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
 from .discovery import SourcePath, discover, display_path
 from .engine import InternalError, lint_source, parse_error_diagnostic
-from .fixes import FixOutcome, fix_text, unified_diff
 from .registry import RuleSet
 from .semantic.modules import module_name
 from .settings import Settings
 from .source import Source, SourceError
+
+if TYPE_CHECKING:
+    from .cache import Content
+    from .fixes import FixOutcome
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class FileReport:
     dropped: list[str] = field(default_factory=list)  # fixes left out because they broke the file
     diff: str = ""
     write_error: str = ""
+    # What was read, for the result cache (only when asked for: see `cache.Content`).
+    content: Content | None = field(default=None, repr=False)
+    # A fix computed in a worker process, written by the main process (see `parallel.py`):
+    # (path, source without its line index, outcome, original bytes).
+    pending_write: tuple[str, Source, FixOutcome, bytes] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -80,14 +89,37 @@ def read_source(path: str, display: str) -> tuple[Source, bytes] | Diagnostic:
         return parse_error_diagnostic(display, exc.reason, exc.row, exc.col)
 
 
-def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
+def check_file(
+    item: SourcePath,
+    ruleset: RuleSet,
+    mode: Mode,
+    *,
+    write: bool = True,
+    with_content: bool = False,
+) -> FileReport:
+    """Check (and with --fix, fix) one file.
+
+    `write=False` leaves a fix unwritten in `report.pending_write` for `finish_write`;
+    `with_content` records what was read, for the cache.
+    """
     report = FileReport(item.display)
+    if with_content:
+        from .cache import Content, digest, stat_key
+
+        # stat before reading: a change after it cannot hide behind the recorded stat.
+        read_at = time.time_ns()
+        try:
+            before = stat_key(os.stat(item.path))
+        except OSError:
+            with_content = False
     loaded = read_source(item.path, item.display)
     if isinstance(loaded, Diagnostic):
         if ruleset.enabled(loaded.code, item.display):
             report.diagnostics.append(loaded)
         return report
     source, original = loaded
+    if with_content:
+        report.content = Content(before, read_at, digest(original))
     module = module_name(item.path)
     is_package = os.path.basename(item.path) == "__init__.py"
 
@@ -101,6 +133,8 @@ def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
         report.diagnostics = lint(source.text)
         return report
 
+    from .fixes import fix_text, unified_diff  # not needed to check, only to fix
+
     outcome, remaining = fix_text(source.text, lint, unsafe=mode.unsafe)
     report.diagnostics = remaining
     report.dropped = list(dict.fromkeys(outcome.dropped))
@@ -110,10 +144,22 @@ def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
     if mode.diff:
         report.diff = unified_diff(source.text, outcome.text, item.display)
     else:
-        report.write_error = write_atomic(item.path, source, outcome, original)
-        if report.write_error:
-            report.fixed = Counter()
+        plain = Source(source.text, source.encoding, source.bom)  # no line index to ship
+        report.pending_write = (item.path, plain, outcome, original)
+        if write:
+            finish_write(report)
     return report
+
+
+def finish_write(report: FileReport) -> None:
+    """Write a fix left pending by `check_file`."""
+    if report.pending_write is None:
+        return
+    path, source, outcome, original = report.pending_write
+    report.pending_write = None
+    report.write_error = write_atomic(path, source, outcome, original)
+    if report.write_error:
+        report.fixed = Counter()
 
 
 def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes) -> str:
@@ -123,6 +169,8 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
     crash or a full disk leaves the original intact. The file's mode is kept, and a file that
     changed on disk since it was read (an editor saved meanwhile) is left alone.
     """
+    import tempfile
+
     try:
         data = source.to_bytes(outcome.text)
     except UnicodeEncodeError:
@@ -152,12 +200,48 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
 
 
 def run(
-    paths: list[str], settings: Settings, mode: Mode = Mode(), *, force_exclude: bool = False
+    paths: list[str],
+    settings: Settings,
+    mode: Mode = Mode(),
+    *,
+    force_exclude: bool = False,
+    jobs: int | None = 1,
+    cache: bool = False,
 ) -> RunReport:
+    """Check the files under `paths`.
+
+    `jobs`: processes to use (None or 0: every core; fewer files than a handful: one).
+    `cache`: read and write the result cache under `settings.cache_dir` (check mode only).
+    """
+    from .parallel import check_files
+
     ruleset = RuleSet(settings)
     files = discover(paths, settings, force_exclude)
-    reports = [check_file(item, ruleset, mode) for item in files]
-    return RunReport(reports, unsafe=mode.unsafe)
+    store = None
+    if cache and not mode.fixing:
+        from .cache import Cache
+
+        store = Cache.for_run(
+            settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes
+        )
+    reports: list[FileReport | None] = [None] * len(files)
+    todo: list[int] = []
+    for index, item in enumerate(files):
+        cached = store.get(item.path, item.display) if store is not None else None
+        if cached is not None:
+            reports[index] = FileReport(item.display, cached)
+        else:
+            todo.append(index)
+    done = check_files(
+        [files[i] for i in todo], ruleset, mode, jobs=jobs, with_content=store is not None
+    )
+    for index, report in zip(todo, done, strict=True):
+        reports[index] = report
+        if store is not None and report.content is not None and not report.errors:
+            store.put(files[index].path, report.path, report.content, report.diagnostics)
+    if store is not None:
+        store.save()
+    return RunReport([r for r in reports if r is not None], unsafe=mode.unsafe)
 
 
 @dataclass
@@ -183,6 +267,8 @@ def check_stdin(
     picks per-file-ignores and the module name, and with `force_exclude` its exclusion is
     honoured. With `mode.fix` the fixed text is returned in the original encoding.
     """
+    from .fixes import fix_text, unified_diff
+
     display = display_path(filename) if filename else "-"
     report = FileReport(display)
     if filename and force_exclude and not discover([filename], settings, force_exclude=True):

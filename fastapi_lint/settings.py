@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 
 # Directories never worth linting; named on the command line they are still linted.
@@ -63,6 +61,9 @@ class Settings:
 
     def fingerprint(self) -> str:
         """A digest of every setting that can change what a file's findings are."""
+        import hashlib  # here, not at the top: a one-file run without cache never needs them
+        import json
+
         data = asdict(self)
         for key in ("output_format", "cache_dir", "root", "exclude", "extend_exclude"):
             data.pop(key, None)

@@ -134,6 +134,8 @@ class BlockingCallRule(Rule):
     """
 
     nodes = (ast.Call, ast.Await)
+    requires = ("async",)  # `check` returns at once outside `async def`
+    only_in_async = True
     fix_safety = "unsafe"
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True

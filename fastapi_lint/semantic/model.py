@@ -92,6 +92,21 @@ class Scope:
     has_await: bool = False  # await, async for, async with in this function (not nested ones)
     uses_event_loop: bool = False  # calls into asyncio/anyio that need a running loop
     route: Route | None = None
+    # For a comprehension: the nearest function or lambda scope around it, if any. Fixed at
+    # creation (a scope's parent never changes), so that rules asking "am I in an async
+    # function?" for every call do not walk the scope chain each time. (Not set on functions
+    # themselves: a reference to itself would make every scope a reference cycle.)
+    comprehension_function: Scope | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        parent = self.parent
+        if self.kind is ScopeKind.COMPREHENSION and parent is not None:
+            if parent.kind is ScopeKind.FUNCTION or parent.kind is ScopeKind.LAMBDA:
+                self.comprehension_function = parent
+            else:
+                self.comprehension_function = parent.comprehension_function
 
     @property
     def is_function(self) -> bool:
@@ -145,19 +160,19 @@ class SemanticModel:
     @property
     def function_scope(self) -> Scope | None:
         """The nearest enclosing function or lambda; None at module level or in a class body."""
-        scope: Scope | None = self.scope
-        while scope is not None:
-            if scope.kind is ScopeKind.COMPREHENSION:
-                scope = scope.parent
-                continue
-            return scope if scope.is_function else None
+        scope = self.scope
+        kind = scope.kind
+        if kind is ScopeKind.FUNCTION or kind is ScopeKind.LAMBDA:
+            return scope
+        if kind is ScopeKind.COMPREHENSION:
+            return scope.comprehension_function
         return None
 
     @property
     def in_async_function(self) -> bool:
         """True when the code runs directly in an `async def` (a nested def, lambda or class breaks it)."""
         scope = self.function_scope
-        return scope is not None and scope.kind is ScopeKind.FUNCTION and scope.is_async
+        return scope is not None and scope.is_async and scope.kind is ScopeKind.FUNCTION
 
     @property
     def at_module_level(self) -> bool:

@@ -44,7 +44,16 @@ class BlockingHttpCallInAsync(BlockingCallRule):
 
     code = "FAL101"
     name = "blocking-http-call-in-async"
-    triggers = ("requests", "httpx", "urllib", "http.client", "HTTPConnection", "HTTPSConnection")
+    # Whole words: the modules whose functions block, and the classes reached without naming them.
+    trigger_words = (
+        "requests",
+        "httpx",
+        "httpx2",
+        "urllib",
+        "urllib3",
+        "HTTPConnection",
+        "HTTPSConnection",
+    )
     valid = [
         # A sync route: FastAPI runs it in a threadpool.
         "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"

@@ -42,7 +42,29 @@ class BlockingFileIoInAsync(BlockingCallRule):
 
     code = "FAL103"
     name = "blocking-file-io-in-async"
-    triggers = ("open", "shutil", "read", "write")
+    # What a finding cannot do without: a blocking function's name, or the name of a class or
+    # factory through which a receiver becomes a known file or path (tests/test_gate.py checks
+    # this list against the tables). Whole words: "open" must not let every `openapi` through.
+    trigger_words = (
+        "open",
+        "fdopen",
+        "urlopen",
+        "shutil",
+        "Path",
+        "PosixPath",
+        "WindowsPath",
+        "IO",
+        "TextIO",
+        "BinaryIO",
+        "IOBase",
+        "TextIOWrapper",
+        "BufferedReader",
+        "BufferedWriter",
+        "BufferedRandom",
+        "TemporaryFile",
+        "NamedTemporaryFile",
+        "UploadFile",
+    )
     valid = [
         # UploadFile's own async methods.
         "from fastapi import UploadFile\n\nasync def upload(file: UploadFile):\n"

@@ -39,7 +39,27 @@ class BlockingSubprocessInAsync(BlockingCallRule):
 
     code = "FAL104"
     name = "blocking-subprocess-in-async"
-    triggers = ("subprocess", "system", "popen", "spawn", "wait")
+    # Whole words: `wait` as a substring is in every `await`.
+    trigger_words = (
+        "subprocess",
+        "system",
+        "popen",
+        "posix_spawn",
+        "posix_spawnp",
+        "spawnl",
+        "spawnle",
+        "spawnlp",
+        "spawnlpe",
+        "spawnv",
+        "spawnve",
+        "spawnvp",
+        "spawnvpe",
+        "wait",
+        "wait3",
+        "wait4",
+        "waitpid",
+        "waitid",
+    )
     valid = [
         "import asyncio\n\nasync def run():\n"
         "    proc = await asyncio.create_subprocess_exec('ls')\n    await proc.wait()\n",

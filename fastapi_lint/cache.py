@@ -1,0 +1,325 @@
+"""The result cache: a file whose content, settings and rules are unchanged is not linted again.
+
+An entry is keyed by what determines a file's findings:
+
+- the namespace: the cache format, the tool version, a digest of the installed rule and engine
+  sources (so an edited rule in a development checkout never serves stale results), the Python
+  version (the parser), `Settings.fingerprint()` and the enabled rule codes — all in the name of
+  the directory the entries live in, so a change of any of them starts an empty namespace;
+- the file: its path relative to the project root (so a project checked out elsewhere, as on
+  CI, still hits), its displayed path and module name (per-file-ignores, relative imports and
+  qualified names depend on them), and the SHA-256 of its bytes.
+
+Reading and hashing every file would cost most of a warm run, so an entry also records the
+file's `stat` (size, mtime, ctime, inode) taken before it was read, and the time it was read.
+A file whose `stat` is unchanged is not read again — unless its ctime is not clearly older than
+that read (a write in the same clock tick as the read would keep the `stat`: git's "racy clean"
+problem); then, as for any changed `stat`, the file is hashed and compared with the entry.
+
+Entries live in a few shard files (marshal of plain tuples: fast to load, no code execution),
+written atomically (temporary file + `os.replace`), so a crash or a concurrent run never leaves
+a half-written shard; a shard that cannot be read is ignored, never an error. Concurrent runs
+may overwrite each other's new entries: the cache is an accelerator, not a record.
+
+Only check mode uses the cache (never --fix or --diff), and only the main process touches it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import __version__
+from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .semantic.modules import module_name
+
+FORMAT = 2
+SHARDS = 16
+KEEP_NAMESPACES = 8
+_MAGIC = b"fastapi-lint-cache-1\n"
+# A file changed less than this before it was read is re-hashed on the next run (see above).
+RACY_NS = 2_000_000_000
+_MARKER = "CACHEDIR.TAG"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This directory is a cache created by fastapi-lint; `fastapi-lint clean` removes it.\n"
+)
+
+# (size, mtime_ns, ctime_ns, inode): what `stat` says about a file.
+StatKey = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a worker read: the file's `stat` before reading, when it read, and the digest."""
+
+    stat: StatKey
+    read_at: int
+    digest: bytes
+
+
+def stat_key(result: os.stat_result) -> StatKey:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:16]
+
+
+def cache_root(settings_cache_dir: str, root: str) -> str:
+    """`cache-dir` relative to the project root (the config's directory, else the cwd)."""
+    return os.path.join(root or os.getcwd(), settings_cache_dir)
+
+
+def clean(directory: str) -> bool:
+    """Remove a cache directory; refuse a directory that is not one of ours."""
+    if not os.path.isdir(directory):
+        return False
+    if not os.path.isfile(os.path.join(directory, _MARKER)):
+        raise ValueError(f"{directory} does not look like a fastapi-lint cache; not removed")
+    import shutil
+
+    shutil.rmtree(directory)
+    return True
+
+
+def _code_digest() -> str:
+    """Size and mtime of every source file of the package: a rule edited in place is noticed."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = []
+    for directory, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                parts.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def namespace(fingerprint: str, codes: Iterable[str]) -> str:
+    key = "\0".join(
+        (
+            str(FORMAT),
+            __version__,
+            _code_digest(),
+            f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}",
+            fingerprint,
+            ",".join(sorted(codes)),
+        )
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+# ---------------------------------------------------------------- diagnostics as plain tuples
+
+
+def pack(diagnostics: list[Diagnostic]) -> tuple:
+    return tuple(
+        (
+            d.code,
+            d.message,
+            d.row,
+            d.col,
+            d.end_row,
+            d.end_col,
+            d.rule_name,
+            d.start_offset,
+            d.fix_positions,
+            None
+            if d.fix is None
+            else (
+                tuple((e.start, e.end, e.content) for e in d.fix.edits),
+                d.fix.applicability.value,
+                d.fix.message,
+                d.fix.isolation,
+            ),
+        )
+        for d in diagnostics
+    )
+
+
+def unpack(packed: tuple, path: str) -> list[Diagnostic]:
+    out = []
+    for code, message, row, col, end_row, end_col, rule_name, start, positions, fix in packed:
+        diagnostic = Diagnostic(
+            code=code,
+            message=message,
+            path=path,
+            row=row,
+            col=col,
+            end_row=end_row,
+            end_col=end_col,
+            rule_name=rule_name,
+            fix_positions=tuple(tuple(p) for p in positions),
+            start_offset=start,
+        )
+        if fix is not None:
+            edits, applicability, fix_message, isolation = fix
+            diagnostic.fix = Fix(
+                tuple(Edit(*edit) for edit in edits),
+                Applicability(applicability),
+                fix_message,
+                tuple(isolation) if isolation is not None else None,
+            )
+        out.append(diagnostic)
+    return out
+
+
+# ------------------------------------------------------------------------------------ the cache
+
+# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
+Entry = tuple[str, str, StatKey, int, bytes, tuple]
+
+
+class Cache:
+    def __init__(self, directory: str, space: str, project: str = "") -> None:
+        self.base = directory
+        self.directory = os.path.join(directory, space)
+        # Entries are keyed by path relative to the project root where possible.
+        self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
+        self._shards: dict[int, dict[str, Entry]] = {}
+        self._dirty: set[int] = set()
+
+    @classmethod
+    def for_run(cls, cache_dir: str, root: str, fingerprint: str, codes: Iterable[str]) -> Cache:
+        return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root)
+
+    def _key(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        if absolute.startswith(self._prefix):
+            return absolute[len(self._prefix) :]
+        return absolute
+
+    # ------------------------------------------------------------------- shards
+
+    @staticmethod
+    def _shard_of(key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+
+    def _shard(self, index: int) -> dict[str, Entry]:
+        shard = self._shards.get(index)
+        if shard is None:
+            shard = self._load(index)
+            self._shards[index] = shard
+        return shard
+
+    def _load(self, index: int) -> dict[str, Entry]:
+        path = os.path.join(self.directory, f"shard-{index:02d}.marshal")
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return {}
+        # A checksum before unmarshalling: marshal is not meant for damaged input, so only
+        # bytes this module wrote are ever handed to it. Anything else is an empty shard.
+        header, payload = raw[: len(_MAGIC) + 16], raw[len(_MAGIC) + 16 :]
+        if header != _MAGIC + hashlib.sha256(payload).digest()[:16]:
+            return {}
+        try:
+            data = marshal.loads(payload)
+        except Exception:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    # ---------------------------------------------------------------- look-ups
+
+    def get(self, path: str, display: str) -> list[Diagnostic] | None:
+        """The cached findings of a file, or None when they must be computed."""
+        key = self._key(path)
+        shard = self._shard(self._shard_of(key))
+        entry = shard.get(key)
+        if entry is None:
+            return None
+        try:
+            shown, module, stat, read_at, known, packed = entry
+            if shown != display or module != module_name(path):
+                return None
+            now = time.time_ns()
+            current = stat_key(os.stat(path))
+            if tuple(stat) != current or current[2] >= read_at - RACY_NS:
+                # Changed stat, or too recent to trust: compare the content itself.
+                if current[0] != stat[0]:
+                    return None
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                if digest(data) != known:
+                    return None
+                shard[key] = (shown, module, current, now, known, packed)
+                self._dirty.add(self._shard_of(key))
+            return unpack(packed, display)
+        except Exception:  # a malformed entry or an unreadable file: lint it
+            return None
+
+    def put(self, path: str, display: str, content: Content, diagnostics: list[Diagnostic]) -> None:
+        key = self._key(path)
+        index = self._shard_of(key)
+        self._shard(index)[key] = (
+            display,
+            module_name(path),
+            content.stat,
+            content.read_at,
+            content.digest,
+            pack(diagnostics),
+        )
+        self._dirty.add(index)
+
+    # ------------------------------------------------------------------- saving
+
+    def save(self) -> None:
+        """Write the changed shards; a cache that cannot be written is silently skipped."""
+        if not self._dirty:
+            return
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            marker = os.path.join(self.base, _MARKER)
+            if not os.path.exists(marker):
+                self._write(marker, _TAG.encode())
+                gitignore = os.path.join(self.base, ".gitignore")
+                if not os.path.exists(gitignore):
+                    self._write(gitignore, b"# Created by fastapi-lint.\n*\n")
+            for index in sorted(self._dirty):
+                payload = marshal.dumps(self._shards[index])
+                data = _MAGIC + hashlib.sha256(payload).digest()[:16] + payload
+                self._write(os.path.join(self.directory, f"shard-{index:02d}.marshal"), data)
+            self._prune()
+        except OSError:
+            return
+        self._dirty.clear()
+
+    def _prune(self) -> None:
+        """Keep the most recently written namespaces; older settings or versions go."""
+        spaces = []
+        for entry in os.scandir(self.base):
+            if entry.is_dir(follow_symlinks=False):
+                spaces.append((entry.stat().st_mtime_ns, entry.path))
+        spaces.sort(reverse=True)
+        import shutil
+
+        for _, path in spaces[KEEP_NAMESPACES:]:
+            if os.path.abspath(path) != os.path.abspath(self.directory):
+                shutil.rmtree(path, ignore_errors=True)
+
+    @staticmethod
+    def _write(path: str, data: bytes) -> None:
+        import tempfile
+
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise

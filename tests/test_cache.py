@@ -1,0 +1,255 @@
+"""The result cache: a hit gives exactly what linting would, and anything that could change the
+findings (the file, a setting, the rules, the version) is a miss. A damaged cache is ignored."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint import cache as cache_module
+from fastapi_lint import runner
+from fastapi_lint.config import apply_overrides
+from fastapi_lint.runner import Mode, RunReport, run
+from fastapi_lint.settings import Settings
+
+SLOW = """\
+import time
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+async def index():
+    time.sleep(1)
+    return {"ok": True}
+"""
+
+CLEAN = """\
+def add(a, b):
+    return a + b
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(SLOW)
+    (tmp_path / "app" / "util.py").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths actually linted (not served from the cache) during a test."""
+    seen: list[str] = []
+    original = runner.check_file
+
+    def spy(item, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(item.display)
+        return original(item, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_file", spy)
+    import fastapi_lint.parallel as parallel
+
+    monkeypatch.setattr(parallel, "check_file", spy)
+    return seen
+
+
+def _findings(report: RunReport) -> list[tuple]:
+    return [
+        (d.path, d.row, d.col, d.end_row, d.end_col, d.code, d.message, d.fix, d.fix_positions)
+        for d in report.diagnostics
+    ]
+
+
+def _run(settings: Settings | None = None) -> RunReport:
+    return run(["app"], settings or Settings(), cache=True)
+
+
+def test_second_run_is_served_from_the_cache(project: Path, linted: list[str]):
+    first = _run()
+    assert sorted(linted) == ["app/main.py", "app/util.py"]
+    assert (project / ".fastapi_lint_cache" / "CACHEDIR.TAG").is_file()
+    linted.clear()
+    second = _run()
+    assert linted == []
+    assert _findings(second) == _findings(first)
+    assert [d.code for d in second.diagnostics] == ["FAL102"]
+    assert second.diagnostics[0].fix is not None  # fixes survive the round trip (JSON output)
+
+
+def test_cached_result_equals_an_uncached_run(project: Path):
+    _run()
+    cached = _run()
+    fresh = run(["app"], Settings(), cache=False)
+    assert _findings(cached) == _findings(fresh)
+
+
+def test_a_changed_file_is_linted_again(project: Path, linted: list[str]):
+    _run()
+    main = project / "app" / "main.py"
+    info = os.stat(main)
+    # Same size and the same mtime: only the content (and the ctime) differ.
+    main.write_text(SLOW.replace("time.sleep(1)", "time.sleep(2)"))
+    os.utime(main, ns=(info.st_atime_ns, info.st_mtime_ns))
+    linted.clear()
+    report = _run()
+    assert linted == ["app/main.py"]
+    assert "sleep" in report.diagnostics[0].message
+
+
+def test_a_recently_written_file_is_verified_by_content(project: Path, linted: list[str]):
+    _run()
+    # Just linted: the stat cannot be trusted yet, so the content is hashed and compared.
+    linted.clear()
+    _run()
+    assert linted == []
+    main = project / "app" / "main.py"
+    main.write_text(CLEAN.replace("add", "sub"))
+    linted.clear()
+    assert _run().diagnostics == []
+    assert linted == ["app/main.py"]
+
+
+def test_a_changed_setting_invalidates(project: Path, linted: list[str]):
+    _run()
+    linted.clear()
+    report = _run(apply_overrides(Settings(), ignore=["FAL102"]))
+    assert sorted(linted) == ["app/main.py", "app/util.py"]
+    assert report.diagnostics == []
+
+
+def test_other_enabled_rules_invalidate(project: Path, linted: list[str]):
+    _run()
+    linted.clear()
+    _run(apply_overrides(Settings(), select=["FAL1"]))
+    assert len(linted) == 2
+
+
+def test_a_new_version_invalidates(project: Path, linted: list[str], monkeypatch):
+    _run()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    linted.clear()
+    _run()
+    assert len(linted) == 2
+
+
+def test_an_edited_rule_source_invalidates(project: Path, linted: list[str], monkeypatch):
+    _run()
+    monkeypatch.setattr(cache_module, "_code_digest", lambda: "edited")
+    linted.clear()
+    _run()
+    assert len(linted) == 2
+
+
+def test_another_working_directory_is_a_miss(project: Path, linted: list[str], monkeypatch):
+    _run()
+    monkeypatch.chdir(project / "app")
+    linted.clear()
+    report = run(["."], Settings(root=str(project)), cache=True)
+    assert sorted(linted) == ["main.py", "util.py"]
+    assert report.diagnostics[0].path == "main.py"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"garbage",
+        b"fastapi-lint-cache-1\n" + b"\0" * 16 + b"not marshal",
+    ],
+)
+def test_a_damaged_shard_is_ignored(project: Path, linted: list[str], damage: bytes):
+    first = _run()
+    shards = list((project / ".fastapi_lint_cache").glob("*/shard-*.marshal"))
+    assert shards
+    for shard in shards:
+        shard.write_bytes(damage)
+    linted.clear()
+    second = _run()
+    assert sorted(linted) == ["app/main.py", "app/util.py"]
+    assert _findings(second) == _findings(first)
+    linted.clear()
+    _run()  # and the shards were rewritten
+    assert linted == []
+
+
+def test_a_malformed_entry_is_ignored(project: Path, linted: list[str]):
+    first = _run()
+    store = cache_module.Cache.for_run(
+        ".fastapi_lint_cache",
+        str(project),
+        Settings().fingerprint(),
+        runner.RuleSet(Settings()).codes,
+    )
+    shard = store._shard(store._shard_of(store._key("app/main.py")))
+    shard[store._key("app/main.py")] = ("app/main.py", "main", "not a stat", 0, b"", ((1, 2),))
+    store._dirty.add(store._shard_of(store._key("app/main.py")))
+    store.save()
+    linted.clear()
+    second = _run()
+    assert linted == ["app/main.py"]
+    assert _findings(second) == _findings(first)
+
+
+def test_an_unwritable_cache_is_not_an_error(project: Path, linted: list[str]):
+    (project / ".fastapi_lint_cache").write_text("a file where the directory should be")
+    report = _run()
+    assert [d.code for d in report.diagnostics] == ["FAL102"]
+
+
+def test_fix_and_diff_never_use_the_cache(project: Path, monkeypatch):
+    _run()
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the cache must not be used when fixing")
+
+    monkeypatch.setattr(cache_module.Cache, "get", refuse)
+    monkeypatch.setattr(cache_module.Cache, "put", refuse)
+    run(["app"], Settings(), Mode(diff=True, unsafe=True), cache=True)
+    run(["app"], Settings(), Mode(fix=True, unsafe=True), cache=True)
+
+
+def test_internal_errors_are_not_cached(project: Path, linted: list[str], monkeypatch):
+    from fastapi_lint.rules.async_correctness.fal102_blocking_sleep import BlockingSleepInAsync
+
+    def broken(self, node, ctx):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(BlockingSleepInAsync, "check", broken)
+    assert _run().errors
+    linted.clear()
+    assert _run().errors  # linted again, so the error is reported again
+    assert "app/main.py" in linted
+
+
+def test_a_project_checked_out_elsewhere_still_hits(
+    project: Path, linted: list[str], tmp_path_factory, monkeypatch
+):
+    """As on CI: a fresh clone (new path, new mtimes) with the cache restored."""
+    first = _run()
+    clone = tmp_path_factory.mktemp("clone") / "project"
+    shutil.copytree(project, clone)
+    monkeypatch.chdir(clone)
+    linted.clear()
+    second = _run()
+    assert linted == []
+    assert _findings(second) == _findings(first)
+
+
+def test_a_file_in_a_new_package_is_a_miss(project: Path, linted: list[str]):
+    """Its module name changed (relative imports and qualified names depend on it)."""
+    _run()
+    (project / "app" / "__init__.py").write_text("")
+    from fastapi_lint.semantic import modules
+
+    modules._package_parts.cache_clear()  # memoised per process; a new run starts afresh
+    linted.clear()
+    _run()
+    assert "app/main.py" in linted

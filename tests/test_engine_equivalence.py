@@ -1,0 +1,158 @@
+"""The fast traversal reports exactly what the plain one does.
+
+The engine's walk is optimised (a table of child fields per node class instead of
+`ast.iter_child_nodes`, leaves no rule wants dropped, sync function bodies skipped when every
+rule only looks inside `async def`). The reference below is the straightforward walk the engine
+had before; both must give identical findings, fixes included, on the fixtures, on every rule
+example, and on a sample of the pinned corpus when it is present.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint import engine
+from fastapi_lint.config import apply_overrides
+from fastapi_lint.diagnostics import Diagnostic
+from fastapi_lint.discovery import SourcePath, discover
+from fastapi_lint.registry import RuleSet, all_rules
+from fastapi_lint.rule import Valid
+from fastapi_lint.runner import Mode, check_file
+from fastapi_lint.settings import Settings
+from fastapi_lint.source import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("FASTAPI_LINT_CORPUS", "/tmp/fl-bench/corpus"))
+
+
+class ReferenceTraversal(engine.Traversal):
+    """Every node visited through `ast.iter_child_nodes`, every function body walked."""
+
+    @property
+    def skip_sync_bodies(self) -> bool:
+        return False
+
+    @skip_sync_bodies.setter
+    def skip_sync_bodies(self, value: bool) -> None:
+        pass
+
+    def _walk(self, items: list) -> None:
+        stack = items[::-1]
+        while stack:
+            item = stack.pop()
+            if not isinstance(item, ast.AST):
+                item()
+                continue
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._declare_function(item)
+            for rule in self.dispatch.get(type(item), ()):
+                self.call(rule, rule.check, item, self.ctx)
+            handler = self.handlers.get(type(item))
+            if handler is not None:
+                handler(item, stack)
+            else:
+                stack.extend(reversed(list(ast.iter_child_nodes(item))))
+
+
+def _key(diagnostic: Diagnostic) -> tuple:
+    fix = diagnostic.fix
+    return (
+        diagnostic.path,
+        diagnostic.row,
+        diagnostic.col,
+        diagnostic.end_row,
+        diagnostic.end_col,
+        diagnostic.code,
+        diagnostic.message,
+        diagnostic.fix_positions,
+        None if fix is None else (fix.edits, fix.applicability, fix.message, fix.isolation),
+    )
+
+
+def _both(check) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    fast = check()
+    original = engine.Traversal
+    engine.Traversal = ReferenceTraversal  # type: ignore[misc]
+    try:
+        reference = check()
+    finally:
+        engine.Traversal = original  # type: ignore[misc]
+    return fast, reference
+
+
+def _files_report(items: list[SourcePath], ruleset: RuleSet) -> list[tuple]:
+    out = []
+    for item in items:
+        report = check_file(item, ruleset, Mode())
+        assert not report.errors, report.errors
+        out.extend(_key(d) for d in report.diagnostics)
+    return out
+
+
+def test_fixtures_are_unchanged():
+    ruleset = RuleSet(Settings())
+    items = discover([str(ROOT / "fixtures")], Settings())
+    assert items
+    fast, reference = _both(lambda: _files_report(items, ruleset))
+    assert fast == reference
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_rule_examples_are_unchanged(code: str):
+    ruleset = RuleSet(apply_overrides(Settings(), select=["FAL"]))
+    rule = all_rules()[code]
+    snippets = [(e.code, e.path) for e in rule.invalid]
+    snippets += [
+        (v.code, v.path) if isinstance(v, Valid) else (v, "example.py") for v in rule.valid
+    ]
+
+    def check() -> list[tuple]:
+        out = []
+        for text, path in snippets:
+            result = engine.lint_source(Source(text), path, ruleset, module="example")
+            out.append([_key(d) for d in result.diagnostics])
+        return out
+
+    fast, reference = _both(check)
+    assert fast == reference
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the pinned corpus is not unpacked")
+def test_corpus_sample_is_unchanged():
+    settings = Settings()
+    ruleset = RuleSet(settings)
+    items = discover([str(CORPUS)], settings)[::20]
+    fast, reference = _both(lambda: _files_report(items, ruleset))
+    assert len(fast) > 0
+    assert fast == reference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1\n",
+        "def f(:\n    pass\n",
+        "print 'python 2'\n",
+        "def f(a, a):\n    pass\n",  # the symbol table rejects it, the parser does not
+        "nonlocal x\n",
+        "class A:\n    nonlocal q\n",
+        "x = 1\nglobal x\n",
+        "return 1\n",
+        "x = '\\d'\n",
+        "a = (" * 300 + ")" * 300 + "\n",
+        "x = 1\0\n",
+        "async def f():\n    await g()\n",
+    ],
+)
+def test_syntax_only_check_agrees_with_the_parser(text: str, monkeypatch):
+    """Files only FAL000 looks at are checked without building a tree: same verdicts."""
+    ruleset = RuleSet(apply_overrides(Settings(), select=["FAL000"]))
+    fast = engine.lint_source(Source(text), "example.py", ruleset)
+    monkeypatch.setattr(engine, "syntax_ok", lambda source, path: False)
+    slow = engine.lint_source(Source(text), "example.py", ruleset)
+    assert [_key(d) for d in fast.diagnostics] == [_key(d) for d in slow.diagnostics]
+    assert fast.parsed == slow.parsed

@@ -1,0 +1,115 @@
+"""Checking in a process pool gives exactly what checking serially gives, fixes included."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint import parallel
+from fastapi_lint.runner import Mode, RunReport, run
+from fastapi_lint.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """Enough files for a pool: the fixtures, three times over, plus unreadable ones."""
+    for copy in range(3):
+        shutil.copytree(ROOT / "fixtures", tmp_path / f"copy{copy}")
+    (tmp_path / "broken.py").write_bytes(b"\xff\xfe not utf-8 \x00")
+    (tmp_path / "dir.py").mkdir()
+    return tmp_path
+
+
+def _summary(report: RunReport) -> list[tuple]:
+    return [
+        (
+            f.path,
+            [(d.code, d.row, d.col, d.end_row, d.end_col, d.message, d.fix) for d in f.diagnostics],
+            [(e.rule, e.message) for e in f.errors],
+            dict(f.fixed),
+            f.dropped,
+            f.diff,
+            f.write_error,
+        )
+        for f in report.files
+    ]
+
+
+def test_pool_is_used_for_many_files():
+    assert parallel.effective_jobs(None, 5) == 1
+    assert parallel.effective_jobs(1, 1000) == 1
+    assert parallel.effective_jobs(2, 1000) == 2
+    assert parallel.effective_jobs(8, 30) == 2
+
+
+@pytest.mark.parametrize("mode", [Mode(), Mode(diff=True, unsafe=True)])
+def test_parallel_equals_serial(tree: Path, mode: Mode):
+    files = len(list(tree.rglob("*.py")))
+    assert parallel.effective_jobs(2, files) == 2
+    serial = run([str(tree)], Settings(), mode, jobs=1)
+    pooled = run([str(tree)], Settings(), mode, jobs=2)
+    assert _summary(pooled) == _summary(serial)
+    assert any(f.diagnostics for f in serial.files)
+
+
+def test_parallel_fix_writes_the_same_files(tree: Path, tmp_path_factory):
+    other = tmp_path_factory.mktemp("other")
+    shutil.copytree(tree, other / "tree", symlinks=True)
+    mode = Mode(fix=True, unsafe=True)
+    serial = run([str(tree)], Settings(), mode, jobs=1)
+    pooled = run([str(other / "tree")], Settings(), mode, jobs=2)
+    assert sum(serial.fixed.values()) > 0
+    assert serial.fixed == pooled.fixed
+    for path in tree.rglob("*.py"):
+        if path.is_file():
+            twin = other / "tree" / path.relative_to(tree)
+            assert twin.read_bytes() == path.read_bytes(), path
+
+
+def test_workers_never_write(tree: Path, monkeypatch):
+    """In a worker `check_file` leaves the fix pending; only the main process writes it."""
+    from fastapi_lint import runner
+
+    monkeypatch.setattr(parallel, "_context", lambda: _Inline())
+    monkeypatch.setattr(parallel, "tune_gc", lambda: None)
+    written: list[str] = []
+    original = runner.write_atomic
+
+    def spy(path, *args):  # type: ignore[no-untyped-def]
+        assert parallel._worker_state is None or _Inline.in_main, "a worker wrote a file"
+        written.append(path)
+        return original(path, *args)
+
+    monkeypatch.setattr(runner, "write_atomic", spy)
+    run([str(tree)], Settings(), Mode(fix=True, unsafe=True), jobs=2)
+    assert written
+
+
+class _Inline:
+    """A stand-in pool that runs chunks in this process, flagging when the main side runs."""
+
+    in_main = True
+
+    def Pool(self, workers, initializer, initargs):
+        initializer(*initargs)
+        return self
+
+    def imap_unordered(self, function, chunks):  # type: ignore[no-untyped-def]
+        for chunk in chunks:
+            _Inline.in_main = False
+            result = function(chunk)
+            _Inline.in_main = True
+            yield result
+
+    def close(self) -> None:
+        parallel._worker_state = None
+
+    def terminate(self) -> None:
+        parallel._worker_state = None
+
+    def join(self) -> None:
+        pass
