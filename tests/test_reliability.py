@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ruleset
 
-from fastapi_lint import runner
+from fastapi_lint import fixes
 from fastapi_lint.discovery import SourcePath, discover
 from fastapi_lint.runner import Mode, check_file
 from fastapi_lint.settings import Settings
@@ -113,14 +113,14 @@ def test_fix_never_overwrites_a_file_changed_meanwhile(
 ):
     path = tmp_path / "m.py"
     path.write_text(SLEEPY)
-    real_fix_text = runner.fix_text
+    real_fix_text = fixes.fix_text
 
     def fix_while_an_editor_saves(*args, **kwargs):
         result = real_fix_text(*args, **kwargs)
         path.write_text(SLEEPY + "# saved by the editor\n")
         return result
 
-    monkeypatch.setattr(runner, "fix_text", fix_while_an_editor_saves)
+    monkeypatch.setattr(fixes, "fix_text", fix_while_an_editor_saves)
     report = check_file(SourcePath(str(path), "m.py"), ruleset(), Mode(fix=True, unsafe=True))
     assert "changed on disk" in report.write_error
     assert path.read_text().endswith("# saved by the editor\n")
