@@ -1,11 +1,12 @@
 """Compare the findings (with fixes) of this working tree against another git revision.
 
-    python scripts/compare_findings.py --base REV PATH... [--select CODES] [-- EXTRA CHECK ARGS]
+    python scripts/compare_findings.py --base REV PATH... [--select CODES] [--jobs N]
 
 Used to show that a change meant to make the linter faster changes nothing it reports: both
 versions run `fastapi-lint check --output-format json --unsafe-fixes --no-cache` over the same
 paths (the base from a `git archive` export, with this interpreter), and the sorted findings must
-be identical. Only codes that exist in both versions are compared unless --select is given.
+be identical. Only codes that exist in both versions are compared unless --select is given;
+--jobs is passed to this working tree's version only (older ones may not have the option).
 Exit status 0: identical; 1: different (a summary of the differences is printed).
 """
 
@@ -69,16 +70,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="git revision to compare against")
     parser.add_argument("--select", help="codes to compare (default: those in both versions)")
+    parser.add_argument("--jobs", help="--jobs for this working tree's run")
     parser.add_argument("paths", nargs="+")
-    args, extra = parser.parse_known_args()
-    extra = [e for e in extra if e != "--"]
+    args = parser.parse_args()
+    extra = ["--jobs", args.jobs] if args.jobs else []
     paths = [os.path.abspath(p) for p in args.paths]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         export(args.base, base)
         select = args.select or ",".join(sorted(rule_codes(base) & rule_codes(REPO)))
         base_cli_has_no_cache = "--no-cache" in run_cli(base, ["check", "--help"])
-        base_extra = [*extra, "--no-cache"] if base_cli_has_no_cache else extra
+        base_extra = ["--no-cache"] if base_cli_has_no_cache else []
         print(f"comparing {select} on {len(paths)} path(s)", file=sys.stderr)
         before = findings(base, paths, select, base_extra)
         after = findings(REPO, paths, select, [*extra, "--no-cache"])
