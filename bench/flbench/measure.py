@@ -21,6 +21,7 @@ class Run:
     """One run of a command."""
 
     seconds: float
+    cpu_seconds: float  # user + system of the process and its reaped descendants
     exit_code: int
     max_rss_kb: int  # largest single process of the tree (wait4 rusage)
     tree_peak_kb: int  # largest sampled sum of RSS over the whole tree
@@ -105,17 +106,28 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Run(seconds, proc.returncode, usage.ru_maxrss, tree_peak, stdout, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, proc.returncode, usage.ru_maxrss, tree_peak, stdout, stderr)
 
 
 def have_hyperfine() -> bool:
     return shutil.which("hyperfine") is not None
 
 
+@dataclass
+class Timings:
+    """Repeated runs: wall times, CPU seconds per run, exit codes, peak tree memory (0: unknown)."""
+
+    times: list[float]
+    cpu: list[float]
+    exit_codes: list[int]
+    peak_kb: int = 0
+
+
 def hyperfine_times(
     cmd: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None
-) -> tuple[list[float], list[int]]:
-    """Times and exit codes of `runs` runs under hyperfine (no shell, failures recorded)."""
+) -> Timings:
+    """`runs` runs under hyperfine (no shell, failures recorded, not fatal)."""
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp, "h.json")
         args = ["hyperfine", "-N", "-i", "--style", "none", "--runs", str(runs)]
@@ -124,13 +136,16 @@ def hyperfine_times(
         if proc.returncode != 0 or not export.exists():
             raise RuntimeError(f"hyperfine failed: {proc.stderr.strip()[-500:]}")
         result = json.loads(export.read_text())["results"][0]
-    return list(result["times"]), list(result["exit_codes"])
+    cpu = result["user"] + result["system"]  # hyperfine exports means only
+    return Timings(list(result["times"]), [cpu] * runs, list(result["exit_codes"]))
 
 
-def loop_times(
-    cmd: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None
-) -> tuple[list[float], list[int], int]:
-    """Times, exit codes and peak tree memory of `runs` runs with the built-in timer."""
+def loop_times(cmd: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> Timings:
+    """`runs` runs with the built-in timer."""
     results = [run_once(cmd, cwd, env) for _ in range(runs)]
-    peak = max((r.peak_kb for r in results), default=0)
-    return [r.seconds for r in results], [r.exit_code for r in results], peak
+    return Timings(
+        [r.seconds for r in results],
+        [r.cpu_seconds for r in results],
+        [r.exit_code for r in results],
+        max((r.peak_kb for r in results), default=0),
+    )

@@ -200,14 +200,15 @@ def _cell(r: Result, cells: dict[str, list[str]]) -> str:
 
 def table(results: list[Result], cells: dict[str, list[str]]) -> str:
     lines = [
-        "| tool | scope | files | median s | peak RSS MB | ratio to goal |",
-        "|---|---|---:|---:|---:|---|",
+        "| tool | scope | files | median s | CPU s | peak RSS MB | ratio to goal |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
         median = f"{r.median:.3f}" if r.median is not None else "n/a"
         peak = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb is not None else "-"
-        files = _fmt_int(r.files)
-        lines.append(f"| {r.tool} | {r.scope} | {files} | {median} | {peak} | {_cell(r, cells)} |")
+        cpu = f"{r.cpu_s:.2f}" if r.cpu_s is not None else "-"
+        cols = [r.tool, r.scope, _fmt_int(r.files), median, cpu, peak, _cell(r, cells)]
+        lines.append("| " + " | ".join(cols) + " |")
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ class Result:
     timer: str = ""
     times: list[float] = field(default_factory=list)
     median: float | None = None
+    cpu_s: float | None = None  # median user + system seconds of the tree per run
     peak_rss_mb: float | None = None  # sampled sum over the process tree, or the largest process
     max_rss_mb: float | None = None  # largest single process
     exit_codes: list[int] = field(default_factory=list)
@@ -96,15 +97,13 @@ def _more_runs(spec: Spec, cfg: Settings) -> tuple[int, bool]:
     return runs, False
 
 
-def _timed(spec: Spec, cfg: Settings, count: int) -> tuple[list[float], list[int], int, str]:
+def _timed(spec: Spec, cfg: Settings, count: int) -> tuple[measure.Timings, str]:
     assert spec.cmd is not None
     if count == 0:
-        return [], [], 0, "probe"
+        return measure.Timings([], [], []), "probe"
     if cfg.use_hyperfine and not spec.slow:
-        times, codes = measure.hyperfine_times(spec.cmd, spec.cwd, count, cfg.env)
-        return times, codes, 0, "hyperfine"
-    times, codes, peak = measure.loop_times(spec.cmd, spec.cwd, count, cfg.env)
-    return times, codes, peak, "built-in"
+        return measure.hyperfine_times(spec.cmd, spec.cwd, count, cfg.env), "hyperfine"
+    return measure.loop_times(spec.cmd, spec.cwd, count, cfg.env), "built-in"
 
 
 def execute(spec: Spec, cfg: Settings) -> Result:
@@ -119,21 +118,28 @@ def execute(spec: Spec, cfg: Settings) -> Result:
         why = last_line(probe.stderr) or last_line(probe.stdout)
         return _base(spec, "error", f"exit {probe.exit_code}: {why}")
     count, probe_counts = _more_runs(spec, cfg)
-    times, codes, peak_kb, timer = _timed(spec, cfg, count)
+    timed, timer = _timed(spec, cfg, count)
     if probe_counts:
-        times, codes = [probe.seconds, *times], [probe.exit_code, *codes]
+        timed.times.insert(0, probe.seconds)
+        timed.cpu.insert(0, probe.cpu_seconds)
+        timed.exit_codes.insert(0, probe.exit_code)
     result = _base(spec, "ok")
-    bad = sorted({c for c in codes if c not in spec.ok_codes})
+    bad = sorted({c for c in timed.exit_codes if c not in spec.ok_codes})
     if bad:
         result.status, result.reason = "error", f"exit codes {bad} in timed runs"
     result.timer = timer if not probe_counts or count else "single run"
-    result.times = [round(t, 4) for t in times]
-    result.median = round(statistics.median(times), 4)
-    result.exit_codes = codes
-    result.peak_rss_mb = round(max(probe.peak_kb, peak_kb) / 1024, 1)
+    result.times = [round(t, 4) for t in timed.times]
+    result.median = round(statistics.median(timed.times), 4)
+    result.cpu_s = round(statistics.median(timed.cpu), 3)
+    result.exit_codes = timed.exit_codes
+    result.peak_rss_mb = round(max(probe.peak_kb, timed.peak_kb) / 1024, 1)
     result.max_rss_mb = round(probe.max_rss_kb / 1024, 1)
     result.output = spec.parse(probe.stdout) if spec.parse else {}
     if spec.warm:
         result.output["first_run_s"] = round(probe.seconds, 4)
-    print(f"    median {result.median:.3f} s over {len(times)} run(s)", file=sys.stderr)
+    runs = len(timed.times)
+    print(
+        f"    median {result.median:.3f} s, cpu {result.cpu_s:.2f} s, {runs} run(s)",
+        file=sys.stderr,
+    )
     return result

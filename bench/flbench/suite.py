@@ -328,5 +328,6 @@ def extrapolate_flake8(results: list[Result], full: FileSet) -> Result | None:
         full.lines,
         "ok",
         median=round(sample.median * factor, 2),
+        cpu_s=round(sample.cpu_s * factor, 2) if sample.cpu_s is not None else None,
         note=f"estimate from {sample.files} files / {sample.lines} lines, not measured",
     )
