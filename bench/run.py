@@ -16,10 +16,11 @@ import re
 import shlex
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from flbench import corpus, envs, measure, report, suite
-from flbench.rows import Result, Settings, Spec, execute
+from flbench.rows import Result, Settings, execute
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -182,28 +183,18 @@ def notes(args: argparse.Namespace, cfg: Settings, tool: envs.Tool) -> list[str]
     return out
 
 
-def run_all(specs: list[Spec], cfg: Settings) -> list[Result]:
-    return [execute(spec, cfg) for spec in specs]
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    groups = selected_groups(args)
-    started = dt.datetime.now()
-    print(f"corpus: {args.root / 'corpus'} (building if needed)", file=sys.stderr)
-    corpus.build_corpus(args.shared, args.root)
+def make_context(args: argparse.Namespace, groups: set[str], work: Path) -> suite.Context:
+    """Corpus file sets, peer venvs and the tool, for the selected groups."""
     whole, legacy, sample = file_sets(args)
     bins, problems = setup_peers(args.root, groups)
-    tool = setup_tool(args)
-    work = args.root / "work"
-    shutil.rmtree(work / "pkg", ignore_errors=True)
-    ctx = suite.Context(
+    return suite.Context(
         corpus=args.root / "corpus",
         work=work,
+        scale_dir=args.root / "work",
         whole=whole,
         legacy=legacy,
         flake8_scope=sample,
-        tool=tool,
+        tool=setup_tool(args),
         peers=bins,
         peer_problems=problems,
         jobs=args.jobs,
@@ -212,41 +203,76 @@ def main(argv: list[str] | None = None) -> int:
         scales=[int(s) for s in _csv(args.scales)],
         groups=groups,
     )
-    env = {**os.environ, "NO_COLOR": "1"}
-    cfg = Settings(
-        args.runs, args.slow_runs, measure.have_hyperfine() and not args.no_hyperfine, env
-    )
-    mach = report.machine(REPO)
-    results = run_all(suite.build(ctx), cfg)
-    extra = suite.extrapolate_flake8(results, legacy)
+
+
+def measure_rows(ctx: suite.Context, cfg: Settings) -> list[Result]:
+    """Every selected row, plus the extrapolated flake8 row when flake8 ran on a sample."""
+    results = [execute(spec, cfg) for spec in suite.build(ctx)]
+    extra = suite.extrapolate_flake8(results, ctx.legacy)
     if extra:
         index = next(i for i, r in enumerate(results) if r.key == "flake8") + 1
         results.insert(index, extra)
-    mach["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    return results
+
+
+def build_report(
+    args: argparse.Namespace,
+    ctx: suite.Context,
+    cfg: Settings,
+    results: list[Result],
+    head: dict[str, object],
+) -> tuple[dict[str, object], str]:
+    """The JSON document and the Markdown text of this run."""
     by_key = {r.key: r for r in results}
     goal_list = report.goals(by_key, args.jobs, ctx.bump_packages)
     cells = report.row_cells(results, goal_list, ctx.scales, ctx.bump_packages)
     settings_text = (
         f"runs {cfg.runs}, slow runs {cfg.slow_runs}, jobs {args.jobs}, flake8 sample "
         f"{args.flake8_sample:g}, bump-pydantic on {', '.join(ctx.bump_packages)}, "
-        f"groups {','.join(sorted(groups))}"
+        f"groups {','.join(sorted(ctx.groups))}"
     )
+    sets = (ctx.whole, ctx.legacy, ctx.flake8_scope)
     data: dict[str, object] = {
+        **head,
+        "versions": versions(ctx.peers, ctx.tool),
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "settings_text": settings_text,
+        "tool_flags": sorted(ctx.tool.flags),
+        "corpus": {fs.label: fs.summary() for fs in sets},
+        "rows": [r.to_json() for r in results],
+        "goals": [report.goal_json(g) for g in goal_list],
+        "notes": notes(args, cfg, ctx.tool),
+    }
+    text = report.markdown(data, report.table(results, cells), report.goals_table(goal_list))
+    return data, text + f"\nFull run took {data['duration_s']} s.\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    groups = selected_groups(args)
+    started = dt.datetime.now()
+    print(f"corpus: {args.root / 'corpus'} (building if needed)", file=sys.stderr)
+    corpus.build_corpus(args.shared, args.root)
+    (args.root / "work").mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=args.root / "work"))  # private to this run
+    try:
+        ctx = make_context(args, groups, work)
+        env = {**os.environ, "NO_COLOR": "1"}
+        cfg = Settings(
+            args.runs, args.slow_runs, measure.have_hyperfine() and not args.no_hyperfine, env
+        )
+        mach = report.machine(REPO)
+        results = measure_rows(ctx, cfg)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    mach["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    head: dict[str, object] = {
         "schema": 1,
         "date": started.isoformat(timespec="seconds"),
         "duration_s": round((dt.datetime.now() - started).total_seconds(), 1),
         "machine": mach,
-        "versions": versions(bins, tool),
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "settings_text": settings_text,
-        "tool_flags": sorted(tool.flags),
-        "corpus": {fs.label: fs.summary() for fs in (whole, legacy, sample)},
-        "rows": [r.to_json() for r in results],
-        "goals": [report.goal_json(g) for g in goal_list],
-        "notes": notes(args, cfg, tool),
     }
-    text = report.markdown(data, report.table(results, cells), report.goals_table(goal_list))
-    text += f"\nFull run took {data['duration_s']} s.\n"
+    data, text = build_report(args, ctx, cfg, results, head)
     print(text)
     if not args.no_save:
         json_path, md_path = report.save(args.results_dir, data, text)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 Parser = Callable[[str], dict[str, object]]
 
+BUMP_ERRORS = re.compile(r"Found (\d+) errors")
 FLAKE8_LINE = re.compile(r"^.+?:\d+:\d+: ([A-Z]+\d+) ", re.MULTILINE)
 
 
@@ -39,7 +40,15 @@ def diff_files(stdout: str) -> dict[str, object]:
     changed = sum(line.startswith("+++ ") for line in lines)
     plus = sum(line.startswith("+") and not line.startswith("+++ ") for line in lines)
     minus = sum(line.startswith("-") and not line.startswith("--- ") for line in lines)
-    return {"files_changed": changed, "lines_added": plus, "lines_removed": minus}
+    result: dict[str, object] = {
+        "files_changed": changed,
+        "lines_added": plus,
+        "lines_removed": minus,
+    }
+    errors = BUMP_ERRORS.search(stdout)  # bump-pydantic logs failed files to its --log-file
+    if errors:
+        result["errors"] = int(errors[1])
+    return result
 
 
 def last_json_line(stdout: str) -> dict[str, object]:

@@ -23,7 +23,8 @@ GROUPS = ("onefile", "floor", "ruff", "tool", "flake8", "bump", "scale")
 @dataclass
 class Context:
     corpus: Path
-    work: Path
+    work: Path  # scratch private to this run
+    scale_dir: Path  # kept between runs: the hard-linked corpus copies
     whole: FileSet
     legacy: FileSet
     flake8_scope: FileSet
@@ -293,7 +294,7 @@ def scale_rows(ctx: Context) -> list[Spec]:
                 0,
             )
         else:
-            fs = corpus_mod.scaled_set(ctx.whole, ctx.work, factor)
+            fs = corpus_mod.scaled_set(ctx.whole, ctx.scale_dir, factor)
         specs.append(_lint_spec(ctx, key, "scale", label, fs))
     return specs
 
