@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import shlex
@@ -79,6 +80,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--no-save", action="store_true", help="print only, do not write bench/results/")
     p.add_argument("--results-dir", type=Path, default=BENCH / "results")
+    p.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: recompute goals and rewrite the .md of a saved results file",
+    )
     args = p.parse_args(argv)
     if args.quick:
         args.runs = 1
@@ -247,8 +254,28 @@ def build_report(
     return data, text + f"\nFull run took {data['duration_s']} s.\n"
 
 
+def render(path: Path) -> int:
+    """Re-evaluate the goals of a saved run and rewrite its JSON and Markdown."""
+    data = json.loads(path.read_text())
+    results = [Result(**row) for row in data["rows"]]
+    settings = data["settings"]
+    packages = _csv(settings["bump_packages"]) or DEFAULT_BUMP
+    scales = [int(s) for s in _csv(settings["scales"])]
+    goal_list = report.goals({r.key: r for r in results}, settings["jobs"], packages)
+    cells = report.row_cells(results, goal_list, scales, packages)
+    data["goals"] = [report.goal_json(g) for g in goal_list]
+    text = report.markdown(data, report.table(results, cells), report.goals_table(goal_list))
+    text += f"\nFull run took {data['duration_s']} s.\n"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    path.with_suffix(".md").write_text(text)
+    print(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render:
+        return render(args.render)
     groups = selected_groups(args)
     started = dt.datetime.now()
     print(f"corpus: {args.root / 'corpus'} (building if needed)", file=sys.stderr)
