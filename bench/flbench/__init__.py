@@ -1,0 +1,1 @@
+"""Helpers of bench/run.py: corpus, venvs, measuring, rows, reports."""

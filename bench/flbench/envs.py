@@ -1,0 +1,143 @@
+"""Isolated venvs for the peer tools and for fastapi-lint, and what the tool's CLI supports."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+VENV_TAG = re.compile(r"#\s*venv:\s*(?P<names>[\w\-, ]+)\s*$")
+
+
+def read_requirements(path: Path) -> dict[str, list[str]]:
+    """Requirement lines grouped by the venv(s) named in their trailing `# venv:` comment."""
+    groups: dict[str, list[str]] = {}
+    for raw in path.read_text().splitlines():
+        match = VENV_TAG.search(raw)
+        requirement = raw.split("#", 1)[0].strip()
+        if not requirement or not match:
+            continue
+        for name in match["names"].split(","):
+            groups.setdefault(name.strip(), []).append(requirement)
+    return groups
+
+
+def _python_tag() -> str:
+    return f"py{sys.version_info.major}{sys.version_info.minor}"
+
+
+def _venv_dir(root: Path, name: str, spec: list[str]) -> Path:
+    digest = hashlib.sha256("\n".join([sys.executable, *spec]).encode()).hexdigest()[:10]
+    return root / f"{name}-{_python_tag()}-{digest}"
+
+
+def _pip_install(venv: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+    ]
+    return subprocess.run([*pip, *args], capture_output=True, text=True)
+
+
+def ensure_venv(root: Path, name: str, spec: list[str]) -> Path:
+    """Create (once) a venv with exactly `spec` installed; return its directory."""
+    venv = _venv_dir(root, name, spec)
+    stamp = venv / ".fl-bench-ok"
+    if stamp.exists():
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    print(f"  creating venv {venv.name}: {' '.join(spec)}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = _pip_install(venv, spec)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pip install {spec} failed: {proc.stderr.strip()[-2000:]}")
+    stamp.touch()
+    return venv
+
+
+def ensure_tool_venv(root: Path, repo: Path) -> tuple[Path | None, str | None]:
+    """A venv with the repo installed in editable mode; (venv, None) or (None, why not)."""
+    pyproject = repo / "pyproject.toml"
+    if not pyproject.is_file():
+        return None, f"no pyproject.toml in {repo}"
+    spec = [str(repo), hashlib.sha256(pyproject.read_bytes()).hexdigest()]
+    venv = _venv_dir(root, "fastapi-lint", spec)
+    stamp = venv / ".fl-bench-ok"
+    if stamp.exists():
+        return venv, None
+    shutil.rmtree(venv, ignore_errors=True)
+    print(f"  creating venv {venv.name}: pip install -e {repo}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = _pip_install(venv, ["-e", str(repo)])
+    if proc.returncode != 0:
+        return None, f"pip install -e failed: {last_line(proc.stderr)}"
+    stamp.touch()
+    return venv, None
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip()[:200] if lines else ""
+
+
+def version_of(cmd: list[str]) -> str | None:
+    """First line of `cmd --version`, or None."""
+    try:
+        proc = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    out = (proc.stdout or proc.stderr).strip()
+    if proc.returncode != 0 or not out:
+        return None
+    return out.splitlines()[0].strip()
+
+
+@dataclass
+class Tool:
+    """fastapi-lint as found: its base command, the flags of `check`, or why it is unusable."""
+
+    cmd: list[str] | None
+    flags: frozenset[str]
+    version: str | None
+    problem: str | None
+
+    def missing(self, *flags: str) -> str | None:
+        """Why a row needing `flags` cannot run, or None if it can."""
+        if self.cmd is None:
+            return self.problem or "fastapi-lint not available"
+        absent = [f for f in flags if f not in self.flags]
+        return f"tool lacks {', '.join(absent)}" if absent else None
+
+    def optional(self, flag: str, *values: str) -> list[str]:
+        """`[flag, *values]` if `check` supports the flag, else nothing."""
+        return [flag, *values] if flag in self.flags else []
+
+    @property
+    def display(self) -> str:
+        return shlex.join(self.cmd) if self.cmd else "fastapi-lint"
+
+
+def detect_tool(cmd: list[str] | None, problem: str | None = None) -> Tool:
+    """Probe `cmd check --help` for the flags the benchmark wants."""
+    if cmd is None:
+        return Tool(None, frozenset(), None, problem)
+    try:
+        proc = subprocess.run(
+            [*cmd, "check", "--help"], capture_output=True, text=True, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Tool(None, frozenset(), None, f"`check --help` failed: {exc}")
+    if proc.returncode != 0:
+        why = last_line(proc.stderr) or f"exit {proc.returncode}"
+        return Tool(None, frozenset(), None, f"`check --help` failed: {why}")
+    flags = frozenset(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", proc.stdout))
+    return Tool(cmd, flags, version_of(cmd), None)
