@@ -253,3 +253,33 @@ def test_a_file_in_a_new_package_is_a_miss(project: Path, linted: list[str]):
     linted.clear()
     _run()
     assert "app/main.py" in linted
+
+
+def _cli(*args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from fastapi_lint.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_no_cache_writes_nothing_and_clean_removes_the_cache(project: Path, monkeypatch):
+    monkeypatch.setattr("fastapi_lint.parallel.tune_gc", lambda: None)
+    assert _cli("check", "app", "--no-cache", "-j1").exit_code == 1
+    assert not (project / ".fastapi_lint_cache").exists()
+    assert _cli("check", "app", "--jobs", "0").exit_code == 1
+    assert (project / ".fastapi_lint_cache").is_dir()
+    result = _cli("clean")
+    assert result.exit_code == 0, result.output
+    assert "Removed" in result.output
+    assert not (project / ".fastapi_lint_cache").exists()
+    assert "No cache" in _cli("clean").output
+
+
+def test_clean_refuses_a_directory_that_is_not_a_cache(project: Path):
+    (project / ".fastapi_lint_cache").mkdir()
+    (project / ".fastapi_lint_cache" / "precious.txt").write_text("keep me")
+    result = _cli("clean")
+    assert result.exit_code == 2
+    assert "does not look like a fastapi-lint cache" in result.output
+    assert (project / ".fastapi_lint_cache" / "precious.txt").exists()
