@@ -355,7 +355,7 @@ def clean_command(config_path: Path | None) -> None:
     from .cache import cache_root, clean
 
     try:
-        settings = _settings(["."], config_path, (), (), (), None)
+        settings = _settings(".", config_path, (), (), (), None)
         directory = cache_root(settings.cache_dir, settings.root)
         removed = clean(directory)
     except ConfigError as exc:
