@@ -177,3 +177,21 @@ def test_twenty_thousand_files_with_bounded_memory(tmp_path: Path):
     files, findings, peak_mb = result.stdout.split()
     assert (int(files), int(findings)) == (20_000, 100)
     assert int(peak_mb) < 500, f"peak RSS {peak_mb} MB"
+
+
+def test_unreadable_pyproject_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Root reads any file in CI, so the read error is simulated where the config is opened.
+    from fastapi_lint.config import ConfigError, load_settings
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.fastapi-lint]\nselect = ['FAL1']\n")
+    real_open = Path.open
+
+    def denying_open(self: Path, *args, **kwargs):
+        if self == config:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denying_open)
+    with pytest.raises(ConfigError, match=r"cannot read .*pyproject.toml: Permission denied"):
+        load_settings(config)
