@@ -47,21 +47,13 @@ def blocking_call(
         ):
             return f"`{_compact(ctx.text(func))}()` on {describe_type(known)}"
         return None
-    # `mongo.db.users.find_one()`: look for a typed root whose table entry allows chains.
-    inner = receiver
-    while isinstance(inner, (ast.Attribute, ast.Subscript)):
-        inner = inner.value
-        root = ctx.type_of(inner)
-        if root is None:
-            continue
-        methods = table.methods.get(root)
-        if (
-            methods is not None
-            and methods.through_attributes
-            and _method_blocks(methods, func.attr)
-        ):
-            return f"`{_compact(ctx.text(func))}()` on {describe_type(root)}"
+    # `mongo.db.users.find_one()`: a typed root whose table entry allows chains.
+    root = ctx.semantic.root_type(receiver)
+    if root is None:
         return None
+    methods = table.methods.get(root)
+    if methods is not None and methods.through_attributes and _method_blocks(methods, func.attr):
+        return f"`{_compact(ctx.text(func))}()` on {describe_type(root)}"
     return None
 
 

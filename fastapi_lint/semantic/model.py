@@ -143,9 +143,6 @@ class SemanticModel:
 
     def push(self, kind: ScopeKind, node: ast.AST | None, parent: Scope | None = None) -> Scope:
         scope = Scope(kind, node, parent if parent is not None else self.scope)
-        if kind is ScopeKind.FUNCTION:
-            scope.is_async = isinstance(node, ast.AsyncFunctionDef)
-            self.functions[node] = scope  # type: ignore[index]
         self.scope = scope
         return scope
 
