@@ -174,6 +174,11 @@ def check(
         if stdin:
             return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
         report = run(targets, settings, mode, force_exclude=force_exclude)
+        if report.index is not None and not no_cache:
+            # For the flake8 plugin, which sees one file at a time (see project.py).
+            from .project import save_index
+
+            save_index(report.index, settings)
         return _finish(report, settings, mode, flags)
 
     if watch:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .diagnostics import Diagnostic
-from .noqa import file_exempt, filter_noqa
+from .noqa import file_exempt, filter_noqa, is_suppressed, suppressed_codes
 from .registry import RuleSet
 from .rule import Rule
+from .semantic.index import ProjectIndex
 from .semantic.model import (
     Binding,
     BindingKind,
@@ -23,6 +24,8 @@ from .semantic.model import (
     SemanticModel,
 )
 from .semantic.modules import resolve_relative
+from .semantic.records import ModuleSummary
+from .semantic.summary import SummaryCollector
 from .source import Source
 
 PARSE_ERROR = "FAL000"
@@ -45,6 +48,9 @@ class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     parsed: bool = False
+    # What the file tells the rest of the project (pass 1 of project analysis); None when the
+    # file was not walked (unparsable, or skipped by the trigger gate without `summarize`).
+    summary: ModuleSummary | None = None
 
 
 def parse_error_diagnostic(path: str, reason: str, row: int = 1, col: int = 1) -> Diagnostic:
@@ -96,19 +102,35 @@ def lint_source(
     is_package: bool = False,
     tree: ast.Module | None = None,
     apply_noqa: bool = True,
+    summarize: bool = False,
+    index: ProjectIndex | None = None,
+    resolve_facts: bool = True,
 ) -> LintResult:
-    """All findings for one file's text. Never raises for bad input."""
+    """All findings for one file's text. Never raises for bad input.
+
+    Project analysis (see `project.py`): the traversal also builds the module's summary
+    (`result.summary`), including the facts rules deferred to the project index. With
+    `resolve_facts` (the default) they are resolved here, against `index` with this file's
+    fresh summary in it, or against this file alone when there is no index; the project pass
+    of a whole run passes `resolve_facts=False` and resolves them once every file is summarised.
+    `summarize` walks the file even when no rule's trigger occurs in it, since other modules
+    may need its summary.
+    """
     result = LintResult()
-    if file_exempt(source.text):
-        return result
     text = source.text
-    rules = [
-        rule
-        for rule in ruleset.for_path(path)
-        if rule.code != PARSE_ERROR and (not rule.triggers or any(t in text for t in rule.triggers))
-    ]
-    parse_reported = ruleset.enabled(PARSE_ERROR, path)
-    if not rules and not parse_reported:
+    exempt = file_exempt(text)
+    rules = (
+        []
+        if exempt
+        else [
+            rule
+            for rule in ruleset.for_path(path)
+            if rule.code != PARSE_ERROR
+            and (not rule.triggers or any(t in text for t in rule.triggers))
+        ]
+    )
+    parse_reported = not exempt and ruleset.enabled(PARSE_ERROR, path)
+    if not rules and not parse_reported and not summarize:
         return result
     if tree is None:
         parsed = parse(source, path)
@@ -118,12 +140,14 @@ def lint_source(
             return result
         tree = parsed
     result.parsed = True
-    if not rules:
+    if not rules and not summarize:
         return result
 
     semantic = SemanticModel(module, is_package)
     ctx = Context(source, path, semantic, ruleset.settings)
-    traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(rules), result.errors)
+    # The summary is collected by the same walk as the rules run in, never by a second one.
+    collector = SummaryCollector(ruleset.settings)
+    traversal = Traversal(semantic, ctx, RuleSet.dispatch_table([*rules, collector]), result.errors)
     try:
         traversal.run(tree)
     except RecursionError:
@@ -131,9 +155,20 @@ def lint_source(
         return result
     for rule in rules:
         traversal.call(rule, rule.finish, ctx)
+    traversal.call(collector, collector.finish, ctx)
     diagnostics = ctx.diagnostics()
+    facts = ctx.facts
     if apply_noqa:
         diagnostics = filter_noqa(diagnostics, source)
+        facts = [
+            f for f in facts if not is_suppressed(f.code, suppressed_codes(source.line(f.row)))
+        ]
+    if collector.summary is not None:
+        result.summary = collector.summary._replace(facts=tuple(facts))
+        if resolve_facts and facts:
+            project = index.with_module(result.summary) if index is not None else None
+            project = project or ProjectIndex([result.summary])
+            diagnostics.extend(project.diagnostics(result.summary))
     diagnostics.sort(key=Diagnostic.sort_key)
     result.diagnostics = diagnostics
     return result

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
 from .discovery import SourcePath, discover, display_path
@@ -15,6 +16,9 @@ from .registry import RuleSet
 from .semantic.modules import module_name
 from .settings import Settings
 from .source import Source, SourceError
+
+if TYPE_CHECKING:
+    from .semantic.index import ProjectIndex
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class FileReport:
 class RunReport:
     files: list[FileReport]
     unsafe: bool = False
+    # The project index of the run (None without project analysis); the CLI stores it for
+    # the flake8 plugin.
+    index: ProjectIndex | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -80,7 +87,11 @@ def read_source(path: str, display: str) -> tuple[Source, bytes] | Diagnostic:
         return parse_error_diagnostic(display, exc.reason, exc.row, exc.col)
 
 
-def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
+def check_file(
+    item: SourcePath, ruleset: RuleSet, mode: Mode, *, index: ProjectIndex | None = None
+) -> FileReport:
+    """One file's findings, fixed as `mode` says; `index` resolves its cross-module facts
+    (without one, they are resolved against the file alone)."""
     report = FileReport(item.display)
     loaded = read_source(item.path, item.display)
     if isinstance(loaded, Diagnostic):
@@ -93,7 +104,9 @@ def check_file(item: SourcePath, ruleset: RuleSet, mode: Mode) -> FileReport:
 
     def lint(text: str) -> list[Diagnostic]:
         current = source if text == source.text else Source(text, source.encoding, source.bom)
-        result = lint_source(current, item.display, ruleset, module=module, is_package=is_package)
+        result = lint_source(
+            current, item.display, ruleset, module=module, is_package=is_package, index=index
+        )
         report.errors = result.errors
         return result.diagnostics
 
@@ -152,10 +165,23 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
 
 
 def run(
-    paths: list[str], settings: Settings, mode: Mode = Mode(), *, force_exclude: bool = False
+    paths: list[str],
+    settings: Settings,
+    mode: Mode = Mode(),
+    *,
+    force_exclude: bool = False,
+    project: bool = True,
 ) -> RunReport:
+    """Check (and fix) the files under `paths`. With `project` (the default), the files are
+    analysed together: cross-module findings (FAL106, FAL107, FAL304, FAL501 on names from
+    other modules) need every file's summary; see `project.py`."""
     ruleset = RuleSet(settings)
     files = discover(paths, settings, force_exclude)
+    if project:
+        from .project import check_project
+
+        reports, index = check_project(files, ruleset, mode)
+        return RunReport(reports, unsafe=mode.unsafe, index=index)
     reports = [check_file(item, ruleset, mode) for item in files]
     return RunReport(reports, unsafe=mode.unsafe)
 

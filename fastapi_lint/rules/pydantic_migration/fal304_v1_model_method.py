@@ -6,7 +6,13 @@ from ...catalogues.pydantic_v1 import MODEL_ATTRIBUTES, MODEL_METHODS, MethodRen
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ._models import PydanticRule, defines_member, model_class_of, model_instance_of
+from ._models import (
+    PydanticRule,
+    defines_member,
+    model_candidate,
+    model_class_of,
+    model_instance_of,
+)
 
 _MODEL = (
     "from pydantic import BaseModel\n\n"
@@ -28,6 +34,11 @@ class V1ModelMethod(PydanticRule):
     — `.dict()` on an untyped parameter, `.json()` on an HTTP response, `.copy()` on a dict —
     is never reported. Neither is a call of a method the model (or a project base of it)
     defines itself: `user.dict()` then runs project code, not the v1 API.
+
+    Models defined in other modules of the project count too (`payload: schemas.ItemCreate`
+    with `ItemCreate` a model in `app/schemas.py`, or a class here whose base is such a
+    model): the project index decides, so `fastapi-lint check` on the project finds them,
+    and the flake8 plugin does when a cached index is present.
 
     ## Why is this bad?
     The v1 names are deprecated in Pydantic v2 (they warn on every call and will be removed);
@@ -75,6 +86,14 @@ class V1ModelMethod(PydanticRule):
     name = "v1-model-method"
     message = "`{old}` is the Pydantic v1 API; use `{new}`{note}"
     nodes = (ast.Call, ast.Attribute)
+    # A model may come from another module (`app/schemas.py`), so a file that never imports
+    # pydantic can still call its v1 methods.
+    triggers = (
+        "pydantic",
+        "sqlmodel",
+        *(f".{method}(" for method in MODEL_METHODS),
+        *MODEL_ATTRIBUTES,
+    )
     fix_safety = "safe"
     valid = [
         # `.dict()` on an untyped receiver is never guessed to be a model.
@@ -89,6 +108,8 @@ class V1ModelMethod(PydanticRule):
         "    def dict(self, **kw):\n        return {'a': self.a}\n\nItem(a=1).dict()\n",
         # v2 methods.
         _MODEL + "u = User.model_validate({'name': 'a'})\nu.model_dump()\n",
+        # An imported class the project does not define: not known to be a model.
+        "from vendor import Record\n\ndef f(r: Record):\n    return r.dict()\n",
         # A non-model class with a `parse_obj` classmethod.
         "import pydantic\n\nclass Parser:\n    @classmethod\n    def parse_obj(cls, o):\n"
         "        return o\n\nParser.parse_obj({})\n",
@@ -170,7 +191,10 @@ class V1ModelMethod(PydanticRule):
         if model is None:
             # v1 classmethods work on instances too (`self.schema()`).
             model = model_instance_of(receiver, ctx)
-        if model is None or defines_member(model, spec.v1, ctx):
+        if model is not None and defines_member(model, spec.v1, ctx):
+            return
+        candidate = model_candidate(receiver, ctx, spec.on_class) if model is None else None
+        if model is None and candidate is None:
             return
         fixable = _fixable(node, spec)
         note = f" ({spec.note})" if spec.note and not fixable else ""
@@ -182,21 +206,28 @@ class V1ModelMethod(PydanticRule):
                 Applicability.SAFE,
                 f"Rename to `{spec.v2}()`",
             )
-        ctx.report(node, old=f".{spec.v1}()", new=f".{spec.v2}()", note=note, fix=fix)
+        fmt = {"old": f".{spec.v1}()", "new": f".{spec.v2}()", "note": note}
+        if candidate is not None:
+            # A class from another module: a finding if the project index knows it is a model.
+            ctx.defer(node, (("model-without", candidate, spec.v1),), fix=fix, **fmt)
+            return
+        ctx.report(node, fix=fix, **fmt)
 
     def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
         new = MODEL_ATTRIBUTES.get(node.attr)
         if new is None or not isinstance(node.ctx, ast.Load):
             return
         model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
-        if model is None or defines_member(model, node.attr, ctx):
+        if model is not None and defines_member(model, node.attr, ctx):
             return
-        ctx.report(
-            node,
-            old=node.attr,
-            new=new,
-            note=" (its values are `FieldInfo` objects, not v1 `ModelField`s)",
-        )
+        note = " (its values are `FieldInfo` objects, not v1 `ModelField`s)"
+        if model is None:
+            candidate = model_candidate(node.value, ctx, on_class=True)
+            if candidate is not None:
+                requires = (("model-without", candidate, node.attr),)
+                ctx.defer(node, requires, old=node.attr, new=new, note=note)
+            return
+        ctx.report(node, old=node.attr, new=new, note=note)
 
 
 def _fixable(call: ast.Call, spec: MethodRename) -> bool:
