@@ -172,8 +172,9 @@ def _decode(entry: list[Any]) -> ModuleSummary:
 
 def _decode_function(entry: list[Any]) -> FunctionRecord:
     (qualname, name, is_async, generator, decorators, route, row, col, params, calls, blocking) = (
-        entry
+        entry[:11]
     )
+    depends, kwarg = entry[11:13]
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -186,4 +187,6 @@ def _decode_function(entry: list[Any]) -> FunctionRecord:
         params=tuple(params),
         calls=tuple(CallRecord(*c) for c in calls),
         blocking=tuple(BlockingRecord(*b) for b in blocking),
+        depends=tuple(depends),
+        kwarg=bool(kwarg),
     )

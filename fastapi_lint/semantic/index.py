@@ -29,13 +29,13 @@ from .records import ClassRecord, FunctionRecord, ModuleSummary
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
 _STDLIB = frozenset(sys.stdlib_module_names)
 
-# Decorators that hand back a function which still runs its body when called.
+# Decorators that hand back a function which still runs its body every time it is called.
+# `functools.cache`/`lru_cache` are not among them: a cached function blocks once, on its first
+# call, and is usually a deliberate load-once (found on real code: token validators, settings).
 TRANSPARENT_DECORATORS = frozenset(
     {
         "builtins.staticmethod",
         "builtins.classmethod",
-        "functools.lru_cache",
-        "functools.cache",
         "functools.wraps",
         "typing.overload",
         "typing_extensions.override",
@@ -71,18 +71,33 @@ class ProjectIndex:
                     continue
                 aliases[alias] = None if alias in aliases else summary
         self.aliases = aliases
+        # The name each module's definitions are filed under: its module name, or for a name
+        # two files share, a private key (`jobs@2`) that only the module itself reaches (as
+        # `home`): `jobs.work` then means each file's own `work` inside that file, and
+        # nothing elsewhere.
+        self.keys: dict[int, str] = {}
+        self.by_key: dict[str, ModuleSummary] = {}
+        for number, summary in enumerate(self.summaries):
+            key = summary.module
+            if self.modules.get(key) is not summary:
+                key = f"{summary.module}@{number}"
+            self.keys[id(summary)] = key
+            self.by_key[key] = summary
         self.functions: dict[str, tuple[FunctionRecord, ModuleSummary]] = {}
         self.classes: dict[str, ClassRecord] = {}
         self.names: dict[int, dict[str, str]] = {}  # id(summary) → imports
         self.instances: dict[int, dict[str, str]] = {}
         for summary in self.summaries:
-            if self.modules.get(summary.module) is not summary:
-                continue  # an ambiguous module name: its definitions are unreachable by name
+            key = self.keys[id(summary)]
+            rename = key != summary.module
             for function in summary.functions:
+                if rename:
+                    function = function._replace(qualname=_rekey(function.qualname, summary, key))
                 self.functions[function.qualname] = (function, summary)
             for cls in summary.classes:
+                if rename:
+                    cls = cls._replace(qualname=_rekey(cls.qualname, summary, key))
                 self.classes[cls.qualname] = cls
-        for summary in self.summaries:
             self.names[id(summary)] = dict(summary.imports)
             self.instances[id(summary)] = dict(summary.instances)
         self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
@@ -146,7 +161,7 @@ class ProjectIndex:
         if not rest:
             return ("module", summary.module)
         head, tail = rest[0], rest[1:]
-        qualname = f"{summary.module}.{head}"
+        qualname = f"{self.keys[id(summary)]}.{head}"
         if qualname in self.functions and self.functions[qualname][1] is summary:
             return None if tail else ("function", qualname)
         if qualname in self.classes:
@@ -199,7 +214,7 @@ class ProjectIndex:
     def _home_of(self, qualname: str) -> ModuleSummary | None:
         parts = qualname.split(".")
         for i in range(len(parts) - 1, 0, -1):
-            found = self.modules.get(".".join(parts[:i]))
+            found = self.by_key.get(".".join(parts[:i]))
             if found is not None:
                 return found
         return None
@@ -213,6 +228,10 @@ class ProjectIndex:
     def location(self, qualname: str) -> ModuleSummary | None:
         entry = self.functions.get(qualname)
         return entry[1] if entry is not None else None
+
+    def _display(self, record: FunctionRecord, summary: ModuleSummary) -> str:
+        """`fetch_profile`, or `ProfileCache.get` for a method."""
+        return record.qualname.removeprefix(self.keys[id(summary)] + ".")
 
     # ------------------------------------------------------------ questions
 
@@ -274,6 +293,33 @@ class ProjectIndex:
             return self.is_router(record.route.owner, self.location(record.qualname))
         return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
 
+    def received(
+        self, name: str, home: ModuleSummary | None = None, depth: int = 0
+    ) -> frozenset[str] | None:
+        """The parameter names a dependency `name` receives, through its own dependencies;
+        None when unknown (not project code, `**kwargs`, a class, an unresolvable marker)."""
+        if depth > 10:
+            return None
+        found = self.resolve(name, home)
+        if found is None:
+            return None
+        if found[0] == "instance":
+            return frozenset() if found[1].startswith("fastapi.security.") else None
+        if found[0] != "function":
+            return None
+        record, summary = self.functions[found[1]]
+        if record.kwarg:
+            return None
+        names = set(record.params)
+        for dependency in record.depends:
+            if dependency == "?":
+                return None
+            below = self.received(dependency, summary, depth + 1)
+            if below is None:
+                return None
+            names |= below
+        return frozenset(names)
+
     def blocking(self, name: str, home: ModuleSummary | None = None) -> Blocking | None:
         """Why calling `name` blocks, if it is a sync project function that makes a
         FAL101–FAL105 call, directly or through further sync project functions."""
@@ -307,7 +353,11 @@ class ProjectIndex:
             if record.blocking:
                 first = record.blocking[0]
                 found[qualname] = Blocking(
-                    (_display(record, summary),), first.name, first.code, summary.path, first.row
+                    (self._display(record, summary),),
+                    first.name,
+                    first.code,
+                    summary.path,
+                    first.row,
                 )
                 queue.append(qualname)
         while queue:
@@ -317,7 +367,7 @@ class ProjectIndex:
                     continue
                 record, summary = self.functions[caller]
                 below = found[callee]
-                found[caller] = below._replace(chain=(_display(record, summary), *below.chain))
+                found[caller] = below._replace(chain=(self._display(record, summary), *below.chain))
                 queue.append(caller)
         self._blocking = found
         return found
@@ -359,6 +409,7 @@ class ProjectIndex:
         - ("router", X): X is a FastAPI app or APIRouter created in the project
         - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
         - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
+        - ("not-received", P, D1, D2, ...): no dependency Di receives a parameter named P
         """
         kind = condition[0]
         if kind == "model":
@@ -370,6 +421,12 @@ class ProjectIndex:
             return {} if self.is_router(condition[1], home) else None
         if kind == "coroutine":
             return {} if self.coroutine_function(condition[1], home) else None
+        if kind == "not-received":
+            for dependency in condition[2:]:
+                names = self.received(dependency, home)
+                if names is None or condition[1] in names:
+                    return None
+            return {}
         if kind == "blocking":
             found = self.blocking(condition[1], home)
             if found is None:
@@ -382,9 +439,8 @@ class ProjectIndex:
         return None
 
 
-def _display(record: FunctionRecord, summary: ModuleSummary) -> str:
-    """`fetch_profile`, or `ProfileCache.get` for a method."""
-    return record.qualname.removeprefix(summary.module + ".")
+def _rekey(qualname: str, summary: ModuleSummary, key: str) -> str:
+    return key + qualname[len(summary.module) :]
 
 
 def _path_aliases(summary: ModuleSummary) -> list[str]:

@@ -54,6 +54,10 @@ class FunctionRecord(NamedTuple):
     params: tuple[str, ...]
     calls: tuple[CallRecord, ...]
     blocking: tuple[BlockingRecord, ...]
+    # What its parameters' `Depends(...)`/`Security(...)` call, as qualified names ("?" when
+    # unresolvable); with `params` and `kwarg`, what path parameters it may receive (FAL504).
+    depends: tuple[str, ...]
+    kwarg: bool
 
 
 class ClassRecord(NamedTuple):

@@ -26,8 +26,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import TABLES
+from ..noqa import is_suppressed, suppressed_codes
 from ..rule import Rule
 from ..rules._blocking import blocking_call  # the rules' own matcher
+from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
 from .model import APP_TYPES, ROUTE_METHODS, BindingKind, ScopeKind, SemanticModel
 from .records import (
     BlockingRecord,
@@ -187,6 +189,8 @@ class SummaryCollector(Rule):
             params=params,
             calls=(),
             blocking=(),
+            depends=_dependencies(node, ctx),
+            kwarg=args.kwarg is not None,
         )
         self.functions[node] = _FunctionBuilder(record)
 
@@ -202,10 +206,17 @@ class SummaryCollector(Rule):
                 CallRecord(candidate, node.lineno, node.col_offset + 1, id(node) in self.awaited)
             )
         blocking = self._blocking(node, ctx)
-        if blocking is not None:
+        if blocking is not None and not self._accepted(node, ctx):
             builder.blocking.append(
                 BlockingRecord(blocking[0], blocking[1], node.lineno, node.col_offset + 1)
             )
+
+    @staticmethod
+    def _accepted(node: ast.Call, ctx: Context) -> bool:
+        """`# noqa: FAL106` (or a bare `# noqa`) on a blocking call in a sync function says the
+        call is fine where it is: chains through it are not reported."""
+        codes = suppressed_codes(ctx.source.line(node.lineno))
+        return is_suppressed("FAL106", codes)
 
     def _blocking(self, node: ast.Call, ctx: Context) -> tuple[str, str] | None:
         for code, table, extra in self.tables:
@@ -214,6 +225,8 @@ class SummaryCollector(Rule):
                 name = ctx.qualified_name(node.func)
                 if name is None:
                     name = "".join(ctx.text(node.func).split())
+                    if len(name) > 40:  # `Path(settings.base_dir, "x").read_text`
+                        name = "…" + name[-39:]
                 return code, name.removeprefix("builtins.")
         return None
 
@@ -267,6 +280,27 @@ class SummaryCollector(Rule):
             functions=functions,
             registrations=tuple(self.registrations),
         )
+
+
+def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
+    """The qualified names its parameters' `Depends(f)` / `Security(f)` markers call."""
+    found: list[str] = []
+    for arg, default, _ in parameters_with_defaults(node):
+        for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
+            if param_function(marker, ctx) not in ("Depends", "Security"):
+                continue
+            assert isinstance(marker, ast.Call)
+            target = marker.args[0] if marker.args else None
+            for kw in marker.keywords:
+                if kw.arg == "dependency":
+                    target = kw.value
+            name = ctx.qualified_name(target) if target is not None else None
+            if name is None and isinstance(target, ast.Name) and ctx.semantic.at_module_level:
+                binding = ctx.semantic.lookup(target.id)
+                if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
+                    name = f"{ctx.semantic.module}.{target.id}"  # a module-level instance
+            found.append(name or "?")
+    return tuple(found)
 
 
 def _members(node: ast.ClassDef) -> tuple[str, ...]:

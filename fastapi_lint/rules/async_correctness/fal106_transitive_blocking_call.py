@@ -30,8 +30,13 @@ class TransitiveBlockingCall(Rule):
     passed as a reference to `asyncio.to_thread`, `run_in_threadpool` or
     `loop.run_in_executor` is not called, and is not reported; neither is a call inside a
     nested `def` or `lambda`, a sync generator (calling it runs nothing yet), or a function
-    with a decorator that may replace it (only `staticmethod`, `classmethod`, `lru_cache`,
-    `cache` and `wraps` are known to keep it).
+    with a decorator that may replace it (only `staticmethod`, `classmethod` and `wraps` are
+    known to keep it; a `functools.cache`/`lru_cache` function blocks only on its first call
+    and is not reported).
+
+    One blocking helper can be reached from many async functions. When its blocking call is
+    acceptable (a small file read once at startup), `# noqa: FAL106` on that call, in the
+    sync helper, stops every chain through it.
 
     ## Why is this bad?
     The blocking call runs on the event loop's thread even though it is one call away: every
@@ -99,6 +104,13 @@ class TransitiveBlockingCall(Rule):
         "class Cache:\n    def __init__(self):\n        self.data = {}\n\n"
         "    def get(self, key):\n        return self.data.get(key)\n\n"
         "cache = Cache()\n\nasync def handler(key):\n    return cache.get(key)\n",
+        # A blocking call accepted where it is: no chain goes through it.
+        "import time\n\ndef settle():\n    time.sleep(0.01)  # noqa: FAL106\n\n"
+        "async def handler():\n    settle()\n",
+        # Cached: blocks on the first call only.
+        "import functools\nimport requests\n\n@functools.cache\ndef settings():\n"
+        "    return requests.get('https://config.test/', timeout=5).json()\n\n"
+        "async def handler():\n    return settings()\n",
         # An unknown decorator may turn the function into something else.
         "import time\nfrom tasks import task\n\n@task\ndef slow():\n    time.sleep(1)\n\n"
         "async def handler():\n    slow()\n",
