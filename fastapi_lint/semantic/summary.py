@@ -135,6 +135,12 @@ class SummaryCollector(Rule):
         super().__init__(settings)
         # The blocking tables are the rules' own (FAL101–FAL105), extended from the settings.
         self.tables = [(code, TABLES[code], settings.blocking_extensions(code)) for code in TABLES]
+        # Blocking functions by qualified name, all tables in one lookup.
+        self.calls = {
+            name: code
+            for code, table, extra in reversed(self.tables)
+            for name in (*table.calls, *extra)
+        }
         self.functions: dict[ast.AST, _FunctionBuilder] = {}
         self.awaited: set[int] = set()
         self.registrations: list[RegistrationRecord] = []
@@ -219,15 +225,25 @@ class SummaryCollector(Rule):
         return is_suppressed("FAL106", codes)
 
     def _blocking(self, node: ast.Call, ctx: Context) -> tuple[str, str] | None:
+        """The code and the name of a FAL101–FAL105 call, matched as the rules match it.
+
+        Every call of every function passes here, so the common cases are answered first: a
+        call by qualified name is one dict lookup, and a method call on a receiver whose type
+        (or whose chain's root type) is unknown cannot match any table.
+        """
+        func = node.func
+        name = ctx.qualified_name(func)
+        if name is not None:
+            code = self.calls.get(name)
+            return (code, name.removeprefix("builtins.")) if code is not None else None
+        if not isinstance(func, ast.Attribute) or ctx.semantic.root_type(func.value) is None:
+            return None
         for code, table, extra in self.tables:
-            described = blocking_call(node, ctx, table, extra)
-            if described is not None:
-                name = ctx.qualified_name(node.func)
-                if name is None:
-                    name = "".join(ctx.text(node.func).split())
-                    if len(name) > 40:  # `Path(settings.base_dir, "x").read_text`
-                        name = "…" + name[-39:]
-                return code, name.removeprefix("builtins.")
+            if blocking_call(node, ctx, table, extra) is not None:
+                text = "".join(ctx.text(func).split())
+                if len(text) > 40:  # `Path(settings.base_dir, "x").read_text`
+                    text = "…" + text[-39:]
+                return code, text
         return None
 
     def _registration(self, node: ast.Call, ctx: Context) -> None:

@@ -99,6 +99,50 @@ def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
     return id(node) in _GUARDED_CACHE[0][1]
 
 
+_FALLBACK_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
+
+
+def in_v1_fallback(node: ast.AST, ctx: Context) -> bool:
+    """Is `node` in the handler of a `try` whose body uses the v2 API?
+
+    `try: data = m.model_dump() / except AttributeError: data = m.dict()` supports both
+    Pydantic versions on purpose (found all over litellm): the v1 spelling in the handler only
+    runs on v1, and renaming it would break that.
+    """
+    tree = ctx.semantic.tree
+    if not (_FALLBACK_CACHE and _FALLBACK_CACHE[0][0] is tree):
+        inside: set[int] = set()
+        if "model_" in ctx.source.text:
+            for try_node in ast.walk(tree):
+                if not isinstance(try_node, (ast.Try, ast.TryStar)) or not try_node.handlers:
+                    continue
+                uses_v2 = any(
+                    isinstance(n, ast.Attribute) and n.attr in V2_METHOD_NAMES
+                    for statement in try_node.body
+                    for n in ast.walk(statement)
+                )
+                if uses_v2:
+                    for handler in try_node.handlers:
+                        inside.update(id(n) for n in ast.walk(handler))
+        _FALLBACK_CACHE[:] = [(tree, frozenset(inside))]
+    return id(node) in _FALLBACK_CACHE[0][1]
+
+
+V2_METHOD_NAMES = frozenset(
+    {
+        "model_dump",
+        "model_dump_json",
+        "model_copy",
+        "model_validate",
+        "model_validate_json",
+        "model_json_schema",
+        "model_construct",
+        "model_rebuild",
+        "model_fields",
+    }
+)
+
+
 def _catches_import_error(handler: ast.ExceptHandler, ctx: Context) -> bool:
     if handler.type is None:
         return True

@@ -9,6 +9,7 @@ from ...rule import Invalid
 from ._models import (
     PydanticRule,
     defines_member,
+    in_v1_fallback,
     model_candidate,
     model_class_of,
     model_instance_of,
@@ -33,7 +34,9 @@ class V1ModelMethod(PydanticRule):
     class, `self` in a method of the model, or `cls` in one of its classmethods. Anything else
     — `.dict()` on an untyped parameter, `.json()` on an HTTP response, `.copy()` on a dict —
     is never reported. Neither is a call of a method the model (or a project base of it)
-    defines itself: `user.dict()` then runs project code, not the v1 API.
+    defines itself: `user.dict()` then runs project code, not the v1 API. A v1 call in the
+    `except` handler of a `try` whose body uses the v2 API is a deliberate fallback for
+    Pydantic v1 and is left alone too.
 
     Models defined in other modules of the project count too (`payload: schemas.ItemCreate`
     with `ItemCreate` a model in `app/schemas.py`, or a class here whose base is such a
@@ -108,6 +111,9 @@ class V1ModelMethod(PydanticRule):
         "    def dict(self, **kw):\n        return {'a': self.a}\n\nItem(a=1).dict()\n",
         # v2 methods.
         _MODEL + "u = User.model_validate({'name': 'a'})\nu.model_dump()\n",
+        # A fallback for Pydantic v1, on purpose.
+        _MODEL + "def f(u: User):\n    try:\n        return u.model_dump()\n"
+        "    except AttributeError:\n        return u.dict()\n",
         # An imported class the project does not define: not known to be a model.
         "from vendor import Record\n\ndef f(r: Record):\n    return r.dict()\n",
         # A non-model class with a `parse_obj` classmethod.
@@ -182,7 +188,7 @@ class V1ModelMethod(PydanticRule):
         if not isinstance(func, ast.Attribute):
             return
         spec = MODEL_METHODS.get(func.attr)
-        if spec is None:
+        if spec is None or in_v1_fallback(node, ctx):
             return
         receiver = func.value
         model = None
@@ -215,7 +221,7 @@ class V1ModelMethod(PydanticRule):
 
     def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
         new = MODEL_ATTRIBUTES.get(node.attr)
-        if new is None or not isinstance(node.ctx, ast.Load):
+        if new is None or not isinstance(node.ctx, ast.Load) or in_v1_fallback(node, ctx):
             return
         model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
         if model is not None and defines_member(model, node.attr, ctx):
