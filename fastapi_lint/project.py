@@ -174,7 +174,7 @@ def _decode_function(entry: list[Any]) -> FunctionRecord:
     (qualname, name, is_async, generator, decorators, route, row, col, params, calls, blocking) = (
         entry[:11]
     )
-    depends, kwarg = entry[11:13]
+    depends, kwarg, accepted = entry[11:14]
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -189,4 +189,5 @@ def _decode_function(entry: list[Any]) -> FunctionRecord:
         blocking=tuple(BlockingRecord(*b) for b in blocking),
         depends=tuple(depends),
         kwarg=bool(kwarg),
+        accepted=bool(accepted),
     )

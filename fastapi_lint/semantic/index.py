@@ -268,7 +268,12 @@ class ProjectIndex:
     def model(self, name: str, home: ModuleSummary | None = None) -> str | None:
         """The project model class a type name stands for: `schemas.User`, also the recorded
         type of a classmethod constructor's result (`schemas.User.parse_obj`)."""
-        cls = self.resolve_class(name, home)
+        found = self.resolve(name, home)
+        cls = None
+        if found is not None and found[0] == "class":
+            cls = found[1]
+        elif found is not None and found[0] == "instance":
+            cls = self.resolve_class(found[1], self._home_of(name))  # `settings = Settings()`
         if cls is None:
             owner, _, method = name.rpartition(".")
             if method in CLASSMETHOD_CONSTRUCTORS:
@@ -330,7 +335,7 @@ class ProjectIndex:
 
     def _runs_when_called(self, record: FunctionRecord) -> bool:
         """Calling it runs its body now, in the caller's thread."""
-        if record.is_async or record.is_generator:
+        if record.is_async or record.is_generator or record.accepted:
             return False
         return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
 

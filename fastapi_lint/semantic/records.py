@@ -58,6 +58,8 @@ class FunctionRecord(NamedTuple):
     # unresolvable); with `params` and `kwarg`, what path parameters it may receive (FAL504).
     depends: tuple[str, ...]
     kwarg: bool
+    # `# noqa: FAL106` on its `def` line: calling it from async code is accepted.
+    accepted: bool
 
 
 class ClassRecord(NamedTuple):

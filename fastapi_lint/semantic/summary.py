@@ -197,6 +197,7 @@ class SummaryCollector(Rule):
             blocking=(),
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
+            accepted=is_suppressed("FAL106", suppressed_codes(ctx.source.line(node.lineno))),
         )
         self.functions[node] = _FunctionBuilder(record)
 
@@ -220,7 +221,8 @@ class SummaryCollector(Rule):
     @staticmethod
     def _accepted(node: ast.Call, ctx: Context) -> bool:
         """`# noqa: FAL106` (or a bare `# noqa`) on a blocking call in a sync function says the
-        call is fine where it is: chains through it are not reported."""
+        call is fine where it is: chains through it are not reported. (On the function's `def`
+        line it covers the whole function: see `FunctionRecord.accepted`.)"""
         codes = suppressed_codes(ctx.source.line(node.lineno))
         return is_suppressed("FAL106", codes)
 

@@ -34,9 +34,10 @@ class TransitiveBlockingCall(Rule):
     known to keep it; a `functools.cache`/`lru_cache` function blocks only on its first call
     and is not reported).
 
-    One blocking helper can be reached from many async functions. When its blocking call is
-    acceptable (a small file read once at startup), `# noqa: FAL106` on that call, in the
-    sync helper, stops every chain through it.
+    One blocking helper can be reached from many async functions. When calling it from async
+    code is acceptable (a small file read once at startup), `# noqa: FAL106` on its `def` line
+    stops every chain through it; on one blocking call inside it, only the chains that end
+    at that call.
 
     ## Why is this bad?
     The blocking call runs on the event loop's thread even though it is one call away: every
@@ -107,6 +108,9 @@ class TransitiveBlockingCall(Rule):
         # A blocking call accepted where it is: no chain goes through it.
         "import time\n\ndef settle():\n    time.sleep(0.01)  # noqa: FAL106\n\n"
         "async def handler():\n    settle()\n",
+        # The helper is accepted as a whole.
+        "import time\n\ndef settle():  # noqa: FAL106\n    time.sleep(0.01)\n"
+        "    time.sleep(0.01)\n\nasync def handler():\n    settle()\n",
         # Cached: blocks on the first call only.
         "import functools\nimport requests\n\n@functools.cache\ndef settings():\n"
         "    return requests.get('https://config.test/', timeout=5).json()\n\n"

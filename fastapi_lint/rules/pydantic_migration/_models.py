@@ -307,7 +307,8 @@ def model_candidate(expr: ast.AST, ctx: Context, on_class: bool) -> str | None:
     """A class this file cannot tell is a model, but the project index may: the expression
     names it (`schemas.User.parse_obj(...)`, with `on_class`), holds an instance of it (a
     parameter annotated with an imported class, a name assigned from its constructor or
-    classmethod), or is `self`/`cls` in a method of a class whose bases are imported."""
+    classmethod), is `self`/`cls` in a method of a class whose bases are imported, or is a
+    module-level instance imported from another module (`settings` from `app.config`)."""
     if on_class and isinstance(expr, (ast.Name, ast.Attribute)):
         name = ctx.qualified_name(expr)
         if name is not None and _project_name(name):
@@ -319,6 +320,14 @@ def model_candidate(expr: ast.AST, ctx: Context, on_class: bool) -> str | None:
         owner = _first_parameter_owner(expr.id, ctx, require_model=False)
         if owner is not None and (owner[1] == "instance" or on_class):
             return owner[0]
+        binding = ctx.semantic.lookup(expr.id)
+        if binding is None or binding.kind is not BindingKind.IMPORT:
+            return None
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        # A module-level instance of another module (`from app.config import settings`).
+        name = ctx.qualified_name(expr)
+        if name is not None and _project_name(name):
+            return name
     return None
 
 
