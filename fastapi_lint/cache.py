@@ -39,8 +39,9 @@ from dataclasses import dataclass
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .semantic.modules import module_name
+from .semantic.records import ModuleSummary, from_plain, to_plain
 
-FORMAT = 2
+FORMAT = 3
 SHARDS = 16
 KEEP_NAMESPACES = 8
 _MAGIC = b"fastapi-lint-cache-1\n"
@@ -178,8 +179,9 @@ def unpack(packed: tuple, path: str) -> list[Diagnostic]:
 
 # ------------------------------------------------------------------------------------ the cache
 
-# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
-Entry = tuple[str, str, StatKey, int, bytes, tuple]
+# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics,
+# the module summary in plain form or None).
+Entry = tuple[str, str, StatKey, int, bytes, tuple, tuple | None]
 
 
 class Cache:
@@ -234,15 +236,15 @@ class Cache:
 
     # ---------------------------------------------------------------- look-ups
 
-    def get(self, path: str, display: str) -> list[Diagnostic] | None:
-        """The cached findings of a file, or None when they must be computed."""
+    def get(self, path: str, display: str) -> tuple[list[Diagnostic], ModuleSummary | None] | None:
+        """The cached findings and summary of a file, or None when they must be computed."""
         key = self._key(path)
         shard = self._shard(self._shard_of(key))
         entry = shard.get(key)
         if entry is None:
             return None
         try:
-            shown, module, stat, read_at, known, packed = entry
+            shown, module, stat, read_at, known, packed, plain = entry
             if shown != display or module != module_name(path):
                 return None
             now = time.time_ns()
@@ -255,13 +257,20 @@ class Cache:
                     data = handle.read()
                 if digest(data) != known:
                     return None
-                shard[key] = (shown, module, current, now, known, packed)
+                shard[key] = (shown, module, current, now, known, packed, plain)
                 self._dirty.add(self._shard_of(key))
-            return unpack(packed, display)
+            return unpack(packed, display), None if plain is None else from_plain(plain)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
 
-    def put(self, path: str, display: str, content: Content, diagnostics: list[Diagnostic]) -> None:
+    def put(
+        self,
+        path: str,
+        display: str,
+        content: Content,
+        diagnostics: list[Diagnostic],
+        summary: ModuleSummary | None = None,
+    ) -> None:
         key = self._key(path)
         index = self._shard_of(key)
         self._shard(index)[key] = (
@@ -271,6 +280,7 @@ class Cache:
             content.read_at,
             content.digest,
             pack(diagnostics),
+            None if summary is None else to_plain(summary),
         )
         self._dirty.add(index)
 

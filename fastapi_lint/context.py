@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .semantic.model import Route, Scope, SemanticModel
+from .semantic.records import Fact
 from .source import Source
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ class Context:
         self.settings = settings
         self.rule: Rule | None = None
         self.pending: list[tuple[Diagnostic, FixLike]] = []
+        # Findings that need the project index (see `defer`); they go into the summary.
+        self.facts: list[Fact] = []
         self._state: dict[str, Any] = {}
 
     def state(self, factory: Callable[[], T]) -> T:
@@ -93,6 +96,47 @@ class Context:
             start_offset=start,
         )
         self.pending.append((diagnostic, fix))
+
+    def defer(
+        self,
+        node: ast.AST,
+        requires: tuple[tuple[str, ...], ...],
+        *,
+        fix: Fix | None = None,
+        **fmt: Any,
+    ) -> None:
+        """Report `node` if the project index confirms every condition in `requires`.
+
+        For what one file cannot decide: `("model", "app.schemas.ItemUpdate")` — is that class,
+        defined elsewhere, a Pydantic model? The fact is kept in the module's summary and
+        resolved in the project pass (see `semantic/index.py` for the conditions). Values a
+        condition supplies (FAL106's `{chain}`) fill the rest of the message.
+        """
+        rule = self.rule
+        assert rule is not None, "defer() is only valid inside a rule's check"
+        assert rule.defers, f"{rule.code} defers findings: set `defers = True` on the rule"
+        start, end = self.span(node)
+        row, col = self.source.position(start)
+        end_row, end_col = self.source.position(end)
+        positions: tuple[tuple[int, int, int, int], ...] = ()
+        if fix is not None:
+            position = self.source.position
+            positions = tuple((*position(e.start), *position(e.end)) for e in fix.edits)
+        self.facts.append(
+            Fact(
+                code=rule.code,
+                requires=requires,
+                template=rule.message,
+                values=tuple((key, str(value)) for key, value in fmt.items()),
+                row=row,
+                col=col,
+                end_row=end_row,
+                end_col=end_col,
+                start_offset=start,
+                fix=fix,
+                fix_positions=positions,
+            )
+        )
 
     def diagnostics(self) -> list[Diagnostic]:
         """Resolve deferred fixes; called by the engine after the walk."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .diagnostics import Diagnostic
-from .noqa import file_exempt, filter_noqa
+from .noqa import file_exempt, filter_noqa, is_suppressed, suppressed_codes
 from .registry import RuleSet
 from .rule import Rule
+from .semantic.index import ProjectIndex
 from .semantic.model import (
     Binding,
     BindingKind,
@@ -26,6 +27,8 @@ from .semantic.model import (
     SemanticModel,
 )
 from .semantic.modules import resolve_relative
+from .semantic.records import ModuleSummary
+from .semantic.summary import SummaryCollector
 from .source import Source
 
 PARSE_ERROR = "FAL000"
@@ -48,6 +51,9 @@ class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     parsed: bool = False
+    # What the file tells the rest of the project (pass 1 of project analysis); None when the
+    # file was not walked (unparsable, or skipped by the trigger gate without `summarize`).
+    summary: ModuleSummary | None = None
 
 
 def parse_error_diagnostic(path: str, reason: str, row: int = 1, col: int = 1) -> Diagnostic:
@@ -177,22 +183,37 @@ def lint_source(
     is_package: bool = False,
     tree: ast.Module | None = None,
     apply_noqa: bool = True,
+    summarize: bool = False,
+    index: ProjectIndex | None = None,
+    resolve_facts: bool = True,
 ) -> LintResult:
-    """All findings for one file's text. Never raises for bad input."""
+    """All findings for one file's text. Never raises for bad input.
+
+    Project analysis (see `project.py`): the traversal also builds the module's summary
+    (`result.summary`), including the facts rules deferred to the project index. With
+    `resolve_facts` (the default) they are resolved here, against `index` with this file's
+    fresh summary in it, or against this file alone when there is no index; the project pass
+    of a whole run passes `resolve_facts=False` and resolves them once every file is summarised.
+    `summarize` walks the file even when no rule's trigger occurs in it, since other modules
+    may need its summary.
+    """
     result = LintResult()
-    if file_exempt(source.text):
-        return result
     text = source.text
+    exempt = file_exempt(text)
     seen: dict[str, bool] = {}
-    rules = [
-        rule
-        for rule in ruleset.for_path(path)
-        if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
-    ]
-    parse_reported = ruleset.enabled(PARSE_ERROR, path)
-    if not rules and not parse_reported:
+    rules = (
+        []
+        if exempt
+        else [
+            rule
+            for rule in ruleset.for_path(path)
+            if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
+        ]
+    )
+    parse_reported = not exempt and ruleset.enabled(PARSE_ERROR, path)
+    if not rules and not parse_reported and not summarize:
         return result
-    if tree is None and not rules and syntax_ok(source, path):
+    if tree is None and not rules and not summarize and syntax_ok(source, path):
         result.parsed = True  # only FAL000 wanted this file, and it parses
         return result
     if tree is None:
@@ -203,13 +224,20 @@ def lint_source(
             return result
         tree = parsed
     result.parsed = True
-    if not rules:
+    if not rules and not summarize:
         return result
 
     semantic = SemanticModel(module, is_package)
     ctx = Context(source, path, semantic, ruleset.settings)
-    traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(rules), result.errors)
-    traversal.skip_sync_bodies = all(rule.only_in_async for rule in rules)
+    # The summary is collected by the same walk as the rules run in, never by a second one;
+    # it is wanted for the project pass, or here for the facts of the rules that defer them.
+    collector = None
+    if summarize or any(rule.defers for rule in rules):
+        collector = SummaryCollector(ruleset.settings)
+    walkers: list[Rule] = [*rules, collector] if collector is not None else rules
+    traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(walkers), result.errors)
+    # The collector needs sync bodies too (helpers that block are sync functions).
+    traversal.skip_sync_bodies = collector is None and all(r.only_in_async for r in rules)
     try:
         try:
             traversal.run(tree)
@@ -218,7 +246,10 @@ def lint_source(
             return result
         for rule in rules:
             traversal.call(rule, rule.finish, ctx)
+        if collector is not None:
+            traversal.call(collector, collector.finish, ctx)
         diagnostics = ctx.diagnostics()
+        facts = ctx.facts
     finally:
         # Break the reference cycles (bound handlers, deferred fixes that close over the
         # context) so that the tree is freed as soon as this returns, not at the next cyclic
@@ -227,6 +258,15 @@ def lint_source(
         ctx.pending.clear()
     if apply_noqa:
         diagnostics = filter_noqa(diagnostics, source)
+        facts = [
+            f for f in facts if not is_suppressed(f.code, suppressed_codes(source.line(f.row)))
+        ]
+    if collector is not None and collector.summary is not None:
+        result.summary = collector.summary._replace(facts=tuple(facts))
+        if resolve_facts and facts:
+            project = index.with_module(result.summary) if index is not None else None
+            project = project or ProjectIndex([result.summary])
+            diagnostics.extend(project.diagnostics(result.summary))
     diagnostics.sort(key=Diagnostic.sort_key)
     result.diagnostics = diagnostics
     return result

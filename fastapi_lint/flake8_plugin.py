@@ -4,6 +4,12 @@ flake8 parses the file and handles `# noqa` and `--select/--ignore` itself; the 
 `[tool.fastapi-lint]` from the pyproject.toml nearest the file, so that flake8 and
 `fastapi-lint check` report the same findings. Files flake8 cannot parse are its own E999,
 so FAL000 never appears here.
+
+Cross-module findings (FAL106, FAL107, FAL304, FAL501 on names from other modules) need the
+project index. `fastapi-lint check` leaves one in its cache directory; when it is there for
+the file's project (and was made with the same settings), the plugin resolves the file's facts
+against it, with the file's current summary in place of the stored one. Without it, only what
+the file shows alone is found.
 """
 
 from __future__ import annotations
@@ -18,14 +24,34 @@ from typing import Any
 from . import __version__
 from .config import find_config, load_settings
 from .engine import lint_source
+from .project import index_path, load_index
 from .registry import RuleSet
+from .semantic.index import ProjectIndex
 from .semantic.modules import module_name
+from .settings import Settings
 from .source import Source
 
 
 @lru_cache(maxsize=32)
 def _ruleset_for(config: Path | None) -> RuleSet:
     return RuleSet(load_settings(config))
+
+
+# The stored index per index file, reloaded when the file changes (a new `fastapi-lint check`).
+_INDEXES: dict[str, tuple[float, ProjectIndex | None]] = {}
+
+
+def _index_for(settings: Settings) -> ProjectIndex | None:
+    path = index_path(settings)
+    try:
+        stamp = os.stat(path).st_mtime
+    except OSError:
+        return None
+    cached = _INDEXES.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load_index(settings))
+        _INDEXES[path] = cached
+    return cached[1]
 
 
 class Plugin:
@@ -51,6 +77,7 @@ class Plugin:
             is_package=os.path.basename(path) == "__init__.py",
             tree=self.tree,
             apply_noqa=False,  # flake8 applies noqa itself, honouring --disable-noqa
+            index=_index_for(ruleset.settings),
         )
         if result.errors:
             error = result.errors[0]

@@ -13,11 +13,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from .discovery import SourcePath
 from .registry import RuleSet
 from .runner import FileReport, Mode, check_file, finish_write
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .semantic.index import ProjectIndex
 
 # Fewer files than this per worker: not worth a worker.
 MIN_FILES_PER_JOB = 12
@@ -64,32 +68,53 @@ def check_files(
     *,
     jobs: int | None = None,
     with_content: bool = False,
+    summarize: bool = False,
+    index: ProjectIndex | None = None,
 ) -> list[FileReport]:
-    """One report per item, in order; identical to checking them one by one."""
+    """One report per item, in order; identical to checking them one by one (`check_file`
+    says what the keyword arguments do)."""
+    options = _Options(mode, with_content, summarize, index)
     workers = effective_jobs(jobs, len(items))
     if workers <= 1:
-        return [check_file(item, ruleset, mode, with_content=with_content) for item in items]
-    return _in_pool(items, ruleset, mode, workers, with_content)
+        return [_check(item, ruleset, options, write=True) for item in items]
+    return _in_pool(items, ruleset, options, workers)
+
+
+class _Options(NamedTuple):
+    mode: Mode
+    with_content: bool
+    summarize: bool
+    index: ProjectIndex | None
+
+
+def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool) -> FileReport:
+    return check_file(
+        item,
+        ruleset,
+        options.mode,
+        write=write,
+        with_content=options.with_content,
+        summarize=options.summarize,
+        index=options.index,
+    )
 
 
 # ------------------------------------------------------------------------------------ the pool
 
-_worker_state: tuple[RuleSet, Mode, bool] | None = None
+_worker_state: tuple[RuleSet, _Options] | None = None
 
 
-def _initialise(settings: Settings, mode: Mode, with_content: bool) -> None:
+def _initialise(settings: Settings, options: _Options) -> None:
     global _worker_state
     tune_gc()
-    _worker_state = (RuleSet(settings), mode, with_content)
+    _worker_state = (RuleSet(settings), options)
 
 
 def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileReport]]:
     assert _worker_state is not None, "worker not initialised"
-    ruleset, mode, with_content = _worker_state
+    ruleset, options = _worker_state
     start, items = chunk
-    return start, [
-        check_file(item, ruleset, mode, write=False, with_content=with_content) for item in items
-    ]
+    return start, [_check(item, ruleset, options, write=False) for item in items]
 
 
 def _context():  # type: ignore[no-untyped-def]
@@ -104,7 +129,7 @@ def _context():  # type: ignore[no-untyped-def]
 
 
 def _in_pool(
-    items: Sequence[SourcePath], ruleset: RuleSet, mode: Mode, workers: int, with_content: bool
+    items: Sequence[SourcePath], ruleset: RuleSet, options: _Options, workers: int
 ) -> list[FileReport]:
     chunks: list[tuple[int, list[SourcePath]]] = []
     start = 0
@@ -114,9 +139,7 @@ def _in_pool(
         chunks.append((start, list(items[start : start + size])))
         start += size
     reports: list[FileReport | None] = [None] * len(items)
-    pool = _context().Pool(
-        workers, initializer=_initialise, initargs=(ruleset.settings, mode, with_content)
-    )
+    pool = _context().Pool(workers, initializer=_initialise, initargs=(ruleset.settings, options))
     try:
         for start, done in pool.imap_unordered(_check_chunk, chunks):
             for offset, report in enumerate(done):

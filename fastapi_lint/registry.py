@@ -101,6 +101,8 @@ class RuleSet:
         classes = all_rules()
         self.rules: list[Rule] = [classes[code](settings) for code in selected_codes(settings)]
         self.codes = frozenset(rule.code for rule in self.rules)
+        # An enabled rule needs the project index (see `project.py`).
+        self.defers = any(rule.defers for rule in self.rules)
         self._per_path: dict[str, tuple[Rule, ...]] = {}
 
     def for_path(self, path: str) -> tuple[Rule, ...]:

@@ -62,6 +62,9 @@ class Rule:
     # engine then skips calling it elsewhere, and when every rule checking a file says so, it
     # does not walk the bodies of sync functions and lambdas that contain no `async def`.
     only_in_async: ClassVar[bool] = False
+    # True when the rule may call `ctx.defer` (findings the project index decides): the engine
+    # then collects the module's summary in the same walk, to resolve them.
+    defers: ClassVar[bool] = False
     valid: ClassVar[list[str | Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
     default_enabled: ClassVar[bool] = True

@@ -19,6 +19,8 @@ from .source import Source, SourceError
 if TYPE_CHECKING:
     from .cache import Content
     from .fixes import FixOutcome
+    from .semantic.index import ProjectIndex
+    from .semantic.records import ModuleSummary
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class FileReport:
     write_error: str = ""
     # What was read, for the result cache (only when asked for: see `cache.Content`).
     content: Content | None = field(default=None, repr=False)
+    # Pass 1 of project analysis: the module's summary with its unresolved facts.
+    summary: ModuleSummary | None = field(default=None, repr=False)
     # A fix computed in a worker process, written by the main process (see `parallel.py`):
     # (path, source without its line index, outcome, original bytes).
     pending_write: tuple[str, Source, FixOutcome, bytes] | None = field(default=None, repr=False)
@@ -52,6 +56,9 @@ class FileReport:
 class RunReport:
     files: list[FileReport]
     unsafe: bool = False
+    # The project index of the run (None without project analysis); the CLI stores it for
+    # the flake8 plugin.
+    index: ProjectIndex | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -96,11 +103,15 @@ def check_file(
     *,
     write: bool = True,
     with_content: bool = False,
+    summarize: bool = False,
+    index: ProjectIndex | None = None,
 ) -> FileReport:
     """Check (and with --fix, fix) one file.
 
     `write=False` leaves a fix unwritten in `report.pending_write` for `finish_write`;
-    `with_content` records what was read, for the cache.
+    `with_content` records what was read, for the cache. `summarize` (check mode, pass 1 of
+    project analysis) keeps the module's summary in `report.summary` and leaves its deferred
+    facts unresolved; otherwise they are resolved against `index`, or the file alone.
     """
     report = FileReport(item.display)
     if with_content:
@@ -125,8 +136,18 @@ def check_file(
 
     def lint(text: str) -> list[Diagnostic]:
         current = source if text == source.text else Source(text, source.encoding, source.bom)
-        result = lint_source(current, item.display, ruleset, module=module, is_package=is_package)
+        result = lint_source(
+            current,
+            item.display,
+            ruleset,
+            module=module,
+            is_package=is_package,
+            summarize=summarize,
+            index=index,
+            resolve_facts=not summarize,
+        )
         report.errors = result.errors
+        report.summary = result.summary
         return result.diagnostics
 
     if not mode.fixing:
@@ -207,16 +228,22 @@ def run(
     force_exclude: bool = False,
     jobs: int | None = 1,
     cache: bool = False,
+    project: bool = True,
 ) -> RunReport:
-    """Check the files under `paths`.
+    """Check (and fix) the files under `paths`.
 
     `jobs`: processes to use (None or 0: every core; fewer files than a handful: one).
     `cache`: read and write the result cache under `settings.cache_dir` (check mode only).
+    `project`: analyse the files together (see `project.py`), when an enabled rule needs it:
+    pass 1 lints every file and summarises it (in the pool, or from the cache), pass 2 builds
+    the index and resolves the cross-module findings in this process; with --fix/--diff the
+    files that then have a fix to apply are fixed with the index at hand.
     """
     from .parallel import check_files
 
     ruleset = RuleSet(settings)
     files = discover(paths, settings, force_exclude)
+    project = project and ruleset.defers
     store = None
     if cache and not mode.fixing:
         from .cache import Cache
@@ -225,23 +252,54 @@ def run(
             settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes
         )
     reports: list[FileReport | None] = [None] * len(files)
+    summaries: list[ModuleSummary | None] = [None] * len(files)
     todo: list[int] = []
-    for index, item in enumerate(files):
+    for number, item in enumerate(files):
         cached = store.get(item.path, item.display) if store is not None else None
         if cached is not None:
-            reports[index] = FileReport(item.display, cached)
+            reports[number] = FileReport(item.display, cached[0])
+            summaries[number] = cached[1]
         else:
-            todo.append(index)
+            todo.append(number)
+    first = Mode() if project else mode  # with project analysis, fixing waits for the index
     done = check_files(
-        [files[i] for i in todo], ruleset, mode, jobs=jobs, with_content=store is not None
+        [files[i] for i in todo],
+        ruleset,
+        first,
+        jobs=jobs,
+        with_content=store is not None,
+        summarize=project,
     )
-    for index, report in zip(todo, done, strict=True):
-        reports[index] = report
+    for number, report in zip(todo, done, strict=True):
+        reports[number] = report
+        summaries[number] = report.summary
+        report.summary = None
         if store is not None and report.content is not None and not report.errors:
-            store.put(files[index].path, report.path, report.content, report.diagnostics)
+            store.put(
+                files[number].path,
+                report.path,
+                report.content,
+                report.diagnostics,
+                summaries[number],
+            )
     if store is not None:
         store.save()
-    return RunReport([r for r in reports if r is not None], unsafe=mode.unsafe)
+    finished = [r for r in reports if r is not None]
+    index = None
+    if project:
+        from .project import resolve_facts
+
+        index = resolve_facts(finished, summaries)
+        if mode.fixing:
+            redo = [
+                n
+                for n, r in enumerate(finished)
+                if any(d.fixable(mode.unsafe) for d in r.diagnostics)
+            ]
+            fixed = check_files([files[n] for n in redo], ruleset, mode, jobs=jobs, index=index)
+            for number, report in zip(redo, fixed, strict=True):
+                finished[number] = report
+    return RunReport(finished, unsafe=mode.unsafe, index=index)
 
 
 @dataclass

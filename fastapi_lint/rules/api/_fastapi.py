@@ -26,6 +26,8 @@ _PREFIXES = ("fastapi.", "fastapi.param_functions.", "fastapi.params.")
 PARAM_FUNCTIONS: dict[str, str] = {
     prefix + name: name for prefix in _PREFIXES for name in PARAM_FUNCTION_NAMES
 }
+# Instances of these FastAPI security classes are dependencies that take only the request.
+SECURITY_SCHEMES = ("fastapi.security.",)
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 

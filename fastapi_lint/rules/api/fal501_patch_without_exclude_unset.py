@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import ast
+import sys
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
 from ...semantic.model import BindingKind
+from ...semantic.summary import route_record
 from .._values import is_model_class
 from ._fastapi import annotated_metadata, param_function, parameters_with_defaults
 
 _DUMPS = frozenset({"model_dump", "dict"})
 _EXCLUDES = frozenset({"exclude_unset", "exclude_defaults", "exclude_none"})
 _NOT_BODY = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie"})
+# Annotations from these are never project models.
+_NOT_MODELS = frozenset(sys.stdlib_module_names) | {"builtins", "fastapi", "starlette"}
 
 
 class PatchWithoutExcludeUnset(Rule):
@@ -19,10 +23,13 @@ class PatchWithoutExcludeUnset(Rule):
     Checks, in a PATCH route, for `.model_dump()` or `.dict()` on the request-body model
     without `exclude_unset=True` (or `exclude_defaults` / `exclude_none`).
 
-    The body is a parameter of the route annotated with a Pydantic model class defined in
-    the same file (a parameter given by `Depends`, `Query` and the like is not the body).
-    Models imported from other modules are not known to be models in a single file and are
-    not checked. An explicit `exclude_unset=False` is a choice and is left alone.
+    The body is a parameter of the route annotated with a Pydantic model class (a parameter
+    given by `Depends`, `Query` and the like is not the body). A model or a router defined in
+    another module of the project (`item: schemas.ItemUpdate`, `@router.patch(...)` with
+    `router` imported from `app/api/__init__.py`) is found through the project index;
+    seen one file at a time (the flake8 plugin without a cached index), only the file's own
+    models and routers are known. An explicit `exclude_unset=False` is a choice and is left
+    alone.
 
     ## Why is this bad?
     A PATCH request sends only the fields to change. Dumping the body without
@@ -60,6 +67,7 @@ class PatchWithoutExcludeUnset(Rule):
         "`{call}` in PATCH route `{function}` includes fields the client did not send; "
         "pass `exclude_unset=True`"
     )
+    defers = True
     nodes = (ast.Call,)
     triggers = ("patch", "PATCH")
     fix_safety = "unsafe"
@@ -79,7 +87,7 @@ class PatchWithoutExcludeUnset(Rule):
         _MODEL + "from fastapi import Depends\n\n@app.patch('/items/{item_id}')\n"
         "def update(item_id: int, current: ItemUpdate = Depends(load)):\n"
         "    stored = ItemUpdate()\n    return current.model_dump(), stored.model_dump()\n",
-        # A model from another module is not known to be a model here.
+        # A class from another module that the project does not define: not known to be a model.
         "from fastapi import FastAPI\nfrom .schemas import ItemUpdate\n\napp = FastAPI()\n\n"
         "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
         "    return item.dict()\n",
@@ -116,8 +124,18 @@ class PatchWithoutExcludeUnset(Rule):
         if not isinstance(func.value, ast.Name):
             return
         scope = ctx.function
-        route = scope.route if scope is not None else None
-        if route is None or route.method != "patch" or scope is None:
+        if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        # What the project index must confirm when this file alone cannot tell.
+        requires: list[tuple[str, ...]] = []
+        route = scope.route
+        if route is None:
+            # A router imported from another module (`from app.api import router`).
+            candidate = route_record(scope.node, ctx)
+            if candidate is None or candidate.method != "patch" or not candidate.owner:
+                return
+            requires.append(("router", candidate.owner))
+        elif route.method != "patch":
             return
         if any(kw.arg is None or kw.arg in _EXCLUDES for kw in node.keywords):
             return
@@ -125,16 +143,20 @@ class PatchWithoutExcludeUnset(Rule):
         binding = ctx.semantic.lookup(name)
         if binding is None or binding is not scope.bindings.get(name):
             return
-        if binding.kind is not BindingKind.PARAMETER or not is_model_class(binding.type, ctx):
+        if binding.kind is not BindingKind.PARAMETER or binding.type is None:
             return
+        if not is_model_class(binding.type, ctx):
+            # A model defined in another module (`item: schemas.ItemUpdate`).
+            if binding.type.split(".", 1)[0] in _NOT_MODELS:
+                return
+            requires.append(("model", binding.type))
         if not self._is_body(scope.node, name, ctx):
             return
-        ctx.report(
-            node,
-            call=f"{ctx.text(func)}()",
-            function=getattr(scope.node, "name", "?"),
-            fix=self._fix(node, ctx),
-        )
+        fmt = {"call": f"{ctx.text(func)}()", "function": scope.node.name}
+        if requires:
+            ctx.defer(node, tuple(requires), fix=self._fix(node, ctx), **fmt)
+        else:
+            ctx.report(node, fix=self._fix(node, ctx), **fmt)
 
     @staticmethod
     def _is_body(function: ast.AST | None, name: str, ctx: Context) -> bool:

@@ -8,12 +8,22 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
 from ...semantic.model import BindingKind
 from .._values import keyword, resolve, string_value
-from ._fastapi import annotated_metadata, param_function, parameters_with_defaults
+from ._fastapi import (
+    SECURITY_SCHEMES,
+    annotated_metadata,
+    param_function,
+    parameters_with_defaults,
+)
 
 # Starlette's path parameter syntax: `{name}` or `{name:convertor}`.
 _PATH_PARAMETER = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-zA-Z_][a-zA-Z0-9_]*))?}")
 _CONVERTOR_TYPES = {"int": "int", "float": "float"}  # `str`, `path` and the rest: `str`
 _MAX_DEPTH = 10  # dependency chains followed
+
+
+# Dependencies defined in other modules met while collecting a route's parameters (a stack,
+# one list per route being checked): the project index decides what they receive.
+_EXTERNAL: list[list[str]] = [[]]
 
 
 class _Unknown(Exception):
@@ -29,10 +39,13 @@ class UnusedPathParameter(Rule):
     `validation_alias=` of a `Path(...)`, also through a type alias of `Annotated`), and in
     its dependencies — `Depends(f)` defaults, `Annotated[..., Depends(f)]` and the
     decorator's `dependencies=[...]` — when `f` is a function defined in the same file,
-    followed through its own dependencies. When a dependency is anything else (an
-    imported function, a class, `Depends()` on a class annotation), or when the app or router
-    was created with `dependencies=`, the parameter may be consumed where this file cannot
-    see, and nothing is reported. Functions taking `**kwargs` are skipped too.
+    followed through its own dependencies, and — through the project index — when `f` is a
+    function of another module of the project (the flake8 plugin needs a stored index for
+    those). A FastAPI security scheme (`OAuth2PasswordBearer(...)`) receives no path
+    parameter. When a dependency is anything else (a function the project does not define, a
+    class, `Depends()` on a class annotation), or when the app or router was created with
+    `dependencies=`, the parameter may be consumed where the linter cannot see, and nothing
+    is reported. Functions taking `**kwargs` are skipped too.
 
     ## Why is this bad?
     FastAPI still matches the path, but the value is thrown away: the route answers for any
@@ -68,6 +81,7 @@ class UnusedPathParameter(Rule):
         "path parameter `{parameter}` of `{path}` is not a parameter of `{function}`; "
         "add `{parameter}: {type}` to its signature"
     )
+    defers = True
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("{",)
     fix_safety = "unsafe"
@@ -150,6 +164,7 @@ class UnusedPathParameter(Rule):
             return
         if self._owner_has_dependencies(route.decorator, ctx):
             return
+        _EXTERNAL.append([])
         try:
             names = _received(node, ctx, 0)
             extra = keyword(route.decorator, "dependencies")
@@ -161,6 +176,8 @@ class UnusedPathParameter(Rule):
                     names |= _dependency_names(dependency, None, ctx, 0)
         except _Unknown:
             return
+        finally:
+            external = tuple(dict.fromkeys(_EXTERNAL.pop()))
         positional_only = {a.arg for a in node.args.posonlyargs}
         path_node = route.decorator.args[0] if route.decorator.args else route.decorator
         for name, convertor in dict(wanted).items():
@@ -168,14 +185,13 @@ class UnusedPathParameter(Rule):
                 continue
             kind = _CONVERTOR_TYPES.get(convertor or "", "str")
             fix = None if name in positional_only else _add_parameter(node, f"{name}: {kind}", ctx)
-            ctx.report(
-                path_node,
-                parameter=name,
-                path=route.path,
-                function=node.name,
-                type=kind,
-                fix=fix,
-            )
+            fmt = {"parameter": name, "path": route.path, "function": node.name, "type": kind}
+            if external:
+                # Only if none of the other modules' dependencies receives it either.
+                fact = ("not-received", name, *external)
+                ctx.defer(path_node, (fact,), fix=fix, **fmt)
+            else:
+                ctx.report(path_node, fix=fix, **fmt)
 
     @staticmethod
     def _owner_has_dependencies(decorator: ast.Call, ctx: Context) -> bool:
@@ -233,12 +249,22 @@ def _dependency_names(marker: ast.AST, arg: ast.arg | None, ctx: Context, depth:
     dependency = keyword(marker, "dependency")
     if dependency is not None:
         target = dependency.value
-    if not isinstance(target, ast.Name):
-        raise _Unknown  # `Depends()` (the annotation's class), attributes, calls
-    binding = ctx.semantic.lookup(target.id)
-    node = binding.node if binding is not None else None
-    if binding is None or binding.kind is not BindingKind.FUNCTION:
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        raise _Unknown  # `Depends()` (the annotation's class), calls
+    binding = ctx.semantic.lookup(target.id) if isinstance(target, ast.Name) else None
+    if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
+        known = binding.type or ""
+        if known.startswith(SECURITY_SCHEMES):
+            return set()  # `OAuth2PasswordBearer(...)` instances take only the request
         raise _Unknown
+    if binding is None or binding.kind is not BindingKind.FUNCTION:
+        # Defined in another module: the project index may know what it receives.
+        name = ctx.qualified_name(target)
+        if name is None or (binding is not None and binding.kind is not BindingKind.IMPORT):
+            raise _Unknown
+        _EXTERNAL[-1].append(name)
+        return set()
+    node = binding.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.args.kwarg:
         raise _Unknown
     return _received(node, ctx, depth + 1)

@@ -7,6 +7,7 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
 from ...semantic.model import BindingKind
+from ...semantic.summary import call_candidate
 from .._functions import is_generator
 
 
@@ -44,10 +45,14 @@ class UnawaitedCoroutine(Rule):
     change timing, raise errors that were silently lost, or change behaviour where the caller
     meant to schedule the work (use `asyncio.create_task` for that instead).
 
-    Only this module's `async def` functions are recognised (project-wide analysis is separate);
-    a decorated one counts only when the decorators are FastAPI route decorators, because other
-    decorators may return something that is not a coroutine function. Async generators are
-    skipped: calling one creates an iterator, which cannot be awaited.
+    Project functions are found through the project index: an `async def` imported from
+    another module (also re-exported by a package `__init__`), or a coroutine method of a
+    project class on a receiver whose class is known (`self.notify()`, `service.notify()`
+    with `service: Notifier`). Seen one file at a time (the flake8 plugin without a cached
+    index), only the file's own functions are known. A decorated function counts only when
+    its decorator is a FastAPI route decorator (or `staticmethod`/`classmethod`), because
+    other decorators may return something that is not a coroutine function. Async generators
+    are skipped: calling one creates an iterator, which cannot be awaited.
 
     ## References
     - Python docs, "Coroutines and Tasks"; ruff RUF006 (dangling tasks) is the neighbouring check
@@ -56,6 +61,7 @@ class UnawaitedCoroutine(Rule):
     code = "FAL107"
     name = "unawaited-coroutine"
     message = "{call} returns a coroutine that is never awaited, so it never runs"
+    defers = True
     nodes = (ast.Expr,)
     triggers = ("async",)
     fix_safety = "unsafe"
@@ -81,11 +87,26 @@ class UnawaitedCoroutine(Rule):
         "async def notify(user):\n    pass\n\ndef handler(user):\n    notify(user)\n",
         # An async generator is iterated, not awaited.
         "async def rows():\n    yield 1\n\nasync def handler():\n    rows()\n",
+        # A sync method of a project class.
+        "class Cache:\n    def get(self, key):\n        return key\n\n"
+        "async def handler(cache: Cache):\n    cache.get('k')\n",
+        # An imported function the project does not define: unknown.
+        "from tasks import notify\n\nasync def handler(user):\n    notify(user)\n",
         # redis.asyncio pipelines are built synchronously.
         "import redis.asyncio as redis\n\nr = redis.Redis()\n\nasync def handler():\n"
         "    r.pipeline()\n",
     ]
     invalid = [
+        # A coroutine method of the class, called on `self`.
+        Invalid(
+            "class Notifier:\n    async def send(self, to):\n        pass\n\n"
+            "    async def broadcast(self, people):\n        for p in people:\n"
+            "            self.send(p)\n",
+            fixed="class Notifier:\n    async def send(self, to):\n        pass\n\n"
+            "    async def broadcast(self, people):\n        for p in people:\n"
+            "            await self.send(p)\n",
+            unsafe=True,
+        ),
         Invalid(
             "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
             "async def create(db: AsyncSession, user):\n    db.add(user)\n    db.commit()\n",
@@ -121,12 +142,28 @@ class UnawaitedCoroutine(Rule):
         call = node.value
         if not isinstance(call, ast.Call) or not ctx.in_async_function:
             return
-        described = self._coroutine_call(call, ctx)
-        if described is None:
-            return
         start = ctx.span(call)[0]
         fix = Fix((Edit(start, start, "await "),), Applicability.UNSAFE, "Add `await`")
-        ctx.report(call, call=described, fix=fix)
+        described = self._coroutine_call(call, ctx)
+        if described is not None:
+            ctx.report(call, call=described, fix=fix)
+            return
+        if self._local_function(call, ctx):
+            return  # decided above: this module's own function, not a coroutine function
+        # A function of another module, or a method of a project class: the index decides.
+        candidate = call_candidate(call, ctx.semantic)
+        if candidate is not None:
+            text = "".join(ctx.text(call.func).split())
+            ctx.defer(
+                call, (("coroutine", candidate),), fix=fix, call=f"`{text}()` (an `async def`)"
+            )
+
+    @staticmethod
+    def _local_function(call: ast.Call, ctx: Context) -> bool:
+        if not isinstance(call.func, ast.Name):
+            return False
+        binding = ctx.semantic.lookup(call.func.id)
+        return binding is not None and binding.kind is BindingKind.FUNCTION
 
     def _coroutine_call(self, call: ast.Call, ctx: Context) -> str | None:
         func = call.func

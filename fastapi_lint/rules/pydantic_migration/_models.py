@@ -2,13 +2,15 @@
 receivers are known model instances or classes, and whether a file chose the `pydantic.v1` layer.
 
 Everything here answers from what one file shows (its imports, its classes and their bases).
-A model imported from another module of the project is not known yet: the rules then stay
-silent rather than guess.
+A class this file cannot decide about (imported, or with imported bases) becomes a candidate
+(`model_candidate`) that rules defer to the project index: it fires only if the index finds a
+project model there.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from typing import ClassVar
 
 from ...catalogues.pydantic_v1 import (
@@ -24,6 +26,19 @@ from ...catalogues.pydantic_v1 import (
 from ...context import Context
 from ...rule import Rule
 from ...semantic.model import Binding, BindingKind, Scope, ScopeKind
+
+# Roots of names that are never project models: the standard library and the libraries whose
+# types the catalogues know.
+_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
+    "pydantic",
+    "pydantic_settings",
+    "sqlmodel",
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+    "httpx",
+    "requests",
+}
 
 # One-entry cache: the last tree looked at and whether it imports `pydantic.v1`. Rules see one
 # file at a time, so this avoids walking the tree once per node.
@@ -82,6 +97,50 @@ def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
                         guarded.add(id(inner))
         _GUARDED_CACHE[:] = [(tree, frozenset(guarded))]
     return id(node) in _GUARDED_CACHE[0][1]
+
+
+_FALLBACK_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
+
+
+def in_v1_fallback(node: ast.AST, ctx: Context) -> bool:
+    """Is `node` in the handler of a `try` whose body uses the v2 API?
+
+    `try: data = m.model_dump() / except AttributeError: data = m.dict()` supports both
+    Pydantic versions on purpose (found all over litellm): the v1 spelling in the handler only
+    runs on v1, and renaming it would break that.
+    """
+    tree = ctx.semantic.tree
+    if not (_FALLBACK_CACHE and _FALLBACK_CACHE[0][0] is tree):
+        inside: set[int] = set()
+        if "model_" in ctx.source.text:
+            for try_node in ast.walk(tree):
+                if not isinstance(try_node, (ast.Try, ast.TryStar)) or not try_node.handlers:
+                    continue
+                uses_v2 = any(
+                    isinstance(n, ast.Attribute) and n.attr in V2_METHOD_NAMES
+                    for statement in try_node.body
+                    for n in ast.walk(statement)
+                )
+                if uses_v2:
+                    for handler in try_node.handlers:
+                        inside.update(id(n) for n in ast.walk(handler))
+        _FALLBACK_CACHE[:] = [(tree, frozenset(inside))]
+    return id(node) in _FALLBACK_CACHE[0][1]
+
+
+V2_METHOD_NAMES = frozenset(
+    {
+        "model_dump",
+        "model_dump_json",
+        "model_copy",
+        "model_validate",
+        "model_validate_json",
+        "model_json_schema",
+        "model_construct",
+        "model_rebuild",
+        "model_fields",
+    }
+)
 
 
 def _catches_import_error(handler: ast.ExceptHandler, ctx: Context) -> bool:
@@ -342,9 +401,45 @@ def _field_model(model: str, field: str, ctx: Context, _depth: int = 0) -> str |
     return None
 
 
-def _first_parameter_owner(name: str, ctx: Context) -> tuple[str, str] | None:
+def model_candidate(expr: ast.AST, ctx: Context, on_class: bool) -> str | None:
+    """A class this file cannot tell is a model, but the project index may: the expression
+    names it (`schemas.User.parse_obj(...)`, with `on_class`), holds an instance of it (a
+    parameter annotated with an imported class, a name assigned from its constructor or
+    classmethod), is `self`/`cls` in a method of a class whose bases are imported, or is a
+    module-level instance imported from another module (`settings` from `app.config`)."""
+    if on_class and isinstance(expr, (ast.Name, ast.Attribute)):
+        name = ctx.qualified_name(expr)
+        if name is not None and _project_name(name):
+            return name
+    known = ctx.type_of(expr)
+    if known is not None:
+        return known if _project_name(known) else None
+    if isinstance(expr, ast.Name):
+        owner = _first_parameter_owner(expr.id, ctx, require_model=False)
+        if owner is not None and (owner[1] == "instance" or on_class):
+            return owner[0]
+        binding = ctx.semantic.lookup(expr.id)
+        if binding is None or binding.kind is not BindingKind.IMPORT:
+            return None
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        # A module-level instance of another module (`from app.config import settings`).
+        name = ctx.qualified_name(expr)
+        if name is not None and _project_name(name):
+            return name
+    return None
+
+
+def _project_name(name: str) -> bool:
+    root = name.split(".", 1)[0]
+    return root not in _NOT_PROJECT and root != "builtins"
+
+
+def _first_parameter_owner(
+    name: str, ctx: Context, require_model: bool = True
+) -> tuple[str, str] | None:
     """If `name` is the first parameter of a method defined in a model's body: the model and
-    whether the parameter holds an instance (`self`) or the class (`cls` of a classmethod)."""
+    whether the parameter holds an instance (`self`) or the class (`cls` of a classmethod).
+    With `require_model=False`, any class of the module (the index decides later)."""
     semantic = ctx.semantic
     binding = semantic.lookup(name)
     if binding is None or binding.kind is not BindingKind.PARAMETER:
@@ -360,9 +455,8 @@ def _first_parameter_owner(name: str, ctx: Context) -> tuple[str, str] | None:
     if parent is None or parent.kind is not ScopeKind.CLASS:
         return None
     model = class_scope_qualname(parent)
-    if not is_model(model, ctx):
+    if model is None or (require_model and not is_model(model, ctx)):
         return None
-    assert model is not None
     decorators = {_decorator_name(d, ctx) for d in function.decorator_list}
     if "builtins.staticmethod" in decorators:
         return None

@@ -14,6 +14,8 @@ from ...rule import Invalid
 from ._models import (
     PydanticRule,
     defines_member,
+    in_v1_fallback,
+    model_candidate,
     model_class_of,
     model_instance_of,
     reads_attributes,
@@ -38,7 +40,14 @@ class V1ModelMethod(PydanticRule):
     class, `self` in a method of the model, or `cls` in one of its classmethods. Anything else
     — `.dict()` on an untyped parameter, `.json()` on an HTTP response, `.copy()` on a dict —
     is never reported. Neither is a call of a method the model (or a project base of it)
-    defines itself: `user.dict()` then runs project code, not the v1 API.
+    defines itself: `user.dict()` then runs project code, not the v1 API. A v1 call in the
+    `except` handler of a `try` whose body uses the v2 API is a deliberate fallback for
+    Pydantic v1 and is left alone too.
+
+    Models defined in other modules of the project count too (`payload: schemas.ItemCreate`
+    with `ItemCreate` a model in `app/schemas.py`, or a class here whose base is such a
+    model): the project index decides, so `fastapi-lint check` on the project finds them,
+    and the flake8 plugin does when a cached index is present.
 
     ## Why is this bad?
     The v1 names are deprecated in Pydantic v2 (they warn on every call and will be removed);
@@ -88,7 +97,16 @@ class V1ModelMethod(PydanticRule):
     code = "FAL304"
     name = "v1-model-method"
     message = "`{old}` is the Pydantic v1 API; use `{new}`{note}"
+    defers = True
     nodes = (ast.Call, ast.Attribute)
+    # A model may come from another module (`app/schemas.py`), so a file that never imports
+    # pydantic can still call its v1 methods.
+    triggers = (
+        "pydantic",
+        "sqlmodel",
+        *(f".{method}(" for method in MODEL_METHODS),
+        *MODEL_ATTRIBUTES,
+    )
     fix_safety = "safe"
     valid = [
         # `.dict()` on an untyped receiver is never guessed to be a model.
@@ -103,6 +121,11 @@ class V1ModelMethod(PydanticRule):
         "    def dict(self, **kw):\n        return {'a': self.a}\n\nItem(a=1).dict()\n",
         # v2 methods.
         _MODEL + "u = User.model_validate({'name': 'a'})\nu.model_dump()\n",
+        # A fallback for Pydantic v1, on purpose.
+        _MODEL + "def f(u: User):\n    try:\n        return u.model_dump()\n"
+        "    except AttributeError:\n        return u.dict()\n",
+        # An imported class the project does not define: not known to be a model.
+        "from vendor import Record\n\ndef f(r: Record):\n    return r.dict()\n",
         # A non-model class with a `parse_obj` classmethod.
         "import pydantic\n\nclass Parser:\n    @classmethod\n    def parse_obj(cls, o):\n"
         "        return o\n\nParser.parse_obj({})\n",
@@ -185,7 +208,7 @@ class V1ModelMethod(PydanticRule):
         if not isinstance(func, ast.Attribute):
             return
         spec = MODEL_METHODS.get(func.attr)
-        if spec is None:
+        if spec is None or in_v1_fallback(node, ctx):
             return
         receiver = func.value
         model = None
@@ -194,13 +217,20 @@ class V1ModelMethod(PydanticRule):
         if model is None:
             # v1 classmethods work on instances too (`self.schema()`).
             model = model_instance_of(receiver, ctx)
-        if model is None or defines_member(model, spec.v1, ctx):
+        if model is not None and defines_member(model, spec.v1, ctx):
+            return
+        candidate = model_candidate(receiver, ctx, spec.on_class) if model is None else None
+        if model is None and candidate is None:
             return
         fixable = _fixable(node, spec)
         if spec.v1 == "from_orm" and len(node.args) == 1 and not node.keywords:
             # Under v2 the deprecated `from_orm` checks `from_attributes` and then calls
             # `model_validate`: with the setting in the model's config the rename is exact.
-            fixable = reads_attributes(model, ctx) and not isinstance(node.args[0], ast.Starred)
+            fixable = (
+                model is not None
+                and reads_attributes(model, ctx)
+                and not isinstance(node.args[0], ast.Starred)
+            )
         note = f" ({spec.note})" if spec.note and not fixable else ""
         fix = None
         if fixable:
@@ -210,14 +240,19 @@ class V1ModelMethod(PydanticRule):
                 Applicability.SAFE,
                 f"Rename to `{spec.v2}()`",
             )
-        ctx.report(node, old=f".{spec.v1}()", new=f".{spec.v2}()", note=note, fix=fix)
+        fmt = {"old": f".{spec.v1}()", "new": f".{spec.v2}()", "note": note}
+        if candidate is not None:
+            # A class from another module: a finding if the project index knows it is a model.
+            ctx.defer(node, (("model-without", candidate, spec.v1),), fix=fix, **fmt)
+            return
+        ctx.report(node, fix=fix, **fmt)
 
     def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
         new = MODEL_ATTRIBUTES.get(node.attr)
-        if new is None or not isinstance(node.ctx, ast.Load):
+        if new is None or not isinstance(node.ctx, ast.Load) or in_v1_fallback(node, ctx):
             return
         model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
-        if model is None or defines_member(model, node.attr, ctx):
+        if model is not None and defines_member(model, node.attr, ctx):
             return
         note = MODEL_ATTRIBUTE_NOTES.get(node.attr, "")
         fix = None
@@ -226,6 +261,12 @@ class V1ModelMethod(PydanticRule):
             fix = Fix(
                 (Edit(end - len(node.attr), end, new),), Applicability.SAFE, f"Rename to `{new}`"
             )
+        if model is None:
+            candidate = model_candidate(node.value, ctx, on_class=True)
+            if candidate is not None:
+                requires = (("model-without", candidate, node.attr),)
+                ctx.defer(node, requires, old=node.attr, new=new, note=note, fix=fix)
+            return
         ctx.report(node, old=node.attr, new=new, note=note, fix=fix)
 
 

@@ -1,0 +1,471 @@
+"""The project index: module summaries merged, and the questions cross-module rules ask.
+
+Names are resolved the way Python would import them: the longest dotted prefix that names a
+module of the project, then its module-level names — a definition, an import or alias (followed
+to where it points, which makes `__init__` re-exports and `import a.b as c` work), or an
+instance of a project class (whose methods are found through its bases). A module's name comes
+from `semantic.modules.module_name`, which walks up `__init__.py` files: `src/app/api/users.py`
+is `app.api.users`. Files in directories without `__init__.py` (namespace packages, scripts) are
+also reachable by the suffixes of their path (`app/routers/users.py` as `app.routers.users` and
+`routers.users`) when exactly one file has that suffix.
+
+Anything ambiguous or unknown resolves to nothing, and a condition that needs it does not hold:
+the index never guesses.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES
+from ..diagnostics import Diagnostic
+from .model import APP_TYPES
+from .records import ClassRecord, FunctionRecord, ModuleSummary
+
+_MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+# Decorators that hand back a function which still runs its body every time it is called.
+# `functools.cache`/`lru_cache` are not among them: a cached function blocks once, on its first
+# call, and is usually a deliberate load-once (found on real code: token validators, settings).
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "functools.wraps",
+        "typing.overload",
+        "typing_extensions.override",
+        "typing.override",
+    }
+)
+
+
+class Blocking(NamedTuple):
+    """Why a sync project function blocks: the functions called, then the blocking call."""
+
+    chain: tuple[str, ...]  # display names of the functions, callee first
+    call: str  # `requests.get`
+    code: str  # FAL101 ... FAL105
+    path: str
+    row: int
+
+
+class ProjectIndex:
+    def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
+        self.summaries: list[ModuleSummary] = list(summaries)
+        self._build()
+
+    def _build(self) -> None:
+        self.modules: dict[str, ModuleSummary | None] = {}  # None: two files claim the name
+        for summary in self.summaries:
+            name = summary.module
+            self.modules[name] = None if name in self.modules else summary
+        aliases: dict[str, ModuleSummary | None] = {}
+        for summary in self.summaries:
+            for alias in _path_aliases(summary):
+                if alias in self.modules:
+                    continue
+                aliases[alias] = None if alias in aliases else summary
+        self.aliases = aliases
+        # The name each module's definitions are filed under: its module name, or for a name
+        # two files share, a private key (`jobs@2`) that only the module itself reaches (as
+        # `home`): `jobs.work` then means each file's own `work` inside that file, and
+        # nothing elsewhere.
+        self.keys: dict[int, str] = {}
+        self.by_key: dict[str, ModuleSummary] = {}
+        for number, summary in enumerate(self.summaries):
+            key = summary.module
+            if self.modules.get(key) is not summary:
+                key = f"{summary.module}@{number}"
+            self.keys[id(summary)] = key
+            self.by_key[key] = summary
+        self.functions: dict[str, tuple[FunctionRecord, ModuleSummary]] = {}
+        self.classes: dict[str, ClassRecord] = {}
+        self.names: dict[int, dict[str, str]] = {}  # id(summary) → imports
+        self.instances: dict[int, dict[str, str]] = {}
+        for summary in self.summaries:
+            key = self.keys[id(summary)]
+            rename = key != summary.module
+            for function in summary.functions:
+                if rename:
+                    function = function._replace(qualname=_rekey(function.qualname, summary, key))
+                self.functions[function.qualname] = (function, summary)
+            for cls in summary.classes:
+                if rename:
+                    cls = cls._replace(qualname=_rekey(cls.qualname, summary, key))
+                self.classes[cls.qualname] = cls
+            self.names[id(summary)] = dict(summary.imports)
+            self.instances[id(summary)] = dict(summary.instances)
+        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._blocking: dict[str, Blocking] | None = None
+
+    def with_module(self, summary: ModuleSummary) -> ProjectIndex:
+        """This index with `summary` in place of the file at the same path (or added).
+
+        Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index):
+        its fresh summary replaces the one the index was built from.
+        """
+        others = [s for s in self.summaries if s.path != summary.path]
+        return ProjectIndex([*others, summary])
+
+    # ----------------------------------------------------------- resolution
+
+    def module(self, name: str, home: ModuleSummary | None = None) -> ModuleSummary | None:
+        if home is not None and name == home.module:
+            return home
+        found = self.modules.get(name)
+        if found is None and name not in self.modules:
+            found = self.aliases.get(name)
+        return found
+
+    def resolve(self, dotted: str, home: ModuleSummary | None = None) -> tuple[str, str] | None:
+        """What a dotted name means in the project: ("function" | "class" | "module" |
+        "instance", qualified name or type); None when it is not (known to be) project code.
+
+        `home` is the module asking: its own name always means itself, even when another file
+        has the same module name.
+        """
+        key = (home.path if home is not None else "", dotted)
+        if key in self._resolved:
+            return self._resolved[key]
+        self._resolved[key] = None  # a cycle through this name resolves to nothing
+        result = self._resolve(dotted, home, 0)
+        self._resolved[key] = result
+        return result
+
+    def _resolve(
+        self, dotted: str, home: ModuleSummary | None, depth: int
+    ) -> tuple[str, str] | None:
+        if depth > _MAX_DEPTH:
+            return None
+        if dotted in self.functions:
+            return ("function", dotted)
+        if dotted in self.classes:
+            return ("class", dotted)
+        parts = dotted.split(".")
+        if parts[0] in _STDLIB and parts[0] not in self.modules:
+            return None
+        for i in range(len(parts), 0, -1):
+            summary = self.module(".".join(parts[:i]), home)
+            if summary is not None:
+                return self._member(summary, parts[i:], home, depth)
+        return None
+
+    def _member(
+        self, summary: ModuleSummary, rest: list[str], home: ModuleSummary | None, depth: int
+    ) -> tuple[str, str] | None:
+        if not rest:
+            return ("module", summary.module)
+        head, tail = rest[0], rest[1:]
+        qualname = f"{self.keys[id(summary)]}.{head}"
+        if qualname in self.functions and self.functions[qualname][1] is summary:
+            return None if tail else ("function", qualname)
+        if qualname in self.classes:
+            if not tail:
+                return ("class", qualname)
+            if len(tail) == 1:
+                method = self.method(qualname, tail[0])
+                return ("function", method) if method is not None else None
+            return None
+        target = self.names.get(id(summary), {}).get(head)
+        if target is not None:
+            if target == qualname:
+                return None  # `import app` inside package `app`'s own module: not a definition
+            return self._resolve(".".join([target, *tail]), home, depth + 1)
+        instance = self.instances.get(id(summary), {}).get(head)
+        if instance is not None:
+            if not tail:
+                return ("instance", instance)
+            if len(tail) == 1:
+                owner = self._resolve(instance, home, depth + 1)
+                if owner is not None and owner[0] == "class":
+                    method = self.method(owner[1], tail[0])
+                    return ("function", method) if method is not None else None
+            return None
+        return None
+
+    def resolve_class(self, dotted: str, home: ModuleSummary | None = None) -> str | None:
+        found = self.resolve(dotted, home)
+        return found[1] if found is not None and found[0] == "class" else None
+
+    def method(self, cls: str, name: str, depth: int = 0) -> str | None:
+        """The qualified name of the method `name` that class `cls` uses (own or inherited
+        through project bases, in declaration order); None when it comes from elsewhere."""
+        record = self.classes.get(cls)
+        if record is None or depth > _MAX_DEPTH:
+            return None
+        if name in record.members:
+            qualname = f"{cls}.{name}"
+            return qualname if qualname in self.functions else None
+        home = self._home_of(cls)
+        for base in record.bases:
+            resolved = self.resolve_class(base, home)
+            if resolved is None:
+                return None  # a base outside the project may define it: unknown
+            found = self.method(resolved, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _home_of(self, qualname: str) -> ModuleSummary | None:
+        parts = qualname.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            found = self.by_key.get(".".join(parts[:i]))
+            if found is not None:
+                return found
+        return None
+
+    def function(self, dotted: str, home: ModuleSummary | None = None) -> FunctionRecord | None:
+        found = self.resolve(dotted, home)
+        if found is None or found[0] != "function":
+            return None
+        return self.functions[found[1]][0]
+
+    def location(self, qualname: str) -> ModuleSummary | None:
+        entry = self.functions.get(qualname)
+        return entry[1] if entry is not None else None
+
+    def _display(self, record: FunctionRecord, summary: ModuleSummary) -> str:
+        """`fetch_profile`, or `ProfileCache.get` for a method."""
+        return record.qualname.removeprefix(self.keys[id(summary)] + ".")
+
+    # ------------------------------------------------------------ questions
+
+    def is_model(self, cls: str, depth: int = 0) -> bool:
+        """Do the class's bases reach a Pydantic model base through project classes?"""
+        if cls in MODEL_BASES:
+            return True
+        record = self.classes.get(cls)
+        if record is None or depth > _MAX_DEPTH:
+            return False
+        home = self._home_of(cls)
+        for base in record.bases:
+            if base in MODEL_BASES:
+                return True
+            resolved = self.resolve_class(base, home)
+            if resolved is not None and self.is_model(resolved, depth + 1):
+                return True
+        return False
+
+    def defines(self, cls: str, member: str, depth: int = 0) -> bool:
+        """Does the class, or a project base of it, define `member` itself?"""
+        record = self.classes.get(cls)
+        if record is None or depth > _MAX_DEPTH:
+            return False
+        if member in record.members:
+            return True
+        home = self._home_of(cls)
+        for base in record.bases:
+            resolved = self.resolve_class(base, home)
+            if resolved is not None and self.defines(resolved, member, depth + 1):
+                return True
+        return False
+
+    def model(self, name: str, home: ModuleSummary | None = None) -> str | None:
+        """The project model class a type name stands for: `schemas.User`, also the recorded
+        type of a classmethod constructor's result (`schemas.User.parse_obj`)."""
+        found = self.resolve(name, home)
+        cls = None
+        if found is not None and found[0] == "class":
+            cls = found[1]
+        elif found is not None and found[0] == "instance":
+            cls = self.resolve_class(found[1], self._home_of(name))  # `settings = Settings()`
+        if cls is None:
+            owner, _, method = name.rpartition(".")
+            if method in CLASSMETHOD_CONSTRUCTORS:
+                cls = self.resolve_class(owner, home)
+        return cls if cls is not None and self.is_model(cls) else None
+
+    def is_router(self, name: str, home: ModuleSummary | None = None) -> bool:
+        found = self.resolve(name, home)
+        return found is not None and found[0] == "instance" and found[1] in APP_TYPES
+
+    def coroutine_function(self, name: str, home: ModuleSummary | None = None) -> bool:
+        """Does calling `name` create a coroutine: a project `async def`, not a generator,
+        whose decorators (if any) are known to hand the function back unchanged?"""
+        record = self.function(name, home)
+        if record is None or not record.is_async or record.is_generator:
+            return False
+        if not record.decorators:
+            return True
+        if record.route is not None and len(record.decorators) == 1:
+            if record.route.owner_type in APP_TYPES:
+                return True
+            return self.is_router(record.route.owner, self.location(record.qualname))
+        return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
+
+    def received(
+        self, name: str, home: ModuleSummary | None = None, depth: int = 0
+    ) -> frozenset[str] | None:
+        """The parameter names a dependency `name` receives, through its own dependencies;
+        None when unknown (not project code, `**kwargs`, a class, an unresolvable marker)."""
+        if depth > 10:
+            return None
+        found = self.resolve(name, home)
+        if found is None:
+            return None
+        if found[0] == "instance":
+            return frozenset() if found[1].startswith("fastapi.security.") else None
+        if found[0] != "function":
+            return None
+        record, summary = self.functions[found[1]]
+        if record.kwarg:
+            return None
+        names = set(record.params)
+        for dependency in record.depends:
+            if dependency == "?":
+                return None
+            below = self.received(dependency, summary, depth + 1)
+            if below is None:
+                return None
+            names |= below
+        return frozenset(names)
+
+    def blocking(self, name: str, home: ModuleSummary | None = None) -> Blocking | None:
+        """Why calling `name` blocks, if it is a sync project function that makes a
+        FAL101–FAL105 call, directly or through further sync project functions."""
+        record = self.function(name, home)
+        if record is None:
+            return None
+        return self._blocking_map().get(record.qualname)
+
+    def _runs_when_called(self, record: FunctionRecord) -> bool:
+        """Calling it runs its body now, in the caller's thread."""
+        if record.is_async or record.is_generator or record.accepted:
+            return False
+        return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
+
+    def _blocking_map(self) -> dict[str, Blocking]:
+        """Every blocking sync function with its shortest chain, by a breadth-first walk
+        backwards from the functions that block directly; each function is visited once, so
+        recursion and cycles end."""
+        if self._blocking is not None:
+            return self._blocking
+        found: dict[str, Blocking] = {}
+        callers: dict[str, list[str]] = {}
+        queue: deque[str] = deque()
+        for qualname, (record, summary) in self.functions.items():
+            if not self._runs_when_called(record):
+                continue
+            for call in record.calls:
+                callee = self.function(call.callee, summary)
+                if callee is not None and callee.qualname != qualname:
+                    callers.setdefault(callee.qualname, []).append(qualname)
+            if record.blocking:
+                first = record.blocking[0]
+                found[qualname] = Blocking(
+                    (self._display(record, summary),),
+                    first.name,
+                    first.code,
+                    summary.path,
+                    first.row,
+                )
+                queue.append(qualname)
+        while queue:
+            callee = queue.popleft()
+            for caller in callers.get(callee, ()):
+                if caller in found:
+                    continue
+                record, summary = self.functions[caller]
+                below = found[callee]
+                found[caller] = below._replace(chain=(self._display(record, summary), *below.chain))
+                queue.append(caller)
+        self._blocking = found
+        return found
+
+    # ------------------------------------------------------------ conditions
+
+    def diagnostics(self, summary: ModuleSummary) -> list[Diagnostic]:
+        """The module's deferred facts that the index confirms, as findings (pass 2)."""
+        found = []
+        for fact in summary.facts:
+            values = dict(fact.values)
+            for condition in fact.requires:
+                extra = self.holds(condition, summary)
+                if extra is None:
+                    break
+                values.update(extra)
+            else:
+                found.append(
+                    Diagnostic(
+                        code=fact.code,
+                        message=fact.template.format(**values),
+                        path=summary.path,
+                        row=fact.row,
+                        col=fact.col,
+                        end_row=fact.end_row,
+                        end_col=fact.end_col,
+                        fix=fact.fix,
+                        fix_positions=fact.fix_positions,
+                        start_offset=fact.start_offset,
+                    )
+                )
+        return found
+
+    def holds(self, condition: tuple[str, ...], home: ModuleSummary) -> dict[str, str] | None:
+        """Whether a fact's condition holds; the values it adds to the message, else None.
+
+        - ("model", T): T is a project Pydantic model
+        - ("model-without", T, member): ... that does not define `member` itself
+        - ("router", X): X is a FastAPI app or APIRouter created in the project
+        - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
+        - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
+        - ("not-received", P, D1, D2, ...): no dependency Di receives a parameter named P
+        """
+        kind = condition[0]
+        if kind == "model":
+            return {} if self.model(condition[1], home) is not None else None
+        if kind == "model-without":
+            cls = self.model(condition[1], home)
+            return {} if cls is not None and not self.defines(cls, condition[2]) else None
+        if kind == "router":
+            return {} if self.is_router(condition[1], home) else None
+        if kind == "coroutine":
+            return {} if self.coroutine_function(condition[1], home) else None
+        if kind == "not-received":
+            for dependency in condition[2:]:
+                names = self.received(dependency, home)
+                if names is None or condition[1] in names:
+                    return None
+            return {}
+        if kind == "blocking":
+            found = self.blocking(condition[1], home)
+            if found is None:
+                return None
+            return {
+                "chain": " → ".join((*found.chain, found.call)),
+                "location": f"{found.path}:{found.row}",
+                "kind": found.code,
+            }
+        return None
+
+
+def _rekey(qualname: str, summary: ModuleSummary, key: str) -> str:
+    return key + qualname[len(summary.module) :]
+
+
+def _path_aliases(summary: ModuleSummary) -> list[str]:
+    """Longer dotted names a file may be imported by: its module name prefixed by the
+    directories above its top package, which lack `__init__.py` (namespace packages, a project
+    root on `sys.path`): `app/routers/users.py` without `__init__.py` files is `users` by
+    `module_name`, and also `routers.users` and `app.routers.users` here."""
+    path = summary.path.replace("\\", "/")
+    if not path.endswith(".py"):
+        return []
+    parts = [p for p in os.path.normpath(path[:-3]).replace("\\", "/").split("/") if p]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    own = summary.module.split(".")
+    if parts[-len(own) :] != own:
+        return []
+    aliases = []
+    for start in range(len(parts) - len(own) - 1, -1, -1):
+        suffix = parts[start:]
+        if not all(p.isidentifier() for p in suffix):
+            break
+        aliases.append(".".join(suffix))
+    return aliases

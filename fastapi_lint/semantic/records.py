@@ -1,0 +1,212 @@
+"""The records of a module summary (see `summary.py`): plain named tuples of str/int/bool.
+
+They cross process boundaries, live in the result cache and, without facts, in the JSON index
+the flake8 plugin reads; nothing here may hold an `ast` node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from ..diagnostics import Applicability, Edit, Fix
+
+SUMMARY_VERSION = 1  # bump when a record changes shape: stored summaries are then ignored
+
+
+class CallRecord(NamedTuple):
+    """A call that may reach project code: `callee` is the qualified name it resolves to in
+    this module (`app.services.profiles.fetch_profile`, `app.repo.Users.get` for a method of a
+    known receiver); the index decides whether it names a project function."""
+
+    callee: str
+    row: int
+    col: int
+    awaited: bool
+
+
+class BlockingRecord(NamedTuple):
+    """A FAL101–FAL105 call (per the rules' tables), wherever it is: also in sync functions."""
+
+    code: str
+    name: str  # how chains name it: `requests.get`, `db.query`
+    row: int
+    col: int
+
+
+class RouteRecord(NamedTuple):
+    method: str  # "get", "patch", ..., "api_route", "websocket"
+    path: str | None
+    # The app/router: its type when this module knows it (`fastapi.APIRouter`), else the
+    # qualified name of the imported object the decorator is called on (resolved by the index).
+    owner_type: str
+    owner: str
+
+
+class FunctionRecord(NamedTuple):
+    qualname: str  # `app.services.profiles.fetch_profile`, `app.repo.Users.get`
+    name: str
+    is_async: bool
+    is_generator: bool
+    decorators: tuple[str, ...]  # qualified names of the decorators ("" when unresolvable)
+    route: RouteRecord | None
+    row: int
+    col: int
+    params: tuple[str, ...]
+    calls: tuple[CallRecord, ...]
+    blocking: tuple[BlockingRecord, ...]
+    # What its parameters' `Depends(...)`/`Security(...)` call, as qualified names ("?" when
+    # unresolvable); with `params` and `kwarg`, what path parameters it may receive (FAL504).
+    depends: tuple[str, ...]
+    kwarg: bool
+    # `# noqa: FAL106` on its `def` line: calling it from async code is accepted.
+    accepted: bool
+
+
+class ClassRecord(NamedTuple):
+    qualname: str
+    bases: tuple[str, ...]  # qualified names, as this module resolves them
+    members: tuple[str, ...]  # names defined in the body: methods, fields, attributes
+    row: int
+
+
+class RegistrationRecord(NamedTuple):
+    """`app.include_router(router, prefix=...)` at module level."""
+
+    owner: str  # qualified name (or type) of the app/router registering
+    router: str  # qualified name of the router registered
+    prefix: str | None
+    row: int
+
+
+class Fact(NamedTuple):
+    """A finding that holds if the index confirms every condition in `requires`.
+
+    A condition is a tuple `(kind, *arguments)` of strings; `ProjectIndex.holds` knows the
+    kinds. Conditions may contribute values to the message (FAL106's chain), so the message
+    is kept as a template with the values known in pass 1.
+    """
+
+    code: str
+    requires: tuple[tuple[str, ...], ...]
+    template: str
+    values: tuple[tuple[str, str], ...]
+    row: int
+    col: int
+    end_row: int
+    end_col: int
+    start_offset: int
+    fix: Fix | None
+    fix_positions: tuple[tuple[int, int, int, int], ...]
+
+
+class ModuleSummary(NamedTuple):
+    path: str  # as displayed (relative), for messages
+    module: str  # from `semantic.modules.module_name`
+    is_package: bool
+    # Module-level names that stand for another dotted name: imports and aliases.
+    imports: tuple[tuple[str, str], ...]
+    # Module-level names bound to a value of a known class (`router = APIRouter()`).
+    instances: tuple[tuple[str, str], ...]
+    classes: tuple[ClassRecord, ...]
+    functions: tuple[FunctionRecord, ...]
+    registrations: tuple[RegistrationRecord, ...]
+    facts: tuple[Fact, ...] = ()
+
+    def without_facts(self) -> ModuleSummary:
+        return self._replace(facts=())
+
+
+# ------------------------------------------------------------- plain form
+#
+# The result cache stores summaries with `marshal` and the flake8 index with JSON; neither takes
+# named tuples or dataclasses, so a summary travels as nested plain tuples (lists, from JSON) in
+# field order, and is rebuilt record by record.
+
+
+def to_plain(summary: ModuleSummary) -> tuple[Any, ...]:
+    facts = tuple(
+        (*_plain(fact[:9]), None if fact.fix is None else _plain_fix(fact.fix), fact.fix_positions)
+        for fact in summary.facts
+    )
+    return (*_plain(summary[:8]), facts)
+
+
+def from_plain(entry: Sequence[Any]) -> ModuleSummary:
+    """The summary `to_plain` (or its JSON round trip) made; raises on malformed input."""
+    path, module, is_package, imports, instances, classes, functions, registrations = entry[:8]
+    return ModuleSummary(
+        path=str(path),
+        module=str(module),
+        is_package=bool(is_package),
+        imports=tuple((str(a), str(b)) for a, b in imports),
+        instances=tuple((str(a), str(b)) for a, b in instances),
+        classes=tuple(
+            ClassRecord(str(q), tuple(bases), tuple(members), int(row))
+            for q, bases, members, row in classes
+        ),
+        functions=tuple(_function(f) for f in functions),
+        registrations=tuple(RegistrationRecord(*r) for r in registrations),
+        facts=tuple(_fact(f) for f in entry[8]) if len(entry) > 8 else (),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _plain_fix(fix: Fix) -> tuple[Any, ...]:
+    edits = tuple((e.start, e.end, e.content) for e in fix.edits)
+    return (edits, fix.applicability.value, fix.message, fix.isolation)
+
+
+def _function(entry: Sequence[Any]) -> FunctionRecord:
+    (qualname, name, is_async, generator, decorators, route, row, col, params, calls, blocking) = (
+        entry[:11]
+    )
+    depends, kwarg, accepted = entry[11:14]
+    return FunctionRecord(
+        qualname=str(qualname),
+        name=str(name),
+        is_async=bool(is_async),
+        is_generator=bool(generator),
+        decorators=tuple(decorators),
+        route=RouteRecord(*route) if route else None,
+        row=int(row),
+        col=int(col),
+        params=tuple(params),
+        calls=tuple(CallRecord(*c) for c in calls),
+        blocking=tuple(BlockingRecord(*b) for b in blocking),
+        depends=tuple(depends),
+        kwarg=bool(kwarg),
+        accepted=bool(accepted),
+    )
+
+
+def _fact(entry: Sequence[Any]) -> Fact:
+    code, requires, template, values, row, col, end_row, end_col, start, fix, positions = entry
+    return Fact(
+        code=str(code),
+        requires=tuple(tuple(c) for c in requires),
+        template=str(template),
+        values=tuple((str(k), str(v)) for k, v in values),
+        row=int(row),
+        col=int(col),
+        end_row=int(end_row),
+        end_col=int(end_col),
+        start_offset=int(start),
+        fix=None if fix is None else _fix(fix),
+        fix_positions=tuple(tuple(p) for p in positions),
+    )
+
+
+def _fix(entry: Sequence[Any]) -> Fix:
+    edits, applicability, message, isolation = entry
+    return Fix(
+        tuple(Edit(int(s), int(e), str(c)) for s, e, c in edits),
+        Applicability(applicability),
+        str(message),
+        tuple(isolation) if isolation is not None else None,
+    )

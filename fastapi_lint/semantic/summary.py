@@ -1,0 +1,378 @@
+"""Pass 1 of project analysis: what one module tells the rest of the project.
+
+The summary is collected by the same traversal that runs the per-file rules (the engine adds
+`SummaryCollector` to its dispatch table), so a file is parsed and walked once. It is made of
+small plain records — named tuples of str/int/bool and tuples of them — so that it can be
+pickled across process boundaries, cached per file by content hash, and written as JSON for
+the flake8 plugin (see `project.py`). Nothing here keeps an `ast` node.
+
+Two kinds of content:
+
+- *Declarations* other modules may ask about: imports and aliases, classes with their bases,
+  functions (sync/async, the project calls and the blocking calls they make), module-level
+  names bound to instances, route decorators, `include_router` registrations.
+- *Facts* rules recorded because they could not decide alone (`Context.defer`): a finding that
+  holds if the project index confirms a list of conditions ("`app.schemas.ItemUpdate` is a
+  Pydantic model"). Pass 2 resolves them against the index without re-parsing anything.
+
+A summary depends on the file's text, its path (module name, display path) and the settings
+(facts are recorded only by enabled rules): a cache must key it on all three.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import TYPE_CHECKING
+
+from ..catalogues.blocking import TABLES
+from ..noqa import is_suppressed, suppressed_codes
+from ..rule import Rule
+from ..rules._blocking import blocking_call  # the rules' own matcher
+from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
+from .model import APP_TYPES, ROUTE_METHODS, BindingKind, ScopeKind, SemanticModel
+from .records import (
+    BlockingRecord,
+    CallRecord,
+    ClassRecord,
+    FunctionRecord,
+    ModuleSummary,
+    RegistrationRecord,
+    RouteRecord,
+)
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..settings import Settings
+
+# Calls into these never reach project code; not recording them keeps summaries small.
+_EXTERNAL_ROOTS = frozenset(sys.stdlib_module_names) | {"builtins"}
+
+
+# ------------------------------------------------------------------ candidates
+
+
+def call_candidate(call: ast.Call, semantic: SemanticModel) -> str | None:
+    """The qualified name a call may reach in the project, or None.
+
+    `fetch()` / `users.fetch()` through imports; `repo.get()` on a receiver of a known class
+    (`repo: UserRepo`, `repo = UserRepo()`) as `UserRepo.get`; `self.get()` / `cls.get()` in a
+    method as `<its class>.get`. Names of the standard library and builtins are left out.
+    """
+    func = call.func
+    name = semantic.qualified_name(func)
+    if name is None and isinstance(func, ast.Attribute):
+        receiver = func.value
+        owner = semantic.type_of(receiver)
+        if owner is None and isinstance(receiver, ast.Name):
+            owner = method_owner(receiver.id, semantic)
+        if owner is not None:
+            name = f"{owner}.{func.attr}"
+    if name is None or name.split(".", 1)[0] in _EXTERNAL_ROOTS:
+        return None
+    return name
+
+
+def method_owner(name: str, semantic: SemanticModel) -> str | None:
+    """The class whose method binds `name` as its first parameter (`self`, `cls`)."""
+    scope = semantic.function_scope
+    if scope is None or scope.kind is not ScopeKind.FUNCTION:
+        return None
+    node = scope.node
+    parent = scope.parent
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or parent is None:
+        return None
+    if parent.kind is not ScopeKind.CLASS:
+        return None
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if not positional or positional[0].arg != name:
+        return None
+    binding = scope.bindings.get(name)
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return None  # reassigned in the body
+    for decorator in node.decorator_list:
+        if semantic.qualified_name(decorator) == "builtins.staticmethod":
+            return None
+    owner = parent.bindings.get("__qualname__")
+    if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
+        return None
+    return owner.qualname
+
+
+# ------------------------------------------------------------------- collector
+
+
+class _FunctionBuilder:
+    __slots__ = ("blocking", "calls", "generator", "record")
+
+    def __init__(self, record: FunctionRecord) -> None:
+        self.record = record
+        self.calls: list[CallRecord] = []
+        self.blocking: list[BlockingRecord] = []
+        self.generator = False
+
+
+class SummaryCollector(Rule):
+    """Not a rule users select: the engine runs it beside the rules to build the summary.
+
+    It never reports; it looks at function definitions, calls, awaits and yields as the
+    traversal hands them over, and reads the finished semantic model in `finish`.
+    """
+
+    code = "summary"
+    name = "project-summary"
+    message = ""
+    nodes = (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Call,
+        ast.Await,
+        ast.Yield,
+        ast.YieldFrom,
+    )
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # The blocking tables are the rules' own (FAL101–FAL105), extended from the settings.
+        self.tables = [(code, TABLES[code], settings.blocking_extensions(code)) for code in TABLES]
+        # Blocking functions by qualified name, all tables in one lookup.
+        self.calls = {
+            name: code
+            for code, table, extra in reversed(self.tables)
+            for name in (*table.calls, *extra)
+        }
+        self.functions: dict[ast.AST, _FunctionBuilder] = {}
+        self.awaited: set[int] = set()
+        self.registrations: list[RegistrationRecord] = []
+        self.summary: ModuleSummary | None = None
+
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        kind = type(node)
+        if kind is ast.Call:
+            self._call(node, ctx)  # type: ignore[arg-type]
+        elif kind is ast.Await:
+            self.awaited.add(id(node.value))  # type: ignore[attr-defined]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            self._function(node, ctx)  # type: ignore[arg-type]
+        else:  # Yield, YieldFrom
+            builder = self._current(ctx)
+            if builder is not None:
+                builder.generator = True
+
+    def _current(self, ctx: Context) -> _FunctionBuilder | None:
+        scope = ctx.semantic.function_scope
+        if scope is None or scope.kind is not ScopeKind.FUNCTION:
+            return None  # module level, class bodies, lambdas
+        return self.functions.get(scope.node)  # type: ignore[arg-type]
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        semantic = ctx.semantic
+        scope = semantic.scope
+        if scope is semantic.module_scope:
+            qualname = f"{semantic.module}.{node.name}"
+        elif scope.kind is ScopeKind.CLASS and scope.parent is not None:
+            owner = scope.bindings.get("__qualname__")
+            if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
+                return
+            qualname = f"{owner.qualname}.{node.name}"
+        else:
+            return  # nested functions cannot be reached from other modules
+        decorators = tuple(
+            semantic.qualified_name(d.func if isinstance(d, ast.Call) else d) or ""
+            for d in node.decorator_list
+        )
+        args = node.args
+        params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        record = FunctionRecord(
+            qualname=qualname,
+            name=node.name,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            is_generator=False,
+            decorators=decorators,
+            route=route_record(node, ctx),
+            row=node.lineno,
+            col=node.col_offset + 1,
+            params=params,
+            calls=(),
+            blocking=(),
+            depends=_dependencies(node, ctx),
+            kwarg=args.kwarg is not None,
+            accepted=is_suppressed("FAL106", suppressed_codes(ctx.source.line(node.lineno))),
+        )
+        self.functions[node] = _FunctionBuilder(record)
+
+    def _call(self, node: ast.Call, ctx: Context) -> None:
+        builder = self._current(ctx)
+        if builder is None:
+            if ctx.semantic.at_module_level:
+                self._registration(node, ctx)
+            return
+        candidate = call_candidate(node, ctx.semantic)
+        if candidate is not None:
+            builder.calls.append(
+                CallRecord(candidate, node.lineno, node.col_offset + 1, id(node) in self.awaited)
+            )
+        blocking = self._blocking(node, ctx)
+        if blocking is not None and not self._accepted(node, ctx):
+            builder.blocking.append(
+                BlockingRecord(blocking[0], blocking[1], node.lineno, node.col_offset + 1)
+            )
+
+    @staticmethod
+    def _accepted(node: ast.Call, ctx: Context) -> bool:
+        """`# noqa: FAL106` (or a bare `# noqa`) on a blocking call in a sync function says the
+        call is fine where it is: chains through it are not reported. (On the function's `def`
+        line it covers the whole function: see `FunctionRecord.accepted`.)"""
+        codes = suppressed_codes(ctx.source.line(node.lineno))
+        return is_suppressed("FAL106", codes)
+
+    def _blocking(self, node: ast.Call, ctx: Context) -> tuple[str, str] | None:
+        """The code and the name of a FAL101–FAL105 call, matched as the rules match it.
+
+        Every call of every function passes here, so the common cases are answered first: a
+        call by qualified name is one dict lookup, and a method call on a receiver whose type
+        (or whose chain's root type) is unknown cannot match any table.
+        """
+        func = node.func
+        name = ctx.qualified_name(func)
+        if name is not None:
+            code = self.calls.get(name)
+            return (code, name.removeprefix("builtins.")) if code is not None else None
+        if not isinstance(func, ast.Attribute) or ctx.semantic.root_type(func.value) is None:
+            return None
+        for code, table, extra in self.tables:
+            if blocking_call(node, ctx, table, extra) is not None:
+                text = "".join(ctx.text(func).split())
+                if len(text) > 40:  # `Path(settings.base_dir, "x").read_text`
+                    text = "…" + text[-39:]
+                return code, text
+        return None
+
+    def _registration(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "include_router" and node.args):
+            return
+        semantic = ctx.semantic
+        owner = semantic.type_of(func.value) or semantic.qualified_name(func.value)
+        router = semantic.qualified_name(node.args[0])
+        if owner is None or router is None:
+            return
+        prefix = None
+        for keyword in node.keywords:
+            if keyword.arg == "prefix" and isinstance(keyword.value, ast.Constant):
+                prefix = keyword.value.value if isinstance(keyword.value.value, str) else None
+        self.registrations.append(RegistrationRecord(owner, router, prefix, node.lineno))
+
+    def finish(self, ctx: Context) -> None:
+        semantic = ctx.semantic
+        imports: list[tuple[str, str]] = []
+        instances: list[tuple[str, str]] = []
+        for name, binding in semantic.module_scope.bindings.items():
+            if binding.kind is BindingKind.IMPORT or (
+                binding.kind is BindingKind.ASSIGNMENT and binding.qualname
+            ):
+                if binding.qualname:
+                    imports.append((name, binding.qualname))
+            elif binding.kind is BindingKind.ASSIGNMENT and binding.type:
+                instances.append((name, binding.type))
+        classes = []
+        for info in semantic.classes.values():
+            if "<locals>" in info.qualname:
+                continue
+            classes.append(
+                ClassRecord(info.qualname, info.bases, _members(info.node), info.node.lineno)
+            )
+        functions = tuple(
+            b.record._replace(
+                is_generator=b.generator, calls=tuple(b.calls), blocking=tuple(b.blocking)
+            )
+            for b in self.functions.values()
+        )
+        self.summary = ModuleSummary(
+            path=ctx.path,
+            module=semantic.module,
+            is_package=semantic.is_package,
+            imports=tuple(imports),
+            instances=tuple(instances),
+            classes=tuple(classes),
+            functions=functions,
+            registrations=tuple(self.registrations),
+        )
+
+
+def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
+    """The qualified names its parameters' `Depends(f)` / `Security(f)` markers call."""
+    found: list[str] = []
+    for arg, default, _ in parameters_with_defaults(node):
+        for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
+            if param_function(marker, ctx) not in ("Depends", "Security"):
+                continue
+            assert isinstance(marker, ast.Call)
+            target = marker.args[0] if marker.args else None
+            for kw in marker.keywords:
+                if kw.arg == "dependency":
+                    target = kw.value
+            name = ctx.qualified_name(target) if target is not None else None
+            if name is None and isinstance(target, ast.Name) and ctx.semantic.at_module_level:
+                binding = ctx.semantic.lookup(target.id)
+                if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
+                    name = f"{ctx.semantic.module}.{target.id}"  # a module-level instance
+            found.append(name or "?")
+    return tuple(found)
+
+
+def _members(node: ast.ClassDef) -> tuple[str, ...]:
+    names: list[str] = []
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.append(statement.target.id)
+        elif isinstance(statement, ast.Assign):
+            names.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return tuple(names)
+
+
+def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> RouteRecord | None:
+    """The route this function is registered as: known in this module (`scope.route`), or a
+    route decorator called on an imported object the index may know to be a router."""
+    semantic = ctx.semantic
+    scope = semantic.functions.get(node)
+    route = scope.route if scope is not None else None
+    if route is not None:
+        return RouteRecord(route.method, route.path, route.owner, "")
+    for decorator in node.decorator_list:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            continue
+        if decorator.func.attr not in ROUTE_METHODS:
+            continue
+        owner_expr = decorator.func.value
+        known = semantic.type_of(owner_expr)
+        if known is not None and known not in APP_TYPES:
+            continue  # a local object of another class: not a route
+        owner = semantic.qualified_name(owner_expr)
+        if owner is None or owner.split(".", 1)[0] in _EXTERNAL_ROOTS:
+            continue
+        binding = semantic.lookup(owner_expr.id) if isinstance(owner_expr, ast.Name) else None
+        if binding is not None and binding.kind is not BindingKind.IMPORT:
+            continue  # a local name of unknown type
+        path = None
+        first = decorator.args[0] if decorator.args else None
+        for kw in decorator.keywords:
+            if kw.arg == "path":
+                first = kw.value
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            path = first.value
+        method = decorator.func.attr
+        if method == "api_route":
+            for kw in decorator.keywords:
+                if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
+                    methods = [
+                        e.value.lower()
+                        for e in kw.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    ]
+                    if len(methods) == 1:
+                        method = methods[0]
+        return RouteRecord(method, path, "", owner)
+    return None

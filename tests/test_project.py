@@ -1,0 +1,302 @@
+"""Project analysis: summaries, the index, and the cross-module findings on fixture projects.
+
+`fixtures/projects/<name>/` are small multi-package applications. Every line that must draw a
+cross-module finding says so with `# expect: CODE ...`; every other line must draw none of
+these codes (the look-alikes: a sync helper without I/O, a function run through
+`asyncio.to_thread`, a project class's `get`, a same-named function in another module, a
+generator, a model defining its own `dict`). The full messages (FAL106 chains) are snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint.config import apply_overrides, find_config, load_settings
+from fastapi_lint.engine import lint_source
+from fastapi_lint.project import load_index, save_index
+from fastapi_lint.registry import RuleSet
+from fastapi_lint.runner import Mode, run
+from fastapi_lint.semantic.index import ProjectIndex
+from fastapi_lint.semantic.modules import module_name
+from fastapi_lint.settings import Settings
+from fastapi_lint.source import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS = ROOT / "fixtures" / "projects"
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
+CODES = ("FAL106", "FAL107", "FAL304", "FAL501", "FAL504")
+EXPECT = re.compile(r"#\s*expect:\s*((?:FAL\d{3}\s*)+)")
+ALONE = "found alone too"  # a finding on such a line needs no other module
+
+
+def _settings(project: Path, **overrides: object) -> Settings:
+    settings = load_settings(find_config(str(project)))
+    return apply_overrides(settings, select=list(CODES), **overrides)
+
+
+def _expected(project: Path, alone: bool = False) -> set[tuple[str, int, str]]:
+    found = set()
+    for path in project.rglob("*.py"):
+        for row, line in enumerate(path.read_text().splitlines(), 1):
+            match = EXPECT.search(line)
+            if match and (ALONE in line or not alone):
+                for code in match.group(1).split():
+                    found.add((path.relative_to(project).as_posix(), row, code))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
+def test_project_findings(name: str, snapshot, monkeypatch):
+    project = PROJECTS / name
+    monkeypatch.chdir(project)
+    report = run(["."], _settings(project))
+    assert not report.errors, report.errors
+    found = {(d.path, d.row, d.code) for d in report.diagnostics}
+    assert found == _expected(project)
+    snapshot.snapshot_dir = SNAPSHOTS
+    lines = [f"{d.path}:{d.row}:{d.col}: {d.code} {d.message}" for d in report.diagnostics]
+    snapshot.assert_match("\n".join(lines) + "\n", f"{name}.txt")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
+def test_each_file_alone_sees_no_cross_module_finding(name: str, monkeypatch):
+    """Without the project pass (one file at a time), only the findings marked as reachable
+    alone appear: the others need another module."""
+    project = PROJECTS / name
+    monkeypatch.chdir(project)
+    settings = _settings(project)
+    found = set()
+    for path in project.rglob("*.py"):
+        report = run([str(path.relative_to(project))], settings, project=False)
+        found |= {(d.path, d.row, d.code) for d in report.diagnostics}
+    assert found == _expected(project, alone=True)
+
+
+def test_fixes_across_modules(tmp_path: Path, monkeypatch):
+    copy = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", copy)
+    monkeypatch.chdir(copy)
+    settings = _settings(copy, unsafe_fixes=True)
+    first = run(["."], settings, Mode(fix=True, unsafe=True))
+    assert not first.errors
+    orders = (copy / "app/api/orders.py").read_text()
+    assert "data = order.model_dump()" in orders
+    assert "    await send_receipt(data" in orders
+    assert "changes = order.model_dump(exclude_unset=True)" in orders
+    assert "schemas.OrderCreate.model_json_schema()" in orders
+    users = (copy / "app/api/users.py").read_text()
+    assert "patch.dict(exclude_unset=True)" in users  # its own `dict`: left alone
+    assert "    await service.queue(user_id)  # expect" in users
+    left = {d.code for d in first.diagnostics}
+    assert left == {"FAL106"}  # no fix: a design decision
+    before = {p: p.read_bytes() for p in copy.rglob("*.py")}
+    second = run(["."], settings, Mode(fix=True, unsafe=True))
+    assert not second.fixed
+    assert {p: p.read_bytes() for p in copy.rglob("*.py")} == before
+
+
+# ---------------------------------------------------------------- module names
+
+
+def test_module_names_of_layouts(tmp_path: Path):
+    (tmp_path / "src/app/api").mkdir(parents=True)
+    (tmp_path / "src/app/__init__.py").write_text("")
+    (tmp_path / "src/app/api/__init__.py").write_text("")
+    (tmp_path / "src/app/api/users.py").write_text("")
+    assert module_name(str(tmp_path / "src/app/api/users.py")) == "app.api.users"
+    assert module_name(str(tmp_path / "src/app/api/__init__.py")) == "app.api"
+    assert module_name(str(tmp_path / "src/app/__init__.py")) == "app"
+    # Namespace-less directories: the file's own name (the index adds path aliases).
+    (tmp_path / "plain/routers").mkdir(parents=True)
+    (tmp_path / "plain/routers/users.py").write_text("")
+    assert module_name(str(tmp_path / "plain/routers/users.py")) == "users"
+
+
+def _summary(text: str, path: str, module: str, is_package: bool = False):
+    result = lint_source(
+        Source(text),
+        path,
+        RuleSet(Settings()),
+        module=module,
+        is_package=is_package,
+        summarize=True,
+        resolve_facts=False,
+    )
+    assert not result.errors, result.errors
+    assert result.summary is not None
+    return result.summary
+
+
+def test_namespace_packages_resolve_by_path(tmp_path: Path):
+    """`app/` and `app/routers/` without `__init__.py`: `from app.services.io import fetch`
+    still reaches `app/services/io.py`, whose module name is plain `io`."""
+    service = _summary(
+        "import requests\n\ndef fetch(u):\n    return requests.get(u)\n",
+        "app/services/io.py",
+        "io",
+    )
+    route = _summary(
+        "from app.services.io import fetch\n\nasync def handler(u):\n    return fetch(u)\n",
+        "app/routers/users.py",
+        "users",
+    )
+    index = ProjectIndex([service, route])
+    assert index.resolve("app.services.io.fetch") == ("function", "io.fetch")
+    assert index.resolve("services.io.fetch") == ("function", "io.fetch")
+    [finding] = index.diagnostics(route)
+    assert finding.code == "FAL106"
+    assert "handler → fetch → requests.get (app/services/io.py:4)" in finding.message
+
+
+def test_same_module_name_twice_is_ambiguous():
+    one = _summary("import time\n\ndef work():\n    time.sleep(1)\n", "a/jobs.py", "jobs")
+    two = _summary("def work():\n    return 1\n", "b/jobs.py", "jobs")
+    caller = _summary(
+        "from jobs import work\n\nasync def handler():\n    work()\n", "main.py", "main"
+    )
+    index = ProjectIndex([one, two, caller])
+    assert index.resolve("jobs.work") is None
+    assert index.diagnostics(caller) == []
+    # Each module still resolves its own names.
+    own = _summary(
+        "import time\n\ndef work():\n    time.sleep(1)\n\nasync def h():\n    work()\n",
+        "a/jobs.py",
+        "jobs",
+    )
+    assert [d.code for d in index.with_module(own).diagnostics(own)] == ["FAL106"]
+
+
+def test_import_forms_and_reexports():
+    services = _summary(
+        "from .profiles import fetch as fetch_profile\n",
+        "app/services/__init__.py",
+        "app.services",
+        True,
+    )
+    profiles = _summary(
+        "import requests\n\ndef fetch(u):\n    return requests.get(u)\n",
+        "app/services/profiles.py",
+        "app.services.profiles",
+    )
+    index = ProjectIndex([services, profiles])
+    target = ("function", "app.services.profiles.fetch")
+    assert index.resolve("app.services.fetch_profile") == target
+    assert index.resolve("app.services.profiles.fetch") == target
+    assert index.resolve("app.services.nothing") is None
+    assert index.resolve("requests.get") is None
+
+
+def test_import_cycles_and_alias_loops_terminate():
+    a = _summary("from b import f\n", "a.py", "a")
+    b = _summary("from a import f\n", "b.py", "b")
+    index = ProjectIndex([a, b])
+    assert index.resolve("a.f") is None
+    assert index.blocking("a.f") is None
+
+
+def test_summary_is_plain_and_round_trips(tmp_path: Path):
+    summary = _summary(
+        "from fastapi import APIRouter\nfrom app.schemas import Item\n\nrouter = APIRouter()\n\n"
+        "@router.patch('/{i}')\nasync def update(i: int, item: Item):\n    return item.dict()\n",
+        "app/api.py",
+        "app.api",
+    )
+    assert summary.facts  # FAL304 and FAL501 wait for the index
+    assert pickle.loads(pickle.dumps(summary)) == summary
+    index = ProjectIndex([summary])
+    settings = Settings(cache_dir=str(tmp_path / "cache"))
+    assert save_index(index, settings) == ""
+    stored = json.loads((tmp_path / "cache" / "project-index.json").read_text())
+    assert stored["settings"] == settings.fingerprint()
+    loaded = load_index(settings)
+    assert loaded is not None
+    [again] = loaded.summaries
+    assert again == summary.without_facts()._replace(path=os.path.relpath(summary.path))
+    # Other settings (another blocking table): the stored index does not apply.
+    other = Settings(
+        cache_dir=str(tmp_path / "cache"), extend_blocking_calls=(("FAL101", ("x.get",)),)
+    )
+    assert load_index(other) is None
+
+
+def test_flake8_uses_the_stored_index(tmp_path: Path):
+    copy = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", copy)
+    flake8 = [sys.executable, "-m", "flake8", "--select", "FAL106", "app/api/orders.py"]
+    alone = subprocess.run(flake8, cwd=copy, capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stdout + alone.stderr  # one file: no chain to follow
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "fastapi-lint"), "check", ".", "-q"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
+    assert (copy / ".fastapi_lint_cache" / "project-index.json").is_file(), checked.stderr
+    with_index = subprocess.run(flake8, cwd=copy, capture_output=True, text=True)
+    assert with_index.stdout.count("FAL106") == 2, with_index.stdout + with_index.stderr
+
+
+def test_summary_round_trips_through_its_plain_form():
+    """The result cache stores summaries, facts and their fixes included, as plain tuples."""
+    from fastapi_lint.semantic.records import from_plain, to_plain
+
+    summary = _summary(
+        "from fastapi import APIRouter\nfrom app.schemas import Item\n\nrouter = APIRouter()\n\n"
+        "@router.patch('/{i}')\nasync def update(i: int, item: Item):\n    return item.dict()\n",
+        "app/api.py",
+        "app.api",
+    )
+    assert any(fact.fix is not None for fact in summary.facts)
+    plain = to_plain(summary)
+    import marshal
+
+    assert from_plain(marshal.loads(marshal.dumps(plain))) == summary
+    assert from_plain(json.loads(json.dumps(plain))) == summary
+
+
+def _findings(report) -> list[str]:
+    return [f"{d.path}:{d.row}:{d.col}: {d.code} {d.message}" for d in report.diagnostics]
+
+
+def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
+    """Pass 1 in worker processes, or served from the result cache, changes nothing; and a
+    cached file's cross-module findings follow a change in another module."""
+    from fastapi_lint import parallel
+
+    copy = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", copy)
+    monkeypatch.chdir(copy)
+    settings = _settings(copy)
+    serial = _findings(run(["."], settings))
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)  # the fixture is small
+    pooled = _findings(run(["."], settings, jobs=2))
+    assert pooled == serial
+    cold = _findings(run(["."], settings, jobs=2, cache=True))
+    assert cold == serial
+    assert (copy / ".fastapi_lint_cache").is_dir()
+    # Warm: nothing is linted again (lint_source would raise), the findings are the same.
+    import fastapi_lint.runner as runner
+
+    def no_lint(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached file was linted again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(runner, "lint_source", no_lint)
+        warm = _findings(run(["."], settings, jobs=1, cache=True))
+    assert warm == serial
+    # The mailer stops blocking: users.py is unchanged (served from the cache), yet its
+    # FAL106 chain through the mailer is gone.
+    mailer = copy / "app/services/mailer.py"
+    mailer.write_text(mailer.read_text().replace('smtplib.SMTP("mail.internal.test")', "None"))
+    after = _findings(run(["."], settings, jobs=1, cache=True))
+    assert [f for f in serial if "smtplib" in f]
+    assert after == [f for f in serial if "smtplib" not in f]
