@@ -319,6 +319,8 @@ class Traversal:
             ast.DictComp: self._comprehension,
             ast.Await: self._await,
             ast.If: self._if,
+            ast.Try: self._try,
+            ast.TryStar: self._try,
         }
         self.table = _walk_table(dispatch, self.handlers)
 
@@ -637,6 +639,30 @@ class Traversal:
                     )
                 )
         stack.extend(reversed([*parts, *node.body]))
+
+    def _try(self, node: ast.AST, stack: list) -> None:
+        """Keep `semantic.trying` and `semantic.handling` current: an import in the body of a
+        `try` that catches ImportError is a shim, the handlers run where the body failed (a v1
+        fallback after a v2 attempt); see the FAL3xx rules."""
+        assert isinstance(node, (ast.Try, ast.TryStar))
+        if not node.handlers:
+            stack.extend(reversed([*node.body, *node.orelse, *node.finalbody]))
+            return
+        trying, handling = self.semantic.trying, self.semantic.handling
+        stack.extend(
+            reversed(
+                [
+                    functools.partial(trying.append, node),
+                    *node.body,
+                    trying.pop,
+                    functools.partial(handling.append, node),
+                    *node.handlers,
+                    handling.pop,
+                    *node.orelse,
+                    *node.finalbody,
+                ]
+            )
+        )
 
     def _if(self, node: ast.AST, stack: list) -> None:
         """Track the bodies of `if TYPE_CHECKING:`, `if __name__ == "__main__":` (see

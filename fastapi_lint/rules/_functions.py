@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 
@@ -27,6 +28,7 @@ def is_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
+@functools.lru_cache(maxsize=256)  # asked for every node some rules see, of a few paths
 def is_test_path(path: str) -> bool:
     """`test_*.py`, `*_test.py`, `conftest.py`, or any file under a `tests/` (or `test/`)
     directory — what pytest collects by default, plus the usual test-package layout."""

@@ -138,6 +138,11 @@ class SemanticModel:
         # Upper bounds from enclosing `if sys.version_info < (3, 9):` blocks (and the `else` of
         # `>=` tests): code there runs only on older Pythons, where newer APIs do not exist.
         self.version_ceilings: list[tuple[int, ...]] = []
+        # The `try` statements whose body (`trying`) or `except` handlers (`handling`) enclose
+        # the node being walked, innermost last, within the current function (a function body
+        # is walked on its own, later). Only `try` statements with handlers are listed.
+        self.trying: list[ast.Try | ast.TryStar] = []
+        self.handling: list[ast.Try | ast.TryStar] = []
 
     # ----------------------------------------------------------------- scopes
 

@@ -52,15 +52,16 @@ _EXTERNAL_ROOTS = frozenset(sys.stdlib_module_names) | {"builtins"}
 # ------------------------------------------------------------------ candidates
 
 
-def call_candidate(call: ast.Call, semantic: SemanticModel) -> str | None:
+def call_candidate(call: ast.Call, semantic: SemanticModel, name: str | None) -> str | None:
     """The qualified name a call may reach in the project, or None.
 
     `fetch()` / `users.fetch()` through imports; `repo.get()` on a receiver of a known class
     (`repo: UserRepo`, `repo = UserRepo()`) as `UserRepo.get`; `self.get()` / `cls.get()` in a
     method as `<its class>.get`. Names of the standard library and builtins are left out.
+    `name` is the callee's qualified name (`semantic.qualified_name(call.func)`), which the
+    callers have at hand already.
     """
     func = call.func
-    name = semantic.qualified_name(func)
     if name is None and isinstance(func, ast.Attribute):
         receiver = func.value
         owner = semantic.type_of(receiver)
@@ -207,12 +208,13 @@ class SummaryCollector(Rule):
             if ctx.semantic.at_module_level:
                 self._registration(node, ctx)
             return
-        candidate = call_candidate(node, ctx.semantic)
+        name = ctx.semantic.qualified_name(node.func)
+        candidate = call_candidate(node, ctx.semantic, name)
         if candidate is not None:
             builder.calls.append(
                 CallRecord(candidate, node.lineno, node.col_offset + 1, id(node) in self.awaited)
             )
-        blocking = self._blocking(node, ctx)
+        blocking = self._blocking(node, name, ctx)
         if blocking is not None and not self._accepted(node, ctx):
             builder.blocking.append(
                 BlockingRecord(blocking[0], blocking[1], node.lineno, node.col_offset + 1)
@@ -226,7 +228,7 @@ class SummaryCollector(Rule):
         codes = suppressed_codes(ctx.source.line(node.lineno))
         return is_suppressed("FAL106", codes)
 
-    def _blocking(self, node: ast.Call, ctx: Context) -> tuple[str, str] | None:
+    def _blocking(self, node: ast.Call, name: str | None, ctx: Context) -> tuple[str, str] | None:
         """The code and the name of a FAL101–FAL105 call, matched as the rules match it.
 
         Every call of every function passes here, so the common cases are answered first: a
@@ -234,7 +236,6 @@ class SummaryCollector(Rule):
         (or whose chain's root type) is unknown cannot match any table.
         """
         func = node.func
-        name = ctx.qualified_name(func)
         if name is not None:
             code = self.calls.get(name)
             return (code, name.removeprefix("builtins.")) if code is not None else None

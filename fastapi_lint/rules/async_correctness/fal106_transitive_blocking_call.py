@@ -140,7 +140,7 @@ class TransitiveBlockingCall(Rule):
     def check(self, node: ast.Call, ctx: Context) -> None:
         if not ctx.in_async_function:
             return
-        callee = call_candidate(node, ctx.semantic)
+        callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
         if callee is None:
             return
         function = ctx.function

@@ -151,7 +151,7 @@ class UnawaitedCoroutine(Rule):
         if self._local_function(call, ctx):
             return  # decided above: this module's own function, not a coroutine function
         # A function of another module, or a method of a project class: the index decides.
-        candidate = call_candidate(call, ctx.semantic)
+        candidate = call_candidate(call, ctx.semantic, ctx.qualified_name(call.func))
         if candidate is not None:
             text = "".join(ctx.text(call.func).split())
             ctx.defer(

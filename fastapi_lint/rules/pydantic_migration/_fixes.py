@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from ...catalogues.pydantic_v1 import MOVED_IMPORTS
 from ...context import Context
 from ...diagnostics import Edit
-from ._models import is_guarded_import
 
 # Pattern syntax Python's `re` has and the Rust engine of Pydantic v2 rejects: lookaround,
 # backreferences, possessive/atomic groups, conditionals.
@@ -30,7 +29,7 @@ class Imports:
     """Names a fix needs, each reachable under a local name, and the edits that import them.
 
     A name already imported at module level is reused. Otherwise it is appended to the first
-    unguarded top-level `from <module> import ...` (one edit per name, so that two fixes needing
+    top-level `from <module> import ...` (never one inside a `try`) (one edit per name, so that two fixes needing
     the same name produce the identical edit and the fixer applies it once), or imported on a
     line of its own after the module's imports when there is no such statement. A short name
     that means something else in the module is reached through its module (`pydantic.Field`).
@@ -66,7 +65,6 @@ def _from_import(ctx: Context, module: str) -> ast.ImportFrom | None:
             and statement.level == 0
             and statement.module == module
             and statement.names[0].name != "*"
-            and not is_guarded_import(statement, ctx)
             # FAL306 rewrites a statement holding a moved name (`BaseSettings`): a name added
             # to it could end up imported from the package the other name moved to.
             and not any((module, a.name) in MOVED_IMPORTS for a in statement.names)

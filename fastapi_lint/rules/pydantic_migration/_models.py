@@ -10,6 +10,7 @@ project model there.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from typing import ClassVar
 
@@ -40,6 +41,11 @@ _NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
     "requests",
 }
 
+# What an import of the v1 layer must contain: `pydantic.v1` (`import pydantic.v1`, `from
+# pydantic.v1 import X`) or `v1` in the names of a `from pydantic import ...`, parenthesised or
+# not. Most files have neither, and are not walked to look for the import.
+_MAY_IMPORT_V1 = re.compile(r"pydantic\.v1|from\s+pydantic\s+import\s*(?:\([^)]*|[^\n]*)\bv1\b")
+
 # One-entry cache: the last tree looked at and whether it imports `pydantic.v1`. Rules see one
 # file at a time, so this avoids walking the tree once per node.
 _V1_CACHE: list[tuple[ast.Module, bool]] = []
@@ -56,7 +62,7 @@ def uses_v1_layer(ctx: Context) -> bool:
     if _V1_CACHE and _V1_CACHE[0][0] is tree:
         return _V1_CACHE[0][1]
     found = False
-    if "v1" in ctx.source.text:
+    if _MAY_IMPORT_V1.search(ctx.source.text):
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 found = node.module == "pydantic.v1" or node.module.startswith("pydantic.v1.")
@@ -73,33 +79,18 @@ def uses_v1_layer(ctx: Context) -> bool:
     return found
 
 
-_GUARDED_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
-
-
 def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
     """Is this import statement in the body of a `try` whose handler catches `ImportError`?
 
     Such an import is a compatibility shim (`try: from pydantic.color import Color / except
     ImportError: ...`): the code already copes with the name being missing, and rewriting the
-    import would change which branch runs.
+    import would change which branch runs. Ask during the walk (see `semantic.trying`).
     """
-    tree = ctx.semantic.tree
-    if not (_GUARDED_CACHE and _GUARDED_CACHE[0][0] is tree):
-        guarded: set[int] = set()
-        for try_node in ast.walk(tree):
-            if not isinstance(try_node, (ast.Try, ast.TryStar)):
-                continue
-            if not any(_catches_import_error(h, ctx) for h in try_node.handlers):
-                continue
-            for statement in try_node.body:
-                for inner in ast.walk(statement):
-                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                        guarded.add(id(inner))
-        _GUARDED_CACHE[:] = [(tree, frozenset(guarded))]
-    return id(node) in _GUARDED_CACHE[0][1]
-
-
-_FALLBACK_CACHE: list[tuple[ast.Module, frozenset[int]]] = []
+    return any(
+        _catches_import_error(handler, ctx)
+        for try_node in ctx.semantic.trying
+        for handler in try_node.handlers
+    )
 
 
 def in_v1_fallback(node: ast.AST, ctx: Context) -> bool:
@@ -107,25 +98,18 @@ def in_v1_fallback(node: ast.AST, ctx: Context) -> bool:
 
     `try: data = m.model_dump() / except AttributeError: data = m.dict()` supports both
     Pydantic versions on purpose (found all over litellm): the v1 spelling in the handler only
-    runs on v1, and renaming it would break that.
+    runs on v1, and renaming it would break that. Ask during the walk (the traversal keeps
+    `semantic.handling` current).
     """
-    tree = ctx.semantic.tree
-    if not (_FALLBACK_CACHE and _FALLBACK_CACHE[0][0] is tree):
-        inside: set[int] = set()
-        if "model_" in ctx.source.text:
-            for try_node in ast.walk(tree):
-                if not isinstance(try_node, (ast.Try, ast.TryStar)) or not try_node.handlers:
-                    continue
-                uses_v2 = any(
-                    isinstance(n, ast.Attribute) and n.attr in V2_METHOD_NAMES
-                    for statement in try_node.body
-                    for n in ast.walk(statement)
-                )
-                if uses_v2:
-                    for handler in try_node.handlers:
-                        inside.update(id(n) for n in ast.walk(handler))
-        _FALLBACK_CACHE[:] = [(tree, frozenset(inside))]
-    return id(node) in _FALLBACK_CACHE[0][1]
+    return any(_tries_v2(try_node) for try_node in ctx.semantic.handling)
+
+
+def _tries_v2(try_node: ast.Try | ast.TryStar) -> bool:
+    return any(
+        isinstance(n, ast.Attribute) and n.attr in V2_METHOD_NAMES
+        for statement in try_node.body
+        for n in ast.walk(statement)
+    )
 
 
 V2_METHOD_NAMES = frozenset(

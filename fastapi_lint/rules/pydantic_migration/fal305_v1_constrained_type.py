@@ -59,6 +59,8 @@ class V1ConstrainedType(PydanticRule):
     name = "v1-constrained-type"
     message = "`{func}()` is a Pydantic v1 constrained type; use `Annotated[{base}, {how}]`{extra}"
     nodes = (ast.Call,)
+    # The gate: the function's own name is in the call or in its import.
+    triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in CONSTRAINED_TYPES}))
     fix_safety = "safe"
     valid = [
         # The v2 spelling.

@@ -74,6 +74,8 @@ class V1FieldArgument(PydanticRule):
     name = "v1-field-argument"
     message = "`Field({arg}=...)` is Pydantic v1; {advice}"
     nodes = (ast.Call,)
+    # The gate: a reported keyword is written out (`regex=`); `**kwargs` is never reported.
+    triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env"}))
     fix_safety = "safe"
     valid = [
         # v2 keywords.

@@ -43,6 +43,8 @@ class V1ParseFunction(PydanticRule):
     name = "v1-parse-function"
     message = "`{func}()` is the Pydantic v1 API; use `TypeAdapter(T).{method}(...)`"
     nodes = (ast.Call,)
+    # The gate: the function's own name is in the call or in its import.
+    triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in PARSE_FUNCTIONS}))
     fix_safety = "safe"
     valid = [
         # The v2 API.

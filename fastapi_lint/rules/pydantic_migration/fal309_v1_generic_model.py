@@ -54,6 +54,7 @@ class V1GenericModel(PydanticRule):
     name = "v1-generic-model"
     message = "`GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
     nodes = (ast.ImportFrom, ast.Attribute, ast.Name)
+    triggers = ("GenericModel",)
     fix_safety = "safe"
     valid = [
         # The v2 way.
