@@ -35,6 +35,7 @@ import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -122,6 +123,11 @@ def namespace(fingerprint: str, codes: Iterable[str]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
+def _sealed(data: object) -> bytes:
+    payload = marshal.dumps(data)
+    return _MAGIC + hashlib.sha256(payload).digest()[:16] + payload
+
+
 # ---------------------------------------------------------------- diagnostics as plain tuples
 
 
@@ -179,9 +185,21 @@ def unpack(packed: tuple, path: str) -> list[Diagnostic]:
 
 # ------------------------------------------------------------------------------------ the cache
 
-# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics,
-# the module summary in plain form or None).
-Entry = tuple[str, str, StatKey, int, bytes, tuple, tuple | None]
+
+class Hit(NamedTuple):
+    """A file served from the cache: its findings; its summary is fetched with
+    `Cache.summary` when needed."""
+
+    diagnostics: list[Diagnostic]
+    digest: bytes
+    key: str
+
+
+# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
+Entry = tuple[str, str, StatKey, int, bytes, tuple]
+# The module summaries of project analysis live in shards of their own, loaded only when the
+# project index must be built: (digest of the content summarised, summary in plain form or None).
+SummaryEntry = tuple[bytes, tuple | None]
 
 
 class Cache:
@@ -192,6 +210,9 @@ class Cache:
         self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
+        self._project: tuple[bytes, tuple[str, ...], dict[str, tuple]] | None = None
+        self._summaries: dict[int, dict[str, SummaryEntry]] = {}
+        self._dirty_summaries: set[int] = set()
 
     @classmethod
     def for_run(cls, cache_dir: str, root: str, fingerprint: str, codes: Iterable[str]) -> Cache:
@@ -217,26 +238,29 @@ class Cache:
         return shard
 
     def _load(self, index: int) -> dict[str, Entry]:
-        path = os.path.join(self.directory, f"shard-{index:02d}.marshal")
+        data = self._read(os.path.join(self.directory, f"shard-{index:02d}.marshal"))
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def _read(path: str) -> object:
         try:
             with open(path, "rb") as handle:
                 raw = handle.read()
         except OSError:
-            return {}
+            return None
         # A checksum before unmarshalling: marshal is not meant for damaged input, so only
         # bytes this module wrote are ever handed to it. Anything else is an empty shard.
         header, payload = raw[: len(_MAGIC) + 16], raw[len(_MAGIC) + 16 :]
         if header != _MAGIC + hashlib.sha256(payload).digest()[:16]:
-            return {}
+            return None
         try:
-            data = marshal.loads(payload)
+            return marshal.loads(payload)
         except Exception:
-            return {}
-        return data if isinstance(data, dict) else {}
+            return None
 
     # ---------------------------------------------------------------- look-ups
 
-    def get(self, path: str, display: str) -> tuple[list[Diagnostic], ModuleSummary | None] | None:
+    def get(self, path: str, display: str) -> Hit | None:
         """The cached findings and summary of a file, or None when they must be computed."""
         key = self._key(path)
         shard = self._shard(self._shard_of(key))
@@ -244,7 +268,7 @@ class Cache:
         if entry is None:
             return None
         try:
-            shown, module, stat, read_at, known, packed, plain = entry
+            shown, module, stat, read_at, known, packed = entry
             if shown != display or module != module_name(path):
                 return None
             now = time.time_ns()
@@ -257,9 +281,9 @@ class Cache:
                     data = handle.read()
                 if digest(data) != known:
                     return None
-                shard[key] = (shown, module, current, now, known, packed, plain)
+                shard[key] = (shown, module, current, now, known, packed)
                 self._dirty.add(self._shard_of(key))
-            return unpack(packed, display), None if plain is None else from_plain(plain)
+            return Hit(unpack(packed, display), known, key)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
 
@@ -270,7 +294,11 @@ class Cache:
         content: Content,
         diagnostics: list[Diagnostic],
         summary: ModuleSummary | None = None,
+        *,
+        summarized: bool = False,
     ) -> None:
+        """Store a file's findings and, when it was `summarized` (project analysis), its
+        summary (None for a file that has none: it does not parse)."""
         key = self._key(path)
         index = self._shard_of(key)
         self._shard(index)[key] = (
@@ -280,15 +308,95 @@ class Cache:
             content.read_at,
             content.digest,
             pack(diagnostics),
-            None if summary is None else to_plain(summary),
         )
         self._dirty.add(index)
+        summaries = self._summary_shard(index)
+        if summarized:
+            summaries[key] = (content.digest, None if summary is None else to_plain(summary))
+            self._dirty_summaries.add(index)
+        elif summaries.pop(key, None) is not None:
+            self._dirty_summaries.add(index)
+
+    def summary(self, hit: Hit) -> ModuleSummary | None:
+        """The summary stored with a hit's content; KeyError when there is none (an entry
+        written without project analysis, or a summary shard lost)."""
+        found = self._summary_shard(self._shard_of(hit.key)).get(hit.key)
+        if found is None or found[0] != hit.digest:
+            raise KeyError(hit.key)
+        plain = found[1]
+        try:
+            return None if plain is None else from_plain(plain)
+        except Exception as exc:  # a malformed record: as if absent
+            raise KeyError(hit.key) from exc
+
+    def _summary_shard(self, index: int) -> dict[str, SummaryEntry]:
+        shard = self._summaries.get(index)
+        if shard is None:
+            data = self._read(self._summary_path(index))
+            shard = self._summaries[index] = data if isinstance(data, dict) else {}
+        return shard
+
+    def _summary_path(self, index: int) -> str:
+        return os.path.join(self.directory, f"summaries-{index:02d}.marshal")
+
+    # --------------------------------------------------------- project results
+
+    def project_key(self, files: Iterable[tuple[str, bytes]]) -> bytes:
+        """What the cross-module findings of a run depend on: which files, with which content
+        (their summaries follow from that, in this namespace)."""
+        digest = hashlib.sha256()
+        for key, content in sorted((self._key(path), content) for path, content in files):
+            digest.update(key.encode("utf-8", "surrogateescape") + b"\0" + content)
+        return digest.digest()[:16]
+
+    def project_result(self, key: bytes) -> dict[str, tuple] | None:
+        """The cross-module findings (packed, by cache key) of the last project run, if it
+        was over the same files with the same content."""
+        record = self._read(self.project_path())
+        if not isinstance(record, tuple) or len(record) != 3 or record[0] != key:
+            return None
+        return record[2] if isinstance(record[2], dict) else None
+
+    def set_project_result(
+        self, key: bytes, files: Iterable[str], found: dict[str, list[Diagnostic]]
+    ) -> None:
+        """Record a project run: its key, its files (for `stored_project`) and the cross-module
+        findings by file."""
+        results = {self._key(path): pack(diagnostics) for path, diagnostics in found.items()}
+        self._project = (key, tuple(self._key(path) for path in files), results)
+
+    def stored_project(self) -> list[ModuleSummary] | None:
+        """The summaries of the files of the last project run, paths relative to the current
+        directory; None without one. For the flake8 plugin, which sees one file at a time."""
+        record = self._read(self.project_path())
+        if not isinstance(record, tuple) or len(record) != 3:
+            return None
+        summaries = []
+        for key in record[1]:
+            found = self._summary_shard(self._shard_of(key)).get(key)
+            if found is None or found[1] is None:
+                continue
+            path = key if os.path.isabs(key) else self._prefix + key
+            try:
+                summary = from_plain(found[1])
+            except Exception:
+                continue
+            with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
+                path = os.path.relpath(path)
+            summaries.append(summary._replace(path=path))
+        return summaries
+
+    def key_of(self, path: str) -> str:
+        return self._key(path)
+
+    def project_path(self) -> str:
+        return os.path.join(self.directory, "project.marshal")
 
     # ------------------------------------------------------------------- saving
 
     def save(self) -> None:
         """Write the changed shards; a cache that cannot be written is silently skipped."""
-        if not self._dirty:
+        if not self._dirty and not self._dirty_summaries and self._project is None:
             return
         try:
             os.makedirs(self.directory, exist_ok=True)
@@ -298,14 +406,23 @@ class Cache:
                 gitignore = os.path.join(self.base, ".gitignore")
                 if not os.path.exists(gitignore):
                     self._write(gitignore, b"# Created by fastapi-lint.\n*\n")
+            # Summaries before entries: an entry is never newer than the summary beside it (a
+            # crash in between leaves summaries whose digest no entry has: unused, rewritten).
+            for index in sorted(self._dirty_summaries):
+                self._write(self._summary_path(index), _sealed(self._summaries[index]))
             for index in sorted(self._dirty):
-                payload = marshal.dumps(self._shards[index])
-                data = _MAGIC + hashlib.sha256(payload).digest()[:16] + payload
-                self._write(os.path.join(self.directory, f"shard-{index:02d}.marshal"), data)
+                self._write(
+                    os.path.join(self.directory, f"shard-{index:02d}.marshal"),
+                    _sealed(self._shards[index]),
+                )
+            if self._project is not None:
+                self._write(self.project_path(), _sealed(self._project))
             self._prune()
         except OSError:
             return
         self._dirty.clear()
+        self._dirty_summaries.clear()
+        self._project = None
 
     def _prune(self) -> None:
         """Keep the most recently written namespaces; older settings or versions go."""

@@ -187,11 +187,6 @@ def check(
         report = run(
             targets, settings, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
         )
-        if report.index is not None and not no_cache:
-            # For the flake8 plugin, which sees one file at a time (see project.py).
-            from .project import save_index
-
-            save_index(report.index, settings)
         return _finish(report, settings, mode, flags)
 
     if watch:

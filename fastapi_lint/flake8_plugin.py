@@ -6,10 +6,11 @@ flake8 parses the file and handles `# noqa` and `--select/--ignore` itself; the 
 so FAL000 never appears here.
 
 Cross-module findings (FAL106, FAL107, FAL304, FAL501 on names from other modules) need the
-project index. `fastapi-lint check` leaves one in its cache directory; when it is there for
-the file's project (and was made with the same settings), the plugin resolves the file's facts
-against it, with the file's current summary in place of the stored one. Without it, only what
-the file shows alone is found.
+project index. `fastapi-lint check` leaves what it needs in its result cache (every file's
+summary, and which files the run covered); when that is there for the file's project (made
+with the same settings and rules), the plugin resolves the file's facts against it, with the
+file's current summary in place of the stored one. Without it, only what the file shows alone
+is found.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cache import Cache
 from .config import find_config, load_settings
 from .engine import lint_source
-from .project import index_path, load_index
+from .project import load_index
 from .registry import RuleSet
 from .semantic.index import ProjectIndex
 from .semantic.modules import module_name
-from .settings import Settings
 from .source import Source
 
 
@@ -37,20 +38,27 @@ def _ruleset_for(config: Path | None) -> RuleSet:
     return RuleSet(load_settings(config))
 
 
-# The stored index per index file, reloaded when the file changes (a new `fastapi-lint check`).
-_INDEXES: dict[str, tuple[float, ProjectIndex | None]] = {}
+# The stored index per project record, reloaded when it changes (a new `fastapi-lint check`).
+_INDEXES: dict[str, tuple[int, ProjectIndex | None]] = {}
 
 
-def _index_for(settings: Settings) -> ProjectIndex | None:
-    path = index_path(settings)
+@lru_cache(maxsize=32)
+def _record_of(ruleset: RuleSet) -> str:
+    settings = ruleset.settings
+    store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes)
+    return store.project_path()
+
+
+def _index_for(ruleset: RuleSet) -> ProjectIndex | None:
+    record = _record_of(ruleset)
     try:
-        stamp = os.stat(path).st_mtime
+        stamp = os.stat(record).st_mtime_ns
     except OSError:
         return None
-    cached = _INDEXES.get(path)
+    cached = _INDEXES.get(record)
     if cached is None or cached[0] != stamp:
-        cached = (stamp, load_index(settings))
-        _INDEXES[path] = cached
+        cached = (stamp, load_index(ruleset.settings, ruleset.codes))
+        _INDEXES[record] = cached
     return cached[1]
 
 
@@ -77,7 +85,7 @@ class Plugin:
             is_package=os.path.basename(path) == "__init__.py",
             tree=self.tree,
             apply_noqa=False,  # flake8 applies noqa itself, honouring --disable-noqa
-            index=_index_for(ruleset.settings),
+            index=_index_for(ruleset),
         )
         if result.errors:
             error = result.errors[0]

@@ -3,117 +3,92 @@
 Pass 1 is the ordinary per-file lint (`engine.lint_source`) with `summarize=True`: the one
 traversal that runs the rules also collects the module's summary (`semantic/summary.py`) and
 the facts rules deferred (`Context.defer`). Nothing is parsed twice: pass 2 works on the
-summaries alone (`semantic/index.py`), so a cache that keeps a file's `LintResult` (findings
-and summary, keyed by content hash, path and settings) can skip pass 1 for unchanged files.
+summaries alone (`semantic/index.py`). Pass 1 runs in the process pool; the result cache keeps
+each file's summary beside its findings (keyed by content hash, path and settings), so
+unchanged files skip it, and when no file changed at all the cross-module findings themselves
+come from the cache, with no index built.
 
 With `--fix`/`--diff`, files that have a fixable finding go through the fix loop again with the
 index; each re-lint puts the file's fresh summary into the index in place of the old one.
 
-At the end of a CLI run the index (summaries without facts) is written as JSON to the cache
-directory, where the flake8 plugin, which sees one file at a time, finds it (`load_index`).
-JSON rather than pickle: the file sits in the project tree, and loading it must not run code.
+The cache also records which files the last run covered; the flake8 plugin, which sees one
+file at a time, builds the same index from it (`load_index`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from . import __version__
+from .cache import Cache, Hit, unpack
 from .diagnostics import Diagnostic
 from .semantic.index import ProjectIndex
-from .semantic.records import (
-    SUMMARY_VERSION,
-    ModuleSummary,
-    from_plain,
-)
+from .semantic.records import ModuleSummary
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .discovery import SourcePath
     from .runner import FileReport
 
-INDEX_FILE = "project-index.json"
 
+def project_pass(
+    files: Sequence[SourcePath],
+    reports: Sequence[FileReport],
+    summaries: Sequence[ModuleSummary | Hit | None],
+    digests: Sequence[bytes],
+    store: Cache | None,
+    settings: Settings,
+    summarize: Callable[[SourcePath], ModuleSummary | None],
+) -> ProjectIndex | None:
+    """Pass 2: add to each report the findings its deferred facts turn into.
 
-def resolve_facts(
-    reports: Sequence[FileReport], summaries: Sequence[ModuleSummary | None]
-) -> ProjectIndex:
-    """Pass 2: build the index from every file's summary and add to each report the findings
-    its deferred facts turn into. Works on summaries alone: nothing is parsed again."""
-    index = ProjectIndex(s for s in summaries if s is not None)
-    for report, summary in zip(reports, summaries, strict=True):
+    With the result cache (`store`), a run over the same files with the same content as the
+    last one takes those findings from the cache, and nothing is decoded or built: the index
+    is returned only when it was built (None otherwise). The cache also keeps which files the
+    run covered, so that the flake8 plugin can build the same index (`load_index`). `summarize` runs pass 1 for a cached file whose summary is missing.
+    """
+    key = b""
+    if store is not None:
+        key = store.project_key((f.path, d) for f, d in zip(files, digests, strict=True))
+        stored = store.project_result(key)
+        if stored is not None:
+            for item, report in zip(files, reports, strict=True):
+                packed = stored.get(store.key_of(item.path))
+                if packed:
+                    _add(report, unpack(packed, report.path))
+            return None
+    decoded: list[ModuleSummary | None] = []
+    for item, summary in zip(files, summaries, strict=True):
+        if isinstance(summary, Hit):
+            assert store is not None
+            try:
+                summary = store.summary(summary)
+            except KeyError:
+                summary = summarize(item)  # stored without one: pass 1 for this file again
+        decoded.append(summary)
+    index = ProjectIndex(s for s in decoded if s is not None)
+    found: dict[str, list[Diagnostic]] = {}
+    for item, report, summary in zip(files, reports, decoded, strict=True):
         if summary is not None and summary.facts:
-            found = index.diagnostics(summary)
-            if found:
-                report.diagnostics = sorted([*report.diagnostics, *found], key=Diagnostic.sort_key)
+            new = index.diagnostics(summary)
+            if new:
+                _add(report, new)
+                found[item.path] = new
+    if store is not None:
+        store.set_project_result(key, (f.path for f in files), found)
     return index
+
+
+def _add(report: FileReport, found: list[Diagnostic]) -> None:
+    report.diagnostics = sorted([*report.diagnostics, *found], key=Diagnostic.sort_key)
 
 
 # ------------------------------------------------------------------ stored index
 
 
-def index_path(settings: Settings) -> str:
-    base = settings.root or os.getcwd()
-    return os.path.join(base, settings.cache_dir, INDEX_FILE)
-
-
-def save_index(index: ProjectIndex, settings: Settings) -> str:
-    """Write the index for the flake8 plugin; return "" or why it could not be written."""
-    import tempfile  # only here: a one-file run that writes no index does not pay for it
-
-    path = index_path(settings)
-    data = {
-        "version": SUMMARY_VERSION,
-        "tool": __version__,
-        "settings": settings.fingerprint(),
-        "modules": [
-            s.without_facts()._replace(path=os.path.abspath(s.path)) for s in index.summaries
-        ],
-    }
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        ignore = os.path.join(directory, ".gitignore")
-        if not os.path.exists(ignore):
-            with open(ignore, "w", encoding="utf-8") as handle:
-                handle.write("# Created by fastapi-lint: a cache, not source.\n*\n")
-        fd, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            os.chmod(temporary, 0o644)  # mkstemp makes it private; it is a plain cache file
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-    except OSError as exc:
-        return f"cannot write the project index: {exc.strerror or exc}"
-    return ""
-
-
-def load_index(settings: Settings) -> ProjectIndex | None:
-    """The index a CLI run left for these settings, or None (absent, stale format, other
-    settings, unreadable). Paths are made relative to the current directory, as flake8's are."""
-    try:
-        with open(index_path(settings), encoding="utf-8") as handle:
-            data = json.load(handle)
-        if (
-            data.get("version") != SUMMARY_VERSION
-            or data.get("tool") != __version__
-            or data.get("settings") != settings.fingerprint()
-        ):
-            return None
-        summaries = [_relative(from_plain(entry)) for entry in data["modules"]]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-    return ProjectIndex(summaries)
-
-
-def _relative(summary: ModuleSummary) -> ModuleSummary:
-    with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
-        return summary._replace(path=os.path.relpath(summary.path))
-    return summary
+def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
+    """The index of the last `fastapi-lint check` with these settings and rules, from the
+    result cache (None without one): what the flake8 plugin resolves a file's facts against."""
+    store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
+    summaries = store.stored_project()
+    return ProjectIndex(summaries) if summaries is not None else None

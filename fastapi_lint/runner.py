@@ -17,7 +17,7 @@ from .settings import Settings
 from .source import Source, SourceError
 
 if TYPE_CHECKING:
-    from .cache import Content
+    from .cache import Content, Hit
     from .fixes import FixOutcome
     from .semantic.index import ProjectIndex
     from .semantic.records import ModuleSummary
@@ -56,8 +56,8 @@ class FileReport:
 class RunReport:
     files: list[FileReport]
     unsafe: bool = False
-    # The project index of the run (None without project analysis); the CLI stores it for
-    # the flake8 plugin.
+    # The project index of the run (None without project analysis, or when the cross-module
+    # findings came from the cache).
     index: ProjectIndex | None = None
 
     @property
@@ -252,13 +252,16 @@ def run(
             settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes
         )
     reports: list[FileReport | None] = [None] * len(files)
-    summaries: list[ModuleSummary | None] = [None] * len(files)
+    # Each file's summary, or the cache hit that holds it (decoded only if the index is built).
+    summaries: list[ModuleSummary | Hit | None] = [None] * len(files)
+    digests: list[bytes] = [b""] * len(files)  # content digests, for the project result
     todo: list[int] = []
     for number, item in enumerate(files):
         cached = store.get(item.path, item.display) if store is not None else None
         if cached is not None:
-            reports[number] = FileReport(item.display, cached[0])
-            summaries[number] = cached[1]
+            reports[number] = FileReport(item.display, cached.diagnostics)
+            summaries[number] = cached
+            digests[number] = cached.digest
         else:
             todo.append(number)
     first = Mode() if project else mode  # with project analysis, fixing waits for the index
@@ -274,23 +277,28 @@ def run(
         reports[number] = report
         summaries[number] = report.summary
         report.summary = None
-        if store is not None and report.content is not None and not report.errors:
-            store.put(
-                files[number].path,
-                report.path,
-                report.content,
-                report.diagnostics,
-                summaries[number],
-            )
-    if store is not None:
-        store.save()
+        if report.content is not None:
+            digests[number] = report.content.digest
+            if store is not None and not report.errors:
+                store.put(
+                    files[number].path,
+                    report.path,
+                    report.content,
+                    report.diagnostics,
+                    summaries[number],  # type: ignore[arg-type]
+                    summarized=project,
+                )
     finished = [r for r in reports if r is not None]
     index = None
     if project:
-        from .project import resolve_facts
+        from .project import project_pass
 
-        index = resolve_facts(finished, summaries)
+        def summarize(item: SourcePath) -> ModuleSummary | None:
+            return check_file(item, ruleset, Mode(), summarize=True).summary
+
+        index = project_pass(files, finished, summaries, digests, store, settings, summarize)
         if mode.fixing:
+            assert index is not None
             redo = [
                 n
                 for n, r in enumerate(finished)
@@ -299,6 +307,8 @@ def run(
             fixed = check_files([files[n] for n in redo], ruleset, mode, jobs=jobs, index=index)
             for number, report in zip(redo, fixed, strict=True):
                 finished[number] = report
+    if store is not None:
+        store.save()
     return RunReport(finished, unsafe=mode.unsafe, index=index)
 
 

@@ -10,7 +10,6 @@ generator, a model defining its own `dict`). The full messages (FAL106 chains) a
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import re
 import shutil
@@ -22,7 +21,7 @@ import pytest
 
 from fastapi_lint.config import apply_overrides, find_config, load_settings
 from fastapi_lint.engine import lint_source
-from fastapi_lint.project import load_index, save_index
+from fastapi_lint.project import load_index
 from fastapi_lint.registry import RuleSet
 from fastapi_lint.runner import Mode, run
 from fastapi_lint.semantic.index import ProjectIndex
@@ -203,7 +202,7 @@ def test_import_cycles_and_alias_loops_terminate():
     assert index.blocking("a.f") is None
 
 
-def test_summary_is_plain_and_round_trips(tmp_path: Path):
+def test_summary_is_plain_and_round_trips():
     summary = _summary(
         "from fastapi import APIRouter\nfrom app.schemas import Item\n\nrouter = APIRouter()\n\n"
         "@router.patch('/{i}')\nasync def update(i: int, item: Item):\n    return item.dict()\n",
@@ -212,20 +211,30 @@ def test_summary_is_plain_and_round_trips(tmp_path: Path):
     )
     assert summary.facts  # FAL304 and FAL501 wait for the index
     assert pickle.loads(pickle.dumps(summary)) == summary
-    index = ProjectIndex([summary])
-    settings = Settings(cache_dir=str(tmp_path / "cache"))
-    assert save_index(index, settings) == ""
-    stored = json.loads((tmp_path / "cache" / "project-index.json").read_text())
-    assert stored["settings"] == settings.fingerprint()
-    loaded = load_index(settings)
-    assert loaded is not None
-    [again] = loaded.summaries
-    assert again == summary.without_facts()._replace(path=os.path.relpath(summary.path))
-    # Other settings (another blocking table): the stored index does not apply.
-    other = Settings(
-        cache_dir=str(tmp_path / "cache"), extend_blocking_calls=(("FAL101", ("x.get",)),)
+
+
+def test_stored_project_is_the_last_runs(tmp_path: Path, monkeypatch):
+    """What the flake8 plugin loads: the summaries of the files the last cached run covered,
+    for the same settings and rules only."""
+    copy = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", copy)
+    monkeypatch.chdir(copy)
+    settings = _settings(copy)
+    codes = RuleSet(settings).codes
+    assert load_index(settings, codes) is None  # no run yet
+    run(["app/api"], settings, cache=True)
+    partial = load_index(settings, codes)
+    assert partial is not None
+    assert sorted(s.path for s in partial.summaries) == sorted(
+        str(p.relative_to(copy)) for p in (copy / "app/api").glob("*.py")
     )
-    assert load_index(other) is None
+    run(["."], settings, cache=True)
+    full = load_index(settings, codes)
+    assert full is not None
+    assert len(full.summaries) == len(list(copy.rglob("*.py")))
+    # Other settings (another blocking table): nothing stored for them.
+    other = apply_overrides(settings, extend_blocking_calls={"FAL101": ["x.get"]})
+    assert load_index(other, RuleSet(other).codes) is None
 
 
 def test_flake8_uses_the_stored_index(tmp_path: Path):
@@ -240,7 +249,7 @@ def test_flake8_uses_the_stored_index(tmp_path: Path):
         capture_output=True,
         text=True,
     )
-    assert (copy / ".fastapi_lint_cache" / "project-index.json").is_file(), checked.stderr
+    assert checked.returncode == 1, checked.stdout + checked.stderr
     with_index = subprocess.run(flake8, cwd=copy, capture_output=True, text=True)
     assert with_index.stdout.count("FAL106") == 2, with_index.stdout + with_index.stderr
 
@@ -280,6 +289,12 @@ def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)  # the fixture is small
     pooled = _findings(run(["."], settings, jobs=2))
     assert pooled == serial
+    # Entries stored by a run without project analysis hold no summary: a project run then
+    # summarises those files again rather than leaving them out of the index.
+    alone = run(["."], settings, jobs=2, cache=True, project=False)
+    assert len(alone.diagnostics) < len(serial)
+    assert _findings(run(["."], settings, jobs=2, cache=True)) == serial
+    shutil.rmtree(copy / ".fastapi_lint_cache")
     cold = _findings(run(["."], settings, jobs=2, cache=True))
     assert cold == serial
     assert (copy / ".fastapi_lint_cache").is_dir()
@@ -291,8 +306,9 @@ def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
 
     with monkeypatch.context() as patched:
         patched.setattr(runner, "lint_source", no_lint)
-        warm = _findings(run(["."], settings, jobs=1, cache=True))
-    assert warm == serial
+        warm_report = run(["."], settings, jobs=1, cache=True)
+    assert _findings(warm_report) == serial
+    assert warm_report.index is None  # nothing changed: the cross-module findings were cached
     # The mailer stops blocking: users.py is unchanged (served from the cache), yet its
     # FAL106 chain through the mailer is gone.
     mailer = copy / "app/services/mailer.py"
