@@ -363,10 +363,19 @@ class Cache:
         """Record a project run: its key, its files (for `stored_project`) and the cross-module
         findings by file."""
         results = {self._key(path): pack(diagnostics) for path, diagnostics in found.items()}
-        self._project = (key, tuple(self._key(path) for path in files), results)
+        keys = [self._key(path) for path in files]
+        # A run over some files (pre-commit passes the changed ones) keeps the other files of
+        # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
+        previous = self._read(self.project_path())
+        if isinstance(previous, tuple) and len(previous) == 3 and isinstance(previous[1], tuple):
+            seen = set(keys)
+            for old in previous[1]:
+                if old not in seen and os.path.exists(self._path_of(old)):
+                    keys.append(old)
+        self._project = (key, tuple(keys), results)
 
     def stored_project(self) -> list[ModuleSummary] | None:
-        """The summaries of the files of the last project run, paths relative to the current
+        """The summaries of the files of the last project runs, paths relative to the current
         directory; None without one. For the flake8 plugin, which sees one file at a time."""
         record = self._read(self.project_path())
         if not isinstance(record, tuple) or len(record) != 3:
@@ -376,7 +385,7 @@ class Cache:
             found = self._summary_shard(self._shard_of(key)).get(key)
             if found is None or found[1] is None:
                 continue
-            path = key if os.path.isabs(key) else self._prefix + key
+            path = self._path_of(key)
             try:
                 summary = from_plain(found[1])
             except Exception:
@@ -388,6 +397,9 @@ class Cache:
 
     def key_of(self, path: str) -> str:
         return self._key(path)
+
+    def _path_of(self, key: str) -> str:
+        return key if os.path.isabs(key) else self._prefix + key
 
     def project_path(self) -> str:
         return os.path.join(self.directory, "project.marshal")

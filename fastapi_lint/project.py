@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .cache import Cache, Hit, unpack
 from .diagnostics import Diagnostic
 from .semantic.index import ProjectIndex
 from .semantic.records import ModuleSummary
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .cache import Cache, Hit
     from .discovery import SourcePath
     from .runner import FileReport
 
@@ -45,10 +45,13 @@ def project_pass(
     With the result cache (`store`), a run over the same files with the same content as the
     last one takes those findings from the cache, and nothing is decoded or built: the index
     is returned only when it was built (None otherwise). The cache also keeps which files the
-    run covered, so that the flake8 plugin can build the same index (`load_index`). `summarize` runs pass 1 for a cached file whose summary is missing.
+    run covered, so that the flake8 plugin can build the same index (`load_index`).
+    `summarize` runs pass 1 again for a cached file whose summary is missing.
     """
     key = b""
     if store is not None:
+        from .cache import Hit, unpack  # a run without the cache (one file, --no-cache) skips it
+
         key = store.project_key((f.path, d) for f, d in zip(files, digests, strict=True))
         stored = store.project_result(key)
         if stored is not None:
@@ -59,8 +62,7 @@ def project_pass(
             return None
     decoded: list[ModuleSummary | None] = []
     for item, summary in zip(files, summaries, strict=True):
-        if isinstance(summary, Hit):
-            assert store is not None
+        if store is not None and isinstance(summary, Hit):
             try:
                 summary = store.summary(summary)
             except KeyError:
@@ -89,6 +91,8 @@ def _add(report: FileReport, found: list[Diagnostic]) -> None:
 def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
     """The index of the last `fastapi-lint check` with these settings and rules, from the
     result cache (None without one): what the flake8 plugin resolves a file's facts against."""
+    from .cache import Cache
+
     store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
     summaries = store.stored_project()
     return ProjectIndex(summaries) if summaries is not None else None

@@ -32,7 +32,7 @@ from fastapi_lint.source import Source
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "fixtures" / "projects"
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
-CODES = ("FAL106", "FAL107", "FAL304", "FAL501", "FAL504")
+CODES = ("FAL106", "FAL107", "FAL304", "FAL403", "FAL501", "FAL504")
 EXPECT = re.compile(r"#\s*expect:\s*((?:FAL\d{3}\s*)+)")
 ALONE = "found alone too"  # a finding on such a line needs no other module
 
@@ -96,7 +96,7 @@ def test_fixes_across_modules(tmp_path: Path, monkeypatch):
     assert "patch.dict(exclude_unset=True)" in users  # its own `dict`: left alone
     assert "    await service.queue(user_id)  # expect" in users
     left = {d.code for d in first.diagnostics}
-    assert left == {"FAL106"}  # no fix: a design decision
+    assert left == {"FAL106", "FAL403"}  # no fix: a design decision
     before = {p: p.read_bytes() for p in copy.rglob("*.py")}
     second = run(["."], settings, Mode(fix=True, unsafe=True))
     assert not second.fixed
@@ -232,6 +232,12 @@ def test_stored_project_is_the_last_runs(tmp_path: Path, monkeypatch):
     full = load_index(settings, codes)
     assert full is not None
     assert len(full.summaries) == len(list(copy.rglob("*.py")))
+    # A run over one file (pre-commit) keeps the others; a deleted file leaves the list.
+    (copy / "app/services/util.py").unlink()
+    run(["app/main.py"], settings, cache=True)
+    after = load_index(settings, codes)
+    assert after is not None
+    assert len(after.summaries) == len(full.summaries) - 1
     # Other settings (another blocking table): nothing stored for them.
     other = apply_overrides(settings, extend_blocking_calls={"FAL101": ["x.get"]})
     assert load_index(other, RuleSet(other).codes) is None

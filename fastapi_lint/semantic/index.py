@@ -325,6 +325,26 @@ class ProjectIndex:
             names |= below
         return frozenset(names)
 
+    def registers(
+        self, name: str, argument: str, kind: str, home: ModuleSummary | None = None
+    ) -> bool:
+        """Does function `name`, given an app as `argument`, add middleware of `kind` to it?"""
+        record = self.function(name, home)
+        if record is None:
+            return False
+        summary = self.functions[record.qualname][1]
+        if record.qualname != f"{self.keys[id(summary)]}.{record.name}":
+            return False  # a method: positions would count `self`
+        if argument.isdigit():
+            position = int(argument)
+            if position >= len(record.params):
+                return False
+            parameter = record.params[position]
+        else:
+            parameter = argument
+        want = kind == "cors"
+        return any(p == parameter and cors == want for p, cors in record.middleware)
+
     def blocking(self, name: str, home: ModuleSummary | None = None) -> Blocking | None:
         """Why calling `name` blocks, if it is a sync project function that makes a
         FAL101–FAL105 call, directly or through further sync project functions."""
@@ -382,7 +402,10 @@ class ProjectIndex:
     def diagnostics(self, summary: ModuleSummary) -> list[Diagnostic]:
         """The module's deferred facts that the index confirms, as findings (pass 2)."""
         found = []
+        seen: set[tuple[str, int, int]] = set()  # one finding per rule and place
         for fact in summary.facts:
+            if (fact.code, fact.row, fact.col) in seen:
+                continue
             values = dict(fact.values)
             for condition in fact.requires:
                 extra = self.holds(condition, summary)
@@ -390,6 +413,7 @@ class ProjectIndex:
                     break
                 values.update(extra)
             else:
+                seen.add((fact.code, fact.row, fact.col))
                 found.append(
                     Diagnostic(
                         code=fact.code,
@@ -415,6 +439,8 @@ class ProjectIndex:
         - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
         - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
         - ("not-received", P, D1, D2, ...): no dependency Di receives a parameter named P
+        - ("registers", "cors" | "other", F, A): project function F, given an app as argument A
+          (a position or a keyword name), registers CORSMiddleware / other middleware on it
         """
         kind = condition[0]
         if kind == "model":
@@ -432,6 +458,8 @@ class ProjectIndex:
                 if names is None or condition[1] in names:
                     return None
             return {}
+        if kind == "registers":
+            return {} if self.registers(condition[2], condition[3], condition[1], home) else None
         if kind == "blocking":
             found = self.blocking(condition[1], home)
             if found is None:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ..diagnostics import Applicability, Edit, Fix
 
-SUMMARY_VERSION = 1  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 2  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -59,8 +59,11 @@ class FunctionRecord(NamedTuple):
     # unresolvable); with `params` and `kwarg`, what path parameters it may receive (FAL504).
     depends: tuple[str, ...]
     kwarg: bool
-    # `# noqa: FAL106` on its `def` line: calling it from async code is accepted.
+    # A noqa comment for FAL106 on its `def` line: calling it from async code is accepted.
     accepted: bool
+    # Middleware it registers on apps it receives as parameters, in order: (parameter name,
+    # is it CORSMiddleware) for each `param.add_middleware(...)` / `@param.middleware("http")`.
+    middleware: tuple[tuple[str, bool], ...] = ()
 
 
 class ClassRecord(NamedTuple):
@@ -167,6 +170,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
         entry[:11]
     )
     depends, kwarg, accepted = entry[11:14]
+    middleware = entry[14] if len(entry) > 14 else ()
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -182,6 +186,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
         depends=tuple(depends),
         kwarg=bool(kwarg),
         accepted=bool(accepted),
+        middleware=tuple((str(name), bool(cors)) for name, cors in middleware),
     )
 
 

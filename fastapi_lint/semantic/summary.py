@@ -30,6 +30,7 @@ from ..noqa import is_suppressed, suppressed_codes
 from ..rule import Rule
 from ..rules._blocking import blocking_call  # the rules' own matcher
 from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
+from ..rules.security._cors import cors_registration
 from .model import APP_TYPES, ROUTE_METHODS, BindingKind, ScopeKind, SemanticModel
 from .records import (
     BlockingRecord,
@@ -104,12 +105,13 @@ def method_owner(name: str, semantic: SemanticModel) -> str | None:
 
 
 class _FunctionBuilder:
-    __slots__ = ("blocking", "calls", "generator", "record")
+    __slots__ = ("blocking", "calls", "generator", "middleware", "record")
 
     def __init__(self, record: FunctionRecord) -> None:
         self.record = record
         self.calls: list[CallRecord] = []
         self.blocking: list[BlockingRecord] = []
+        self.middleware: list[tuple[str, bool]] = []
         self.generator = False
 
 
@@ -219,6 +221,28 @@ class SummaryCollector(Rule):
             builder.blocking.append(
                 BlockingRecord(blocking[0], blocking[1], node.lineno, node.col_offset + 1)
             )
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("add_middleware", "middleware"):
+            self._middleware(node, func, builder, ctx)
+
+    @staticmethod
+    def _middleware(
+        node: ast.Call, func: ast.Attribute, builder: _FunctionBuilder, ctx: Context
+    ) -> None:
+        """`app.add_middleware(...)` or `@app.middleware("http")` on a parameter `app`: what
+        a caller passing its app registers on it (FAL403 across modules)."""
+        receiver = func.value
+        if not isinstance(receiver, ast.Name):
+            return
+        binding = ctx.semantic.scope.bindings.get(receiver.id)
+        if binding is None or binding.kind is not BindingKind.PARAMETER:
+            return
+        if func.attr == "middleware":
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and first.value == "http":
+                builder.middleware.append((receiver.id, False))
+            return
+        builder.middleware.append((receiver.id, cors_registration(node, ctx) is not None))
 
     @staticmethod
     def _accepted(node: ast.Call, ctx: Context) -> bool:
@@ -285,7 +309,10 @@ class SummaryCollector(Rule):
             )
         functions = tuple(
             b.record._replace(
-                is_generator=b.generator, calls=tuple(b.calls), blocking=tuple(b.blocking)
+                is_generator=b.generator,
+                calls=tuple(b.calls),
+                blocking=tuple(b.blocking),
+                middleware=tuple(b.middleware),
             )
             for b in self.functions.values()
         )

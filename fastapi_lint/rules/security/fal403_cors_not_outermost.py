@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import Scope
+from ...semantic.summary import call_candidate
 from ...settings import Settings
 from .._values import keyword, resolve, string_value
 from ._cors import cors_registration
@@ -18,6 +19,11 @@ class _Event:
     call: ast.Call
     is_cors: bool
     label: str
+    # A call that hands the app to a function (`setup_cors(app)`): what it registers is known
+    # only to the project index. `callee` is the function's qualified name, `argument` where
+    # the app goes (a position, "0", or a keyword name).
+    callee: str | None = None
+    argument: str = ""
 
 
 @dataclass
@@ -49,6 +55,8 @@ class CorsNotOutermost(Rule):
 
     Only registrations on the same app object within one function body (or at module level)
     are compared: code in different functions runs in an order a single file does not show.
+    A call that passes the app to a project function (`setup_cors(app)`, defined in another
+    module) counts as the registrations that function makes on its parameter, in place.
     An app wrapped as `CORSMiddleware(app, ...)` is outermost by construction.
 
     ## Example
@@ -75,7 +83,10 @@ class CorsNotOutermost(Rule):
     name = "cors-not-outermost"
     message = "{problem}, so its responses lack CORS headers; {remedy}"
     nodes = (ast.Call, ast.Assign)
-    triggers = ("CORSMiddleware",)
+    # CORS is registered in the file, or the file has an app (created here, or a parameter
+    # annotated as one) whose registrations are spread over project functions.
+    triggers = ("CORSMiddleware", "FastAPI", "Starlette")
+    defers = True
     valid = [
         # CORS added last: it is the outermost layer.
         "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
@@ -103,8 +114,26 @@ class CorsNotOutermost(Rule):
         "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n"
         "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
         "app = FastAPI()\napp.add_middleware(GZipMiddleware)\n",
+        # A function that adds CORS, called last; one that adds nothing, called after CORS.
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\n\n"
+        "def setup_cors(app: FastAPI) -> None:\n"
+        "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
+        "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
+        "app = FastAPI()\n"
+        "app.add_middleware(GZipMiddleware)\nsetup_cors(app)\nsetup_state(app)\n",
     ]
     invalid = [
+        # CORS added by a project function, then other middleware around it.
+        Invalid(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+            "from fastapi.middleware.gzip import GZipMiddleware\n\n"
+            "def setup_cors(app: FastAPI) -> None:\n"
+            "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
+            "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
+            "app = FastAPI()\n"
+            "setup_cors(app)\napp.add_middleware(GZipMiddleware)\n"
+        ),
         Invalid(
             "from fastapi import FastAPI, Request\n"
             "from fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
@@ -168,6 +197,28 @@ class CorsNotOutermost(Rule):
             return
         if ctx.semantic.call_result_type(node) in _APPS:
             self._check_list(node, ctx)
+            return
+        self._check_handover(node, ctx)
+
+    def _check_handover(self, node: ast.Call, ctx: Context) -> None:
+        """`setup_cors(app)`: the app goes to a function that may register middleware on it."""
+        arguments = [(str(i), a) for i, a in enumerate(node.args)]
+        arguments += [(k.arg, k.value) for k in node.keywords if k.arg is not None]
+        for position, argument in arguments:
+            if not isinstance(argument, (ast.Name, ast.Attribute)):
+                continue
+            key = self._key(argument, ctx)
+            if key is None:
+                continue
+            if key not in self._apps and ctx.semantic.type_of(argument) not in _APPS:
+                continue
+            callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
+            if callee is None:
+                return
+            label = f"`{ctx.text(node.func)}({ctx.text(argument)})`"
+            event = _Event(node, False, label, callee, position)
+            self._apps.setdefault(key, _App()).events.append(event)
+            return
 
     def _check_assign(self, node: ast.Assign, ctx: Context) -> None:
         """`app = FastAPI(...)` starts a new app under that name (and may list CORS first)."""
@@ -225,8 +276,9 @@ class CorsNotOutermost(Rule):
     def finish(self, ctx: Context) -> None:
         if getattr(self, "_ctx", None) is not ctx:
             return
+        remedy = "add CORSMiddleware last: the last middleware added is the outermost"
         for app in self._apps.values():
-            adds = app.events
+            adds = [e for e in app.events if e.callee is None]
             for index, event in enumerate(adds):
                 if not event.is_cors:
                     continue
@@ -237,11 +289,11 @@ class CorsNotOutermost(Rule):
                         event.call,
                         problem=f"{later.label} (line {line}) is registered after "
                         "CORSMiddleware and wraps it",
-                        remedy="add CORSMiddleware last: the last middleware added is the "
-                        "outermost",
+                        remedy=remedy,
                     )
+            self._handovers(app.events, remedy, ctx)
             if app.listed_first is not None:
-                other = next((e for e in app.events if not e.is_cors), None)
+                other = next((e for e in adds if not e.is_cors), None)
                 if other is not None:
                     ctx.report(
                         app.listed_first,
@@ -251,3 +303,42 @@ class CorsNotOutermost(Rule):
                         "move that middleware into the list after CORS",
                     )
         self._apps = {}
+
+    @staticmethod
+    def _handovers(events: list[_Event], remedy: str, ctx: Context) -> None:
+        """Orderings that involve a function of the project: the index knows what it adds."""
+        for index, event in enumerate(events):
+            if event.callee is None and not event.is_cors:
+                continue
+            later = events[index + 1 :]
+            if event.callee is None:
+                # CORS here, then a function that may add other middleware. (Other middleware
+                # added here after CORS is reported above already.)
+                if any(e.callee is None and not e.is_cors for e in later):
+                    continue
+                for after in (e for e in later if e.callee is not None):
+                    ctx.defer(
+                        event.call,
+                        (("registers", "other", after.callee, after.argument),),
+                        problem=f"{after.label} (line {after.call.lineno}) registers "
+                        "middleware after CORSMiddleware, which wraps it",
+                        remedy=remedy,
+                    )
+                continue
+            # A function that may add CORS, then other middleware added here or elsewhere.
+            assert event.callee is not None
+            cors = ("registers", "cors", event.callee, event.argument)
+            for after in later:
+                if after.is_cors:
+                    continue
+                requires: tuple[tuple[str, ...], ...] = (cors,)
+                what = f"{after.label} (line {after.call.lineno})"
+                if after.callee is not None:
+                    requires = (cors, ("registers", "other", after.callee, after.argument))
+                    what = f"middleware registered by {what}"
+                ctx.defer(
+                    event.call,
+                    requires,
+                    problem=f"CORSMiddleware, added by {event.label}, is wrapped by {what}",
+                    remedy=remedy,
+                )
