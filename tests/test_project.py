@@ -322,3 +322,41 @@ def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
     after = _findings(run(["."], settings, jobs=1, cache=True))
     assert [f for f in serial if "smtplib" in f]
     assert after == [f for f in serial if "smtplib" not in f]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
+def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
+    """The fix loop swaps a file's summary into the index; the updated index must answer as
+    one built from scratch — for the file itself and for every other module — whether the
+    new summary keeps the chains' shape (same text) or not (lines added above everything)."""
+    project = PROJECTS / name
+    monkeypatch.chdir(project)
+    settings = _settings(project)
+    ruleset = RuleSet(settings)
+    paths = sorted(str(p.relative_to(project)) for p in project.rglob("*.py"))
+
+    def summarise(path: str, text: str):
+        result = lint_source(
+            Source(text),
+            path,
+            ruleset,
+            module=module_name(path),
+            is_package=path.endswith("__init__.py"),
+            summarize=True,
+            resolve_facts=False,
+        )
+        assert result.summary is not None
+        return result.summary
+
+    texts = {path: Path(path).read_text() for path in paths}
+    summaries = [summarise(path, texts[path]) for path in paths]
+    index = ProjectIndex(summaries)
+    for summary in summaries:
+        index.diagnostics(summary)  # fill the caches the update may carry over
+    for position, path in enumerate(paths):
+        for text in (texts[path], "import os\nimport sys\n" + texts[path]):
+            fresh = summarise(path, text)
+            updated = index.with_module(fresh)
+            rebuilt = ProjectIndex([*summaries[:position], *summaries[position + 1 :], fresh])
+            for summary in [*summaries[:position], fresh, *summaries[position + 1 :]]:
+                assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path

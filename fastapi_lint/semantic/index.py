@@ -100,6 +100,7 @@ class ProjectIndex:
                 self.classes[cls.qualname] = cls
             self.names[id(summary)] = dict(summary.imports)
             self.instances[id(summary)] = dict(summary.instances)
+        self._by_path = {s.path: s for s in reversed(self.summaries)}  # the first one wins
         self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._blocking: dict[str, Blocking] | None = None
 
@@ -107,10 +108,39 @@ class ProjectIndex:
         """This index with `summary` in place of the file at the same path (or added).
 
         Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index):
-        its fresh summary replaces the one the index was built from.
+        its fresh summary replaces the one the index was built from. The common case — the
+        file was in the index under the same, unambiguous module name — updates copies of the
+        tables instead of rebuilding them, and keeps the blocking chains when the new summary
+        does not change what they are made of (the fix loop re-lints a file after each pass).
         """
-        others = [s for s in self.summaries if s.path != summary.path]
-        return ProjectIndex([*others, summary])
+        old = self._by_path.get(summary.path)
+        name = summary.module
+        if old is None or old.module != name or self.modules.get(name) is not old:
+            others = [s for s in self.summaries if s.path != summary.path]
+            return ProjectIndex([*others, summary])
+        new = object.__new__(ProjectIndex)
+        new.summaries = [summary if s is old else s for s in self.summaries]
+        new.modules = {**self.modules, name: summary}
+        new.aliases = {k: (summary if v is old else v) for k, v in self.aliases.items()}
+        new.keys = {k: v for k, v in self.keys.items() if k != id(old)}
+        new.keys[id(summary)] = name
+        new.by_key = {**self.by_key, name: summary}
+        new.functions = {q: e for q, e in self.functions.items() if e[1] is not old}
+        for function in summary.functions:
+            new.functions[function.qualname] = (function, summary)
+        gone = {c.qualname for c in old.classes}
+        new.classes = {q: c for q, c in self.classes.items() if q not in gone}
+        for cls in summary.classes:
+            new.classes[cls.qualname] = cls
+        new.names = {k: v for k, v in self.names.items() if k != id(old)}
+        new.names[id(summary)] = dict(summary.imports)
+        new.instances = {k: v for k, v in self.instances.items() if k != id(old)}
+        new.instances[id(summary)] = dict(summary.instances)
+        new._by_path = {**self._by_path, summary.path: summary}
+        new._resolved = {}
+        same = self._blocking is not None and _chain_shape(old) == _chain_shape(summary)
+        new._blocking = self._blocking if same else None
+        return new
 
     # ----------------------------------------------------------- resolution
 
@@ -470,6 +500,25 @@ class ProjectIndex:
                 "kind": found.code,
             }
         return None
+
+
+def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:
+    """What the blocking chains through a module depend on: its names and what they stand
+    for, and its functions with their calls and blocking calls (with rows: chains name them)."""
+    functions = tuple(
+        (
+            f.qualname,
+            f.is_async,
+            f.is_generator,
+            f.decorators,
+            f.accepted,
+            f.blocking,
+            tuple(c.callee for c in f.calls),
+        )
+        for f in summary.functions
+    )
+    classes = tuple((c.qualname, c.bases, c.members) for c in summary.classes)
+    return (summary.imports, summary.instances, classes, functions)
 
 
 def _rekey(qualname: str, summary: ModuleSummary, key: str) -> str:
