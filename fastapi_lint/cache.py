@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import __version__
-from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .diagnostics import Diagnostic
 from .semantic.modules import module_name
-from .semantic.records import ModuleSummary, from_plain, to_plain
+from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 
 FORMAT = 3
 SHARDS = 16
@@ -143,14 +143,7 @@ def pack(diagnostics: list[Diagnostic]) -> tuple:
             d.rule_name,
             d.start_offset,
             d.fix_positions,
-            None
-            if d.fix is None
-            else (
-                tuple((e.start, e.end, e.content) for e in d.fix.edits),
-                d.fix.applicability.value,
-                d.fix.message,
-                d.fix.isolation,
-            ),
+            None if d.fix is None else fix_to_plain(d.fix),
         )
         for d in diagnostics
     )
@@ -172,13 +165,7 @@ def unpack(packed: tuple, path: str) -> list[Diagnostic]:
             start_offset=start,
         )
         if fix is not None:
-            edits, applicability, fix_message, isolation = fix
-            diagnostic.fix = Fix(
-                tuple(Edit(*edit) for edit in edits),
-                Applicability(applicability),
-                fix_message,
-                tuple(isolation) if isolation is not None else None,
-            )
+            diagnostic.fix = fix_from_plain(fix)
         out.append(diagnostic)
     return out
 

@@ -371,16 +371,7 @@ class SemanticModel:
             owner = self.type_of(decorator.func.value)
             if owner not in APP_TYPES:
                 continue
-            path = None
-            first = decorator.args[0] if decorator.args else None
-            for kw in decorator.keywords:
-                if kw.arg == "path":
-                    first = kw.value
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                path = first.value
-            method = decorator.func.attr
-            if method == "api_route":
-                method = _api_route_method(decorator) or method
+            method, path = route_target(decorator)
             return Route(method=method, path=path, decorator=decorator, owner=owner)
         return None
 
@@ -402,6 +393,23 @@ def _is_none(expr: ast.AST) -> bool:
     if isinstance(expr, ast.Constant) and expr.value is None:
         return True
     return isinstance(expr, ast.Name) and expr.id in _NONE_NAMES
+
+
+def route_target(decorator: ast.Call) -> tuple[str, str | None]:
+    """(method, path) of a route decorator `@owner.<method>(path, ...)`: the path when it is a
+    literal; for `api_route` with a single method in `methods=[...]`, that method."""
+    assert isinstance(decorator.func, ast.Attribute)
+    path = None
+    first = decorator.args[0] if decorator.args else None
+    for kw in decorator.keywords:
+        if kw.arg == "path":
+            first = kw.value
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        path = first.value
+    method = decorator.func.attr
+    if method == "api_route":
+        method = _api_route_method(decorator) or method
+    return method, path
 
 
 def _api_route_method(decorator: ast.Call) -> str | None:

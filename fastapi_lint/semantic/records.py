@@ -129,7 +129,11 @@ class ModuleSummary(NamedTuple):
 
 def to_plain(summary: ModuleSummary) -> tuple[Any, ...]:
     facts = tuple(
-        (*_plain(fact[:9]), None if fact.fix is None else _plain_fix(fact.fix), fact.fix_positions)
+        (
+            *_plain(fact[:9]),
+            None if fact.fix is None else fix_to_plain(fact.fix),
+            fact.fix_positions,
+        )
         for fact in summary.facts
     )
     return (*_plain(summary[:8]), facts)
@@ -160,7 +164,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _plain_fix(fix: Fix) -> tuple[Any, ...]:
+def fix_to_plain(fix: Fix) -> tuple[Any, ...]:
     edits = tuple((e.start, e.end, e.content) for e in fix.edits)
     return (edits, fix.applicability.value, fix.message, fix.isolation)
 
@@ -202,12 +206,12 @@ def _fact(entry: Sequence[Any]) -> Fact:
         end_row=int(end_row),
         end_col=int(end_col),
         start_offset=int(start),
-        fix=None if fix is None else _fix(fix),
+        fix=None if fix is None else fix_from_plain(fix),
         fix_positions=tuple(tuple(p) for p in positions),
     )
 
 
-def _fix(entry: Sequence[Any]) -> Fix:
+def fix_from_plain(entry: Sequence[Any]) -> Fix:
     edits, applicability, message, isolation = entry
     return Fix(
         tuple(Edit(int(s), int(e), str(c)) for s, e, c in edits),

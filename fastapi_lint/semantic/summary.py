@@ -31,7 +31,14 @@ from ..rule import Rule
 from ..rules._blocking import blocking_call  # the rules' own matcher
 from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
 from ..rules.security._cors import cors_registration
-from .model import APP_TYPES, ROUTE_METHODS, BindingKind, ScopeKind, SemanticModel
+from .model import (
+    APP_TYPES,
+    ROUTE_METHODS,
+    BindingKind,
+    ScopeKind,
+    SemanticModel,
+    route_target,
+)
 from .records import (
     BlockingRecord,
     CallRecord,
@@ -384,23 +391,6 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
         binding = semantic.lookup(owner_expr.id) if isinstance(owner_expr, ast.Name) else None
         if binding is not None and binding.kind is not BindingKind.IMPORT:
             continue  # a local name of unknown type
-        path = None
-        first = decorator.args[0] if decorator.args else None
-        for kw in decorator.keywords:
-            if kw.arg == "path":
-                first = kw.value
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            path = first.value
-        method = decorator.func.attr
-        if method == "api_route":
-            for kw in decorator.keywords:
-                if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
-                    methods = [
-                        e.value.lower()
-                        for e in kw.value.elts
-                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                    ]
-                    if len(methods) == 1:
-                        method = methods[0]
+        method, path = route_target(decorator)
         return RouteRecord(method, path, "", owner)
     return None

@@ -12,6 +12,15 @@ from .._values import keyword, resolve, string_value
 from ._cors import cors_registration
 
 _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
+# Examples: a project function that adds CORS to the app it is given, and one that adds nothing.
+_HELPERS = (
+    "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+    "from fastapi.middleware.gzip import GZipMiddleware\n\n"
+    "def setup_cors(app: FastAPI) -> None:\n"
+    "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
+    "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
+    "app = FastAPI()\n"
+)
 
 
 @dataclass
@@ -115,25 +124,11 @@ class CorsNotOutermost(Rule):
         "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
         "app = FastAPI()\napp.add_middleware(GZipMiddleware)\n",
         # A function that adds CORS, called last; one that adds nothing, called after CORS.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "from fastapi.middleware.gzip import GZipMiddleware\n\n"
-        "def setup_cors(app: FastAPI) -> None:\n"
-        "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
-        "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
-        "app = FastAPI()\n"
-        "app.add_middleware(GZipMiddleware)\nsetup_cors(app)\nsetup_state(app)\n",
+        _HELPERS + "app.add_middleware(GZipMiddleware)\nsetup_cors(app)\nsetup_state(app)\n",
     ]
     invalid = [
         # CORS added by a project function, then other middleware around it.
-        Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "from fastapi.middleware.gzip import GZipMiddleware\n\n"
-            "def setup_cors(app: FastAPI) -> None:\n"
-            "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
-            "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
-            "app = FastAPI()\n"
-            "setup_cors(app)\napp.add_middleware(GZipMiddleware)\n"
-        ),
+        Invalid(_HELPERS + "setup_cors(app)\napp.add_middleware(GZipMiddleware)\n"),
         Invalid(
             "from fastapi import FastAPI, Request\n"
             "from fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
