@@ -34,6 +34,7 @@ class Context:
         # Findings that need the project index (see `defer`); they go into the summary.
         self.facts: list[Fact] = []
         self._state: dict[str, Any] = {}
+        self._shared: dict[str, Any] = {}
 
     def state(self, factory: Callable[[], T]) -> T:
         """Per-file scratch space of the current rule (rule instances live for a whole run)."""
@@ -42,6 +43,13 @@ class Context:
         if found is None:
             found = self._state[self.rule.code] = factory()
         return found
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """A per-file answer several rules ask for, computed on the first question. It lives
+        as long as this context: nothing of the file outlives its check."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------- questions
 

@@ -28,7 +28,6 @@ from .semantic.model import (
 )
 from .semantic.modules import resolve_relative
 from .semantic.records import ModuleSummary
-from .semantic.summary import SummaryCollector
 from .source import Source
 
 PARSE_ERROR = "FAL000"
@@ -232,8 +231,10 @@ def lint_source(
     # The summary is collected by the same walk as the rules run in, never by a second one;
     # it is wanted for the project pass, or here for the facts of the rules that defer them.
     collector = None
+    summary: ModuleSummary | None = None
     if summarize or any(rule.defers for rule in rules):
-        collector = SummaryCollector(ruleset.settings)
+        collector = ruleset.collector()
+        collector.start()
     walkers: list[Rule] = [*rules, collector] if collector is not None else rules
     traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(walkers), result.errors)
     # The collector needs sync bodies too (helpers that block are sync functions).
@@ -248,9 +249,12 @@ def lint_source(
             traversal.call(rule, rule.finish, ctx)
         if collector is not None:
             traversal.call(collector, collector.finish, ctx)
+            summary = collector.summary
         diagnostics = ctx.diagnostics()
         facts = ctx.facts
     finally:
+        if collector is not None:
+            collector.start()  # drops its references to this file's tree
         # Break the reference cycles (bound handlers, deferred fixes that close over the
         # context) so that the tree is freed as soon as this returns, not at the next cyclic
         # garbage collection: keeps memory flat and the collector idle.
@@ -261,8 +265,8 @@ def lint_source(
         facts = [
             f for f in facts if not is_suppressed(f.code, suppressed_codes(source.line(f.row)))
         ]
-    if collector is not None and collector.summary is not None:
-        result.summary = collector.summary._replace(facts=tuple(facts))
+    if summary is not None:
+        result.summary = summary._replace(facts=tuple(facts))
         if resolve_facts and facts:
             project = index.with_module(result.summary) if index is not None else None
             project = project or ProjectIndex([result.summary])

@@ -8,10 +8,14 @@ import importlib
 import pkgutil
 from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import rules as rules_package
 from .rule import Rule
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .semantic.summary import SummaryCollector
 
 
 class UnknownSelector(ValueError):
@@ -104,6 +108,15 @@ class RuleSet:
         # An enabled rule needs the project index (see `project.py`).
         self.defers = any(rule.defers for rule in self.rules)
         self._per_path: dict[str, tuple[Rule, ...]] = {}
+        self._collector: SummaryCollector | None = None
+
+    def collector(self) -> SummaryCollector:
+        """The summary collector of this rule set's runs (`engine.lint_source`), made once."""
+        if self._collector is None:
+            from .semantic.summary import SummaryCollector  # imports the rules' helpers
+
+            self._collector = SummaryCollector(self.settings)
+        return self._collector
 
     def for_path(self, path: str) -> tuple[Rule, ...]:
         cached = self._per_path.get(path)

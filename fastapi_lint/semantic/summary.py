@@ -156,6 +156,15 @@ class SummaryCollector(Rule):
         self.registrations: list[RegistrationRecord] = []
         self.summary: ModuleSummary | None = None
 
+    def start(self) -> None:
+        """Forget the previous file. One collector serves every file of a rule set (see
+        `RuleSet.collector`): the tables above are built once, and the engine's walk table,
+        cached per set of rule instances, stays valid."""
+        self.functions = {}
+        self.awaited = set()
+        self.registrations = []
+        self.summary = None
+
     def check(self, node: ast.AST, ctx: Context) -> None:
         kind = type(node)
         if kind is ast.Call:

@@ -46,37 +46,32 @@ _NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
 # not. Most files have neither, and are not walked to look for the import.
 _MAY_IMPORT_V1 = re.compile(r"pydantic\.v1|from\s+pydantic\s+import\s*(?:\([^)]*|[^\n]*)\bv1\b")
 
-# One-entry cache: the last tree looked at and whether it imports `pydantic.v1`. Rules see one
-# file at a time, so this avoids walking the tree once per node.
-_V1_CACHE: list[tuple[ast.Module, bool]] = []
-
 
 def uses_v1_layer(ctx: Context) -> bool:
     """Does the module import from `pydantic.v1` (anywhere, also in a try/except fallback)?
 
     Such code chose the v1 compatibility layer on purpose, so the FAL3xx rules leave the whole
     file alone — including a `try: from pydantic.v1 import X / except ImportError: from pydantic
-    import X` shim, whose v1 spelling is intended.
+    import X` shim, whose v1 spelling is intended. Asked for nearly every node: answered once
+    per file.
     """
-    tree = ctx.semantic.tree
-    if _V1_CACHE and _V1_CACHE[0][0] is tree:
-        return _V1_CACHE[0][1]
-    found = False
-    if _MAY_IMPORT_V1.search(ctx.source.text):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                found = node.module == "pydantic.v1" or node.module.startswith("pydantic.v1.")
-                found = found or (
-                    node.module == "pydantic" and any(a.name == "v1" for a in node.names)
-                )
-            elif isinstance(node, ast.Import):
-                found = any(
-                    a.name == "pydantic.v1" or a.name.startswith("pydantic.v1.") for a in node.names
-                )
-            if found:
-                break
-    _V1_CACHE[:] = [(tree, found)]
-    return found
+    return ctx.shared("pydantic.v1-layer", lambda: _imports_v1_layer(ctx))
+
+
+def _imports_v1_layer(ctx: Context) -> bool:
+    if not _MAY_IMPORT_V1.search(ctx.source.text):
+        return False
+    for node in ast.walk(ctx.semantic.tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if node.module == "pydantic.v1" or node.module.startswith("pydantic.v1."):
+                return True
+            if node.module == "pydantic" and any(a.name == "v1" for a in node.names):
+                return True
+        elif isinstance(node, ast.Import) and any(
+            a.name == "pydantic.v1" or a.name.startswith("pydantic.v1.") for a in node.names
+        ):
+            return True
+    return False
 
 
 def is_guarded_import(node: ast.stmt, ctx: Context) -> bool:
@@ -134,9 +129,6 @@ def _catches_import_error(handler: ast.ExceptHandler, ctx: Context) -> bool:
     return any(ctx.qualified_name(t) in IMPORT_ERRORS for t in types)
 
 
-_VERSION_CACHE: list[tuple[ast.Module, tuple[bool, bool]]] = []
-
-
 def version_evidence(ctx: Context) -> tuple[bool, bool]:
     """(written for v1, written for v2), from what the module imports and how its models are
     configured. Call after the walk (in `finish`), when every class of the file is known.
@@ -145,13 +137,14 @@ def version_evidence(ctx: Context) -> tuple[bool, bool]:
     module (`pydantic.generics`, ...), or one of its models has a nested `class Config`.
     v2: it imports a v2-only name (`field_validator`, `ConfigDict`, ...) or package
     (`pydantic_settings`, ...), or one of its models assigns `model_config`.
-    A module can show both (half migrated) or neither.
+    A module can show both (half migrated) or neither. Several rules ask: answered once per file.
     """
-    tree = ctx.semantic.tree
-    if _VERSION_CACHE and _VERSION_CACHE[0][0] is tree:
-        return _VERSION_CACHE[0][1]
+    return ctx.shared("pydantic.version-evidence", lambda: _version_evidence(ctx))
+
+
+def _version_evidence(ctx: Context) -> tuple[bool, bool]:
     v1 = v2 = False
-    for node in ast.walk(tree):
+    for node in ast.walk(ctx.semantic.tree):
         if isinstance(node, ast.ImportFrom) and not node.level and node.module:
             module = node.module
             names = {a.name for a in node.names}
@@ -176,9 +169,7 @@ def version_evidence(ctx: Context) -> tuple[bool, bool]:
                 )
                 if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
                     v2 = True
-    result = (v1, v2)
-    _VERSION_CACHE[:] = [(tree, result)]
-    return result
+    return v1, v2
 
 
 class PydanticRule(Rule):

@@ -92,6 +92,9 @@ class V1GenericModel(PydanticRule):
         self._file: Context | None = None
         self._uses: list[ast.Name] = []
 
+    def finish(self, ctx: Context) -> None:
+        self._file, self._uses = None, []  # the next file's walk starts afresh
+
     def visit(self, node: ast.AST, ctx: Context) -> None:
         if self._file is not ctx:
             self._file, self._uses = ctx, []

@@ -161,10 +161,11 @@ class CorsNotOutermost(Rule):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._apps: dict[tuple[int, str, int], _App] = {}
+        self._ctx: Context | None = None
 
     # One rule instance may serve several files: state is reset per module.
     def _reset_if_new_file(self, ctx: Context) -> None:
-        if getattr(self, "_ctx", None) is not ctx:
+        if self._ctx is not ctx:
             self._ctx = ctx
             self._apps = {}
 
@@ -269,7 +270,7 @@ class CorsNotOutermost(Rule):
         return None
 
     def finish(self, ctx: Context) -> None:
-        if getattr(self, "_ctx", None) is not ctx:
+        if self._ctx is not ctx:
             return
         remedy = "add CORSMiddleware last: the last middleware added is the outermost"
         for app in self._apps.values():
@@ -298,6 +299,7 @@ class CorsNotOutermost(Rule):
                         "move that middleware into the list after CORS",
                     )
         self._apps = {}
+        self._ctx = None
 
     @staticmethod
     def _handovers(events: list[_Event], remedy: str, ctx: Context) -> None:
