@@ -227,7 +227,11 @@ def lint_source(
         return result
 
     semantic = SemanticModel(module, is_package)
+    semantic.tree = tree
     ctx = Context(source, path, semantic, ruleset.settings)
+    rules = [rule for rule in rules if _applies(rule, ctx, result.errors)]
+    if not rules and not summarize:
+        return result
     # The summary is collected by the same walk as the rules run in, never by a second one;
     # it is wanted for the project pass, or here for the facts of the rules that defer them.
     collector = None
@@ -274,6 +278,26 @@ def lint_source(
     diagnostics.sort(key=Diagnostic.sort_key)
     result.diagnostics = diagnostics
     return result
+
+
+def _applies(rule: Rule, ctx: Context, errors: list[InternalError]) -> bool:
+    ctx.rule = rule
+    try:
+        return rule.applies(ctx)
+    except Exception as exc:  # the rule sits this file out, as after a crash in `check`
+        errors.append(internal_error(ctx.path, rule, exc))
+        return False
+
+
+def internal_error(path: str, rule: Rule, exc: Exception) -> InternalError:
+    import traceback  # only when a rule fails: keeps it out of every run's start-up
+
+    return InternalError(
+        path=path,
+        rule=rule.code,
+        message=f"{type(exc).__name__}: {exc}",
+        traceback=traceback.format_exc(),
+    )
 
 
 class Traversal:
@@ -401,17 +425,8 @@ class Traversal:
             self._failed(rule, exc)
 
     def _failed(self, rule: Rule, exc: Exception) -> None:
-        import traceback  # only when a rule fails: keeps it out of every run's start-up
-
         self.failed.add(rule.code)
-        self.errors.append(
-            InternalError(
-                path=self.ctx.path,
-                rule=rule.code,
-                message=f"{type(exc).__name__}: {exc}",
-                traceback=traceback.format_exc(),
-            )
-        )
+        self.errors.append(internal_error(self.ctx.path, rule, exc))
 
     # ------------------------------------------------------------- functions
 

@@ -80,6 +80,12 @@ class Rule:
     def finish(self, ctx: Context) -> None:
         """Called once after the whole file was walked (for rules that collect first)."""
 
+    def applies(self, ctx: Context) -> bool:
+        """Asked once per file, after parsing and before the walk (`ctx.semantic.tree` is
+        set, nothing is bound yet): False leaves the whole file out of this rule's walk.
+        For answers about the whole module that would otherwise be asked at every node."""
+        return True
+
     @classmethod
     def docs(cls) -> str:
         import inspect  # slow to import, and only the docs need it

@@ -93,6 +93,20 @@ def test_rule_crash_is_contained(tmp_path: Path):
     assert "ValueError: boom" in result.errors[0].message
 
 
+def test_rule_crash_before_the_walk_is_contained():
+    """A rule whose per-file question (`applies`) raises sits the file out; the rest run."""
+    rules = ruleset("FAL1")
+
+    def applies(ctx):
+        raise KeyError("boom")
+
+    broken = next(r for r in rules.rules if r.code == "FAL106")
+    broken.applies = applies  # type: ignore[method-assign]
+    result = lint_source(Source(SLEEP.format(comment="")), "m.py", rules)
+    assert [e.rule for e in result.errors] == ["FAL106"]
+    assert [d.code for d in result.diagnostics] == ["FAL102"]
+
+
 def test_unreadable_paths_are_findings(tmp_path: Path):
     (tmp_path / "dir.py").mkdir()
     (tmp_path / "broken.py").symlink_to(tmp_path / "missing.py")

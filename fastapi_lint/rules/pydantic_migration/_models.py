@@ -173,20 +173,15 @@ def _version_evidence(ctx: Context) -> tuple[bool, bool]:
 
 
 class PydanticRule(Rule):
-    """Base of FAL301-FAL310: skips files on the `pydantic.v1` layer, then calls `visit`."""
+    """Base of FAL301-FAL310: files on the `pydantic.v1` layer are left alone."""
 
     # Until project-wide analysis exists, a model is only visible in a file that imports pydantic
     # or sqlmodel; other files cannot draw these rules.
     triggers: ClassVar[tuple[str, ...]] = ("pydantic", "sqlmodel")
     abstract: ClassVar[bool] = True
 
-    def check(self, node: ast.AST, ctx: Context) -> None:
-        if uses_v1_layer(ctx):
-            return
-        self.visit(node, ctx)
-
-    def visit(self, node: ast.AST, ctx: Context) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def applies(self, ctx: Context) -> bool:
+        return not uses_v1_layer(ctx)
 
 
 # ------------------------------------------------------------------ classes

@@ -158,7 +158,7 @@ class V1Validator(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = [d for d in node.decorator_list if _is_v1_validator(d, ctx)]
         if not decorators:

@@ -127,7 +127,7 @@ class V1RootValidator(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = [d for d in node.decorator_list if _is_root_validator(d, ctx)]
         if len(decorators) != 1:

@@ -122,7 +122,7 @@ class V1ConfigClass(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.ClassDef)
         if node.name != "Config":
             return

@@ -199,7 +199,7 @@ class V1ModelMethod(PydanticRule):
         Invalid(_MODEL + "User(name='a').dict(skip_defaults=True)\n"),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         if isinstance(node, ast.Attribute):
             self._attribute(node, ctx)
             return

@@ -109,7 +109,7 @@ class V1ConstrainedType(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.Call)
         name = ctx.qualified_name(node.func)
         base = CONSTRAINED_TYPES.get(name or "")

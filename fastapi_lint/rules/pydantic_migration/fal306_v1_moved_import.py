@@ -114,7 +114,7 @@ class V1MovedImport(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         if isinstance(node, ast.Attribute):
             self._attribute(node, ctx)
             return

@@ -133,7 +133,7 @@ class V1FieldArgument(PydanticRule):
         ),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.Call)
         if not node.keywords or ctx.qualified_name(node.func) not in FIELD_CALLS:
             return

@@ -79,7 +79,7 @@ class V1ParseFunction(PydanticRule):
         Invalid("from pydantic import parse_obj_as\n\nparse_obj_as(int, '1', type_name='N')\n"),
     ]
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.Call)
         name = ctx.qualified_name(node.func)
         method = PARSE_FUNCTIONS.get(name or "")

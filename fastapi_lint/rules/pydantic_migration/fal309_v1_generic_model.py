@@ -95,7 +95,7 @@ class V1GenericModel(PydanticRule):
     def finish(self, ctx: Context) -> None:
         self._file, self._uses = None, []  # the next file's walk starts afresh
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         if self._file is not ctx:
             self._file, self._uses = ctx, []
         if isinstance(node, ast.Name):

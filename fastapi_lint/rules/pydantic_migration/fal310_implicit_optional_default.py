@@ -156,7 +156,7 @@ class ImplicitOptionalDefault(PydanticRule):
         self._file: Context | None = None
         self._candidates: list[tuple[ast.AnnAssign, str, str]] = []
 
-    def visit(self, node: ast.AST, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.AnnAssign)
         target = node.target
         if not isinstance(target, ast.Name) or target.id.startswith("_"):
