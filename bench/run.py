@@ -284,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="run-", dir=args.root / "work"))  # private to this run
     try:
         ctx = make_context(args, groups, work)
+        # Every command runs with its bytecode cached, as after a normal install: pip compiles
+        # the peers' modules when it installs them, and an editable install of this repository
+        # gets its `__pycache__` on the untimed probe run. PYTHONDONTWRITEBYTECODE (set in some
+        # containers) would otherwise have the Python tools compile their sources on every run.
         env = {**os.environ, "NO_COLOR": "1"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cfg = Settings(
             args.runs, args.slow_runs, measure.have_hyperfine() and not args.no_hyperfine, env
         )

@@ -195,6 +195,7 @@ class Cache:
         self.directory = os.path.join(directory, space)
         # Entries are keyed by path relative to the project root where possible.
         self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
+        self._keys: dict[str, str] = {}
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
         self._project: tuple[bytes, tuple[str, ...], dict[str, tuple]] | None = None
@@ -206,10 +207,15 @@ class Cache:
         return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root)
 
     def _key(self, path: str) -> str:
-        absolute = os.path.abspath(path)
-        if absolute.startswith(self._prefix):
-            return absolute[len(self._prefix) :]
-        return absolute
+        # Asked several times per file in a run (look-up, project key, store): `abspath` asks
+        # the OS for the working directory each time, so the answers are kept.
+        key = self._keys.get(path)
+        if key is None:
+            absolute = os.path.abspath(path)
+            if absolute.startswith(self._prefix):
+                absolute = absolute[len(self._prefix) :]
+            key = self._keys[path] = absolute
+        return key
 
     # ------------------------------------------------------------------- shards
 

@@ -358,3 +358,25 @@ def test_sarif_reports_internal_errors_as_notifications():
     (note,) = invocation["toolExecutionNotifications"]
     assert note["message"]["text"] == "internal error in FAL102: boom"
     assert note["associatedRule"] == {"id": "FAL102"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        [{}, []],
+        {"message": 'é "quoted"\n\ttab \u2192 arrow \U0001f600', "row": -3, "fix": None},
+        {"edits": [{"content": "", "flag": True}, {"content": "x", "flag": False}]},
+        {"number": 1.5, "special": float("inf"), "nested": {"deep": [[[1]]]}},
+        {1: "non-string key", None: "null key"},
+        ("tuple", 1),
+        "scalar",
+    ],
+)
+def test_json_writer_matches_the_standard_library(value: Any):
+    """The JSON output's own writer (faster than `json`'s indenting encoder) must produce
+    exactly what `json.dumps(..., indent=2)` produced before it."""
+    from fastapi_lint.output.json_format import dumps
+
+    assert dumps(value) == json.dumps(value, indent=2)

@@ -11,6 +11,8 @@ from ..diagnostics import Diagnostic
 from ..runner import RunReport
 from .options import ReportOptions
 
+_STRING = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     fix = None
@@ -61,5 +63,56 @@ def statistics_json(report: RunReport) -> list[dict[str, Any]]:
 
 def render(report: RunReport, options: ReportOptions) -> str:
     if options.statistics:
-        return json.dumps(statistics_json(report), indent=2)
-    return json.dumps([diagnostic_json(d) for d in report.diagnostics], indent=2)
+        return dumps(statistics_json(report))
+    return dumps([diagnostic_json(d) for d in report.diagnostics])
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, indent=2)`, character for character, several times faster.
+
+    With `indent`, the standard library falls back from its C encoder to a pure-Python one
+    made of nested generators; on a large project that was a third of a warm run's time.
+    Only the types diagnostics are made of are written here; anything else goes to `json`.
+    """
+    out: list[str] = []
+    _write(value, "\n", out)
+    return "".join(out)
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    kind = value.__class__
+    if kind is str:
+        out.append(_STRING(value))
+    elif kind is dict and all(key.__class__ is str for key in value):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            out.append(separator + _STRING(key))
+            out.append(": ")
+            _write(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _write(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    else:  # floats and anything unusual: exactly as `json` writes them
+        out.append(json.dumps(value, indent=2).replace("\n", newline))
