@@ -195,7 +195,8 @@ class Cache:
         self.directory = os.path.join(directory, space)
         # Entries are keyed by path relative to the project root where possible.
         self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
-        self._keys: dict[str, str] = {}
+        self._cwd = os.getcwd()
+        self._keys: dict[str, tuple[str, str]] = {}
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
         self._project: tuple[bytes, tuple[str, ...], dict[str, tuple]] | None = None
@@ -209,13 +210,16 @@ class Cache:
     def _key(self, path: str) -> str:
         # Asked several times per file in a run (look-up, project key, store): `abspath` asks
         # the OS for the working directory each time, so the answers are kept.
-        key = self._keys.get(path)
-        if key is None:
-            absolute = os.path.abspath(path)
-            if absolute.startswith(self._prefix):
-                absolute = absolute[len(self._prefix) :]
-            key = self._keys[path] = absolute
-        return key
+        return self._paths(path)[1]
+
+    def _paths(self, path: str) -> tuple[str, str]:
+        """(absolute path, cache key) of a path as discovery gave it."""
+        known = self._keys.get(path)
+        if known is None:
+            absolute = os.path.normpath(os.path.join(self._cwd, path))
+            key = absolute[len(self._prefix) :] if absolute.startswith(self._prefix) else absolute
+            known = self._keys[path] = (absolute, key)
+        return known
 
     # ------------------------------------------------------------------- shards
 
@@ -255,14 +259,14 @@ class Cache:
 
     def get(self, path: str, display: str) -> Hit | None:
         """The cached findings and summary of a file, or None when they must be computed."""
-        key = self._key(path)
+        absolute, key = self._paths(path)
         shard = self._shard(self._shard_of(key))
         entry = shard.get(key)
         if entry is None:
             return None
         try:
             shown, module, stat, read_at, known, packed = entry
-            if shown != display or module != module_name(path):
+            if shown != display or module != module_name(absolute):
                 return None
             now = time.time_ns()
             current = stat_key(os.stat(path))

@@ -380,3 +380,22 @@ def test_json_writer_matches_the_standard_library(value: Any):
     from fastapi_lint.output.json_format import dumps
 
     assert dumps(value) == json.dumps(value, indent=2)
+
+
+def test_json_output_is_the_standard_librarys_text_of_the_records(tmp_path: Path):
+    """The JSON output is written from a template per finding; on every fixture (findings with
+    and without fixes, non-ASCII messages and fix contents) it must be character for character
+    what `json.dumps(..., indent=2)` makes of `diagnostic_json`."""
+    from fastapi_lint.output.json_format import diagnostic_json, render
+    from fastapi_lint.output.options import ReportOptions
+    from fastapi_lint.runner import run
+    from fastapi_lint.settings import Settings
+
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    report = run([str(fixtures)], Settings(), jobs=1, cache=False)
+    assert any(d.fix is not None for d in report.diagnostics)
+    assert any(not d.message.isascii() for d in report.diagnostics)
+    expected = json.dumps([diagnostic_json(d) for d in report.diagnostics], indent=2)
+    assert render(report, ReportOptions()) == expected
+    clean = run([str(tmp_path)], Settings(), jobs=1, cache=False)
+    assert render(clean, ReportOptions()) == json.dumps([], indent=2)

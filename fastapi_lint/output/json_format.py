@@ -15,30 +15,33 @@ _STRING = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    fix = None
-    if d.fix is not None:
-        fix = {
-            "applicability": d.fix.applicability.value,
-            "message": d.fix.message or None,
-            "edits": [
-                {
-                    "content": edit.content,
-                    "location": {"row": pos[0], "column": pos[1]},
-                    "end_location": {"row": pos[2], "column": pos[3]},
-                }
-                for edit, pos in zip(d.fix.edits, d.fix_positions, strict=False)
-            ],
-        }
     return {
         "cell": None,
         "code": d.code,
         "end_location": {"row": d.end_row, "column": d.end_col},
         "filename": os.path.abspath(d.path),
-        "fix": fix,
+        "fix": fix_json(d),
         "location": {"row": d.row, "column": d.col},
         "message": d.message,
         "noqa_row": d.row,
         "url": d.url,
+    }
+
+
+def fix_json(d: Diagnostic) -> dict[str, Any] | None:
+    if d.fix is None:
+        return None
+    return {
+        "applicability": d.fix.applicability.value,
+        "message": d.fix.message or None,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": {"row": pos[0], "column": pos[1]},
+                "end_location": {"row": pos[2], "column": pos[3]},
+            }
+            for edit, pos in zip(d.fix.edits, d.fix_positions, strict=False)
+        ],
     }
 
 
@@ -64,7 +67,40 @@ def statistics_json(report: RunReport) -> list[dict[str, Any]]:
 def render(report: RunReport, options: ReportOptions) -> str:
     if options.statistics:
         return dumps(statistics_json(report))
-    return dumps([diagnostic_json(d) for d in report.diagnostics])
+    if not report.diagnostics:
+        return "[]"
+    items = ",\n  ".join(_diagnostic_text(d) for d in report.diagnostics)
+    return f"[\n  {items}\n]"
+
+
+def _diagnostic_text(d: Diagnostic) -> str:
+    """`diagnostic_json(d)` as `dumps` writes it inside the top-level list, from a template:
+    the output of a large project is thousands of these, all of one shape."""
+    if d.fix is None:
+        fix = "null"
+    else:
+        fix_out: list[str] = []
+        _write(fix_json(d), "\n    ", fix_out)
+        fix = "".join(fix_out)
+    return (
+        "{\n"
+        '    "cell": null,\n'
+        f'    "code": {_STRING(d.code)},\n'
+        '    "end_location": {\n'
+        f'      "row": {int(d.end_row)},\n'
+        f'      "column": {int(d.end_col)}\n'
+        "    },\n"
+        f'    "filename": {_STRING(os.path.abspath(d.path))},\n'
+        f'    "fix": {fix},\n'
+        '    "location": {\n'
+        f'      "row": {int(d.row)},\n'
+        f'      "column": {int(d.col)}\n'
+        "    },\n"
+        f'    "message": {_STRING(d.message)},\n'
+        f'    "noqa_row": {int(d.row)},\n'
+        f'    "url": {_STRING(d.url)}\n'
+        "  }"
+    )
 
 
 def dumps(value: Any) -> str:

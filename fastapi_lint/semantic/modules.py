@@ -33,7 +33,8 @@ def _package_parts(directory: str) -> tuple[str, ...]:
 
 def module_name(path: str) -> str:
     """The importable name of a file: `src/app/api/users.py` → `app.api.users`."""
-    absolute = os.path.abspath(path)
+    # `abspath` asks the OS for the working directory: not needed for an absolute path.
+    absolute = os.path.normpath(path) if os.path.isabs(path) else os.path.abspath(path)
     directory, filename = os.path.split(absolute)
     stem = filename[:-3] if filename.endswith(".py") else filename
     parts = list(_package_parts(directory))
