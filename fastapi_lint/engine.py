@@ -109,6 +109,15 @@ def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> b
             found = seen[required] = required in text
         if not found:
             return False
+    if rule.requires_any:
+        for required in rule.requires_any:
+            found = seen.get(required)
+            if found is None:
+                found = seen[required] = required in text
+            if found:
+                break
+        else:
+            return False
     if not rule.triggers and not rule.trigger_words:
         return True
     for trigger in rule.triggers:

@@ -57,6 +57,10 @@ class Rule:
     # `requires`: the file must contain every one of these substrings. For example ("async",) for
     # a rule that only fires inside `async def`: most files have no async code at all.
     requires: ClassVar[tuple[str, ...]] = ()
+    # `requires_any`: the file must contain at least one of these substrings, checked before the
+    # triggers: ("pydantic", "sqlmodel") for a rule matching names imported from those packages
+    # spares files without them the scans for its many `triggers`.
+    requires_any: ClassVar[tuple[str, ...]] = ()
     # True when the rule only ever reports code that runs directly in an `async def` (its
     # `check` returns at once unless `ctx.in_async_function`, and it has no `finish`). The
     # engine then skips calling it elsewhere, and when every rule checking a file says so, it

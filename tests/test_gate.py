@@ -89,3 +89,24 @@ def test_every_invalid_example_passes_the_gate(code: str):
     rule = all_rules()[code](Settings())
     for example in rule.invalid:
         assert gate_passes(rule, example.code), example.code
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "passes"),
+    [
+        ("FAL503", "from fastapi import Depends\n", True),
+        ("FAL503", "import fastapi\nfastapi.Query\n", True),
+        # Inside the fastapi package itself the import is relative.
+        ("FAL503", "from .params import Depends\n", True),
+        # The trigger alone, without anything it could be imported from.
+        ("FAL503", "Depends = object\n", False),
+        ("FAL305", "from pydantic import constr\n", True),
+        ("FAL305", "from sqlmodel import constr\n", True),
+        ("FAL305", "def constr():\n    pass\n", False),
+        ("FAL308", "from pydantic.tools import parse_obj_as\n", True),
+        ("FAL308", "parse_obj_as = None\n", False),
+    ],
+)
+def test_requires_any(code: str, text: str, passes: bool):
+    rule = all_rules()[code](Settings())
+    assert gate_passes(rule, text) is passes

@@ -66,6 +66,8 @@ class NonAnnotatedDependency(Rule):
     )
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("Depends", "Query", "Path", "Body", "Header", "Cookie", "Form", "File", "Security")
+    # Where the markers are imported from (a relative import: inside fastapi).
+    requires_any = ("fastapi", "from .")
     fix_safety = "unsafe"
     valid = [
         "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Query\n"

@@ -61,6 +61,8 @@ class V1ConstrainedType(PydanticRule):
     nodes = (ast.Call,)
     # The gate: the function's own name is in the call or in its import.
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in CONSTRAINED_TYPES}))
+    # Where the names above are imported from (a relative import: inside those packages).
+    requires_any = ("pydantic", "sqlmodel", "from .")
     fix_safety = "safe"
     valid = [
         # The v2 spelling.

@@ -76,6 +76,8 @@ class V1FieldArgument(PydanticRule):
     nodes = (ast.Call,)
     # The gate: a reported keyword is written out (`regex=`); `**kwargs` is never reported.
     triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env"}))
+    # Where `Field` is imported from (a relative import: inside those packages).
+    requires_any = ("pydantic", "sqlmodel", "from .")
     fix_safety = "safe"
     valid = [
         # v2 keywords.

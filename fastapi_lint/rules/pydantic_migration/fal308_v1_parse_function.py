@@ -45,6 +45,8 @@ class V1ParseFunction(PydanticRule):
     nodes = (ast.Call,)
     # The gate: the function's own name is in the call or in its import.
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in PARSE_FUNCTIONS}))
+    # Where the functions above are imported from (a relative import: inside pydantic).
+    requires_any = ("pydantic", "from .")
     fix_safety = "safe"
     valid = [
         # The v2 API.
