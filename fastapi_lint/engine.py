@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .diagnostics import Diagnostic
-from .noqa import file_exempt, filter_noqa, is_suppressed, suppressed_codes
+from .noqa import file_exempt, filter_noqa, is_suppressed, line_codes
 from .registry import RuleSet
 from .rule import Rule
 from .semantic.index import ProjectIndex
@@ -275,9 +275,7 @@ def lint_source(
         ctx.pending.clear()
     if apply_noqa:
         diagnostics = filter_noqa(diagnostics, source)
-        facts = [
-            f for f in facts if not is_suppressed(f.code, suppressed_codes(source.line(f.row)))
-        ]
+        facts = [f for f in facts if not is_suppressed(f.code, line_codes(source, f.row))]
     if summary is not None:
         result.summary = summary._replace(facts=tuple(facts))
         if resolve_facts and facts:

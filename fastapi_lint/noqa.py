@@ -30,6 +30,13 @@ def suppressed_codes(line: str) -> frozenset[str] | None:
     return frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c)
 
 
+def line_codes(source: Source, row: int) -> frozenset[str] | None:
+    """`suppressed_codes` of line `row` of `source`."""
+    if not source.mentions_noqa:
+        return None
+    return suppressed_codes(source.line(row))
+
+
 def is_suppressed(code: str, codes: frozenset[str] | None) -> bool:
     if codes is None:
         return False
@@ -37,6 +44,8 @@ def is_suppressed(code: str, codes: frozenset[str] | None) -> bool:
 
 
 def filter_noqa(diagnostics: list[Diagnostic], source: Source) -> list[Diagnostic]:
+    if not source.mentions_noqa:
+        return diagnostics
     kept = []
     for diagnostic in diagnostics:
         codes = suppressed_codes(source.line(diagnostic.row))

@@ -68,6 +68,12 @@ class Source:
         match = _NEWLINE.search(self.text)
         return match.group() if match else "\n"
 
+    @cached_property
+    def mentions_noqa(self) -> bool:
+        """Could any line carry a `# noqa` comment? Most files have none, and then no line
+        needs to be looked at for one (nor the line index built)."""
+        return "noqa" in self.text.lower()
+
     @property
     def line_starts(self) -> list[int]:
         if self._line_starts is None:

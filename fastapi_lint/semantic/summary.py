@@ -26,7 +26,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import TABLES
-from ..noqa import is_suppressed, suppressed_codes
+from ..noqa import is_suppressed, line_codes
 from ..rule import Rule
 from ..rules._blocking import blocking_call  # the rules' own matcher
 from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
@@ -216,7 +216,7 @@ class SummaryCollector(Rule):
             blocking=(),
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
-            accepted=is_suppressed("FAL106", suppressed_codes(ctx.source.line(node.lineno))),
+            accepted=is_suppressed("FAL106", line_codes(ctx.source, node.lineno)),
         )
         self.functions[node] = _FunctionBuilder(record)
 
@@ -265,7 +265,7 @@ class SummaryCollector(Rule):
         """`# noqa: FAL106` (or a bare `# noqa`) on a blocking call in a sync function says the
         call is fine where it is: chains through it are not reported. (On the function's `def`
         line it covers the whole function: see `FunctionRecord.accepted`.)"""
-        codes = suppressed_codes(ctx.source.line(node.lineno))
+        codes = line_codes(ctx.source, node.lineno)
         return is_suppressed("FAL106", codes)
 
     def _blocking(self, node: ast.Call, name: str | None, ctx: Context) -> tuple[str, str] | None:
