@@ -268,7 +268,7 @@ def lint_source(
     finally:
         if collector is not None:
             collector.start()  # drops its references to this file's tree
-        # Break the reference cycles (bound handlers, deferred fixes that close over the
+        # Break the reference cycles (deferred functions and fixes that close over the
         # context) so that the tree is freed as soon as this returns, not at the next cyclic
         # garbage collection: keeps memory flat and the collector idle.
         traversal.close()
@@ -333,36 +333,11 @@ class Traversal:
         # Every rule is `only_in_async`: code that cannot be in an `async def` is not walked.
         self.skip_sync_bodies = False
         self._async_lines: list[int] | None = None
-        self.handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]] = {
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.ClassDef: self._class,
-            ast.Lambda: self._lambda,
-            ast.Import: self._import,
-            ast.ImportFrom: self._import_from,
-            ast.Assign: self._assign,
-            ast.AnnAssign: self._ann_assign,
-            ast.NamedExpr: self._named_expr,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.With: self._with,
-            ast.AsyncWith: self._with,
-            ast.ExceptHandler: self._except_handler,
-            ast.ListComp: self._comprehension,
-            ast.SetComp: self._comprehension,
-            ast.GeneratorExp: self._comprehension,
-            ast.DictComp: self._comprehension,
-            ast.Await: self._await,
-            ast.If: self._if,
-            ast.Try: self._try,
-            ast.TryStar: self._try,
-        }
-        self.table = _walk_table(dispatch, self.handlers)
+        self.table = _walk_table(dispatch)
 
     # ------------------------------------------------------------------ walk
 
     def close(self) -> None:
-        self.handlers = {}
         self.table = {}
         self.deferred = deque()
 
@@ -410,7 +385,7 @@ class Traversal:
                     except Exception as exc:
                         self._failed(rule, exc)
             if handler is not None:
-                handler(item, stack)
+                handler(self, item, stack)
                 continue
             for name in fields:  # in reverse order, so that children are visited in order
                 value = getattr(item, name)
@@ -821,43 +796,65 @@ def _node_classes() -> list[type[ast.AST]]:
     return found
 
 
+# What the traversal does itself at these nodes (scopes, bindings, guards), besides the rules.
+_HANDLERS: dict[type[ast.AST], Callable[[Traversal, ast.AST, list], None]] = {
+    ast.FunctionDef: Traversal._function,
+    ast.AsyncFunctionDef: Traversal._function,
+    ast.ClassDef: Traversal._class,
+    ast.Lambda: Traversal._lambda,
+    ast.Import: Traversal._import,
+    ast.ImportFrom: Traversal._import_from,
+    ast.Assign: Traversal._assign,
+    ast.AnnAssign: Traversal._ann_assign,
+    ast.NamedExpr: Traversal._named_expr,
+    ast.For: Traversal._for,
+    ast.AsyncFor: Traversal._for,
+    ast.With: Traversal._with,
+    ast.AsyncWith: Traversal._with,
+    ast.ExceptHandler: Traversal._except_handler,
+    ast.ListComp: Traversal._comprehension,
+    ast.SetComp: Traversal._comprehension,
+    ast.GeneratorExp: Traversal._comprehension,
+    ast.DictComp: Traversal._comprehension,
+    ast.Await: Traversal._await,
+    ast.If: Traversal._if,
+    ast.Try: Traversal._try,
+    ast.TryStar: Traversal._try,
+}
+
 _NODE_CLASSES = _node_classes()
-_BASE_TABLES: dict[tuple[tuple[type[ast.AST], tuple[Rule, ...]], ...], dict] = {}
+_TABLES: dict[tuple[tuple[type[ast.AST], tuple[Rule, ...]], ...], dict] = {}
 
 
-def _walk_table(
-    dispatch: dict[type[ast.AST], list[Rule]],
-    handlers: dict[type[ast.AST], Callable[[ast.AST, list], None]],
-) -> dict[type, tuple]:
-    """class → (declare a function scope?, rules, only in async?, handler, child fields)."""
+def _walk_table(dispatch: dict[type[ast.AST], list[Rule]]) -> dict[type, tuple]:
+    """class → (declare a function scope?, rules, only in async?, handler, child fields).
+
+    Made once per set of rule instances: the rules of a run are the same objects for every
+    file, and a handler is called with the traversal as its first argument.
+    """
     key = tuple((cls, tuple(rules)) for cls, rules in dispatch.items())
-    base = _BASE_TABLES.get(key)
-    if base is None:
-        wants_markers = any(issubclass(cls, _MARKER_BASES) for cls in dispatch)
-        base = {}
-        for cls in _NODE_CLASSES:
-            scalar = _SCALAR_FIELDS.get(cls.__name__, ())
-            fields = tuple(
-                name
-                for name in reversed(cls._fields)
-                if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
-            )
-            rules = tuple(dispatch.get(cls, ()))
-            only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
-            if fields or rules or cls in handlers:
-                base[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, None, fields)
-            else:
-                base[cls] = _LEAF
-        if len(_BASE_TABLES) > 256:  # many rule sets (tests): keep memory bounded
-            _BASE_TABLES.clear()
-        _BASE_TABLES[key] = base
-    table = dict(base)
-    for cls, handler in handlers.items():
-        entry = table.get(cls, _LEAF)
-        _, rules, only_in_async, _, fields = (
-            entry if entry is not _LEAF else (False, (), False, None, ())
+    table = _TABLES.get(key)
+    if table is not None:
+        return table
+    wants_markers = any(issubclass(cls, _MARKER_BASES) for cls in dispatch)
+    table = {}
+    for cls in _NODE_CLASSES:
+        scalar = _SCALAR_FIELDS.get(cls.__name__, ())
+        fields = tuple(
+            name
+            for name in reversed(cls._fields)
+            if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
         )
-        table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
+        rules = tuple(dispatch.get(cls, ()))
+        only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
+        handler = _HANDLERS.get(cls)
+        if fields or rules or handler is not None:
+            table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
+        else:
+            table[cls] = _LEAF
+    if len(_TABLES) > 256:  # many rule sets (tests): keep memory bounded
+        _TABLES.clear()
+    _TABLES[key] = table
     return table
 
 

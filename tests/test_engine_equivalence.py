@@ -51,9 +51,9 @@ class ReferenceTraversal(engine.Traversal):
                 self._declare_function(item)
             for rule in self.dispatch.get(type(item), ()):
                 self.call(rule, rule.check, item, self.ctx)
-            handler = self.handlers.get(type(item))
+            handler = engine._HANDLERS.get(type(item))
             if handler is not None:
-                handler(item, stack)
+                handler(self, item, stack)
             else:
                 stack.extend(reversed(list(ast.iter_child_nodes(item))))
 
