@@ -135,7 +135,7 @@ def check_file(
     is_package = os.path.basename(item.path) == "__init__.py"
 
     def lint(text: str) -> list[Diagnostic]:
-        current = source if text == source.text else Source(text, source.encoding, source.bom)
+        current = source if text == source.text else source.rewritten(text)
         result = lint_source(
             current,
             item.display,
@@ -353,7 +353,7 @@ def check_stdin(
     is_package = bool(filename) and os.path.basename(filename or "") == "__init__.py"
 
     def lint(text: str) -> list[Diagnostic]:
-        current = source if text == source.text else Source(text, source.encoding, source.bom)
+        current = source if text == source.text else source.rewritten(text)
         result = lint_source(current, display, ruleset, module=module, is_package=is_package)
         report.errors = result.errors
         return result.diagnostics

@@ -11,8 +11,12 @@ import codecs
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -35,6 +39,11 @@ class Source:
     encoding: str = "utf-8"
     bom: bool = False
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # For the text of a `--fix` pass after the first: the file as it was written. Questions
+    # about what its author wrote (which Pydantic the module targets) are answered from there:
+    # the fixes rewrite the very evidence (see `as_written`).
+    written: Source | None = field(default=None, repr=False, compare=False)
+    _answers: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Source:
@@ -57,6 +66,24 @@ class Source:
         except LookupError:
             raise SourceError(f"unknown encoding {encoding!r} in the coding cookie") from None
         return cls(text=text, encoding=encoding, bom=bom)
+
+    def as_written(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` for this text, unless this is a fix pass over a file whose first pass
+        already answered `key`: then that answer, about the code as written.
+
+        A safe fix that turns `class Config` into `model_config` makes a v1 module look like
+        v2 code; FAL310, which only speaks about v1 code, must keep reporting the fields v2
+        makes required until its own (unsafe) fix is applied.
+        """
+        if self.written is not None and key in self.written._answers:
+            return self.written._answers[key]  # type: ignore[no-any-return]
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]  # type: ignore[no-any-return]
+
+    def rewritten(self, text: str) -> Source:
+        """The text of a later fix pass over this file."""
+        return Source(text, self.encoding, self.bom, written=self.written or self)
 
     def to_bytes(self, text: str | None = None) -> bytes:
         data = (self.text if text is None else text).encode(self.encoding)

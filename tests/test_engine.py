@@ -169,3 +169,27 @@ def test_no_syntax_tree_outlives_its_file(code: str, example: Invalid):
         del tree, result
         gc.collect()  # the per-file semantic model is a graph of cycles
         assert [ref() for ref in alive if ref() is not None] == []
+
+
+V1_MODULE = (
+    "from typing import Optional\n\nfrom pydantic import BaseModel\n\n\n"
+    "class User(BaseModel):\n    name: Optional[str]\n\n    class Config:\n        orm_mode = True\n"
+)
+
+
+def test_fal310_outlives_the_safe_fixes_that_erase_its_evidence(tmp_path: Path):
+    """FAL310 reports only modules written for Pydantic v1. The safe FAL303 fix turns the
+    module's `class Config` into `model_config`, after which the module looks like v2 code;
+    the field still has no default, so v2 makes it required, and `--fix` must say so."""
+    path = tmp_path / "models.py"
+    path.write_text(V1_MODULE)
+    report = run([str(path)], Settings(), Mode(fix=True))
+    fixed = path.read_text()
+    assert "model_config = ConfigDict(from_attributes=True)" in fixed
+    assert "    name: Optional[str]\n" in fixed
+    assert [(d.code, d.row) for d in report.diagnostics] == [("FAL310", 7)]
+    # With the unsafe fixes the field gets the default v1 gave it, and nothing remains.
+    path.write_text(V1_MODULE)
+    report = run([str(path)], Settings(), Mode(fix=True, unsafe=True))
+    assert "    name: Optional[str] = None\n" in path.read_text()
+    assert report.diagnostics == []

@@ -137,9 +137,10 @@ def version_evidence(ctx: Context) -> tuple[bool, bool]:
     module (`pydantic.generics`, ...), or one of its models has a nested `class Config`.
     v2: it imports a v2-only name (`field_validator`, `ConfigDict`, ...) or package
     (`pydantic_settings`, ...), or one of its models assigns `model_config`.
-    A module can show both (half migrated) or neither. Several rules ask: answered once per file.
+    A module can show both (half migrated) or neither. Answered once per file, and in the
+    passes of `--fix`, about the file as written (see `Source.as_written`).
     """
-    return ctx.shared("pydantic.version-evidence", lambda: _version_evidence(ctx))
+    return ctx.source.as_written("pydantic.version-evidence", lambda: _version_evidence(ctx))
 
 
 def _version_evidence(ctx: Context) -> tuple[bool, bool]:

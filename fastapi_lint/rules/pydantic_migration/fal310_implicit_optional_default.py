@@ -61,10 +61,11 @@ class ImplicitOptionalDefault(PydanticRule):
     Unsafe: the fix adds `= None` (or `None` as `Field`'s first argument), which is what v1
     did implicitly — but code already written for v2 may mean the field to be required.
 
-    Because the rule looks for v1 evidence in the module, run it together with the other
-    FAL3xx fixes (`--fix --unsafe-fixes`): once the safe fixes have turned the module's v1
-    spellings into v2 ones, nothing in the module says it was written for v1 any more, and the
-    remaining `Optional[X]` fields are no longer reported.
+    The v1 evidence is read from the module as written: `--fix` without `--unsafe-fixes`
+    turns `class Config` and the other v1 spellings into v2 ones and still reports the fields
+    it left without a default. Read that report: a later `check` of the migrated module finds
+    nothing that says it was written for v1, and no longer reports them. Running the FAL3xx
+    fixes together (`--fix --unsafe-fixes`) migrates both at once.
 
     ## References
     - Pydantic migration guide, "Required, optional, and nullable fields"
