@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from .diagnostics import Diagnostic, Edit, Fix
 
 MAX_PASSES = 10
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -35,10 +37,15 @@ def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[
     Identical edits from different fixes (the same import added twice) are applied once, and
     insertions at the same offset are all kept, in order.
     """
+    text, taken_fixes = _apply(text, fixes)
+    return text, [code for code, _ in taken_fixes]
+
+
+def _apply(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[tuple[str, Fix]]]:
     taken: list[Edit] = []
     seen: set[Edit] = set()
     reserved: list[Edit] = []  # isolation ranges of the fixes taken so far
-    applied: list[str] = []
+    applied: list[tuple[str, Fix]] = []
     for code, fix in sorted(fixes, key=lambda item: (item[1].start, item[1].end)):
         new = [edit for edit in fix.edits if edit not in seen]
         if any(_overlaps(edit, other) for edit in new for other in taken):
@@ -52,7 +59,7 @@ def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[
             reserved.append(area)
         taken.extend(new)
         seen.update(new)
-        applied.append(code)
+        applied.append((code, fix))
     taken.sort(key=lambda e: (e.start, e.end))
     pieces: list[str] = []
     cursor = 0
@@ -99,26 +106,127 @@ def fix_text(
     # A file that does not compile to begin with is held to the parser's standard only.
     strict = parses(text)
     diagnostics = lint(text)
+    retired: set[str] = set()
     for _ in range(MAX_PASSES):
         candidates = [(d.code, d.fix, d) for d in diagnostics if d.fixable(unsafe) and d.fix]
         if not candidates:
-            return outcome, diagnostics
-        new_text, applied = apply_fixes(outcome.text, [(c, f) for c, f, _ in candidates])
+            break
+        new_text, applied = _apply(outcome.text, [(c, f) for c, f, _ in candidates])
         if new_text != outcome.text and not parses(new_text, strict):
             new_text, applied = _apply_one_by_one(outcome, candidates, strict)
         if new_text == outcome.text:
-            return outcome, diagnostics
+            break
         outcome.text = new_text
-        outcome.applied.update(applied)
+        outcome.applied.update(code for code, _ in applied)
+        retired.update(name for _, fix in applied for name in fix.retires)
         outcome.passes += 1
         diagnostics = lint(new_text)
-    outcome.converged = not any(d.fixable(unsafe) for d in diagnostics)
+    else:
+        outcome.converged = not any(d.fixable(unsafe) for d in diagnostics)
+    if retired:
+        cleaned = drop_retired_imports(outcome.text, retired)
+        if cleaned != outcome.text and parses(cleaned, strict):
+            outcome.text = cleaned
+            diagnostics = lint(cleaned)
     return outcome, diagnostics
+
+
+def drop_retired_imports(text: str, retired: set[str]) -> str:
+    """`text` without the `from m import n` names in `retired` ("m.n") that it no longer uses.
+
+    Only names the applied fixes stopped using are candidates, and a name is removed only when
+    the import is its sole mention as a whole word in the file (not in a comment, a string,
+    `__all__` or another statement either): anything else is left for a person.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
+    starts = [0]
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
+
+    def offset(row: int, byte_col: int) -> int:
+        start = starts[row - 1]
+        line_end = starts[row] if row < len(starts) else len(text)
+        line = text[start:line_end]
+        return start + len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    edits: list[Edit] = []
+    dropped: list[tuple[str, str, str | None]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+            continue
+        unused = [
+            alias
+            for alias in node.names
+            if f"{node.module}.{alias.name}" in retired
+            and len(re.findall(rf"(?<![\w.]){re.escape(alias.asname or alias.name)}(?!\w)", text))
+            == 1
+        ]
+        if not unused:
+            continue
+        dropped.extend((node.module, a.name, a.asname) for a in unused)
+        span = (offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset))
+        if len(unused) == len(node.names):
+            first_row = starts[node.lineno - 1]
+            end_row = node.end_lineno
+            after = starts[end_row] if end_row < len(starts) else len(text)
+            if text[first_row : span[0]].strip() or text[span[1] : after].strip():
+                del dropped[len(dropped) - len(unused) :]
+                continue  # shares its line with other code
+            edits.append(Edit(first_row, after, ""))
+            continue
+        # A name with a kept name after it goes with the separator that follows it; a name of
+        # the trailing run goes with the separator before it. The ranges never overlap.
+        names = node.names
+        for index, alias in enumerate(names):
+            if alias not in unused:
+                continue
+            if any(later not in unused for later in names[index + 1 :]):
+                following = names[index + 1]
+                start = offset(alias.lineno, alias.col_offset)
+                end = offset(following.lineno, following.col_offset)
+            else:
+                previous = names[index - 1]
+                start = offset(previous.end_lineno, previous.end_col_offset)  # type: ignore[arg-type]
+                end = offset(alias.end_lineno, alias.end_col_offset)  # type: ignore[arg-type]
+            edits.append(Edit(start, end, ""))
+    if not edits:
+        return text
+    edits.sort(key=lambda e: e.start)
+    pieces: list[str] = []
+    cursor = 0
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    result = "".join(pieces)
+    # The edits are computed from positions: check that exactly the intended names went.
+    expected = Counter(_imported(tree))
+    expected.subtract(dropped)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            after = ast.parse(result)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
+    return result if Counter(_imported(after)) == +expected else text
+
+
+def _imported(tree: ast.Module) -> list[tuple[str, str, str | None]]:
+    return [
+        (node.module or "", alias.name, alias.asname)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and not node.level
+        for alias in node.names
+    ]
 
 
 def _apply_one_by_one(
     outcome: FixOutcome, candidates: list[tuple[str, Fix, Diagnostic]], strict: bool
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[tuple[str, Fix]]]:
     """The fallback when a pass broke the file: keep only the fixes that parse on their own.
 
     Each fix is tried alone against the pass's starting text, so offsets stay valid; the good
@@ -128,7 +236,7 @@ def _apply_one_by_one(
     text = outcome.text
     good: list[tuple[str, Fix]] = []
     for code, fix, diagnostic in candidates:
-        attempt, done = apply_fixes(text, [(code, fix)])
+        attempt, done = _apply(text, [(code, fix)])
         if done and parses(attempt, strict):
             good.append((code, fix))
         elif done:
@@ -137,10 +245,10 @@ def _apply_one_by_one(
             )
     if not good:
         return text, []
-    combined, applied = apply_fixes(text, good)
+    combined, applied = _apply(text, good)
     if parses(combined, strict):
         return combined, applied
-    return apply_fixes(text, good[:1])
+    return _apply(text, good[:1])
 
 
 def unified_diff(before: str, after: str, path: str) -> str:

@@ -166,7 +166,7 @@ def _plain(value: Any) -> Any:
 
 def fix_to_plain(fix: Fix) -> tuple[Any, ...]:
     edits = tuple((e.start, e.end, e.content) for e in fix.edits)
-    return (edits, fix.applicability.value, fix.message, fix.isolation)
+    return (edits, fix.applicability.value, fix.message, fix.isolation, fix.retires)
 
 
 def _function(entry: Sequence[Any]) -> FunctionRecord:
@@ -212,10 +212,12 @@ def _fact(entry: Sequence[Any]) -> Fact:
 
 
 def fix_from_plain(entry: Sequence[Any]) -> Fix:
-    edits, applicability, message, isolation = entry
+    edits, applicability, message, isolation = entry[:4]
+    retires = entry[4] if len(entry) > 4 else ()
     return Fix(
         tuple(Edit(int(s), int(e), str(c)) for s, e, c in edits),
         Applicability(applicability),
         str(message),
         tuple(isolation) if isolation is not None else None,
+        tuple(str(name) for name in retires),
     )

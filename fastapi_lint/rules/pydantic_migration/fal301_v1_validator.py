@@ -58,7 +58,8 @@ class V1Validator(PydanticRule):
     when the default was used, which is what v2's setting does); on a required field it never
     mattered and is dropped. The extra parameters v1 passed by name become v2's
     `info: ValidationInfo`: `values` → `info.data`, `field.name` → `info.field_name`; an unused
-    `config`, `field` or `**kwargs` is dropped.
+    `config`, `field` or `**kwargs` is dropped. Once every fix of the file is applied, the
+    `validator` import is removed if nothing else in the file mentions the name.
 
     Reported without a fix, with the reason in the message: `each_item=True` (no v2
     equivalent), a validator that reads `config`, reads `field` beyond its name, rebinds
@@ -103,7 +104,7 @@ class V1Validator(PydanticRule):
         Invalid(
             "from pydantic import BaseModel, validator\n\nclass U(BaseModel):\n    name: str\n\n"
             "    @validator('name', pre=True)\n    def strip(cls, v):\n        return v.strip()\n",
-            fixed="from pydantic import field_validator, BaseModel, validator\n\n"
+            fixed="from pydantic import field_validator, BaseModel\n\n"
             "class U(BaseModel):\n    name: str\n\n"
             "    @field_validator('name', mode='before')\n    @classmethod\n"
             "    def strip(cls, v):\n        return v.strip()\n",
@@ -114,8 +115,8 @@ class V1Validator(PydanticRule):
             "    slug: str = ''\n\n    @validator('slug', always=True, allow_reuse=True)\n"
             "    def default_slug(cls, v, values, field):\n"
             "        return v or values.get('title', field.name).lower()\n",
-            fixed="from pydantic import field_validator, ValidationInfo, Field, BaseModel, "
-            "validator\n\nclass A(BaseModel):\n    title: str\n"
+            fixed="from pydantic import field_validator, ValidationInfo, Field, BaseModel\n\n"
+            "class A(BaseModel):\n    title: str\n"
             "    slug: str = Field('', validate_default=True)\n\n"
             "    @field_validator('slug')\n    @classmethod\n"
             "    def default_slug(cls, v, info: ValidationInfo):\n"
@@ -126,7 +127,7 @@ class V1Validator(PydanticRule):
             "from pydantic import BaseModel, validator\n\nclass C(BaseModel):\n    a: int\n"
             "    b: int\n\n    @validator('b')\n    def check(cls, v, *, values, **kwargs):\n"
             "        return v + values['a']\n",
-            fixed="from pydantic import field_validator, ValidationInfo, BaseModel, validator\n\n"
+            fixed="from pydantic import field_validator, ValidationInfo, BaseModel\n\n"
             "class C(BaseModel):\n    a: int\n    b: int\n\n    @field_validator('b')\n"
             "    @classmethod\n    def check(cls, v, info: ValidationInfo):\n"
             "        return v + info.data['a']\n",
@@ -151,7 +152,7 @@ class V1Validator(PydanticRule):
             "BaseModel\n\nclass U(BaseModel):\n    a: int\n\n    @check('a', always=True)\n"
             "    def default(cls, v):\n        return v or 1\n",
             # `a` is required: `always` never made a difference, and is dropped.
-            fixed="from pydantic.class_validators import validator as check\nfrom pydantic import "
+            fixed="from pydantic import "
             "field_validator, BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
             "    @field_validator('a')\n    @classmethod\n"
             "    def default(cls, v):\n        return v or 1\n",
@@ -224,11 +225,14 @@ def _fix(
             if field_edits is None:
                 return None, reason
             edits.extend(field_edits)
+    # The decorators' import may become unused: it is dropped once every fix is applied.
+    retires = tuple(sorted({ctx.qualified_name(d.func) or "" for d in decorators}))  # type: ignore[attr-defined]
     return (
         Fix(
             tuple([*imports.edits, *edits]),
             Applicability.SAFE,
             "Use `@field_validator` with `@classmethod`",
+            retires=retires,
         ),
         "",
     )

@@ -58,7 +58,8 @@ class V1RootValidator(PydanticRule):
     ```
 
     ## Fix safety
-    Safe, where the conversion is exact:
+    Safe, where the conversion is exact (and once every fix of the file is applied, the
+    `root_validator` import is removed if nothing else in the file mentions the name):
 
     - `pre=True` → `@model_validator(mode="before")` with `@classmethod`; the body is kept (it
       receives the raw input, as before).
@@ -103,7 +104,7 @@ class V1RootValidator(PydanticRule):
         Invalid(
             "from pydantic import BaseModel, root_validator\n\nclass S(BaseModel):\n    a: int\n\n"
             "    @root_validator(pre=True)\n    def fill(cls, values):\n        return values\n",
-            fixed="from pydantic import model_validator, BaseModel, root_validator\n\n"
+            fixed="from pydantic import model_validator, BaseModel\n\n"
             "class S(BaseModel):\n    a: int\n\n"
             '    @model_validator(mode="before")\n    @classmethod\n'
             "    def fill(cls, values):\n        return values\n",
@@ -179,6 +180,8 @@ def _fix(
     name = imports.name(
         "pydantic", "model_validator", "pydantic.functional_validators.model_validator"
     )
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    retires = (ctx.qualified_name(target) or "",)  # the import may become unused
     start, end = ctx.span(decorator)
     row_start = ctx.source.line_starts[decorator.lineno - 1]
     before = ctx.source.text[row_start:start]
@@ -197,7 +200,8 @@ def _fix(
         else:
             text = f'{name}(mode="before"){newline}{indent}@classmethod'
         edits = [*imports.edits, Edit(start, end, text)]
-        return Fix(tuple(edits), Applicability.SAFE, '`@model_validator(mode="before")`'), ""
+        message = '`@model_validator(mode="before")`'
+        return Fix(tuple(edits), Applicability.SAFE, message, retires=retires), ""
     if not is_true(_keyword(decorator, "skip_on_failure")):
         return None, (
             "without `skip_on_failure=True` a v1 post root validator also runs after a field "
@@ -208,7 +212,8 @@ def _fix(
     if body is None:
         return None, reason
     edits = [*imports.edits, Edit(start, end, f'{name}(mode="after")'), *body]
-    return Fix(tuple(edits), Applicability.SAFE, '`@model_validator(mode="after")`'), ""
+    message = '`@model_validator(mode="after")`'
+    return Fix(tuple(edits), Applicability.SAFE, message, retires=retires), ""
 
 
 def _after_body(function: ast.FunctionDef, ctx: Context) -> tuple[list[Edit] | None, str]:
