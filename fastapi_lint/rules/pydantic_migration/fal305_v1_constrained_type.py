@@ -45,7 +45,8 @@ class V1ConstrainedType(PydanticRule):
     for `condate`/`condecimal`) are imported when missing, merged into an existing
     `from ... import`. `constr(regex=...)` becomes `pattern=` with the same care as FAL307: a
     literal not anchored with `^` is wrapped as `^(?:...)`, since v1 matched at the start and
-    v2 searches anywhere.
+    v2 searches anywhere. Once every fix of the file is applied, an import of `constr` (or
+    another of these functions) that nothing in the file mentions any more is removed.
 
     Reported without a fix: a pattern that is not a literal or uses syntax v2's regex engine
     rejects (lookaround, backreferences) or starts with inline flags, `curtail_length=`,
@@ -77,7 +78,7 @@ class V1ConstrainedType(PydanticRule):
         Invalid(
             "from pydantic import BaseModel, conint, constr\n\nclass O(BaseModel):\n"
             "    q: conint(ge=1)\n    code: constr(to_lower=True)\n",
-            fixed="from pydantic import Field, StringConstraints, BaseModel, conint, constr\n"
+            fixed="from pydantic import Field, StringConstraints, BaseModel\n"
             "from typing import Annotated\n\nclass O(BaseModel):\n"
             "    q: Annotated[int, Field(ge=1)]\n"
             "    code: Annotated[str, StringConstraints(to_lower=True)]\n",
@@ -92,14 +93,14 @@ class V1ConstrainedType(PydanticRule):
         Invalid(
             "from typing import Annotated\nfrom pydantic import constr\n\n"
             "Code = constr(regex=r'[A-Z]{3}')\n",
-            fixed="from typing import Annotated\nfrom pydantic import StringConstraints, constr\n\n"
+            fixed="from typing import Annotated\nfrom pydantic import StringConstraints\n\n"
             "Code = Annotated[str, StringConstraints(pattern=r'^(?:[A-Z]{3})')]\n",
         ),
         # The item type given by keyword; a parenthesised import gets a line per name.
         Invalid(
             "from pydantic import (\n    BaseModel,\n    conlist,\n)\n\n"
             "class B(BaseModel):\n    ids: conlist(item_type=int, max_items=3)\n",
-            fixed="from pydantic import (\n    Field,\n    BaseModel,\n    conlist,\n)\n"
+            fixed="from pydantic import (\n    Field,\n    BaseModel,\n)\n"
             "from typing import Annotated\n\n"
             "class B(BaseModel):\n    ids: Annotated[list[int], Field(max_length=3)]\n",
         ),
@@ -210,4 +211,5 @@ def _fix(node: ast.Call, func: str, ctx: Context) -> tuple[Fix | None, str]:
         annotated = imports.name("typing", "Annotated", "typing_extensions.Annotated")
         text = f"{annotated}[{base}, {constraint}({', '.join(arguments)})]"
     edits = (*imports.edits, Edit(*ctx.span(node), text))
-    return Fix(edits, Applicability.SAFE, "Use `Annotated[...]`"), ""
+    retires = (ctx.qualified_name(node.func) or "",)  # `constr` may now be imported for nothing
+    return Fix(edits, Applicability.SAFE, "Use `Annotated[...]`", retires=retires), ""

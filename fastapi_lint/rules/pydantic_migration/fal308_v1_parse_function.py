@@ -32,8 +32,9 @@ class V1ParseFunction(PydanticRule):
     ## Fix safety
     Safe: a call with exactly the type and the data as positional arguments becomes
     `TypeAdapter(T).validate_python(data)` (`validate_json` for `parse_raw_as`), and
-    `from pydantic import TypeAdapter` is added when missing. Under v2 the deprecated functions
-    do exactly this. Calls with `type_name=` or other keywords are reported only.
+    `from pydantic import TypeAdapter` is added when missing (and, once every fix of the file
+    is applied, the import of the old function is removed if nothing mentions it any more).
+    Under v2 the deprecated functions do exactly this. Calls with `type_name=` or other keywords are reported only.
 
     ## References
     - Pydantic migration guide, "Changes to pydantic.parse_obj_as and parse_raw_as"
@@ -60,8 +61,7 @@ class V1ParseFunction(PydanticRule):
         Invalid(
             "from typing import List\nfrom pydantic import parse_obj_as\n\n"
             "ids = parse_obj_as(List[int], ['1', '2'])\n",
-            fixed="from typing import List\nfrom pydantic import parse_obj_as\n"
-            "from pydantic import TypeAdapter\n\n"
+            fixed="from typing import List\nfrom pydantic import TypeAdapter\n\n"
             "ids = TypeAdapter(List[int]).validate_python(['1', '2'])\n",
         ),
         Invalid(
@@ -74,7 +74,7 @@ class V1ParseFunction(PydanticRule):
         Invalid(
             "from pydantic import parse_obj_as\n\nclass TypeAdapter:\n    pass\n\n"
             "parse_obj_as(int, '1')\n",
-            fixed="from pydantic import parse_obj_as\nimport pydantic\n\nclass TypeAdapter:\n"
+            fixed="import pydantic\n\nclass TypeAdapter:\n"
             "    pass\n\npydantic.TypeAdapter(int).validate_python('1')\n",
         ),
         # A keyword with no 1:1 replacement: report only.
@@ -105,7 +105,10 @@ class V1ParseFunction(PydanticRule):
         edits = [ctx.replace(node, replacement).edits[0]]
         if import_edit is not None:
             edits.insert(0, import_edit)
-        return Fix(tuple(edits), Applicability.SAFE, f"Use `TypeAdapter(...).{method}()`")
+        # The v1 function may now be imported for nothing.
+        retires = (ctx.qualified_name(node.func) or "",)
+        message = f"Use `TypeAdapter(...).{method}()`"
+        return Fix(tuple(edits), Applicability.SAFE, message, retires=retires)
 
 
 def _free(local: str, ctx: Context) -> bool:
