@@ -6,6 +6,7 @@ from ...catalogues.pydantic_v1 import PARSE_FUNCTIONS
 from ...context import Context
 from ...diagnostics import Applicability, Fix
 from ...rule import Invalid
+from ._fixes import Imports
 from ._models import PydanticRule
 
 
@@ -99,12 +100,11 @@ class V1ParseFunction(PydanticRule):
         ctx.report(node, func=name.rsplit(".", 1)[1], method=method, fix=fix)
 
     def _fix(self, node: ast.Call, ctx: Context, method: str) -> Fix:
-        local, import_edit = ctx.import_edit("pydantic", "TypeAdapter")
+        imports = Imports(ctx)  # joins an existing `from pydantic import ...`
+        local = imports.name("pydantic", "TypeAdapter", "pydantic.type_adapter.TypeAdapter")
         type_text, data_text = (ctx.text(a) for a in node.args)
         replacement = f"{local}({type_text}).{method}({data_text})"
-        edits = [ctx.replace(node, replacement).edits[0]]
-        if import_edit is not None:
-            edits.insert(0, import_edit)
+        edits = [*imports.edits, ctx.replace(node, replacement).edits[0]]
         # The v1 function may now be imported for nothing.
         retires = (ctx.qualified_name(node.func) or "",)
         message = f"Use `TypeAdapter(...).{method}()`"
