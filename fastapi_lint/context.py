@@ -79,11 +79,7 @@ class Context:
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         """Character offsets of a node in the source text."""
-        start = self.source.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end_row = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
-        end_col = getattr(node, "end_col_offset", None)
-        end = self.source.offset(end_row, end_col) if end_col is not None else start
-        return start, end
+        return self.source.span(node)
 
     # ----------------------------------------------------------------- report
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Edit, Fix
+from .source import Source
 
 MAX_PASSES = 10
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -86,13 +86,12 @@ def _touches(edit: Edit, area: Edit) -> bool:
 def parses(text: str, strict: bool = True) -> bool:
     """Is `text` valid Python? Strict also compiles it, which catches what the parser lets
     through but the compiler rejects — `await` outside `async def`, `return` outside a function."""
+    if not strict:
+        return _parse(text) is not None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if strict:
-                compile(text, "<fixed>", "exec", dont_inherit=True)
-            else:
-                ast.parse(text)
+            compile(text, "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -138,21 +137,10 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
     the import is its sole mention as a whole word in the file (not in a comment, a string,
     `__all__` or another statement either): anything else is left for a person.
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse(text)
+    if tree is None:
         return text
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(text))
-
-    def offset(row: int, byte_col: int) -> int:
-        start = starts[row - 1]
-        line_end = starts[row] if row < len(starts) else len(text)
-        line = text[start:line_end]
-        return start + len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
-
+    source = Source(text)
     edits: list[Edit] = []
     dropped: list[tuple[str, str, str | None]] = []
     for node in tree.body:
@@ -165,54 +153,57 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
             and len(re.findall(rf"(?<![\w.]){re.escape(alias.asname or alias.name)}(?!\w)", text))
             == 1
         ]
-        if not unused:
-            continue
-        dropped.extend((node.module, a.name, a.asname) for a in unused)
-        span = (offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset))
-        if len(unused) == len(node.names):
-            first_row = starts[node.lineno - 1]
-            end_row = node.end_lineno
-            after = starts[end_row] if end_row < len(starts) else len(text)
-            if text[first_row : span[0]].strip() or text[span[1] : after].strip():
-                del dropped[len(dropped) - len(unused) :]
-                continue  # shares its line with other code
-            edits.append(Edit(first_row, after, ""))
-            continue
-        # A name with a kept name after it goes with the separator that follows it; a name of
-        # the trailing run goes with the separator before it. The ranges never overlap.
-        names = node.names
-        for index, alias in enumerate(names):
-            if alias not in unused:
-                continue
-            if any(later not in unused for later in names[index + 1 :]):
-                following = names[index + 1]
-                start = offset(alias.lineno, alias.col_offset)
-                end = offset(following.lineno, following.col_offset)
-            else:
-                previous = names[index - 1]
-                start = offset(previous.end_lineno, previous.end_col_offset)  # type: ignore[arg-type]
-                end = offset(alias.end_lineno, alias.end_col_offset)  # type: ignore[arg-type]
-            edits.append(Edit(start, end, ""))
+        removal = import_names_removal(source, node, unused) if unused else None
+        if removal is not None:
+            edits.extend(removal)
+            dropped.extend((node.module, a.name, a.asname) for a in unused)
     if not edits:
         return text
-    edits.sort(key=lambda e: e.start)
-    pieces: list[str] = []
-    cursor = 0
-    for edit in edits:
-        pieces.append(text[cursor : edit.start])
-        cursor = edit.end
-    pieces.append(text[cursor:])
-    result = "".join(pieces)
+    result, _ = _apply(text, [("", Fix(tuple(edits)))])
     # The edits are computed from positions: check that exactly the intended names went.
     expected = Counter(_imported(tree))
     expected.subtract(dropped)
+    after = _parse(result)
+    return result if after is not None and Counter(_imported(after)) == +expected else text
+
+
+def import_names_removal(
+    source: Source, node: ast.ImportFrom, aliases: list[ast.alias]
+) -> list[Edit] | None:
+    """Edits that remove `aliases` from the import `node`, or None when that would take other
+    code with it (all its names go, and the statement shares its line with other code).
+
+    A name with a kept name after it goes with the separator that follows it; a name of the
+    trailing run goes with the separator before it, so the ranges never overlap.
+    """
+    names = node.names
+    if len(aliases) == len(names):
+        start, end = source.span(node)
+        starts = source.line_starts
+        row_start = starts[node.lineno - 1]
+        end_row = node.end_lineno or node.lineno
+        row_end = starts[end_row] if end_row < len(starts) else len(source.text)
+        if source.text[row_start:start].strip() or source.text[end:row_end].strip():
+            return None
+        return [Edit(row_start, row_end, "")]
+    edits = []
+    for index, alias in enumerate(names):
+        if alias not in aliases:
+            continue
+        if any(later not in aliases for later in names[index + 1 :]):
+            edits.append(Edit(source.span(alias)[0], source.span(names[index + 1])[0], ""))
+        else:
+            edits.append(Edit(source.span(names[index - 1])[1], source.span(alias)[1], ""))
+    return edits
+
+
+def _parse(text: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            after = ast.parse(result)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return text
-    return result if Counter(_imported(after)) == +expected else text
+        return None
 
 
 def _imported(tree: ast.Module) -> list[tuple[str, str, str | None]]:

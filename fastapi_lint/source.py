@@ -118,6 +118,14 @@ class Source:
         end = starts[row] if row < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
 
+    def span(self, node: Any) -> tuple[int, int]:
+        """Character offsets of an `ast` node in the text."""
+        start = self.offset(node.lineno, node.col_offset)
+        end_row = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.offset(end_row, end_col) if end_col is not None else start
+        return start, end
+
     def offset(self, row: int, byte_col: int) -> int:
         """Character offset into the text of an `ast` position (1-based row, UTF-8 byte column)."""
         starts = self.line_starts

@@ -136,22 +136,12 @@ def _import_fix(node: ast.ImportFrom, uses: list[ast.Name], ctx: Context) -> Fix
         return None
     imports = Imports(ctx)
     base = imports.name("pydantic", "BaseModel", "pydantic.main.BaseModel")
-    edits = [*imports.edits, *(Edit(*ctx.span(u), base) for u in uses)]
-    start, end = ctx.span(node)
-    if len(node.names) == 1:
-        starts = ctx.source.line_starts
-        row_start = starts[node.lineno - 1]
-        end_row = node.end_lineno or node.lineno
-        row_end = starts[end_row] if end_row < len(starts) else len(ctx.source.text)
-        if ctx.source.text[row_start:start].strip() or ctx.source.text[end:row_end].strip():
-            return None  # shares its line with other code
-        edits.append(Edit(row_start, row_end, ""))
-    else:
-        index = node.names.index(alias)
-        if index + 1 < len(node.names):
-            edits.append(Edit(ctx.span(alias)[0], ctx.span(node.names[index + 1])[0], ""))
-        else:
-            edits.append(Edit(ctx.span(node.names[index - 1])[1], ctx.span(alias)[1], ""))
+    from ...fixes import import_names_removal  # the fixer's module: not needed to check
+
+    removal = import_names_removal(ctx.source, node, [alias])
+    if removal is None:
+        return None  # shares its line with other code
+    edits = [*imports.edits, *(Edit(*ctx.span(u), base) for u in uses), *removal]
     return Fix(tuple(edits), Applicability.SAFE, "Subclass `BaseModel` instead of `GenericModel`")
 
 
