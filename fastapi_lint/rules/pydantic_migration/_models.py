@@ -52,8 +52,8 @@ def uses_v1_layer(ctx: Context) -> bool:
 
     Such code chose the v1 compatibility layer on purpose, so the FAL3xx rules leave the whole
     file alone — including a `try: from pydantic.v1 import X / except ImportError: from pydantic
-    import X` shim, whose v1 spelling is intended. Asked for nearly every node: answered once
-    per file.
+    import X` shim, whose v1 spelling is intended. Each FAL3xx rule asks once per file
+    (`PydanticRule.applies`): answered once for all of them.
     """
     return ctx.shared("pydantic.v1-layer", lambda: _imports_v1_layer(ctx))
 
