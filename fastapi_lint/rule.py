@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -10,6 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from .context import Context
     from .settings import Settings
+
+
+def example_text(text: str) -> str:
+    """The source an example stands for. Examples are written as indented triple-quoted
+    strings, so that they read as code in the rule file: the line break right after the
+    opening quotes is dropped and the indentation common to all lines removed."""
+    return textwrap.dedent(text.removeprefix("\n"))
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,11 @@ class Invalid:
     count: int = 1  # how many findings the snippet draws
     path: str = "example.py"  # a test-looking path for rules that only look at tests
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", example_text(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", example_text(self.fixed))
+
 
 @dataclass(frozen=True)
 class Valid:
@@ -29,6 +42,9 @@ class Valid:
 
     code: str
     path: str = "example.py"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", example_text(self.code))
 
 
 class Rule:
@@ -69,11 +85,18 @@ class Rule:
     # True when the rule may call `ctx.defer` (findings the project index decides): the engine
     # then collects the module's summary in the same walk, to resolve them.
     defers: ClassVar[bool] = False
+    # Examples, also the rule's tests (tests/test_rule_examples.py). A plain string in `valid`
+    # is a `Valid` at the default path; every rule class sees a list of `Valid` only.
     valid: ClassVar[list[str | Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
     default_enabled: ClassVar[bool] = True
     # "safe", "unsafe", "display-only" or "none": what kind of fix the rule offers at best.
     fix_safety: ClassVar[str] = "none"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "valid" in cls.__dict__:
+            cls.valid = [v if isinstance(v, Valid) else Valid(v) for v in cls.valid]
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

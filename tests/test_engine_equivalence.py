@@ -20,7 +20,6 @@ from fastapi_lint.config import apply_overrides
 from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.discovery import SourcePath, discover
 from fastapi_lint.registry import RuleSet, all_rules
-from fastapi_lint.rule import Valid
 from fastapi_lint.runner import Mode, check_file
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
@@ -106,9 +105,7 @@ def test_rule_examples_are_unchanged(code: str):
     ruleset = RuleSet(apply_overrides(Settings(), select=["FAL"]))
     rule = all_rules()[code]
     snippets = [(e.code, e.path) for e in rule.invalid]
-    snippets += [
-        (v.code, v.path) if isinstance(v, Valid) else (v, "example.py") for v in rule.valid
-    ]
+    snippets += [(v.code, v.path) for v in rule.valid]
 
     def check() -> list[tuple]:
         out = []

@@ -6,7 +6,6 @@ import pytest
 from helpers import fix, lint
 
 from fastapi_lint.registry import all_rules
-from fastapi_lint.rule import Valid
 
 RULES = all_rules()
 
@@ -24,8 +23,7 @@ INVALID = [
 
 @pytest.mark.parametrize(("code", "example"), VALID)
 def test_valid_example_draws_nothing(code, example):
-    text, path = (example.code, example.path) if isinstance(example, Valid) else (example, "x.py")
-    found = lint(text, code, path=path)
+    found = lint(example.code, code, path=example.path)
     assert found == [], [f"{d.row}:{d.col} {d.message}" for d in found]
 
 

@@ -33,10 +33,28 @@ class UnparsableFile(Rule):
     code = "FAL000"
     name = "unparsable-file"
     message = "Cannot check this file: {reason}"
-    valid = ["x = 1\n", "def f():\n    return 1\n"]
+    valid = [
+        """
+        x = 1
+        """,
+        """
+        def f():
+            return 1
+        """,
+    ]
     invalid = [
-        Invalid("print 'hello'\n"),
-        Invalid("def f(:\n    pass\n"),
+        Invalid(
+            """
+            print 'hello'
+            """
+        ),
+        Invalid(
+            """
+            def f(:
+                pass
+            """
+        ),
+        # A NUL byte cannot be written in a source file's text: the example spells it.
         Invalid("x = 1\x00\n"),
     ]
 

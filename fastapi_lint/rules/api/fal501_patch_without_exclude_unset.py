@@ -71,48 +71,159 @@ class PatchWithoutExcludeUnset(Rule):
     nodes = (ast.Call,)
     triggers = ("patch", "PATCH")
     fix_safety = "unsafe"
-    _MODEL = (
-        "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n"
-        "class ItemUpdate(BaseModel):\n    name: str | None = None\n"
-        "    price: float | None = None\n\n"
-    )
     valid = [
         # Already excludes unset fields.
-        _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
-        "    return item.model_dump(exclude_unset=True)\n",
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        @app.patch('/items/{item_id}')
+        def update(item_id: int, item: ItemUpdate):
+            return item.model_dump(exclude_unset=True)
+        """,
         # A PUT replaces the whole resource: dumping every field is right.
-        _MODEL + "@app.put('/items/{item_id}')\ndef replace(item_id: int, item: ItemUpdate):\n"
-        "    return item.model_dump()\n",
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        @app.put('/items/{item_id}')
+        def replace(item_id: int, item: ItemUpdate):
+            return item.model_dump()
+        """,
         # Not the request body: a dependency and a local.
-        _MODEL + "from fastapi import Depends\n\n@app.patch('/items/{item_id}')\n"
-        "def update(item_id: int, current: ItemUpdate = Depends(load)):\n"
-        "    stored = ItemUpdate()\n    return current.model_dump(), stored.model_dump()\n",
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        from fastapi import Depends
+
+        @app.patch('/items/{item_id}')
+        def update(item_id: int, current: ItemUpdate = Depends(load)):
+            stored = ItemUpdate()
+            return current.model_dump(), stored.model_dump()
+        """,
         # A class from another module that the project does not define: not known to be a model.
-        "from fastapi import FastAPI\nfrom .schemas import ItemUpdate\n\napp = FastAPI()\n\n"
-        "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
-        "    return item.dict()\n",
+        """
+        from fastapi import FastAPI
+        from .schemas import ItemUpdate
+
+        app = FastAPI()
+
+        @app.patch('/items/{item_id}')
+        def update(item_id: int, item: ItemUpdate):
+            return item.dict()
+        """,
         # A plain function, not a route.
-        _MODEL + "def patch(item: ItemUpdate):\n    return item.model_dump()\n",
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        def patch(item: ItemUpdate):
+            return item.model_dump()
+        """,
         # Explicit choice and `exclude_none`.
-        _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
-        "    return item.model_dump(exclude_unset=False), item.model_dump(exclude_none=True)\n",
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        @app.patch('/items/{item_id}')
+        def update(item_id: int, item: ItemUpdate):
+            return item.model_dump(exclude_unset=False), item.model_dump(exclude_none=True)
+        """,
     ]
     invalid = [
         Invalid(
-            _MODEL + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
-            "    return item.model_dump()\n",
-            fixed=_MODEL
-            + "@app.patch('/items/{item_id}')\ndef update(item_id: int, item: ItemUpdate):\n"
-            "    return item.model_dump(exclude_unset=True)\n",
+            """
+            from fastapi import FastAPI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+
+            class ItemUpdate(BaseModel):
+                name: str | None = None
+                price: float | None = None
+
+            @app.patch('/items/{item_id}')
+            def update(item_id: int, item: ItemUpdate):
+                return item.model_dump()
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+
+            class ItemUpdate(BaseModel):
+                name: str | None = None
+                price: float | None = None
+
+            @app.patch('/items/{item_id}')
+            def update(item_id: int, item: ItemUpdate):
+                return item.model_dump(exclude_unset=True)
+            """,
             unsafe=True,
         ),
         Invalid(
-            _MODEL + "@app.api_route('/items/{item_id}', methods=['PATCH'])\n"
-            "async def update(item_id: int, item: ItemUpdate | None = None):\n"
-            "    data = item.dict(by_alias=True)\n    return data\n",
-            fixed=_MODEL + "@app.api_route('/items/{item_id}', methods=['PATCH'])\n"
-            "async def update(item_id: int, item: ItemUpdate | None = None):\n"
-            "    data = item.dict(by_alias=True, exclude_unset=True)\n    return data\n",
+            """
+            from fastapi import FastAPI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+
+            class ItemUpdate(BaseModel):
+                name: str | None = None
+                price: float | None = None
+
+            @app.api_route('/items/{item_id}', methods=['PATCH'])
+            async def update(item_id: int, item: ItemUpdate | None = None):
+                data = item.dict(by_alias=True)
+                return data
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+
+            class ItemUpdate(BaseModel):
+                name: str | None = None
+                price: float | None = None
+
+            @app.api_route('/items/{item_id}', methods=['PATCH'])
+            async def update(item_id: int, item: ItemUpdate | None = None):
+                data = item.dict(by_alias=True, exclude_unset=True)
+                return data
+            """,
             unsafe=True,
         ),
     ]

@@ -51,44 +51,115 @@ class RedundantResponseModel(Rule):
     fix_safety = "unsafe"
     valid = [
         # Different models: the response model filters the returned object.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/me', response_model=UserOut)\ndef me() -> UserIn:\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/me', response_model=UserOut)
+        def me() -> UserIn:
+            ...
+        """,
         # No return annotation.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/me', response_model=UserOut)\ndef me():\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/me', response_model=UserOut)
+        def me():
+            ...
+        """,
         # response_model=None switches the annotation off.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/me', response_model=None)\ndef me() -> None:\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/me', response_model=None)
+        def me() -> None:
+            ...
+        """,
         # Not a route decorator.
-        "@cache.get('/me', response_model=User)\ndef me() -> User:\n    ...\n",
+        """
+        @cache.get('/me', response_model=User)
+        def me() -> User:
+            ...
+        """,
         # Container of a different element type.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/users', response_model=list[UserOut])\ndef users() -> list[User]:\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/users', response_model=list[UserOut])
+        def users() -> list[User]:
+            ...
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/me', response_model=User)\ndef me() -> User:\n    ...\n",
-            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/me')\ndef me() -> User:\n    ...\n",
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/me', response_model=User)
+            def me() -> User:
+                ...
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/me')
+            def me() -> User:
+                ...
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.post(\n    '/users',\n    response_model=list[User],\n"
-            "    status_code=201,\n)\n"
-            "async def create() -> list[User]:\n    ...\n",
-            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.post(\n    '/users',\n    status_code=201,\n)\n"
-            "async def create() -> list[User]:\n    ...\n",
+            """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.post(
+                '/users',
+                response_model=list[User],
+                status_code=201,
+            )
+            async def create() -> list[User]:
+                ...
+            """,
+            fixed="""
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.post(
+                '/users',
+                status_code=201,
+            )
+            async def create() -> list[User]:
+                ...
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from fastapi import FastAPI\nimport schemas\nfrom schemas import User\n"
-            "app = FastAPI()\n\n"
-            "@app.get(response_model=schemas.User, path='/me')\ndef me() -> User:\n    ...\n",
-            fixed="from fastapi import FastAPI\nimport schemas\nfrom schemas import User\n"
-            "app = FastAPI()\n\n@app.get(path='/me')\ndef me() -> User:\n    ...\n",
+            """
+            from fastapi import FastAPI
+            import schemas
+            from schemas import User
+            app = FastAPI()
+
+            @app.get(response_model=schemas.User, path='/me')
+            def me() -> User:
+                ...
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            import schemas
+            from schemas import User
+            app = FastAPI()
+
+            @app.get(path='/me')
+            def me() -> User:
+                ...
+            """,
             unsafe=True,
         ),
     ]

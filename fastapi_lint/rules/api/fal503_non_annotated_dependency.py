@@ -70,60 +70,128 @@ class NonAnnotatedDependency(Rule):
     requires_any = ("fastapi", "from .")
     fix_safety = "unsafe"
     valid = [
-        "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Query\n"
-        "app = FastAPI()\n\n@app.get('/items')\n"
-        "def items(db: Annotated[Session, Depends(get_db)], q: Annotated[str, Query()] = ''):\n"
-        "    ...\n",
+        """
+        from typing import Annotated
+        from fastapi import Depends, FastAPI, Query
+        app = FastAPI()
+
+        @app.get('/items')
+        def items(db: Annotated[Session, Depends(get_db)], q: Annotated[str, Query()] = ''):
+            ...
+        """,
         # Not a route: a plain helper may use `Depends` defaults in sub-dependencies.
-        "from fastapi import Depends\n\ndef get_user(db=Depends(get_db)):\n    ...\n",
+        """
+        from fastapi import Depends
+
+        def get_user(db=Depends(get_db)):
+            ...
+        """,
         # A project function called Query.
-        "from fastapi import FastAPI\nfrom .filters import Query\napp = FastAPI()\n\n"
-        "@app.get('/items')\ndef items(q: str = Query('')):\n    ...\n",
+        """
+        from fastapi import FastAPI
+        from .filters import Query
+        app = FastAPI()
+
+        @app.get('/items')
+        def items(q: str = Query('')):
+            ...
+        """,
         # Plain defaults.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/items')\ndef items(limit: int = 10, q: str | None = None):\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/items')
+        def items(limit: int = 10, q: str | None = None):
+            ...
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/me')\ndef me(user: User = Depends(current_user)):\n    ...\n",
-            fixed="from fastapi import Depends, FastAPI\nfrom typing import Annotated\n"
-            "app = FastAPI()\n\n"
-            "@app.get('/me')\ndef me(user: Annotated[User, Depends(current_user)]):\n    ...\n",
+            """
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            @app.get('/me')
+            def me(user: User = Depends(current_user)):
+                ...
+            """,
+            fixed="""
+            from fastapi import Depends, FastAPI
+            from typing import Annotated
+            app = FastAPI()
+
+            @app.get('/me')
+            def me(user: Annotated[User, Depends(current_user)]):
+                ...
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from typing import Annotated\nfrom fastapi import FastAPI, Query, Path\n"
-            "app = FastAPI()\n\n@app.get('/items/{item_id}')\n"
-            "def item(item_id: int = Path(..., ge=1), q: str | None = Query(None, max_length=5)):"
-            "\n    ...\n",
-            fixed="from typing import Annotated\nfrom fastapi import FastAPI, Query, Path\n"
-            "app = FastAPI()\n\n@app.get('/items/{item_id}')\n"
-            "def item(item_id: Annotated[int, Path(ge=1)], "
-            "q: Annotated[str | None, Query(max_length=5)] = None):\n    ...\n",
+            """
+            from typing import Annotated
+            from fastapi import FastAPI, Query, Path
+            app = FastAPI()
+
+            @app.get('/items/{item_id}')
+            def item(item_id: int = Path(..., ge=1), q: str | None = Query(None, max_length=5)):
+                ...
+            """,
+            fixed="""
+            from typing import Annotated
+            from fastapi import FastAPI, Query, Path
+            app = FastAPI()
+
+            @app.get('/items/{item_id}')
+            def item(item_id: Annotated[int, Path(ge=1)], q: Annotated[str | None, Query(max_length=5)] = None):
+                ...
+            """,
             unsafe=True,
             count=2,
         ),
         # Required after a default: reported, not fixed (Python would reject the result).
         Invalid(
-            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/items')\ndef items(limit: int = 10, db: Session = Depends(get_db)):\n"
-            "    ...\n"
+            """
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            @app.get('/items')
+            def items(limit: int = 10, db: Session = Depends(get_db)):
+                ...
+            """
         ),
         # Keyword-only parameters may be required after defaulted ones.
         Invalid(
-            "import typing\nimport fastapi\napp = fastapi.FastAPI()\n\n"
-            "@app.get('/items')\ndef items(*, limit: int = 10, "
-            "db: Session = fastapi.Depends(get_db)):\n    ...\n",
-            fixed="import typing\nimport fastapi\napp = fastapi.FastAPI()\n\n"
-            "@app.get('/items')\ndef items(*, limit: int = 10, "
-            "db: typing.Annotated[Session, fastapi.Depends(get_db)]):\n    ...\n",
+            """
+            import typing
+            import fastapi
+            app = fastapi.FastAPI()
+
+            @app.get('/items')
+            def items(*, limit: int = 10, db: Session = fastapi.Depends(get_db)):
+                ...
+            """,
+            fixed="""
+            import typing
+            import fastapi
+            app = fastapi.FastAPI()
+
+            @app.get('/items')
+            def items(*, limit: int = 10, db: typing.Annotated[Session, fastapi.Depends(get_db)]):
+                ...
+            """,
             unsafe=True,
         ),
         # No annotation: reported without a fix.
         Invalid(
-            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/me')\ndef me(user=Depends(current_user)):\n    ...\n"
+            """
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            @app.get('/me')
+            def me(user=Depends(current_user)):
+                ...
+            """
         ),
     ]
 

@@ -86,70 +86,165 @@ class UnusedPathParameter(Rule):
     triggers = ("{",)
     fix_safety = "unsafe"
     valid = [
-        "from fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/items/{item_id}')\ndef item(item_id: int):\n    ...\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/items/{item_id}')
+        def item(item_id: int):
+            ...
+        """,
         # Consumed by a dependency defined in this file.
-        "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-        "def load_item(item_id: int):\n    return item_id\n\n"
-        "@app.get('/items/{item_id}')\ndef item(item=Depends(load_item)):\n    ...\n",
+        """
+        from fastapi import Depends, FastAPI
+        app = FastAPI()
+
+        def load_item(item_id: int):
+            return item_id
+
+        @app.get('/items/{item_id}')
+        def item(item=Depends(load_item)):
+            ...
+        """,
         # Consumed by a dependency defined elsewhere: unknown, not reported.
-        "from fastapi import Depends, FastAPI\nfrom .deps import load_item\napp = FastAPI()\n\n"
-        "@app.get('/items/{item_id}', dependencies=[Depends(load_item)])\ndef item():\n    ...\n",
+        """
+        from fastapi import Depends, FastAPI
+        from .deps import load_item
+        app = FastAPI()
+
+        @app.get('/items/{item_id}', dependencies=[Depends(load_item)])
+        def item():
+            ...
+        """,
         # An alias and a path convertor.
-        "from fastapi import FastAPI, Path\napp = FastAPI()\n\n"
-        "@app.get('/files/{file_id}/{rest:path}')\n"
-        "def get(p: str = Path(alias='file_id'), rest: str = ''):\n    ...\n",
+        """
+        from fastapi import FastAPI, Path
+        app = FastAPI()
+
+        @app.get('/files/{file_id}/{rest:path}')
+        def get(p: str = Path(alias='file_id'), rest: str = ''):
+            ...
+        """,
         # Pydantic validation aliases, also through a type alias (found on real code).
-        "from typing import Annotated\nfrom fastapi import Depends, FastAPI, Path\n"
-        "from pydantic import AliasChoices\napp = FastAPI()\n"
-        "identifier_path = Path(validation_alias=AliasChoices('item_id', 'id'))\n"
-        "Identifier = Annotated[int, identifier_path]\n\n"
-        "def get_identifier(value: Identifier):\n    return value\n\n"
-        "@app.websocket('/ws/{id}')\nasync def ws(value: Annotated[int, Depends(get_identifier)]):"
-        "\n    ...\n\n"
-        "@app.get('/items/{p_val_alias}')\n"
-        "def item(p: Annotated[str, Path(validation_alias='p_val_alias')]):\n    ...\n",
+        """
+        from typing import Annotated
+        from fastapi import Depends, FastAPI, Path
+        from pydantic import AliasChoices
+        app = FastAPI()
+        identifier_path = Path(validation_alias=AliasChoices('item_id', 'id'))
+        Identifier = Annotated[int, identifier_path]
+
+        def get_identifier(value: Identifier):
+            return value
+
+        @app.websocket('/ws/{id}')
+        async def ws(value: Annotated[int, Depends(get_identifier)]):
+            ...
+
+        @app.get('/items/{p_val_alias}')
+        def item(p: Annotated[str, Path(validation_alias='p_val_alias')]):
+            ...
+        """,
         # A router with its own dependencies.
-        "from fastapi import APIRouter, Depends\nfrom .deps import check\n"
-        "router = APIRouter(dependencies=[Depends(check)])\n\n"
-        "@router.get('/orgs/{org_id}')\ndef org():\n    ...\n",
+        """
+        from fastapi import APIRouter, Depends
+        from .deps import check
+        router = APIRouter(dependencies=[Depends(check)])
+
+        @router.get('/orgs/{org_id}')
+        def org():
+            ...
+        """,
         # Not a route.
-        "@cache.get('/items/{item_id}')\ndef item():\n    ...\n",
+        """
+        @cache.get('/items/{item_id}')
+        def item():
+            ...
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/things/{thing_id}')\nasync def read_thing(query: str):\n    ...\n",
-            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/things/{thing_id}')\n"
-            "async def read_thing(query: str, thing_id: str):\n    ...\n",
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/things/{thing_id}')
+            async def read_thing(query: str):
+                ...
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/things/{thing_id}')
+            async def read_thing(query: str, thing_id: str):
+                ...
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.delete('/users/{user_id:int}')\ndef delete(force: bool = False):\n    ...\n",
-            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.delete('/users/{user_id:int}')\n"
-            "def delete(user_id: int, force: bool = False):\n    ...\n",
+            """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.delete('/users/{user_id:int}')
+            def delete(force: bool = False):
+                ...
+            """,
+            fixed="""
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.delete('/users/{user_id:int}')
+            def delete(user_id: int, force: bool = False):
+                ...
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/a/{x}/b/{y}')\ndef get():\n    ...\n",
-            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/a/{x}/b/{y}')\ndef get(x: str, y: str):\n    ...\n",
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/a/{x}/b/{y}')
+            def get():
+                ...
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/a/{x}/b/{y}')
+            def get(x: str, y: str):
+                ...
+            """,
             unsafe=True,
             count=2,
         ),
         # A dependency of this file that does not take the parameter either.
         Invalid(
-            "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-            "def pagination(limit: int = 10):\n    return limit\n\n"
-            "@app.get('/items/{item_id}')\ndef item(*, page=Depends(pagination)):\n    ...\n",
-            fixed="from fastapi import Depends, FastAPI\napp = FastAPI()\n\n"
-            "def pagination(limit: int = 10):\n    return limit\n\n"
-            "@app.get('/items/{item_id}')\ndef item(item_id: str, *, page=Depends(pagination)):"
-            "\n    ...\n",
+            """
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            def pagination(limit: int = 10):
+                return limit
+
+            @app.get('/items/{item_id}')
+            def item(*, page=Depends(pagination)):
+                ...
+            """,
+            fixed="""
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            def pagination(limit: int = 10):
+                return limit
+
+            @app.get('/items/{item_id}')
+            def item(item_id: str, *, page=Depends(pagination)):
+                ...
+            """,
             unsafe=True,
         ),
     ]

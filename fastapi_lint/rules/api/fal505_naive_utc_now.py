@@ -51,34 +51,77 @@ class NaiveUtcNow(Rule):
     triggers = ("utcnow", "utcfromtimestamp")
     fix_safety = "unsafe"
     valid = [
-        "from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n",
+        """
+        from datetime import datetime, timezone
+        now = datetime.now(timezone.utc)
+        """,
         # A project class with its own utcnow.
-        "class Clock:\n    def utcnow(self):\n        return 0\n\nClock().utcnow()\n",
-        "import arrow\nnow = arrow.utcnow()\n",
+        """
+        class Clock:
+            def utcnow(self):
+                return 0
+
+        Clock().utcnow()
+        """,
+        """
+        import arrow
+        now = arrow.utcnow()
+        """,
         # pendulum / a parameter named datetime.
-        "def stamp(datetime):\n    return datetime.utcnow()\n",
+        """
+        def stamp(datetime):
+            return datetime.utcnow()
+        """,
         # A reference, not a call (a default factory is reported by none of this).
-        "from datetime import datetime\nfrom pydantic import Field\n"
-        "created: datetime = Field(default_factory=datetime.now)\n",
+        """
+        from datetime import datetime
+        from pydantic import Field
+        created: datetime = Field(default_factory=datetime.now)
+        """,
     ]
     invalid = [
         Invalid(
-            "from datetime import datetime\n\nexpires = datetime.utcnow()\n",
-            fixed="from datetime import datetime\nfrom datetime import timezone\n\n"
-            "expires = datetime.now(timezone.utc)\n",
+            """
+            from datetime import datetime
+
+            expires = datetime.utcnow()
+            """,
+            fixed="""
+            from datetime import datetime
+            from datetime import timezone
+
+            expires = datetime.now(timezone.utc)
+            """,
             unsafe=True,
         ),
         Invalid(
-            "import datetime as dt\n\ndef when(ts):\n    return dt.datetime.utcfromtimestamp(ts)\n",
-            fixed="import datetime as dt\n\ndef when(ts):\n"
-            "    return dt.datetime.fromtimestamp(ts, dt.timezone.utc)\n",
+            """
+            import datetime as dt
+
+            def when(ts):
+                return dt.datetime.utcfromtimestamp(ts)
+            """,
+            fixed="""
+            import datetime as dt
+
+            def when(ts):
+                return dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from datetime import datetime, timezone\n\na = datetime.utcnow()\n"
-            "b = datetime.utcfromtimestamp(0)\n",
-            fixed="from datetime import datetime, timezone\n\na = datetime.now(timezone.utc)\n"
-            "b = datetime.fromtimestamp(0, timezone.utc)\n",
+            """
+            from datetime import datetime, timezone
+
+            a = datetime.utcnow()
+            b = datetime.utcfromtimestamp(0)
+            """,
+            fixed="""
+            from datetime import datetime, timezone
+
+            a = datetime.now(timezone.utc)
+            b = datetime.fromtimestamp(0, timezone.utc)
+            """,
             unsafe=True,
             count=2,
         ),

@@ -53,34 +53,80 @@ class DeprecatedParamArgument(Rule):
     triggers = ("regex", "example")
     fix_safety = "safe"
     valid = [
-        "from fastapi import Query\n\ndef f(q: str = Query(pattern='^a$', examples=['a'])):\n"
-        "    ...\n",
+        """
+        from fastapi import Query
+
+        def f(q: str = Query(pattern='^a$', examples=['a'])):
+            ...
+        """,
         # Pydantic's Field(regex=) is FAL307's business.
-        "from pydantic import Field\n\nname: str = Field(regex='^a$')\n",
+        """
+        from pydantic import Field
+
+        name: str = Field(regex='^a$')
+        """,
         # A project function called Query.
-        "from .db import Query\n\nQuery(regex='^a$', example='a')\n",
-        "import re\nre.compile('x')\nregex = 'a'\n",
+        """
+        from .db import Query
+
+        Query(regex='^a$', example='a')
+        """,
+        """
+        import re
+        re.compile('x')
+        regex = 'a'
+        """,
         # A wrapper forwarding its caller's argument (FastAPI's own param_functions).
-        "from fastapi import params\n\ndef Query(default=None, *, pattern=None, regex=None):\n"
-        "    return params.Query(default, pattern=pattern, regex=regex)\n",
+        """
+        from fastapi import params
+
+        def Query(default=None, *, pattern=None, regex=None):
+            return params.Query(default, pattern=pattern, regex=regex)
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import Query\n\n"
-            "def f(q: str = Query(None, regex='^[a-z]+$')):\n    ...\n",
-            fixed="from fastapi import Query\n\n"
-            "def f(q: str = Query(None, pattern='^[a-z]+$')):\n    ...\n",
+            """
+            from fastapi import Query
+
+            def f(q: str = Query(None, regex='^[a-z]+$')):
+                ...
+            """,
+            fixed="""
+            from fastapi import Query
+
+            def f(q: str = Query(None, pattern='^[a-z]+$')):
+                ...
+            """,
         ),
-        Invalid("import fastapi\n\ndef f(item: dict = fastapi.Body(example={'a': 1})):\n    ...\n"),
+        Invalid("""
+            import fastapi
+
+            def f(item: dict = fastapi.Body(example={'a': 1})):
+                ...
+            """),
         Invalid(
-            "from typing import Annotated\nfrom fastapi import Path\n\n"
-            "def f(slug: Annotated[str, Path(regex=r'^\\w+$', example='x')]):\n    ...\n",
-            fixed="from typing import Annotated\nfrom fastapi import Path\n\n"
-            "def f(slug: Annotated[str, Path(pattern=r'^\\w+$', example='x')]):\n    ...\n",
+            r"""
+            from typing import Annotated
+            from fastapi import Path
+
+            def f(slug: Annotated[str, Path(regex=r'^\w+$', example='x')]):
+                ...
+            """,
+            fixed=r"""
+            from typing import Annotated
+            from fastapi import Path
+
+            def f(slug: Annotated[str, Path(pattern=r'^\w+$', example='x')]):
+                ...
+            """,
             count=2,
         ),
         # `pattern=` present too: report, no fix.
-        Invalid("from fastapi import Header\nHeader(regex='a', pattern='b')\n"),
+        Invalid("""
+            from fastapi import Header
+            Header(regex='a', pattern='b')
+            """),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

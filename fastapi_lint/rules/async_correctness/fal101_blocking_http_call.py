@@ -56,53 +56,137 @@ class BlockingHttpCallInAsync(BlockingCallRule):
     )
     valid = [
         # A sync route: FastAPI runs it in a threadpool.
-        "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-        "@app.get('/')\ndef index():\n    return requests.get('https://example.org').json()\n",
+        """
+        import requests
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get('/')
+        def index():
+            return requests.get('https://example.org').json()
+        """,
         # A function reference handed to a thread is not a call on the loop.
-        "import asyncio, requests\n\nasync def fetch(url):\n"
-        "    return await asyncio.to_thread(requests.get, url)\n",
+        """
+        import asyncio, requests
+
+        async def fetch(url):
+            return await asyncio.to_thread(requests.get, url)
+        """,
         # A nested def and a lambda break the async context.
-        "import requests\n\nasync def outer(url):\n    def inner():\n"
-        "        return requests.get(url)\n    later = lambda: requests.post(url)\n"
-        "    return inner, later\n",
+        """
+        import requests
+
+        async def outer(url):
+            def inner():
+                return requests.get(url)
+            later = lambda: requests.post(url)
+            return inner, later
+        """,
         # A project class with a `.get()` method is not an HTTP client.
-        "class Cache:\n    def get(self, key):\n        return key\n\ncache = Cache()\n\n"
-        "async def read(key):\n    return cache.get(key)\n",
+        """
+        class Cache:
+            def get(self, key):
+                return key
+
+        cache = Cache()
+
+        async def read(key):
+            return cache.get(key)
+        """,
         # A parameter named `requests` shadows the library.
-        "import requests\n\nasync def handler(requests):\n    return requests.get('x')\n",
+        """
+        import requests
+
+        async def handler(requests):
+            return requests.get('x')
+        """,
         # `dict.get` and an untyped receiver are never guessed to be HTTP.
-        "async def handler(payload: dict, client):\n    client.get('/x')\n"
-        "    return payload.get('a')\n",
+        """
+        async def handler(payload: dict, client):
+            client.get('/x')
+            return payload.get('a')
+        """,
         # The async client is the right tool.
-        "import httpx\n\nasync def fetch(url):\n    async with httpx.AsyncClient() as client:\n"
-        "        return await client.get(url)\n",
+        """
+        import httpx
+
+        async def fetch(url):
+            async with httpx.AsyncClient() as client:
+                return await client.get(url)
+        """,
     ]
     invalid = [
         Invalid(
-            "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/')\nasync def index():\n    return requests.get('https://example.org').json()\n",
-            fixed="import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.get('/')\ndef index():\n    return requests.get('https://example.org').json()\n",
+            """
+            import requests
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/')
+            async def index():
+                return requests.get('https://example.org').json()
+            """,
+            fixed="""
+            import requests
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/')
+            def index():
+                return requests.get('https://example.org').json()
+            """,
             unsafe=True,
         ),
-        Invalid("import requests as http\n\nasync def ping(url):\n    http.post(url, json={})\n"),
+        Invalid("""
+            import requests as http
+
+            async def ping(url):
+                http.post(url, json={})
+            """),
         Invalid(
-            "import httpx\n\nclient = httpx.Client()\n\nasync def ping(url):\n"
-            "    return client.get(url)\n"
+            """
+            import httpx
+
+            client = httpx.Client()
+
+            async def ping(url):
+                return client.get(url)
+            """
         ),
         Invalid(
-            "import requests\n\nasync def ping(url):\n    with requests.Session() as s:\n"
-            "        return s.get(url)\n"
+            """
+            import requests
+
+            async def ping(url):
+                with requests.Session() as s:
+                    return s.get(url)
+            """
         ),
         Invalid(
-            "from urllib.request import urlopen\n\nasync def ping(url):\n"
-            "    return urlopen(url).read()\n"
+            """
+            from urllib.request import urlopen
+
+            async def ping(url):
+                return urlopen(url).read()
+            """
         ),
-        Invalid("import httpx\n\nasync def ping(url):\n    return httpx.get(url)\n"),
+        Invalid("""
+            import httpx
+
+            async def ping(url):
+                return httpx.get(url)
+            """),
         Invalid(
             # A route that awaits elsewhere keeps `async def`: no fix is offered.
-            "import asyncio, requests\nfrom fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.get('/x')\nasync def x():\n    await asyncio.sleep(0)\n"
-            "    return requests.get('https://example.org').text\n"
+            """
+            import asyncio, requests
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.get('/x')
+            async def x():
+                await asyncio.sleep(0)
+                return requests.get('https://example.org').text
+            """
         ),
     ]

@@ -48,37 +48,107 @@ class BlockingSleepInAsync(BlockingCallRule):
     )
     valid = [
         # A local function named `sleep` is not `time.sleep`.
-        "def sleep(seconds):\n    return seconds\n\nasync def wait():\n    sleep(1)\n",
+        """
+        def sleep(seconds):
+            return seconds
+
+        async def wait():
+            sleep(1)
+        """,
         # asyncio's sleep is what we want.
-        "import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n",
+        """
+        import asyncio
+
+        async def wait():
+            await asyncio.sleep(1)
+        """,
         # Sync code may sleep.
-        "import time\n\ndef backoff():\n    time.sleep(1)\n",
+        """
+        import time
+
+        def backoff():
+            time.sleep(1)
+        """,
         # A reference run in a thread.
-        "import asyncio, time\n\nasync def wait():\n    await asyncio.to_thread(time.sleep, 1)\n",
+        """
+        import asyncio, time
+
+        async def wait():
+            await asyncio.to_thread(time.sleep, 1)
+        """,
         # A nested sync helper inside an async function.
-        "import time\n\nasync def outer():\n    def retry():\n        time.sleep(1)\n"
-        "    return retry\n",
+        """
+        import time
+
+        async def outer():
+            def retry():
+                time.sleep(1)
+            return retry
+        """,
         # A method called sleep on an unknown object.
-        "async def wait(clock):\n    clock.sleep(1)\n",
+        """
+        async def wait(clock):
+            clock.sleep(1)
+        """,
     ]
     invalid = [
         Invalid(
-            "import time\n\nasync def wait():\n    time.sleep(1)\n",
-            fixed="import time\nimport asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n",
+            """
+            import time
+
+            async def wait():
+                time.sleep(1)
+            """,
+            fixed="""
+            import time
+            import asyncio
+
+            async def wait():
+                await asyncio.sleep(1)
+            """,
             unsafe=True,
         ),
         Invalid(
-            "import asyncio\nfrom time import sleep\n\nasync def wait(n):\n"
-            "    for _ in range(n):\n        sleep(0.5)\n",
-            fixed="import asyncio\nfrom time import sleep\n\nasync def wait(n):\n"
-            "    for _ in range(n):\n        await asyncio.sleep(0.5)\n",
+            """
+            import asyncio
+            from time import sleep
+
+            async def wait(n):
+                for _ in range(n):
+                    sleep(0.5)
+            """,
+            fixed="""
+            import asyncio
+            from time import sleep
+
+            async def wait(n):
+                for _ in range(n):
+                    await asyncio.sleep(0.5)
+            """,
             unsafe=True,
         ),
         Invalid(
-            '"""Jobs."""\nimport time as t\n\nasync def a():\n    t.sleep(1)\n\n'
-            "async def b():\n    t.sleep(2)\n",
-            fixed='"""Jobs."""\nimport time as t\nimport asyncio\n\nasync def a():\n'
-            "    await asyncio.sleep(1)\n\nasync def b():\n    await asyncio.sleep(2)\n",
+            '''
+            """Jobs."""
+            import time as t
+
+            async def a():
+                t.sleep(1)
+
+            async def b():
+                t.sleep(2)
+            ''',
+            fixed='''
+            """Jobs."""
+            import time as t
+            import asyncio
+
+            async def a():
+                await asyncio.sleep(1)
+
+            async def b():
+                await asyncio.sleep(2)
+            ''',
             unsafe=True,
             count=2,
         ),

@@ -67,42 +67,101 @@ class BlockingFileIoInAsync(BlockingCallRule):
     )
     valid = [
         # UploadFile's own async methods.
-        "from fastapi import UploadFile\n\nasync def upload(file: UploadFile):\n"
-        "    return await file.read()\n",
+        """
+        from fastapi import UploadFile
+
+        async def upload(file: UploadFile):
+            return await file.read()
+        """,
         # anyio's async path.
-        "import anyio\n\nasync def load(p):\n    return await anyio.Path(p).read_text()\n",
+        """
+        import anyio
+
+        async def load(p):
+            return await anyio.Path(p).read_text()
+        """,
         # A method called `open` on something unknown.
-        "async def connect(pool):\n    return pool.open()\n",
+        """
+        async def connect(pool):
+            return pool.open()
+        """,
         # A local `open` shadows the builtin.
-        "def open(name):\n    return name\n\nasync def go():\n    return open('x')\n",
+        """
+        def open(name):
+            return name
+
+        async def go():
+            return open('x')
+        """,
         # Run in a thread.
-        "import asyncio, shutil\n\nasync def backup(a, b):\n"
-        "    await asyncio.to_thread(shutil.copy, a, b)\n",
+        """
+        import asyncio, shutil
+
+        async def backup(a, b):
+            await asyncio.to_thread(shutil.copy, a, b)
+        """,
         # `.read()` on an unknown object (a stream, a response) is not guessed.
-        "async def body(stream):\n    return stream.read()\n",
+        """
+        async def body(stream):
+            return stream.read()
+        """,
     ]
     invalid = [
         Invalid(
-            "async def load(path):\n    with open(path) as f:\n        return f.read()\n", count=2
+            """
+            async def load(path):
+                with open(path) as f:
+                    return f.read()
+            """,
+            count=2,
         ),
         Invalid(
-            "from pathlib import Path\n\nasync def load(name: str):\n"
-            "    return Path(name).read_text()\n"
+            """
+            from pathlib import Path
+
+            async def load(name: str):
+                return Path(name).read_text()
+            """
         ),
         Invalid(
-            "from fastapi import UploadFile\n\nasync def upload(file: UploadFile):\n"
-            "    return file.file.read()\n"
+            """
+            from fastapi import UploadFile
+
+            async def upload(file: UploadFile):
+                return file.file.read()
+            """
         ),
-        Invalid("import shutil\n\nasync def clean(d):\n    shutil.rmtree(d)\n"),
+        Invalid("""
+            import shutil
+
+            async def clean(d):
+                shutil.rmtree(d)
+            """),
         Invalid(
-            "from typing import IO\n\nasync def dump(out: IO[str], text: str):\n"
-            "    out.write(text)\n"
+            """
+            from typing import IO
+
+            async def dump(out: IO[str], text: str):
+                out.write(text)
+            """
         ),
         Invalid(
-            "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/cfg')\n"
-            "async def cfg():\n    return open('/etc/app.cfg').read()\n",
-            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/cfg')\n"
-            "def cfg():\n    return open('/etc/app.cfg').read()\n",
+            """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.get('/cfg')
+            async def cfg():
+                return open('/etc/app.cfg').read()
+            """,
+            fixed="""
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.get('/cfg')
+            def cfg():
+                return open('/etc/app.cfg').read()
+            """,
             unsafe=True,
         ),
     ]

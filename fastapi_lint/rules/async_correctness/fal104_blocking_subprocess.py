@@ -61,26 +61,77 @@ class BlockingSubprocessInAsync(BlockingCallRule):
         "waitid",
     )
     valid = [
-        "import asyncio\n\nasync def run():\n"
-        "    proc = await asyncio.create_subprocess_exec('ls')\n    await proc.wait()\n",
-        "import subprocess\n\ndef run():\n    subprocess.run(['ls'], check=True)\n",
-        "import asyncio, subprocess\n\nasync def run():\n"
-        "    await asyncio.to_thread(subprocess.run, ['ls'])\n",
+        """
+        import asyncio
+
+        async def run():
+            proc = await asyncio.create_subprocess_exec('ls')
+            await proc.wait()
+        """,
+        """
+        import subprocess
+
+        def run():
+            subprocess.run(['ls'], check=True)
+        """,
+        """
+        import asyncio, subprocess
+
+        async def run():
+            await asyncio.to_thread(subprocess.run, ['ls'])
+        """,
         # A project object with a `system` method.
-        "class Shell:\n    def system(self, cmd):\n        return cmd\n\nshell = Shell()\n\n"
-        "async def run():\n    shell.system('ls')\n",
+        """
+        class Shell:
+            def system(self, cmd):
+                return cmd
+
+        shell = Shell()
+
+        async def run():
+            shell.system('ls')
+        """,
     ]
     invalid = [
-        Invalid("import subprocess\n\nasync def run():\n    subprocess.run(['ls'], check=True)\n"),
-        Invalid("import os\n\nasync def run():\n    os.system('ls')\n"),
+        Invalid("""
+            import subprocess
+
+            async def run():
+                subprocess.run(['ls'], check=True)
+            """),
+        Invalid("""
+            import os
+
+            async def run():
+                os.system('ls')
+            """),
         Invalid(
-            "from subprocess import check_output\n\nasync def run():\n    check_output(['ls'])\n"
+            """
+            from subprocess import check_output
+
+            async def run():
+                check_output(['ls'])
+            """
         ),
         Invalid(
-            "import subprocess\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.post('/build')\nasync def build():\n    subprocess.run(['make'])\n",
-            fixed="import subprocess\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-            "@app.post('/build')\ndef build():\n    subprocess.run(['make'])\n",
+            """
+            import subprocess
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.post('/build')
+            async def build():
+                subprocess.run(['make'])
+            """,
+            fixed="""
+            import subprocess
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.post('/build')
+            def build():
+                subprocess.run(['make'])
+            """,
             unsafe=True,
         ),
     ]

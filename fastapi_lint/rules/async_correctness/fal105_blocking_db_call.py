@@ -56,47 +56,121 @@ class BlockingDbCallInAsync(BlockingCallRule):
     )
     valid = [
         # The async session is awaited: fine.
-        "from sqlalchemy.ext.asyncio import AsyncSession\n\nasync def read(db: AsyncSession):\n"
-        "    return await db.execute('select 1')\n",
+        """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async def read(db: AsyncSession):
+            return await db.execute('select 1')
+        """,
         # A sync route with a sync session: FastAPI's threadpool.
-        "from sqlalchemy.orm import Session\n\ndef read(db: Session):\n    return db.query(1)\n",
+        """
+        from sqlalchemy.orm import Session
+
+        def read(db: Session):
+            return db.query(1)
+        """,
         # redis.asyncio is async.
-        "import redis.asyncio as redis\n\nr = redis.Redis()\n\nasync def read():\n"
-        "    return await r.get('k')\n",
+        """
+        import redis.asyncio as redis
+
+        r = redis.Redis()
+
+        async def read():
+            return await r.get('k')
+        """,
         # A project class with `.get()` / `.execute()`.
-        "class Repo:\n    def get(self, key):\n        return key\n\nrepo = Repo()\n\n"
-        "async def read():\n    return repo.get(1)\n",
+        """
+        class Repo:
+            def get(self, key):
+                return key
+
+        repo = Repo()
+
+        async def read():
+            return repo.get(1)
+        """,
         # Annotated `Session`, but awaited: it is really an AsyncSession (prefect does this).
-        "import sqlalchemy as sa\n\nasync def save(session: sa.orm.Session, row):\n"
-        "    session.add(row)\n    await session.execute('select 1')\n",
+        """
+        import sqlalchemy as sa
+
+        async def save(session: sa.orm.Session, row):
+            session.add(row)
+            await session.execute('select 1')
+        """,
         # An untyped `db` parameter is not guessed to be a sync session.
-        "async def read(db):\n    return db.query(1)\n",
+        """
+        async def read(db):
+            return db.query(1)
+        """,
         # Creating a pipeline does no I/O.
-        "import redis\n\nr = redis.Redis()\n\nasync def read():\n    return r.pipeline()\n",
+        """
+        import redis
+
+        r = redis.Redis()
+
+        async def read():
+            return r.pipeline()
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import APIRouter, Depends\nfrom sqlalchemy.orm import Session\n"
-            "router = APIRouter()\n\n@router.get('/users')\n"
-            "async def users(db: Session = Depends(object)):\n    return db.query(1).all()\n",
-            fixed="from fastapi import APIRouter, Depends\nfrom sqlalchemy.orm import Session\n"
-            "router = APIRouter()\n\n@router.get('/users')\n"
-            "def users(db: Session = Depends(object)):\n    return db.query(1).all()\n",
+            """
+            from fastapi import APIRouter, Depends
+            from sqlalchemy.orm import Session
+            router = APIRouter()
+
+            @router.get('/users')
+            async def users(db: Session = Depends(object)):
+                return db.query(1).all()
+            """,
+            fixed="""
+            from fastapi import APIRouter, Depends
+            from sqlalchemy.orm import Session
+            router = APIRouter()
+
+            @router.get('/users')
+            def users(db: Session = Depends(object)):
+                return db.query(1).all()
+            """,
             unsafe=True,
         ),
-        Invalid("import sqlite3\n\nasync def read():\n    return sqlite3.connect('x.db')\n"),
+        Invalid("""
+            import sqlite3
+
+            async def read():
+                return sqlite3.connect('x.db')
+            """),
         Invalid(
-            "from pymongo import MongoClient\n\nmongo = MongoClient()\n\nasync def read():\n"
-            "    return mongo.app.users.find_one({})\n"
+            """
+            from pymongo import MongoClient
+
+            mongo = MongoClient()
+
+            async def read():
+                return mongo.app.users.find_one({})
+            """
         ),
         Invalid(
-            "import redis\n\ncache = redis.from_url('redis://localhost')\n\nasync def read():\n"
-            "    return cache.get('k')\n"
+            """
+            import redis
+
+            cache = redis.from_url('redis://localhost')
+
+            async def read():
+                return cache.get('k')
+            """
         ),
         Invalid(
-            "from typing import Annotated\nfrom sqlalchemy.orm import sessionmaker\n"
-            "SessionLocal = sessionmaker()\n\nasync def write(item):\n"
-            "    db = SessionLocal()\n    db.add(item)\n    db.commit()\n",
+            """
+            from typing import Annotated
+            from sqlalchemy.orm import sessionmaker
+            SessionLocal = sessionmaker()
+
+            async def write(item):
+                db = SessionLocal()
+                db.add(item)
+                db.commit()
+            """,
             count=2,
         ),
     ]

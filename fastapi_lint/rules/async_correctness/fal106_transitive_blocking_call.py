@@ -6,13 +6,6 @@ from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.summary import call_candidate
 
-_PROFILES = (
-    "import requests\n\n"
-    "def fetch_profile(name):\n"
-    "    response = requests.get('https://directory.test/' + name, timeout=5)\n"
-    "    return response.json()\n\n"
-)
-
 
 class TransitiveBlockingCall(Rule):
     """## What it does
@@ -85,54 +78,170 @@ class TransitiveBlockingCall(Rule):
     triggers = ("async",)
     valid = [
         # A sync helper that does no I/O.
-        "def slugify(name):\n    return name.lower().replace(' ', '-')\n\n"
-        "async def create(name):\n    return slugify(name)\n",
+        """
+        def slugify(name):
+            return name.lower().replace(' ', '-')
+
+        async def create(name):
+            return slugify(name)
+        """,
         # Run in a thread: a reference, not a call.
-        "import asyncio\n" + _PROFILES + "async def describe(name):\n"
-        "    return await asyncio.to_thread(fetch_profile, name)\n",
+        """
+        import asyncio
+        import requests
+
+        def fetch_profile(name):
+            response = requests.get('https://directory.test/' + name, timeout=5)
+            return response.json()
+
+        async def describe(name):
+            return await asyncio.to_thread(fetch_profile, name)
+        """,
         # Called from a plain `def`: FastAPI runs it in the threadpool.
-        _PROFILES + "def describe(name):\n    return fetch_profile(name)\n",
+        """
+        import requests
+
+        def fetch_profile(name):
+            response = requests.get('https://directory.test/' + name, timeout=5)
+            return response.json()
+
+        def describe(name):
+            return fetch_profile(name)
+        """,
         # A lambda breaks the async context.
-        "import asyncio\n" + _PROFILES + "async def describe(name):\n"
-        "    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(None, lambda: fetch_profile(name))\n",
+        """
+        import asyncio
+        import requests
+
+        def fetch_profile(name):
+            response = requests.get('https://directory.test/' + name, timeout=5)
+            return response.json()
+
+        async def describe(name):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, lambda: fetch_profile(name))
+        """,
         # A sync generator runs nothing when called.
-        "import time\n\ndef ticks():\n    time.sleep(1)\n    yield 1\n\n"
-        "async def handler():\n    return ticks()\n",
+        """
+        import time
+
+        def ticks():
+            time.sleep(1)
+            yield 1
+
+        async def handler():
+            return ticks()
+        """,
         # Recursion without any blocking call terminates.
-        "def walk(n):\n    return walk(n - 1) if n else 0\n\nasync def handler():\n"
-        "    return walk(3)\n",
+        """
+        def walk(n):
+            return walk(n - 1) if n else 0
+
+        async def handler():
+            return walk(3)
+        """,
         # A method called `get` of a class that does not block.
-        "class Cache:\n    def __init__(self):\n        self.data = {}\n\n"
-        "    def get(self, key):\n        return self.data.get(key)\n\n"
-        "cache = Cache()\n\nasync def handler(key):\n    return cache.get(key)\n",
+        """
+        class Cache:
+            def __init__(self):
+                self.data = {}
+
+            def get(self, key):
+                return self.data.get(key)
+
+        cache = Cache()
+
+        async def handler(key):
+            return cache.get(key)
+        """,
         # A blocking call accepted where it is: no chain goes through it.
-        "import time\n\ndef settle():\n    time.sleep(0.01)  # noqa: FAL106\n\n"
-        "async def handler():\n    settle()\n",
+        """
+        import time
+
+        def settle():
+            time.sleep(0.01)  # noqa: FAL106
+
+        async def handler():
+            settle()
+        """,
         # The helper is accepted as a whole.
-        "import time\n\ndef settle():  # noqa: FAL106\n    time.sleep(0.01)\n"
-        "    time.sleep(0.01)\n\nasync def handler():\n    settle()\n",
+        """
+        import time
+
+        def settle():  # noqa: FAL106
+            time.sleep(0.01)
+            time.sleep(0.01)
+
+        async def handler():
+            settle()
+        """,
         # Cached: blocks on the first call only.
-        "import functools\nimport requests\n\n@functools.cache\ndef settings():\n"
-        "    return requests.get('https://config.test/', timeout=5).json()\n\n"
-        "async def handler():\n    return settings()\n",
+        """
+        import functools
+        import requests
+
+        @functools.cache
+        def settings():
+            return requests.get('https://config.test/', timeout=5).json()
+
+        async def handler():
+            return settings()
+        """,
         # An unknown decorator may turn the function into something else.
-        "import time\nfrom tasks import task\n\n@task\ndef slow():\n    time.sleep(1)\n\n"
-        "async def handler():\n    slow()\n",
+        """
+        import time
+        from tasks import task
+
+        @task
+        def slow():
+            time.sleep(1)
+
+        async def handler():
+            slow()
+        """,
     ]
     invalid = [
-        Invalid(_PROFILES + "async def describe(name):\n    return fetch_profile(name)\n"),
+        Invalid("""
+            import requests
+
+            def fetch_profile(name):
+                response = requests.get('https://directory.test/' + name, timeout=5)
+                return response.json()
+
+            async def describe(name):
+                return fetch_profile(name)
+            """),
         # Through a second sync function, and a recursive one.
         Invalid(
-            _PROFILES + "def load(name, depth=0):\n"
-            "    return load(name, depth - 1) if depth else fetch_profile(name)\n\n"
-            "async def describe(name):\n    return load(name)\n"
+            """
+            import requests
+
+            def fetch_profile(name):
+                response = requests.get('https://directory.test/' + name, timeout=5)
+                return response.json()
+
+            def load(name, depth=0):
+                return load(name, depth - 1) if depth else fetch_profile(name)
+
+            async def describe(name):
+                return load(name)
+            """
         ),
         # A method of a known receiver and `self`.
         Invalid(
-            "import time\n\nclass Mailer:\n    def send(self, to):\n        time.sleep(1)\n\n"
-            "    async def notify(self, to):\n        self.send(to)\n\n"
-            "async def signup(mailer: Mailer):\n    mailer.send('x')\n",
+            """
+            import time
+
+            class Mailer:
+                def send(self, to):
+                    time.sleep(1)
+
+                async def notify(self, to):
+                    self.send(to)
+
+            async def signup(mailer: Mailer):
+                mailer.send('x')
+            """,
             count=2,
         ),
     ]

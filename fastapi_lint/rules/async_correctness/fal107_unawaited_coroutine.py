@@ -67,72 +67,198 @@ class UnawaitedCoroutine(Rule):
     fix_safety = "unsafe"
     valid = [
         # Awaited: fine.
-        "async def notify(user):\n    pass\n\nasync def handler(user):\n    await notify(user)\n",
+        """
+        async def notify(user):
+            pass
+
+        async def handler(user):
+            await notify(user)
+        """,
         # Scheduled as a task on purpose.
-        "import asyncio\n\nasync def notify(user):\n    pass\n\nasync def handler(user):\n"
-        "    asyncio.create_task(notify(user))\n",
+        """
+        import asyncio
+
+        async def notify(user):
+            pass
+
+        async def handler(user):
+            asyncio.create_task(notify(user))
+        """,
         # A sync function returns no coroutine.
-        "def notify(user):\n    pass\n\nasync def handler(user):\n    notify(user)\n",
+        """
+        def notify(user):
+            pass
+
+        async def handler(user):
+            notify(user)
+        """,
         # A local parameter shadows the module's async function.
-        "async def notify(user):\n    pass\n\nasync def handler(user, notify):\n    notify(user)\n",
+        """
+        async def notify(user):
+            pass
+
+        async def handler(user, notify):
+            notify(user)
+        """,
         # `AsyncSession.add()` is a plain method.
-        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
-        "async def create(db: AsyncSession, u):\n    db.add(u)\n    await db.commit()\n",
+        """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async def create(db: AsyncSession, u):
+            db.add(u)
+            await db.commit()
+        """,
         # An unknown receiver is not guessed to be an async session.
-        "async def create(db, u):\n    db.commit()\n",
+        """
+        async def create(db, u):
+            db.commit()
+        """,
         # A decorator that may turn the coroutine function into something else (a task queue).
-        "from tasks import celery_task\n\n@celery_task\nasync def send(user):\n    pass\n\n"
-        "async def handler(user):\n    send(user)\n",
+        """
+        from tasks import celery_task
+
+        @celery_task
+        async def send(user):
+            pass
+
+        async def handler(user):
+            send(user)
+        """,
         # Calling from a sync function: adding `await` is impossible there (another problem).
-        "async def notify(user):\n    pass\n\ndef handler(user):\n    notify(user)\n",
+        """
+        async def notify(user):
+            pass
+
+        def handler(user):
+            notify(user)
+        """,
         # An async generator is iterated, not awaited.
-        "async def rows():\n    yield 1\n\nasync def handler():\n    rows()\n",
+        """
+        async def rows():
+            yield 1
+
+        async def handler():
+            rows()
+        """,
         # A sync method of a project class.
-        "class Cache:\n    def get(self, key):\n        return key\n\n"
-        "async def handler(cache: Cache):\n    cache.get('k')\n",
+        """
+        class Cache:
+            def get(self, key):
+                return key
+
+        async def handler(cache: Cache):
+            cache.get('k')
+        """,
         # An imported function the project does not define: unknown.
-        "from tasks import notify\n\nasync def handler(user):\n    notify(user)\n",
+        """
+        from tasks import notify
+
+        async def handler(user):
+            notify(user)
+        """,
         # redis.asyncio pipelines are built synchronously.
-        "import redis.asyncio as redis\n\nr = redis.Redis()\n\nasync def handler():\n"
-        "    r.pipeline()\n",
+        """
+        import redis.asyncio as redis
+
+        r = redis.Redis()
+
+        async def handler():
+            r.pipeline()
+        """,
     ]
     invalid = [
         # A coroutine method of the class, called on `self`.
         Invalid(
-            "class Notifier:\n    async def send(self, to):\n        pass\n\n"
-            "    async def broadcast(self, people):\n        for p in people:\n"
-            "            self.send(p)\n",
-            fixed="class Notifier:\n    async def send(self, to):\n        pass\n\n"
-            "    async def broadcast(self, people):\n        for p in people:\n"
-            "            await self.send(p)\n",
+            """
+            class Notifier:
+                async def send(self, to):
+                    pass
+
+                async def broadcast(self, people):
+                    for p in people:
+                        self.send(p)
+            """,
+            fixed="""
+            class Notifier:
+                async def send(self, to):
+                    pass
+
+                async def broadcast(self, people):
+                    for p in people:
+                        await self.send(p)
+            """,
             unsafe=True,
         ),
         Invalid(
-            "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
-            "async def create(db: AsyncSession, user):\n    db.add(user)\n    db.commit()\n",
-            fixed="from sqlalchemy.ext.asyncio import AsyncSession\n\n"
-            "async def create(db: AsyncSession, user):\n    db.add(user)\n    await db.commit()\n",
+            """
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async def create(db: AsyncSession, user):
+                db.add(user)
+                db.commit()
+            """,
+            fixed="""
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async def create(db: AsyncSession, user):
+                db.add(user)
+                await db.commit()
+            """,
             unsafe=True,
         ),
         Invalid(
-            "async def send_welcome(user):\n    pass\n\nasync def signup(user):\n"
-            "    send_welcome(user)\n    return user\n",
-            fixed="async def send_welcome(user):\n    pass\n\nasync def signup(user):\n"
-            "    await send_welcome(user)\n    return user\n",
+            """
+            async def send_welcome(user):
+                pass
+
+            async def signup(user):
+                send_welcome(user)
+                return user
+            """,
+            fixed="""
+            async def send_welcome(user):
+                pass
+
+            async def signup(user):
+                await send_welcome(user)
+                return user
+            """,
             unsafe=True,
         ),
         Invalid(
-            "import httpx\n\nasync def ping():\n    async with httpx.AsyncClient() as client:\n"
-            "        client.post('/ping')\n",
-            fixed="import httpx\n\nasync def ping():\n"
-            "    async with httpx.AsyncClient() as client:\n        await client.post('/ping')\n",
+            """
+            import httpx
+
+            async def ping():
+                async with httpx.AsyncClient() as client:
+                    client.post('/ping')
+            """,
+            fixed="""
+            import httpx
+
+            async def ping():
+                async with httpx.AsyncClient() as client:
+                    await client.post('/ping')
+            """,
             unsafe=True,
         ),
         Invalid(
-            "import asyncpg\n\nasync def main():\n    conn = await asyncpg.connect()\n"
-            "    conn.execute('select 1')\n    conn.close()\n",
-            fixed="import asyncpg\n\nasync def main():\n    conn = await asyncpg.connect()\n"
-            "    await conn.execute('select 1')\n    await conn.close()\n",
+            """
+            import asyncpg
+
+            async def main():
+                conn = await asyncpg.connect()
+                conn.execute('select 1')
+                conn.close()
+            """,
+            fixed="""
+            import asyncpg
+
+            async def main():
+                conn = await asyncpg.connect()
+                await conn.execute('select 1')
+                await conn.close()
+            """,
             unsafe=True,
             count=2,
         ),

@@ -68,76 +68,173 @@ class EventLoopMisuse(Rule):
     fix_safety = "safe"
     valid = [
         # Sync code may still need get_event_loop (e.g. to run a loop in a script).
-        "import asyncio\n\ndef main():\n    loop = asyncio.get_event_loop()\n"
-        "    loop.run_until_complete(job())\n",
+        """
+        import asyncio
+
+        def main():
+            loop = asyncio.get_event_loop()
+            loop.run_until_complete(job())
+        """,
         # Already the right call.
-        "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
-        "    return loop.time()\n",
+        """
+        import asyncio
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            return loop.time()
+        """,
         # An explicit executor is deliberate.
-        "import asyncio\nfrom concurrent.futures import ProcessPoolExecutor\npool = "
-        "ProcessPoolExecutor()\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
-        "    return await loop.run_in_executor(pool, sum, [1, 2])\n",
+        """
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        pool = ProcessPoolExecutor()
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(pool, sum, [1, 2])
+        """,
         # An untyped receiver is not guessed to be a loop.
-        "async def main(runner):\n    return await runner.run_in_executor(None, sum, [1])\n",
+        """
+        async def main(runner):
+            return await runner.run_in_executor(None, sum, [1])
+        """,
         # A project function named get_event_loop.
-        "def get_event_loop():\n    return None\n\nasync def main():\n    get_event_loop()\n",
+        """
+        def get_event_loop():
+            return None
+
+        async def main():
+            get_event_loop()
+        """,
         # The fallback for Pythons before `asyncio.to_thread` existed (prefect's compat module).
-        "import asyncio, functools, sys\n\nif sys.version_info < (3, 9):\n\n"
-        "    async def to_thread(fn, *args):\n        loop = asyncio.get_running_loop()\n"
-        "        return await loop.run_in_executor(None, functools.partial(fn, *args))\n",
+        """
+        import asyncio, functools, sys
+
+        if sys.version_info < (3, 9):
+
+            async def to_thread(fn, *args):
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, functools.partial(fn, *args))
+        """,
         # A `Final` annotation is no type: the loop's type comes from the value (here a
         # project object).
-        "from typing import Final\nfrom runner import make\n\nasync def main():\n"
-        "    loop: Final = make()\n    return await loop.run_in_executor(None, sum, [1])\n",
+        """
+        from typing import Final
+        from runner import make
+
+        async def main():
+            loop: Final = make()
+            return await loop.run_in_executor(None, sum, [1])
+        """,
         # A lambda inside a coroutine is sync code.
-        "import asyncio\n\nasync def main():\n    return lambda: asyncio.get_event_loop()\n",
+        """
+        import asyncio
+
+        async def main():
+            return lambda: asyncio.get_event_loop()
+        """,
     ]
     invalid = [
         Invalid(
-            "import asyncio\n\nasync def main():\n    loop = asyncio.get_event_loop()\n"
-            "    return loop.time()\n",
-            fixed="import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
-            "    return loop.time()\n",
+            """
+            import asyncio
+
+            async def main():
+                loop = asyncio.get_event_loop()
+                return loop.time()
+            """,
+            fixed="""
+            import asyncio
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                return loop.time()
+            """,
         ),
         Invalid(
-            "from asyncio import get_event_loop\n\nasync def main():\n"
-            "    return get_event_loop().time()\n",
-            fixed="from asyncio import get_event_loop\nfrom asyncio import get_running_loop\n\n"
-            "async def main():\n    return get_running_loop().time()\n",
+            """
+            from asyncio import get_event_loop
+
+            async def main():
+                return get_event_loop().time()
+            """,
+            fixed="""
+            from asyncio import get_event_loop
+            from asyncio import get_running_loop
+
+            async def main():
+                return get_running_loop().time()
+            """,
         ),
         Invalid(
-            "import asyncio\n\nasync def thumb(path):\n    loop = asyncio.get_running_loop()\n"
-            "    return await loop.run_in_executor(None, render, path, *sizes)\n",
-            fixed="import asyncio\n\nasync def thumb(path):\n"
-            "    loop = asyncio.get_running_loop()\n"
-            "    return await asyncio.to_thread(render, path, *sizes)\n",
+            """
+            import asyncio
+
+            async def thumb(path):
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, render, path, *sizes)
+            """,
+            fixed="""
+            import asyncio
+
+            async def thumb(path):
+                loop = asyncio.get_running_loop()
+                return await asyncio.to_thread(render, path, *sizes)
+            """,
             unsafe=True,
         ),
         # The loop's type comes from the value when the annotation is a bare `Final`.
         Invalid(
-            "import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
-            "    loop: Final = asyncio.get_running_loop()\n"
-            "    return await loop.run_in_executor(None, func)\n",
-            fixed="import asyncio\nfrom typing import Final\n\nasync def main(func):\n"
-            "    loop: Final = asyncio.get_running_loop()\n"
-            "    return await asyncio.to_thread(func)\n",
+            """
+            import asyncio
+            from typing import Final
+
+            async def main(func):
+                loop: Final = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, func)
+            """,
+            fixed="""
+            import asyncio
+            from typing import Final
+
+            async def main(func):
+                loop: Final = asyncio.get_running_loop()
+                return await asyncio.to_thread(func)
+            """,
             unsafe=True,
         ),
         # A call over several lines keeps its layout.
         Invalid(
-            "import asyncio\n\nasync def run(event, data):\n"
-            "    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(\n"
-            "        None, event, data\n    )\n",
-            fixed="import asyncio\n\nasync def run(event, data):\n"
-            "    loop = asyncio.get_running_loop()\n    await asyncio.to_thread(\n"
-            "        event, data\n    )\n",
+            """
+            import asyncio
+
+            async def run(event, data):
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(
+                    None, event, data
+                )
+            """,
+            fixed="""
+            import asyncio
+
+            async def run(event, data):
+                loop = asyncio.get_running_loop()
+                await asyncio.to_thread(
+                    event, data
+                )
+            """,
             unsafe=True,
         ),
         # Not awaited directly: the Future may be used as one, so no fix.
         Invalid(
-            "import asyncio\n\nasync def many(paths):\n    loop = asyncio.get_running_loop()\n"
-            "    futures = [loop.run_in_executor(None, render, p) for p in paths]\n"
-            "    return await asyncio.gather(*futures)\n"
+            """
+            import asyncio
+
+            async def many(paths):
+                loop = asyncio.get_running_loop()
+                futures = [loop.run_in_executor(None, render, p) for p in paths]
+                return await asyncio.gather(*futures)
+            """
         ),
     ]
 

@@ -63,48 +63,112 @@ class SyncHttpMiddleware(Rule):
     fix_safety = "unsafe"
     valid = [
         # The correct async middleware.
-        "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
-        "async def timing(request, call_next):\n    return await call_next(request)\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.middleware('http')
+        async def timing(request, call_next):
+            return await call_next(request)
+        """,
         # A middleware decorator of an unknown object.
-        "from plugins import bus\n\n@bus.middleware('http')\ndef timing(request, call_next):\n"
-        "    return call_next(request)\n",
+        """
+        from plugins import bus
+
+        @bus.middleware('http')
+        def timing(request, call_next):
+            return call_next(request)
+        """,
         # A project class with a `middleware` method.
-        "class Pipeline:\n    def middleware(self, kind):\n        return lambda f: f\n\n"
-        "pipe = Pipeline()\n\n@pipe.middleware('http')\ndef step(request, call_next):\n"
-        "    return call_next(request)\n",
+        """
+        class Pipeline:
+            def middleware(self, kind):
+                return lambda f: f
+
+        pipe = Pipeline()
+
+        @pipe.middleware('http')
+        def step(request, call_next):
+            return call_next(request)
+        """,
         # A sync function that is not registered (a helper).
-        "from fastapi import FastAPI\napp = FastAPI()\n\ndef timing(request, call_next):\n"
-        "    return call_next(request)\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        def timing(request, call_next):
+            return call_next(request)
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
-            "def timing(request, call_next):\n    response = call_next(request)\n"
-            "    response.headers['X-Time'] = '1'\n    return response\n",
-            fixed="from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
-            "async def timing(request, call_next):\n    response = await call_next(request)\n"
-            "    response.headers['X-Time'] = '1'\n    return response\n",
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.middleware('http')
+            def timing(request, call_next):
+                response = call_next(request)
+                response.headers['X-Time'] = '1'
+                return response
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.middleware('http')
+            async def timing(request, call_next):
+                response = await call_next(request)
+                response.headers['X-Time'] = '1'
+                return response
+            """,
             unsafe=True,
         ),
         # `call_next` used in a way that cannot take a prefix: report only.
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
-            "def tag(request, call_next):\n    call_next(request).headers['X'] = '1'\n"
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.middleware('http')
+            def tag(request, call_next):
+                call_next(request).headers['X'] = '1'
+            """
         ),
         # `call_next` used in a nested function, where `await` cannot go: report only.
         Invalid(
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.middleware('http')\n"
-            "def wrap(request, call_next):\n    def run():\n        return call_next(request)\n"
-            "    return run()\n"
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.middleware('http')
+            def wrap(request, call_next):
+                def run():
+                    return call_next(request)
+                return run()
+            """
         ),
         Invalid(
-            "import fastapi\napp = fastapi.FastAPI()\n\n@app.middleware(middleware_type='http')\n"
-            "def deny(request, nxt):\n    if request.url.path == '/x':\n        return None\n"
-            "    return nxt(request)\n",
-            fixed="import fastapi\napp = fastapi.FastAPI()\n\n"
-            "@app.middleware(middleware_type='http')\n"
-            "async def deny(request, nxt):\n    if request.url.path == '/x':\n        return None\n"
-            "    return await nxt(request)\n",
+            """
+            import fastapi
+            app = fastapi.FastAPI()
+
+            @app.middleware(middleware_type='http')
+            def deny(request, nxt):
+                if request.url.path == '/x':
+                    return None
+                return nxt(request)
+            """,
+            fixed="""
+            import fastapi
+            app = fastapi.FastAPI()
+
+            @app.middleware(middleware_type='http')
+            async def deny(request, nxt):
+                if request.url.path == '/x':
+                    return None
+                return await nxt(request)
+            """,
             unsafe=True,
         ),
     ]

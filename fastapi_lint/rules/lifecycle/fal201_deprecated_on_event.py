@@ -96,73 +96,200 @@ class DeprecatedOnEvent(Rule):
     triggers = ("on_event", "add_event_handler", "on_startup", "on_shutdown")
     valid = [
         # The modern lifespan.
-        "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n\n"
-        "@asynccontextmanager\nasync def lifespan(app):\n    yield\n\n"
-        "app = FastAPI(lifespan=lifespan)\n",
+        """
+        from contextlib import asynccontextmanager
+        from fastapi import FastAPI
+
+        @asynccontextmanager
+        async def lifespan(app):
+            yield
+
+        app = FastAPI(lifespan=lifespan)
+        """,
         # An `on_event` method of some other object (an event bus).
-        "class Bus:\n    def on_event(self, name):\n        return lambda f: f\n\nbus = Bus()\n\n"
-        "@bus.on_event('startup')\ndef started():\n    pass\n",
+        """
+        class Bus:
+            def on_event(self, name):
+                return lambda f: f
+
+        bus = Bus()
+
+        @bus.on_event('startup')
+        def started():
+            pass
+        """,
         # A project function that takes `on_startup=`.
-        "def make_app(on_startup=None):\n    return on_startup\n\nmake_app(on_startup=[print])\n",
+        """
+        def make_app(on_startup=None):
+            return on_startup
+
+        make_app(on_startup=[print])
+        """,
         # A wrapper forwarding its own parameter registers nothing itself.
-        "from fastapi import APIRouter\n\ndef make(on_startup=None):\n"
-        "    return APIRouter(on_startup=on_startup, on_shutdown=None)\n",
+        """
+        from fastapi import APIRouter
+
+        def make(on_startup=None):
+            return APIRouter(on_startup=on_startup, on_shutdown=None)
+        """,
         # An untyped receiver is not guessed to be an app.
-        "def register(app):\n    app.add_event_handler('startup', print)\n",
+        """
+        def register(app):
+            app.add_event_handler('startup', print)
+        """,
     ]
     invalid = [
         # Handlers defined after the app: the lifespan calls them by name at startup.
         Invalid(
-            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event('startup')\n"
-            "async def connect():\n    pass\n\n\n@app.on_event('startup')\ndef seed():\n"
-            "    pass\n\n\n@app.on_event('shutdown')\ndef close():\n    pass\n",
-            fixed="from fastapi import FastAPI\nfrom contextlib import asynccontextmanager\n\n\n"
-            "@asynccontextmanager\nasync def lifespan(app: FastAPI):\n    await connect()\n"
-            "    seed()\n    yield\n    close()\n\n\napp = FastAPI(lifespan=lifespan)\n\n\n"
-            "async def connect():\n    pass\n\n\ndef seed():\n    pass\n\n\n"
-            "def close():\n    pass\n",
+            """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.on_event('startup')
+            async def connect():
+                pass
+
+
+            @app.on_event('startup')
+            def seed():
+                pass
+
+
+            @app.on_event('shutdown')
+            def close():
+                pass
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            from contextlib import asynccontextmanager
+
+
+            @asynccontextmanager
+            async def lifespan(app: FastAPI):
+                await connect()
+                seed()
+                yield
+                close()
+
+
+            app = FastAPI(lifespan=lifespan)
+
+
+            async def connect():
+                pass
+
+
+            def seed():
+                pass
+
+
+            def close():
+                pass
+            """,
             unsafe=True,
             count=3,
         ),
         # A router's events run through the app that includes it: reported only.
         Invalid(
-            "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.on_event('shutdown')\n"
-            "def close():\n    pass\n"
+            """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.on_event('shutdown')
+            def close():
+                pass
+            """
         ),
         # The constructor's lists come first; the name `lifespan` is taken.
         Invalid(
-            "import fastapi\n\nlifespan = 'long'\n\ndef connect():\n    pass\n\n"
-            "app = fastapi.FastAPI(title='x', on_startup=[connect], on_shutdown=[connect])\n",
-            fixed="import fastapi\nfrom contextlib import asynccontextmanager\n\n"
-            "lifespan = 'long'\n\ndef connect():\n    pass\n\n\n"
-            "@asynccontextmanager\nasync def app_lifespan(app: fastapi.FastAPI):\n"
-            "    connect()\n    yield\n    connect()\n\n\n"
-            "app = fastapi.FastAPI(title='x', lifespan=app_lifespan)\n",
+            """
+            import fastapi
+
+            lifespan = 'long'
+
+            def connect():
+                pass
+
+            app = fastapi.FastAPI(title='x', on_startup=[connect], on_shutdown=[connect])
+            """,
+            fixed="""
+            import fastapi
+            from contextlib import asynccontextmanager
+
+            lifespan = 'long'
+
+            def connect():
+                pass
+
+
+            @asynccontextmanager
+            async def app_lifespan(app: fastapi.FastAPI):
+                connect()
+                yield
+                connect()
+
+
+            app = fastapi.FastAPI(title='x', lifespan=app_lifespan)
+            """,
             unsafe=True,
             count=2,
         ),
         # A handler the file cannot classify is awaited only if it returns an awaitable.
         Invalid(
-            "from fastapi import FastAPI\nfrom .db import database\n\napp = FastAPI()\n"
-            "app.add_event_handler('startup', database.connect)\n",
-            fixed="from fastapi import FastAPI\nfrom .db import database\n"
-            "from contextlib import asynccontextmanager\nfrom inspect import isawaitable\n\n\n"
-            "@asynccontextmanager\nasync def lifespan(app: FastAPI):\n"
-            "    result = database.connect()\n    if isawaitable(result):\n"
-            "        await result\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n",
+            """
+            from fastapi import FastAPI
+            from .db import database
+
+            app = FastAPI()
+            app.add_event_handler('startup', database.connect)
+            """,
+            fixed="""
+            from fastapi import FastAPI
+            from .db import database
+            from contextlib import asynccontextmanager
+            from inspect import isawaitable
+
+
+            @asynccontextmanager
+            async def lifespan(app: FastAPI):
+                result = database.connect()
+                if isawaitable(result):
+                    await result
+                yield
+
+
+            app = FastAPI(lifespan=lifespan)
+            """,
             unsafe=True,
         ),
         # The app is handed to a library that may register handlers of its own: no fix.
         Invalid(
-            "from fastapi import FastAPI\nfrom tortoise.contrib.fastapi import register_tortoise\n\n"
-            "app = FastAPI()\nregister_tortoise(app, db_url='sqlite://:memory:')\n\n"
-            "@app.on_event('startup')\nasync def connect():\n    pass\n"
+            """
+            from fastapi import FastAPI
+            from tortoise.contrib.fastapi import register_tortoise
+
+            app = FastAPI()
+            register_tortoise(app, db_url='sqlite://:memory:')
+
+            @app.on_event('startup')
+            async def connect():
+                pass
+            """
         ),
         # The app already has a lifespan: the handler never runs.
         Invalid(
-            "from fastapi import FastAPI\nfrom .lifespan import lifespan\n\n"
-            "app = FastAPI(lifespan=lifespan)\n\n@app.on_event('startup')\n"
-            "async def connect():\n    pass\n"
+            """
+            from fastapi import FastAPI
+            from .lifespan import lifespan
+
+            app = FastAPI(lifespan=lifespan)
+
+            @app.on_event('startup')
+            async def connect():
+                pass
+            """
         ),
     ]
 

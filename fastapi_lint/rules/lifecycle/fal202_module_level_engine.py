@@ -64,57 +64,126 @@ class ModuleLevelEngine(ResourceRule):
     release_methods = DISPOSE_METHODS
     valid = [
         # Created in the lifespan.
-        "from contextlib import asynccontextmanager\n"
-        "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
-        "@asynccontextmanager\nasync def lifespan(app):\n"
-        "    app.state.engine = create_async_engine('sqlite+aiosqlite://')\n    yield\n"
-        "    await app.state.engine.dispose()\n",
+        """
+        from contextlib import asynccontextmanager
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        @asynccontextmanager
+        async def lifespan(app):
+            app.state.engine = create_async_engine('sqlite+aiosqlite://')
+            yield
+            await app.state.engine.dispose()
+        """,
         # Created in a factory function.
-        "from sqlalchemy import create_engine\n\ndef get_engine(url):\n"
-        "    return create_engine(url)\n",
+        """
+        from sqlalchemy import create_engine
+
+        def get_engine(url):
+            return create_engine(url)
+        """,
         # Only for the type checker.
-        "from typing import TYPE_CHECKING\nfrom sqlalchemy import create_engine\n\n"
-        "if TYPE_CHECKING:\n    engine = create_engine('sqlite://')\n",
+        """
+        from typing import TYPE_CHECKING
+        from sqlalchemy import create_engine
+
+        if TYPE_CHECKING:
+            engine = create_engine('sqlite://')
+        """,
         # A script's main block does not run on import.
-        "from sqlalchemy import create_engine\n\nif __name__ == '__main__':\n"
-        "    engine = create_engine('sqlite://')\n",
+        """
+        from sqlalchemy import create_engine
+
+        if __name__ == '__main__':
+            engine = create_engine('sqlite://')
+        """,
         # A script (SQLModel's tutorials): the engine lives as long as the run.
-        "from sqlmodel import SQLModel, create_engine\n\nengine = create_engine('sqlite://')\n\n"
-        "def main():\n    SQLModel.metadata.create_all(engine)\n\n"
-        "if __name__ == '__main__':\n    main()\n",
+        """
+        from sqlmodel import SQLModel, create_engine
+
+        engine = create_engine('sqlite://')
+
+        def main():
+            SQLModel.metadata.create_all(engine)
+
+        if __name__ == '__main__':
+            main()
+        """,
         # A project function named create_engine.
-        "def create_engine(url):\n    return url\n\nengine = create_engine('sqlite://')\n",
+        """
+        def create_engine(url):
+            return url
+
+        engine = create_engine('sqlite://')
+        """,
         # A test module's engine.
         Valid(
-            "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
+            """
+            from sqlalchemy import create_engine
+
+            engine = create_engine('sqlite://')
+            """,
             path="tests/conftest.py",
         ),
     ]
     invalid = [
-        Invalid("from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n"),
+        Invalid("""
+            from sqlalchemy import create_engine
+
+            engine = create_engine('sqlite://')
+            """),
         # An app module that can also be run with `python main.py` is not a script.
         Invalid(
-            "import uvicorn\nfrom fastapi import FastAPI\nfrom sqlmodel import create_engine\n\n"
-            "engine = create_engine('sqlite://')\napp = FastAPI()\n\n"
-            "if __name__ == '__main__':\n    uvicorn.run(app)\n"
+            """
+            import uvicorn
+            from fastapi import FastAPI
+            from sqlmodel import create_engine
+
+            engine = create_engine('sqlite://')
+            app = FastAPI()
+
+            if __name__ == '__main__':
+                uvicorn.run(app)
+            """
         ),
         Invalid(
-            "import os\nfrom sqlmodel import create_engine\n\ntry:\n"
-            "    engine = create_engine(os.environ['DB'])\nexcept KeyError:\n"
-            "    engine = create_engine('sqlite://')\n",
+            """
+            import os
+            from sqlmodel import create_engine
+
+            try:
+                engine = create_engine(os.environ['DB'])
+            except KeyError:
+                engine = create_engine('sqlite://')
+            """,
             count=2,
         ),
         Invalid(
-            "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n"
-            "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
-            "engine = create_async_engine('sqlite+aiosqlite://')\n\n"
-            "@asynccontextmanager\nasync def lifespan(app):\n    yield\n"
-            "    await engine.dispose()\n\napp = FastAPI(lifespan=lifespan)\n"
+            """
+            from contextlib import asynccontextmanager
+            from fastapi import FastAPI
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            engine = create_async_engine('sqlite+aiosqlite://')
+
+            @asynccontextmanager
+            async def lifespan(app):
+                yield
+                await engine.dispose()
+
+            app = FastAPI(lifespan=lifespan)
+            """
         ),
         Invalid(
-            "from typing import TYPE_CHECKING\nfrom sqlalchemy import create_engine\n"
-            "from sqlalchemy.orm import sessionmaker\n\nif TYPE_CHECKING:\n    pass\nelse:\n"
-            "    SessionLocal = sessionmaker(bind=create_engine('sqlite://'))\n"
+            """
+            from typing import TYPE_CHECKING
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            if TYPE_CHECKING:
+                pass
+            else:
+                SessionLocal = sessionmaker(bind=create_engine('sqlite://'))
+            """
         ),
     ]
 

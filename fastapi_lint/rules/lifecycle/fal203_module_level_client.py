@@ -65,43 +65,112 @@ class ModuleLevelClient(ResourceRule):
     release_methods = CLOSE_METHODS
     valid = [
         # Closed in the lifespan.
-        "from contextlib import asynccontextmanager\nimport httpx\n\nhttp = httpx.AsyncClient()\n\n"
-        "@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await http.aclose()\n",
+        """
+        from contextlib import asynccontextmanager
+        import httpx
+
+        http = httpx.AsyncClient()
+
+        @asynccontextmanager
+        async def lifespan(app):
+            yield
+            await http.aclose()
+        """,
         # Closed through a shutdown registration of the bound method.
-        "import redis.asyncio as redis\nfrom fastapi import FastAPI\n\ncache = redis.Redis()\n"
-        "app = FastAPI()\napp.add_event_handler('shutdown', cache.aclose)\n",
+        """
+        import redis.asyncio as redis
+        from fastapi import FastAPI
+
+        cache = redis.Redis()
+        app = FastAPI()
+        app.add_event_handler('shutdown', cache.aclose)
+        """,
         # Closed in a helper that another module calls at shutdown.
-        "from pymongo import MongoClient\n\nmongo = MongoClient()\n\ndef close_mongo():\n"
-        "    mongo.close()\n",
+        """
+        from pymongo import MongoClient
+
+        mongo = MongoClient()
+
+        def close_mongo():
+            mongo.close()
+        """,
         # Created per call.
-        "import httpx\n\nasync def fetch(url):\n    async with httpx.AsyncClient() as c:\n"
-        "        return await c.get(url)\n",
+        """
+        import httpx
+
+        async def fetch(url):
+            async with httpx.AsyncClient() as c:
+                return await c.get(url)
+        """,
         # A module-level `with` closes it.
-        "import httpx\n\nwith httpx.Client() as c:\n    VERSION = c.get('/v').text\n",
+        """
+        import httpx
+
+        with httpx.Client() as c:
+            VERSION = c.get('/v').text
+        """,
         # A project class called Client.
-        "class AsyncClient:\n    pass\n\nhttp = AsyncClient()\n",
+        """
+        class AsyncClient:
+            pass
+
+        http = AsyncClient()
+        """,
         # Test modules.
-        Valid("import httpx\n\nclient = httpx.Client()\n", path="tests/test_api.py"),
+        Valid(
+            """
+            import httpx
+
+            client = httpx.Client()
+            """,
+            path="tests/test_api.py",
+        ),
         # Pool disconnect counts as closing.
-        "import redis\n\nr = redis.from_url('redis://')\n\ndef shutdown():\n"
-        "    r.connection_pool.disconnect()\n",
+        """
+        import redis
+
+        r = redis.from_url('redis://')
+
+        def shutdown():
+            r.connection_pool.disconnect()
+        """,
     ]
     invalid = [
-        Invalid("import httpx\n\nhttp = httpx.AsyncClient(timeout=10)\n"),
+        Invalid("""
+            import httpx
+
+            http = httpx.AsyncClient(timeout=10)
+            """),
         Invalid(
-            "import redis\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
-            "app.state.redis = redis.from_url('redis://localhost')\n"
+            """
+            import redis
+            from fastapi import FastAPI
+
+            app = FastAPI()
+            app.state.redis = redis.from_url('redis://localhost')
+            """
         ),
         Invalid(
-            "from aiohttp import ClientSession\n"
-            "from motor.motor_asyncio import AsyncIOMotorClient\n\n"
-            "session = ClientSession()\nclient: AsyncIOMotorClient = AsyncIOMotorClient()\n",
+            """
+            from aiohttp import ClientSession
+            from motor.motor_asyncio import AsyncIOMotorClient
+
+            session = ClientSession()
+            client: AsyncIOMotorClient = AsyncIOMotorClient()
+            """,
             count=2,
         ),
         # Closing another client does not close this one.
         Invalid(
-            "import httpx\n\nhttp = httpx.AsyncClient()\nother = httpx.AsyncClient()\n\n"
-            "async def shutdown():\n    await other.aclose()\n"
+            """
+            import httpx
+
+            http = httpx.AsyncClient()
+            other = httpx.AsyncClient()
+
+            async def shutdown():
+                await other.aclose()
+            """
         ),
     ]
 

@@ -64,37 +64,75 @@ class ModuleLevelSession(ResourceRule):
     triggers = ("Session", "sessionmaker")
     valid = [
         # Factories are fine.
-        "from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n",
-        "from sqlalchemy.ext.asyncio import async_sessionmaker\n"
-        "SessionLocal = async_sessionmaker(expire_on_commit=False)\n",
-        "from sqlalchemy.orm import scoped_session, sessionmaker\n"
-        "db_session = scoped_session(sessionmaker())\n",
+        """
+        from sqlalchemy.orm import sessionmaker
+        SessionLocal = sessionmaker()
+        """,
+        """
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+        SessionLocal = async_sessionmaker(expire_on_commit=False)
+        """,
+        """
+        from sqlalchemy.orm import scoped_session, sessionmaker
+        db_session = scoped_session(sessionmaker())
+        """,
         # Sessions per request.
-        "from sqlalchemy.orm import Session\n\ndef get_db(engine):\n"
-        "    with Session(engine) as db:\n        yield db\n",
+        """
+        from sqlalchemy.orm import Session
+
+        def get_db(engine):
+            with Session(engine) as db:
+                yield db
+        """,
         # A module-level `with` closes the session at once (a seeding script).
-        "from sqlmodel import Session, create_engine\nengine = create_engine('sqlite://')\n"
-        "with Session(engine) as s:\n    s.commit()\n",
+        """
+        from sqlmodel import Session, create_engine
+        engine = create_engine('sqlite://')
+        with Session(engine) as s:
+            s.commit()
+        """,
         # requests.Session is not a database session.
-        "import requests\nhttp = requests.Session()\n",
+        """
+        import requests
+        http = requests.Session()
+        """,
         # A test module.
         Valid(
-            "from sqlalchemy.orm import Session\nsession = Session()\n", path="tests/conftest.py"
+            """
+            from sqlalchemy.orm import Session
+            session = Session()
+            """,
+            path="tests/conftest.py",
         ),
     ]
     invalid = [
-        Invalid("from sqlalchemy.orm import Session\nsession = Session()\n"),
+        Invalid("""
+            from sqlalchemy.orm import Session
+            session = Session()
+            """),
         Invalid(
-            "from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n"
-            "db = SessionLocal()\n"
+            """
+            from sqlalchemy.orm import sessionmaker
+            SessionLocal = sessionmaker()
+            db = SessionLocal()
+            """
         ),
         Invalid(
-            "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine\n"
-            "engine = create_async_engine('sqlite+aiosqlite://')\n"
-            "session: AsyncSession = AsyncSession(engine)\n"
+            """
+            from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+            engine = create_async_engine('sqlite+aiosqlite://')
+            session: AsyncSession = AsyncSession(engine)
+            """
         ),
         Invalid(
-            "from sqlmodel import Session\n\nclass Repo:\n    pass\n\nrepo = Repo(Session())\n"
+            """
+            from sqlmodel import Session
+
+            class Repo:
+                pass
+
+            repo = Repo(Session())
+            """
         ),
     ]
 

@@ -83,79 +83,201 @@ class V1Validator(PydanticRule):
     fix_safety = "safe"
     valid = [
         # The v2 decorator.
-        "from pydantic import BaseModel, field_validator\n\nclass U(BaseModel):\n"
-        "    name: str\n\n    @field_validator('name')\n    @classmethod\n"
-        "    def check(cls, v):\n        return v\n",
+        """
+        from pydantic import BaseModel, field_validator
+
+        class U(BaseModel):
+            name: str
+
+            @field_validator('name')
+            @classmethod
+            def check(cls, v):
+                return v
+        """,
         # A project decorator called `validator`.
-        "def validator(*fields):\n    return lambda f: f\n\nclass Form:\n"
-        "    @validator('name')\n    def check(self, v):\n        return v\n",
+        """
+        def validator(*fields):
+            return lambda f: f
+
+        class Form:
+            @validator('name')
+            def check(self, v):
+                return v
+        """,
         # Another library's `validator` (attrs).
-        "import pydantic\nfrom attr import validator\n\n@validator\ndef positive(inst, attr, v):\n"
-        "    pass\n",
+        """
+        import pydantic
+        from attr import validator
+
+        @validator
+        def positive(inst, attr, v):
+            pass
+        """,
         # Deliberately on the v1 compatibility layer.
-        "from pydantic.v1 import BaseModel, validator\n\nclass U(BaseModel):\n    name: str\n\n"
-        "    @validator('name')\n    def check(cls, v):\n        return v\n",
+        """
+        from pydantic.v1 import BaseModel, validator
+
+        class U(BaseModel):
+            name: str
+
+            @validator('name')
+            def check(cls, v):
+                return v
+        """,
         # A try/except shim that prefers the v1 layer.
-        "try:\n    from pydantic.v1 import BaseModel, validator\nexcept ImportError:\n"
-        "    from pydantic import BaseModel, validator\n\nclass U(BaseModel):\n    name: str\n\n"
-        "    @validator('name')\n    def check(cls, v):\n        return v\n",
+        """
+        try:
+            from pydantic.v1 import BaseModel, validator
+        except ImportError:
+            from pydantic import BaseModel, validator
+
+        class U(BaseModel):
+            name: str
+
+            @validator('name')
+            def check(cls, v):
+                return v
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseModel, validator\n\nclass U(BaseModel):\n    name: str\n\n"
-            "    @validator('name', pre=True)\n    def strip(cls, v):\n        return v.strip()\n",
-            fixed="from pydantic import field_validator, BaseModel\n\n"
-            "class U(BaseModel):\n    name: str\n\n"
-            "    @field_validator('name', mode='before')\n    @classmethod\n"
-            "    def strip(cls, v):\n        return v.strip()\n",
+            """
+            from pydantic import BaseModel, validator
+
+            class U(BaseModel):
+                name: str
+
+                @validator('name', pre=True)
+                def strip(cls, v):
+                    return v.strip()
+            """,
+            fixed="""
+            from pydantic import field_validator, BaseModel
+
+            class U(BaseModel):
+                name: str
+
+                @field_validator('name', mode='before')
+                @classmethod
+                def strip(cls, v):
+                    return v.strip()
+            """,
         ),
         # `values` becomes `info.data`; `always=True` moves to the field.
         Invalid(
-            "from pydantic import BaseModel, validator\n\nclass A(BaseModel):\n    title: str\n"
-            "    slug: str = ''\n\n    @validator('slug', always=True, allow_reuse=True)\n"
-            "    def default_slug(cls, v, values, field):\n"
-            "        return v or values.get('title', field.name).lower()\n",
-            fixed="from pydantic import field_validator, ValidationInfo, Field, BaseModel\n\n"
-            "class A(BaseModel):\n    title: str\n"
-            "    slug: str = Field('', validate_default=True)\n\n"
-            "    @field_validator('slug')\n    @classmethod\n"
-            "    def default_slug(cls, v, info: ValidationInfo):\n"
-            "        return v or info.data.get('title', info.field_name).lower()\n",
+            """
+            from pydantic import BaseModel, validator
+
+            class A(BaseModel):
+                title: str
+                slug: str = ''
+
+                @validator('slug', always=True, allow_reuse=True)
+                def default_slug(cls, v, values, field):
+                    return v or values.get('title', field.name).lower()
+            """,
+            fixed="""
+            from pydantic import field_validator, ValidationInfo, Field, BaseModel
+
+            class A(BaseModel):
+                title: str
+                slug: str = Field('', validate_default=True)
+
+                @field_validator('slug')
+                @classmethod
+                def default_slug(cls, v, info: ValidationInfo):
+                    return v or info.data.get('title', info.field_name).lower()
+            """,
         ),
         # Keyword-only `values` and an unused `**kwargs`, as v1 allowed.
         Invalid(
-            "from pydantic import BaseModel, validator\n\nclass C(BaseModel):\n    a: int\n"
-            "    b: int\n\n    @validator('b')\n    def check(cls, v, *, values, **kwargs):\n"
-            "        return v + values['a']\n",
-            fixed="from pydantic import field_validator, ValidationInfo, BaseModel\n\n"
-            "class C(BaseModel):\n    a: int\n    b: int\n\n    @field_validator('b')\n"
-            "    @classmethod\n    def check(cls, v, info: ValidationInfo):\n"
-            "        return v + info.data['a']\n",
+            """
+            from pydantic import BaseModel, validator
+
+            class C(BaseModel):
+                a: int
+                b: int
+
+                @validator('b')
+                def check(cls, v, *, values, **kwargs):
+                    return v + values['a']
+            """,
+            fixed="""
+            from pydantic import field_validator, ValidationInfo, BaseModel
+
+            class C(BaseModel):
+                a: int
+                b: int
+
+                @field_validator('b')
+                @classmethod
+                def check(cls, v, info: ValidationInfo):
+                    return v + info.data['a']
+            """,
         ),
         # Not mechanical: `values` rebound, `config` read, two `pre=True` validators on a field.
         Invalid(
-            "from pydantic import BaseModel, validator\n\nclass B(BaseModel):\n    a: int\n\n"
-            "    @validator('a')\n    def one(cls, v, values):\n        values = {}\n"
-            "        return v\n\n    @validator('a')\n    def two(cls, v, config):\n"
-            "        return config.title or v\n\n    @validator('a', pre=True)\n"
-            "    def three(cls, v):\n        return v\n\n    @validator('*', pre=True)\n"
-            "    def four(cls, v):\n        return v\n",
+            """
+            from pydantic import BaseModel, validator
+
+            class B(BaseModel):
+                a: int
+
+                @validator('a')
+                def one(cls, v, values):
+                    values = {}
+                    return v
+
+                @validator('a')
+                def two(cls, v, config):
+                    return config.title or v
+
+                @validator('a', pre=True)
+                def three(cls, v):
+                    return v
+
+                @validator('*', pre=True)
+                def four(cls, v):
+                    return v
+            """,
             count=4,
         ),
         Invalid(
-            "import pydantic\n\nclass U(pydantic.BaseModel):\n    tags: list[str]\n\n"
-            "    @pydantic.validator('tags', each_item=True)\n    def lower(cls, v):\n"
-            "        return v.lower()\n"
+            """
+            import pydantic
+
+            class U(pydantic.BaseModel):
+                tags: list[str]
+
+                @pydantic.validator('tags', each_item=True)
+                def lower(cls, v):
+                    return v.lower()
+            """
         ),
         Invalid(
-            "from pydantic.class_validators import validator as check\nfrom pydantic import "
-            "BaseModel\n\nclass U(BaseModel):\n    a: int\n\n    @check('a', always=True)\n"
-            "    def default(cls, v):\n        return v or 1\n",
+            """
+            from pydantic.class_validators import validator as check
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                a: int
+
+                @check('a', always=True)
+                def default(cls, v):
+                    return v or 1
+            """,
             # `a` is required: `always` never made a difference, and is dropped.
-            fixed="from pydantic import "
-            "field_validator, BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
-            "    @field_validator('a')\n    @classmethod\n"
-            "    def default(cls, v):\n        return v or 1\n",
+            fixed="""
+            from pydantic import field_validator, BaseModel
+
+            class U(BaseModel):
+                a: int
+
+                @field_validator('a')
+                @classmethod
+                def default(cls, v):
+                    return v or 1
+            """,
         ),
     ]
 

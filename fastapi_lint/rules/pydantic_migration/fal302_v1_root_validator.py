@@ -87,44 +87,120 @@ class V1RootValidator(PydanticRule):
     fix_safety = "safe"
     valid = [
         # The v2 decorator.
-        "from pydantic import BaseModel, model_validator\n\nclass S(BaseModel):\n    a: int\n\n"
-        "    @model_validator(mode='after')\n    def check(self):\n        return self\n",
+        """
+        from pydantic import BaseModel, model_validator
+
+        class S(BaseModel):
+            a: int
+
+            @model_validator(mode='after')
+            def check(self):
+                return self
+        """,
         # A project helper named `root_validator`.
-        "import pydantic\n\ndef root_validator(f):\n    return f\n\nclass S:\n"
-        "    @root_validator\n    def check(cls, values):\n        return values\n",
+        """
+        import pydantic
+
+        def root_validator(f):
+            return f
+
+        class S:
+            @root_validator
+            def check(cls, values):
+                return values
+        """,
         # The v1 compatibility layer, on purpose.
-        "import pydantic.v1 as pv1\n\nclass S(pv1.BaseModel):\n    a: int\n\n"
-        "    @pv1.root_validator\n    def check(cls, values):\n        return values\n",
+        """
+        import pydantic.v1 as pv1
+
+        class S(pv1.BaseModel):
+            a: int
+
+            @pv1.root_validator
+            def check(cls, values):
+                return values
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseModel, root_validator\n\nclass S(BaseModel):\n    a: int\n\n"
-            "    @root_validator\n    def check(cls, values):\n        return values\n"
+            """
+            from pydantic import BaseModel, root_validator
+
+            class S(BaseModel):
+                a: int
+
+                @root_validator
+                def check(cls, values):
+                    return values
+            """
         ),
         Invalid(
-            "from pydantic import BaseModel, root_validator\n\nclass S(BaseModel):\n    a: int\n\n"
-            "    @root_validator(pre=True)\n    def fill(cls, values):\n        return values\n",
-            fixed="from pydantic import model_validator, BaseModel\n\n"
-            "class S(BaseModel):\n    a: int\n\n"
-            '    @model_validator(mode="before")\n    @classmethod\n'
-            "    def fill(cls, values):\n        return values\n",
+            """
+            from pydantic import BaseModel, root_validator
+
+            class S(BaseModel):
+                a: int
+
+                @root_validator(pre=True)
+                def fill(cls, values):
+                    return values
+            """,
+            fixed="""
+            from pydantic import model_validator, BaseModel
+
+            class S(BaseModel):
+                a: int
+
+                @model_validator(mode="before")
+                @classmethod
+                def fill(cls, values):
+                    return values
+            """,
         ),
         Invalid(
-            "import pydantic\n\nclass S(pydantic.BaseModel):\n    a: int\n    b: int = 0\n\n"
-            "    @pydantic.root_validator(skip_on_failure=True)\n    def check(cls, values):\n"
-            "        if values['a'] > 10:\n            values['b'] = 1\n        return values\n",
-            fixed="import pydantic\nfrom pydantic import model_validator\n\n"
-            "class S(pydantic.BaseModel):\n    a: int\n    b: int = 0\n\n"
-            '    @model_validator(mode="after")\n    def check(self):\n'
-            "        # v1 handed this validator a dict of the values; editing `__dict__` keeps\n"
-            "        # `model_fields_set` as v1 left it.\n        values = self.__dict__\n"
-            "        if values['a'] > 10:\n            values['b'] = 1\n        return self\n",
+            """
+            import pydantic
+
+            class S(pydantic.BaseModel):
+                a: int
+                b: int = 0
+
+                @pydantic.root_validator(skip_on_failure=True)
+                def check(cls, values):
+                    if values['a'] > 10:
+                        values['b'] = 1
+                    return values
+            """,
+            fixed="""
+            import pydantic
+            from pydantic import model_validator
+
+            class S(pydantic.BaseModel):
+                a: int
+                b: int = 0
+
+                @model_validator(mode="after")
+                def check(self):
+                    # v1 handed this validator a dict of the values; editing `__dict__` keeps
+                    # `model_fields_set` as v1 left it.
+                    values = self.__dict__
+                    if values['a'] > 10:
+                        values['b'] = 1
+                    return self
+            """,
         ),
         # A post validator that returns a new dict: not mechanical.
         Invalid(
-            "from pydantic import BaseModel, root_validator\n\nclass S(BaseModel):\n    a: int\n\n"
-            "    @root_validator(skip_on_failure=True)\n    def check(cls, values):\n"
-            "        return {**values, 'a': 1}\n"
+            """
+            from pydantic import BaseModel, root_validator
+
+            class S(BaseModel):
+                a: int
+
+                @root_validator(skip_on_failure=True)
+                def check(cls, values):
+                    return {**values, 'a': 1}
+            """
         ),
     ]
 

@@ -77,48 +77,128 @@ class V1ConfigClass(PydanticRule):
     fix_safety = "safe"
     valid = [
         # v2 configuration.
-        "from pydantic import BaseModel, ConfigDict\n\nclass U(BaseModel):\n"
-        "    model_config = ConfigDict(from_attributes=True)\n    id: int\n",
+        """
+        from pydantic import BaseModel, ConfigDict
+
+        class U(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: int
+        """,
         # A `Config` class in a plain class.
-        "import pydantic\n\nclass Settings:\n    class Config:\n        debug = True\n",
+        """
+        import pydantic
+
+        class Settings:
+            class Config:
+                debug = True
+        """,
         # A module-level class called Config.
-        "import pydantic\n\nclass Config:\n    orm_mode = True\n",
+        """
+        import pydantic
+
+        class Config:
+            orm_mode = True
+        """,
         # A `Config` nested in a function, not in a model body.
-        "from pydantic import BaseModel\n\ndef make():\n    class Config:\n"
-        "        orm_mode = True\n    return Config\n",
+        """
+        from pydantic import BaseModel
+
+        def make():
+            class Config:
+                orm_mode = True
+            return Config
+        """,
         # A model on the v1 compatibility layer.
-        "from pydantic.v1 import BaseModel\n\nclass U(BaseModel):\n    class Config:\n"
-        "        orm_mode = True\n",
+        """
+        from pydantic.v1 import BaseModel
+
+        class U(BaseModel):
+            class Config:
+                orm_mode = True
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseModel\n\nclass U(BaseModel):\n    id: int\n\n"
-            "    class Config:\n        orm_mode = True\n",
-            fixed="from pydantic import ConfigDict, BaseModel\n\nclass U(BaseModel):\n"
-            "    id: int\n\n    model_config = ConfigDict(from_attributes=True)\n",
+            """
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                id: int
+
+                class Config:
+                    orm_mode = True
+            """,
+            fixed="""
+            from pydantic import ConfigDict, BaseModel
+
+            class U(BaseModel):
+                id: int
+
+                model_config = ConfigDict(from_attributes=True)
+            """,
         ),
         Invalid(
-            "from pydantic import BaseSettings\n\nclass S(BaseSettings):\n    url: str\n\n"
-            "    class Config:\n        env_prefix = 'APP_'\n",
-            fixed="from pydantic import BaseSettings\nfrom pydantic_settings import "
-            "SettingsConfigDict\n\nclass S(BaseSettings):\n    url: str\n\n"
-            "    model_config = SettingsConfigDict(env_prefix='APP_')\n",
+            """
+            from pydantic import BaseSettings
+
+            class S(BaseSettings):
+                url: str
+
+                class Config:
+                    env_prefix = 'APP_'
+            """,
+            fixed="""
+            from pydantic import BaseSettings
+            from pydantic_settings import SettingsConfigDict
+
+            class S(BaseSettings):
+                url: str
+
+                model_config = SettingsConfigDict(env_prefix='APP_')
+            """,
         ),
         # Comments are kept; `Extra.forbid` becomes the string v2 takes.
         Invalid(
-            "from pydantic import BaseModel, Extra\n\nclass Q(BaseModel):\n    q: str\n\n"
-            "    class Config:\n        # clients send camelCase\n"
-            "        allow_population_by_field_name = True\n"
-            "        extra = Extra.forbid  # reject typos\n        smart_union = True\n",
-            fixed="from pydantic import ConfigDict, BaseModel, Extra\n\nclass Q(BaseModel):\n"
-            "    q: str\n\n    model_config = ConfigDict(\n        # clients send camelCase\n"
-            '        populate_by_name=True,\n        extra="forbid",  # reject typos\n    )\n',
+            """
+            from pydantic import BaseModel, Extra
+
+            class Q(BaseModel):
+                q: str
+
+                class Config:
+                    # clients send camelCase
+                    allow_population_by_field_name = True
+                    extra = Extra.forbid  # reject typos
+                    smart_union = True
+            """,
+            fixed="""
+            from pydantic import ConfigDict, BaseModel, Extra
+
+            class Q(BaseModel):
+                q: str
+
+                model_config = ConfigDict(
+                    # clients send camelCase
+                    populate_by_name=True,
+                    extra="forbid",  # reject typos
+                )
+            """,
         ),
         # Through a project base class.
         Invalid(
-            "from sqlmodel import SQLModel\n\nclass Base(SQLModel):\n    pass\n\n"
-            "class Hero(Base):\n    name: str\n\n    class Config:\n"
-            "        allow_population_by_field_name = True\n        fields = {'name': 'n'}\n"
+            """
+            from sqlmodel import SQLModel
+
+            class Base(SQLModel):
+                pass
+
+            class Hero(Base):
+                name: str
+
+                class Config:
+                    allow_population_by_field_name = True
+                    fields = {'name': 'n'}
+            """
         ),
     ]
 

@@ -21,11 +21,6 @@ from ._models import (
     reads_attributes,
 )
 
-_MODEL = (
-    "from pydantic import BaseModel\n\n"
-    "class User(BaseModel):\n    name: str\n    tags: list = []\n\n"
-)
-
 
 class V1ModelMethod(PydanticRule):
     """## What it does
@@ -110,93 +105,348 @@ class V1ModelMethod(PydanticRule):
     fix_safety = "safe"
     valid = [
         # `.dict()` on an untyped receiver is never guessed to be a model.
-        _MODEL + "def save(obj):\n    return obj.dict()\n",
+        """
+        from pydantic import BaseModel
+
+        class User(BaseModel):
+            name: str
+            tags: list = []
+
+        def save(obj):
+            return obj.dict()
+        """,
         # `.json()` on a requests response.
-        "import requests\nfrom pydantic import BaseModel\n\n"
-        "def fetch(url):\n    return requests.get(url).json()\n",
+        """
+        import requests
+        from pydantic import BaseModel
+
+        def fetch(url):
+            return requests.get(url).json()
+        """,
         # `dict.copy()`.
-        "from pydantic import BaseModel\n\ndefaults = {'a': 1}\nsettings = defaults.copy()\n",
+        """
+        from pydantic import BaseModel
+
+        defaults = {'a': 1}
+        settings = defaults.copy()
+        """,
         # A model that defines its own `dict()`: the call runs project code.
-        "from pydantic import BaseModel\n\nclass Item(BaseModel):\n    a: int\n\n"
-        "    def dict(self, **kw):\n        return {'a': self.a}\n\nItem(a=1).dict()\n",
+        """
+        from pydantic import BaseModel
+
+        class Item(BaseModel):
+            a: int
+
+            def dict(self, **kw):
+                return {'a': self.a}
+
+        Item(a=1).dict()
+        """,
         # v2 methods.
-        _MODEL + "u = User.model_validate({'name': 'a'})\nu.model_dump()\n",
+        """
+        from pydantic import BaseModel
+
+        class User(BaseModel):
+            name: str
+            tags: list = []
+
+        u = User.model_validate({'name': 'a'})
+        u.model_dump()
+        """,
         # A fallback for Pydantic v1, on purpose.
-        _MODEL + "def f(u: User):\n    try:\n        return u.model_dump()\n"
-        "    except AttributeError:\n        return u.dict()\n",
+        """
+        from pydantic import BaseModel
+
+        class User(BaseModel):
+            name: str
+            tags: list = []
+
+        def f(u: User):
+            try:
+                return u.model_dump()
+            except AttributeError:
+                return u.dict()
+        """,
         # An imported class the project does not define: not known to be a model.
-        "from vendor import Record\n\ndef f(r: Record):\n    return r.dict()\n",
+        """
+        from vendor import Record
+
+        def f(r: Record):
+            return r.dict()
+        """,
         # A non-model class with a `parse_obj` classmethod.
-        "import pydantic\n\nclass Parser:\n    @classmethod\n    def parse_obj(cls, o):\n"
-        "        return o\n\nParser.parse_obj({})\n",
+        """
+        import pydantic
+
+        class Parser:
+            @classmethod
+            def parse_obj(cls, o):
+                return o
+
+        Parser.parse_obj({})
+        """,
         # A parameter shadowing the model's name.
-        _MODEL + "def f(User):\n    return User.parse_obj({})\n",
+        """
+        from pydantic import BaseModel
+
+        class User(BaseModel):
+            name: str
+            tags: list = []
+
+        def f(User):
+            return User.parse_obj({})
+        """,
         # The v1 compatibility layer, on purpose.
-        "from pydantic.v1 import BaseModel\n\nclass U(BaseModel):\n    a: int\n\nU(a=1).dict()\n",
+        """
+        from pydantic.v1 import BaseModel
+
+        class U(BaseModel):
+            a: int
+
+        U(a=1).dict()
+        """,
         # A field of the model called `copy` is not the method.
-        "from pydantic import BaseModel\n\nclass Doc(BaseModel):\n    copy: str\n\n"
-        "def f(d: Doc):\n    return d.copy.upper()\n",
+        """
+        from pydantic import BaseModel
+
+        class Doc(BaseModel):
+            copy: str
+
+        def f(d: Doc):
+            return d.copy.upper()
+        """,
         # The first parameter of a staticmethod is not an instance of the model.
-        "from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
-        "    @staticmethod\n    def clean(data):\n        return data.dict()\n",
+        """
+        from pydantic import BaseModel
+
+        class U(BaseModel):
+            a: int
+
+            @staticmethod
+            def clean(data):
+                return data.dict()
+        """,
     ]
     invalid = [
         Invalid(
-            _MODEL + "def save(user: User):\n    return user.dict(exclude_unset=True)\n",
-            fixed=_MODEL
-            + "def save(user: User):\n    return user.model_dump(exclude_unset=True)\n",
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def save(user: User):
+                return user.dict(exclude_unset=True)
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def save(user: User):
+                return user.model_dump(exclude_unset=True)
+            """,
         ),
         Invalid(
-            _MODEL + "user = User.parse_obj({'name': 'a'})\nprint(user.json(indent=2))\n",
-            fixed=_MODEL + "user = User.model_validate({'name': 'a'})\n"
-            "print(user.model_dump_json(indent=2))\n",
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            user = User.parse_obj({'name': 'a'})
+            print(user.json(indent=2))
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            user = User.model_validate({'name': 'a'})
+            print(user.model_dump_json(indent=2))
+            """,
             count=2,
         ),
         Invalid(
-            _MODEL + "from typing import Optional\n\ndef f(u: Optional[User]):\n"
-            "    return u.copy(update={'name': 'b'}), u.copy(exclude={'tags'})\n",
-            fixed=_MODEL + "from typing import Optional\n\ndef f(u: Optional[User]):\n"
-            "    return u.model_copy(update={'name': 'b'}), u.copy(exclude={'tags'})\n",
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            from typing import Optional
+
+            def f(u: Optional[User]):
+                return u.copy(update={'name': 'b'}), u.copy(exclude={'tags'})
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            from typing import Optional
+
+            def f(u: Optional[User]):
+                return u.model_copy(update={'name': 'b'}), u.copy(exclude={'tags'})
+            """,
             count=2,
         ),
         # Report only: no 1:1 replacement.
-        Invalid(_MODEL + "User.parse_file('u.json')\nUser.schema_json()\n", count=2),
-        Invalid(_MODEL + "def f(db_user):\n    return User.from_orm(db_user)\n"),
-        # With `orm_mode` the rename is exact; `__fields_set__` is the same set.
         Invalid(
-            "from pydantic import BaseModel\n\nclass Row(BaseModel):\n    id: int\n\n"
-            "    class Config:\n        orm_mode = True\n\n"
-            "def f(obj):\n    row = Row.from_orm(obj)\n    return row.__fields_set__\n",
-            fixed="from pydantic import BaseModel\n\nclass Row(BaseModel):\n    id: int\n\n"
-            "    class Config:\n        orm_mode = True\n\n"
-            "def f(obj):\n    row = Row.model_validate(obj)\n    return row.model_fields_set\n",
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            User.parse_file('u.json')
+            User.schema_json()
+            """,
             count=2,
         ),
-        Invalid(_MODEL + "print(User.__fields__)\n"),
+        Invalid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def f(db_user):
+                return User.from_orm(db_user)
+            """),
+        # With `orm_mode` the rename is exact; `__fields_set__` is the same set.
         Invalid(
-            _MODEL + "User.update_forward_refs()\n",
-            fixed=_MODEL + "User.model_rebuild()\n",
+            """
+            from pydantic import BaseModel
+
+            class Row(BaseModel):
+                id: int
+
+                class Config:
+                    orm_mode = True
+
+            def f(obj):
+                row = Row.from_orm(obj)
+                return row.__fields_set__
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class Row(BaseModel):
+                id: int
+
+                class Config:
+                    orm_mode = True
+
+            def f(obj):
+                row = Row.model_validate(obj)
+                return row.model_fields_set
+            """,
+            count=2,
+        ),
+        Invalid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            print(User.__fields__)
+            """),
+        Invalid(
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            User.update_forward_refs()
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            User.model_rebuild()
+            """,
         ),
         # `self` in a model method and `cls` in a classmethod.
         Invalid(
-            "from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
-            "    def public(self):\n        return self.dict(exclude={'a'})\n\n"
-            "    @classmethod\n    def load(cls, raw):\n        return cls.parse_raw(raw)\n",
-            fixed="from pydantic import BaseModel\n\nclass U(BaseModel):\n    a: int\n\n"
-            "    def public(self):\n        return self.model_dump(exclude={'a'})\n\n"
-            "    @classmethod\n    def load(cls, raw):\n"
-            "        return cls.model_validate_json(raw)\n",
+            """
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                a: int
+
+                def public(self):
+                    return self.dict(exclude={'a'})
+
+                @classmethod
+                def load(cls, raw):
+                    return cls.parse_raw(raw)
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                a: int
+
+                def public(self):
+                    return self.model_dump(exclude={'a'})
+
+                @classmethod
+                def load(cls, raw):
+                    return cls.model_validate_json(raw)
+            """,
             count=2,
         ),
         # Classmethods called on an instance; `construct(**data)` keeps its keywords.
         Invalid(
-            _MODEL + "def f(u: User, data: dict):\n    return u.schema(), User.construct(**data)\n",
-            fixed=_MODEL + "def f(u: User, data: dict):\n"
-            "    return u.model_json_schema(), User.model_construct(**data)\n",
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def f(u: User, data: dict):
+                return u.schema(), User.construct(**data)
+            """,
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def f(u: User, data: dict):
+                return u.model_json_schema(), User.model_construct(**data)
+            """,
             count=2,
         ),
         # A v1-only argument: reported, not fixed.
-        Invalid(_MODEL + "User(name='a').dict(skip_defaults=True)\n"),
+        Invalid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            User(name='a').dict(skip_defaults=True)
+            """),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:

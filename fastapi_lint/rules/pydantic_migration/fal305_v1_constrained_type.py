@@ -67,47 +67,109 @@ class V1ConstrainedType(PydanticRule):
     fix_safety = "safe"
     valid = [
         # The v2 spelling.
-        "from typing import Annotated\nfrom pydantic import BaseModel, Field\n\n"
-        "class O(BaseModel):\n    q: Annotated[int, Field(ge=1)]\n",
+        """
+        from typing import Annotated
+        from pydantic import BaseModel, Field
+
+        class O(BaseModel):
+            q: Annotated[int, Field(ge=1)]
+        """,
         # A project function with the same name.
-        "import pydantic\n\ndef conint(**kw):\n    return int\n\nq = conint(ge=1)\n",
+        """
+        import pydantic
+
+        def conint(**kw):
+            return int
+
+        q = conint(ge=1)
+        """,
         # The v1 layer, on purpose.
-        "from pydantic.v1 import BaseModel, conint\n\nclass O(BaseModel):\n    q: conint(ge=1)\n",
+        """
+        from pydantic.v1 import BaseModel, conint
+
+        class O(BaseModel):
+            q: conint(ge=1)
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseModel, conint, constr\n\nclass O(BaseModel):\n"
-            "    q: conint(ge=1)\n    code: constr(to_lower=True)\n",
-            fixed="from pydantic import Field, StringConstraints, BaseModel\n"
-            "from typing import Annotated\n\nclass O(BaseModel):\n"
-            "    q: Annotated[int, Field(ge=1)]\n"
-            "    code: Annotated[str, StringConstraints(to_lower=True)]\n",
+            """
+            from pydantic import BaseModel, conint, constr
+
+            class O(BaseModel):
+                q: conint(ge=1)
+                code: constr(to_lower=True)
+            """,
+            fixed="""
+            from pydantic import Field, StringConstraints, BaseModel
+            from typing import Annotated
+
+            class O(BaseModel):
+                q: Annotated[int, Field(ge=1)]
+                code: Annotated[str, StringConstraints(to_lower=True)]
+            """,
             count=2,
         ),
         Invalid(
-            "import pydantic\n\nTags = pydantic.conlist(str, min_items=1)\n",
-            fixed="import pydantic\nfrom pydantic import Field\nfrom typing import Annotated\n\n"
-            "Tags = Annotated[list[str], Field(min_length=1)]\n",
+            """
+            import pydantic
+
+            Tags = pydantic.conlist(str, min_items=1)
+            """,
+            fixed="""
+            import pydantic
+            from pydantic import Field
+            from typing import Annotated
+
+            Tags = Annotated[list[str], Field(min_length=1)]
+            """,
         ),
         # v1 matched `regex` at the start: the pattern is anchored for v2's search.
         Invalid(
-            "from typing import Annotated\nfrom pydantic import constr\n\n"
-            "Code = constr(regex=r'[A-Z]{3}')\n",
-            fixed="from typing import Annotated\nfrom pydantic import StringConstraints\n\n"
-            "Code = Annotated[str, StringConstraints(pattern=r'^(?:[A-Z]{3})')]\n",
+            """
+            from typing import Annotated
+            from pydantic import constr
+
+            Code = constr(regex=r'[A-Z]{3}')
+            """,
+            fixed="""
+            from typing import Annotated
+            from pydantic import StringConstraints
+
+            Code = Annotated[str, StringConstraints(pattern=r'^(?:[A-Z]{3})')]
+            """,
         ),
         # The item type given by keyword; a parenthesised import gets a line per name.
         Invalid(
-            "from pydantic import (\n    BaseModel,\n    conlist,\n)\n\n"
-            "class B(BaseModel):\n    ids: conlist(item_type=int, max_items=3)\n",
-            fixed="from pydantic import (\n    Field,\n    BaseModel,\n)\n"
-            "from typing import Annotated\n\n"
-            "class B(BaseModel):\n    ids: Annotated[list[int], Field(max_length=3)]\n",
+            """
+            from pydantic import (
+                BaseModel,
+                conlist,
+            )
+
+            class B(BaseModel):
+                ids: conlist(item_type=int, max_items=3)
+            """,
+            fixed="""
+            from pydantic import (
+                Field,
+                BaseModel,
+            )
+            from typing import Annotated
+
+            class B(BaseModel):
+                ids: Annotated[list[int], Field(max_length=3)]
+            """,
         ),
         # Not mechanical: a lookahead, `curtail_length`, `unique_items`.
         Invalid(
-            "from pydantic import conlist, constr\n\nA = constr(regex='(?=a)a')\n"
-            "B = constr(curtail_length=3)\nC = conlist(int, unique_items=True)\n",
+            """
+            from pydantic import conlist, constr
+
+            A = constr(regex='(?=a)a')
+            B = constr(curtail_length=3)
+            C = conlist(int, unique_items=True)
+            """,
             count=3,
         ),
     ]

@@ -64,52 +64,118 @@ class V1MovedImport(PydanticRule):
     fix_safety = "safe"
     valid = [
         # Already v2.
-        "from pydantic_settings import BaseSettings\n",
-        "from pydantic import BaseModel, Field\nfrom pydantic.errors import PydanticUserError\n",
+        """
+        from pydantic_settings import BaseSettings
+        """,
+        """
+        from pydantic import BaseModel, Field
+        from pydantic.errors import PydanticUserError
+        """,
         # A project module that happens to be called `settings`.
-        "import pydantic\nfrom .settings import BaseSettings\n",
+        """
+        import pydantic
+        from .settings import BaseSettings
+        """,
         # The v1 layer, on purpose.
-        "from pydantic.v1 import BaseSettings\n",
-        "try:\n    from pydantic.v1 import BaseSettings\nexcept ImportError:\n"
-        "    from pydantic import BaseSettings\n",
+        """
+        from pydantic.v1 import BaseSettings
+        """,
+        """
+        try:
+            from pydantic.v1 import BaseSettings
+        except ImportError:
+            from pydantic import BaseSettings
+        """,
         # A compatibility shim that copes with the old name being gone.
-        "try:\n    from pydantic.color import Color\nexcept ImportError:\n"
-        "    class Color:\n        pass\n",
+        """
+        try:
+            from pydantic.color import Color
+        except ImportError:
+            class Color:
+                pass
+        """,
         # An attribute called BaseSettings on something else.
-        "import pydantic\n\nclass conf:\n    BaseSettings = object\n\nx = conf.BaseSettings\n",
+        """
+        import pydantic
+
+        class conf:
+            BaseSettings = object
+
+        x = conf.BaseSettings
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseSettings\n",
-            fixed="from pydantic_settings import BaseSettings\n",
+            """
+            from pydantic import BaseSettings
+            """,
+            fixed="""
+            from pydantic_settings import BaseSettings
+            """,
         ),
         Invalid(
-            "from pydantic import BaseModel, BaseSettings as Base, Field\n",
-            fixed="from pydantic import BaseModel, Field\n"
-            "from pydantic_settings import BaseSettings as Base\n",
+            """
+            from pydantic import BaseModel, BaseSettings as Base, Field
+            """,
+            fixed="""
+            from pydantic import BaseModel, Field
+            from pydantic_settings import BaseSettings as Base
+            """,
         ),
         Invalid(
-            "def load():\n    from pydantic import (\n        Field,\n"
-            "        BaseSettings,\n    )\n    return Field\n",
-            fixed="def load():\n    from pydantic import (\n        Field,\n    )\n"
-            "    from pydantic_settings import BaseSettings\n    return Field\n",
+            """
+            def load():
+                from pydantic import (
+                    Field,
+                    BaseSettings,
+                )
+                return Field
+            """,
+            fixed="""
+            def load():
+                from pydantic import (
+                    Field,
+                )
+                from pydantic_settings import BaseSettings
+                return Field
+            """,
         ),
         Invalid(
-            "from pydantic import BaseSettings, Color\n",
-            fixed="from pydantic_settings import BaseSettings\n"
-            "from pydantic_extra_types.color import Color\n",
+            """
+            from pydantic import BaseSettings, Color
+            """,
+            fixed="""
+            from pydantic_settings import BaseSettings
+            from pydantic_extra_types.color import Color
+            """,
         ),
         Invalid(
-            "import pydantic\n\nclass S(pydantic.BaseSettings):\n    debug: bool = False\n",
-            fixed="import pydantic\nimport pydantic_settings\n\n"
-            "class S(pydantic_settings.BaseSettings):\n    debug: bool = False\n",
+            """
+            import pydantic
+
+            class S(pydantic.BaseSettings):
+                debug: bool = False
+            """,
+            fixed="""
+            import pydantic
+            import pydantic_settings
+
+            class S(pydantic_settings.BaseSettings):
+                debug: bool = False
+            """,
         ),
-        Invalid("from pydantic.errors import MissingError, PydanticUserError\n"),
+        Invalid("""
+            from pydantic.errors import MissingError, PydanticUserError
+            """),
         # One moved name (fixed) and one removed name (reported) in the same statement.
         Invalid(
-            "from pydantic.error_wrappers import ErrorWrapper, ValidationError\n",
-            fixed="from pydantic.error_wrappers import ErrorWrapper\n"
-            "from pydantic import ValidationError\n",
+            """
+            from pydantic.error_wrappers import ErrorWrapper, ValidationError
+            """,
+            fixed="""
+            from pydantic.error_wrappers import ErrorWrapper
+            from pydantic import ValidationError
+            """,
             count=2,
         ),
     ]

@@ -81,56 +81,125 @@ class V1FieldArgument(PydanticRule):
     fix_safety = "safe"
     valid = [
         # v2 keywords.
-        "from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
-        "    slug: str = Field(pattern='^[a-z]+$')\n    tags: list = Field(max_length=3)\n",
+        """
+        from pydantic import BaseModel, Field
+
+        class T(BaseModel):
+            slug: str = Field(pattern='^[a-z]+$')
+            tags: list = Field(max_length=3)
+        """,
         # FastAPI's Query(regex=) belongs to FAL506, not to this rule.
-        "import pydantic\nfrom fastapi import Query\n\ndef f(q: str = Query(regex='^a')):\n"
-        "    return q\n",
+        """
+        import pydantic
+        from fastapi import Query
+
+        def f(q: str = Query(regex='^a')):
+            return q
+        """,
         # A dataclasses or SQLAlchemy `field(...)` / project `Field`.
-        "import pydantic\n\ndef Field(**kw):\n    return kw\n\nx = Field(regex='a', min_items=1)\n",
+        """
+        import pydantic
+
+        def Field(**kw):
+            return kw
+
+        x = Field(regex='a', min_items=1)
+        """,
         # The v1 layer, on purpose.
-        "from pydantic.v1 import BaseModel, Field\n\nclass T(BaseModel):\n"
-        "    slug: str = Field(regex='a')\n",
+        """
+        from pydantic.v1 import BaseModel, Field
+
+        class T(BaseModel):
+            slug: str = Field(regex='a')
+        """,
     ]
     invalid = [
         Invalid(
-            "from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
-            "    slug: str = Field(regex=r'^[a-z-]+$')\n",
-            fixed="from pydantic import BaseModel, Field\n\nclass T(BaseModel):\n"
-            "    slug: str = Field(pattern=r'^[a-z-]+$')\n",
+            """
+            from pydantic import BaseModel, Field
+
+            class T(BaseModel):
+                slug: str = Field(regex=r'^[a-z-]+$')
+            """,
+            fixed="""
+            from pydantic import BaseModel, Field
+
+            class T(BaseModel):
+                slug: str = Field(pattern=r'^[a-z-]+$')
+            """,
         ),
         # Unanchored: anchored to keep v1's match-at-start meaning.
         Invalid(
-            "import pydantic\n\ncode = pydantic.Field(..., regex='[A-Z]{3}|X')\n",
-            fixed="import pydantic\n\ncode = pydantic.Field(..., pattern='^(?:[A-Z]{3}|X)')\n",
+            """
+            import pydantic
+
+            code = pydantic.Field(..., regex='[A-Z]{3}|X')
+            """,
+            fixed="""
+            import pydantic
+
+            code = pydantic.Field(..., pattern='^(?:[A-Z]{3}|X)')
+            """,
         ),
         Invalid(
-            "from pydantic import Field\n\ntags = Field(default_factory=list, min_items=1, "
-            "max_items=5)\n",
-            fixed="from pydantic import Field\n\ntags = Field(default_factory=list, min_length=1, "
-            "max_length=5)\n",
+            """
+            from pydantic import Field
+
+            tags = Field(default_factory=list, min_items=1, max_items=5)
+            """,
+            fixed="""
+            from pydantic import Field
+
+            tags = Field(default_factory=list, min_length=1, max_length=5)
+            """,
             count=2,
         ),
         Invalid(
-            "from pydantic import Field\n\nid_ = Field(1, allow_mutation=False)\n",
-            fixed="from pydantic import Field\n\nid_ = Field(1, frozen=True)\n",
+            """
+            from pydantic import Field
+
+            id_ = Field(1, allow_mutation=False)
+            """,
+            fixed="""
+            from pydantic import Field
+
+            id_ = Field(1, frozen=True)
+            """,
             unsafe=True,
         ),
         # A settings field read from an unprefixed variable.
         Invalid(
-            "from pydantic import BaseSettings, Field\n\nclass S(BaseSettings):\n"
-            "    db: str = Field('sqlite://', env='DATABASE_URL')\n\n"
-            "    class Config:\n        env_prefix = 'APP_'\n",
+            """
+            from pydantic import BaseSettings, Field
+
+            class S(BaseSettings):
+                db: str = Field('sqlite://', env='DATABASE_URL')
+
+                class Config:
+                    env_prefix = 'APP_'
+            """,
             # `BaseSettings` moves (FAL306): the new name gets a line of its own.
-            fixed="from pydantic import BaseSettings, Field\nfrom pydantic import AliasChoices\n\n"
-            "class S(BaseSettings):\n"
-            "    db: str = Field('sqlite://', validation_alias=AliasChoices('DATABASE_URL', 'db'))"
-            "\n\n    class Config:\n        env_prefix = 'APP_'\n",
+            fixed="""
+            from pydantic import BaseSettings, Field
+            from pydantic import AliasChoices
+
+            class S(BaseSettings):
+                db: str = Field('sqlite://', validation_alias=AliasChoices('DATABASE_URL', 'db'))
+
+                class Config:
+                    env_prefix = 'APP_'
+            """,
         ),
         # Not fixable: a variable pattern, a lookahead, a removed keyword.
         Invalid(
-            "from pydantic import Field\n\nSLUG = '^a'\nx = Field(regex=SLUG)\n"
-            "y = Field(regex='(?=a)a')\nz = Field('v', const=True)\n",
+            """
+            from pydantic import Field
+
+            SLUG = '^a'
+            x = Field(regex=SLUG)
+            y = Field(regex='(?=a)a')
+            z = Field('v', const=True)
+            """,
             count=3,
         ),
     ]

@@ -52,34 +52,81 @@ class V1ParseFunction(PydanticRule):
     fix_safety = "safe"
     valid = [
         # The v2 API.
-        "from pydantic import TypeAdapter\n\nTypeAdapter(list[int]).validate_python(['1'])\n",
+        """
+        from pydantic import TypeAdapter
+
+        TypeAdapter(list[int]).validate_python(['1'])
+        """,
         # A project function called `parse_obj_as`.
-        "import pydantic\n\ndef parse_obj_as(t, v):\n    return v\n\nparse_obj_as(int, 1)\n",
+        """
+        import pydantic
+
+        def parse_obj_as(t, v):
+            return v
+
+        parse_obj_as(int, 1)
+        """,
         # The v1 layer, on purpose.
-        "from pydantic.v1 import parse_obj_as\n\nparse_obj_as(int, '1')\n",
+        """
+        from pydantic.v1 import parse_obj_as
+
+        parse_obj_as(int, '1')
+        """,
     ]
     invalid = [
         Invalid(
-            "from typing import List\nfrom pydantic import parse_obj_as\n\n"
-            "ids = parse_obj_as(List[int], ['1', '2'])\n",
-            fixed="from typing import List\nfrom pydantic import TypeAdapter\n\n"
-            "ids = TypeAdapter(List[int]).validate_python(['1', '2'])\n",
+            """
+            from typing import List
+            from pydantic import parse_obj_as
+
+            ids = parse_obj_as(List[int], ['1', '2'])
+            """,
+            fixed="""
+            from typing import List
+            from pydantic import TypeAdapter
+
+            ids = TypeAdapter(List[int]).validate_python(['1', '2'])
+            """,
         ),
         Invalid(
-            "import pydantic\nfrom pydantic import TypeAdapter as TA\n\n"
-            "x = pydantic.parse_raw_as(dict, '{}')\n",
-            fixed="import pydantic\nfrom pydantic import TypeAdapter as TA\n\n"
-            "x = TA(dict).validate_json('{}')\n",
+            """
+            import pydantic
+            from pydantic import TypeAdapter as TA
+
+            x = pydantic.parse_raw_as(dict, '{}')
+            """,
+            fixed="""
+            import pydantic
+            from pydantic import TypeAdapter as TA
+
+            x = TA(dict).validate_json('{}')
+            """,
         ),
         # `TypeAdapter` is a project name here: pydantic's is reached through its module.
         Invalid(
-            "from pydantic import parse_obj_as\n\nclass TypeAdapter:\n    pass\n\n"
-            "parse_obj_as(int, '1')\n",
-            fixed="import pydantic\n\nclass TypeAdapter:\n"
-            "    pass\n\npydantic.TypeAdapter(int).validate_python('1')\n",
+            """
+            from pydantic import parse_obj_as
+
+            class TypeAdapter:
+                pass
+
+            parse_obj_as(int, '1')
+            """,
+            fixed="""
+            import pydantic
+
+            class TypeAdapter:
+                pass
+
+            pydantic.TypeAdapter(int).validate_python('1')
+            """,
         ),
         # A keyword with no 1:1 replacement: report only.
-        Invalid("from pydantic import parse_obj_as\n\nparse_obj_as(int, '1', type_name='N')\n"),
+        Invalid("""
+            from pydantic import parse_obj_as
+
+            parse_obj_as(int, '1', type_name='N')
+            """),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:

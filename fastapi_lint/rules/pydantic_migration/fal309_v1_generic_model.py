@@ -58,31 +58,74 @@ class V1GenericModel(PydanticRule):
     fix_safety = "safe"
     valid = [
         # The v2 way.
-        "from typing import Generic, TypeVar\nfrom pydantic import BaseModel\n\n"
-        "T = TypeVar('T')\n\nclass Page(BaseModel, Generic[T]):\n    items: list[T]\n",
+        """
+        from typing import Generic, TypeVar
+        from pydantic import BaseModel
+
+        T = TypeVar('T')
+
+        class Page(BaseModel, Generic[T]):
+            items: list[T]
+        """,
         # A project module called `generics`.
-        "import pydantic\nfrom .generics import GenericModel\n",
+        """
+        import pydantic
+        from .generics import GenericModel
+        """,
         # A shim for both major versions.
-        "try:\n    from pydantic.generics import GenericModel\nexcept ImportError:\n"
-        "    from pydantic import BaseModel as GenericModel\n",
+        """
+        try:
+            from pydantic.generics import GenericModel
+        except ImportError:
+            from pydantic import BaseModel as GenericModel
+        """,
         # The v1 layer, on purpose.
-        "from pydantic.v1.generics import GenericModel\n",
+        """
+        from pydantic.v1.generics import GenericModel
+        """,
     ]
     invalid = [
         Invalid(
-            "from typing import Generic, TypeVar\nfrom pydantic.generics import GenericModel\n\n"
-            "T = TypeVar('T')\n\nclass Page(GenericModel, Generic[T]):\n    items: list[T]\n",
-            fixed="from typing import Generic, TypeVar\nfrom pydantic import BaseModel\n\n"
-            "T = TypeVar('T')\n\nclass Page(BaseModel, Generic[T]):\n    items: list[T]\n",
+            """
+            from typing import Generic, TypeVar
+            from pydantic.generics import GenericModel
+
+            T = TypeVar('T')
+
+            class Page(GenericModel, Generic[T]):
+                items: list[T]
+            """,
+            fixed="""
+            from typing import Generic, TypeVar
+            from pydantic import BaseModel
+
+            T = TypeVar('T')
+
+            class Page(BaseModel, Generic[T]):
+                items: list[T]
+            """,
         ),
         Invalid(
-            "import pydantic.generics\n\nclass Page(pydantic.generics.GenericModel):\n"
-            "    items: list\n",
-            fixed="import pydantic.generics\nfrom pydantic import BaseModel\n\n"
-            "class Page(BaseModel):\n    items: list\n",
+            """
+            import pydantic.generics
+
+            class Page(pydantic.generics.GenericModel):
+                items: list
+            """,
+            fixed="""
+            import pydantic.generics
+            from pydantic import BaseModel
+
+            class Page(BaseModel):
+                items: list
+            """,
         ),
         # Re-exported through `__all__`: a person decides.
-        Invalid("from pydantic.generics import GenericModel\n\n__all__ = ['GenericModel']\n"),
+        Invalid("""
+            from pydantic.generics import GenericModel
+
+            __all__ = ['GenericModel']
+            """),
     ]
 
     def __init__(self, settings: Settings) -> None:

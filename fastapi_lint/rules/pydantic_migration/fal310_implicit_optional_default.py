@@ -83,69 +83,171 @@ class ImplicitOptionalDefault(PydanticRule):
 
     valid = [
         # Has a default.
-        "from typing import Optional\nfrom pydantic import BaseModel, Field\n\n"
-        "class U(BaseModel):\n    a: Optional[int] = None\n    b: Optional[int] = Field(None)\n"
-        "    c: Optional[int] = Field(default_factory=int)\n",
+        """
+        from typing import Optional
+        from pydantic import BaseModel, Field
+
+        class U(BaseModel):
+            a: Optional[int] = None
+            b: Optional[int] = Field(None)
+            c: Optional[int] = Field(default_factory=int)
+        """,
         # Explicitly required in v1 too.
-        "from typing import Optional\nfrom pydantic import BaseModel, Field\n\n"
-        "class U(BaseModel):\n    a: Optional[int] = ...\n    b: Optional[int] = Field(...)\n",
+        """
+        from typing import Optional
+        from pydantic import BaseModel, Field
+
+        class U(BaseModel):
+            a: Optional[int] = ...
+            b: Optional[int] = Field(...)
+        """,
         # Not a model: a dataclass, a TypedDict, a plain class.
-        "from dataclasses import dataclass\nfrom typing import Optional, TypedDict\n"
-        "import pydantic\n\n@dataclass\nclass D:\n    a: Optional[int]\n\n"
-        "class T(TypedDict):\n    a: Optional[int]\n",
+        """
+        from dataclasses import dataclass
+        from typing import Optional, TypedDict
+        import pydantic
+
+        @dataclass
+        class D:
+            a: Optional[int]
+
+        class T(TypedDict):
+            a: Optional[int]
+        """,
         # ClassVar and private attributes are not fields.
-        "from typing import Any, ClassVar, Optional\nfrom pydantic import BaseModel\n\n"
-        "class U(BaseModel):\n    registry: ClassVar[Optional[dict]]\n    _cache: Optional[dict]\n",
+        """
+        from typing import Any, ClassVar, Optional
+        from pydantic import BaseModel
+
+        class U(BaseModel):
+            registry: ClassVar[Optional[dict]]
+            _cache: Optional[dict]
+        """,
         # Not optional.
-        "from pydantic import BaseModel\n\nclass U(BaseModel):\n"
-        "    a: int\n    b: list[int | str]\n",
+        """
+        from pydantic import BaseModel
+
+        class U(BaseModel):
+            a: int
+            b: list[int | str]
+        """,
         # An annotated local variable inside a method.
-        "from typing import Optional\nfrom pydantic import BaseModel\n\nclass U(BaseModel):\n"
-        "    a: int = 0\n\n    def f(self):\n        x: Optional[int]\n        return 1\n",
+        """
+        from typing import Optional
+        from pydantic import BaseModel
+
+        class U(BaseModel):
+            a: int = 0
+
+            def f(self):
+                x: Optional[int]
+                return 1
+        """,
         # The v1 layer, on purpose.
-        "from typing import Optional\nfrom pydantic.v1 import BaseModel\n\n"
-        "class U(BaseModel):\n    a: Optional[int]\n",
+        """
+        from typing import Optional
+        from pydantic.v1 import BaseModel
+
+        class U(BaseModel):
+            a: Optional[int]
+        """,
         # A v2 module: `Optional[X]` without a default is a required, nullable field on purpose.
-        "from pydantic import BaseModel, ConfigDict\n\nclass U(BaseModel):\n"
-        "    model_config = ConfigDict(frozen=True)\n    a: int | None\n",
-        "from pydantic import BaseModel, field_validator\n\nclass U(BaseModel):\n"
-        "    a: int | None\n\n    @field_validator('a')\n    @classmethod\n"
-        "    def check(cls, v):\n        return v\n",
+        """
+        from pydantic import BaseModel, ConfigDict
+
+        class U(BaseModel):
+            model_config = ConfigDict(frozen=True)
+            a: int | None
+        """,
+        """
+        from pydantic import BaseModel, field_validator
+
+        class U(BaseModel):
+            a: int | None
+
+            @field_validator('a')
+            @classmethod
+            def check(cls, v):
+                return v
+        """,
         # Nothing says which Pydantic the module targets.
-        "from typing import Optional\nfrom pydantic import BaseModel\n\n"
-        "class U(BaseModel):\n    a: Optional[int]\n",
+        """
+        from typing import Optional
+        from pydantic import BaseModel
+
+        class U(BaseModel):
+            a: Optional[int]
+        """,
     ]
     invalid = [
         Invalid(
-            "from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
-            "class U(BaseModel):\n    a: Optional[int]\n    b: Union[str, None]\n    c: Any\n"
-            "    d: 'int | None'\n\n    class Config:\n        orm_mode = True\n",
-            fixed="from typing import Any, Optional, Union\nfrom pydantic import BaseModel\n\n"
-            "class U(BaseModel):\n    a: Optional[int] = None\n    b: Union[str, None] = None\n"
-            "    c: Any = None\n    d: 'int | None' = None\n\n    class Config:\n"
-            "        orm_mode = True\n",
+            """
+            from typing import Any, Optional, Union
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                a: Optional[int]
+                b: Union[str, None]
+                c: Any
+                d: 'int | None'
+
+                class Config:
+                    orm_mode = True
+            """,
+            fixed="""
+            from typing import Any, Optional, Union
+            from pydantic import BaseModel
+
+            class U(BaseModel):
+                a: Optional[int] = None
+                b: Union[str, None] = None
+                c: Any = None
+                d: 'int | None' = None
+
+                class Config:
+                    orm_mode = True
+            """,
             unsafe=True,
             count=4,
         ),
         Invalid(
-            "from typing import Annotated, Optional\nfrom pydantic import BaseSettings, Field\n\n"
-            "class S(BaseSettings):\n    url: Annotated[Optional[str], 'doc']\n"
-            "    token: str | None = Field(description='API token')\n",
-            fixed="from typing import Annotated, Optional\nfrom pydantic import BaseSettings, Field\n\n"
-            "class S(BaseSettings):\n    url: Annotated[Optional[str], 'doc'] = None\n"
-            "    token: str | None = Field(None, description='API token')\n",
+            """
+            from typing import Annotated, Optional
+            from pydantic import BaseSettings, Field
+
+            class S(BaseSettings):
+                url: Annotated[Optional[str], 'doc']
+                token: str | None = Field(description='API token')
+            """,
+            fixed="""
+            from typing import Annotated, Optional
+            from pydantic import BaseSettings, Field
+
+            class S(BaseSettings):
+                url: Annotated[Optional[str], 'doc'] = None
+                token: str | None = Field(None, description='API token')
+            """,
             unsafe=True,
             count=2,
         ),
         # SQLModel's `Field(primary_key=True)` has no default either.
         Invalid(
-            "from typing import Optional\nfrom pydantic import validator\n"
-            "from sqlmodel import Field, SQLModel\n\n"
-            "class Hero(SQLModel, table=True):\n    id: Optional[int] = Field(primary_key=True)\n",
-            fixed="from typing import Optional\nfrom pydantic import validator\n"
-            "from sqlmodel import Field, SQLModel\n\n"
-            "class Hero(SQLModel, table=True):\n"
-            "    id: Optional[int] = Field(None, primary_key=True)\n",
+            """
+            from typing import Optional
+            from pydantic import validator
+            from sqlmodel import Field, SQLModel
+
+            class Hero(SQLModel, table=True):
+                id: Optional[int] = Field(primary_key=True)
+            """,
+            fixed="""
+            from typing import Optional
+            from pydantic import validator
+            from sqlmodel import Field, SQLModel
+
+            class Hero(SQLModel, table=True):
+                id: Optional[int] = Field(None, primary_key=True)
+            """,
             unsafe=True,
         ),
     ]

@@ -55,56 +55,101 @@ class WildcardCorsOrigin(Rule):
     triggers = ("CORSMiddleware",)
     valid = [
         # Origins from settings: unknown, not guessed.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\n"
-        "app.add_middleware(CORSMiddleware, allow_origins=settings.origins)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=settings.origins)
+        """,
         # Explicit origins; `*` only for methods and headers.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['https://a.example'],"
-        " allow_methods=['*'], allow_headers=['*'])\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'], allow_methods=['*'], allow_headers=['*'])
+        """,
         # A wildcard with credentials is FAL402, not FAL401.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\n"
-        "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)
+        """,
         # A regex restricted to one domain's subdomains.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
-        "allow_origin_regex=r'https://.*\\.example\\.com')\n",
+        r"""
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origin_regex=r'https://.*\.example\.com')
+        """,
         # A project class called CORSMiddleware is not Starlette's.
-        "class CORSMiddleware:\n    def __init__(self, app, allow_origins=()):\n        pass\n\n"
-        "CORSMiddleware(None, allow_origins=['*'])\n",
+        """
+        class CORSMiddleware:
+            def __init__(self, app, allow_origins=()):
+                pass
+
+        CORSMiddleware(None, allow_origins=['*'])
+        """,
         # A wildcard origin for some other middleware.
-        "from fastapi import FastAPI\nfrom myapp.middleware import OriginCheck\napp = FastAPI()\n"
-        "app.add_middleware(OriginCheck, allow_origins=['*'])\n",
+        """
+        from fastapi import FastAPI
+        from myapp.middleware import OriginCheck
+        app = FastAPI()
+        app.add_middleware(OriginCheck, allow_origins=['*'])
+        """,
         # A parameter shadows the constant.
-        "from fastapi.middleware.cors import CORSMiddleware\nORIGINS = ['*']\n\n"
-        "def setup(app, ORIGINS):\n"
-        "    app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)\n",
+        """
+        from fastapi.middleware.cors import CORSMiddleware
+        ORIGINS = ['*']
+
+        def setup(app, ORIGINS):
+            app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n"
+            """
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=['*'])
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
-            "from starlette.middleware.cors import CORSMiddleware\nORIGINS = ['*']\n"
-            "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=ORIGINS)])\n"
+            """
+            from fastapi import FastAPI
+            from starlette.middleware import Middleware
+            from starlette.middleware.cors import CORSMiddleware
+            ORIGINS = ['*']
+            app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=ORIGINS)])
+            """
         ),
         Invalid(
-            "import os\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "DEBUG = os.environ.get('DEBUG') == '1'\n\ndef wrap(app):\n"
-            "    return CORSMiddleware(app, allow_origins=['*'] if DEBUG else ['https://a.b'])\n"
+            """
+            import os
+            from fastapi.middleware.cors import CORSMiddleware
+            DEBUG = os.environ.get('DEBUG') == '1'
+
+            def wrap(app):
+                return CORSMiddleware(app, allow_origins=['*'] if DEBUG else ['https://a.b'])
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origin_regex='.*')\n"
+            """
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origin_regex='.*')
+            """
         ),
         Invalid(
-            "from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n"
-            "    origins = ['https://a.example', '*']\n"
-            "    app.add_middleware(CORSMiddleware, allow_origins=origins, "
-            "allow_credentials=False)\n"
+            """
+            from fastapi.middleware.cors import CORSMiddleware
+
+            def setup(app):
+                origins = ['https://a.example', '*']
+                app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False)
+            """
         ),
     ]
 

@@ -53,36 +53,59 @@ class WildcardCorsWithCredentials(Rule):
     triggers = ("CORSMiddleware",)
     valid = [
         # Without credentials it is FAL401's business.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['*'])
+        """,
         # Credentials with explicit origins: the right setup.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
-        "allow_origins=['https://a.example'], allow_credentials=True, allow_headers=['*'])\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'], allow_credentials=True, allow_headers=['*'])
+        """,
         # Unknown origins.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
-        "allow_origins=settings.BACKEND_CORS_ORIGINS, allow_credentials=True)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=settings.BACKEND_CORS_ORIGINS, allow_credentials=True)
+        """,
         # `allow_credentials=False` spelled out.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'], "
-        "allow_credentials=False)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=False)
+        """,
     ]
     invalid = [
         Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)\n"
+            """
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware import Middleware\n"
-            "from fastapi.middleware.cors import CORSMiddleware\nCREDENTIALS = True\n"
-            "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origin_regex='^.*$', "
-            "allow_credentials=CREDENTIALS)])\n"
+            """
+            from fastapi import FastAPI
+            from fastapi.middleware import Middleware
+            from fastapi.middleware.cors import CORSMiddleware
+            CREDENTIALS = True
+            app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origin_regex='^.*$', allow_credentials=CREDENTIALS)])
+            """
         ),
         Invalid(
-            "from fastapi.middleware.cors import CORSMiddleware\n\ndef wrap(app):\n"
-            "    return CORSMiddleware(app, allow_origins='*', allow_credentials=True)\n"
+            """
+            from fastapi.middleware.cors import CORSMiddleware
+
+            def wrap(app):
+                return CORSMiddleware(app, allow_origins='*', allow_credentials=True)
+            """
         ),
     ]
 

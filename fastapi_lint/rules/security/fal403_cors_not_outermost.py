@@ -12,15 +12,6 @@ from .._values import keyword, resolve, string_value
 from ._cors import cors_registration
 
 _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
-# Examples: a project function that adds CORS to the app it is given, and one that adds nothing.
-_HELPERS = (
-    "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-    "from fastapi.middleware.gzip import GZipMiddleware\n\n"
-    "def setup_cors(app: FastAPI) -> None:\n"
-    "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
-    "def setup_state(app: FastAPI) -> None:\n    app.state.ready = True\n\n"
-    "app = FastAPI()\n"
-)
 
 
 @dataclass
@@ -98,63 +89,134 @@ class CorsNotOutermost(Rule):
     defers = True
     valid = [
         # CORS added last: it is the outermost layer.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n"
-        "app.add_middleware(GZipMiddleware)\n"
-        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+        app = FastAPI()
+        app.add_middleware(GZipMiddleware)
+        app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+        """,
         # First in a middleware list, nothing added later.
-        "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
-        "from starlette.middleware.cors import CORSMiddleware\n"
-        "from starlette.middleware.gzip import GZipMiddleware\n"
-        "app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=['https://a.b']),"
-        " Middleware(GZipMiddleware)])\n",
+        """
+        from fastapi import FastAPI
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+        from starlette.middleware.gzip import GZipMiddleware
+        app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=['https://a.b']), Middleware(GZipMiddleware)])
+        """,
         # Two different apps.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\nadmin = FastAPI()\n"
-        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
-        "admin.add_middleware(GZipMiddleware)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+        app = FastAPI()
+        admin = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+        admin.add_middleware(GZipMiddleware)
+        """,
         # Registrations in different functions: their order is not visible here.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n\n"
-        "def add_cors():\n    app.add_middleware(CORSMiddleware, allow_origins=['https://a.b'])\n\n"
-        "def add_gzip():\n    app.add_middleware(GZipMiddleware)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+        app = FastAPI()
+
+        def add_cors():
+            app.add_middleware(CORSMiddleware, allow_origins=['https://a.b'])
+
+        def add_gzip():
+            app.add_middleware(GZipMiddleware)
+        """,
         # A middleware added to an app created after the CORS one under the same name.
-        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-        "from fastapi.middleware.gzip import GZipMiddleware\napp = FastAPI()\n"
-        "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
-        "app = FastAPI()\napp.add_middleware(GZipMiddleware)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+        app = FastAPI()
+        app.add_middleware(GZipMiddleware)
+        """,
         # A function that adds CORS, called last; one that adds nothing, called after CORS.
-        _HELPERS + "app.add_middleware(GZipMiddleware)\nsetup_cors(app)\nsetup_state(app)\n",
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+
+        def setup_cors(app: FastAPI) -> None:
+            app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+
+        def setup_state(app: FastAPI) -> None:
+            app.state.ready = True
+
+        app = FastAPI()
+        app.add_middleware(GZipMiddleware)
+        setup_cors(app)
+        setup_state(app)
+        """,
     ]
     invalid = [
         # CORS added by a project function, then other middleware around it.
-        Invalid(_HELPERS + "setup_cors(app)\napp.add_middleware(GZipMiddleware)\n"),
+        Invalid("""
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            from fastapi.middleware.gzip import GZipMiddleware
+
+            def setup_cors(app: FastAPI) -> None:
+                app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+
+            def setup_state(app: FastAPI) -> None:
+                app.state.ready = True
+
+            app = FastAPI()
+            setup_cors(app)
+            app.add_middleware(GZipMiddleware)
+            """),
         Invalid(
-            "from fastapi import FastAPI, Request\n"
-            "from fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
-            "app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n\n"
-            "@app.middleware('http')\nasync def auth(request: Request, call_next):\n"
-            "    return await call_next(request)\n"
+            """
+            from fastapi import FastAPI, Request
+            from fastapi.middleware.cors import CORSMiddleware
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+
+            @app.middleware('http')
+            async def auth(request: Request, call_next):
+                return await call_next(request)
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
-            "from myapp.auth import AuthMiddleware\n\ndef create_app():\n    app = FastAPI()\n"
-            "    app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])\n"
-            "    app.add_middleware(AuthMiddleware)\n    return app\n"
+            """
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            from myapp.auth import AuthMiddleware
+
+            def create_app():
+                app = FastAPI()
+                app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
+                app.add_middleware(AuthMiddleware)
+                return app
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
-            "from starlette.middleware.cors import CORSMiddleware\n"
-            "from myapp.auth import AuthMiddleware\n"
-            "app = FastAPI(middleware=[Middleware(AuthMiddleware), "
-            "Middleware(CORSMiddleware, allow_origins=['https://a.b'])])\n"
+            """
+            from fastapi import FastAPI
+            from starlette.middleware import Middleware
+            from starlette.middleware.cors import CORSMiddleware
+            from myapp.auth import AuthMiddleware
+            app = FastAPI(middleware=[Middleware(AuthMiddleware), Middleware(CORSMiddleware, allow_origins=['https://a.b'])])
+            """
         ),
         Invalid(
-            "from fastapi import FastAPI\nfrom starlette.middleware import Middleware\n"
-            "from starlette.middleware.cors import CORSMiddleware\n"
-            "from starlette.middleware.gzip import GZipMiddleware\n"
-            "MIDDLEWARE = [Middleware(CORSMiddleware, allow_origins=['https://a.b'])]\n"
-            "app = FastAPI(middleware=MIDDLEWARE)\napp.add_middleware(GZipMiddleware)\n"
+            """
+            from fastapi import FastAPI
+            from starlette.middleware import Middleware
+            from starlette.middleware.cors import CORSMiddleware
+            from starlette.middleware.gzip import GZipMiddleware
+            MIDDLEWARE = [Middleware(CORSMiddleware, allow_origins=['https://a.b'])]
+            app = FastAPI(middleware=MIDDLEWARE)
+            app.add_middleware(GZipMiddleware)
+            """
         ),
     ]
 

@@ -64,42 +64,96 @@ class JwtDecodeUnverified(Rule):
     nodes = (ast.Call,)
     triggers = ("jwt", "jose")
     valid = [
-        "import jwt\n\ndef read(token, key):\n"
-        "    return jwt.decode(token, key, algorithms=['HS256'])\n",
-        "from jose import jwt\n\ndef read(token, key):\n"
-        "    return jwt.decode(token, key, algorithms=[ALGORITHM])\n",
+        """
+        import jwt
+
+        def read(token, key):
+            return jwt.decode(token, key, algorithms=['HS256'])
+        """,
+        """
+        from jose import jwt
+
+        def read(token, key):
+            return jwt.decode(token, key, algorithms=[ALGORITHM])
+        """,
         # A project module or object called jwt is not PyJWT.
-        "from .security import jwt\n\ndef read(token):\n    return jwt.decode(token)\n",
-        "def read(jwt, token):\n    return jwt.decode(token)\n",
+        """
+        from .security import jwt
+
+        def read(token):
+            return jwt.decode(token)
+        """,
+        """
+        def read(jwt, token):
+            return jwt.decode(token)
+        """,
         # Other `decode` functions.
-        "import base64\n\ndef read(token):\n    return base64.b64decode(token).decode()\n",
+        """
+        import base64
+
+        def read(token):
+            return base64.b64decode(token).decode()
+        """,
         # Verification explicitly on.
-        "import jwt\n\ndef read(token, key):\n"
-        "    return jwt.decode(token, key, algorithms=['RS256'],"
-        " options={'verify_signature': True, 'verify_aud': False})\n",
+        """
+        import jwt
+
+        def read(token, key):
+            return jwt.decode(token, key, algorithms=['RS256'], options={'verify_signature': True, 'verify_aud': False})
+        """,
         # authlib with pinned algorithms.
-        "from authlib.jose import JsonWebToken\n\ndef read(token, key):\n"
-        "    return JsonWebToken(['RS256']).decode(token, key)\n",
+        """
+        from authlib.jose import JsonWebToken
+
+        def read(token, key):
+            return JsonWebToken(['RS256']).decode(token, key)
+        """,
     ]
     invalid = [
-        Invalid("import jwt\n\ndef read(token, key):\n    return jwt.decode(token, key)\n"),
+        Invalid("""
+            import jwt
+
+            def read(token, key):
+                return jwt.decode(token, key)
+            """),
         Invalid(
-            "from jose import jwt\n\ndef read(token, key):\n"
-            "    return jwt.decode(token, key, algorithms=['HS256', 'none'])\n"
+            """
+            from jose import jwt
+
+            def read(token, key):
+                return jwt.decode(token, key, algorithms=['HS256', 'none'])
+            """
         ),
         Invalid(
-            "import jwt\n\ndef read(token):\n    return jwt.decode(token, algorithms=['RS256'], "
-            "options={'verify_signature': False})\n"
+            """
+            import jwt
+
+            def read(token):
+                return jwt.decode(token, algorithms=['RS256'], options={'verify_signature': False})
+            """
         ),
         Invalid(
-            "import jwt\n\ndef read(token, key):\n"
-            "    return jwt.decode(token, key, verify=False, algorithms=['HS256'])\n"
+            """
+            import jwt
+
+            def read(token, key):
+                return jwt.decode(token, key, verify=False, algorithms=['HS256'])
+            """
         ),
         Invalid(
-            "from authlib.jose import jwt\n\ndef read(token, key):\n"
-            "    return jwt.decode(token, key)\n"
+            """
+            from authlib.jose import jwt
+
+            def read(token, key):
+                return jwt.decode(token, key)
+            """
         ),
-        Invalid("from jwt import decode\n\ndef read(token, key):\n    return decode(token, key)\n"),
+        Invalid("""
+            from jwt import decode
+
+            def read(token, key):
+                return decode(token, key)
+            """),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

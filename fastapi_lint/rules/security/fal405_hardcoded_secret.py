@@ -139,57 +139,127 @@ class HardcodedSecret(Rule):
     )
     nodes = (ast.Assign, ast.AnnAssign)
     valid = [
-        "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n",
-        "token_type = 'bearer'\nJWT_ALGORITHM = 'HS256'\nTOKEN_URL = '/auth/token'\n"
-        "SECRET_KEY_NAME = 'APP_SECRET'\n",
-        "PASSWORD_MIN_LENGTH = 8\nSECRET_KEY = ''\nAPI_KEY_HEADER = 'X-API-Key'\n",
+        """
+        import os
+        SECRET_KEY = os.environ['SECRET_KEY']
+        """,
+        """
+        token_type = 'bearer'
+        JWT_ALGORITHM = 'HS256'
+        TOKEN_URL = '/auth/token'
+        SECRET_KEY_NAME = 'APP_SECRET'
+        """,
+        """
+        PASSWORD_MIN_LENGTH = 8
+        SECRET_KEY = ''
+        API_KEY_HEADER = 'X-API-Key'
+        """,
         # Field names, messages, env var names, placeholders.
-        "from enum import Enum\n\nclass GrantType(str, Enum):\n    PASSWORD = 'password'\n"
-        "    REFRESH_TOKEN = 'refresh_token'\n",
-        "WRONG_PASSWORD = 'Incorrect username or password'\nPASSWORD = 'Password is required'\n",
-        "OPENAI_API_KEY = 'OPENAI_API_KEY'\nAPI_KEY = 'MY_SERVICE_API_KEY'\n"
-        "SECRET = '<your-secret-here>'\n",
+        """
+        from enum import Enum
+
+        class GrantType(str, Enum):
+            PASSWORD = 'password'
+            REFRESH_TOKEN = 'refresh_token'
+        """,
+        """
+        WRONG_PASSWORD = 'Incorrect username or password'
+        PASSWORD = 'Password is required'
+        """,
+        """
+        OPENAI_API_KEY = 'OPENAI_API_KEY'
+        API_KEY = 'MY_SERVICE_API_KEY'
+        SECRET = '<your-secret-here>'
+        """,
         # Function locals and parameters are not module or class attributes.
-        "def login():\n    password = 'secret'\n    return password\n",
+        """
+        def login():
+            password = 'secret'
+            return password
+        """,
         # Not a secret word: a cache key, a monkey.
-        "CACHE_KEY = 'users:v1'\nmonkey = 'george'\nsort_key = 'name'\n",
+        """
+        CACHE_KEY = 'users:v1'
+        monkey = 'george'
+        sort_key = 'name'
+        """,
         # Found on real code: cookie and resource names, header names, URNs, paths, sentinels,
         # identifiers that contain the whole name, language-model tokens.
-        "COOKIE_NAME_JWT_TOKEN = '_token'\nRESOURCE_PASSWORD = 'Passwords'\n",
-        "class Headers:\n    XGOOGLE_API_KEY = 'x-goog-api-key'\n"
-        "    custom_api_key = 'x-litellm-api-key'\n",
-        "SUBJECT_TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token'\n"
-        "PATH_ACCEPTING_CONTINUATION_TOKEN = '/v1beta1/projects/'\n"
-        "SENTINEL_API_KEY = '__ptu_flat_cost__'\n",
-        "USERNAME_PASSWORD = 'profile-username-password'\n"
-        "username_and_password = 'username-password'\n",
-        "TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token'\nEOS_TOKEN = '</s>'\n"
-        "LEGACY_TOTAL_TOKENS = 'llm.usage.total_tokens'\n",
+        """
+        COOKIE_NAME_JWT_TOKEN = '_token'
+        RESOURCE_PASSWORD = 'Passwords'
+        """,
+        """
+        class Headers:
+            XGOOGLE_API_KEY = 'x-goog-api-key'
+            custom_api_key = 'x-litellm-api-key'
+        """,
+        """
+        SUBJECT_TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token'
+        PATH_ACCEPTING_CONTINUATION_TOKEN = '/v1beta1/projects/'
+        SENTINEL_API_KEY = '__ptu_flat_cost__'
+        """,
+        """
+        USERNAME_PASSWORD = 'profile-username-password'
+        username_and_password = 'username-password'
+        """,
+        """
+        TIME_TO_FIRST_TOKEN = 'gen_ai.server.time_to_first_token'
+        EOS_TOKEN = '</s>'
+        LEGACY_TOTAL_TOKENS = 'llm.usage.total_tokens'
+        """,
         # Settings field without a default.
-        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
-        "    secret_key: str\n    api_key: str = ''\n",
+        """
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            secret_key: str
+            api_key: str = ''
+        """,
     ]
     invalid = [
         Invalid(
-            "SECRET_KEY = '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'\n"
+            """
+            SECRET_KEY = '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'
+            """
         ),
         Invalid(
-            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
-            "    jwt_secret: str = 'change-me'\n    db_password: str = 'postgres'\n",
+            """
+            from pydantic_settings import BaseSettings
+
+            class Settings(BaseSettings):
+                jwt_secret: str = 'change-me'
+                db_password: str = 'postgres'
+            """,
             count=2,
         ),
         Invalid(
-            "from pydantic import BaseSettings, Field\n\nclass Settings(BaseSettings):\n"
-            "    api_key: str = Field('sk-12345', env='API_KEY')\n"
+            """
+            from pydantic import BaseSettings, Field
+
+            class Settings(BaseSettings):
+                api_key: str = Field('sk-12345', env='API_KEY')
+            """
         ),
         # A settings default is a value, even when it repeats the name (found on real code).
         Invalid(
-            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
-            "    secret_key: str = 'secret'\n    password: str = 'password'\n",
+            """
+            from pydantic_settings import BaseSettings
+
+            class Settings(BaseSettings):
+                secret_key: str = 'secret'
+                password: str = 'password'
+            """,
             count=2,
         ),
-        Invalid("class Config:\n    githubToken = 'ghp_abcdef0123456789'\n"),
-        Invalid("if True:\n    ADMIN_PASSWORD: str = 'hunter2'\n"),
+        Invalid("""
+            class Config:
+                githubToken = 'ghp_abcdef0123456789'
+            """),
+        Invalid("""
+            if True:
+                ADMIN_PASSWORD: str = 'hunter2'
+            """),
     ]
 
     def check(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:

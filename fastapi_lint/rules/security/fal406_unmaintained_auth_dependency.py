@@ -50,17 +50,32 @@ class UnmaintainedAuthDependency(Rule):
     triggers = ("jose", "passlib")
     default_enabled = False
     valid = [
-        "import jwt\nfrom pwdlib import PasswordHash\n",
+        """
+        import jwt
+        from pwdlib import PasswordHash
+        """,
         # authlib's `jose` subpackage and josepy are different projects.
-        "from authlib.jose import JsonWebToken\nimport josepy\n",
+        """
+        from authlib.jose import JsonWebToken
+        import josepy
+        """,
         # A relative import of a project module called jose.
-        "from .jose import decode\n",
+        """
+        from .jose import decode
+        """,
     ]
     invalid = [
-        Invalid("from jose import JWTError, jwt\n"),
-        Invalid("import passlib.context\n"),
+        Invalid("""
+            from jose import JWTError, jwt
+            """),
+        Invalid("""
+            import passlib.context
+            """),
         Invalid(
-            "from passlib.context import CryptContext\nfrom jose.exceptions import JWTError\n",
+            """
+            from passlib.context import CryptContext
+            from jose.exceptions import JWTError
+            """,
             count=2,
         ),
     ]

@@ -43,16 +43,39 @@ class DebugEnabled(Rule):
     nodes = (ast.Call,)
     triggers = ("debug",)
     valid = [
-        "from fastapi import FastAPI\napp = FastAPI(debug=settings.debug)\n",
-        "from fastapi import FastAPI\napp = FastAPI(debug=False)\n",
+        """
+        from fastapi import FastAPI
+        app = FastAPI(debug=settings.debug)
+        """,
+        """
+        from fastapi import FastAPI
+        app = FastAPI(debug=False)
+        """,
         # uvicorn's and other callables' `debug=True` are not the app's.
-        "import uvicorn\nuvicorn.run('main:app', debug=True)\n",
-        "from myapp import FastAPI\napp = FastAPI(debug=True)\n",
+        """
+        import uvicorn
+        uvicorn.run('main:app', debug=True)
+        """,
+        """
+        from myapp import FastAPI
+        app = FastAPI(debug=True)
+        """,
     ]
     invalid = [
-        Invalid("from fastapi import FastAPI\napp = FastAPI(title='Shop', debug=True)\n"),
-        Invalid("import fastapi\n\ndef create_app():\n    return fastapi.FastAPI(debug=True)\n"),
-        Invalid("from starlette.applications import Starlette\napp = Starlette(debug=True)\n"),
+        Invalid("""
+            from fastapi import FastAPI
+            app = FastAPI(title='Shop', debug=True)
+            """),
+        Invalid("""
+            import fastapi
+
+            def create_app():
+                return fastapi.FastAPI(debug=True)
+            """),
+        Invalid("""
+            from starlette.applications import Starlette
+            app = Starlette(debug=True)
+            """),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

@@ -51,45 +51,95 @@ class HttpxAppShortcut(Rule):
     fix_safety = "safe"
     valid = [
         # The current spelling.
-        "from httpx import ASGITransport, AsyncClient\n\n"
-        "client = AsyncClient(transport=ASGITransport(app=object()), base_url='http://test')\n",
+        """
+        from httpx import ASGITransport, AsyncClient
+
+        client = AsyncClient(transport=ASGITransport(app=object()), base_url='http://test')
+        """,
         # Starlette's TestClient takes the app positionally, and is not an httpx client here.
-        "from fastapi.testclient import TestClient\n\nclient = TestClient(app=object())\n",
+        """
+        from fastapi.testclient import TestClient
+
+        client = TestClient(app=object())
+        """,
         # A project class called AsyncClient.
-        "class AsyncClient:\n    def __init__(self, app):\n        self.app = app\n\n"
-        "client = AsyncClient(app=None)\n",
+        """
+        class AsyncClient:
+            def __init__(self, app):
+                self.app = app
+
+        client = AsyncClient(app=None)
+        """,
         # `app` passed to the transport, not the client.
-        "import httpx\n\ntransport = httpx.ASGITransport(app=object())\n",
+        """
+        import httpx
+
+        transport = httpx.ASGITransport(app=object())
+        """,
         # An unrelated `app=` keyword.
-        "from gradio import mount\n\nmount(app=object())\n",
+        """
+        from gradio import mount
+
+        mount(app=object())
+        """,
     ]
     invalid = [
         Invalid(
-            "from httpx import AsyncClient\nfrom main import app\n\n"
-            "async def test_root():\n"
-            "    async with AsyncClient(app=app, base_url='http://test') as ac:\n"
-            "        await ac.get('/')\n",
-            fixed="from httpx import ASGITransport, AsyncClient\nfrom main import app\n\n"
-            "async def test_root():\n"
-            "    async with AsyncClient(transport=ASGITransport(app=app), base_url='http://test')"
-            " as ac:\n        await ac.get('/')\n",
+            """
+            from httpx import AsyncClient
+            from main import app
+
+            async def test_root():
+                async with AsyncClient(app=app, base_url='http://test') as ac:
+                    await ac.get('/')
+            """,
+            fixed="""
+            from httpx import ASGITransport, AsyncClient
+            from main import app
+
+            async def test_root():
+                async with AsyncClient(transport=ASGITransport(app=app), base_url='http://test') as ac:
+                    await ac.get('/')
+            """,
         ),
         Invalid(
-            "import httpx\nfrom wsgi import flask_app\n\nclient = httpx.Client(app=flask_app)\n",
-            fixed="import httpx\nfrom wsgi import flask_app\n\n"
-            "client = httpx.Client(transport=httpx.WSGITransport(app=flask_app))\n",
+            """
+            import httpx
+            from wsgi import flask_app
+
+            client = httpx.Client(app=flask_app)
+            """,
+            fixed="""
+            import httpx
+            from wsgi import flask_app
+
+            client = httpx.Client(transport=httpx.WSGITransport(app=flask_app))
+            """,
         ),
         Invalid(
-            "from httpx import AsyncClient as C\nfrom main import app\n\na = C(app=app)\n"
-            "b = C(base_url='http://t', app=app)\n",
-            fixed="from httpx import ASGITransport, AsyncClient as C\nfrom main import app\n\n"
-            "a = C(transport=ASGITransport(app=app))\n"
-            "b = C(base_url='http://t', transport=ASGITransport(app=app))\n",
+            """
+            from httpx import AsyncClient as C
+            from main import app
+
+            a = C(app=app)
+            b = C(base_url='http://t', app=app)
+            """,
+            fixed="""
+            from httpx import ASGITransport, AsyncClient as C
+            from main import app
+
+            a = C(transport=ASGITransport(app=app))
+            b = C(base_url='http://t', transport=ASGITransport(app=app))
+            """,
             count=2,
         ),
         # Both `app=` and `transport=`: report only.
         Invalid(
-            "import httpx\n\nclient = httpx.AsyncClient(app=None, transport=None)\n",
+            """
+            import httpx
+
+            client = httpx.AsyncClient(app=None, transport=None)
+            """,
         ),
     ]
 

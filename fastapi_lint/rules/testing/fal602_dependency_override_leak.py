@@ -131,103 +131,189 @@ class DependencyOverrideLeak(Rule):
     valid = [
         # Reset after the fixture's yield.
         Valid(
-            "import pytest\nfrom app.main import app, get_db\n\n@pytest.fixture\n"
-            "def client():\n    app.dependency_overrides[get_db] = lambda: None\n"
-            "    yield\n    app.dependency_overrides.clear()\n",
+            """
+            import pytest
+            from app.main import app, get_db
+
+            @pytest.fixture
+            def client():
+                app.dependency_overrides[get_db] = lambda: None
+                yield
+                app.dependency_overrides.clear()
+            """,
             path="tests/conftest.py",
         ),
         # Reset in a finally.
         Valid(
-            "from app.main import app, get_db\n\ndef test_items():\n"
-            "    app.dependency_overrides[get_db] = lambda: None\n    try:\n        pass\n"
-            "    finally:\n        app.dependency_overrides = {}\n",
+            """
+            from app.main import app, get_db
+
+            def test_items():
+                app.dependency_overrides[get_db] = lambda: None
+                try:
+                    pass
+                finally:
+                    app.dependency_overrides = {}
+            """,
             path="tests/test_items.py",
         ),
         # pop at the end of the test.
         Valid(
-            "from app.main import app, get_user\n\ndef test_me():\n"
-            "    app.dependency_overrides[get_user] = lambda: 1\n    assert True\n"
-            "    app.dependency_overrides.pop(get_user)\n",
+            """
+            from app.main import app, get_user
+
+            def test_me():
+                app.dependency_overrides[get_user] = lambda: 1
+                assert True
+                app.dependency_overrides.pop(get_user)
+            """,
             path="test_me.py",
         ),
         # Not a test module.
         Valid(
-            "from app.main import app, get_db\n\ndef test_mode():\n"
-            "    app.dependency_overrides[get_db] = lambda: None\n",
+            """
+            from app.main import app, get_db
+
+            def test_mode():
+                app.dependency_overrides[get_db] = lambda: None
+            """,
             path="app/dev.py",
         ),
         # An autouse fixture resets every test of the module.
         Valid(
-            "import pytest\nfrom app.main import app, get_db\n\n@pytest.fixture(autouse=True)\n"
-            "def reset():\n    yield\n    app.dependency_overrides.clear()\n\n"
-            "def test_a():\n    app.dependency_overrides[get_db] = lambda: None\n",
+            """
+            import pytest
+            from app.main import app, get_db
+
+            @pytest.fixture(autouse=True)
+            def reset():
+                yield
+                app.dependency_overrides.clear()
+
+            def test_a():
+                app.dependency_overrides[get_db] = lambda: None
+            """,
             path="tests/test_a.py",
         ),
         # A module-level override in a module that resets overrides (FastAPI's tutorial).
         Valid(
-            "from app.main import app, common\n\napp.dependency_overrides[common] = dict\n\n"
-            "def test_last():\n    app.dependency_overrides = {}\n",
+            """
+            from app.main import app, common
+
+            app.dependency_overrides[common] = dict
+
+            def test_last():
+                app.dependency_overrides = {}
+            """,
             path="tests/test_override.py",
         ),
         # An app built in the test dies with the test (FastAPI's own test suite).
         Valid(
-            "from fastapi import Depends, FastAPI\n\ndef dep():\n    return 1\n\n"
-            "def test_override():\n    app = FastAPI()\n\n    @app.get('/')\n"
-            "    def root(v=Depends(dep)):\n        return v\n\n"
-            "    app.dependency_overrides[dep] = lambda: 2\n",
+            """
+            from fastapi import Depends, FastAPI
+
+            def dep():
+                return 1
+
+            def test_override():
+                app = FastAPI()
+
+                @app.get('/')
+                def root(v=Depends(dep)):
+                    return v
+
+                app.dependency_overrides[dep] = lambda: 2
+            """,
             path="tests/test_override.py",
         ),
         # An app from a fixture: its scope is unknown here.
         Valid(
-            "from app.main import get_db\n\ndef test_items(app):\n"
-            "    app.dependency_overrides[get_db] = lambda: None\n",
+            """
+            from app.main import get_db
+
+            def test_items(app):
+                app.dependency_overrides[get_db] = lambda: None
+            """,
             path="tests/test_items.py",
         ),
         # Reading overrides is not setting them.
         Valid(
-            "from app.main import app, get_db\n\ndef test_no_override():\n"
-            "    assert get_db not in app.dependency_overrides\n",
+            """
+            from app.main import app, get_db
+
+            def test_no_override():
+                assert get_db not in app.dependency_overrides
+            """,
             path="tests/test_clean.py",
         ),
         # A helper called by tests that reset themselves.
         Valid(
-            "from app.main import app, get_user\n\ndef login_as(user):\n"
-            "    app.dependency_overrides[get_user] = lambda: user\n",
+            """
+            from app.main import app, get_user
+
+            def login_as(user):
+                app.dependency_overrides[get_user] = lambda: user
+            """,
             path="tests/helpers.py",
         ),
     ]
     invalid = [
         Invalid(
-            "from app.main import app, get_user\n\ndef test_admin(client):\n"
-            "    app.dependency_overrides[get_user] = lambda: 'admin'\n"
-            "    assert client.get('/admin').status_code == 200\n",
+            """
+            from app.main import app, get_user
+
+            def test_admin(client):
+                app.dependency_overrides[get_user] = lambda: 'admin'
+                assert client.get('/admin').status_code == 200
+            """,
             path="tests/test_admin.py",
         ),
         Invalid(
-            "import pytest\nfrom app.main import app, get_db\n\n@pytest.fixture()\n"
-            "def client(db):\n    app.dependency_overrides[get_db] = lambda: db\n"
-            "    return app\n",
+            """
+            import pytest
+            from app.main import app, get_db
+
+            @pytest.fixture()
+            def client(db):
+                app.dependency_overrides[get_db] = lambda: db
+                return app
+            """,
             path="conftest.py",
         ),
         # The seed's pattern: a module-level override in a test module, never reset.
         Invalid(
-            "from app.main import app, get_current_user\n\n"
-            "app.dependency_overrides[get_current_user] = lambda: 'admin'\n\n"
-            "async def test_admin_endpoint(client):\n    await client.get('/admin')\n",
+            """
+            from app.main import app, get_current_user
+
+            app.dependency_overrides[get_current_user] = lambda: 'admin'
+
+            async def test_admin_endpoint(client):
+                await client.get('/admin')
+            """,
             path="tests/test_admin.py",
         ),
         # The app reached through a module-level client.
         Invalid(
-            "from fastapi.testclient import TestClient\nfrom app.main import app, get_db\n\n"
-            "client = TestClient(app)\n\ndef test_items():\n"
-            "    client.app.dependency_overrides[get_db] = lambda: None\n",
+            """
+            from fastapi.testclient import TestClient
+            from app.main import app, get_db
+
+            client = TestClient(app)
+
+            def test_items():
+                client.app.dependency_overrides[get_db] = lambda: None
+            """,
             path="tests/test_items.py",
         ),
         # A reset *before* the override does not undo it.
         Invalid(
-            "from app.main import app, get_db\n\nasync def test_x():\n"
-            "    app.dependency_overrides.clear()\n"
-            "    app.dependency_overrides[get_db] = lambda: None\n",
+            """
+            from app.main import app, get_db
+
+            async def test_x():
+                app.dependency_overrides.clear()
+                app.dependency_overrides[get_db] = lambda: None
+            """,
             path="test_x.py",
         ),
     ]
