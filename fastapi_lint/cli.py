@@ -16,7 +16,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import OUTPUT_FORMATS, ConfigError, apply_overrides, find_config, load_settings
+from .config import (
+    EMPTY_SELECTOR,
+    OUTPUT_FORMATS,
+    ConfigError,
+    apply_overrides,
+    find_config,
+    load_settings,
+)
 from .registry import UnknownSelector, all_rules, rule_by_code_or_name
 from .runner import Mode, RunReport, check_stdin, run
 from .settings import Settings
@@ -24,10 +31,22 @@ from .settings import Settings
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _split_codes(values: tuple[str, ...]) -> list[str] | None:
+def _split_codes(values: tuple[str, ...], option: str) -> list[str] | None:
+    """`--select FAL1,FAL2 --select "FAL3, FAL4"` -> the codes; None when the option is absent.
+
+    An empty selector (`--select=`, `--select FAL1,`) is an error: the empty string is a
+    prefix of every code, and a stray comma must not switch every rule on or off.
+    """
     if not values:
         return None
-    return [code for value in values for code in value.replace(" ", ",").split(",") if code]
+    codes = []
+    for value in values:
+        for part in value.split(","):
+            words = part.split()
+            if not words:
+                raise ConfigError(f"{option} {value!r}: {EMPTY_SELECTOR}")
+            codes.extend(words)
+    return codes
 
 
 def fail(message: str) -> None:
@@ -283,11 +302,14 @@ def _settings(
         start if os.path.exists(start) or start.endswith(".py") else "."
     )
     settings = load_settings(found)
-    extra_ignore = _split_codes(ignore) or []
+    extra_ignore = _split_codes(ignore, "--ignore") or []
     return apply_overrides(
         settings,
-        select=_split_codes(select),
-        extend_select=[*settings.extend_select, *(_split_codes(extend_select) or [])],
+        select=_split_codes(select, "--select"),
+        extend_select=[
+            *settings.extend_select,
+            *(_split_codes(extend_select, "--extend-select") or []),
+        ],
         ignore=[*settings.ignore, *extra_ignore],
         unsafe_fixes=unsafe_fixes,
     )

@@ -80,8 +80,41 @@ def load_settings(config_path: Path | None) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{config_path}: [tool.{SECTION}] must be a table")
     values = _validate(table, str(config_path))
+    _check_values(values, str(config_path))
     settings = Settings(root=str(config_path.parent))
     return apply_overrides(settings, **values)
+
+
+def _check_values(values: dict[str, Any], where: str) -> None:
+    """What the type model cannot say: no selector may be empty, `cache-dir` must be a path.
+
+    An empty string is a prefix of every code, so `select = [""]` or `per-file-ignores =
+    {"*" = [""]}` would switch every rule on or off without naming one; it is always a slip
+    (a stray comma, an unset variable in a template), so it is refused rather than guessed at.
+    An empty list (`select = []`) stays what it says: select nothing, as in ruff.
+    """
+    for key in ("select", "extend_select", "ignore"):
+        for code in values.get(key, ()):
+            if not code.strip():
+                raise ConfigError(f"{where}: {_option(key)}: {EMPTY_SELECTOR}")
+    for pattern, codes in values.get("per_file_ignores", {}).items():
+        if any(not code.strip() for code in codes):
+            raise ConfigError(f"{where}: per-file-ignores {pattern!r}: {EMPTY_SELECTOR}")
+    cache_dir = values.get("cache_dir")
+    if cache_dir is not None:
+        if not cache_dir.strip():
+            raise ConfigError(f"{where}: invalid value for 'cache-dir': an empty path")
+        if "\0" in cache_dir:
+            raise ConfigError(
+                f"{where}: invalid value for 'cache-dir': a path cannot contain a NUL byte"
+            )
+
+
+EMPTY_SELECTOR = "empty rule selector; name a code or a prefix (FAL102, FAL1) or ALL"
+
+
+def _option(key: str) -> str:
+    return "'" + key.replace("_", "-") + "'"
 
 
 def apply_overrides(settings: Settings, **values: Any) -> Settings:

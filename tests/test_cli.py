@@ -165,6 +165,21 @@ def test_usage_errors_exit_2(project: Path, args: list[str], message: str):
             "[tool.fastapi-lint]\nextend-blocking-calls = {FAL201 = ['x.y']}\n",
             "invalid value for 'extend-blocking-calls.FAL201'",
         ),
+        # The empty string is a prefix of every code: it selected (or ignored) nothing by name
+        # and every rule by accident, and the run reported success.
+        ("[tool.fastapi-lint]\nselect = ['']\n", "'select': empty rule selector"),
+        ("[tool.fastapi-lint]\nextend-select = [' ']\n", "'extend-select': empty rule selector"),
+        ("[tool.fastapi-lint]\nignore = ['FAL1', '']\n", "'ignore': empty rule selector"),
+        (
+            "[tool.fastapi-lint]\nper-file-ignores = {'*' = ['']}\n",
+            "per-file-ignores '*': empty rule selector",
+        ),
+        # A NUL byte cannot be in a path: a configuration error, not an internal one.
+        (
+            '[tool.fastapi-lint]\ncache-dir = "cache\\u0000dir"\n',
+            "invalid value for 'cache-dir': a path cannot contain a NUL byte",
+        ),
+        ("[tool.fastapi-lint]\ncache-dir = ''\n", "invalid value for 'cache-dir': an empty path"),
     ],
 )
 def test_config_errors_exit_2(project: Path, config: str, message: str):
@@ -174,6 +189,42 @@ def test_config_errors_exit_2(project: Path, config: str, message: str):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--select="],
+        ["--select", ","],
+        ["--select", "FAL1,"],
+        ["--select", "FAL1,,FAL2"],
+        ["--extend-select="],
+        ["--ignore="],
+    ],
+)
+def test_empty_selector_on_the_command_line_exits_2(project: Path, args: list[str]):
+    result = cli("check", "app", "--no-cache", *args, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {args[0].rstrip('=')} ")
+    assert "empty rule selector" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_selectors_split_on_commas_and_spaces(project: Path):
+    result = cli("check", "app", "--no-cache", "--select", "FAL101, FAL102", cwd=project)
+    assert result.returncode == 1
+    assert "FAL101" in result.stdout and "FAL102" in result.stdout
+    result = cli("check", "app", "--no-cache", "--select", "FAL101 FAL102", cwd=project)
+    assert "FAL101" in result.stdout and "FAL102" in result.stdout
+
+
+def test_cache_dir_with_nul_byte_in_clean_is_a_config_error(project: Path):
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\ncache-dir = "a\\u0000b"\n')
+    result = cli("clean", cwd=project)
+    assert result.returncode == 2
+    assert "a path cannot contain a NUL byte" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 def test_config_is_read_from_pyproject(project: Path):
