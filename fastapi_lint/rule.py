@@ -25,13 +25,17 @@ class Invalid:
     """A snippet that must draw the rule, and what `--fix` must make of it."""
 
     code: str
+    # Every finding the snippet draws, in source order: `"ROW:COL-END_ROW:END_COL message"`,
+    # with rows and columns 1-based as the command line prints them (the columns count
+    # characters; the end is exclusive).
+    expect: tuple[str, ...] | list[str] = ()
     fixed: str | None = None  # expected source after fixing; None: no fix is offered
     unsafe: bool = False  # the expected fix needs --unsafe-fixes
-    count: int = 1  # how many findings the snippet draws
     path: str = "example.py"  # a test-looking path for rules that only look at tests
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", example_text(self.code))
+        object.__setattr__(self, "expect", tuple(self.expect))
         if self.fixed is not None:
             object.__setattr__(self, "fixed", example_text(self.fixed))
 

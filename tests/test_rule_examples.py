@@ -29,10 +29,12 @@ def test_valid_example_draws_nothing(code, example):
 
 @pytest.mark.parametrize(("code", "example"), INVALID)
 def test_invalid_example_draws_the_rule(code, example):
-    found = lint(example.code, code, path=example.path)
-    assert [d.code for d in found] == [code] * example.count, [
-        f"{d.row}:{d.col} {d.code} {d.message}" for d in found
-    ]
+    """Each finding where the example says, with the range and the message it says."""
+    found = sorted(lint(example.code, code, path=example.path), key=lambda d: (d.row, d.col))
+    assert [d.code for d in found] == [code] * len(found)
+    assert [f"{d.row}:{d.col}-{d.end_row}:{d.end_col} {d.message}" for d in found] == list(
+        example.expect
+    )
 
 
 @pytest.mark.parametrize(("code", "example"), INVALID)
@@ -54,5 +56,6 @@ def test_every_rule_has_docs_and_examples():
         for section in sections:
             assert section in docs, f"{code} docs lack {section!r}"
         assert rule.invalid, f"{code} has no invalid examples"
+        assert all(example.expect for example in rule.invalid), f"{code}: an example lacks expect"
         assert len(rule.valid) >= 1, f"{code} has no valid examples"
         assert code.startswith("FAL") and len(code) == 6

@@ -46,16 +46,25 @@ class UnparsableFile(Rule):
         Invalid(
             """
             print 'hello'
-            """
+            """,
+            expect=[
+                "1:1-1:1 Cannot check this file: syntax error: Missing parentheses in call to 'print'. Did you mean print(...)? (Python 2 code?)"
+            ],
         ),
         Invalid(
             """
             def f(:
                 pass
-            """
+            """,
+            expect=["1:7-1:7 Cannot check this file: syntax error: invalid syntax"],
         ),
         # A NUL byte cannot be written in a source file's text: the example spells it.
-        Invalid("x = 1\x00\n"),
+        Invalid(
+            "x = 1\x00\n",
+            expect=[
+                "1:1-1:1 Cannot check this file: syntax error: source code string cannot contain null bytes"
+            ],
+        ),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:

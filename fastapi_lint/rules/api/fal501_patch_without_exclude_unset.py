@@ -177,6 +177,9 @@ class PatchWithoutExcludeUnset(Rule):
             def update(item_id: int, item: ItemUpdate):
                 return item.model_dump()
             """,
+            expect=[
+                "12:12-12:29 `item.model_dump()` in PATCH route `update` includes fields the client did not send; pass `exclude_unset=True`"
+            ],
             fixed="""
             from fastapi import FastAPI
             from pydantic import BaseModel
@@ -209,6 +212,9 @@ class PatchWithoutExcludeUnset(Rule):
                 data = item.dict(by_alias=True)
                 return data
             """,
+            expect=[
+                "12:12-12:36 `item.dict()` in PATCH route `update` includes fields the client did not send; pass `exclude_unset=True`"
+            ],
             fixed="""
             from fastapi import FastAPI
             from pydantic import BaseModel

@@ -103,6 +103,9 @@ class RedundantResponseModel(Rule):
             def me() -> User:
                 ...
             """,
+            expect=[
+                "4:17-4:36 `response_model=User` repeats the return annotation of `me`; drop it"
+            ],
             fixed="""
             from fastapi import FastAPI
             app = FastAPI()
@@ -126,6 +129,9 @@ class RedundantResponseModel(Rule):
             async def create() -> list[User]:
                 ...
             """,
+            expect=[
+                "6:5-6:30 `response_model=list[User]` repeats the return annotation of `create`; drop it"
+            ],
             fixed="""
             from fastapi import APIRouter
             router = APIRouter()
@@ -150,6 +156,9 @@ class RedundantResponseModel(Rule):
             def me() -> User:
                 ...
             """,
+            expect=[
+                "6:10-6:37 `response_model=schemas.User` repeats the return annotation of `me`; drop it"
+            ],
             fixed="""
             from fastapi import FastAPI
             import schemas

@@ -116,6 +116,9 @@ class NonAnnotatedDependency(Rule):
             def me(user: User = Depends(current_user)):
                 ...
             """,
+            expect=[
+                "5:8-5:18 `user` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
+            ],
             fixed="""
             from fastapi import Depends, FastAPI
             from typing import Annotated
@@ -147,7 +150,10 @@ class NonAnnotatedDependency(Rule):
                 ...
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "6:10-6:22 `item_id` uses `Path(...)` as its default; declare it as `Annotated[..., Path(...)]`",
+                "6:42-6:55 `q` uses `Query(...)` as its default; declare it as `Annotated[..., Query(...)]`",
+            ],
         ),
         # Required after a default: reported, not fixed (Python would reject the result).
         Invalid(
@@ -158,7 +164,10 @@ class NonAnnotatedDependency(Rule):
             @app.get('/items')
             def items(limit: int = 10, db: Session = Depends(get_db)):
                 ...
-            """
+            """,
+            expect=[
+                "5:28-5:39 `db` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
+            ],
         ),
         # Keyword-only parameters may be required after defaulted ones.
         Invalid(
@@ -171,6 +180,9 @@ class NonAnnotatedDependency(Rule):
             def items(*, limit: int = 10, db: Session = fastapi.Depends(get_db)):
                 ...
             """,
+            expect=[
+                "6:31-6:42 `db` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
+            ],
             fixed="""
             import typing
             import fastapi
@@ -191,7 +203,10 @@ class NonAnnotatedDependency(Rule):
             @app.get('/me')
             def me(user=Depends(current_user)):
                 ...
-            """
+            """,
+            expect=[
+                "5:8-5:12 `user` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
+            ],
         ),
     ]
 

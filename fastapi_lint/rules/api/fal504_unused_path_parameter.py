@@ -172,6 +172,9 @@ class UnusedPathParameter(Rule):
             async def read_thing(query: str):
                 ...
             """,
+            expect=[
+                "4:10-4:30 path parameter `thing_id` of `/things/{thing_id}` is not a parameter of `read_thing`; add `thing_id: str` to its signature"
+            ],
             fixed="""
             from fastapi import FastAPI
             app = FastAPI()
@@ -191,6 +194,9 @@ class UnusedPathParameter(Rule):
             def delete(force: bool = False):
                 ...
             """,
+            expect=[
+                "4:16-4:38 path parameter `user_id` of `/users/{user_id:int}` is not a parameter of `delete`; add `user_id: int` to its signature"
+            ],
             fixed="""
             from fastapi import APIRouter
             router = APIRouter()
@@ -219,7 +225,10 @@ class UnusedPathParameter(Rule):
                 ...
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "4:10-4:24 path parameter `x` of `/a/{x}/b/{y}` is not a parameter of `get`; add `x: str` to its signature",
+                "4:10-4:24 path parameter `y` of `/a/{x}/b/{y}` is not a parameter of `get`; add `y: str` to its signature",
+            ],
         ),
         # A dependency of this file that does not take the parameter either.
         Invalid(
@@ -234,6 +243,9 @@ class UnusedPathParameter(Rule):
             def item(*, page=Depends(pagination)):
                 ...
             """,
+            expect=[
+                "7:10-7:28 path parameter `item_id` of `/items/{item_id}` is not a parameter of `item`; add `item_id: str` to its signature"
+            ],
             fixed="""
             from fastapi import Depends, FastAPI
             app = FastAPI()

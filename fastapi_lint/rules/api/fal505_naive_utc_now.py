@@ -86,6 +86,9 @@ class NaiveUtcNow(Rule):
 
             expires = datetime.utcnow()
             """,
+            expect=[
+                "3:11-3:28 `datetime.utcnow()` is deprecated and returns a naive datetime; use `datetime.now(timezone.utc)`"
+            ],
             fixed="""
             from datetime import datetime
             from datetime import timezone
@@ -101,6 +104,9 @@ class NaiveUtcNow(Rule):
             def when(ts):
                 return dt.datetime.utcfromtimestamp(ts)
             """,
+            expect=[
+                "4:12-4:44 `datetime.utcfromtimestamp()` is deprecated and returns a naive datetime; use `datetime.fromtimestamp(ts, timezone.utc)`"
+            ],
             fixed="""
             import datetime as dt
 
@@ -123,7 +129,10 @@ class NaiveUtcNow(Rule):
             b = datetime.fromtimestamp(0, timezone.utc)
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "3:5-3:22 `datetime.utcnow()` is deprecated and returns a naive datetime; use `datetime.now(timezone.utc)`",
+                "4:5-4:33 `datetime.utcfromtimestamp()` is deprecated and returns a naive datetime; use `datetime.fromtimestamp(ts, timezone.utc)`",
+            ],
         ),
     ]
 

@@ -92,6 +92,7 @@ class DeprecatedParamArgument(Rule):
             def f(q: str = Query(None, regex='^[a-z]+$')):
                 ...
             """,
+            expect=["3:28-3:44 `regex=` of `Query()` is deprecated; use `pattern=`"],
             fixed="""
             from fastapi import Query
 
@@ -99,12 +100,17 @@ class DeprecatedParamArgument(Rule):
                 ...
             """,
         ),
-        Invalid("""
+        Invalid(
+            """
             import fastapi
 
             def f(item: dict = fastapi.Body(example={'a': 1})):
                 ...
-            """),
+            """,
+            expect=[
+                "3:33-3:49 `example=` of `Body()` is deprecated; use `examples=[...]` (or `openapi_examples=`)"
+            ],
+        ),
         Invalid(
             r"""
             from typing import Annotated
@@ -120,13 +126,19 @@ class DeprecatedParamArgument(Rule):
             def f(slug: Annotated[str, Path(pattern=r'^\w+$', example='x')]):
                 ...
             """,
-            count=2,
+            expect=[
+                "4:33-4:47 `regex=` of `Path()` is deprecated; use `pattern=`",
+                "4:49-4:60 `example=` of `Path()` is deprecated; use `examples=[...]` (or `openapi_examples=`)",
+            ],
         ),
         # `pattern=` present too: report, no fix.
-        Invalid("""
+        Invalid(
+            """
             from fastapi import Header
             Header(regex='a', pattern='b')
-            """),
+            """,
+            expect=["2:8-2:17 `regex=` of `Header()` is deprecated; use `pattern=`"],
+        ),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

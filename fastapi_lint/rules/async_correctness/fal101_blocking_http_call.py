@@ -126,6 +126,9 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             async def index():
                 return requests.get('https://example.org').json()
             """,
+            expect=[
+                "7:12-7:47 Blocking HTTP call `requests.get()` in async function `index`; use `httpx.AsyncClient`"
+            ],
             fixed="""
             import requests
             from fastapi import FastAPI
@@ -137,12 +140,17 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             """,
             unsafe=True,
         ),
-        Invalid("""
+        Invalid(
+            """
             import requests as http
 
             async def ping(url):
                 http.post(url, json={})
-            """),
+            """,
+            expect=[
+                "4:5-4:28 Blocking HTTP call `requests.post()` in async function `ping`; use `httpx.AsyncClient`"
+            ],
+        ),
         Invalid(
             """
             import httpx
@@ -151,7 +159,10 @@ class BlockingHttpCallInAsync(BlockingCallRule):
 
             async def ping(url):
                 return client.get(url)
-            """
+            """,
+            expect=[
+                "6:12-6:27 Blocking HTTP call `client.get()` on a `httpx.Client` in async function `ping`; use `httpx.AsyncClient`"
+            ],
         ),
         Invalid(
             """
@@ -160,7 +171,10 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             async def ping(url):
                 with requests.Session() as s:
                     return s.get(url)
-            """
+            """,
+            expect=[
+                "5:16-5:26 Blocking HTTP call `s.get()` on a `requests.Session` in async function `ping`; use `httpx.AsyncClient`"
+            ],
         ),
         Invalid(
             """
@@ -168,14 +182,22 @@ class BlockingHttpCallInAsync(BlockingCallRule):
 
             async def ping(url):
                 return urlopen(url).read()
-            """
+            """,
+            expect=[
+                "4:12-4:24 Blocking HTTP call `urllib.request.urlopen()` in async function `ping`; use `httpx.AsyncClient`"
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             import httpx
 
             async def ping(url):
                 return httpx.get(url)
-            """),
+            """,
+            expect=[
+                "4:12-4:26 Blocking HTTP call `httpx.get()` in async function `ping`; use `httpx.AsyncClient`"
+            ],
+        ),
         Invalid(
             # A route that awaits elsewhere keeps `async def`: no fix is offered.
             """
@@ -187,6 +209,9 @@ class BlockingHttpCallInAsync(BlockingCallRule):
             async def x():
                 await asyncio.sleep(0)
                 return requests.get('https://example.org').text
-            """
+            """,
+            expect=[
+                "8:12-8:47 Blocking HTTP call `requests.get()` in async function `x`; use `httpx.AsyncClient`"
+            ],
         ),
     ]

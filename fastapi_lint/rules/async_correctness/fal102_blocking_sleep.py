@@ -99,6 +99,9 @@ class BlockingSleepInAsync(BlockingCallRule):
             async def wait():
                 time.sleep(1)
             """,
+            expect=[
+                "4:5-4:18 `time.sleep()` blocks the event loop in async function `wait`; use `await asyncio.sleep()`"
+            ],
             fixed="""
             import time
             import asyncio
@@ -117,6 +120,9 @@ class BlockingSleepInAsync(BlockingCallRule):
                 for _ in range(n):
                     sleep(0.5)
             """,
+            expect=[
+                "6:9-6:19 `time.sleep()` blocks the event loop in async function `wait`; use `await asyncio.sleep()`"
+            ],
             fixed="""
             import asyncio
             from time import sleep
@@ -150,7 +156,10 @@ class BlockingSleepInAsync(BlockingCallRule):
                 await asyncio.sleep(2)
             ''',
             unsafe=True,
-            count=2,
+            expect=[
+                "5:5-5:15 `time.sleep()` blocks the event loop in async function `a`; use `await asyncio.sleep()`",
+                "8:5-8:15 `time.sleep()` blocks the event loop in async function `b`; use `await asyncio.sleep()`",
+            ],
         ),
     ]
 

@@ -113,7 +113,10 @@ class BlockingFileIoInAsync(BlockingCallRule):
                 with open(path) as f:
                     return f.read()
             """,
-            count=2,
+            expect=[
+                "2:10-2:20 Blocking file I/O `open()` in async function `load`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`",
+                "3:16-3:24 Blocking file I/O `f.read()` on a sync file object in async function `load`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`",
+            ],
         ),
         Invalid(
             """
@@ -121,7 +124,10 @@ class BlockingFileIoInAsync(BlockingCallRule):
 
             async def load(name: str):
                 return Path(name).read_text()
-            """
+            """,
+            expect=[
+                "4:12-4:34 Blocking file I/O `Path(name).read_text()` on a `pathlib.Path` in async function `load`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
         ),
         Invalid(
             """
@@ -129,21 +135,32 @@ class BlockingFileIoInAsync(BlockingCallRule):
 
             async def upload(file: UploadFile):
                 return file.file.read()
-            """
+            """,
+            expect=[
+                "4:12-4:28 Blocking file I/O `file.file.read()` on a sync file object in async function `upload`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             import shutil
 
             async def clean(d):
                 shutil.rmtree(d)
-            """),
+            """,
+            expect=[
+                "4:5-4:21 Blocking file I/O `shutil.rmtree()` in async function `clean`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
+        ),
         Invalid(
             """
             from typing import IO
 
             async def dump(out: IO[str], text: str):
                 out.write(text)
-            """
+            """,
+            expect=[
+                "4:5-4:20 Blocking file I/O `out.write()` on a sync file object in async function `dump`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
         ),
         Invalid(
             """
@@ -154,6 +171,9 @@ class BlockingFileIoInAsync(BlockingCallRule):
             async def cfg():
                 return open('/etc/app.cfg').read()
             """,
+            expect=[
+                "6:12-6:32 Blocking file I/O `open()` in async function `cfg`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
             fixed="""
             from fastapi import APIRouter
             router = APIRouter()

@@ -93,25 +93,38 @@ class BlockingSubprocessInAsync(BlockingCallRule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             import subprocess
 
             async def run():
                 subprocess.run(['ls'], check=True)
-            """),
-        Invalid("""
+            """,
+            expect=[
+                "4:5-4:39 Blocking subprocess call `subprocess.run()` in async function `run`; use `asyncio.create_subprocess_exec()`"
+            ],
+        ),
+        Invalid(
+            """
             import os
 
             async def run():
                 os.system('ls')
-            """),
+            """,
+            expect=[
+                "4:5-4:20 Blocking subprocess call `os.system()` in async function `run`; use `asyncio.create_subprocess_exec()`"
+            ],
+        ),
         Invalid(
             """
             from subprocess import check_output
 
             async def run():
                 check_output(['ls'])
-            """
+            """,
+            expect=[
+                "4:5-4:25 Blocking subprocess call `subprocess.check_output()` in async function `run`; use `asyncio.create_subprocess_exec()`"
+            ],
         ),
         Invalid(
             """
@@ -123,6 +136,9 @@ class BlockingSubprocessInAsync(BlockingCallRule):
             async def build():
                 subprocess.run(['make'])
             """,
+            expect=[
+                "7:5-7:29 Blocking subprocess call `subprocess.run()` in async function `build`; use `asyncio.create_subprocess_exec()`"
+            ],
             fixed="""
             import subprocess
             from fastapi import FastAPI

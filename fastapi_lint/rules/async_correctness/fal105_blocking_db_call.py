@@ -123,6 +123,9 @@ class BlockingDbCallInAsync(BlockingCallRule):
             async def users(db: Session = Depends(object)):
                 return db.query(1).all()
             """,
+            expect=[
+                "7:12-7:23 Blocking database or client call `db.query()` on a sync SQLAlchemy `Session` in async function `users`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`"
+            ],
             fixed="""
             from fastapi import APIRouter, Depends
             from sqlalchemy.orm import Session
@@ -134,12 +137,17 @@ class BlockingDbCallInAsync(BlockingCallRule):
             """,
             unsafe=True,
         ),
-        Invalid("""
+        Invalid(
+            """
             import sqlite3
 
             async def read():
                 return sqlite3.connect('x.db')
-            """),
+            """,
+            expect=[
+                "4:12-4:35 Blocking database or client call `sqlite3.connect()` in async function `read`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`"
+            ],
+        ),
         Invalid(
             """
             from pymongo import MongoClient
@@ -148,7 +156,10 @@ class BlockingDbCallInAsync(BlockingCallRule):
 
             async def read():
                 return mongo.app.users.find_one({})
-            """
+            """,
+            expect=[
+                "6:12-6:40 Blocking database or client call `mongo.app.users.find_one()` on a `pymongo.MongoClient` in async function `read`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`"
+            ],
         ),
         Invalid(
             """
@@ -158,7 +169,10 @@ class BlockingDbCallInAsync(BlockingCallRule):
 
             async def read():
                 return cache.get('k')
-            """
+            """,
+            expect=[
+                "6:12-6:26 Blocking database or client call `cache.get()` on a `redis.Redis` in async function `read`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`"
+            ],
         ),
         Invalid(
             """
@@ -171,6 +185,9 @@ class BlockingDbCallInAsync(BlockingCallRule):
                 db.add(item)
                 db.commit()
             """,
-            count=2,
+            expect=[
+                "7:5-7:17 Blocking database or client call `db.add()` on a sync SQLAlchemy `Session` in async function `write`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`",
+                "8:5-8:16 Blocking database or client call `db.commit()` on a sync SQLAlchemy `Session` in async function `write`; use an async driver (`AsyncSession`, `asyncpg`, `motor`, `redis.asyncio`) or `def`",
+            ],
         ),
     ]

@@ -201,7 +201,8 @@ class TransitiveBlockingCall(Rule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             import requests
 
             def fetch_profile(name):
@@ -210,7 +211,11 @@ class TransitiveBlockingCall(Rule):
 
             async def describe(name):
                 return fetch_profile(name)
-            """),
+            """,
+            expect=[
+                "8:12-8:31 `fetch_profile()` blocks the event loop in async function `describe`: describe → fetch_profile → requests.get (example.py:4); run it with `await asyncio.to_thread(...)` or make it async"
+            ],
+        ),
         # Through a second sync function, and a recursive one.
         Invalid(
             """
@@ -225,7 +230,10 @@ class TransitiveBlockingCall(Rule):
 
             async def describe(name):
                 return load(name)
-            """
+            """,
+            expect=[
+                "11:12-11:22 `load()` blocks the event loop in async function `describe`: describe → load → fetch_profile → requests.get (example.py:4); run it with `await asyncio.to_thread(...)` or make it async"
+            ],
         ),
         # A method of a known receiver and `self`.
         Invalid(
@@ -242,7 +250,10 @@ class TransitiveBlockingCall(Rule):
             async def signup(mailer: Mailer):
                 mailer.send('x')
             """,
-            count=2,
+            expect=[
+                "8:9-8:22 `self.send()` blocks the event loop in async function `notify`: notify → Mailer.send → time.sleep (example.py:5); run it with `await asyncio.to_thread(...)` or make it async",
+                "11:5-11:21 `mailer.send()` blocks the event loop in async function `signup`: signup → Mailer.send → time.sleep (example.py:5); run it with `await asyncio.to_thread(...)` or make it async",
+            ],
         ),
     ]
 

@@ -178,6 +178,9 @@ class UnawaitedCoroutine(Rule):
                     for p in people:
                         self.send(p)
             """,
+            expect=[
+                "7:13-7:25 `self.send()` (an `async def`) returns a coroutine that is never awaited, so it never runs"
+            ],
             fixed="""
             class Notifier:
                 async def send(self, to):
@@ -197,6 +200,9 @@ class UnawaitedCoroutine(Rule):
                 db.add(user)
                 db.commit()
             """,
+            expect=[
+                "5:5-5:16 `db.commit()` on a `sqlalchemy.ext.asyncio.AsyncSession` returns a coroutine that is never awaited, so it never runs"
+            ],
             fixed="""
             from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -215,6 +221,9 @@ class UnawaitedCoroutine(Rule):
                 send_welcome(user)
                 return user
             """,
+            expect=[
+                "5:5-5:23 `send_welcome()` (an `async def`) returns a coroutine that is never awaited, so it never runs"
+            ],
             fixed="""
             async def send_welcome(user):
                 pass
@@ -233,6 +242,9 @@ class UnawaitedCoroutine(Rule):
                 async with httpx.AsyncClient() as client:
                     client.post('/ping')
             """,
+            expect=[
+                "5:9-5:29 `client.post()` on a `httpx.AsyncClient` returns a coroutine that is never awaited, so it never runs"
+            ],
             fixed="""
             import httpx
 
@@ -260,7 +272,10 @@ class UnawaitedCoroutine(Rule):
                 await conn.close()
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "5:5-5:29 `conn.execute()` on a `asyncpg.Connection` returns a coroutine that is never awaited, so it never runs",
+                "6:5-6:17 `conn.close()` on a `asyncpg.Connection` returns a coroutine that is never awaited, so it never runs",
+            ],
         ),
     ]
 

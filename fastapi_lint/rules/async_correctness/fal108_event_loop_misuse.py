@@ -143,6 +143,9 @@ class EventLoopMisuse(Rule):
                 loop = asyncio.get_event_loop()
                 return loop.time()
             """,
+            expect=[
+                "4:12-4:36 `asyncio.get_event_loop()` in a coroutine; use `asyncio.get_running_loop()`"
+            ],
             fixed="""
             import asyncio
 
@@ -158,6 +161,9 @@ class EventLoopMisuse(Rule):
             async def main():
                 return get_event_loop().time()
             """,
+            expect=[
+                "4:12-4:28 `asyncio.get_event_loop()` in a coroutine; use `asyncio.get_running_loop()`"
+            ],
             fixed="""
             from asyncio import get_event_loop
             from asyncio import get_running_loop
@@ -174,6 +180,9 @@ class EventLoopMisuse(Rule):
                 loop = asyncio.get_running_loop()
                 return await loop.run_in_executor(None, render, path, *sizes)
             """,
+            expect=[
+                "5:18-5:66 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
             fixed="""
             import asyncio
 
@@ -193,6 +202,9 @@ class EventLoopMisuse(Rule):
                 loop: Final = asyncio.get_running_loop()
                 return await loop.run_in_executor(None, func)
             """,
+            expect=[
+                "6:18-6:50 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
             fixed="""
             import asyncio
             from typing import Final
@@ -214,6 +226,9 @@ class EventLoopMisuse(Rule):
                     None, event, data
                 )
             """,
+            expect=[
+                "5:11-7:6 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
             fixed="""
             import asyncio
 
@@ -234,7 +249,10 @@ class EventLoopMisuse(Rule):
                 loop = asyncio.get_running_loop()
                 futures = [loop.run_in_executor(None, render, p) for p in paths]
                 return await asyncio.gather(*futures)
-            """
+            """,
+            expect=[
+                "5:16-5:53 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
         ),
     ]
 

@@ -112,6 +112,9 @@ class SyncHttpMiddleware(Rule):
                 response.headers['X-Time'] = '1'
                 return response
             """,
+            expect=[
+                "5:1-5:11 HTTP middleware `timing` is a plain `def`; Starlette awaits it, so it fails at runtime"
+            ],
             fixed="""
             from fastapi import FastAPI
             app = FastAPI()
@@ -133,7 +136,10 @@ class SyncHttpMiddleware(Rule):
             @app.middleware('http')
             def tag(request, call_next):
                 call_next(request).headers['X'] = '1'
-            """
+            """,
+            expect=[
+                "5:1-5:8 HTTP middleware `tag` is a plain `def`; Starlette awaits it, so it fails at runtime"
+            ],
         ),
         # `call_next` used in a nested function, where `await` cannot go: report only.
         Invalid(
@@ -146,7 +152,10 @@ class SyncHttpMiddleware(Rule):
                 def run():
                     return call_next(request)
                 return run()
-            """
+            """,
+            expect=[
+                "5:1-5:9 HTTP middleware `wrap` is a plain `def`; Starlette awaits it, so it fails at runtime"
+            ],
         ),
         Invalid(
             """
@@ -159,6 +168,9 @@ class SyncHttpMiddleware(Rule):
                     return None
                 return nxt(request)
             """,
+            expect=[
+                "5:1-5:9 HTTP middleware `deny` is a plain `def`; Starlette awaits it, so it fails at runtime"
+            ],
             fixed="""
             import fastapi
             app = fastapi.FastAPI()

@@ -189,7 +189,11 @@ class DeprecatedOnEvent(Rule):
                 pass
             """,
             unsafe=True,
-            count=3,
+            expect=[
+                "6:2-6:25 `@app.on_event` is deprecated; use a `lifespan` context manager",
+                "11:2-11:25 `@app.on_event` is deprecated; use a `lifespan` context manager",
+                "16:2-16:26 `@app.on_event` is deprecated; use a `lifespan` context manager",
+            ],
         ),
         # A router's events run through the app that includes it: reported only.
         Invalid(
@@ -200,7 +204,10 @@ class DeprecatedOnEvent(Rule):
             @router.on_event('shutdown')
             def close():
                 pass
-            """
+            """,
+            expect=[
+                "4:2-4:29 `@router.on_event` is deprecated; use a `lifespan` context manager; a router's events run only through the app that includes it: move the handler into the app's `lifespan` by hand"
+            ],
         ),
         # The constructor's lists come first; the name `lifespan` is taken.
         Invalid(
@@ -234,7 +241,10 @@ class DeprecatedOnEvent(Rule):
             app = fastapi.FastAPI(title='x', lifespan=app_lifespan)
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "8:34-8:54 `on_startup=` is deprecated; use a `lifespan` context manager",
+                "8:56-8:77 `on_shutdown=` is deprecated; use a `lifespan` context manager",
+            ],
         ),
         # A handler the file cannot classify is awaited only if it returns an awaitable.
         Invalid(
@@ -245,6 +255,9 @@ class DeprecatedOnEvent(Rule):
             app = FastAPI()
             app.add_event_handler('startup', database.connect)
             """,
+            expect=[
+                "5:1-5:51 `app.add_event_handler()` is deprecated; use a `lifespan` context manager"
+            ],
             fixed="""
             from fastapi import FastAPI
             from .db import database
@@ -276,7 +289,10 @@ class DeprecatedOnEvent(Rule):
             @app.on_event('startup')
             async def connect():
                 pass
-            """
+            """,
+            expect=[
+                "7:2-7:25 `@app.on_event` is deprecated; use a `lifespan` context manager; move it into a `lifespan` by hand (the app is passed to `register_tortoise()`, which may register event handlers)"
+            ],
         ),
         # The app already has a lifespan: the handler never runs.
         Invalid(
@@ -289,7 +305,10 @@ class DeprecatedOnEvent(Rule):
             @app.on_event('startup')
             async def connect():
                 pass
-            """
+            """,
+            expect=[
+                "6:2-6:25 `@app.on_event` is deprecated; use a `lifespan` context manager; the app already has a `lifespan`, so this handler never runs: call it from that lifespan"
+            ],
         ),
     ]
 

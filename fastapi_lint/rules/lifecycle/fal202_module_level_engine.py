@@ -126,11 +126,16 @@ class ModuleLevelEngine(ResourceRule):
         ),
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             from sqlalchemy import create_engine
 
             engine = create_engine('sqlite://')
-            """),
+            """,
+            expect=[
+                "3:10-3:36 Engine `engine` (`create_engine()`) is created at import time; it is never disposed in this file"
+            ],
+        ),
         # An app module that can also be run with `python main.py` is not a script.
         Invalid(
             """
@@ -143,7 +148,10 @@ class ModuleLevelEngine(ResourceRule):
 
             if __name__ == '__main__':
                 uvicorn.run(app)
-            """
+            """,
+            expect=[
+                "5:10-5:36 Engine `engine` (`create_engine()`) is created at import time; it is never disposed in this file"
+            ],
         ),
         Invalid(
             """
@@ -155,7 +163,10 @@ class ModuleLevelEngine(ResourceRule):
             except KeyError:
                 engine = create_engine('sqlite://')
             """,
-            count=2,
+            expect=[
+                "5:14-5:45 Engine `engine` (`create_engine()`) is created at import time; it is never disposed in this file",
+                "7:14-7:40 Engine `engine` (`create_engine()`) is created at import time; it is never disposed in this file",
+            ],
         ),
         Invalid(
             """
@@ -171,7 +182,10 @@ class ModuleLevelEngine(ResourceRule):
                 await engine.dispose()
 
             app = FastAPI(lifespan=lifespan)
-            """
+            """,
+            expect=[
+                "5:10-5:52 Engine `engine` (`create_async_engine()`) is created at import time; it is disposed in `lifespan`, but it could be created there too"
+            ],
         ),
         Invalid(
             """
@@ -183,7 +197,10 @@ class ModuleLevelEngine(ResourceRule):
                 pass
             else:
                 SessionLocal = sessionmaker(bind=create_engine('sqlite://'))
-            """
+            """,
+            expect=[
+                "8:38-8:64 An engine (`create_engine()`) is created at import time; it is never disposed in this file"
+            ],
         ),
     ]
 

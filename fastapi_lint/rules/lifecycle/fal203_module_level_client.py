@@ -136,11 +136,16 @@ class ModuleLevelClient(ResourceRule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             import httpx
 
             http = httpx.AsyncClient(timeout=10)
-            """),
+            """,
+            expect=[
+                "3:8-3:37 `http` (`httpx.AsyncClient`) is created at import time and never closed in this file"
+            ],
+        ),
         Invalid(
             """
             import redis
@@ -148,7 +153,10 @@ class ModuleLevelClient(ResourceRule):
 
             app = FastAPI()
             app.state.redis = redis.from_url('redis://localhost')
-            """
+            """,
+            expect=[
+                "5:19-5:54 `app.state.redis` (`redis.Redis`) is created at import time and never closed in this file"
+            ],
         ),
         Invalid(
             """
@@ -158,7 +166,10 @@ class ModuleLevelClient(ResourceRule):
             session = ClientSession()
             client: AsyncIOMotorClient = AsyncIOMotorClient()
             """,
-            count=2,
+            expect=[
+                "4:11-4:26 `session` (`aiohttp.ClientSession`) is created at import time and never closed in this file",
+                "5:30-5:50 `client` (`motor` client) is created at import time and never closed in this file",
+            ],
         ),
         # Closing another client does not close this one.
         Invalid(
@@ -170,7 +181,10 @@ class ModuleLevelClient(ResourceRule):
 
             async def shutdown():
                 await other.aclose()
-            """
+            """,
+            expect=[
+                "3:8-3:27 `http` (`httpx.AsyncClient`) is created at import time and never closed in this file"
+            ],
         ),
     ]
 

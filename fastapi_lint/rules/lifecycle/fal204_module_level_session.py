@@ -106,23 +106,34 @@ class ModuleLevelSession(ResourceRule):
         ),
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             from sqlalchemy.orm import Session
             session = Session()
-            """),
+            """,
+            expect=[
+                "2:11-2:20 `Session` instance `session` is created at import time and shared by every request"
+            ],
+        ),
         Invalid(
             """
             from sqlalchemy.orm import sessionmaker
             SessionLocal = sessionmaker()
             db = SessionLocal()
-            """
+            """,
+            expect=[
+                "3:6-3:20 `Session` instance `db` is created at import time and shared by every request"
+            ],
         ),
         Invalid(
             """
             from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
             engine = create_async_engine('sqlite+aiosqlite://')
             session: AsyncSession = AsyncSession(engine)
-            """
+            """,
+            expect=[
+                "3:25-3:45 `AsyncSession` instance `session` is created at import time and shared by every request"
+            ],
         ),
         Invalid(
             """
@@ -132,7 +143,10 @@ class ModuleLevelSession(ResourceRule):
                 pass
 
             repo = Repo(Session())
-            """
+            """,
+            expect=[
+                "6:13-6:22 `Session` instance is created at import time and shared by every request"
+            ],
         ),
     ]
 

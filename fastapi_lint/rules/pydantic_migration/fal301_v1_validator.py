@@ -151,6 +151,9 @@ class V1Validator(PydanticRule):
                 def strip(cls, v):
                     return v.strip()
             """,
+            expect=[
+                "6:6-6:33 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
+            ],
             fixed="""
             from pydantic import field_validator, BaseModel
 
@@ -176,6 +179,9 @@ class V1Validator(PydanticRule):
                 def default_slug(cls, v, values, field):
                     return v or values.get('title', field.name).lower()
             """,
+            expect=[
+                "7:6-7:54 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
+            ],
             fixed="""
             from pydantic import field_validator, ValidationInfo, Field, BaseModel
 
@@ -202,6 +208,9 @@ class V1Validator(PydanticRule):
                 def check(cls, v, *, values, **kwargs):
                     return v + values['a']
             """,
+            expect=[
+                "7:6-7:20 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
+            ],
             fixed="""
             from pydantic import field_validator, ValidationInfo, BaseModel
 
@@ -240,7 +249,12 @@ class V1Validator(PydanticRule):
                 def four(cls, v):
                     return v
             """,
-            count=4,
+            expect=[
+                "6:6-6:20 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; it rebinds `values`: convert it by hand",
+                "11:6-11:20 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; it reads `config`: use `cls.model_config` by hand",
+                '15:6-15:30 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `a` has several `pre=True` validators: v1 ran them in definition order, v2 runs `mode="before"` validators in reverse order',
+                '19:6-19:30 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `*` has several `pre=True` validators: v1 ran them in definition order, v2 runs `mode="before"` validators in reverse order',
+            ],
         ),
         Invalid(
             """
@@ -252,7 +266,10 @@ class V1Validator(PydanticRule):
                 @pydantic.validator('tags', each_item=True)
                 def lower(cls, v):
                     return v.lower()
-            """
+            """,
+            expect=[
+                "6:6-6:48 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `each_item=True` has no v2 equivalent: validate the items with an `Annotated` item type"
+            ],
         ),
         Invalid(
             """
@@ -266,6 +283,9 @@ class V1Validator(PydanticRule):
                 def default(cls, v):
                     return v or 1
             """,
+            expect=[
+                "7:6-7:29 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
+            ],
             # `a` is required: `always` never made a difference, and is dropped.
             fixed="""
             from pydantic import field_validator, BaseModel

@@ -132,7 +132,10 @@ class V1RootValidator(PydanticRule):
                 @root_validator
                 def check(cls, values):
                     return values
-            """
+            """,
+            expect=[
+                '6:6-6:20 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="after")`; without `skip_on_failure=True` a v1 post root validator also runs after a field failed, a v2 `mode="after"` validator does not; if that is acceptable, add `skip_on_failure=True` and fix again, else rewrite it by hand'
+            ],
         ),
         Invalid(
             """
@@ -145,6 +148,9 @@ class V1RootValidator(PydanticRule):
                 def fill(cls, values):
                     return values
             """,
+            expect=[
+                '6:6-6:30 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="before")`'
+            ],
             fixed="""
             from pydantic import model_validator, BaseModel
 
@@ -171,6 +177,9 @@ class V1RootValidator(PydanticRule):
                         values['b'] = 1
                     return values
             """,
+            expect=[
+                '7:6-7:51 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="after")`'
+            ],
             fixed="""
             import pydantic
             from pydantic import model_validator
@@ -200,7 +209,10 @@ class V1RootValidator(PydanticRule):
                 @root_validator(skip_on_failure=True)
                 def check(cls, values):
                     return {**values, 'a': 1}
-            """
+            """,
+            expect=[
+                '6:6-6:42 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="after")`; it returns something other than `values`: rewrite it by hand'
+            ],
         ),
     ]
 

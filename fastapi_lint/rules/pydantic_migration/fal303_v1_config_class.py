@@ -128,6 +128,9 @@ class V1ConfigClass(PydanticRule):
                 class Config:
                     orm_mode = True
             """,
+            expect=[
+                "6:5-7:24 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `orm_mode` → `from_attributes`"
+            ],
             fixed="""
             from pydantic import ConfigDict, BaseModel
 
@@ -147,6 +150,9 @@ class V1ConfigClass(PydanticRule):
                 class Config:
                     env_prefix = 'APP_'
             """,
+            expect=[
+                "6:5-7:28 `class Config` is Pydantic v1 configuration; use `model_config = SettingsConfigDict(...)`"
+            ],
             fixed="""
             from pydantic import BaseSettings
             from pydantic_settings import SettingsConfigDict
@@ -171,6 +177,9 @@ class V1ConfigClass(PydanticRule):
                     extra = Extra.forbid  # reject typos
                     smart_union = True
             """,
+            expect=[
+                "6:5-10:27 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `allow_population_by_field_name` → `populate_by_name`; `smart_union` is dropped"
+            ],
             fixed="""
             from pydantic import ConfigDict, BaseModel, Extra
 
@@ -198,7 +207,10 @@ class V1ConfigClass(PydanticRule):
                 class Config:
                     allow_population_by_field_name = True
                     fields = {'name': 'n'}
-            """
+            """,
+            expect=[
+                "9:5-11:31 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `allow_population_by_field_name` → `populate_by_name`; `fields` was removed, use `Field(alias=...)` on each field"
+            ],
         ),
     ]
 

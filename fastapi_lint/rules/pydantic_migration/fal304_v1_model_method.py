@@ -239,6 +239,7 @@ class V1ModelMethod(PydanticRule):
             def save(user: User):
                 return user.dict(exclude_unset=True)
             """,
+            expect=["8:12-8:41 `.dict()` is the Pydantic v1 API; use `.model_dump()`"],
             fixed="""
             from pydantic import BaseModel
 
@@ -271,7 +272,10 @@ class V1ModelMethod(PydanticRule):
             user = User.model_validate({'name': 'a'})
             print(user.model_dump_json(indent=2))
             """,
-            count=2,
+            expect=[
+                "7:8-7:37 `.parse_obj()` is the Pydantic v1 API; use `.model_validate()`",
+                "8:7-8:26 `.json()` is the Pydantic v1 API; use `.model_dump_json()`",
+            ],
         ),
         Invalid(
             """
@@ -298,7 +302,10 @@ class V1ModelMethod(PydanticRule):
             def f(u: Optional[User]):
                 return u.model_copy(update={'name': 'b'}), u.copy(exclude={'tags'})
             """,
-            count=2,
+            expect=[
+                "10:12-10:40 `.copy()` is the Pydantic v1 API; use `.model_copy()`",
+                "10:42-10:66 `.copy()` is the Pydantic v1 API; use `.model_copy()` (`include=`/`exclude=` are gone: use `model_dump(include=...)` instead)",
+            ],
         ),
         # Report only: no 1:1 replacement.
         Invalid(
@@ -312,9 +319,13 @@ class V1ModelMethod(PydanticRule):
             User.parse_file('u.json')
             User.schema_json()
             """,
-            count=2,
+            expect=[
+                "7:1-7:26 `.parse_file()` is the Pydantic v1 API; use `.model_validate_json()` (read the file yourself and pass its text to `model_validate_json()`)",
+                "8:1-8:19 `.schema_json()` is the Pydantic v1 API; use `.model_json_schema()` (v2 has no JSON-string variant: `json.dumps(Model.model_json_schema())`)",
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             from pydantic import BaseModel
 
             class User(BaseModel):
@@ -323,7 +334,11 @@ class V1ModelMethod(PydanticRule):
 
             def f(db_user):
                 return User.from_orm(db_user)
-            """),
+            """,
+            expect=[
+                "8:12-8:34 `.from_orm()` is the Pydantic v1 API; use `.model_validate()` (it needs `from_attributes=True` in the config or the call)"
+            ],
+        ),
         # With `orm_mode` the rename is exact; `__fields_set__` is the same set.
         Invalid(
             """
@@ -352,9 +367,13 @@ class V1ModelMethod(PydanticRule):
                 row = Row.model_validate(obj)
                 return row.model_fields_set
             """,
-            count=2,
+            expect=[
+                "10:11-10:28 `.from_orm()` is the Pydantic v1 API; use `.model_validate()`",
+                "11:12-11:30 `__fields_set__` is the Pydantic v1 API; use `model_fields_set`",
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             from pydantic import BaseModel
 
             class User(BaseModel):
@@ -362,7 +381,11 @@ class V1ModelMethod(PydanticRule):
                 tags: list = []
 
             print(User.__fields__)
-            """),
+            """,
+            expect=[
+                "7:7-7:22 `__fields__` is the Pydantic v1 API; use `model_fields` (its values are `FieldInfo` objects, not v1 `ModelField`s)"
+            ],
+        ),
         Invalid(
             """
             from pydantic import BaseModel
@@ -373,6 +396,9 @@ class V1ModelMethod(PydanticRule):
 
             User.update_forward_refs()
             """,
+            expect=[
+                "7:1-7:27 `.update_forward_refs()` is the Pydantic v1 API; use `.model_rebuild()`"
+            ],
             fixed="""
             from pydantic import BaseModel
 
@@ -411,7 +437,10 @@ class V1ModelMethod(PydanticRule):
                 def load(cls, raw):
                     return cls.model_validate_json(raw)
             """,
-            count=2,
+            expect=[
+                "7:16-7:40 `.dict()` is the Pydantic v1 API; use `.model_dump()`",
+                "11:16-11:34 `.parse_raw()` is the Pydantic v1 API; use `.model_validate_json()`",
+            ],
         ),
         # Classmethods called on an instance; `construct(**data)` keeps its keywords.
         Invalid(
@@ -435,10 +464,14 @@ class V1ModelMethod(PydanticRule):
             def f(u: User, data: dict):
                 return u.model_json_schema(), User.model_construct(**data)
             """,
-            count=2,
+            expect=[
+                "8:12-8:22 `.schema()` is the Pydantic v1 API; use `.model_json_schema()`",
+                "8:24-8:46 `.construct()` is the Pydantic v1 API; use `.model_construct()`",
+            ],
         ),
         # A v1-only argument: reported, not fixed.
-        Invalid("""
+        Invalid(
+            """
             from pydantic import BaseModel
 
             class User(BaseModel):
@@ -446,7 +479,9 @@ class V1ModelMethod(PydanticRule):
                 tags: list = []
 
             User(name='a').dict(skip_defaults=True)
-            """),
+            """,
+            expect=["7:1-7:40 `.dict()` is the Pydantic v1 API; use `.model_dump()`"],
+        ),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:

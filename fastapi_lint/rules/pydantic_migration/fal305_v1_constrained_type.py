@@ -108,7 +108,10 @@ class V1ConstrainedType(PydanticRule):
                 q: Annotated[int, Field(ge=1)]
                 code: Annotated[str, StringConstraints(to_lower=True)]
             """,
-            count=2,
+            expect=[
+                "4:8-4:20 `conint()` is a Pydantic v1 constrained type; use `Annotated[int, Field(...)]`",
+                "5:11-5:32 `constr()` is a Pydantic v1 constrained type; use `Annotated[str, StringConstraints(...)]`",
+            ],
         ),
         Invalid(
             """
@@ -116,6 +119,9 @@ class V1ConstrainedType(PydanticRule):
 
             Tags = pydantic.conlist(str, min_items=1)
             """,
+            expect=[
+                "3:8-3:42 `conlist()` is a Pydantic v1 constrained type; use `Annotated[list[str], Field(...)]`"
+            ],
             fixed="""
             import pydantic
             from pydantic import Field
@@ -132,6 +138,9 @@ class V1ConstrainedType(PydanticRule):
 
             Code = constr(regex=r'[A-Z]{3}')
             """,
+            expect=[
+                "4:8-4:33 `constr()` is a Pydantic v1 constrained type; use `Annotated[str, StringConstraints(...)]`"
+            ],
             fixed="""
             from typing import Annotated
             from pydantic import StringConstraints
@@ -150,6 +159,9 @@ class V1ConstrainedType(PydanticRule):
             class B(BaseModel):
                 ids: conlist(item_type=int, max_items=3)
             """,
+            expect=[
+                "7:10-7:45 `conlist()` is a Pydantic v1 constrained type; use `Annotated[list, Field(...)]`"
+            ],
             fixed="""
             from pydantic import (
                 Field,
@@ -170,7 +182,11 @@ class V1ConstrainedType(PydanticRule):
             B = constr(curtail_length=3)
             C = conlist(int, unique_items=True)
             """,
-            count=3,
+            expect=[
+                "3:5-3:27 `constr()` is a Pydantic v1 constrained type; use `Annotated[str, StringConstraints(...)]`; its `regex=` cannot be kept equivalent under v2's `pattern=` (not a literal, or syntax v2's regex engine lacks)",
+                "4:5-4:29 `constr()` is a Pydantic v1 constrained type; use `Annotated[str, StringConstraints(...)]`; `curtail_length=` has no mechanical v2 equivalent",
+                "5:5-5:36 `conlist()` is a Pydantic v1 constrained type; use `Annotated[list[int], Field(...)]`; `unique_items=` has no mechanical v2 equivalent",
+            ],
         ),
     ]
 

@@ -109,6 +109,9 @@ class V1MovedImport(PydanticRule):
             """
             from pydantic import BaseSettings
             """,
+            expect=[
+                "1:1-1:34 `BaseSettings` moved from `pydantic` to `pydantic_settings` in Pydantic v2"
+            ],
             fixed="""
             from pydantic_settings import BaseSettings
             """,
@@ -117,6 +120,9 @@ class V1MovedImport(PydanticRule):
             """
             from pydantic import BaseModel, BaseSettings as Base, Field
             """,
+            expect=[
+                "1:1-1:60 `BaseSettings` moved from `pydantic` to `pydantic_settings` in Pydantic v2"
+            ],
             fixed="""
             from pydantic import BaseModel, Field
             from pydantic_settings import BaseSettings as Base
@@ -131,6 +137,9 @@ class V1MovedImport(PydanticRule):
                 )
                 return Field
             """,
+            expect=[
+                "2:5-5:6 `BaseSettings` moved from `pydantic` to `pydantic_settings` in Pydantic v2"
+            ],
             fixed="""
             def load():
                 from pydantic import (
@@ -144,6 +153,9 @@ class V1MovedImport(PydanticRule):
             """
             from pydantic import BaseSettings, Color
             """,
+            expect=[
+                "1:1-1:41 `BaseSettings`, `Color` moved from `pydantic` to `pydantic_extra_types.color`, `pydantic_settings` in Pydantic v2"
+            ],
             fixed="""
             from pydantic_settings import BaseSettings
             from pydantic_extra_types.color import Color
@@ -156,6 +168,9 @@ class V1MovedImport(PydanticRule):
             class S(pydantic.BaseSettings):
                 debug: bool = False
             """,
+            expect=[
+                "3:9-3:30 `pydantic.BaseSettings` moved to `pydantic_settings.BaseSettings` in Pydantic v2"
+            ],
             fixed="""
             import pydantic
             import pydantic_settings
@@ -164,9 +179,12 @@ class V1MovedImport(PydanticRule):
                 debug: bool = False
             """,
         ),
-        Invalid("""
+        Invalid(
+            """
             from pydantic.errors import MissingError, PydanticUserError
-            """),
+            """,
+            expect=["1:1-1:60 `MissingError` no longer exists in `pydantic.errors` in Pydantic v2"],
+        ),
         # One moved name (fixed) and one removed name (reported) in the same statement.
         Invalid(
             """
@@ -176,7 +194,10 @@ class V1MovedImport(PydanticRule):
             from pydantic.error_wrappers import ErrorWrapper
             from pydantic import ValidationError
             """,
-            count=2,
+            expect=[
+                "1:1-1:66 `ValidationError` moved from `pydantic.error_wrappers` to `pydantic` in Pydantic v2",
+                "1:1-1:66 `ErrorWrapper` no longer exists in `pydantic.error_wrappers` in Pydantic v2",
+            ],
         ),
     ]
 

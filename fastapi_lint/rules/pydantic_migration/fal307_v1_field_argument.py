@@ -121,6 +121,9 @@ class V1FieldArgument(PydanticRule):
             class T(BaseModel):
                 slug: str = Field(regex=r'^[a-z-]+$')
             """,
+            expect=[
+                "4:23-4:41 `Field(regex=...)` is Pydantic v1; use `pattern=` (v2 searches anywhere in the string; v1 matched at the start)"
+            ],
             fixed="""
             from pydantic import BaseModel, Field
 
@@ -135,6 +138,9 @@ class V1FieldArgument(PydanticRule):
 
             code = pydantic.Field(..., regex='[A-Z]{3}|X')
             """,
+            expect=[
+                "3:28-3:46 `Field(regex=...)` is Pydantic v1; use `pattern=` (v2 searches anywhere in the string; v1 matched at the start)"
+            ],
             fixed="""
             import pydantic
 
@@ -152,7 +158,10 @@ class V1FieldArgument(PydanticRule):
 
             tags = Field(default_factory=list, min_length=1, max_length=5)
             """,
-            count=2,
+            expect=[
+                "3:36-3:47 `Field(min_items=...)` is Pydantic v1; use `min_length=`",
+                "3:49-3:60 `Field(max_items=...)` is Pydantic v1; use `max_length=`",
+            ],
         ),
         Invalid(
             """
@@ -160,6 +169,9 @@ class V1FieldArgument(PydanticRule):
 
             id_ = Field(1, allow_mutation=False)
             """,
+            expect=[
+                "3:16-3:36 `Field(allow_mutation=...)` is Pydantic v1; use `frozen=` with the opposite value"
+            ],
             fixed="""
             from pydantic import Field
 
@@ -178,6 +190,9 @@ class V1FieldArgument(PydanticRule):
                 class Config:
                     env_prefix = 'APP_'
             """,
+            expect=[
+                "4:34-4:52 `Field(env=...)` is Pydantic v1; use `validation_alias=AliasChoices(...)`: v2 ignores `env=`"
+            ],
             # `BaseSettings` moves (FAL306): the new name gets a line of its own.
             fixed="""
             from pydantic import BaseSettings, Field
@@ -200,7 +215,11 @@ class V1FieldArgument(PydanticRule):
             y = Field(regex='(?=a)a')
             z = Field('v', const=True)
             """,
-            count=3,
+            expect=[
+                "4:11-4:21 `Field(regex=...)` is Pydantic v1; use `pattern=` (v2 searches anywhere in the string; v1 matched at the start)",
+                "5:11-5:25 `Field(regex=...)` is Pydantic v1; use `pattern=` (v2 searches anywhere in the string; v1 matched at the start)",
+                "6:16-6:26 `Field(const=...)` is Pydantic v1; it was removed: annotate the field with `Literal[value]`",
+            ],
         ),
     ]
 

@@ -81,6 +81,9 @@ class V1ParseFunction(PydanticRule):
 
             ids = parse_obj_as(List[int], ['1', '2'])
             """,
+            expect=[
+                "4:7-4:42 `parse_obj_as()` is the Pydantic v1 API; use `TypeAdapter(T).validate_python(...)`"
+            ],
             fixed="""
             from typing import List
             from pydantic import TypeAdapter
@@ -95,6 +98,9 @@ class V1ParseFunction(PydanticRule):
 
             x = pydantic.parse_raw_as(dict, '{}')
             """,
+            expect=[
+                "4:5-4:38 `parse_raw_as()` is the Pydantic v1 API; use `TypeAdapter(T).validate_json(...)`"
+            ],
             fixed="""
             import pydantic
             from pydantic import TypeAdapter as TA
@@ -112,6 +118,9 @@ class V1ParseFunction(PydanticRule):
 
             parse_obj_as(int, '1')
             """,
+            expect=[
+                "6:1-6:23 `parse_obj_as()` is the Pydantic v1 API; use `TypeAdapter(T).validate_python(...)`"
+            ],
             fixed="""
             import pydantic
 
@@ -122,11 +131,16 @@ class V1ParseFunction(PydanticRule):
             """,
         ),
         # A keyword with no 1:1 replacement: report only.
-        Invalid("""
+        Invalid(
+            """
             from pydantic import parse_obj_as
 
             parse_obj_as(int, '1', type_name='N')
-            """),
+            """,
+            expect=[
+                "3:1-3:38 `parse_obj_as()` is the Pydantic v1 API; use `TypeAdapter(T).validate_python(...)`"
+            ],
+        ),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:

@@ -95,6 +95,9 @@ class V1GenericModel(PydanticRule):
             class Page(GenericModel, Generic[T]):
                 items: list[T]
             """,
+            expect=[
+                "2:1-2:43 `GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
+            ],
             fixed="""
             from typing import Generic, TypeVar
             from pydantic import BaseModel
@@ -112,6 +115,9 @@ class V1GenericModel(PydanticRule):
             class Page(pydantic.generics.GenericModel):
                 items: list
             """,
+            expect=[
+                "3:12-3:42 `GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
+            ],
             fixed="""
             import pydantic.generics
             from pydantic import BaseModel
@@ -121,11 +127,16 @@ class V1GenericModel(PydanticRule):
             """,
         ),
         # Re-exported through `__all__`: a person decides.
-        Invalid("""
+        Invalid(
+            """
             from pydantic.generics import GenericModel
 
             __all__ = ['GenericModel']
-            """),
+            """,
+            expect=[
+                "1:1-1:43 `GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
+            ],
+        ),
     ]
 
     def __init__(self, settings: Settings) -> None:

@@ -208,7 +208,12 @@ class ImplicitOptionalDefault(PydanticRule):
                     orm_mode = True
             """,
             unsafe=True,
-            count=4,
+            expect=[
+                "5:5-5:21 Field `a` is `Optional` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+                "6:5-6:24 Field `b` is `Optional` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+                "7:5-7:11 Field `c` is `Any` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+                "8:5-8:20 Field `d` is `X | None` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+            ],
         ),
         Invalid(
             """
@@ -228,7 +233,10 @@ class ImplicitOptionalDefault(PydanticRule):
                 token: str | None = Field(None, description='API token')
             """,
             unsafe=True,
-            count=2,
+            expect=[
+                "5:5-5:41 Field `url` is `Optional` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+                "6:5-6:55 Field `token` is `X | None` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required",
+            ],
         ),
         # SQLModel's `Field(primary_key=True)` has no default either.
         Invalid(
@@ -240,6 +248,9 @@ class ImplicitOptionalDefault(PydanticRule):
             class Hero(SQLModel, table=True):
                 id: Optional[int] = Field(primary_key=True)
             """,
+            expect=[
+                "6:5-6:48 Field `id` is `Optional` without a default: Pydantic v1 defaulted it to `None`, v2 makes it required"
+            ],
             fixed="""
             from typing import Optional
             from pydantic import validator

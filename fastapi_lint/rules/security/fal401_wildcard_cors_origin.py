@@ -113,7 +113,10 @@ class WildcardCorsOrigin(Rule):
             from fastapi.middleware.cors import CORSMiddleware
             app = FastAPI()
             app.add_middleware(CORSMiddleware, allow_origins=['*'])
-            """
+            """,
+            expect=[
+                '4:36-4:55 `allow_origins` contains `"*"`: every website may read responses; list the allowed origins explicitly'
+            ],
         ),
         Invalid(
             """
@@ -122,7 +125,10 @@ class WildcardCorsOrigin(Rule):
             from starlette.middleware.cors import CORSMiddleware
             ORIGINS = ['*']
             app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=ORIGINS)])
-            """
+            """,
+            expect=[
+                '5:54-5:75 `allow_origins` contains `"*"`: every website may read responses; list the allowed origins explicitly'
+            ],
         ),
         Invalid(
             """
@@ -132,7 +138,10 @@ class WildcardCorsOrigin(Rule):
 
             def wrap(app):
                 return CORSMiddleware(app, allow_origins=['*'] if DEBUG else ['https://a.b'])
-            """
+            """,
+            expect=[
+                '6:32-6:81 `allow_origins` contains `"*"`: every website may read responses; list the allowed origins explicitly'
+            ],
         ),
         Invalid(
             """
@@ -140,7 +149,10 @@ class WildcardCorsOrigin(Rule):
             from fastapi.middleware.cors import CORSMiddleware
             app = FastAPI()
             app.add_middleware(CORSMiddleware, allow_origin_regex='.*')
-            """
+            """,
+            expect=[
+                "4:36-4:59 `allow_origin_regex='.*'` matches every origin: every website may read responses; list the allowed origins explicitly"
+            ],
         ),
         Invalid(
             """
@@ -149,7 +161,10 @@ class WildcardCorsOrigin(Rule):
             def setup(app):
                 origins = ['https://a.example', '*']
                 app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False)
-            """
+            """,
+            expect=[
+                '5:40-5:61 `allow_origins` contains `"*"`: every website may read responses; list the allowed origins explicitly'
+            ],
         ),
     ]
 

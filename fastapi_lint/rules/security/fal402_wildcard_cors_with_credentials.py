@@ -88,7 +88,10 @@ class WildcardCorsWithCredentials(Rule):
             from fastapi.middleware.cors import CORSMiddleware
             app = FastAPI()
             app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)
-            """
+            """,
+            expect=[
+                '4:36-4:55 `allow_origins` contains `"*"` with `allow_credentials=True`: any website can make authenticated requests as your users; list the allowed origins explicitly'
+            ],
         ),
         Invalid(
             """
@@ -97,7 +100,10 @@ class WildcardCorsWithCredentials(Rule):
             from fastapi.middleware.cors import CORSMiddleware
             CREDENTIALS = True
             app = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origin_regex='^.*$', allow_credentials=CREDENTIALS)])
-            """
+            """,
+            expect=[
+                "5:54-5:79 `allow_origin_regex='^.*$'` matches every origin with `allow_credentials=True`: any website can make authenticated requests as your users; list the allowed origins explicitly"
+            ],
         ),
         Invalid(
             """
@@ -105,7 +111,10 @@ class WildcardCorsWithCredentials(Rule):
 
             def wrap(app):
                 return CORSMiddleware(app, allow_origins='*', allow_credentials=True)
-            """
+            """,
+            expect=[
+                '4:32-4:49 `allow_origins` contains `"*"` with `allow_credentials=True`: any website can make authenticated requests as your users; list the allowed origins explicitly'
+            ],
         ),
     ]
 

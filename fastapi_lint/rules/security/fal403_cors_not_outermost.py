@@ -158,7 +158,8 @@ class CorsNotOutermost(Rule):
     ]
     invalid = [
         # CORS added by a project function, then other middleware around it.
-        Invalid("""
+        Invalid(
+            """
             from fastapi import FastAPI
             from fastapi.middleware.cors import CORSMiddleware
             from fastapi.middleware.gzip import GZipMiddleware
@@ -172,7 +173,11 @@ class CorsNotOutermost(Rule):
             app = FastAPI()
             setup_cors(app)
             app.add_middleware(GZipMiddleware)
-            """),
+            """,
+            expect=[
+                "12:1-12:16 CORSMiddleware, added by `setup_cors(app)`, is wrapped by `app.add_middleware(GZipMiddleware)` (line 13), so its responses lack CORS headers; add CORSMiddleware last: the last middleware added is the outermost"
+            ],
+        ),
         Invalid(
             """
             from fastapi import FastAPI, Request
@@ -183,7 +188,10 @@ class CorsNotOutermost(Rule):
             @app.middleware('http')
             async def auth(request: Request, call_next):
                 return await call_next(request)
-            """
+            """,
+            expect=[
+                '4:1-4:72 `@app.middleware("http")` (line 6) is registered after CORSMiddleware and wraps it, so its responses lack CORS headers; add CORSMiddleware last: the last middleware added is the outermost'
+            ],
         ),
         Invalid(
             """
@@ -196,7 +204,10 @@ class CorsNotOutermost(Rule):
                 app.add_middleware(CORSMiddleware, allow_origins=['https://a.example'])
                 app.add_middleware(AuthMiddleware)
                 return app
-            """
+            """,
+            expect=[
+                "7:5-7:76 `app.add_middleware(AuthMiddleware)` (line 8) is registered after CORSMiddleware and wraps it, so its responses lack CORS headers; add CORSMiddleware last: the last middleware added is the outermost"
+            ],
         ),
         Invalid(
             """
@@ -205,7 +216,10 @@ class CorsNotOutermost(Rule):
             from starlette.middleware.cors import CORSMiddleware
             from myapp.auth import AuthMiddleware
             app = FastAPI(middleware=[Middleware(AuthMiddleware), Middleware(CORSMiddleware, allow_origins=['https://a.b'])])
-            """
+            """,
+            expect=[
+                "5:55-5:112 CORSMiddleware is entry 2 of `middleware=[...]`, inside the entries before it, so its responses lack CORS headers; put it first in the list"
+            ],
         ),
         Invalid(
             """
@@ -216,7 +230,10 @@ class CorsNotOutermost(Rule):
             MIDDLEWARE = [Middleware(CORSMiddleware, allow_origins=['https://a.b'])]
             app = FastAPI(middleware=MIDDLEWARE)
             app.add_middleware(GZipMiddleware)
-            """
+            """,
+            expect=[
+                "5:15-5:72 `app.add_middleware(GZipMiddleware)` (line 7) wraps the whole `middleware=[...]` list, CORSMiddleware included, so its responses lack CORS headers; register CORSMiddleware with `add_middleware` after it, or move that middleware into the list after CORS"
+            ],
         ),
     ]
 

@@ -110,19 +110,27 @@ class JwtDecodeUnverified(Rule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             import jwt
 
             def read(token, key):
                 return jwt.decode(token, key)
-            """),
+            """,
+            expect=[
+                '4:12-4:34 `jwt.decode()` does not pin `algorithms`; pass `algorithms=["HS256"]` (the algorithm your tokens use)'
+            ],
+        ),
         Invalid(
             """
             from jose import jwt
 
             def read(token, key):
                 return jwt.decode(token, key, algorithms=['HS256', 'none'])
-            """
+            """,
+            expect=[
+                '4:12-4:64 `jwt.decode()` accepts the `"none"` algorithm, i.e. unsigned tokens; remove `"none"` from `algorithms`'
+            ],
         ),
         Invalid(
             """
@@ -130,7 +138,10 @@ class JwtDecodeUnverified(Rule):
 
             def read(token):
                 return jwt.decode(token, algorithms=['RS256'], options={'verify_signature': False})
-            """
+            """,
+            expect=[
+                '4:12-4:88 `jwt.decode()` turns signature verification off (`"verify_signature": False`); verify the signature'
+            ],
         ),
         Invalid(
             """
@@ -138,7 +149,10 @@ class JwtDecodeUnverified(Rule):
 
             def read(token, key):
                 return jwt.decode(token, key, verify=False, algorithms=['HS256'])
-            """
+            """,
+            expect=[
+                "4:12-4:70 `jwt.decode()` turns signature verification off (`verify=False`); verify the signature"
+            ],
         ),
         Invalid(
             """
@@ -146,14 +160,22 @@ class JwtDecodeUnverified(Rule):
 
             def read(token, key):
                 return jwt.decode(token, key)
-            """
+            """,
+            expect=[
+                '4:12-4:34 `jwt.decode()` uses authlib\'s shared instance, which accepts every algorithm; decode with `JsonWebToken(["RS256"])` (your algorithm)'
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             from jwt import decode
 
             def read(token, key):
                 return decode(token, key)
-            """),
+            """,
+            expect=[
+                '4:12-4:30 `decode()` does not pin `algorithms`; pass `algorithms=["HS256"]` (the algorithm your tokens use)'
+            ],
+        ),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

@@ -221,7 +221,10 @@ class HardcodedSecret(Rule):
         Invalid(
             """
             SECRET_KEY = '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'
-            """
+            """,
+            expect=[
+                "1:1-1:80 `SECRET_KEY` is assigned a hardcoded secret; read it from the environment or a secret store"
+            ],
         ),
         Invalid(
             """
@@ -231,7 +234,10 @@ class HardcodedSecret(Rule):
                 jwt_secret: str = 'change-me'
                 db_password: str = 'postgres'
             """,
-            count=2,
+            expect=[
+                "4:5-4:34 `jwt_secret` is assigned a hardcoded secret; read it from the environment or a secret store",
+                "5:5-5:34 `db_password` is assigned a hardcoded secret; read it from the environment or a secret store",
+            ],
         ),
         Invalid(
             """
@@ -239,7 +245,10 @@ class HardcodedSecret(Rule):
 
             class Settings(BaseSettings):
                 api_key: str = Field('sk-12345', env='API_KEY')
-            """
+            """,
+            expect=[
+                "4:5-4:52 `api_key` is assigned a hardcoded secret; read it from the environment or a secret store"
+            ],
         ),
         # A settings default is a value, even when it repeats the name (found on real code).
         Invalid(
@@ -250,16 +259,29 @@ class HardcodedSecret(Rule):
                 secret_key: str = 'secret'
                 password: str = 'password'
             """,
-            count=2,
+            expect=[
+                "4:5-4:31 `secret_key` is assigned a hardcoded secret; read it from the environment or a secret store",
+                "5:5-5:31 `password` is assigned a hardcoded secret; read it from the environment or a secret store",
+            ],
         ),
-        Invalid("""
+        Invalid(
+            """
             class Config:
                 githubToken = 'ghp_abcdef0123456789'
-            """),
-        Invalid("""
+            """,
+            expect=[
+                "2:5-2:41 `githubToken` is assigned a hardcoded secret; read it from the environment or a secret store"
+            ],
+        ),
+        Invalid(
+            """
             if True:
                 ADMIN_PASSWORD: str = 'hunter2'
-            """),
+            """,
+            expect=[
+                "2:5-2:36 `ADMIN_PASSWORD` is assigned a hardcoded secret; read it from the environment or a secret store"
+            ],
+        ),
     ]
 
     def check(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:

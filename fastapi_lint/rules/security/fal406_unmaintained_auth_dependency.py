@@ -65,18 +65,29 @@ class UnmaintainedAuthDependency(Rule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             from jose import JWTError, jwt
-            """),
-        Invalid("""
+            """,
+            expect=[
+                "1:1-1:31 `jose` (python-jose) is unmaintained; FastAPI's docs use PyJWT (`import jwt`)"
+            ],
+        ),
+        Invalid(
+            """
             import passlib.context
-            """),
+            """,
+            expect=["1:1-1:23 `passlib` (passlib) is unmaintained; FastAPI's docs use pwdlib"],
+        ),
         Invalid(
             """
             from passlib.context import CryptContext
             from jose.exceptions import JWTError
             """,
-            count=2,
+            expect=[
+                "1:1-1:41 `passlib` (passlib) is unmaintained; FastAPI's docs use pwdlib",
+                "2:1-2:37 `jose` (python-jose) is unmaintained; FastAPI's docs use PyJWT (`import jwt`)",
+            ],
         ),
     ]
 

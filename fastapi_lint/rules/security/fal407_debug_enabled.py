@@ -62,20 +62,35 @@ class DebugEnabled(Rule):
         """,
     ]
     invalid = [
-        Invalid("""
+        Invalid(
+            """
             from fastapi import FastAPI
             app = FastAPI(title='Shop', debug=True)
-            """),
-        Invalid("""
+            """,
+            expect=[
+                "2:29-2:39 `debug=True` serves tracebacks to clients; take the flag from settings"
+            ],
+        ),
+        Invalid(
+            """
             import fastapi
 
             def create_app():
                 return fastapi.FastAPI(debug=True)
-            """),
-        Invalid("""
+            """,
+            expect=[
+                "4:28-4:38 `debug=True` serves tracebacks to clients; take the flag from settings"
+            ],
+        ),
+        Invalid(
+            """
             from starlette.applications import Starlette
             app = Starlette(debug=True)
-            """),
+            """,
+            expect=[
+                "2:17-2:27 `debug=True` serves tracebacks to clients; take the flag from settings"
+            ],
+        ),
     ]
 
     def check(self, node: ast.Call, ctx: Context) -> None:

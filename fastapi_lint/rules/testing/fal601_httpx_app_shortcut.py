@@ -93,6 +93,9 @@ class HttpxAppShortcut(Rule):
                 async with AsyncClient(app=app, base_url='http://test') as ac:
                     await ac.get('/')
             """,
+            expect=[
+                "5:28-5:35 `httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`"
+            ],
             fixed="""
             from httpx import ASGITransport, AsyncClient
             from main import app
@@ -109,6 +112,9 @@ class HttpxAppShortcut(Rule):
 
             client = httpx.Client(app=flask_app)
             """,
+            expect=[
+                "4:23-4:36 `httpx.Client(app=...)` was removed in httpx 0.28; use `transport=WSGITransport(app=...)`"
+            ],
             fixed="""
             import httpx
             from wsgi import flask_app
@@ -131,7 +137,10 @@ class HttpxAppShortcut(Rule):
             a = C(transport=ASGITransport(app=app))
             b = C(base_url='http://t', transport=ASGITransport(app=app))
             """,
-            count=2,
+            expect=[
+                "4:7-4:14 `httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`",
+                "5:28-5:35 `httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`",
+            ],
         ),
         # Both `app=` and `transport=`: report only.
         Invalid(
@@ -140,6 +149,9 @@ class HttpxAppShortcut(Rule):
 
             client = httpx.AsyncClient(app=None, transport=None)
             """,
+            expect=[
+                "3:28-3:36 `httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`"
+            ],
         ),
     ]
 

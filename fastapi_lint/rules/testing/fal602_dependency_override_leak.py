@@ -266,6 +266,9 @@ class DependencyOverrideLeak(Rule):
                 app.dependency_overrides[get_user] = lambda: 'admin'
                 assert client.get('/admin').status_code == 200
             """,
+            expect=[
+                "4:5-4:57 `app.dependency_overrides[...]` is set in test `test_admin` and never reset; it leaks into the tests that run after"
+            ],
             path="tests/test_admin.py",
         ),
         Invalid(
@@ -278,6 +281,9 @@ class DependencyOverrideLeak(Rule):
                 app.dependency_overrides[get_db] = lambda: db
                 return app
             """,
+            expect=[
+                "6:5-6:50 `app.dependency_overrides[...]` is set in fixture `client` and never reset; it leaks into the tests that run after"
+            ],
             path="conftest.py",
         ),
         # The seed's pattern: a module-level override in a test module, never reset.
@@ -290,6 +296,9 @@ class DependencyOverrideLeak(Rule):
             async def test_admin_endpoint(client):
                 await client.get('/admin')
             """,
+            expect=[
+                "3:1-3:61 `app.dependency_overrides[...]` is set when this test module is imported and never reset; it leaks into the tests that run after"
+            ],
             path="tests/test_admin.py",
         ),
         # The app reached through a module-level client.
@@ -303,6 +312,9 @@ class DependencyOverrideLeak(Rule):
             def test_items():
                 client.app.dependency_overrides[get_db] = lambda: None
             """,
+            expect=[
+                "7:5-7:59 `client.app.dependency_overrides[...]` is set in test `test_items` and never reset; it leaks into the tests that run after"
+            ],
             path="tests/test_items.py",
         ),
         # A reset *before* the override does not undo it.
@@ -314,6 +326,9 @@ class DependencyOverrideLeak(Rule):
                 app.dependency_overrides.clear()
                 app.dependency_overrides[get_db] = lambda: None
             """,
+            expect=[
+                "5:5-5:52 `app.dependency_overrides[...]` is set in test `test_x` and never reset; it leaks into the tests that run after"
+            ],
             path="test_x.py",
         ),
     ]
