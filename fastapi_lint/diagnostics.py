@@ -78,3 +78,25 @@ class Diagnostic:
         if self.fix.applicability is Applicability.SAFE:
             return True
         return unsafe and self.fix.applicability is Applicability.UNSAFE
+
+
+@dataclass
+class InternalError:
+    """A rule that raised on a file: reported, the run goes on, and the exit code is 2."""
+
+    path: str
+    rule: str
+    message: str
+    traceback: str
+
+
+def internal_error(path: str, code: str, exc: Exception) -> InternalError:
+    """The record of rule `code` raising `exc` on `path`; call it inside the `except` block."""
+    import traceback  # only when a rule fails: keeps it out of every run's start-up
+
+    return InternalError(
+        path=path,
+        rule=code,
+        message=f"{type(exc).__name__}: {exc}",
+        traceback=traceback.format_exc(),
+    )

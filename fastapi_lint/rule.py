@@ -62,7 +62,7 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]  # str.format template filled from `ctx.report(**kwargs)`
     nodes: ClassVar[tuple[type[ast.AST], ...]] = ()
-    # The pre-parse gate (see `engine.gate_passes`): a file the gate rules out is not parsed or
+    # The pre-parse gate (see `gate.gate_passes`): a file the gate rules out is not parsed or
     # walked for this rule, so both must be sound — never rule out a file the rule could fire on.
     # `triggers`: the file must contain at least one of these substrings (empty: no condition).
     # Name the words a finding cannot do without — the last part of each qualified name the rule

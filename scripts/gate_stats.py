@@ -14,7 +14,8 @@ from collections import Counter
 
 from fastapi_lint.config import apply_overrides
 from fastapi_lint.discovery import discover
-from fastapi_lint.engine import PARSE_ERROR, gate_passes
+from fastapi_lint.gate import gate_passes
+from fastapi_lint.parsing import PARSE_ERROR
 from fastapi_lint.registry import RuleSet
 from fastapi_lint.settings import Settings
 

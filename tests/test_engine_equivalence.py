@@ -21,6 +21,7 @@ from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.discovery import SourcePath, discover
 from fastapi_lint.registry import RuleSet, all_rules
 from fastapi_lint.runner import Mode, check_file
+from fastapi_lint.semantic import traversal
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("FASTAPI_LINT_CORPUS", "/tmp/fl-bench/corpus"))
 
 
-class ReferenceTraversal(engine.Traversal):
+class ReferenceTraversal(traversal.Traversal):
     """Every node visited through `ast.iter_child_nodes`, every function body walked."""
 
     @property
@@ -50,7 +51,7 @@ class ReferenceTraversal(engine.Traversal):
                 self._declare_function(item)
             for rule in self.dispatch.get(type(item), ()):
                 self.call(rule, rule.check, item, self.ctx)
-            handler = engine._HANDLERS.get(type(item))
+            handler = traversal._HANDLERS.get(type(item))
             if handler is not None:
                 handler(self, item, stack)
             else:

@@ -6,7 +6,7 @@ import pytest
 
 from fastapi_lint.catalogues import types
 from fastapi_lint.catalogues.blocking import TABLES
-from fastapi_lint.engine import gate_passes
+from fastapi_lint.gate import gate_passes
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Rule
 from fastapi_lint.settings import Settings

@@ -346,7 +346,7 @@ def test_show_fixes_after_fix_and_diff(project: Path):
 
 
 def test_sarif_reports_internal_errors_as_notifications():
-    from fastapi_lint.engine import InternalError
+    from fastapi_lint.diagnostics import InternalError
     from fastapi_lint.output.sarif import sarif_log
     from fastapi_lint.runner import FileReport, RunReport
 

@@ -1,6 +1,6 @@
 """What names and expressions mean in one module: scopes, bindings, qualified names and known types.
 
-The engine drives this model while it walks the tree once (see `engine.Traversal`): it opens and
+The engine drives this model while it walks the tree once (see `traversal.Traversal`): it opens and
 closes scopes and records bindings as they appear; rules only ask questions. Function bodies are
 walked after the scope that defines them is complete — as Python runs them — so a module-level
 name bound below a function is visible inside it.
