@@ -54,7 +54,9 @@ def fail(message: str) -> None:
 
 
 def error(message: str) -> int:
-    click.echo(f"error: {message}", err=True)
+    from .output._text import printable  # messages quote config values and file names
+
+    click.echo(f"error: {printable(message)}", err=True)
     return EXIT_ERROR
 
 
@@ -352,10 +354,7 @@ def _finish(
             click.echo(output, err=report_to_stderr)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
     for internal in report.errors:
-        click.echo(
-            f"error: internal error in {internal.rule} on {internal.path}: {internal.message}",
-            err=True,
-        )
+        error(f"internal error in {internal.rule} on {internal.path}: {internal.message}")
         if flags.show_traceback:
             click.echo(internal.traceback, err=True)
     if report.errors:
@@ -386,7 +385,10 @@ def clean_command(config_path: Path | None) -> None:
     except (OSError, ValueError) as exc:
         fail(str(exc))
         return
-    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
+    from .output._text import printable
+
+    shown = printable(directory)
+    click.echo(f"Removed {shown}" if removed else f"No cache at {shown}")
 
 
 @main.command("rule")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import re
 import warnings
 from collections import Counter
@@ -243,11 +244,12 @@ def _apply_one_by_one(
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
+    name = _diff_name(path)
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
-        fromfile=path,
-        tofile=path,
+        fromfile=name,
+        tofile=name,
     )
     out = []
     for line in lines:
@@ -255,3 +257,37 @@ def unified_diff(before: str, after: str, path: str) -> str:
             line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
         )
     return "".join(out)
+
+
+def _diff_name(path: str) -> str:
+    """The file name of a diff header. One that a header cannot carry as it is (a line break,
+    a control or bidirectional character, an undecodable byte, a leading quote) is quoted as
+    git quotes it, which `git apply` and GNU patch read back: in double quotes, with C escapes
+    and the bytes outside printable ASCII in octal."""
+    from .output._text import printable
+
+    if printable(path) == path and not path.startswith('"'):
+        return path
+    out = []
+    for byte in os.fsencode(path):
+        char = chr(byte)
+        if char in _C_ESCAPES:
+            out.append(_C_ESCAPES[char])
+        elif 0x20 <= byte < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\{byte:03o}")
+    return '"' + "".join(out) + '"'
+
+
+_C_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\v": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}

@@ -16,12 +16,14 @@ import click
 from ..diagnostics import Diagnostic
 from ..runner import RunReport
 from . import text
+from ._text import display_path, printable
 from .options import ReportOptions
 
 
 def _group(path: str, diagnostics: list[Diagnostic], unsafe: bool, color: bool) -> list[str]:
     row_width = max(len(str(d.row)) for d in diagnostics)
     col_width = max(len(str(d.col)) for d in diagnostics)
+    path = display_path(path)
     header = click.style(f"{path}:", bold=True, underline=True) if color else f"{path}:"
     lines = [header]
     for d in diagnostics:
@@ -31,7 +33,7 @@ def _group(path: str, diagnostics: list[Diagnostic], unsafe: bool, color: bool) 
         if color:
             code = click.style(code, fg="red", bold=True)
             marker = click.style(marker, fg="cyan") if marker else ""
-        lines.append(f"  {position} {code} {marker}{d.message}")
+        lines.append(f"  {position} {code} {marker}{printable(d.message)}")
     return lines
 
 

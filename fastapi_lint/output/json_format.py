@@ -9,6 +9,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..runner import RunReport
+from ._text import well_formed
 from .options import ReportOptions
 
 _STRING = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
@@ -19,10 +20,10 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
         "cell": None,
         "code": d.code,
         "end_location": {"row": d.end_row, "column": d.end_col},
-        "filename": os.path.abspath(d.path),
+        "filename": well_formed(os.path.abspath(d.path)),
         "fix": fix_json(d),
         "location": {"row": d.row, "column": d.col},
-        "message": d.message,
+        "message": well_formed(d.message),
         "noqa_row": d.row,
         "url": d.url,
     }
@@ -90,13 +91,13 @@ def _diagnostic_text(d: Diagnostic) -> str:
         f'      "row": {int(d.end_row)},\n'
         f'      "column": {int(d.end_col)}\n'
         "    },\n"
-        f'    "filename": {_STRING(os.path.abspath(d.path))},\n'
+        f'    "filename": {_STRING(well_formed(os.path.abspath(d.path)))},\n'
         f'    "fix": {fix},\n'
         '    "location": {\n'
         f'      "row": {int(d.row)},\n'
         f'      "column": {int(d.col)}\n'
         "    },\n"
-        f'    "message": {_STRING(d.message)},\n'
+        f'    "message": {_STRING(well_formed(d.message))},\n'
         f'    "noqa_row": {int(d.row)},\n'
         f'    "url": {_STRING(d.url)}\n'
         "  }"

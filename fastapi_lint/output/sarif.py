@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix
 from ..runner import RunReport
+from ._text import path_bytes, well_formed
 from .options import ReportOptions
 
 SRCROOT = "%SRCROOT%"
@@ -34,9 +35,10 @@ _UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 def _artifact_location(path: str) -> dict[str, str]:
+    # URIs are made of the file name's bytes, so a name that is not UTF-8 keeps them (%FF).
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+    return {"uri": quote(path_bytes(path.replace(os.sep, "/"))), "uriBaseId": SRCROOT}
 
 
 def _directory_uri(directory: Path) -> str:
@@ -97,7 +99,7 @@ def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": "error",
-        "message": {"text": d.message},
+        "message": {"text": well_formed(d.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -120,7 +122,7 @@ def sarif_log(report: RunReport) -> dict[str, Any]:
     notifications = [
         {
             "level": "error",
-            "message": {"text": f"internal error in {error.rule}: {error.message}"},
+            "message": {"text": well_formed(f"internal error in {error.rule}: {error.message}")},
             "locations": [
                 {"physicalLocation": {"artifactLocation": _artifact_location(error.path)}}
             ],

@@ -8,6 +8,7 @@ import click
 
 from ..diagnostics import Applicability, Diagnostic
 from ..runner import RunReport
+from ._text import display_path, printable
 from .options import ReportOptions
 
 TIMES = "\u00d7"  # the multiplication sign of ruff's fix listing: "2 x FAL102"
@@ -15,13 +16,13 @@ TIMES = "\u00d7"  # the multiplication sign of ruff's fix listing: "2 x FAL102"
 
 def _line(d: Diagnostic, unsafe: bool, color: bool) -> str:
     marker = "[*] " if d.fixable(unsafe) else ""
-    location = f"{d.path}:{d.row}:{d.col}:"
+    location = f"{display_path(d.path)}:{d.row}:{d.col}:"
     code = d.code
     if color:
         location = click.style(location, bold=True)
         code = click.style(code, fg="red", bold=True)
         marker = click.style(marker, fg="cyan") if marker else ""
-    return f"{location} {code} {marker}{d.message}"
+    return f"{location} {code} {marker}{printable(d.message)}"
 
 
 def statistics_table(diagnostics: list[Diagnostic], unsafe: bool) -> str:
@@ -57,9 +58,11 @@ def finish(report: RunReport, options: ReportOptions, body: list[str]) -> str:
     """The findings `body`, then warnings, the fixes listing and the summary (text formats)."""
     out = list(body)
     for file in report.files:
-        out.extend(f"{file.path}: warning: {reason}" for reason in file.dropped)
-        if file.write_error:
-            out.append(f"{file.path}: error: {file.write_error}")
+        if file.dropped or file.write_error:
+            path = display_path(file.path)
+            out.extend(f"{path}: warning: {printable(reason)}" for reason in file.dropped)
+            if file.write_error:
+                out.append(f"{path}: error: {printable(file.write_error)}")
     if options.show_fixes:
         listing = fixes_listing(report, options)
         if listing:
@@ -109,7 +112,7 @@ def fixes_listing(report: RunReport, options: ReportOptions, *, would: bool = Fa
         head = f"{total} fix{'es' if total != 1 else ''} available:"
     lines = [head]
     for path, ready, hidden in per_file:
-        lines.append(f"- {path}:")
+        lines.append(f"- {display_path(path)}:")
         for code in sorted({*ready, *hidden}):
             name = rules[code].name if code in rules else code
             if ready[code]:
