@@ -169,10 +169,13 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
 
 
 def import_names_removal(
-    source: Source, node: ast.ImportFrom, aliases: list[ast.alias]
+    source: Source, node: ast.ImportFrom, aliases: list[ast.alias], *, comment_goes: bool = False
 ) -> list[Edit] | None:
     """Edits that remove `aliases` from the import `node`, or None when that would take other
     code with it (all its names go, and the statement shares its line with other code).
+    A comment after the statement counts as other code unless `comment_goes`: a note on an
+    import that merely became unused is a person's to remove, a note on the import a fix
+    rewrites goes with it.
 
     A name with a kept name after it goes with the separator that follows it; a name of the
     trailing run goes with the separator before it, so the ranges never overlap.
@@ -184,7 +187,10 @@ def import_names_removal(
         row_start = starts[node.lineno - 1]
         end_row = node.end_lineno or node.lineno
         row_end = starts[end_row] if end_row < len(starts) else len(source.text)
-        if source.text[row_start:start].strip() or source.text[end:row_end].strip():
+        after = source.text[end:row_end].strip()
+        if comment_goes and after.startswith("#"):
+            after = ""
+        if source.text[row_start:start].strip() or after:
             return None
         return [Edit(row_start, row_end, "")]
     edits = []

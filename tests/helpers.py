@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi_lint.config import apply_overrides
 from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.engine import lint_source
@@ -34,3 +36,22 @@ def fix(text: str, *codes: str, unsafe: bool = False, path: str = "example.py") 
 
     outcome, _ = fix_text(text, run, unsafe=unsafe)
     return outcome.text
+
+
+# `# expect: FAL103` on a line names the findings the line must draw: codes separated by commas
+# or spaces (a code named twice stands for two findings), then free text if wanted
+# (`# expect: FAL101 - through an alias`). Fixtures, seeds and fixture projects use it.
+EXPECT = re.compile(r"#\s*expect:\s*(FAL\d{3}(?:[\s,]+FAL\d{3})*)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
+
+
+def expected_codes(line: str) -> list[str]:
+    """The codes a line's `# expect:` marker names (none without a marker)."""
+    match = EXPECT.search(line)
+    return re.findall(r"FAL\d{3}", match.group(1)) if match else []
+
+
+def expected_findings(text: str) -> list[tuple[int, str]]:
+    """(row, code) of every finding the markers of a source text announce, sorted."""
+    rows = enumerate(_LINE_BREAK.split(text), start=1)
+    return sorted((row, code) for row, line in rows for code in expected_codes(line))

@@ -1,8 +1,11 @@
-"""Snapshot tests: each fixture's findings (as the CLI prints them) and its fixed source.
+"""Each fixture's findings: where they are, by the `# expect:` markers on the fixture's lines,
+and what they say, by snapshots of the findings (as the CLI prints them) and the fixed source.
 
-Fixtures live in `fixtures/<CODE>/*.py` and are checked with that code selected. Regenerate
-snapshots after an intended change with `pytest tests/test_fixtures.py --snapshot-update`
-and review the diff.
+Fixtures live in `fixtures/<CODE>/*.py` and are checked with that code selected. A line that
+must draw findings says so: `# expect: FAL103` (`# expect: FAL103, FAL103` for two); every
+other line must draw none. The markers are checked by their own test, which
+`--snapshot-update` cannot rewrite. Regenerate snapshots after an intended change of a message
+or a fix with `pytest tests/test_fixtures.py --snapshot-update` and review the diff.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ruleset
+from helpers import expected_findings, ruleset
 
 from fastapi_lint.discovery import SourcePath
 from fastapi_lint.fixes import parses
@@ -29,6 +32,18 @@ def _render(diagnostics) -> str:
         fix = f" [fix: {d.fix.applicability.value}]" if d.fix else ""
         lines.append(f"{d.row}:{d.col}: {d.code} {d.message}{fix}")
     return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_findings_are_on_the_marked_lines(path: Path):
+    code = path.parent.name
+    report = check_file(
+        SourcePath(str(path), path.relative_to(ROOT).as_posix()), ruleset(code), Mode()
+    )
+    found = sorted((d.row, d.code) for d in report.diagnostics)
+    # latin-1 decodes any bytes, so undecodable fixtures still show their (ASCII) markers.
+    marked = expected_findings(path.read_bytes().decode("latin-1"))
+    assert found == marked, [f"{d.row}:{d.col}: {d.code} {d.message}" for d in report.diagnostics]
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import pickle
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import expected_codes
 
 from fastapi_lint.config import apply_overrides, find_config, load_settings
 from fastapi_lint.engine import lint_source
@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "fixtures" / "projects"
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
 CODES = ("FAL106", "FAL107", "FAL304", "FAL403", "FAL501", "FAL504")
-EXPECT = re.compile(r"#\s*expect:\s*((?:FAL\d{3}\s*)+)")
 ALONE = "found alone too"  # a finding on such a line needs no other module
 
 
@@ -46,9 +45,8 @@ def _expected(project: Path, alone: bool = False) -> set[tuple[str, int, str]]:
     found = set()
     for path in project.rglob("*.py"):
         for row, line in enumerate(path.read_text().splitlines(), 1):
-            match = EXPECT.search(line)
-            if match and (ALONE in line or not alone):
-                for code in match.group(1).split():
+            if ALONE in line or not alone:
+                for code in expected_codes(line):
                     found.add((path.relative_to(project).as_posix(), row, code))
     return found
 

@@ -1,17 +1,17 @@
 """The seed documents' anti-patterns draw the codes RULES.md gives; their corrected code draws none.
 
 `fixtures/seeds/expected.toml` lists, per file, the codes expected in source order; each finding is
-also marked in its file by a trailing `# expect: FALxxx` comment on the reported line.
+also marked in its file by a trailing `# expect: FALxxx` comment on the reported line (see
+`helpers.expected_findings`).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import ruleset
+from helpers import expected_findings, ruleset
 
 from fastapi_lint.discovery import SourcePath
 from fastapi_lint.runner import Mode, check_file
@@ -23,7 +23,6 @@ CASES = [
     for group in ("bad", "good")
     for name, codes in EXPECTED[group].items()
 ]
-MARK = re.compile(r"#\s*expect:\s*(FAL\d{3}(?:\s*,\s*FAL\d{3})*)")
 
 
 def findings(path: Path, *codes: str):
@@ -36,12 +35,7 @@ def test_seed_snippet(group: str, name: str, codes: list[str]):
     path = SEEDS / group / name
     found = findings(path)
     assert [d.code for d in found] == codes, [f"{d.row}: {d.code} {d.message}" for d in found]
-    marked = []
-    for row, line in enumerate(path.read_text().splitlines(), start=1):
-        match = MARK.search(line)
-        if match:
-            marked.extend((row, code.strip()) for code in match.group(1).split(","))
-    assert sorted((d.row, d.code) for d in found) == sorted(marked)
+    assert sorted((d.row, d.code) for d in found) == expected_findings(path.read_text())
 
 
 def test_off_by_default_findings():

@@ -289,6 +289,11 @@ class SemanticModel:
             return self.call_result_type(expr)
         if isinstance(expr, ast.Await):
             return self.type_of(expr.value)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            # `base / "name"`: joining onto a known `pathlib.Path` gives a `pathlib.Path`.
+            if self.type_of(expr.left) == "pathlib.Path":
+                return "pathlib.Path"
+            return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             # `UploadFile.file` is a sync file object.
             owner = self.type_of(expr.value)

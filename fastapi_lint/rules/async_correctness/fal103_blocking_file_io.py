@@ -105,6 +105,11 @@ class BlockingFileIoInAsync(BlockingCallRule):
         async def body(stream):
             return stream.read()
         """,
+        # `/` on an object of unknown type: not known to make a path.
+        """
+        async def load(base):
+            return (base / "config.json").read_text()
+        """,
     ]
     invalid = [
         Invalid(
@@ -127,6 +132,19 @@ class BlockingFileIoInAsync(BlockingCallRule):
             """,
             expect=[
                 "4:12-4:34 Blocking file I/O `Path(name).read_text()` on a `pathlib.Path` in async function `load`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`"
+            ],
+        ),
+        Invalid(
+            """
+            from pathlib import Path
+
+            DATA = Path("/srv/data")
+
+            async def config():
+                return (DATA / "config.json").read_text()
+            """,
+            expect=[
+                '6:12-6:46 Blocking file I/O `(DATA/"config.json").read_text()` on a `pathlib.Path` in async function `config`; use `anyio.Path`, `aiofiles`, or `await asyncio.to_thread(...)`'
             ],
         ),
         Invalid(

@@ -192,7 +192,7 @@ def _import_fix(node: ast.ImportFrom, uses: list[ast.Name], ctx: Context) -> Fix
     base = imports.name("pydantic", "BaseModel", "pydantic.main.BaseModel")
     from ...fixes import import_names_removal  # the fixer's module: not needed to check
 
-    removal = import_names_removal(ctx.source, node, [alias])
+    removal = import_names_removal(ctx.source, node, [alias], comment_goes=True)
     if removal is None:
         return None  # shares its line with other code
     edits = [*imports.edits, *(Edit(*ctx.span(u), base) for u in uses), *removal]
