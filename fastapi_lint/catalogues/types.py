@@ -14,6 +14,7 @@ CANONICAL: dict[str, str] = {
     "fastapi.applications.FastAPI": "fastapi.FastAPI",
     "fastapi.routing.APIRouter": "fastapi.APIRouter",
     "starlette.applications.Starlette": "starlette.Starlette",
+    "fastapi.templating.Jinja2Templates": "starlette.templating.Jinja2Templates",
     "fastapi.datastructures.UploadFile": "fastapi.UploadFile",
     "starlette.datastructures.UploadFile": "fastapi.UploadFile",
     # requests / httpx

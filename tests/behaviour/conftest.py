@@ -48,3 +48,15 @@ def v1_python() -> Path:
 def v2_python() -> Path:
     """Interpreter of ``.behaviour-venvs/v2`` (current Pydantic, pydantic-settings, FastAPI)."""
     return _venv("v2")
+
+
+@pytest.fixture(scope="session")
+def upgrade_old_python() -> Path:
+    """Interpreter of ``.behaviour-venvs/upgrade-old`` (Starlette 0.27, httpx 0.27, SQLAlchemy 1.4)."""
+    return _venv("upgrade-old")
+
+
+@pytest.fixture(scope="session")
+def upgrade_new_python() -> Path:
+    """Interpreter of ``.behaviour-venvs/upgrade-new`` (current Starlette, httpx, SQLAlchemy 2)."""
+    return _venv("upgrade-new")

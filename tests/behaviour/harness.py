@@ -67,7 +67,33 @@ V2_REQUIREMENTS: tuple[str, ...] = (
     # has to fall back to httpx: without it every TestClient import would count as a deprecation.
     "httpx2",
 )
-VENVS: dict[str, tuple[str, ...]] = {"v1": V1_REQUIREMENTS, "v2": V2_REQUIREMENTS}
+# The library upgrades (FAL7xx/FAL8xx, fixtures in ``fixtures/upgrades/``): the releases before
+# the removals and the current ones. ``old``: Starlette 0.27 (through FastAPI 0.95.2), httpx 0.27
+# (the last with ``proxies=``), SQLAlchemy 1.4. ``new``: current FastAPI/Starlette, httpx and
+# SQLAlchemy 2.x (plus httpx2, as in v2). Both need jinja2 for the template fixtures.
+UPGRADE_OLD_REQUIREMENTS: tuple[str, ...] = (
+    "fastapi==0.95.2",
+    "pydantic>=1.10.13,<2",
+    "httpx==0.27.2",
+    "anyio>=3.6.2,<4",
+    "jinja2",
+    "sqlalchemy>=1.4,<2",
+)
+UPGRADE_NEW_REQUIREMENTS: tuple[str, ...] = (
+    "fastapi>=0.115",
+    "starlette>=1.0",
+    "httpx>=0.28",
+    "httpx2",
+    "jinja2",
+    "sqlalchemy>=2",
+)
+VENVS: dict[str, tuple[str, ...]] = {
+    "v1": V1_REQUIREMENTS,
+    "v2": V2_REQUIREMENTS,
+    "upgrade-old": UPGRADE_OLD_REQUIREMENTS,
+    "upgrade-new": UPGRADE_NEW_REQUIREMENTS,
+}
+UPGRADE_FIXTURES_DIR = REPO_ROOT / "fixtures" / "upgrades"
 
 DEFAULT_TIMEOUT = 120.0
 
