@@ -128,6 +128,9 @@ class TemplateResponseNameFirst(Rule):
             async def read_item(request: Request, id: str):
                 return templates.TemplateResponse("item.html", {"request": request, "id": id})
             """,
+            expect=[
+                "9:12-9:83 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+            ],
             fixed="""
             from fastapi import FastAPI, Request
             from fastapi.templating import Jinja2Templates
@@ -156,6 +159,10 @@ class TemplateResponseNameFirst(Rule):
                     name="form.html", context={"request": req}, status_code=400
                 )
             """,
+            expect=[
+                "6:12-6:69 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+                "9:12-11:6 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+            ],
             fixed="""
             import starlette.templating
 
@@ -171,7 +178,6 @@ class TemplateResponseNameFirst(Rule):
                 )
             """,
             unsafe=True,
-            count=2,
         ),
         # The template name in a variable; the request in the context says the order.
         Invalid(
@@ -183,6 +189,9 @@ class TemplateResponseNameFirst(Rule):
             def page(request, template):
                 return templates.TemplateResponse(template, {"request": request})
             """,
+            expect=[
+                "6:12-6:70 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+            ],
             fixed="""
             from fastapi.templating import Jinja2Templates
 
@@ -204,6 +213,9 @@ class TemplateResponseNameFirst(Rule):
                 context = {"request": request}
                 return templates.TemplateResponse("page.html", context)
             """,
+            expect=[
+                "7:12-7:60 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+            ],
         ),
         # The request value is not a plain name: report only.
         Invalid(
@@ -215,6 +227,9 @@ class TemplateResponseNameFirst(Rule):
             def page(self):
                 return templates.TemplateResponse("page.html", {"request": self.get_request()})
             """,
+            expect=[
+                "6:12-6:84 `TemplateResponse(name, context)` was removed in Starlette 1.0; pass the request first: `TemplateResponse(request, name, context)`",
+            ],
         ),
     ]
 

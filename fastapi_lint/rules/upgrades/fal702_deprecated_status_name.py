@@ -123,6 +123,9 @@ class DeprecatedStatusName(Rule):
                 if not ok:
                     raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "bad input")
             """,
+            expect=[
+                "5:29-5:65 `HTTP_422_UNPROCESSABLE_ENTITY` is deprecated since Starlette 0.48; use `HTTP_422_UNPROCESSABLE_CONTENT`",
+            ],
             fixed="""
             from fastapi import HTTPException, status
 
@@ -142,6 +145,9 @@ class DeprecatedStatusName(Rule):
             def too_large(size):
                 return HTTP_413_REQUEST_ENTITY_TOO_LARGE if size > 10 else HTTP_200_OK
             """,
+            expect=[
+                "1:43-1:76 `HTTP_413_REQUEST_ENTITY_TOO_LARGE` is deprecated since Starlette 0.48; use `HTTP_413_CONTENT_TOO_LARGE`",
+            ],
             fixed="""
             from starlette.status import HTTP_200_OK, HTTP_413_CONTENT_TOO_LARGE
 
@@ -160,6 +166,10 @@ class DeprecatedStatusName(Rule):
 
             codes = [BAD_RANGE, starlette.status.HTTP_414_REQUEST_URI_TOO_LONG]
             """,
+            expect=[
+                "2:28-2:81 `HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE` is deprecated since Starlette 0.48; use `HTTP_416_RANGE_NOT_SATISFIABLE`",
+                "4:21-4:67 `HTTP_414_REQUEST_URI_TOO_LONG` is deprecated since Starlette 0.48; use `HTTP_414_URI_TOO_LONG`",
+            ],
             fixed="""
             import starlette.status
             from fastapi.status import HTTP_416_RANGE_NOT_SATISFIABLE as BAD_RANGE
@@ -167,7 +177,6 @@ class DeprecatedStatusName(Rule):
             codes = [BAD_RANGE, starlette.status.HTTP_414_URI_TOO_LONG]
             """,
             unsafe=True,
-            count=2,
         ),
     ]
 
