@@ -35,7 +35,7 @@ import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import __version__
 from .diagnostics import Diagnostic
@@ -123,7 +123,7 @@ def namespace(fingerprint: str, codes: Iterable[str]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
-def _sealed(data: object) -> bytes:
+def _sealed(data: Any) -> bytes:  # what marshal can write: marshal checks it
     payload = marshal.dumps(data)
     return _MAGIC + hashlib.sha256(payload).digest()[:16] + payload
 

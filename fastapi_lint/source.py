@@ -76,10 +76,10 @@ class Source:
         makes required until its own (unsafe) fix is applied.
         """
         if self.written is not None and key in self.written._answers:
-            return self.written._answers[key]  # type: ignore[no-any-return]
+            return self.written._answers[key]  # type: ignore[no-any-return]  # one dict, answers of every type
         if key not in self._answers:
             self._answers[key] = compute()
-        return self._answers[key]  # type: ignore[no-any-return]
+        return self._answers[key]  # type: ignore[no-any-return]  # one dict, answers of every type
 
     def rewritten(self, text: str) -> Source:
         """The text of a later fix pass over this file."""

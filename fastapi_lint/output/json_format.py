@@ -12,7 +12,7 @@ from ..runner import RunReport
 from ._text import well_formed
 from .options import ReportOptions
 
-_STRING = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_STRING = json.encoder.encode_basestring_ascii
 
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:

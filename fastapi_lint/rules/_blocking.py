@@ -138,7 +138,8 @@ class BlockingCallRule(Rule):
         self.extra = settings.blocking_extensions(self.code)
         if self.extra:
             # An extended call can only appear in a file that imports its top-level module.
-            self.triggers = (*type(self).triggers, *{n.split(".")[0] for n in self.extra})
+            # The gate reads the instance's triggers: this rule's own shadow the class's.
+            self.triggers = (*type(self).triggers, *{n.split(".")[0] for n in self.extra})  # type: ignore[misc]
 
     def check(self, node: ast.Call | ast.Await, ctx: Context) -> None:
         if not ctx.in_async_function:

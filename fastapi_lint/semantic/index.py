@@ -416,12 +416,12 @@ class ProjectIndex:
                 )
                 queue.append(qualname)
         while queue:
-            callee = queue.popleft()
-            for caller in callers.get(callee, ()):
+            blocking = queue.popleft()
+            for caller in callers.get(blocking, ()):
                 if caller in found:
                     continue
                 record, summary = self.functions[caller]
-                below = found[callee]
+                below = found[blocking]
                 found[caller] = below._replace(chain=(self._display(record, summary), *below.chain))
                 queue.append(caller)
         self._blocking = found

@@ -206,8 +206,10 @@ class SemanticModel:
             left = left.value  # `sys.version_info[:2]`
         if self.qualified_name(left) != "sys.version_info" or not isinstance(right, ast.Tuple):
             return None, None
-        parts = [e.value for e in right.elts if isinstance(e, ast.Constant)]
-        if len(parts) != len(right.elts) or not all(type(p) is int for p in parts):
+        parts = [
+            e.value for e in right.elts if isinstance(e, ast.Constant) and type(e.value) is int
+        ]
+        if len(parts) != len(right.elts):
             return None, None
         bound = tuple(parts)
         if isinstance(op, ast.Lt):

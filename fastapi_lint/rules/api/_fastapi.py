@@ -66,7 +66,7 @@ def annotated_metadata(annotation: ast.AST | None, ctx: Context) -> list[ast.exp
     inner = annotation.slice
     if isinstance(inner, ast.Tuple):
         # `identifier = Path(...)` then `Annotated[int, identifier]`: the marker's value.
-        return [resolve(element, ctx) for element in inner.elts[1:]]  # type: ignore[misc]
+        return [resolve(element, ctx) for element in inner.elts[1:]]  # type: ignore[misc]  # resolve() keeps an expr an expr
     return []
 
 

@@ -263,7 +263,6 @@ class NonAnnotatedDependency(Rule):
             return None, True  # extra positional arguments: not a shape FastAPI documents
         inner = ", ".join(ctx.text(kw) for kw in others)
         text = f"{arg.arg}: {annotated}[{annotation}, {ctx.text(default.func)}({inner})]"
-        required = value is None or (isinstance(value, ast.Constant) and value.value is ...)
-        if required:
-            return text, False
+        if value is None or (isinstance(value, ast.Constant) and value.value is ...):
+            return text, False  # required
         return f"{text} = {ctx.text(value)}", True

@@ -140,7 +140,7 @@ class Planner:
         if self.blockers.get(call):
             return AppPlan(reason=self.blockers[call][0])
         for registration in registrations:
-            line = ctx.source.line(registration.node.lineno)  # type: ignore[attr-defined]
+            line = ctx.source.line(registration.node.lineno)  # type: ignore[attr-defined]  # a stmt or an expr
             if is_suppressed("FAL201", suppressed_codes(line)):
                 # Folding a suppressed handler would override the comment; leaving it out
                 # would disable it once the app has a lifespan.
@@ -360,7 +360,9 @@ class Planner:
             first, *rest = sorted(keywords, key=lambda k: (k.lineno, k.col_offset))
             start, end = ctx.span(first)
             edits = [Edit(start, end, argument)]
-            arguments = sorted([*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset))
+            arguments: list[ast.expr | ast.keyword] = sorted(
+                [*call.args, *call.keywords], key=lambda a: (a.lineno, a.col_offset)
+            )
             for keyword in rest:
                 index = next(i for i, a in enumerate(arguments) if a is keyword)
                 previous_end = ctx.span(arguments[index - 1])[1]
@@ -382,12 +384,14 @@ class Planner:
         closing = ctx.span(call)[1] - 1  # the `)` of the call
         return [Edit(closing, closing, argument)]
 
-    def _remove_lines(self, node: ast.AST, first: ast.AST, *, decorator: bool) -> Edit | None:
+    def _remove_lines(
+        self, node: ast.AST, first: ast.stmt | ast.expr, *, decorator: bool
+    ) -> Edit | None:
         """An edit deleting the whole lines of `node` (a decorator or a statement), or None when
         other code shares those lines."""
         text = self.ctx.source.text
         start, end = self.ctx.span(node)
-        line_start = self._line_start(first.lineno)  # type: ignore[attr-defined]
+        line_start = self._line_start(first.lineno)
         before = text[line_start:start]
         if decorator:
             if not re.fullmatch(r"[ \t]*@[ \t]*", before):
@@ -398,7 +402,7 @@ class Planner:
         if trailer is None:
             return None
         stop = trailer.end()
-        row = first.lineno  # type: ignore[attr-defined]
+        row = first.lineno
         if not decorator and row > 1 and not self.ctx.source.line(row - 1).strip():
             # A statement standing between blank lines: take the blank lines after it too, so
             # the code around keeps the spacing it had.

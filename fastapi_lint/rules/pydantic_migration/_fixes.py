@@ -84,17 +84,17 @@ def _append_name(ctx: Context, statement: ast.ImportFrom, name: str) -> Edit:
     return Edit(start, start, f"{name}, ")
 
 
-def line_indent(ctx: Context, node: ast.AST) -> str:
+def line_indent(ctx: Context, node: ast.stmt | ast.expr | ast.alias) -> str:
     """The whitespace before `node` on its first line (empty if code precedes it)."""
     start = ctx.span(node)[0]
-    row_start = ctx.source.line_starts[node.lineno - 1]  # type: ignore[attr-defined]
+    row_start = ctx.source.line_starts[node.lineno - 1]
     before = ctx.source.text[row_start:start]
     return before if not before.strip() else ""
 
 
-def starts_line(ctx: Context, node: ast.AST) -> bool:
+def starts_line(ctx: Context, node: ast.stmt | ast.expr | ast.alias) -> bool:
     start = ctx.span(node)[0]
-    row_start = ctx.source.line_starts[node.lineno - 1]  # type: ignore[attr-defined]
+    row_start = ctx.source.line_starts[node.lineno - 1]
     return not ctx.source.text[row_start:start].strip()
 
 

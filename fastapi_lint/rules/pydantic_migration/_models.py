@@ -285,9 +285,9 @@ def model_instance_of(expr: ast.AST, ctx: Context, _depth: int = 0) -> str | Non
         if method in CLASSMETHOD_CONSTRUCTORS and is_model(owner, ctx):
             return owner
     if isinstance(expr, ast.Name):
-        owner = _first_parameter_owner(expr.id, ctx)
-        if owner is not None and owner[1] == "instance":
-            return owner[0]
+        parameter_of = _first_parameter_owner(expr.id, ctx)
+        if parameter_of is not None and parameter_of[1] == "instance":
+            return parameter_of[0]
         binding = ctx.semantic.lookup(expr.id)
         if (
             binding is not None

@@ -368,7 +368,8 @@ def _fix(
                 return None, reason
             edits.extend(field_edits)
     # The decorators' import may become unused: it is dropped once every fix is applied.
-    retires = tuple(sorted({ctx.qualified_name(d.func) or "" for d in decorators}))  # type: ignore[attr-defined]
+    names = {ctx.qualified_name(d.func) for d in decorators if isinstance(d, ast.Call)}
+    retires = tuple(sorted(name or "" for name in names))
     return (
         Fix(
             tuple([*imports.edits, *edits]),

@@ -359,11 +359,9 @@ def _after_body(function: ast.FunctionDef, ctx: Context) -> tuple[list[Edit] | N
     if _is_docstring(first):
         # After the docstring.
         end_row = first.end_lineno or first.lineno
-        row_start = (
-            ctx.source.line_starts[end_row] if end_row < len(ctx.source.line_starts) else None
-        )
-        if row_start is None:
+        if end_row >= len(ctx.source.line_starts):
             return None, hand
+        row_start = ctx.source.line_starts[end_row]
     edits.append(Edit(row_start, row_start, prelude))
     return edits, ""
 

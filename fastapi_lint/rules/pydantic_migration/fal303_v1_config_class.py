@@ -374,7 +374,7 @@ def _comments(node: ast.ClassDef, ctx: Context) -> dict[int, list[str]]:
 
 
 def _keys(node: ast.ClassDef) -> list[str]:
-    keys = []
+    keys: list[str] = []
     for statement in node.body:
         if isinstance(statement, ast.Assign):
             keys.extend(t.id for t in statement.targets if isinstance(t, ast.Name))

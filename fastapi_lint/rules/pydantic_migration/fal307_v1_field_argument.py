@@ -231,7 +231,7 @@ class V1FieldArgument(PydanticRule):
             arg = keyword.arg
             if arg in FIELD_RENAMES:
                 new = FIELD_RENAMES[arg]
-                fix = _rename(keyword, new, ctx)
+                fix: Fix | None = _rename(keyword, new, ctx)
                 if arg == "regex" and fix is not None:
                     fix = _regex_fix(keyword, ctx, fix)
                 advice = f"use `{new}=`"

@@ -392,7 +392,9 @@ class CorsNotOutermost(Rule):
                 # added here after CORS is reported above already.)
                 if any(e.callee is None and not e.is_cors for e in later):
                     continue
-                for after in (e for e in later if e.callee is not None):
+                for after in later:
+                    if after.callee is None:
+                        continue
                     ctx.defer(
                         event.call,
                         (("registers", "other", after.callee, after.argument),),

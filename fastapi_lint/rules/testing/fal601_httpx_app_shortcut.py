@@ -5,6 +5,7 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
+from ...semantic.model import Scope
 
 # The client type → the transport that replaces its removed `app=` shortcut.
 _TRANSPORTS = {"httpx.AsyncClient": "ASGITransport", "httpx.Client": "WSGITransport"}
@@ -184,7 +185,7 @@ def _transport_name(transport: str, ctx: Context) -> tuple[str | None, Edit | No
     wanted = f"httpx.{transport}"
     # Prefer what the code already has in reach, innermost scope first (a test that does
     # `import httpx` locally gets `httpx.WSGITransport`).
-    scope = ctx.semantic.scope
+    scope: Scope | None = ctx.semantic.scope
     while scope is not None:
         for name, binding in scope.bindings.items():
             if binding.qualname == wanted and ctx.semantic.lookup(name) is binding:

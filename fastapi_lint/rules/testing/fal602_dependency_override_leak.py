@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from ...context import Context
 from ...rule import Invalid, Rule, Valid
@@ -31,7 +32,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 @dataclass
 class _Reset:
-    node: ast.AST
+    node: ast.stmt | ast.expr  # an assignment, a `del` or a `.clear()` call
     scope: Scope | None
 
 
@@ -43,7 +44,7 @@ class _File:
     resets: list[_Reset] = field(default_factory=list)
 
 
-def _is_overrides(expr: ast.AST) -> bool:
+def _is_overrides(expr: ast.AST) -> TypeGuard[ast.Attribute]:
     return isinstance(expr, ast.Attribute) and expr.attr == "dependency_overrides"
 
 
