@@ -421,3 +421,17 @@ def rules_command() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over stdio) for editors; needs the `lsp` extra."""
+    try:
+        # Only this command needs pygls: it is an optional dependency.
+        from .server import main as serve
+    except ImportError as exc:
+        fail(
+            f"the language server needs pygls ({exc}); install it with: pip install 'fastapi-lint[lsp]'"
+        )
+        return
+    serve()

@@ -1,0 +1,458 @@
+"""`fastapi-lint server`: the Language Server Protocol over stdio, on pygls.
+
+The same engine and rules as the command line, with the project index resident in memory
+(`resident.py`): a buffer is linted at open and at every change against the whole workspace,
+so the cross-module findings (FAL106's blocking chains, FAL304 on models defined elsewhere)
+show in the editor too. Each finding with a fix has a code action (safe fixes as preferred
+quick fixes, unsafe ones labelled), a "fix all" source action applies every safe fix of the
+file, and each finding can be suppressed with a `# noqa: CODE` action. Hovering a finding, or
+a code in a `# noqa:` comment, shows the rule's documentation.
+
+pygls is an optional dependency (the `lsp` extra), imported only by this command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from . import __version__
+from .diagnostics import Applicability, Diagnostic, Fix
+from .resident import Document, ResidentProject
+from .settings import Settings
+
+NAME = "fastapi-lint"
+FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.{NAME}"
+_NOQA_CODE = re.compile(r"FAL\d{3}", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[,\s]+[A-Z]+\d+)*))?", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
+
+
+class FastapiLintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            NAME, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.project: ResidentProject | None = None
+        self.root = os.getcwd()
+        self.settings_error = ""
+        self.loading: asyncio.Future[Any] | None = None
+
+
+server = FastapiLintServer()
+
+
+# ---------------------------------------------------------------------- lifecycle
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: FastapiLintServer, params: lsp.InitializeParams) -> None:
+    folders = params.workspace_folders or []
+    uri = folders[0].uri if folders else params.root_uri
+    if uri:
+        ls.root = _path(uri)
+    elif params.root_path:
+        ls.root = params.root_path
+    if os.path.isdir(ls.root):
+        # Findings name files relative to the workspace, as `fastapi-lint check .` does there.
+        os.chdir(ls.root)
+    ls.project = ResidentProject(ls.root, _settings(ls))
+
+
+@server.feature(lsp.INITIALIZED)
+async def initialized(ls: FastapiLintServer, params: lsp.InitializedParams) -> None:
+    _watch_files(ls)
+    await _load(ls)
+
+
+@server.feature(lsp.SHUTDOWN)
+def shutdown(ls: FastapiLintServer, params: None) -> None:
+    ls.project = None
+
+
+async def _load(ls: FastapiLintServer) -> None:
+    """Build the resident index off the event loop; buffers opened meanwhile are linted alone."""
+    project = ls.project
+    if project is None:
+        return
+    try:
+        index, on_disk = await asyncio.to_thread(project.build)
+    except Exception as exc:  # a workspace the index cannot be built for still gets file findings
+        ls.window_log_message(
+            lsp.LogMessageParams(lsp.MessageType.Error, f"{NAME}: project index not built: {exc}")
+        )
+        return
+    if ls.project is not project:  # settings changed meanwhile: a newer load is on its way
+        return
+    project.install(index, on_disk)
+    for document in project.open.values():
+        _publish(ls, document)
+
+
+def _settings(ls: FastapiLintServer) -> Settings:
+    from .config import ConfigError, find_config, load_settings
+
+    try:
+        settings = load_settings(find_config(ls.root))
+        ls.settings_error = ""
+        return settings
+    except ConfigError as exc:
+        # A broken pyproject is shown, not fatal: the defaults apply until it is fixed.
+        ls.settings_error = str(exc)
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"{NAME}: {exc}"))
+        return Settings()
+
+
+async def _reload_settings(ls: FastapiLintServer) -> None:
+    old = ls.project
+    ls.project = ResidentProject(ls.root, _settings(ls))
+    if old is not None:
+        for path in old.open:
+            uri = _uri(path)
+            document = ls.workspace.get_text_document(uri)
+            ls.project.update(path, document.source)
+            _publish(ls, ls.project.open[path], document.version)
+    await _load(ls)
+
+
+def _watch_files(ls: FastapiLintServer) -> None:
+    """Ask the client to tell us about files changed outside the editor (saves of other tools,
+    `git checkout`), when it can register watchers dynamically."""
+    capabilities = ls.client_capabilities.workspace
+    watched = capabilities.did_change_watched_files if capabilities else None
+    if not (watched and watched.dynamic_registration):
+        return
+    options = lsp.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[
+            lsp.FileSystemWatcher(glob_pattern="**/*.py"),
+            lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+        ]
+    )
+    registration = lsp.Registration(
+        id=f"{NAME}-watch", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    ls.client_register_capability(lsp.RegistrationParams(registrations=[registration]))
+
+
+# ---------------------------------------------------------------------- documents
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: FastapiLintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: FastapiLintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    _changed(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+async def did_save(ls: FastapiLintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    if os.path.basename(_path(params.text_document.uri)) == "pyproject.toml":
+        await _reload_settings(ls)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: FastapiLintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.project is not None and _is_python(uri):
+        ls.project.close(_path(uri))
+        _publish_dependants(ls, _path(uri))
+    # A closed file's findings are those of the last `check`, not the editor's: clear them.
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def did_change_watched_files(
+    ls: FastapiLintServer, params: lsp.DidChangeWatchedFilesParams
+) -> None:
+    project = ls.project
+    if project is None:
+        return
+    if any(os.path.basename(_path(c.uri)) == "pyproject.toml" for c in params.changes):
+        await _reload_settings(ls)
+        return
+    for change in params.changes:
+        if _is_python(change.uri):
+            project.reload_from_disk(_path(change.uri))
+    for document in project.dependants(""):
+        _publish(ls, document)
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(
+    ls: FastapiLintServer, params: lsp.DidChangeConfigurationParams
+) -> None:
+    await _reload_settings(ls)
+
+
+def _changed(ls: FastapiLintServer, uri: str) -> None:
+    if ls.project is None or not _is_python(uri):
+        return
+    document = ls.workspace.get_text_document(uri)
+    path = _path(uri)
+    linted = ls.project.update(path, document.source)
+    _publish(ls, linted, document.version)
+    _publish_dependants(ls, path)
+
+
+def _publish_dependants(ls: FastapiLintServer, path: str) -> None:
+    if ls.project is None:
+        return
+    for other in ls.project.dependants(path):
+        _publish(ls, other)
+
+
+def _publish(ls: FastapiLintServer, document: Document, version: int | None = None) -> None:
+    lines = document.source.text.splitlines(keepends=True) or [""]
+    found = [_diagnostic(ls, lines, d) for d in document.findings]
+    ls.text_document_publish_diagnostics(
+        lsp.PublishDiagnosticsParams(uri=_uri(document.path), diagnostics=found, version=version)
+    )
+
+
+def _diagnostic(ls: FastapiLintServer, lines: Sequence[str], found: Diagnostic) -> lsp.Diagnostic:
+    codec = ls.workspace.position_codec
+    start = codec.position_to_client_units(lines, lsp.Position(found.row - 1, found.col - 1))
+    end = codec.position_to_client_units(lines, lsp.Position(found.end_row - 1, found.end_col - 1))
+    url = found.url
+    return lsp.Diagnostic(
+        range=lsp.Range(start, end),
+        message=found.message,
+        severity=lsp.DiagnosticSeverity.Error
+        if found.code == "FAL000"
+        else lsp.DiagnosticSeverity.Warning,
+        code=found.code,
+        code_description=lsp.CodeDescription(href=url) if "://" in url else None,
+        source=NAME,
+        data={"fixable": found.fix is not None},
+    )
+
+
+# ---------------------------------------------------------------------- code actions
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND],
+        resolve_provider=False,
+    ),
+)
+def code_action(ls: FastapiLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    project = ls.project
+    uri = params.text_document.uri
+    if project is None or not _is_python(uri):
+        return []
+    document = project.open.get(os.path.abspath(_path(uri)))
+    if document is None:
+        return []
+    version = ls.workspace.get_text_document(uri).version
+    lines = document.source.text.splitlines(keepends=True) or [""]
+    codec = ls.workspace.position_codec
+    wanted = codec.range_from_client_units(lines, params.range)
+    first = (wanted.start.line + 1, wanted.start.character + 1)
+    last = (wanted.end.line + 1, wanted.end.character + 1)
+    only = params.context.only
+    actions: list[lsp.CodeAction] = []
+    if not only or any(k.startswith(lsp.CodeActionKind.QuickFix) for k in only):
+        for found in document.findings:
+            if (found.end_row, found.end_col) < first or (found.row, found.col) > last:
+                continue
+            if found.fix is not None and found.fix.applicability is not Applicability.DISPLAY_ONLY:
+                actions.append(_fix_action(ls, document, version, found, found.fix))
+            noqa = _noqa_action(ls, document, version, found)
+            if noqa is not None:
+                actions.append(noqa)
+    if not only or any(FIX_ALL_KIND.startswith(k) or k == lsp.CodeActionKind.Source for k in only):
+        fixed = project.fix_all(document.path)
+        if fixed is not None:
+            actions.append(
+                lsp.CodeAction(
+                    title=f"{NAME}: fix all safe fixes",
+                    kind=FIX_ALL_KIND,
+                    edit=_whole_document_edit(ls, document, version, fixed),
+                )
+            )
+    return actions
+
+
+def _fix_action(
+    ls: FastapiLintServer, document: Document, version: int | None, found: Diagnostic, fix: Fix
+) -> lsp.CodeAction:
+    safe = fix.applicability is Applicability.SAFE
+    what = fix.message or f"Fix {found.code}"
+    title = f"{NAME} ({found.code}): {what}" + ("" if safe else " (unsafe fix)")
+    lines = document.source.text.splitlines(keepends=True) or [""]
+    codec = ls.workspace.position_codec
+    edits = []
+    for edit in fix.edits:
+        start = _position(document, edit.start)
+        end = _position(document, edit.end)
+        edits.append(
+            lsp.TextEdit(
+                range=lsp.Range(
+                    codec.position_to_client_units(lines, start),
+                    codec.position_to_client_units(lines, end),
+                ),
+                new_text=edit.content,
+            )
+        )
+    return lsp.CodeAction(
+        title=title,
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[_diagnostic(ls, lines, found)],
+        is_preferred=safe,
+        edit=_edit(document, version, edits),
+    )
+
+
+def _noqa_action(
+    ls: FastapiLintServer, document: Document, version: int | None, found: Diagnostic
+) -> lsp.CodeAction | None:
+    from .noqa import line_codes
+
+    source = document.source
+    line = source.line(found.row)
+    match = _NOQA.search(line)
+    if match and not match.group("codes"):
+        return None  # a blanket noqa comment already suppresses everything on the line
+    if match:
+        new_line = line[: match.end()] + f", {found.code}" + line[match.end() :]
+    else:
+        new_line = f"{line.rstrip()}  # noqa: {found.code}"
+    start = source.line_starts[found.row - 1]
+    text = source.text[:start] + new_line + source.text[start + len(line) :]
+    # The comment must land where it counts and break nothing: not inside a multi-line
+    # string, not on a line whose statement then fails to compile.
+    if not _compiles(text):
+        return None
+    codes = line_codes(source.rewritten(text), found.row)
+    if codes is None or found.code not in codes:
+        return None
+    lines = source.text.splitlines(keepends=True) or [""]
+    codec = ls.workspace.position_codec
+    begin = lsp.Position(found.row - 1, 0)
+    stop = codec.position_to_client_units(lines, lsp.Position(found.row - 1, len(line)))
+    return lsp.CodeAction(
+        title=f"{NAME} ({found.code}): add `# noqa: {found.code}`",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[_diagnostic(ls, lines, found)],
+        edit=_edit(document, version, [lsp.TextEdit(lsp.Range(begin, stop), new_line)]),
+    )
+
+
+def _whole_document_edit(
+    ls: FastapiLintServer, document: Document, version: int | None, text: str
+) -> lsp.WorkspaceEdit:
+    lines = document.source.text.splitlines(keepends=True) or [""]
+    end = ls.workspace.position_codec.position_to_client_units(lines, lsp.Position(len(lines), 0))
+    return _edit(document, version, [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), text)])
+
+
+def _edit(
+    document: Document, version: int | None, edits: Sequence[lsp.TextEdit]
+) -> lsp.WorkspaceEdit:
+    identifier = lsp.OptionalVersionedTextDocumentIdentifier(
+        uri=_uri(document.path), version=version
+    )
+    return lsp.WorkspaceEdit(
+        document_changes=[lsp.TextDocumentEdit(text_document=identifier, edits=list(edits))]
+    )
+
+
+def _position(document: Document, offset: int) -> lsp.Position:
+    row, col = document.source.position(offset)
+    return lsp.Position(row - 1, col - 1)
+
+
+def _compiles(text: str) -> bool:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(text, "<noqa>", "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------- hover
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: FastapiLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    project = ls.project
+    uri = params.text_document.uri
+    if project is None or not _is_python(uri):
+        return None
+    document = project.open.get(os.path.abspath(_path(uri)))
+    if document is None:
+        return None
+    lines = document.source.text.splitlines(keepends=True) or [""]
+    at = ls.workspace.position_codec.position_from_client_units(lines, params.position)
+    row, col = at.line + 1, at.character + 1
+    code = _noqa_code_at(document.source.line(row), col)
+    if code is None:
+        for found in document.findings:
+            if (found.row, found.col) <= (row, col) <= (found.end_row, found.end_col):
+                code = found.code
+                break
+    if code is None:
+        return None
+    page = _rule_doc(code)
+    if page is None:
+        return None
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=page))
+
+
+def _noqa_code_at(line: str, col: int) -> str | None:
+    """The FAL code under column `col` (1-based) when it is part of a `# noqa:` comment."""
+    match = _NOQA.search(line)
+    if match is None or not match.group("codes"):
+        return None
+    for code in _NOQA_CODE.finditer(line, match.start("codes"), match.end("codes")):
+        if code.start() < col <= code.end() + 1:
+            return code.group().upper()
+    return None
+
+
+def _rule_doc(code: str) -> str | None:
+    from .docs import rule_page
+    from .registry import rule_by_code_or_name
+
+    rule = rule_by_code_or_name(code)
+    return rule_page(rule) if rule is not None else None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _path(uri: str) -> str:
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _uri(path: str) -> str:
+    from pathlib import Path
+
+    return Path(os.path.abspath(path)).as_uri()
+
+
+def _is_python(uri: str) -> bool:
+    return uri.startswith("file:") and _path(uri).endswith((".py", ".pyi"))
+
+
+def main() -> None:
+    server.start_io()
