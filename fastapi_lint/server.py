@@ -65,7 +65,7 @@ def initialize(ls: FastapiLintServer, params: lsp.InitializeParams) -> None:
     if os.path.isdir(ls.root):
         # Findings name files relative to the workspace, as `fastapi-lint check .` does there.
         os.chdir(ls.root)
-    ls.project = ResidentProject(ls.root, _settings(ls))
+    _use_settings(ls, *_settings(ls.root))
 
 
 @server.feature(lsp.INITIALIZED)
@@ -98,29 +98,33 @@ async def _load(ls: FastapiLintServer) -> None:
         _publish(ls, document)
 
 
-def _settings(ls: FastapiLintServer) -> Settings:
+def _settings(root: str) -> tuple[Settings, str]:
+    """The workspace's settings, and the configuration error that made them the defaults."""
     from .config import ConfigError, find_config, load_settings
 
     try:
-        settings = load_settings(find_config(ls.root))
-        ls.settings_error = ""
-        return settings
+        return load_settings(find_config(root)), ""
     except ConfigError as exc:
         # A broken pyproject is shown, not fatal: the defaults apply until it is fixed.
-        ls.settings_error = str(exc)
-        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"{NAME}: {exc}"))
-        return Settings()
+        return Settings(), str(exc)
+
+
+def _use_settings(ls: FastapiLintServer, settings: Settings, error: str) -> None:
+    ls.settings_error = error
+    if error:
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"{NAME}: {error}"))
+    old = ls.project
+    ls.project = ResidentProject(ls.root, settings)
+    if old is None:
+        return
+    for path in old.open:
+        uri = _uri(path)
+        document = ls.workspace.get_text_document(uri)
+        _publish(ls, ls.project.update(path, document.source), document.version)
 
 
 async def _reload_settings(ls: FastapiLintServer) -> None:
-    old = ls.project
-    ls.project = ResidentProject(ls.root, _settings(ls))
-    if old is not None:
-        for path in old.open:
-            uri = _uri(path)
-            document = ls.workspace.get_text_document(uri)
-            ls.project.update(path, document.source)
-            _publish(ls, ls.project.open[path], document.version)
+    _use_settings(ls, *await asyncio.to_thread(_settings, ls.root))
     await _load(ls)
 
 

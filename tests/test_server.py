@@ -55,7 +55,7 @@ def _workspace(root: Path) -> Path:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[SCRIPT, "server"]))
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    root = _workspace(tmp_path)
+    root = await asyncio.to_thread(_workspace, tmp_path)
     registered: list[lsp.Registration] = []
 
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
@@ -243,7 +243,7 @@ async def test_unsafe_fix_is_labelled(client: LanguageClient):
         """
     )
     path = root / "app" / "jobs.py"
-    path.write_text(text)
+    await asyncio.to_thread(path.write_text, text)
     uri = _open(client, path, text)
     (found,) = await _diagnostics(client, uri, {"FAL102"})
     actions = await client.text_document_code_action_async(
@@ -287,7 +287,8 @@ async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient
     root: Path = client.root  # type: ignore[attr-defined]
     uri = _open(client, root / "app" / "routes.py", ROUTES)
     await _diagnostics(client, uri, {"FAL106", "FAL108"})
-    (root / "pyproject.toml").write_text('[tool.fastapi-lint]\nignore = ["FAL108"]\n')
+    config = '[tool.fastapi-lint]\nignore = ["FAL108"]\n'
+    await asyncio.to_thread((root / "pyproject.toml").write_text, config)
     client.workspace_did_change_watched_files(
         lsp.DidChangeWatchedFilesParams(
             [lsp.FileEvent((root / "pyproject.toml").as_uri(), lsp.FileChangeType.Changed)]
