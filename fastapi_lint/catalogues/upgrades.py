@@ -17,3 +17,33 @@ STATUS_RENAMES: dict[str, str] = {
 STATUS_MODULES: frozenset[str] = frozenset({"starlette.status", "fastapi.status"})
 # The Starlette release that added the new names.
 STATUS_RENAMED_IN: tuple[int, ...] = (0, 48)
+
+# Registration methods Starlette 1.0 removed, by (receiver type, method): what to write instead.
+# Read in starlette 1.0.0/1.10.0 (`Starlette` and `Router` lost them) and fastapi 0.165.0
+# (`FastAPI` keeps its own `middleware`, `exception_handler`, `websocket_route` and `on_event`
+# but no longer has `route`; `APIRouter` keeps `route`, `websocket_route` and the events).
+# `on_event`/`add_event_handler` on apps are FAL201's.
+_ROUTE = "call `add_route(path, endpoint, ...)` or list a `Route` in `routes=`"
+_WEBSOCKET = "call `add_websocket_route(path, endpoint)` or list a `WebSocketRoute` in `routes=`"
+_LIFESPAN = "run the handlers in a `lifespan` context manager (`lifespan=`)"
+REMOVED_APP_METHODS: dict[tuple[str, str], str] = {
+    ("starlette.Starlette", "route"): _ROUTE,
+    ("starlette.Starlette", "websocket_route"): (
+        "call `app.router.add_websocket_route(path, endpoint)` or list a `WebSocketRoute` "
+        "in `routes=`"
+    ),
+    ("starlette.Starlette", "exception_handler"): (
+        "call `add_exception_handler(key, handler)` or pass `exception_handlers=`"
+    ),
+    ("starlette.Starlette", "middleware"): (
+        "call `add_middleware(BaseHTTPMiddleware, dispatch=...)` or pass `middleware=`"
+    ),
+    ("starlette.routing.Router", "route"): _ROUTE,
+    ("starlette.routing.Router", "websocket_route"): _WEBSOCKET,
+    ("starlette.routing.Router", "on_event"): _LIFESPAN,
+    ("starlette.routing.Router", "add_event_handler"): _LIFESPAN,
+    ("fastapi.FastAPI", "route"): (
+        "call `add_route(path, endpoint, ...)`, or use `@app.api_route(...)` for a FastAPI route"
+    ),
+}
+ROUTER_EVENT_KEYWORDS: frozenset[str] = frozenset({"on_startup", "on_shutdown"})

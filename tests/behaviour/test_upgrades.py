@@ -28,6 +28,7 @@ pytestmark = pytest.mark.behaviour
 CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "templates_app.py": (("FAL701",), ("TemplateResponse",)),
     "status_codes.py": (("FAL702",), ("HTTP_41", "HTTP_422")),
+    "starlette_app.py": (("FAL703",), ("decorator",)),
 }
 
 
