@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from .discovery import SourcePath
+from .file_check import FileReport, Mode, check_file, finish_write
 from .registry import RuleSet
-from .runner import FileReport, Mode, check_file, finish_write
 from .settings import Settings
 
 if TYPE_CHECKING:

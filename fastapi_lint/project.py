@@ -28,7 +28,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .cache import Cache, Hit
     from .discovery import SourcePath
-    from .runner import FileReport
+    from .file_check import FileReport
 
 
 def project_pass(

@@ -72,19 +72,19 @@ def test_parallel_fix_writes_the_same_files(tree: Path, tmp_path_factory):
 
 def test_workers_never_write(tree: Path, monkeypatch):
     """In a worker `check_file` leaves the fix pending; only the main process writes it."""
-    from fastapi_lint import runner
+    from fastapi_lint import file_check
 
     monkeypatch.setattr(parallel, "_context", lambda: _Inline())
     monkeypatch.setattr(parallel, "tune_gc", lambda: None)
     written: list[str] = []
-    original = runner.write_atomic
+    original = file_check.write_atomic
 
     def spy(path, *args):  # type: ignore[no-untyped-def]
         assert parallel._worker_state is None or _Inline.in_main, "a worker wrote a file"
         written.append(path)
         return original(path, *args)
 
-    monkeypatch.setattr(runner, "write_atomic", spy)
+    monkeypatch.setattr(file_check, "write_atomic", spy)
     run([str(tree)], Settings(), Mode(fix=True, unsafe=True), jobs=2)
     assert written
 

@@ -303,13 +303,13 @@ def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
     assert cold == serial
     assert (copy / ".fastapi_lint_cache").is_dir()
     # Warm: nothing is linted again (lint_source would raise), the findings are the same.
-    import fastapi_lint.runner as runner
+    import fastapi_lint.file_check as file_check
 
     def no_lint(*args: object, **kwargs: object) -> None:
         raise AssertionError("a cached file was linted again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(runner, "lint_source", no_lint)
+        patched.setattr(file_check, "lint_source", no_lint)
         warm_report = run(["."], settings, jobs=1, cache=True)
     assert _findings(warm_report) == serial
     assert warm_report.index is None  # nothing changed: the cross-module findings were cached
