@@ -23,6 +23,7 @@ from .config import (
     apply_overrides,
     find_config,
     load_settings,
+    resolve_project,
 )
 from .registry import UnknownSelector, all_rules, rule_by_code_or_name
 from .runner import Mode, RunReport, check_stdin, run
@@ -145,6 +146,22 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     type=click.Path(path_type=Path),
     help="Use this pyproject.toml instead of the nearest one.",
 )
+@click.option(
+    "--python",
+    "python",
+    metavar="PATH",
+    help="The project's interpreter or virtual environment, for its installed packages and "
+    "versions. [default: VIRTUAL_ENV, else a .venv/venv beside pyproject.toml, else this "
+    "interpreter]",
+)
+@click.option(
+    "--target-version",
+    "target_versions",
+    multiple=True,
+    metavar="LIB=VERSION",
+    help="The version of a library (or python) the project targets, over what is installed "
+    "or declared, e.g. pydantic=2 on a migration branch.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
     "-j",
@@ -176,6 +193,8 @@ def check(
     stdin_filename: str | None,
     watch: bool,
     config_path: Path | None,
+    python: str | None,
+    target_versions: tuple[str, ...],
     no_cache: bool,
     jobs: int,
     force_exclude: bool,
@@ -197,6 +216,7 @@ def check(
 
     def once() -> int:
         settings = _settings(config_start, config_path, select, extend_select, ignore, unsafe_fixes)
+        settings = _project(settings, config_start, python, target_versions)
         if output_format:
             settings = apply_overrides(settings, output_format=output_format)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
@@ -315,6 +335,21 @@ def _settings(
         ignore=[*settings.ignore, *extra_ignore],
         unsafe_fixes=unsafe_fixes,
     )
+
+
+def _project(
+    settings: Settings, start: str, python: str | None, target_versions: tuple[str, ...]
+) -> Settings:
+    """The project's environment and target versions, with `--python` and `--target-version`
+    over the configuration's `python` and `target-versions`."""
+    if python:
+        settings = apply_overrides(settings, python=python)
+    if target_versions:
+        own = dict(apply_overrides(settings, target_versions=list(target_versions)).target_versions)
+        settings = apply_overrides(
+            settings, target_versions={**dict(settings.target_versions), **own}
+        )
+    return resolve_project(settings, start)
 
 
 def _finish(

@@ -81,6 +81,9 @@ def load_settings(config_path: Path | None) -> Settings:
         raise ConfigError(f"{config_path}: [tool.{SECTION}] must be a table")
     values = _validate(table, str(config_path))
     _check_values(values, str(config_path))
+    if values.get("python"):
+        # Relative to the file that says it, like every path in the configuration.
+        values["python"] = str(config_path.parent / os.path.expanduser(values["python"]))
     settings = Settings(root=str(config_path.parent))
     return apply_overrides(settings, **values)
 
@@ -138,6 +141,49 @@ def apply_overrides(settings: Settings, **values: Any) -> Settings:
                     f"extend-blocking-calls: {sorted(unknown)} are not blocking rules"
                 )
             changes[key] = tuple((code, tuple(names)) for code, names in sorted(value.items()))
+        elif key == "target_versions":
+            changes[key] = _target_versions(value)
+        elif key == "extend_model_bases":
+            changes[key] = tuple(value)
         else:
             changes[key] = value
     return replace(settings, **changes)
+
+
+def _target_versions(value: dict[str, str] | list[str]) -> tuple[tuple[str, str], ...]:
+    """`{pydantic = "2"}` from the file, or `pydantic=2` strings from `--target-version`."""
+    from .semantic.versions import user_target
+
+    pairs: dict[str, str] = {}
+    items = value.items() if isinstance(value, dict) else [_split_target(v) for v in value]
+    for name, version in items:
+        try:
+            user_target(name, str(version))
+        except ValueError as exc:
+            raise ConfigError(f"target-versions: {exc}") from None
+        pairs[name.strip().lower()] = str(version).strip()
+    return tuple(sorted(pairs.items()))
+
+
+def _split_target(text: str) -> tuple[str, str]:
+    name, sep, version = text.partition("=")
+    if not sep or not name.strip() or not version.strip():
+        raise ConfigError(f"--target-version {text!r}: expected LIBRARY=VERSION, e.g. pydantic=2")
+    return name.strip(), version.strip()
+
+
+def resolve_project(settings: Settings, start: str | os.PathLike[str]) -> Settings:
+    """Settings with the project's environment and target versions filled in: the project
+    is the nearest pyproject.toml at or above `start` (else the configuration's directory)."""
+    from .semantic.environment import EnvironmentNotFound, find_environment
+    from .semantic.versions import project_root, resolve
+
+    root = project_root(start if os.path.exists(start) else ".")
+    if root is None and settings.root:
+        root = Path(settings.root)
+    try:
+        environment = find_environment(settings.python, root)
+    except EnvironmentNotFound as exc:
+        raise ConfigError(f"python: {exc}") from None
+    versions = resolve(root, environment, settings.target_versions)
+    return replace(settings, environment=environment, versions=versions)

@@ -25,3 +25,6 @@ class FileConfig(BaseModel):
     output_format: OutputFormat | None = None
     cache_dir: str | None = None
     extend_blocking_calls: dict[BlockingRule, list[str]] | None = None
+    python: str | None = None
+    target_versions: dict[str, str] | None = None
+    extend_model_bases: list[str] | None = None

@@ -89,9 +89,12 @@ class Context:
         start, end = self.span(node)
         row, col = self.source.position(start)
         end_row, end_col = self.source.position(end)
+        refusal = rule.fix_refusal()
+        if refusal:
+            fix = None
         diagnostic = Diagnostic(
             code=rule.code,
-            message=rule.message.format(**fmt),
+            message=rule.message.format(**fmt) + refusal,
             path=self.path,
             row=row,
             col=col,
@@ -119,6 +122,9 @@ class Context:
         rule = self.rule
         assert rule is not None, "defer() is only valid inside a rule's check"
         assert rule.defers, f"{rule.code} defers findings: set `defers = True` on the rule"
+        refusal = rule.fix_refusal()
+        if refusal:
+            fix = None
         start, end = self.span(node)
         row, col = self.source.position(start)
         end_row, end_col = self.source.position(end)
@@ -130,7 +136,7 @@ class Context:
             Fact(
                 code=rule.code,
                 requires=requires,
-                template=rule.message,
+                template=rule.message + refusal.replace("{", "{{").replace("}", "}}"),
                 values=tuple((key, str(value)) for key, value in fmt.items()),
                 row=row,
                 col=col,

@@ -24,7 +24,7 @@ from typing import Any
 
 from . import __version__
 from .cache import Cache
-from .config import find_config, load_settings
+from .config import find_config, load_settings, resolve_project
 from .engine import lint_source
 from .project import load_index
 from .registry import RuleSet
@@ -35,7 +35,8 @@ from .source import Source
 
 @lru_cache(maxsize=32)
 def _ruleset_for(config: Path | None) -> RuleSet:
-    return RuleSet(load_settings(config))
+    # The project's environment and versions, as `fastapi-lint check` resolves them.
+    return RuleSet(resolve_project(load_settings(config), config.parent if config else "."))
 
 
 # The stored index per project record, reloaded when it changes (a new `fastapi-lint check`).

@@ -96,6 +96,11 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     # "safe", "unsafe", "display-only" or "none": what kind of fix the rule offers at best.
     fix_safety: ClassVar[str] = "none"
+    # (library, version, name shown): the rule's fixes write code for that version or later
+    # (the Pydantic v1 → v2 rewrites: ("pydantic", (2,), "Pydantic 2")). When the project is
+    # known to target an older one (`Settings.target`), the finding stays and says why no fix
+    # is offered; unknown targets keep the fix.
+    fix_targets: ClassVar[tuple[str, tuple[int, ...], str] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -110,6 +115,14 @@ class Rule:
 
     def finish(self, ctx: Context) -> None:
         """Called once after the whole file was walked (for rules that collect first)."""
+
+    def fix_refusal(self) -> str:
+        """Why the project's target versions rule out this rule's fixes ("" when they do not);
+        appended to the findings' messages. Asked once per rule and run."""
+        refusal = self.__dict__.get("_fix_refusal")
+        if refusal is None:
+            refusal = self._fix_refusal = _refusal(self.fix_targets, self.settings)
+        return refusal
 
     def applies(self, ctx: Context) -> bool:
         """Asked once per file, after parsing and before the walk (`ctx.semantic.tree` is
@@ -140,3 +153,17 @@ class Rule:
 
 
 FixFactory = Callable[[], Any]
+
+
+def _refusal(targets: tuple[str, tuple[int, ...], str] | None, settings: Settings) -> str:
+    if targets is None:
+        return ""
+    library, version, shown = targets
+    target = settings.target(library)
+    if target.at_least(version) is not False:
+        return ""
+    wanted = ".".join(str(p) for p in version)
+    return (
+        f" (no fix: the project targets an older {shown.split()[0]}, {target.source}; "
+        f"set the target version {library}={wanted} to migrate)"
+    )

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .semantic.environment import Environment
+from .semantic.versions import ProjectVersions, Target
+
 # Directories never worth linting; named on the command line they are still linted.
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".bzr",
@@ -51,8 +54,25 @@ class Settings:
     cache_dir: str = ".fastapi_lint_cache"
     # (rule code, qualified names) pairs added to that rule's blocking table.
     extend_blocking_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # `python = ...` / `--python`: the interpreter or venv of the project ("" to look for it).
+    python: str = ""
+    # `target-versions` / `--target-version`: (library, version) the project migrates to.
+    target_versions: tuple[tuple[str, str], ...] = ()
+    # `extend-model-bases`: qualified names of third-party classes that are Pydantic models.
+    extend_model_bases: tuple[str, ...] = ()
+    # Resolved for the run (`config.resolve_project`): the project's environment and the
+    # versions it targets. Both are part of the fingerprint: a changed pin, or a package
+    # installed in the environment, invalidates cached results.
+    environment: Environment | None = None
+    versions: ProjectVersions = field(default_factory=ProjectVersions)
     # Where the configuration was found ("" when none): paths in it are relative to this.
     root: str = field(default="", compare=False)
+
+    def target(self, library: str) -> Target:
+        """What version of `library` (or "python") the project targets: THE question rules
+        ask about versions. `settings.target("pydantic").at_least((2,))` is True, False, or
+        None when unknown (see `semantic/versions.py` for where the answer comes from)."""
+        return self.versions.target(library)
 
     def blocking_extensions(self, code: str) -> frozenset[str]:
         return frozenset(

@@ -180,6 +180,12 @@ class PydanticRule(Rule):
     # or sqlmodel; other files cannot draw these rules.
     triggers: ClassVar[tuple[str, ...]] = ("pydantic", "sqlmodel")
     abstract: ClassVar[bool] = True
+    # The rewrites use the v2 API: a project pinned below 2 keeps the findings, not the fixes.
+    fix_targets: ClassVar[tuple[str, tuple[int, ...], str] | None] = (
+        "pydantic",
+        (2,),
+        "Pydantic 2",
+    )
 
     def applies(self, ctx: Context) -> bool:
         return not uses_v1_layer(ctx)

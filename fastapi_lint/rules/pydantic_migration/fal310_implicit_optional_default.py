@@ -36,8 +36,14 @@ class ImplicitOptionalDefault(PydanticRule):
     module such as `pydantic.generics`, or a model with a nested `class Config`) and no v2
     usage (a v2-only import such as `field_validator`, `ConfigDict`, `pydantic_settings`, or a
     model assigning `model_config`). A module that shows neither is not reported: nothing in
-    it says which Pydantic it targets (once the project's pinned Pydantic version is known,
-    that will decide).
+    it says which Pydantic it targets.
+
+    When the project's Pydantic version is known — installed in its environment, or declared
+    in pyproject.toml, a requirements file or a lock file — that decides instead, for every
+    module: a project on Pydantic 1 is reported (also after `--fix` rewrote its `class
+    Config`), a project on Pydantic 2 is not (also where a `class Config` is left). A
+    `target-versions` override (a migration branch) does not count here: it says where the
+    code is going, not what it was written for.
 
     Class variables (`ClassVar[...]`), private attributes (`_name`), and classes that are not
     models (in this file) are not reported. A field whose `Field(...)` gives `...` as its
@@ -61,11 +67,11 @@ class ImplicitOptionalDefault(PydanticRule):
     Unsafe: the fix adds `= None` (or `None` as `Field`'s first argument), which is what v1
     did implicitly — but code already written for v2 may mean the field to be required.
 
-    The v1 evidence is read from the module as written: `--fix` without `--unsafe-fixes`
-    turns `class Config` and the other v1 spellings into v2 ones and still reports the fields
-    it left without a default. Read that report: a later `check` of the migrated module finds
-    nothing that says it was written for v1, and no longer reports them. Running the FAL3xx
-    fixes together (`--fix --unsafe-fixes`) migrates both at once.
+    Without a known project version, the v1 evidence is read from the module as written:
+    `--fix` without `--unsafe-fixes` turns `class Config` and the other v1 spellings into v2
+    ones and still reports the fields it left without a default; a later `check` of the
+    migrated module finds nothing that says it was written for v1. Declare the version (or
+    run the FAL3xx fixes together, `--fix --unsafe-fixes`) to keep them reported.
 
     ## References
     - Pydantic migration guide, "Required, optional, and nullable fields"
@@ -80,6 +86,7 @@ class ImplicitOptionalDefault(PydanticRule):
     )
     nodes = (ast.AnnAssign,)
     fix_safety = "unsafe"
+    fix_targets = None  # `= None` is what v1 did implicitly: valid under both
 
     valid = [
         # Has a default.
@@ -291,11 +298,20 @@ class ImplicitOptionalDefault(PydanticRule):
         self._file, self._candidates = None, []
         if not candidates:
             return
-        v1, v2 = version_evidence(ctx)
-        if not v1 or v2:
+        if not self._v1_code(ctx):
             return
         for node, field, kind in candidates:
             ctx.report(node, field=field, annotation=kind, fix=_fix(node, ctx))
+
+    def _v1_code(self, ctx: Context) -> bool:
+        """Is the module written for Pydantic v1? The project's installed or declared version
+        decides when known (a `target-versions` override says where the code goes, not what
+        it was written for); otherwise what the module itself shows."""
+        v2 = self.settings.versions.written_for("pydantic").at_least((2,))
+        if v2 is not None:
+            return not v2
+        v1_evidence, v2_evidence = version_evidence(ctx)
+        return v1_evidence and not v2_evidence
 
     @staticmethod
     def _field_without_default(value: ast.expr, ctx: Context) -> bool:
