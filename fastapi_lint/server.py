@@ -100,10 +100,11 @@ async def _load(ls: FastapiLintServer) -> None:
 
 def _settings(root: str) -> tuple[Settings, str]:
     """The workspace's settings, and the configuration error that made them the defaults."""
-    from .config import ConfigError, find_config, load_settings
+    from .config import ConfigError, find_config, load_settings, resolve_project
 
     try:
-        return load_settings(find_config(root)), ""
+        # With the project's environment and versions, as `fastapi-lint check` resolves them.
+        return resolve_project(load_settings(find_config(root)), root), ""
     except ConfigError as exc:
         # A broken pyproject is shown, not fatal: the defaults apply until it is fixed.
         return Settings(), str(exc)
