@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from clitools import BAD, CLEAN, cli
 
+# Every test runs the installed console script in a process of its own.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:

@@ -86,6 +86,7 @@ def test_table_cells_are_escaped():
     assert "Checks `a \\| b` usage |" in docs.rules_table([piped])
 
 
+@pytest.mark.slow
 def test_generator_command(tmp_path: Path):
     (tmp_path / "README.md").write_text(README)
     (tmp_path / "docs" / "rules").mkdir(parents=True)
@@ -109,6 +110,7 @@ def test_generator_command(tmp_path: Path):
 # ----------------------------------------------------------------------------------------- flake8
 
 
+@pytest.mark.slow
 def test_flake8_lines_match_the_cli(tmp_path: Path):
     """What the VS Code flake8 extension shows is what `fastapi-lint check` prints."""
     for fixture in sorted(FIXTURES.glob("FAL[1-9]*/*.py")):

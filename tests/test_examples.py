@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fastapi_lint.config import find_config, load_settings
 from fastapi_lint.runner import run
 
@@ -49,6 +51,7 @@ def _found(result: subprocess.CompletedProcess[str]) -> set[tuple[str, int, str]
     return found
 
 
+@pytest.mark.slow
 def test_examples_findings_match_the_readme():
     result = subprocess.run(
         [str(BIN / "fastapi-lint"), "check", "examples/", "--no-cache", "-q"],

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test runs flake8 in a process of its own.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PER_FILE_FIXTURES = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("fixtures/FAL[1-9]*/*.py"))

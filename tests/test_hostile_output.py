@@ -102,6 +102,7 @@ def assert_inert(out: bytes, fmt: str, *, colour: bool = False) -> None:
             assert not line.lstrip().startswith("::"), line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", HUMAN)
 def test_human_readable_output_is_inert(hostile: Path, fmt: str):
     code, out, err = run("check", ".", "--no-cache", "--output-format", fmt, cwd=hostile)
@@ -120,6 +121,7 @@ def test_human_readable_output_is_inert(hostile: Path, fmt: str):
     assert "caf\\xe9.py" in text
 
 
+@pytest.mark.slow
 def test_github_annotations_escape_the_runner_separators(hostile: Path):
     _, out, _ = run("check", ".", "--no-cache", "--output-format", "github", cwd=hostile)
     lines = out.decode().splitlines()
@@ -132,6 +134,7 @@ def test_github_annotations_escape_the_runner_separators(hostile: Path):
     assert "file=./%3A%3Awarning file=a.py%3A%3Apwned.py," in odd
 
 
+@pytest.mark.slow
 def test_text_on_a_terminal_has_only_our_colours(hostile: Path):
     code, out, err = run("check", ".", "--no-cache", cwd=hostile, tty=True)
     assert code == 1, err
@@ -139,6 +142,7 @@ def test_text_on_a_terminal_has_only_our_colours(hostile: Path):
     assert_inert(out, "text", colour=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", HUMAN)
 def test_stderr_lines_are_inert(hostile: Path, fmt: str):
     """A configuration error quotes what was configured; it is escaped too."""
@@ -154,6 +158,7 @@ def test_stderr_lines_are_inert(hostile: Path, fmt: str):
     assert "\\x1b]0;OWNED\\x07\\n::ADD-MASK::X" in text  # codes are upper-cased
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", MACHINE)
 def test_machine_readable_output_stays_valid_and_faithful(hostile: Path, fmt: str):
     code, out, err = run("check", ".", "--no-cache", "--output-format", fmt, cwd=hostile)
@@ -180,6 +185,7 @@ def test_machine_readable_output_stays_valid_and_faithful(hostile: Path, fmt: st
         assert "latin1-caf\ufffd.py" in names  # the undecodable byte, as ruff shows it
 
 
+@pytest.mark.slow
 def test_diff_headers_quote_odd_names_as_git_does(tmp_path: Path):
     name = f"{ESC}[2J\n+++ evil.py"
     (tmp_path / name).write_text(BAD)

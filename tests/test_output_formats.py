@@ -59,6 +59,7 @@ def test_the_validator_checks_formats():
     assert any("uri" in e.message for e in validator().iter_errors(log))
 
 
+@pytest.mark.slow
 def test_sarif_is_valid_and_complete(project: Path):
     from fastapi_lint import __version__
     from fastapi_lint.registry import all_rules
@@ -100,6 +101,7 @@ def test_sarif_is_valid_and_complete(project: Path):
     }
 
 
+@pytest.mark.slow
 def test_sarif_regions_match_the_json_output(project: Path):
     data = sarif(project, "app", "--unsafe-fixes")
     findings = json.loads(
@@ -148,6 +150,7 @@ def apply_sarif_fix(text: str, fix: dict[str, Any]) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_sarif_fixes_apply_to_the_file(project: Path):
     data = sarif(project, "app/main.py", "--unsafe-fixes")
     sleep = data["runs"][0]["results"][0]
@@ -169,6 +172,7 @@ def test_sarif_fixes_apply_to_the_file(project: Path):
     assert (project / "app" / "main.py").read_text() == fixed
 
 
+@pytest.mark.slow
 def test_sarif_without_findings_and_with_an_unparsable_file(project: Path):
     clean = sarif(project, "app/clean.py")
     assert clean["runs"][0]["results"] == []
@@ -180,6 +184,7 @@ def test_sarif_without_findings_and_with_an_unparsable_file(project: Path):
     assert broken["runs"][0]["tool"]["driver"]["rules"][0]["name"] == "unparsable-file"
 
 
+@pytest.mark.slow
 def test_sarif_uris_are_escaped(project: Path):
     odd = project / "my app" / "rés#umé.py"
     odd.parent.mkdir()
@@ -192,6 +197,7 @@ def test_sarif_uris_are_escaped(project: Path):
     assert uris == {"my%20app/r%C3%A9s%23um%C3%A9.py"}
 
 
+@pytest.mark.slow
 def test_sarif_outside_the_working_directory_uses_file_uris(project: Path, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "main.py"
     elsewhere.write_text(BAD)
@@ -200,6 +206,7 @@ def test_sarif_outside_the_working_directory_uses_file_uris(project: Path, tmp_p
     assert location["artifactLocation"] == {"uri": elsewhere.as_uri()}
 
 
+@pytest.mark.slow
 def test_output_format_from_pyproject(project: Path):
     (project / "pyproject.toml").write_text('[tool.fastapi-lint]\noutput-format = "sarif"\n')
     result = cli("check", "app", cwd=project)
@@ -219,6 +226,7 @@ def test_config_model_knows_every_format():
 # --------------------------------------------------------------------------------------- grouped
 
 
+@pytest.mark.slow
 def test_grouped_output(project: Path):
     (project / "app" / "other.py").write_text(BAD.replace("time.sleep(1)", "pass"))
     result = cli("check", "app", "--output-format", "grouped", cwd=project)
@@ -239,6 +247,7 @@ def test_grouped_output(project: Path):
     )
 
 
+@pytest.mark.slow
 def test_grouped_quiet_and_clean(project: Path):
     quiet = cli("check", "app", "--output-format", "grouped", "-q", "--unsafe-fixes", cwd=project)
     assert quiet.stdout.splitlines() == [
@@ -255,6 +264,7 @@ def test_grouped_quiet_and_clean(project: Path):
 # ------------------------------------------------------------------------------------ statistics
 
 
+@pytest.mark.slow
 def test_statistics_in_ruffs_layout(project: Path):
     (project / "app" / "more.py").write_text(BAD.replace("requests.get", "print"))
     result = cli("check", "app", "--statistics", cwd=project)
@@ -283,6 +293,7 @@ def test_statistics_alignment():
     ]
 
 
+@pytest.mark.slow
 def test_statistics_as_json_and_for_other_formats(project: Path):
     result = cli("check", "app", "--statistics", "--output-format", "json", cwd=project)
     assert json.loads(result.stdout) == [
@@ -309,6 +320,7 @@ def test_statistics_as_json_and_for_other_formats(project: Path):
 # ------------------------------------------------------------------------------------ show-fixes
 
 
+@pytest.mark.slow
 def test_show_fixes_lists_available_fixes(project: Path):
     (project / "app" / "jobs.py").write_text(
         "import time\n\n\nasync def a():\n    time.sleep(1)\n\n\n"
@@ -330,6 +342,7 @@ def test_show_fixes_lists_available_fixes(project: Path):
     assert unsafe.stdout.rstrip().endswith("[*] 4 fixable with the `--fix` option.")
 
 
+@pytest.mark.slow
 def test_show_fixes_after_fix_and_diff(project: Path):
     diff = cli("check", "app", "--diff", "--unsafe-fixes", "--show-fixes", cwd=project)
     assert f"Would fix 1 error:\n- app/main.py:\n    1 {X} FAL102 (blocking-sleep-in-async)\n" in (

@@ -13,7 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [
+    pytest.mark.slow,  # real git, real pre-commit, which installs the hook from this checkout
+    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+]
 
 
 def git(*args: str, cwd: Path) -> str:

@@ -241,6 +241,7 @@ def test_stored_project_is_the_last_runs(tmp_path: Path, monkeypatch):
     assert load_index(other, RuleSet(other).codes) is None
 
 
+@pytest.mark.slow
 def test_flake8_uses_the_stored_index(tmp_path: Path):
     copy = tmp_path / "shop"
     shutil.copytree(PROJECTS / "shop", copy)

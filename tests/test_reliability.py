@@ -67,6 +67,7 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path):
     assert report.diagnostics[0].message.endswith("no such file")
 
 
+@pytest.mark.slow
 def test_linted_code_is_never_imported_or_run(tmp_path: Path):
     marker = tmp_path / "executed"
     (tmp_path / "evil.py").write_text(
@@ -82,6 +83,7 @@ def test_linted_code_is_never_imported_or_run(tmp_path: Path):
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_internal_error_is_contained_and_exits_2(tmp_path: Path):
     (tmp_path / "a.py").write_text(SLEEPY)
     (tmp_path / "b.py").write_text("import subprocess\n\nasync def f():\n    subprocess.run([])\n")

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Every test starts an interpreter to see what `check` imports.
+pytestmark = pytest.mark.slow
+
 PROBE = """
 import json, sys
 from fastapi_lint.cli import main

@@ -18,6 +18,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_findings_are_named_after_the_stdin_filename(project: Path):
     result = cli("check", "--stdin-filename", "app/main.py", "-", cwd=project, stdin=BAD)
     assert result.returncode == 1
@@ -28,6 +29,7 @@ def test_findings_are_named_after_the_stdin_filename(project: Path):
     assert implicit.stdout == result.stdout
 
 
+@pytest.mark.slow
 def test_without_a_filename_the_path_is_a_dash(project: Path):
     result = cli("check", "-", "-q", cwd=project, stdin=SLEEPY)
     assert result.stdout.splitlines() == [
@@ -38,6 +40,7 @@ def test_without_a_filename_the_path_is_a_dash(project: Path):
     assert clean.returncode == 0 and clean.stdout == "All checks passed!\n"
 
 
+@pytest.mark.slow
 def test_the_file_on_disk_is_not_read(project: Path):
     # The buffer is what counts: an editor's unsaved text differs from the file.
     result = cli("check", "--stdin-filename", "app/main.py", "-", cwd=project, stdin=CLEAN)
@@ -46,6 +49,7 @@ def test_the_file_on_disk_is_not_read(project: Path):
     assert "app/new.py:5:5: FAL102" in missing.stdout
 
 
+@pytest.mark.slow
 def test_config_is_found_from_the_stdin_filename(project: Path):
     service = project / "services" / "billing"
     (service / "api").mkdir(parents=True)
@@ -63,6 +67,7 @@ def test_config_is_found_from_the_stdin_filename(project: Path):
     assert result.returncode == 1
 
 
+@pytest.mark.slow
 def test_fix_writes_the_fixed_source_to_stdout(project: Path):
     before = (project / "app" / "main.py").read_text()
     result = cli(
@@ -82,6 +87,7 @@ def test_fix_writes_the_fixed_source_to_stdout(project: Path):
     assert not (project / "app" / "jobs.py").exists()
 
 
+@pytest.mark.slow
 def test_fix_reports_remaining_findings_on_stderr(project: Path):
     result = cli("check", "--fix", "--stdin-filename", "app/main.py", "-", cwd=project, stdin=BAD)
     assert result.returncode == 1
@@ -119,6 +125,7 @@ def test_undecodable_input_is_a_finding_and_echoed_by_fix(project: Path):
     assert fixed.stdout == data and b"FAL000" in fixed.stderr
 
 
+@pytest.mark.slow
 def test_diff(project: Path):
     result = cli(
         "check",
@@ -138,6 +145,7 @@ def test_diff(project: Path):
     assert none.returncode == 0 and none.stdout == ""
 
 
+@pytest.mark.slow
 def test_force_exclude_applies_to_the_stdin_filename(project: Path):
     (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nextend-exclude = ["legacy"]\n')
     args = ("--stdin-filename", "legacy/jobs.py", "-")
@@ -150,6 +158,7 @@ def test_force_exclude_applies_to_the_stdin_filename(project: Path):
     assert echoed.stdout == SLEEPY
 
 
+@pytest.mark.slow
 def test_stdin_with_output_formats(project: Path):
     import json
 
@@ -169,6 +178,7 @@ def test_stdin_with_output_formats(project: Path):
     assert grouped.stdout.startswith("-:\n  5:5 FAL102 ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

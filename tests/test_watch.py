@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from clitools import CLEAN, SCRIPT
 
+# Every test runs `check --watch` in a process of its own.
+pytestmark = pytest.mark.slow
+
 SLEEPY = "import time\n\n\nasync def pause():\n    time.sleep(1)\n"
 DEADLINE = 60.0  # seconds for the whole test; a change is normally seen in about two
 

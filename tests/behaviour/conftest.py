@@ -27,6 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Behaviour tests run code in other interpreters (and may first build their venvs): slow.
+    for item in items:
+        if item.get_closest_marker("behaviour") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def _venv(name: str) -> Path:
     if os.environ.get("FASTAPI_LINT_SKIP_BEHAVIOUR") == "1":
         pytest.skip("FASTAPI_LINT_SKIP_BEHAVIOUR=1")

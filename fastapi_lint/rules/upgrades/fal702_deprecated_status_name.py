@@ -192,7 +192,7 @@ class DeprecatedStatusName(Rule):
                 name = ctx.qualified_name(node)
                 if name is not None and name.rsplit(".", 1)[0] in STATUS_MODULES:
                     ctx.state(_Imports).uses.append((node, ctx.semantic.lookup(node.id)))
-        elif node.module in STATUS_MODULES and not node.level:
+        elif isinstance(node, ast.ImportFrom) and node.module in STATUS_MODULES and not node.level:
             for alias in node.names:
                 if alias.name not in STATUS_RENAMES:
                     continue
