@@ -15,6 +15,8 @@ CANONICAL: dict[str, str] = {
     "fastapi.routing.APIRouter": "fastapi.APIRouter",
     "starlette.applications.Starlette": "starlette.Starlette",
     "fastapi.templating.Jinja2Templates": "starlette.templating.Jinja2Templates",
+    "fastapi.responses.FileResponse": "starlette.responses.FileResponse",
+    "starlette.routing.Router": "starlette.routing.Router",
     "fastapi.datastructures.UploadFile": "fastapi.UploadFile",
     "starlette.datastructures.UploadFile": "fastapi.UploadFile",
     # requests / httpx

@@ -29,6 +29,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "templates_app.py": (("FAL701",), ("TemplateResponse",)),
     "status_codes.py": (("FAL702",), ("HTTP_41", "HTTP_422")),
     "starlette_app.py": (("FAL703",), ("decorator",)),
+    "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
 }
 
 

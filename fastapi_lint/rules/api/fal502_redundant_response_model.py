@@ -3,8 +3,9 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...diagnostics import Applicability, Edit, Fix
+from ...diagnostics import Applicability, Fix
 from ...rule import Invalid, Rule
+from .._arguments import remove_argument
 from .._values import keyword
 
 
@@ -202,12 +203,6 @@ def _same_annotation(a: ast.AST, b: ast.AST, ctx: Context) -> bool:
 
 
 def _remove_argument(call: ast.Call, argument: ast.keyword, ctx: Context) -> Fix:
-    """Delete one argument with the comma that separates it from its neighbour."""
-    items = sorted([*call.args, *call.keywords], key=lambda n: ctx.span(n)[0])
-    index = items.index(argument)
-    start, end = ctx.span(argument)
-    if index > 0:
-        start = ctx.span(items[index - 1])[1]
-    elif index + 1 < len(items):
-        end = ctx.span(items[index + 1])[0]
-    return Fix((Edit(start, end, ""),), Applicability.UNSAFE, "Remove `response_model`")
+    return Fix(
+        (remove_argument(call, argument, ctx),), Applicability.UNSAFE, "Remove `response_model`"
+    )
