@@ -86,7 +86,7 @@ def clean(directory: str) -> bool:
         return False
     if not os.path.isfile(os.path.join(directory, _MARKER)):
         raise ValueError(f"{directory} does not look like a fastapi-lint cache; not removed")
-    import shutil
+    import shutil  # noqa: PLC0415 - start-up: only `clean` needs it
 
     shutil.rmtree(directory)
     return True
@@ -440,7 +440,7 @@ class Cache:
             if entry.is_dir(follow_symlinks=False):
                 spaces.append((entry.stat().st_mtime_ns, entry.path))
         spaces.sort(reverse=True)
-        import shutil
+        import shutil  # noqa: PLC0415 - start-up: only `_prune` needs it
 
         for _, path in spaces[KEEP_NAMESPACES:]:
             if os.path.abspath(path) != os.path.abspath(self.directory):
@@ -448,7 +448,7 @@ class Cache:
 
     @staticmethod
     def _write(path: str, data: bytes) -> None:
-        import tempfile
+        import tempfile  # noqa: PLC0415 - start-up: only `_write` needs it
 
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
         try:

@@ -55,7 +55,7 @@ def fail(message: str) -> None:
 
 
 def error(message: str) -> int:
-    from .output._text import printable  # messages quote config values and file names
+    from .output._text import printable  # noqa: PLC0415 - start-up: messages quote config values and file names
 
     click.echo(f"error: {printable(message)}", err=True)
     return EXIT_ERROR
@@ -222,7 +222,7 @@ def check(
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
         if stdin:
             return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
-        from .parallel import tune_gc
+        from .parallel import tune_gc  # noqa: PLC0415 - start-up: only `once` needs it
 
         tune_gc()
         report = run(
@@ -258,7 +258,7 @@ def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
         raise SystemExit(130) from None
     except Exception as exc:  # a bug: one line, and the traceback only on request
         if show_traceback:
-            import traceback
+            import traceback  # noqa: PLC0415 - start-up: only `_guarded` needs it
 
             traceback.print_exc()
         return error(f"internal error: {type(exc).__name__}: {exc} (rerun with --show-traceback)")
@@ -281,7 +281,7 @@ def _check_stdin(
 def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]) -> int:
     """Check, then check again after every change to a Python file or a pyproject.toml."""
     try:
-        import watchfiles  # optional: only --watch needs it
+        import watchfiles  # noqa: PLC0415 - optional dependency: only --watch needs it
     except ImportError:
         return error("--watch needs the watchfiles package: pip install 'fastapi-lint[watch]'")
     # Directories rather than files: editors save by replacing a file, which ends a file watch.
@@ -360,8 +360,8 @@ def _finish(
     *,
     report_to_stderr: bool = False,
 ) -> int:
-    from .output import ReportOptions, render
-    from .output.text import fixes_listing
+    from .output import ReportOptions, render  # noqa: PLC0415 - start-up: only `_finish` needs it
+    from .output.text import fixes_listing  # noqa: PLC0415 - start-up: only `_finish` needs it
 
     stream = sys.stderr if report_to_stderr else sys.stdout
     options = ReportOptions(
@@ -408,7 +408,7 @@ def _finish(
 )
 def clean_command(config_path: Path | None) -> None:
     """Remove the result cache (`cache-dir`, by default .fastapi_lint_cache in the project root)."""
-    from .cache import cache_root, clean
+    from .cache import cache_root, clean  # noqa: PLC0415 - start-up: only `clean_command` needs it
 
     try:
         settings = _settings(".", config_path, (), (), (), None)
@@ -420,7 +420,7 @@ def clean_command(config_path: Path | None) -> None:
     except (OSError, ValueError) as exc:
         fail(str(exc))
         return
-    from .output._text import printable
+    from .output._text import printable  # noqa: PLC0415 - start-up: only `clean_command` needs it
 
     shown = printable(directory)
     click.echo(f"Removed {shown}" if removed else f"No cache at {shown}")
@@ -463,7 +463,7 @@ def server_command() -> None:
     """Run the language server (LSP over stdio) for editors; needs the `lsp` extra."""
     try:
         # Only this command needs pygls: it is an optional dependency.
-        from .server import main as serve
+        from .server import main as serve  # noqa: PLC0415 - start-up: only `server_command` needs it
     except ImportError as exc:
         fail(
             f"the language server needs pygls ({exc}); install it with: pip install 'fastapi-lint[lsp]'"

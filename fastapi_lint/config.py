@@ -48,9 +48,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
 def _validate(table: dict[str, Any], where: str) -> dict[str, Any]:
     """Validate the table with a pydantic model; return the set keys in snake_case."""
     # pydantic is imported here, not at module level: a run without a config table never pays for it.
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # noqa: PLC0415 - start-up: pydantic only when a configuration table exists
 
-    from .config_model import FileConfig
+    from .config_model import FileConfig  # noqa: PLC0415 - start-up: only `_validate` needs it
 
     try:
         model = FileConfig.model_validate(table)
@@ -152,7 +152,7 @@ def apply_overrides(settings: Settings, **values: Any) -> Settings:
 
 def _target_versions(value: dict[str, str] | list[str]) -> tuple[tuple[str, str], ...]:
     """`{pydantic = "2"}` from the file, or `pydantic=2` strings from `--target-version`."""
-    from .semantic.versions import user_target
+    from .semantic.versions import user_target  # noqa: PLC0415 - start-up: only `_target_versions` needs it
 
     pairs: dict[str, str] = {}
     items = value.items() if isinstance(value, dict) else [_split_target(v) for v in value]
@@ -175,8 +175,8 @@ def _split_target(text: str) -> tuple[str, str]:
 def resolve_project(settings: Settings, start: str | os.PathLike[str]) -> Settings:
     """Settings with the project's environment and target versions filled in: the project
     is the nearest pyproject.toml at or above `start` (else the configuration's directory)."""
-    from .semantic.environment import EnvironmentNotFound, find_environment
-    from .semantic.versions import project_root, resolve
+    from .semantic.environment import EnvironmentNotFound, find_environment  # noqa: PLC0415 - start-up: only `resolve_project` needs it
+    from .semantic.versions import project_root, resolve  # noqa: PLC0415 - start-up: only `resolve_project` needs it
 
     root = project_root(start if os.path.exists(start) else ".")
     if root is None and settings.root:

@@ -92,7 +92,7 @@ class InternalError:
 
 def internal_error(path: str, code: str, exc: Exception) -> InternalError:
     """The record of rule `code` raising `exc` on `path`; call it inside the `except` block."""
-    import traceback  # only when a rule fails: keeps it out of every run's start-up
+    import traceback  # noqa: PLC0415 - start-up: only when a rule fails: keeps it out of every run's start-up
 
     return InternalError(
         path=path,

@@ -104,7 +104,7 @@ def check_file(
     """
     report = FileReport(item.display)
     if with_content:
-        from .cache import Content, digest, stat_key
+        from .cache import Content, digest, stat_key  # noqa: PLC0415 - start-up: only `check_file` needs it
 
         # stat before reading: a change after it cannot hide behind the recorded stat.
         read_at = time.time_ns()
@@ -176,7 +176,7 @@ def lint_and_fix(
         report.diagnostics = lint(source.text)
         return None
 
-    from .fixes import fix_text, unified_diff  # not needed to check, only to fix
+    from .fixes import fix_text, unified_diff  # noqa: PLC0415 - start-up: not needed to check, only to fix
 
     outcome, remaining = fix_text(source.text, lint, unsafe=mode.unsafe)
     report.diagnostics = remaining
@@ -207,7 +207,7 @@ def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes
     crash or a full disk leaves the original intact. The file's mode is kept, and a file that
     changed on disk since it was read (an editor saved meanwhile) is left alone.
     """
-    import tempfile
+    import tempfile  # noqa: PLC0415 - start-up: only `write_atomic` needs it
 
     try:
         data = source.to_bytes(outcome.text)

@@ -270,7 +270,7 @@ def _diff_name(path: str) -> str:
     a control or bidirectional character, an undecodable byte, a leading quote) is quoted as
     git quotes it, which `git apply` and GNU patch read back: in double quotes, with C escapes
     and the bytes outside printable ASCII in octal."""
-    from .output._text import printable
+    from .output._text import printable  # noqa: PLC0415 - start-up: only `_diff_name` needs it
 
     if printable(path) == path and not path.startswith('"'):
         return path

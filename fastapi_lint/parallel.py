@@ -42,7 +42,7 @@ def tune_gc() -> None:
     saves about a quarter of the CPU time of a run; garbage cycles are still collected.
     Only for processes the linter owns (the CLI and its workers), never for library callers.
     """
-    import gc
+    import gc  # noqa: PLC0415 - start-up: only `tune_gc` needs it
 
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
@@ -118,8 +118,8 @@ def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileRep
 
 
 def _context():  # type: ignore[no-untyped-def]
-    import multiprocessing
-    import threading
+    import multiprocessing  # noqa: PLC0415 - start-up: only `_context` needs it
+    import threading  # noqa: PLC0415 - start-up: only `_context` needs it
 
     # fork starts a worker in milliseconds with everything already imported; it is only safe
     # in a process without other threads, and only the default on Linux.

@@ -50,7 +50,7 @@ def project_pass(
     """
     key = b""
     if store is not None:
-        from .cache import Hit, unpack  # a run without the cache (one file, --no-cache) skips it
+        from .cache import Hit, unpack  # noqa: PLC0415 - start-up: a run without the cache (one file, --no-cache) skips it
 
         key = store.project_key((f.path, d) for f, d in zip(files, digests, strict=True))
         stored = store.project_result(key)
@@ -91,7 +91,7 @@ def _add(report: FileReport, found: list[Diagnostic]) -> None:
 def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
     """The index of the last `fastapi-lint check` with these settings and rules, from the
     result cache (None without one): what the flake8 plugin resolves a file's facts against."""
-    from .cache import Cache
+    from .cache import Cache  # noqa: PLC0415 - start-up: only `load_index` needs it
 
     store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
     summaries = store.stored_project()

@@ -113,7 +113,7 @@ class RuleSet:
     def collector(self) -> SummaryCollector:
         """The summary collector of this rule set's runs (`engine.lint_source`), made once."""
         if self._collector is None:
-            from .semantic.summary import SummaryCollector  # imports the rules' helpers
+            from .semantic.summary import SummaryCollector  # noqa: PLC0415 - start-up: imports the rules' helpers
 
             self._collector = SummaryCollector(self.settings)
         return self._collector

@@ -78,7 +78,7 @@ class ResidentProject:
         if index is None and cache:
             # The cross-module findings came from the cache, so no index was built: the
             # summaries the cache keeps beside each file's findings make it.
-            from .project import load_index
+            from .project import load_index  # noqa: PLC0415 - start-up: only `build` needs it
 
             index = load_index(self.settings, self.ruleset.codes)
         return index, on_disk
@@ -142,7 +142,7 @@ class ResidentProject:
     def fix_all(self, path: str, *, unsafe: bool = False) -> str | None:
         """The buffer with every safe (or also unsafe) fix applied, as `--fix` would write it;
         None when nothing changes. The resident index is left as it is."""
-        from .fixes import fix_text
+        from .fixes import fix_text  # noqa: PLC0415 - start-up: only `fix_all` needs it
 
         document = self.open.get(os.path.abspath(path))
         if document is None:

@@ -132,7 +132,7 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
-        import inspect  # slow to import, and only the docs need it
+        import inspect  # noqa: PLC0415 - start-up: slow to import, and only the docs need it
 
         return inspect.cleandoc(cls.__doc__ or "")
 

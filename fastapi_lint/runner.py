@@ -96,7 +96,7 @@ def run(
     project = project and ruleset.defers
     store = None
     if cache and not mode.fixing:
-        from .cache import Cache
+        from .cache import Cache  # noqa: PLC0415 - start-up: only `run` needs it
 
         store = Cache.for_run(
             settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes

@@ -17,7 +17,9 @@ import asyncio
 import logging
 import os
 import re
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -26,6 +28,7 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Fix
+from .noqa import line_codes
 from .resident import Document, ResidentProject
 from .settings import Settings
 
@@ -100,7 +103,7 @@ async def _load(ls: FastapiLintServer) -> None:
 
 def _settings(root: str) -> tuple[Settings, str]:
     """The workspace's settings, and the configuration error that made them the defaults."""
-    from .config import ConfigError, find_config, load_settings, resolve_project
+    from .config import ConfigError, find_config, load_settings, resolve_project  # noqa: PLC0415 - start-up: only `_settings` needs it
 
     try:
         # With the project's environment and versions, as `fastapi-lint check` resolves them.
@@ -325,7 +328,6 @@ def _fix_action(
 def _noqa_action(
     ls: FastapiLintServer, document: Document, version: int | None, found: Diagnostic
 ) -> lsp.CodeAction | None:
-    from .noqa import line_codes
 
     source = document.source
     line = source.line(found.row)
@@ -382,7 +384,6 @@ def _position(document: Document, offset: int) -> lsp.Position:
 
 
 def _compiles(text: str) -> bool:
-    import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -434,8 +435,8 @@ def _noqa_code_at(line: str, col: int) -> str | None:
 
 
 def _rule_doc(code: str) -> str | None:
-    from .docs import rule_page
-    from .registry import rule_by_code_or_name
+    from .docs import rule_page  # noqa: PLC0415 - start-up: only `_rule_doc` needs it
+    from .registry import rule_by_code_or_name  # noqa: PLC0415 - start-up: only `_rule_doc` needs it
 
     rule = rule_by_code_or_name(code)
     return rule_page(rule) if rule is not None else None
@@ -450,7 +451,6 @@ def _path(uri: str) -> str:
 
 
 def _uri(path: str) -> str:
-    from pathlib import Path
 
     return Path(os.path.abspath(path)).as_uri()
 

@@ -81,8 +81,8 @@ class Settings:
 
     def fingerprint(self) -> str:
         """A digest of every setting that can change what a file's findings are."""
-        import hashlib  # here, not at the top: a one-file run without cache never needs them
-        import json
+        import hashlib  # noqa: PLC0415 - start-up: here, not at the top: a one-file run without cache never needs them
+        import json  # noqa: PLC0415 - start-up: only `fingerprint` needs it
 
         data = asdict(self)
         for key in ("output_format", "cache_dir", "root", "exclude", "extend_exclude"):

@@ -51,8 +51,8 @@ def _region(row: int, col: int, end_row: int, end_col: int) -> dict[str, int]:
 
 
 def _rule_descriptor(code: str) -> dict[str, Any]:
-    from ..docs import section, title
-    from ..registry import all_rules
+    from ..docs import section, title  # noqa: PLC0415 - start-up: only `_rule_descriptor` needs it
+    from ..registry import all_rules  # noqa: PLC0415 - start-up: only `_rule_descriptor` needs it
 
     rule = all_rules().get(code)
     url = Diagnostic(code, "", "", 1, 1, 1, 1).url

@@ -29,7 +29,7 @@ def statistics_table(diagnostics: list[Diagnostic], unsafe: bool) -> str:
     """One line per code, most frequent first, laid out as ruff's `--statistics`:
     count, code, `[*]` when the code's findings can be fixed with the current options, rule name.
     The fix column is left out entirely when nothing is fixable."""
-    from ..registry import all_rules
+    from ..registry import all_rules  # noqa: PLC0415 - start-up: only `statistics_table` needs it
 
     rules = all_rules()
     counts = Counter(d.code for d in diagnostics)
@@ -83,7 +83,7 @@ def fixes_listing(report: RunReport, options: ReportOptions, *, would: bool = Fa
     available among the findings; unsafe ones are marked when --unsafe-fixes is off, and
     display-only suggestions are left out since no option applies them.
     """
-    from ..registry import all_rules
+    from ..registry import all_rules  # noqa: PLC0415 - start-up: only `fixes_listing` needs it
 
     rules = all_rules()
     per_file: list[tuple[str, Counter[str], Counter[str]]] = []

@@ -101,8 +101,8 @@ def _ask_interpreter(path: str, mtime_ns: int) -> tuple[tuple[str, ...], tuple[i
 
     `-I` keeps the project's own files and `PYTHON*` variables out; nothing of the project
     is imported. Memoised by path and modification time."""
-    import json  # here: only an interpreter that is not a venv is asked
-    import subprocess
+    import json  # noqa: PLC0415 - start-up: here: only an interpreter that is not a venv is asked
+    import subprocess  # noqa: PLC0415 - start-up: only `_ask_interpreter` needs it
 
     code = "import json, sys; print(json.dumps([sys.path, list(sys.version_info[:2])]))"
     try:

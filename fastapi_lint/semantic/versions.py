@@ -352,7 +352,7 @@ def _lock_files(root: Path) -> list[tuple[str, dict[str, str]]]:
         found.append((filename, specs))
     pipfile = root / "Pipfile.lock"
     if pipfile.is_file():
-        import json  # rare: only for a Pipfile.lock
+        import json  # noqa: PLC0415 - start-up: rare: only for a Pipfile.lock
 
         try:
             data = json.loads(pipfile.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
 from ._fixes import Imports, class_fields, is_false, is_true, names_in, raises_type_error
 from ._models import PydanticRule, enclosing_class
+from .fal310_implicit_optional_default import optional_kind
 
 
 class V1Validator(PydanticRule):
@@ -606,6 +607,5 @@ def _field_call_has_default(call: ast.Call) -> bool:
 
 
 def _implicitly_optional(field: ast.AnnAssign, ctx: Context) -> bool:
-    from .fal310_implicit_optional_default import optional_kind
 
     return optional_kind(field.annotation, ctx) is not None

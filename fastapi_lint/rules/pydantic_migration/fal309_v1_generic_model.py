@@ -190,7 +190,7 @@ def _import_fix(node: ast.ImportFrom, uses: list[ast.Name], ctx: Context) -> Fix
         return None
     imports = Imports(ctx)
     base = imports.name("pydantic", "BaseModel", "pydantic.main.BaseModel")
-    from ...fixes import import_names_removal  # the fixer's module: not needed to check
+    from ...fixes import import_names_removal  # noqa: PLC0415 - start-up: the fixer's module: not needed to check
 
     removal = import_names_removal(ctx.source, node, [alias], comment_goes=True)
     if removal is None:
