@@ -278,22 +278,6 @@ def test_version_and_module_entry(project: Path):
     assert module.returncode == 1 and "FAL102" in module.stdout
 
 
-def test_check_does_not_import_libcst(project: Path):
-    code = (
-        "import sys\n"
-        "from fastapi_lint.cli import main\n"
-        "try:\n"
-        "    main(['check', 'app', '--exit-zero', '-q'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('libcst' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
-
-
 def test_noqa_line_and_file(project: Path):
     path = project / "app" / "main.py"
     path.write_text(BAD.replace("time.sleep(1)", "time.sleep(1)  # noqa: FAL102"))

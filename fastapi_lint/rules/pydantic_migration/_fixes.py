@@ -2,8 +2,8 @@
 into an existing `from X import ...`, finding a model's fields, indentation, and the v1 `regex`
 anchoring rule.
 
-Every fix here is a set of text edits computed from `ast` positions over the original text; none
-needs a concrete syntax tree, so none imports libcst.
+Every fix here is a set of text edits computed from `ast` positions over the original text: none
+needs a concrete syntax tree.
 """
 
 from __future__ import annotations
