@@ -30,6 +30,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "status_codes.py": (("FAL702",), ("HTTP_41", "HTTP_422")),
     "starlette_app.py": (("FAL703",), ("decorator",)),
     "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
+    "proxy_prefix_app.py": (("FAL709",), ("openapi_prefix",)),
 }
 
 
