@@ -1,5 +1,6 @@
-"""What the blocking-call rules (FAL101–FAL105) share: matching a call against a table, and the
-route fix that hands a blocking route to FastAPI's threadpool."""
+"""What the blocking-call rules (FAL101–FAL105) share: the rule itself, table by table, and the
+route fix that hands a blocking route to FastAPI's threadpool. Matching a call against a table
+is `semantic.blocking.blocking_call` (the module summary asks it too)."""
 
 from __future__ import annotations
 
@@ -8,57 +9,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..catalogues.blocking import TABLES, BlockingTable, Methods
-from ..catalogues.types import describe_type
+from ..catalogues.blocking import TABLES
 from ..context import Context, FixLike
 from ..diagnostics import Applicability, Edit, Fix
 from ..rule import Rule
+from ..semantic.blocking import blocking_call
 from ..settings import Settings
 
 _ASYNC_DEF = re.compile(r"async\s+def\b")
-
-
-def _method_blocks(methods: Methods, name: str) -> bool:
-    if methods.methods is None:
-        return not name.startswith("_") and name not in methods.harmless
-    return name in methods.methods
-
-
-def blocking_call(
-    call: ast.Call, ctx: Context, table: BlockingTable, extra: frozenset[str] = frozenset()
-) -> str | None:
-    """How to name `call` in a message if the table says it blocks, else None."""
-    func = call.func
-    name = ctx.qualified_name(func)
-    if name is not None:
-        if name in table.calls or name in extra:
-            return f"`{name.removeprefix('builtins.')}()`"
-        return None
-    if not isinstance(func, ast.Attribute):
-        return None
-    receiver = func.value
-    if isinstance(receiver, ast.Call) and blocking_call(receiver, ctx, table, extra):
-        return None  # `open(p).read()`: the `open()` is reported already
-    known = ctx.type_of(receiver)
-    if known is not None:
-        methods = table.methods.get(known)
-        if (methods is not None and _method_blocks(methods, func.attr)) or (
-            f"{known}.{func.attr}" in extra
-        ):
-            return f"`{_compact(ctx.text(func))}()` on {describe_type(known)}"
-        return None
-    # `mongo.db.users.find_one()`: a typed root whose table entry allows chains.
-    root = ctx.semantic.root_type(receiver)
-    if root is None:
-        return None
-    methods = table.methods.get(root)
-    if methods is not None and methods.through_attributes and _method_blocks(methods, func.attr):
-        return f"`{_compact(ctx.text(func))}()` on {describe_type(root)}"
-    return None
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def route_to_sync_fix(ctx: Context) -> FixLike:

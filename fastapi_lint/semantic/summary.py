@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING
 from ..catalogues.blocking import TABLES
 from ..noqa import is_suppressed, line_codes
 from ..rule import Rule
-from ..rules._blocking import blocking_call  # the rules' own matcher
-from ..rules.api._fastapi import annotated_metadata, param_function, parameters_with_defaults
-from ..rules.security._cors import cors_registration
+from .blocking import blocking_call  # the blocking rules' own matcher
+from .fastapi import annotated_metadata, cors_registration, param_function, parameters_with_defaults
 from .model import (
     APP_TYPES,
     ROUTE_METHODS,

@@ -6,10 +6,10 @@ import sys
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
+from ...semantic.fastapi import annotated_metadata, param_function, parameters_with_defaults
 from ...semantic.model import BindingKind
 from ...semantic.summary import route_record
-from .._values import is_model_class
-from ._fastapi import annotated_metadata, param_function, parameters_with_defaults
+from ...semantic.values import is_model_class
 
 _DUMPS = frozenset({"model_dump", "dict"})
 _EXCLUDES = frozenset({"exclude_unset", "exclude_defaults", "exclude_none"})

@@ -5,7 +5,8 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
-from ._fastapi import annotated_name, is_annotated, param_function, parameters_with_defaults
+from ...semantic.fastapi import is_annotated, param_function, parameters_with_defaults
+from ._fastapi import annotated_name
 
 # These take the dependency itself as their argument; the others take the parameter's default.
 _DEPENDENCIES = frozenset({"Depends", "Security"})

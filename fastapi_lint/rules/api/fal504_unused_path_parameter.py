@@ -6,14 +6,14 @@ import re
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
-from ...semantic.model import BindingKind
-from .._values import keyword, resolve, string_value
-from ._fastapi import (
+from ...semantic.fastapi import (
     SECURITY_SCHEMES,
     annotated_metadata,
     param_function,
     parameters_with_defaults,
 )
+from ...semantic.model import BindingKind
+from ...semantic.values import keyword, resolve, string_value
 
 # Starlette's path parameter syntax: `{name}` or `{name:convertor}`.
 _PATH_PARAMETER = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-zA-Z_][a-zA-Z0-9_]*))?}")

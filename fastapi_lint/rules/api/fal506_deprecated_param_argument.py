@@ -5,9 +5,9 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
+from ...semantic.fastapi import param_function
 from ...semantic.model import BindingKind
-from .._values import keyword
-from ._fastapi import param_function
+from ...semantic.values import keyword
 
 _FUNCTIONS = frozenset({"Query", "Path", "Body", "Header", "Cookie", "Form", "File"})
 

@@ -1,48 +1,19 @@
-"""What the CORS rules (FAL401-FAL403) share: finding a CORSMiddleware registration in its three
-forms and deciding whether its origins are a wildcard."""
+"""What the CORS rules (FAL401-FAL403) share: deciding whether a registration's origins are a
+wildcard. Finding the registration in its three forms is `semantic.fastapi.cors_registration`."""
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 
 from ...context import Context
-from .._values import keyword, possible_elements, possible_values, string_value
-
-CORS_MIDDLEWARE = frozenset(
-    {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
-)
-MIDDLEWARE_WRAPPER = frozenset({"fastapi.middleware.Middleware", "starlette.middleware.Middleware"})
+from ...semantic.fastapi import CorsRegistration
+from ...semantic.values import keyword, possible_elements, possible_values, string_value
 
 # Origins that any attacker can serve a page from. Starlette compares the whole origin
 # (`fullmatch`), so a regex that accepts these accepts every HTTPS site, which is all an
 # attacker needs.
 _PROBE_ORIGINS = ("https://x", "https://attacker-site.test:8443")
-
-
-@dataclass(frozen=True)
-class CorsRegistration:
-    call: ast.Call
-    form: str  # "add_middleware", "Middleware", "CORSMiddleware"
-
-
-def cors_registration(call: ast.Call, ctx: Context) -> CorsRegistration | None:
-    """The CORSMiddleware registration `call` makes, if it is one."""
-    func = call.func
-    first = call.args[0] if call.args else None
-    if isinstance(func, ast.Attribute) and func.attr == "add_middleware":
-        if first is not None and ctx.qualified_name(first) in CORS_MIDDLEWARE:
-            return CorsRegistration(call, "add_middleware")
-        return None
-    name = ctx.qualified_name(func)
-    if name in MIDDLEWARE_WRAPPER:
-        if first is not None and ctx.qualified_name(first) in CORS_MIDDLEWARE:
-            return CorsRegistration(call, "Middleware")
-        return None
-    if name in CORS_MIDDLEWARE:
-        return CorsRegistration(call, "CORSMiddleware")
-    return None
 
 
 def regex_matches_every_origin(pattern: str) -> bool:

@@ -4,7 +4,8 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
-from ._cors import allows_credentials, cors_registration, wildcard_arguments
+from ...semantic.fastapi import cors_registration
+from ._cors import allows_credentials, wildcard_arguments
 
 
 class WildcardCorsOrigin(Rule):

@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...rule import Invalid, Rule
+from ...semantic.fastapi import cors_registration
 from ...semantic.model import Scope
 from ...semantic.summary import call_candidate
-from ...settings import Settings
-from .._values import keyword, resolve, string_value
-from ._cors import cors_registration
+from ...semantic.values import keyword, resolve, string_value
 
 _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 
@@ -237,21 +236,11 @@ class CorsNotOutermost(Rule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._apps: dict[tuple[int, str, int], _App] = {}
-        self._ctx: Context | None = None
-
-    # One rule instance may serve several files: state is reset per module.
-    def _reset_if_new_file(self, ctx: Context) -> None:
-        if self._ctx is not ctx:
-            self._ctx = ctx
-            self._apps = {}
-
     def check(self, node: ast.AST, ctx: Context) -> None:
-        self._reset_if_new_file(ctx)
+        # The apps of this file, by `_key`: what each registers, in order.
+        apps = ctx.state(dict[tuple[int, str, int], _App])
         if isinstance(node, ast.Assign):
-            self._check_assign(node, ctx)
+            self._check_assign(node, apps, ctx)
             return
         assert isinstance(node, ast.Call)
         func = node.func
@@ -268,14 +257,16 @@ class CorsNotOutermost(Rule):
                 is_cors = cors_registration(node, ctx) is not None
                 what = ctx.text(node.args[0]) if node.args else "..."
                 event = _Event(node, is_cors, f"`{ctx.text(func)}({what})`")
-            self._apps.setdefault(key, _App()).events.append(event)
+            apps.setdefault(key, _App()).events.append(event)
             return
         if ctx.semantic.call_result_type(node) in _APPS:
             self._check_list(node, ctx)
             return
-        self._check_handover(node, ctx)
+        self._check_handover(node, apps, ctx)
 
-    def _check_handover(self, node: ast.Call, ctx: Context) -> None:
+    def _check_handover(
+        self, node: ast.Call, apps: dict[tuple[int, str, int], _App], ctx: Context
+    ) -> None:
         """`setup_cors(app)`: the app goes to a function that may register middleware on it."""
         arguments = [(str(i), a) for i, a in enumerate(node.args)]
         arguments += [(k.arg, k.value) for k in node.keywords if k.arg is not None]
@@ -285,17 +276,19 @@ class CorsNotOutermost(Rule):
             key = self._key(argument, ctx)
             if key is None:
                 continue
-            if key not in self._apps and ctx.semantic.type_of(argument) not in _APPS:
+            if key not in apps and ctx.semantic.type_of(argument) not in _APPS:
                 continue
             callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
             if callee is None:
                 return
             label = f"`{ctx.text(node.func)}({ctx.text(argument)})`"
             event = _Event(node, False, label, callee, position)
-            self._apps.setdefault(key, _App()).events.append(event)
+            apps.setdefault(key, _App()).events.append(event)
             return
 
-    def _check_assign(self, node: ast.Assign, ctx: Context) -> None:
+    def _check_assign(
+        self, node: ast.Assign, apps: dict[tuple[int, str, int], _App], ctx: Context
+    ) -> None:
         """`app = FastAPI(...)` starts a new app under that name (and may list CORS first)."""
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
@@ -308,7 +301,7 @@ class CorsNotOutermost(Rule):
         first = self._cors_entry(node.value, ctx)
         if first is not None and first[1] == 0:
             app.listed_first = first[0]
-        self._apps[key] = app
+        apps[key] = app
 
     def _check_list(self, node: ast.Call, ctx: Context) -> None:
         entry = self._cors_entry(node, ctx)
@@ -349,10 +342,8 @@ class CorsNotOutermost(Rule):
         return None
 
     def finish(self, ctx: Context) -> None:
-        if self._ctx is not ctx:
-            return
         remedy = "add CORSMiddleware last: the last middleware added is the outermost"
-        for app in self._apps.values():
+        for app in ctx.state(dict[tuple[int, str, int], _App]).values():
             adds = [e for e in app.events if e.callee is None]
             for index, event in enumerate(adds):
                 if not event.is_cors:
@@ -377,8 +368,6 @@ class CorsNotOutermost(Rule):
                         remedy="register CORSMiddleware with `add_middleware` after it, or "
                         "move that middleware into the list after CORS",
                     )
-        self._apps = {}
-        self._ctx = None
 
     @staticmethod
     def _handovers(events: list[_Event], remedy: str, ctx: Context) -> None:

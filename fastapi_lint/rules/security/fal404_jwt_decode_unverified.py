@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
-from .._values import keyword, possible_elements, possible_values, resolve, string_value
+from ...semantic.values import keyword, possible_elements, possible_values, resolve, string_value
 
 # `decode` functions by library. PyJWT and python-jose take `algorithms=`; authlib's
 # module-level `jwt` instance accepts every algorithm it knows and has no such argument.

@@ -11,7 +11,7 @@ from ...catalogues.secrets import (
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import ScopeKind
-from .._values import is_model_class, keyword, string_value
+from ...semantic.values import is_model_class, keyword, string_value
 
 # Values wrapped by these calls are the field's default / the secret itself.
 _FIELD_CALLS = frozenset(

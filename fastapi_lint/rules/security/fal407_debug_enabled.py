@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
-from .._values import keyword
+from ...semantic.values import keyword
 
 _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 

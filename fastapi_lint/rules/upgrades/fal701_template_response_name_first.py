@@ -5,7 +5,7 @@ import ast
 from ...context import Context
 from ...diagnostics import Edit, Fix
 from ...rule import Invalid, Rule
-from .._values import keyword
+from ...semantic.values import keyword
 from ._versions import fix_applicability, worth_reporting
 
 _TEMPLATES = "starlette.templating.Jinja2Templates"
