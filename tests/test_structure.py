@@ -8,9 +8,13 @@ cycle); imports under `if TYPE_CHECKING:` never run and are left out.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "fastapi_lint"
+RULE_MODULE = re.compile(r"^fal\d{3}_\w+$")  # one rule's own file; `_helpers` are shared
 
 
 def _module_name(path: Path) -> str:
@@ -110,3 +114,84 @@ def test_the_graph_is_read():
 def test_no_import_cycles():
     cycles = {tuple(c) for module in GRAPH if (c := _cycle_from(module))}
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in sorted(cycles))
+
+
+RULE_MODULES = [m for m in MODULES if ".rules." in m and RULE_MODULE.match(m.rsplit(".", 1)[1])]
+
+
+def test_rules_are_found():
+    """One rule, one file: every rule the registry knows has its own module here."""
+    from fastapi_lint.registry import all_rules
+
+    assert sorted(rule.__module__ for rule in all_rules().values()) == sorted(RULE_MODULES)
+
+
+@pytest.mark.parametrize("module", RULE_MODULES)
+def test_no_rule_imports_another_rule(module: str):
+    """What two rules share lives in a `_helper` module beside them, never in either rule."""
+    others = sorted(target for target in GRAPH[module] if target in RULE_MODULES)
+    assert not others, f"{module} imports {others}"
+
+
+def test_semantic_never_imports_rules():
+    """semantic/ answers questions about the code; rules ask them. Not the other way round."""
+    wrong = {
+        module: sorted(t for t in GRAPH[module] if t.startswith("fastapi_lint.rules"))
+        for module in MODULES
+        if module.startswith("fastapi_lint.semantic")
+    }
+    assert not {m: t for m, t in wrong.items() if t}, wrong
+
+
+def _rule_classes(module: str) -> list[ast.ClassDef]:
+    """The classes of `module` that are rules (or rule bases such as `BlockingCallRule`)."""
+    import importlib
+
+    from fastapi_lint.rule import Rule
+
+    loaded = importlib.import_module(module)
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and isinstance(getattr(loaded, node.name, None), type)
+        and issubclass(getattr(loaded, node.name), Rule)
+    ]
+
+
+RULES_PACKAGE = [m for m in MODULES if m.startswith("fastapi_lint.rules.")]
+
+
+def test_rule_classes_are_found():
+    assert len([c for m in RULES_PACKAGE for c in _rule_classes(m)]) > len(RULE_MODULES)
+
+
+@pytest.mark.parametrize("module", RULES_PACKAGE)
+def test_rules_keep_per_file_state_in_the_context(module: str):
+    """A rule instance serves every file of a run, so what it learns about one file goes in
+    `ctx.state(...)`, never on `self`: `__init__` may set what the settings decide, nothing
+    else assigns to an attribute of the rule."""
+    offending = []
+    for cls in _rule_classes(module):
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if method.name == "__init__" or not method.args.args:
+                continue
+            me = method.args.args[0].arg
+            for node in ast.walk(method):
+                targets: list[ast.expr] = []
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                    targets = [node.target]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if (
+                            isinstance(part, ast.Attribute)
+                            and isinstance(part.value, ast.Name)
+                            and part.value.id == me
+                        ):
+                            offending.append(f"{cls.name}.{method.name}: {me}.{part.attr}")
+    assert not offending, offending

@@ -5,7 +5,6 @@ import ast
 from ...context import Context, FixLike
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid, Rule
-from ...settings import Settings
 
 _GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 _LOOP = "asyncio.AbstractEventLoop"
@@ -256,19 +255,13 @@ class EventLoopMisuse(Rule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        # The calls that are the operand of an `await`, for the file being checked: the engine
-        # hands this rule an `Await` before the call inside it.
-        self._awaited: set[ast.AST] = set()
-        self._file: Context | None = None
-
     def check(self, node: ast.AST, ctx: Context) -> None:
-        if ctx is not self._file:
-            self._file, self._awaited = ctx, set()
+        # The calls that are the operand of an `await`, in this file: the engine hands this
+        # rule an `Await` before the call inside it.
+        awaited = ctx.state(set[ast.AST])
         if isinstance(node, ast.Await):
             if isinstance(node.value, ast.Call):
-                self._awaited.add(node.value)
+                awaited.add(node.value)
             return
         assert isinstance(node, ast.Call)
         if not ctx.in_async_function:
@@ -298,7 +291,7 @@ class EventLoopMisuse(Rule):
             node,
             problem="`run_in_executor(None, ...)` on the default executor; use "
             "`await asyncio.to_thread(func, *args)`",
-            fix=self._to_thread_fix(node, ctx),
+            fix=self._to_thread_fix(node, node in awaited, ctx),
         )
 
     def _running_loop_fix(self, node: ast.Call, ctx: Context) -> FixLike:
@@ -315,10 +308,10 @@ class EventLoopMisuse(Rule):
             edits.insert(0, import_edit)
         return Fix(tuple(edits), Applicability.SAFE, "Use `asyncio.get_running_loop()`")
 
-    def _to_thread_fix(self, node: ast.Call, ctx: Context) -> FixLike:
+    def _to_thread_fix(self, node: ast.Call, awaited: bool, ctx: Context) -> FixLike:
         if node.keywords or len(node.args) < 2 or isinstance(node.args[1], ast.Starred):
             return None
-        if node not in self._awaited:
+        if not awaited:
             return None
         name, import_edit = ctx.import_edit("asyncio")
         # Two edits keep the call's layout: the callee becomes `asyncio.to_thread`, and the
@@ -331,6 +324,3 @@ class EventLoopMisuse(Rule):
         if import_edit is not None:
             edits.insert(0, import_edit)
         return Fix(tuple(edits), Applicability.UNSAFE, "Use `await asyncio.to_thread(...)`")
-
-    def finish(self, ctx: Context) -> None:
-        self._awaited, self._file = set(), None

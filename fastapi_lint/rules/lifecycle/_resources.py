@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from ...context import Context
 from ...rule import Rule
 from ...semantic.model import Scope
-from ...settings import Settings
 from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
@@ -42,7 +41,8 @@ class Release:
 
 @dataclass
 class FileFacts:
-    ctx: Context
+    """What the walk found in one module, judged in `finish` (kept in `ctx.state`)."""
+
     targets: dict[ast.AST, tuple[str, ...]] = field(default_factory=dict)  # value → targets
     with_items: set[ast.AST] = field(default_factory=set)
     created: list[Created] = field(default_factory=list)
@@ -83,10 +83,6 @@ class ResourceRule(Rule):
     )
     release_methods: frozenset[str] = frozenset()
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._facts: FileFacts | None = None
-
     # ------------------------------------------------------------ subclasses
 
     def created(self, call: ast.Call, ctx: Context) -> str | None:
@@ -98,15 +94,10 @@ class ResourceRule(Rule):
 
     # ------------------------------------------------------------- the walk
 
-    def facts(self, ctx: Context) -> FileFacts:
-        if self._facts is None or self._facts.ctx is not ctx:
-            self._facts = FileFacts(ctx)
-        return self._facts
-
     def check(self, node: ast.AST, ctx: Context) -> None:
         if is_test_path(ctx.path):
             return  # a test module's engine or client lives as long as the test run
-        facts = self.facts(ctx)
+        facts = ctx.state(FileFacts)
         semantic = ctx.semantic
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node, facts, ctx)
@@ -180,8 +171,10 @@ class ResourceRule(Rule):
             facts.created.append(Created(node, what, facts.targets.get(node, ())))
 
     def finish(self, ctx: Context) -> None:
-        facts, self._facts = self._facts, None
-        if facts is None or facts.ctx is not ctx or facts.is_script:
+        if is_test_path(ctx.path):
+            return
+        facts = ctx.state(FileFacts)
+        if facts.is_script:
             return
         for item in facts.created:
             self.decide(item, facts, ctx)

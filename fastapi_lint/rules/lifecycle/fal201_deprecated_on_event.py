@@ -1,15 +1,12 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.model import BindingKind
 from ._lifespan_fix import FASTAPI, SAFE_APP_CONSUMERS, Planner, Registration
-
-if TYPE_CHECKING:
-    from ...settings import Settings
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
 _EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
@@ -312,26 +309,10 @@ class DeprecatedOnEvent(Rule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._reset(None)
-
-    def _reset(self, ctx: Context | None) -> None:
-        self._ctx = ctx
-        self._registrations: list[Registration] = []
-        # App constructor call → why the fix cannot follow that app's event handlers.
-        self._blockers: dict[ast.Call, list[str]] = {}
-        # Decorator calls already taken as registrations (the walk also hands them over as calls).
-        self._decorators: set[ast.AST] = set()
-
-    def _facts(self, ctx: Context) -> None:
-        if self._ctx is not ctx:
-            self._reset(ctx)
-
     def check(self, node: ast.AST, ctx: Context) -> None:
-        self._facts(ctx)
+        events = ctx.state(_Events)
         if isinstance(node, ast.Call):
-            self._check_call(node, ctx)
+            self._check_call(node, events, ctx)
             return
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         for index, decorator in enumerate(node.decorator_list):
@@ -341,8 +322,8 @@ class DeprecatedOnEvent(Rule):
                 continue
             owner = ctx.type_of(decorator.func.value)
             if owner in _APPS:
-                self._decorators.add(decorator)
-                self._registrations.append(
+                events.decorators.add(decorator)
+                events.registrations.append(
                     Registration(
                         node=decorator,
                         kind="decorator",
@@ -354,11 +335,11 @@ class DeprecatedOnEvent(Rule):
                     )
                 )
 
-    def _check_call(self, node: ast.Call, ctx: Context) -> None:
+    def _check_call(self, node: ast.Call, events: _Events, ctx: Context) -> None:
         func = node.func
-        if node in self._decorators:
+        if node in events.decorators:
             return
-        self._note_app_passed(node, ctx)
+        self._note_app_passed(node, events, ctx)
         if isinstance(func, ast.Attribute) and func.attr in ("add_event_handler", "on_event"):
             owner = ctx.type_of(func.value)
             if owner in _APPS:
@@ -366,8 +347,8 @@ class DeprecatedOnEvent(Rule):
                 if func.attr == "on_event" and app is not None:
                     # `app.on_event("startup")(handler)` called directly: not folded.
                     reason = f"`{ctx.text(func)}(...)` is called directly"
-                    self._blockers.setdefault(app, []).append(reason)
-                self._registrations.append(
+                    events.blockers.setdefault(app, []).append(reason)
+                events.registrations.append(
                     Registration(
                         node=node,
                         kind="call" if func.attr == "add_event_handler" else "direct",
@@ -378,7 +359,7 @@ class DeprecatedOnEvent(Rule):
                 )
                 return
         if isinstance(func, ast.Attribute):
-            self._note_hidden_registration(func, ctx)
+            self._note_hidden_registration(func, events, ctx)
         if not node.keywords:
             return
         constructed = ctx.qualified_name(func)
@@ -387,7 +368,7 @@ class DeprecatedOnEvent(Rule):
             return
         for keyword in node.keywords:
             if keyword.arg in _EVENT_KEYWORDS and not _forwarded(keyword.value, ctx):
-                self._registrations.append(
+                events.registrations.append(
                     Registration(
                         node=keyword,
                         kind="keyword",
@@ -397,7 +378,7 @@ class DeprecatedOnEvent(Rule):
                     )
                 )
 
-    def _note_hidden_registration(self, func: ast.Attribute, ctx: Context) -> None:
+    def _note_hidden_registration(self, func: ast.Attribute, events: _Events, ctx: Context) -> None:
         """`app.router.add_event_handler(...)`, `app.router.on_startup.append(f)`: registrations
         the fix cannot fold; the app keeps its events rather than silently losing these."""
         chain: list[str] = []
@@ -410,9 +391,9 @@ class DeprecatedOnEvent(Rule):
         app = _app_call(expr, ctx)
         if app is not None:
             shown = ctx.text(func)
-            self._blockers.setdefault(app, []).append(f"`{shown}` registers events too")
+            events.blockers.setdefault(app, []).append(f"`{shown}` registers events too")
 
-    def _note_app_passed(self, node: ast.Call, ctx: Context) -> None:
+    def _note_app_passed(self, node: ast.Call, events: _Events, ctx: Context) -> None:
         """The app handed to a function that may call `on_event` on it (`register_tortoise(app)`):
         once the app has a lifespan, such handlers would silently not run."""
         values = [*node.args, *(k.value for k in node.keywords)]
@@ -434,13 +415,11 @@ class DeprecatedOnEvent(Rule):
                 continue  # a mounted app's events never ran: Starlette does not forward them
             shown = ctx.text(node.func)
             reason = f"the app is passed to `{shown}()`, which may register event handlers"
-            self._blockers.setdefault(app, []).append(reason)
+            events.blockers.setdefault(app, []).append(reason)
 
     def finish(self, ctx: Context) -> None:
-        if self._ctx is not ctx:
-            return
-        registrations, blockers = self._registrations, self._blockers
-        self._reset(None)
+        events = ctx.state(_Events)
+        registrations, blockers = events.registrations, events.blockers
         plans = Planner(ctx, registrations, blockers).plan() if registrations else {}
         for registration in registrations:
             fix = None
@@ -465,6 +444,17 @@ class DeprecatedOnEvent(Rule):
             else:
                 hint = "; move it into the app's `lifespan` by hand"
             ctx.report(registration.node, fix=fix, what=registration.what, hint=hint)
+
+
+@dataclass
+class _Events:
+    """The event registrations of one file, folded per app in `finish`."""
+
+    registrations: list[Registration] = field(default_factory=list)
+    # App constructor call → why the fix cannot follow that app's event handlers.
+    blockers: dict[ast.Call, list[str]] = field(default_factory=dict)
+    # Decorator calls already taken as registrations (the walk also hands them over as calls).
+    decorators: set[ast.AST] = field(default_factory=set)
 
 
 def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:

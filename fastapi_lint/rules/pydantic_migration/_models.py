@@ -15,10 +15,14 @@ import sys
 from typing import ClassVar
 
 from ...catalogues.pydantic_v1 import (
+    ANNOTATED_NAMES,
+    ANY_NAMES,
     CLASSMETHOD_CONSTRUCTORS,
     IMPORT_ERRORS,
     MODEL_BASES,
+    OPTIONAL_NAMES,
     SETTINGS_BASES,
+    UNION_NAMES,
     V1_ONLY_MODULES,
     V1_ONLY_NAMES,
     V2_ONLY_MODULES,
@@ -473,6 +477,43 @@ def unwrap_string(annotation: ast.expr) -> ast.expr | None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return annotation
+
+
+def optional_kind(annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
+    """ "Optional", "X | None" or "Any" when the annotation admits None without saying so."""
+    expr = unwrap_string(annotation)
+    if expr is None or depth > 10:
+        return None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return "X | None" if _union_has_none(expr) else None
+    if isinstance(expr, ast.Subscript):
+        wrapper = ctx.qualified_name(expr.value)
+        inner = expr.slice
+        if wrapper in OPTIONAL_NAMES:
+            return "Optional"
+        if wrapper in UNION_NAMES and isinstance(inner, ast.Tuple):
+            return "Optional" if any(_is_none(e) for e in inner.elts) else None
+        if wrapper in ANNOTATED_NAMES:
+            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            return optional_kind(first, ctx, depth + 1)
+        return None
+    if ctx.qualified_name(expr) in ANY_NAMES:
+        return "Any"
+    return None
+
+
+def _is_none(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Constant) and expr.value is None:
+        return True
+    return isinstance(expr, ast.Name) and expr.id == "NoneType"
+
+
+def _union_has_none(expr: ast.expr) -> bool:
+    while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        if _is_none(expr.right):
+            return True
+        expr = expr.left
+    return _is_none(expr)
 
 
 def reads_attributes(model: str, ctx: Context, _depth: int = 0) -> bool:

@@ -9,7 +9,6 @@ from ...catalogues.pydantic_v1 import GENERIC_MODEL
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ...settings import Settings
 from ._fixes import Imports
 from ._models import PydanticRule, is_guarded_import
 
@@ -139,22 +138,13 @@ class V1GenericModel(PydanticRule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        # Names that refer to the imported `GenericModel` in the file being walked: the fix of
-        # the import replaces them all, so it is built once the walk is over.
-        self._file: Context | None = None
-        self._uses: list[ast.Name] = []
-
-    def finish(self, ctx: Context) -> None:
-        self._file, self._uses = None, []  # the next file's walk starts afresh
-
     def check(self, node: ast.AST, ctx: Context) -> None:
-        if self._file is not ctx:
-            self._file, self._uses = ctx, []
+        # Names that refer to the imported `GenericModel`: the fix of the import replaces them
+        # all, so it is built once the walk is over (the list is complete by then).
+        uses = ctx.state(list[ast.Name])
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load) and ctx.qualified_name(node) in GENERIC_MODEL:
-                self._uses.append(node)
+                uses.append(node)
             return
         if isinstance(node, ast.ImportFrom):
             if (
@@ -163,7 +153,6 @@ class V1GenericModel(PydanticRule):
                 and any(a.name == "GenericModel" for a in node.names)
                 and not is_guarded_import(node, ctx)
             ):
-                uses = self._uses
                 ctx.report(node, fix=lambda: _import_fix(node, uses, ctx))
             return
         assert isinstance(node, ast.Attribute)

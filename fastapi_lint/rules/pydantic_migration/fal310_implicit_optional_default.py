@@ -1,19 +1,13 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field
 
-from ...catalogues.pydantic_v1 import (
-    ANNOTATED_NAMES,
-    ANY_NAMES,
-    FIELD_CALLS,
-    OPTIONAL_NAMES,
-    UNION_NAMES,
-)
+from ...catalogues.pydantic_v1 import FIELD_CALLS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import Invalid
-from ...settings import Settings
-from ._models import PydanticRule, enclosing_model, unwrap_string, version_evidence
+from ._models import PydanticRule, enclosing_model, optional_kind, version_evidence
 
 # `Field()` callables whose first argument / `default=` is the field's default.
 _FIELD_CALLS = FIELD_CALLS | {"sqlmodel.Field", "sqlmodel.main.Field"}
@@ -270,13 +264,6 @@ class ImplicitOptionalDefault(PydanticRule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        # Candidates of the file being walked; reported in `finish` once the module's Pydantic
-        # version is known.
-        self._file: Context | None = None
-        self._candidates: list[tuple[ast.AnnAssign, str, str]] = []
-
     def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, ast.AnnAssign)
         target = node.target
@@ -289,19 +276,17 @@ class ImplicitOptionalDefault(PydanticRule):
         kind = optional_kind(node.annotation, ctx)
         if kind is None:
             return
-        if self._file is not ctx:
-            self._file, self._candidates = ctx, []
-        self._candidates.append((node, target.id, kind))
+        # Reported in `finish`, once the module's Pydantic version is known.
+        ctx.state(_Candidates).fields.append((node, target.id, kind))
 
     def finish(self, ctx: Context) -> None:
-        candidates = self._candidates if self._file is ctx else []
-        self._file, self._candidates = None, []
+        candidates = ctx.state(_Candidates).fields
         if not candidates:
             return
         if not self._v1_code(ctx):
             return
-        for node, field, kind in candidates:
-            ctx.report(node, field=field, annotation=kind, fix=_fix(node, ctx))
+        for node, name, kind in candidates:
+            ctx.report(node, field=name, annotation=kind, fix=_fix(node, ctx))
 
     def _v1_code(self, ctx: Context) -> bool:
         """Is the module written for Pydantic v1? The project's installed or declared version
@@ -324,6 +309,13 @@ class ImplicitOptionalDefault(PydanticRule):
         )
 
 
+@dataclass
+class _Candidates:
+    """The file's implicitly optional fields without a default: (node, name, annotation kind)."""
+
+    fields: list[tuple[ast.AnnAssign, str, str]] = field(default_factory=list)
+
+
 def _fix(node: ast.AnnAssign, ctx: Context) -> Fix:
     """`= None` after the annotation, or `None` as the first argument of `Field(...)`."""
     message = "Give the field the `None` default v1 gave it"
@@ -335,40 +327,3 @@ def _fix(node: ast.AnnAssign, ctx: Context) -> Fix:
     opening = ctx.source.text.index("(", ctx.span(call.func)[1])
     content = "None, " if call.keywords else "None"
     return Fix((Edit(opening + 1, opening + 1, content),), Applicability.UNSAFE, message)
-
-
-def optional_kind(annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
-    """ "Optional", "X | None" or "Any" when the annotation admits None without saying so."""
-    expr = unwrap_string(annotation)
-    if expr is None or depth > 10:
-        return None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-        return "X | None" if _union_has_none(expr) else None
-    if isinstance(expr, ast.Subscript):
-        wrapper = ctx.qualified_name(expr.value)
-        inner = expr.slice
-        if wrapper in OPTIONAL_NAMES:
-            return "Optional"
-        if wrapper in UNION_NAMES and isinstance(inner, ast.Tuple):
-            return "Optional" if any(_is_none(e) for e in inner.elts) else None
-        if wrapper in ANNOTATED_NAMES:
-            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-            return optional_kind(first, ctx, depth + 1)
-        return None
-    if ctx.qualified_name(expr) in ANY_NAMES:
-        return "Any"
-    return None
-
-
-def _is_none(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.Constant) and expr.value is None:
-        return True
-    return isinstance(expr, ast.Name) and expr.id == "NoneType"
-
-
-def _union_has_none(expr: ast.expr) -> bool:
-    while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-        if _is_none(expr.right):
-            return True
-        expr = expr.left
-    return _is_none(expr)

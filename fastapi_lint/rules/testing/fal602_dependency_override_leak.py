@@ -7,7 +7,6 @@ from typing import TypeGuard
 from ...context import Context
 from ...rule import Invalid, Rule, Valid
 from ...semantic.model import Scope
-from ...settings import Settings
 from .._functions import is_test_path
 
 _FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
@@ -38,7 +37,8 @@ class _Reset:
 
 @dataclass
 class _File:
-    ctx: Context
+    """What the walk found in one test file, judged in `finish`."""
+
     # Each override, the function it is in, and whether it runs on import (module or class body).
     overrides: list[tuple[ast.Assign, Scope | None, bool]] = field(default_factory=list)
     resets: list[_Reset] = field(default_factory=list)
@@ -334,16 +334,10 @@ class DependencyOverrideLeak(Rule):
         ),
     ]
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._file: _File | None = None
-
     def check(self, node: ast.AST, ctx: Context) -> None:
         if not is_test_path(ctx.path):
             return
-        if self._file is None or self._file.ctx is not ctx:
-            self._file = _File(ctx)
-        facts = self._file
+        facts = ctx.state(_File)
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and _is_overrides(target.value):
@@ -368,9 +362,9 @@ class DependencyOverrideLeak(Rule):
                 facts.resets.append(_Reset(node, ctx.function))
 
     def finish(self, ctx: Context) -> None:
-        facts, self._file = self._file, None
-        if facts is None or facts.ctx is not ctx:
+        if not is_test_path(ctx.path):
             return
+        facts = ctx.state(_File)
         if any(self._resets_module(r, ctx) for r in facts.resets):
             return
         for assign, scope, on_import in facts.overrides:
