@@ -5,8 +5,8 @@ import ast
 from ...context import Context
 from ...diagnostics import Fix
 from ...rule import Invalid, Rule
+from ...semantic.values import keyword
 from .._arguments import remove_argument
-from .._values import keyword
 from ._versions import fix_applicability, worth_reporting
 
 _FILE_RESPONSE = "starlette.responses.FileResponse"
