@@ -13,8 +13,9 @@ goes through `fix_applicability` and `worth_reporting`, so the policy is written
 - it is not known: the finding is reported and the fix offered as unsafe (it targets the
   current release; read the diff).
 
-`project_version` is the single place that learns the project's installed or declared
-versions; until the project-level version reading exists it knows none.
+The project's versions come from `Settings.target` (the user's `--target-version`, else the
+version installed in the project's environment, else what the project declares; see
+`semantic/versions.py`). A declared range that allows both sides of `minimum` is unknown.
 """
 
 from __future__ import annotations
@@ -23,18 +24,10 @@ from ...context import Context
 from ...diagnostics import Applicability
 
 
-def project_version(ctx: Context, package: str) -> tuple[int, ...] | None:
-    """The version of `package` the project uses (installed, else declared), if known."""
-    return None
-
-
 def has_version(ctx: Context, package: str, minimum: tuple[int, ...]) -> bool | None:
-    """True/False when the project's `package` is known to be at least `minimum`; None when
-    its version is not known."""
-    version = project_version(ctx, package)
-    if version is None:
-        return None
-    return version >= minimum
+    """True/False when every version of `package` the project may use is at least / below
+    `minimum`; None when that is not known."""
+    return ctx.settings.target(package).at_least(minimum)
 
 
 def fix_applicability(ctx: Context, package: str, minimum: tuple[int, ...]) -> Applicability | None:
