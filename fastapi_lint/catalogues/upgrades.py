@@ -47,3 +47,20 @@ REMOVED_APP_METHODS: dict[tuple[str, str], str] = {
     ),
 }
 ROUTER_EVENT_KEYWORDS: frozenset[str] = frozenset({"on_startup", "on_shutdown"})
+
+# httpx: the calls that take the client options (`proxies=`, `verify=`, `cert=`): the clients
+# and the top-level request functions, which build a client per call. Read in httpx 0.27.2
+# (`_client.py`, `_api.py`) and 0.28+/0.29 (`_config.py`).
+HTTPX_CLIENTS: frozenset[str] = frozenset({"httpx.Client", "httpx.AsyncClient"})
+HTTPX_TRANSPORTS: frozenset[str] = frozenset(
+    {
+        "httpx.HTTPTransport",
+        "httpx.AsyncHTTPTransport",
+        "httpx._transports.default.HTTPTransport",
+        "httpx._transports.default.AsyncHTTPTransport",
+    }
+)
+HTTPX_FUNCTIONS: frozenset[str] = frozenset(
+    f"httpx.{verb}"
+    for verb in ("request", "stream", "get", "options", "head", "post", "put", "patch", "delete")
+)

@@ -31,6 +31,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "starlette_app.py": (("FAL703",), ("decorator",)),
     "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
     "proxy_prefix_app.py": (("FAL709",), ("openapi_prefix",)),
+    "httpx_proxy_client.py": (("FAL801",), ("proxies",)),
 }
 
 
