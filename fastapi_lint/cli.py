@@ -91,7 +91,7 @@ Examples:
 Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
 """
 )
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option(
     "--unsafe-fixes",
@@ -176,6 +176,11 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     is_flag=True,
     help="Apply exclude patterns to files named on the command line too (for pre-commit).",
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip what .gitignore files ignore when walking directories. [default: respect]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--show-traceback", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
@@ -198,6 +203,7 @@ def check(
     no_cache: bool,
     jobs: int,
     force_exclude: bool,
+    respect_gitignore: bool | None,
     quiet: bool,
     show_traceback: bool,
 ) -> None:
@@ -217,8 +223,9 @@ def check(
     def once() -> int:
         settings = _settings(config_start, config_path, select, extend_select, ignore, unsafe_fixes)
         settings = _project(settings, config_start, python, target_versions)
-        if output_format:
-            settings = apply_overrides(settings, output_format=output_format)
+        settings = apply_overrides(
+            settings, output_format=output_format, respect_gitignore=respect_gitignore
+        )
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
         if stdin:
             return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
@@ -388,6 +395,11 @@ def _finish(
         if output:
             click.echo(output, err=report_to_stderr)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
+    unwritten = [f for f in report.files if f.write_error]
+    if settings.output_format not in ("text", "grouped"):
+        # The text formats list them with the findings; the others keep stdout parseable.
+        for file in unwritten:
+            click.echo(f"error: {file.path}: {file.write_error}", err=True)
     for internal in report.errors:
         error(f"internal error in {internal.rule} on {internal.path}: {internal.message}")
         if flags.show_traceback:
@@ -395,6 +407,9 @@ def _finish(
     if report.errors:
         if not flags.show_traceback:
             click.echo("(rerun with --show-traceback to see where)", err=True)
+        return EXIT_ERROR
+    if unwritten:
+        # A fix that could not be written is a failure, whatever --exit-zero says.
         return EXIT_ERROR
     return exit_code
 

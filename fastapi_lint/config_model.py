@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 BlockingRule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
 OutputFormat = Literal["text", "grouped", "json", "github", "sarif"]
@@ -24,6 +24,8 @@ class FileConfig(BaseModel):
     unsafe_fixes: bool | None = None
     output_format: OutputFormat | None = None
     cache_dir: str | None = None
+    respect_gitignore: bool | None = None
+    max_file_size: int | None = Field(default=None, gt=0)
     extend_blocking_calls: dict[BlockingRule, list[str]] | None = None
     python: str | None = None
     target_versions: dict[str, str] | None = None

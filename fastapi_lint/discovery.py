@@ -6,9 +6,10 @@ import fnmatch
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .settings import Settings
+from .writing import read_regular, remove_stale
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class SourcePath:
     path: str  # what to open
     display: str  # what to show: relative to the working directory when inside it
     explicit: bool = False  # named on the command line (linted even if excluded)
+    # The command-line path it was found under (where a fix may write through a symlink).
+    given: str = field(default="", compare=False)
+    # Why it cannot be read, known from discovery (an unreadable directory): a FAL000.
+    problem: str = ""
 
 
 def display_path(path: str) -> str:
@@ -132,44 +137,147 @@ def _excluded_anywhere(path: str, patterns: tuple[str, ...], root: str) -> bool:
 def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> list[SourcePath]:
     """Files to check, sorted, each once. Missing paths are kept so the engine reports them.
 
-    Directories are walked without following symlinks (no loops); symlinked files are kept,
-    and a broken one is reported as unreadable rather than silently skipped.
+    Directories are walked iteratively (any depth) without following symlinks (no loops);
+    symlinked files are kept, and a broken one is reported as unreadable rather than silently
+    skipped, as is a directory that cannot be listed (permission, a path too long for the OS).
+    With `respect-gitignore`, `.gitignore` files (and `.git/info/exclude`) are honoured.
+    Leftover temporary files of a killed `--fix` run are removed on the way.
     """
     patterns = (*settings.exclude, *settings.extend_exclude)
     root = settings.root or os.getcwd()
     matcher = _matcher(patterns, root)
     display = _Display()
     found: dict[str, SourcePath] = {}
+
+    def add(full: str, item: SourcePath) -> None:
+        # One entry per file however it was named (`check . a.py`, `check a.py ./a.py`): the
+        # first name wins.
+        found.setdefault(os.path.normcase(os.path.abspath(full)), item)
+
     for given in paths:
         if not os.path.isdir(given):
             if force_exclude and _excluded_anywhere(given, patterns, root):
                 continue
-            found.setdefault(given, SourcePath(given, display_path(given), explicit=True))
+            add(given, SourcePath(given, display_path(given), explicit=True, given=given))
             continue
-        # Paths relative to the root and display prefixes, computed once for the top and
-        # extended by name for each subdirectory (no `relpath` per file or directory).
-        prefixes = {given: (matcher.relative(given), display.directory(given))}
-        for directory, dirnames, filenames in os.walk(given):
-            relative_dir, display_dir = prefixes.pop(directory)
-            dirnames[:] = sorted(
+        ignores = gitignores_above(given, root) if settings.respect_gitignore else ()
+        # (directory, path relative to the root, display prefix, .gitignore files in force):
+        # paths and prefixes are computed once for the top and extended by name below, with no
+        # `relpath` per file or directory.
+        stack = [(given, matcher.relative(given), display.directory(given), ignores)]
+        while stack:
+            directory, relative_dir, display_dir, ignores = stack.pop()
+            try:
+                with os.scandir(directory) as scan:
+                    entries = list(scan)
+            except OSError as exc:
+                shown = directory if display_dir is None else display_dir.rstrip(os.sep) or "."
+                reason = exc.strerror or str(exc)
+                problem = f"cannot read this directory: {reason.lower()}; its files are not checked"
+                add(directory, SourcePath(directory, shown, given=given, problem=problem))
+                continue
+            names = [entry.name for entry in entries]
+            if settings.respect_gitignore and ".gitignore" in names:
+                ignores = (*ignores, *_load_ignore(os.path.join(directory, ".gitignore"), ""))
+            if any(name.startswith(".fastapi-lint-") for name in names):
+                remove_stale(directory, names)
+            subdirectories = []
+            filenames = []
+            for entry in entries:
+                try:
+                    is_directory = entry.is_dir()
+                except OSError:
+                    is_directory = False
+                if not is_directory:
+                    filenames.append(entry.name)
+                elif not entry.is_symlink():
+                    subdirectories.append(entry.name)
+            subdirectories = sorted(
                 d
-                for d in dirnames
+                for d in subdirectories
                 if not matcher.excluded("", d, matcher.child(relative_dir, d))
-                and not os.path.islink(os.path.join(directory, d))
+                and not _ignored(ignores, d, True)
             )
-            for d in dirnames:
-                prefixes[os.path.join(directory, d)] = (
-                    matcher.child(relative_dir, d),
-                    display.child(display_dir, d),
+            for d in reversed(subdirectories):
+                stack.append(
+                    (
+                        os.path.join(directory, d),
+                        matcher.child(relative_dir, d),
+                        display.child(display_dir, d),
+                        tuple((spec, f"{prefix}{d}/") for spec, prefix in ignores),
+                    )
                 )
             # A directory named like a Python file is reported as unreadable, not skipped.
-            for filename in [*filenames, *(d for d in dirnames if d.endswith(".py"))]:
+            for filename in [*filenames, *(d for d in subdirectories if d.endswith(".py"))]:
                 if not filename.endswith(".py"):
                     continue
                 if matcher.excluded("", filename, matcher.child(relative_dir, filename)):
                     continue
+                if ignores and _ignored(ignores, filename, filename not in filenames):
+                    continue
                 full = os.path.join(directory, filename)
-                if full not in found:
-                    shown = full if display_dir is None else display_dir + filename
-                    found[full] = SourcePath(full, shown)
+                shown = full if display_dir is None else display_dir + filename
+                add(full, SourcePath(full, shown, given=given))
     return sorted(found.values(), key=lambda p: p.display)
+
+
+# ------------------------------------------------------------------------------- .gitignore
+
+# A compiled .gitignore and the path of the directory being walked relative to the
+# .gitignore's own directory ("" for that directory itself, "sub/" below it).
+Ignore = tuple[object, str]
+
+
+def _load_ignore(path: str, prefix: str) -> tuple[Ignore, ...]:
+    """One .gitignore file (or `.git/info/exclude`), compiled; nothing if unreadable."""
+    try:
+        text = read_regular(path, 1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return ()
+    lines = text.splitlines()
+    if not any(line.strip() and not line.startswith("#") for line in lines):
+        return ()
+    import pathspec  # noqa: PLC0415 - start-up: only trees with a .gitignore need it
+
+    return ((pathspec.GitIgnoreSpec.from_lines(lines), prefix),)
+
+
+def gitignores_above(directory: str, root: str) -> tuple[Ignore, ...]:
+    """The ignore files that apply to `directory` from above it: `.git/info/exclude` of its
+    repository and the .gitignore files from the repository's top down to its parent (without
+    a repository: from the project root, when `directory` is inside it)."""
+    here = os.path.abspath(directory)
+    chain = [here]  # here, its parent, ..., /
+    while os.path.dirname(chain[-1]) != chain[-1]:
+        chain.append(os.path.dirname(chain[-1]))
+    top = next((d for d in chain if os.path.exists(os.path.join(d, ".git"))), None)
+    found: list[Ignore] = []
+    if top is not None:
+        exclude = os.path.join(top, ".git", "info", "exclude")
+        found.extend((spec, _relative_dir(here, top)) for spec, _ in _load_ignore(exclude, ""))
+    else:
+        top = os.path.abspath(root)
+        if top not in chain:
+            return ()
+    # The directory's own .gitignore is read when the walk lists it.
+    for ancestor in reversed(chain[1 : chain.index(top) + 1]):
+        for spec, _ in _load_ignore(os.path.join(ancestor, ".gitignore"), ""):
+            found.append((spec, _relative_dir(here, ancestor)))
+    return tuple(found)
+
+
+def _relative_dir(directory: str, base: str) -> str:
+    relative = os.path.relpath(directory, base).replace(os.sep, "/")
+    return "" if relative == "." else relative + "/"
+
+
+def _ignored(ignores: tuple[Ignore, ...], name: str, is_directory: bool) -> bool:
+    """Does the last .gitignore rule that matches `name` (in the directory being walked) say
+    to ignore it? Deeper files override shallower ones, later lines earlier ones, as in git."""
+    verdict = None
+    for spec, prefix in ignores:
+        path = f"{prefix}{name}/" if is_directory else f"{prefix}{name}"
+        result = spec.check_file(path)  # type: ignore[attr-defined]
+        if result.include is not None:
+            verdict = result.include
+    return bool(verdict)

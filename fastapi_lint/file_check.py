@@ -20,6 +20,14 @@ from .parsing import parse_error_diagnostic
 from .registry import RuleSet
 from .semantic.modules import module_name
 from .source import Source, SourceError
+from .writing import (
+    DEFAULT_MAX_FILE_SIZE,
+    NotRegular,
+    TooLarge,
+    allowed_roots,
+    kind_of,
+    read_regular,
+)
 
 if TYPE_CHECKING:
     from .cache import Content
@@ -53,17 +61,34 @@ class FileReport:
     # Pass 1 of project analysis: the module's summary with its unresolved facts.
     summary: ModuleSummary | None = field(default=None, repr=False)
     # A fix computed in a worker process, written by the main process (see `parallel.py`):
-    # (path, source without its line index, outcome, original bytes).
-    pending_write: tuple[str, Source, FixOutcome, bytes] | None = field(default=None, repr=False)
+    # (path, source without its line index, outcome, original bytes, where a symlink may
+    # point: see `writing.allowed_roots`).
+    pending_write: tuple[str, Source, FixOutcome, bytes, tuple[str, ...]] | None = field(
+        default=None, repr=False
+    )
+    # With --fix: the findings before fixing, reported again if the fix cannot be written.
+    unfixed: list[Diagnostic] = field(default_factory=list, repr=False)
 
 
-def read_source(path: str, display: str) -> tuple[Source, bytes] | Diagnostic:
-    """The file's text, or the FAL000 finding that says why it cannot be had."""
+def read_source(
+    path: str, display: str, limit: int | None = None
+) -> tuple[Source, bytes] | Diagnostic:
+    """The file's text, or the FAL000 finding that says why it cannot be had. Only a regular
+    file of at most `limit` bytes is read (see `writing.read_regular`)."""
+    if limit is None:
+        limit = DEFAULT_MAX_FILE_SIZE
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular(path, limit)
     except IsADirectoryError:
         return parse_error_diagnostic(display, "it is a directory, not a file")
+    except NotRegular:
+        return parse_error_diagnostic(
+            display, f"it is {kind_of(path)}, not a regular file; not read"
+        )
+    except TooLarge as exc:
+        return parse_error_diagnostic(
+            display, f"it is {exc.size} bytes, more than max-file-size ({limit}); not read"
+        )
     except FileNotFoundError:
         reason = "a broken symlink" if os.path.islink(path) else "no such file"
         return parse_error_diagnostic(display, f"cannot read it: {reason}")
@@ -112,7 +137,11 @@ def check_file(
             before = stat_key(os.stat(item.path))
         except OSError:
             with_content = False
-    loaded = read_source(item.path, item.display)
+    loaded = (
+        parse_error_diagnostic(item.display, item.problem)
+        if item.problem
+        else read_source(item.path, item.display, ruleset.settings.max_file_size)
+    )
     if isinstance(loaded, Diagnostic):
         if ruleset.enabled(loaded.code, item.display):
             report.diagnostics.append(loaded)
@@ -133,7 +162,8 @@ def check_file(
     )
     if outcome is not None and not mode.diff:
         plain = Source(source.text, source.encoding, source.bom)  # no line index to ship
-        report.pending_write = (item.path, plain, outcome, original)
+        roots = allowed_roots(ruleset.settings.root, item.given or item.path)
+        report.pending_write = (item.path, plain, outcome, original, roots)
         if write:
             finish_write(report)
     return report
@@ -178,12 +208,21 @@ def lint_and_fix(
 
     from .fixes import fix_text, unified_diff  # noqa: PLC0415 - start-up: not needed to check, only to fix
 
-    outcome, remaining = fix_text(source.text, lint, unsafe=mode.unsafe)
+    first: list[list[Diagnostic]] = []
+
+    def lint_first_kept(text: str) -> list[Diagnostic]:
+        found = lint(text)
+        if not first:
+            first.append(found)
+        return found
+
+    outcome, remaining = fix_text(source.text, lint_first_kept, unsafe=mode.unsafe)
     report.diagnostics = remaining
     report.dropped = list(dict.fromkeys(outcome.dropped))
     if outcome.text == source.text:
         return None
     report.fixed = outcome.applied
+    report.unfixed = first[0]
     if mode.diff:
         report.diff = unified_diff(source.text, outcome.text, report.path)
     return outcome
@@ -193,45 +232,24 @@ def finish_write(report: FileReport) -> None:
     """Write a fix left pending by `check_file`."""
     if report.pending_write is None:
         return
-    path, source, outcome, original = report.pending_write
+    path, source, outcome, original, roots = report.pending_write
     report.pending_write = None
-    report.write_error = write_atomic(path, source, outcome, original)
+    report.write_error = write_atomic(path, source, outcome, original, roots)
     if report.write_error:
+        # Nothing was fixed: the findings are those of the file as it is.
         report.fixed = Counter()
+        report.diagnostics = report.unfixed
+    report.unfixed = []
 
 
-def write_atomic(path: str, source: Source, outcome: FixOutcome, original: bytes) -> str:
-    """Write the fixed text; return "" or why nothing was written.
-
-    The bytes are written to a temporary file beside the target and renamed over it, so a
-    crash or a full disk leaves the original intact. The file's mode is kept, and a file that
-    changed on disk since it was read (an editor saved meanwhile) is left alone.
-    """
-    import tempfile  # noqa: PLC0415 - start-up: only `write_atomic` needs it
+def write_atomic(
+    path: str, source: Source, outcome: FixOutcome, original: bytes, roots: tuple[str, ...] = ()
+) -> str:
+    """Write the fixed text; return "" or why nothing was written (see `writing.py`)."""
+    from .writing import write_fixed  # noqa: PLC0415 - start-up: only a fix being written needs it
 
     try:
         data = source.to_bytes(outcome.text)
     except UnicodeEncodeError:
         return f"the fixed text cannot be encoded as {source.encoding}; file left unchanged"
-    try:
-        with open(path, "rb") as handle:
-            if handle.read() != original:
-                return "the file changed on disk while it was being fixed; left unchanged"
-        target = os.path.realpath(path)
-        mode = os.stat(target).st_mode
-        directory = os.path.dirname(target) or "."
-        fd, temporary = tempfile.mkstemp(prefix=".fastapi-lint-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, mode & 0o7777)
-            os.replace(temporary, target)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-    except OSError as exc:
-        return f"cannot write the fix: {exc.strerror or exc}"
-    return ""
+    return write_fixed(path, data, original, roots)

@@ -26,6 +26,7 @@ from .parallel import check_files
 from .parsing import parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
+from .semantic.modules import forget_packages
 from .settings import Settings
 from .source import Source, SourceError
 
@@ -91,10 +92,18 @@ def run(
     the index and resolves the cross-module findings in this process; with --fix/--diff the
     files that then have a fix to apply are fixed with the index at hand.
     """
+    forget_packages()  # package markers may have changed since the last run in this process
     ruleset = RuleSet(settings)
     files = discover(paths, settings, force_exclude)
     project = project and ruleset.defers
     store = None
+    if cache:
+        from .cache import (  # noqa: PLC0415 - start-up: only a run with the cache needs it
+            cache_root,
+            check_location,
+        )
+
+        check_location(cache_root(settings.cache_dir, settings.root), settings.root, paths)
     if cache and not mode.fixing:
         from .cache import Cache  # noqa: PLC0415 - start-up: only `run` needs it
 

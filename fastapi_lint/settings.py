@@ -52,6 +52,10 @@ class Settings:
     unsafe_fixes: bool = False
     output_format: str = "text"
     cache_dir: str = ".fastapi_lint_cache"
+    # Walking a directory skips what its .gitignore files (and .git/info/exclude) ignore.
+    respect_gitignore: bool = True
+    # Files larger than this (bytes) are not read: a FAL000 says so (see `writing.py`).
+    max_file_size: int = 10 * 1024 * 1024
     # (rule code, qualified names) pairs added to that rule's blocking table.
     extend_blocking_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # `python = ...` / `--python`: the interpreter or venv of the project ("" to look for it).
@@ -85,6 +89,7 @@ class Settings:
         import json  # noqa: PLC0415 - start-up: only `fingerprint` needs it
 
         data = asdict(self)
-        for key in ("output_format", "cache_dir", "root", "exclude", "extend_exclude"):
+        unrelated = ("output_format", "cache_dir", "root", "exclude", "extend_exclude")
+        for key in (*unrelated, "respect_gitignore"):
             data.pop(key, None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

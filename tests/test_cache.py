@@ -249,7 +249,7 @@ def test_a_file_in_a_new_package_is_a_miss(project: Path, linted: list[str]):
     (project / "app" / "__init__.py").write_text("")
     from fastapi_lint.semantic import modules
 
-    modules._package_parts.cache_clear()  # memoised per process; a new run starts afresh
+    modules.forget_packages()  # memoised per process; a new run starts afresh
     linted.clear()
     _run()
     assert "app/main.py" in linted

@@ -77,10 +77,12 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# .gitignore files are another filter (tests/test_gitignore.py); the reference knows only
+# the exclude patterns.
 SETTINGS = [
-    Settings(),
-    Settings(extend_exclude=("app/generated", "skip_*.py", "docs/")),
-    Settings(exclude=(), extend_exclude=("*/v1/*",)),
+    Settings(respect_gitignore=False),
+    Settings(extend_exclude=("app/generated", "skip_*.py", "docs/"), respect_gitignore=False),
+    Settings(exclude=(), extend_exclude=("*/v1/*",), respect_gitignore=False),
 ]
 
 

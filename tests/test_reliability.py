@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ruleset
+from unprivileged import cli_bound
 
 from fastapi_lint import fixes
 from fastapi_lint.discovery import SourcePath, discover
@@ -43,19 +44,13 @@ def test_unparsable_content_is_one_fal000(tmp_path: Path, data: bytes, reason: s
     assert reason in fal000(path)
 
 
-def test_permission_denied_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # Tests run as root in CI, where chmod does not deny reads: simulate the error instead.
+def test_permission_denied_is_a_finding(tmp_path: Path):
     path = tmp_path / "secret.py"
     path.write_text("x = 1\n")
-    real_open = open
-
-    def denying_open(file, *args, **kwargs):
-        if str(file) == str(path):
-            raise PermissionError(13, "Permission denied")
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", denying_open)
-    assert fal000(path).endswith("permission denied")
+    path.chmod(0)
+    result = cli_bound("check", "--no-cache", "secret.py", cwd=tmp_path)
+    assert "secret.py:1:1: FAL000" in result.stdout
+    assert result.stdout.splitlines()[0].endswith("cannot read it: permission denied")
 
 
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path):

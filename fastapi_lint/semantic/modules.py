@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 
 def resolve_relative(module: str, level: int, name: str, is_package: bool = False) -> str:
@@ -20,15 +19,43 @@ def resolve_relative(module: str, level: int, name: str, is_package: bool = Fals
     return ".".join(base) if base else name
 
 
-@lru_cache(maxsize=4096)
+_PACKAGES: dict[str, tuple[str, ...]] = {}
+
+
 def _package_parts(directory: str) -> tuple[str, ...]:
-    """The dotted package path of a directory: walks up while `__init__.py` is present."""
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ()
-    parent = os.path.dirname(directory)
-    if parent == directory:
-        return (os.path.basename(directory),)
-    return (*_package_parts(parent), os.path.basename(directory))
+    """The dotted package path of a directory: walks up while `__init__.py` is present.
+
+    Iterative (a tree may be thousands of packages deep) and remembered per directory, so
+    the files of one package ask the file system once.
+    """
+    pending: list[str] = []
+    current = directory
+    parts: tuple[str, ...] = ()
+    while True:
+        known = _PACKAGES.get(current)
+        if known is not None:
+            parts = known
+            break
+        if not os.path.isfile(os.path.join(current, "__init__.py")):
+            _PACKAGES[current] = parts = ()
+            break
+        pending.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for package in reversed(pending):
+        parts = (*parts, os.path.basename(package))
+        if len(_PACKAGES) >= 65536:  # a bound on memory in long-lived processes
+            _PACKAGES.clear()
+        _PACKAGES[package] = parts
+    return parts
+
+
+def forget_packages() -> None:
+    """Forget what `_package_parts` learnt: a new run (in --watch, a test) looks again, as an
+    `__init__.py` may have been added or removed since."""
+    _PACKAGES.clear()
 
 
 def module_name(path: str) -> str:

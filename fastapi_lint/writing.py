@@ -1,0 +1,321 @@
+"""Reading and writing the user's files safely: what --fix may overwrite, and how.
+
+Reading (`read_regular`): only regular files are read, and no more than a size limit. A FIFO
+would block `open` or `read` forever, a symlink to `/dev/zero` would never end, so a file is
+opened without blocking, checked with `fstat`, then read to at most `limit + 1` bytes.
+
+Writing (`write_fixed`) replaces the file by a temporary file renamed over it: a crash, a
+`kill -9` or a full disk at any moment leaves either the original or the whole fixed file,
+never a mix. Renaming only needs the directory to be writable, so before anything is written
+the tool decides like a careful person would, and refuses (the finding stays, with the reason):
+
+- a symlink whose target lies outside the project and the checked paths: not written through;
+- anything that is not a regular file;
+- a file with more than one hard link: replacing it would split it from its other names
+  (writing in place would keep them, but could leave a half-written file on a crash);
+- a read-only file (no write permission for us, or no write bit at all — root included):
+  the user made it so;
+- a file owned by another user or group that cannot be given back to them (`fchown` of the
+  temporary file fails): replacing it would change its owner.
+
+The owner, group and mode of the file are copied to the temporary file before the rename.
+
+A concurrent writer (an editor, a script appending) must never lose an edit. The content is
+compared with what was read as late as the platform allows: through a descriptor kept open on
+the original, immediately before the rename. The rename itself cannot be made conditional, so
+after it the old file (still open) is read once more: an edit that landed in the instant
+between the check and the rename is found there, and the file is put back as the other writer
+left it, with the fix not applied.
+
+Temporary files are named `.fastapi-lint-<pid>-<random>.tmp`; one whose process no longer runs
+(a killed run) is removed by the next run that sees it (`remove_stale`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import time
+
+# Files larger than this are not read (a FAL000 says so); `max-file-size` in the config.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+_TEMP_PREFIX = ".fastapi-lint-"
+_TEMP_SUFFIX = ".tmp"
+# Ours: `.fastapi-lint-<pid>-<random>.tmp`; older versions wrote `.fastapi-lint-<random>.tmp`.
+_TEMP_NAME = re.compile(r"\.fastapi-lint-(?:(\d+)-)?[A-Za-z0-9_]+\.tmp\Z")
+# A temporary file without a process id, or whose process id may have been reused, is only
+# removed when it is clearly older than any run still writing it.
+_STALE_AFTER_S = 3600
+
+
+class NotRegular(OSError):
+    """The path names something that is not a regular file (FIFO, device, directory)."""
+
+
+class TooLarge(OSError):
+    """The file is larger than the limit (`size`: at least this many bytes)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"{size} bytes, more than the limit of {limit}")
+        self.size = size
+
+
+def read_regular(path: str, limit: int | None = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """The bytes of a regular file; `NotRegular`, `TooLarge` or another `OSError` otherwise.
+
+    Never blocks on a FIFO (opened with O_NONBLOCK, then refused) and never reads more than
+    `limit + 1` bytes, whatever `stat` said (a file may grow while it is read).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", path)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(f"{path} is not a regular file ({_kind(info.st_mode)})")
+        if limit is not None and info.st_size > limit:
+            raise TooLarge(info.st_size, limit)
+        return _read_all(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def _read_all(fd: int, limit: int | None) -> bytes:
+    most = None if limit is None else limit + 1
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        want = 1 << 20 if most is None else min(1 << 20, most - total)
+        if want <= 0:
+            break
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    data = b"".join(chunks)
+    if limit is not None and len(data) > limit:
+        raise TooLarge(len(data), limit)
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def kind_of(path: str) -> str:
+    """What a non-regular path is, for messages ("a FIFO", "a device", ...)."""
+    try:
+        return _kind(os.stat(path).st_mode)
+    except OSError:
+        return "not a regular file"
+
+
+# ---------------------------------------------------------------------------------- writing
+
+
+class Refused(Exception):
+    """Why a fix is not written; the message is shown to the user as is."""
+
+
+def inside(path: str, directories: tuple[str, ...]) -> bool:
+    """Is the (real) `path` one of `directories` or below one of them?"""
+    return any(
+        path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+        for directory in directories
+    )
+
+
+def allowed_roots(root: str, given: str) -> tuple[str, ...]:
+    """Where a fix may be written through a symlink: the project root and the checked path
+    (a directory, or a named file's directory), both resolved."""
+    top = given if os.path.isdir(given) else os.path.dirname(given) or "."
+    return tuple(dict.fromkeys(os.path.realpath(p) for p in (root or os.getcwd(), top)))
+
+
+def write_fixed(path: str, data: bytes, original: bytes, roots: tuple[str, ...] = ()) -> str:
+    """Replace the file at `path`, read as `original`, by `data`; "" or why it was not.
+
+    `roots`: the directories a symlink may point into (empty: any).
+    """
+    try:
+        _write(path, data, original, roots)
+    except Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot write the fix: {exc.strerror or exc}; file left unchanged"
+    return ""
+
+
+_CHANGED = "the file changed on disk while it was being fixed; left unchanged"
+
+
+def _write(path: str, data: bytes, original: bytes, roots: tuple[str, ...]) -> None:
+    target = path
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        if roots and not inside(target, roots):
+            raise Refused(
+                f"it is a symlink to {target}, outside the project; not written through it"
+            )
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(target, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"it is {_kind(info.st_mode)}, not a regular file; not written")
+        if info.st_nlink > 1:
+            raise Refused(
+                f"it has {info.st_nlink} hard links, which replacing it would break; left unchanged"
+            )
+        if not info.st_mode & 0o222:
+            raise Refused("it is read-only; left unchanged")
+        if not os.access(target, os.W_OK):
+            raise Refused("no permission to write it; left unchanged")
+        if _pread_all(fd) != original:
+            raise Refused(_CHANGED)
+        directory = os.path.dirname(target) or "."
+        _remove_stale_once(directory)
+        temp_fd, temporary = tempfile.mkstemp(
+            prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
+        )
+        try:
+            try:
+                _fill(temp_fd, data, info)
+            finally:
+                os.close(temp_fd)
+            # The last look before the rename: same file at the path, same content.
+            now = os.stat(target, follow_symlinks=False)
+            if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino) or _pread_all(fd) != original:
+                raise Refused(_CHANGED)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        _sync_directory(directory)
+        late = _pread_all(fd)
+        if late != original:
+            # An edit landed on the old file between the last look and the rename.
+            _put_back(target, late, data, info)
+            raise Refused(_CHANGED)
+    finally:
+        os.close(fd)
+
+
+def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
+    """Write the fixed bytes to the temporary file and give it the original's owner and mode."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    mine = os.fstat(fd)
+    if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+        try:
+            os.fchown(fd, info.st_uid, info.st_gid)
+        except PermissionError:
+            raise Refused(
+                f"it belongs to another user or group (uid {info.st_uid}, gid {info.st_gid}), "
+                "which replacing it would change; left unchanged"
+            ) from None
+    # After fchown, which clears set-id bits.
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    os.fsync(fd)
+
+
+def _put_back(target: str, late: bytes, ours: bytes, info: os.stat_result) -> None:
+    """Undo a rename that lost a concurrent edit: the other writer's version goes back, as long
+    as the file is still ours (otherwise it has changed yet again, and is left as it is)."""
+    with contextlib.suppress(OSError):
+        if read_regular(target, None) != ours:
+            return
+        directory = os.path.dirname(target) or "."
+        temp_fd, temporary = tempfile.mkstemp(
+            prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
+        )
+        try:
+            try:
+                _fill(temp_fd, late, info)
+            finally:
+                os.close(temp_fd)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _pread_all(fd: int) -> bytes:
+    chunks = []
+    offset = 0
+    while True:
+        chunk = os.pread(fd, 1 << 20, offset)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        offset += len(chunk)
+
+
+def _sync_directory(directory: str) -> None:
+    """Make the rename durable (a power cut after it must not bring the old file back)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# ------------------------------------------------------------------ leftover temporary files
+
+_swept: set[str] = set()
+
+
+def _remove_stale_once(directory: str) -> None:
+    if directory not in _swept:
+        _swept.add(directory)
+        with contextlib.suppress(OSError):
+            remove_stale(directory, os.listdir(directory))
+
+
+def remove_stale(directory: str, names: list[str]) -> None:
+    """Remove the temporary files of runs that were killed while writing a fix in `directory`
+    (`names`: the directory's entries, as a walk already listed them)."""
+    for name in names:
+        if not name.startswith(_TEMP_PREFIX):
+            continue
+        match = _TEMP_NAME.match(name)
+        if match is None:
+            continue
+        path = os.path.join(directory, name)
+        with contextlib.suppress(OSError):
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            pid = None if match.group(1) is None else int(match.group(1))
+            if pid == os.getpid():
+                continue  # this run's own, being written
+            old = time.time() - info.st_mtime > _STALE_AFTER_S
+            if old or (pid is not None and not _running(pid)):
+                os.unlink(path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
