@@ -22,6 +22,18 @@ a half-written shard; a shard that cannot be read is ignored, never an error. Co
 may overwrite each other's new entries: the cache is an accelerator, not a record.
 
 Only check mode uses the cache (never --fix or --diff), and only the main process touches it.
+
+The cache owns only what it can prove is its own (`cache-dir` may be a shared folder): the
+namespace directories, named by 20 hex digits and holding a `CACHEDIR.TAG` it wrote, and in
+them the files it names (`shard-NN.marshal`, `summaries-NN.marshal`, `project.marshal`, its
+temporary files). Pruning and `clean` remove those files and then the directory if it is empty,
+never a tree. `cache-dir` itself gets a `CACHEDIR.TAG` and a `.gitignore` only when the cache
+created it (or found it empty). A `cache-dir` that is, or contains, the project root or a
+checked path is a configuration error (`check_location`).
+
+Cache files are untrusted input: only regular files up to `MAX_CACHE_FILE` bytes are read, a
+checksum is verified before unmarshalling, the types of what comes out are checked, and
+anything else is a miss.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import re
 import sys
 import time
 import zlib
@@ -38,9 +51,12 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import __version__
+from .config import ConfigError
 from .diagnostics import Diagnostic
+from .discovery import display_path
 from .semantic.modules import module_name
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
+from .writing import read_regular
 
 FORMAT = 3
 SHARDS = 16
@@ -49,6 +65,14 @@ _MAGIC = b"fastapi-lint-cache-1\n"
 # A file changed less than this before it was read is re-hashed on the next run (see above).
 RACY_NS = 2_000_000_000
 _MARKER = "CACHEDIR.TAG"
+# A cache file larger than this is not read (a miss): far above what a large project writes.
+MAX_CACHE_FILE = 256 * 1024 * 1024
+_NAMESPACE = re.compile(r"[0-9a-f]{20}\Z")
+_OWN_FILE = re.compile(
+    r"(?:shard-\d\d\.marshal|summaries-\d\d\.marshal|project\.marshal|\.tmp-[A-Za-z0-9_]+"
+    r"|CACHEDIR\.TAG|\.gitignore)\Z"
+)
+_GITIGNORE = b"# Created by fastapi-lint.\n*\n"
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This directory is a cache created by fastapi-lint; `fastapi-lint clean` removes it.\n"
@@ -80,16 +104,80 @@ def cache_root(settings_cache_dir: str, root: str) -> str:
     return os.path.join(root or os.getcwd(), settings_cache_dir)
 
 
+def check_location(directory: str, root: str, paths: Iterable[str] = ()) -> None:
+    """ConfigError when the cache directory is, or contains, the project root or a checked
+    path: pruning or cleaning it would put the user's files at stake."""
+    cache = os.path.realpath(directory)
+    for what, path in [("the project root", root or os.getcwd())] + [
+        (f"the checked path {p}", p) for p in paths
+    ]:
+        real = os.path.realpath(path)
+        if real == cache or real.startswith(cache.rstrip(os.sep) + os.sep):
+            raise ConfigError(
+                f"cache-dir {directory} is or contains {what}; choose a directory of its own "
+                "(the default is .fastapi_lint_cache)"
+            )
+
+
+def _is_marker(path: str) -> bool:
+    """Is `path` a CACHEDIR.TAG this tool wrote?"""
+    try:
+        return read_regular(path, 4096) == _TAG.encode()
+    except OSError:
+        return False
+
+
+def _owned(directory: str) -> bool:
+    return _is_marker(os.path.join(directory, _MARKER))
+
+
+def _remove_namespace(path: str, top_owned: bool) -> bool:
+    """Remove one namespace directory if it is provably ours: its own files, then the directory
+    itself when nothing else is left in it. True when it is gone."""
+    name = os.path.basename(path)
+    if not _NAMESPACE.match(name) or os.path.islink(path) or not os.path.isdir(path):
+        return False
+    if not (top_owned or _owned(path)):
+        return False
+    try:
+        for entry in os.scandir(path):
+            if _OWN_FILE.match(entry.name) and not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+        os.rmdir(path)
+    except OSError:
+        return False
+    return True
+
+
 def clean(directory: str) -> bool:
-    """Remove a cache directory; refuse a directory that is not one of ours."""
+    """Remove what the cache wrote in `directory` (its namespaces, and its marker and
+    .gitignore), then the directory if that leaves it empty; nothing else is touched.
+    False when there was nothing of ours; ValueError for a directory with nothing of ours."""
     if not os.path.isdir(directory):
         return False
-    if not os.path.isfile(os.path.join(directory, _MARKER)):
+    top_owned = _owned(directory)
+    removed = False
+    for entry in os.scandir(directory):
+        if _NAMESPACE.match(entry.name):
+            removed = _remove_namespace(entry.path, top_owned) or removed
+    if top_owned:
+        gitignore = os.path.join(directory, ".gitignore")
+        with contextlib.suppress(OSError):
+            if _read_small(gitignore) == _GITIGNORE:
+                os.unlink(gitignore)
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, _MARKER))
+        with contextlib.suppress(OSError):
+            os.rmdir(directory)
+        return True
+    if not removed:
         raise ValueError(f"{directory} does not look like a fastapi-lint cache; not removed")
-    import shutil  # noqa: PLC0415 - start-up: only `clean` needs it
-
-    shutil.rmtree(directory)
     return True
+
+
+def _read_small(path: str) -> bytes:
+    return read_regular(path, 4096)
 
 
 def _code_digest() -> str:
@@ -150,8 +238,24 @@ def pack(diagnostics: list[Diagnostic]) -> tuple:
 
 
 def unpack(packed: tuple, path: str) -> list[Diagnostic]:
+    """The findings `pack` stored; ValueError for anything that is not exactly that."""
+    if not isinstance(packed, tuple):
+        raise ValueError("malformed cache entry")
     out = []
-    for code, message, row, col, end_row, end_col, rule_name, start, positions, fix in packed:
+    for item in packed:
+        if not isinstance(item, tuple) or len(item) != 10:
+            raise ValueError("malformed cache entry")
+        code, message, row, col, end_row, end_col, rule_name, start, positions, fix = item
+        if not (
+            all(isinstance(v, str) for v in (code, message, rule_name))
+            and all(type(v) is int for v in (row, col, end_row, end_col, start))
+            and isinstance(positions, tuple)
+            and all(
+                isinstance(p, tuple) and len(p) == 4 and all(type(v) is int for v in p)
+                for p in positions
+            )
+        ):
+            raise ValueError("malformed cache entry")
         diagnostic = Diagnostic(
             code=code,
             message=message,
@@ -241,8 +345,7 @@ class Cache:
     @staticmethod
     def _read(path: str) -> object:
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = read_regular(path, MAX_CACHE_FILE)  # no FIFO, device or huge file
         except OSError:
             return None
         # A checksum before unmarshalling: marshal is not meant for damaged input, so only
@@ -274,12 +377,13 @@ class Cache:
                 # Changed stat, or too recent to trust: compare the content itself.
                 if current[0] != stat[0]:
                     return None
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = read_regular(path, current[0])
                 if digest(data) != known:
                     return None
                 shard[key] = (shown, module, current, now, known, packed)
                 self._dirty.add(self._shard_of(key))
+            if not isinstance(known, bytes):
+                return None
             return Hit(unpack(packed, display), known, key)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
@@ -318,7 +422,7 @@ class Cache:
         """The summary stored with a hit's content; KeyError when there is none (an entry
         written without project analysis, or a summary shard lost)."""
         found = self._summary_shard(self._shard_of(hit.key)).get(hit.key)
-        if found is None or found[0] != hit.digest:
+        if not isinstance(found, tuple) or len(found) != 2 or found[0] != hit.digest:
             raise KeyError(hit.key)
         plain = found[1]
         try:
@@ -339,11 +443,19 @@ class Cache:
     # --------------------------------------------------------- project results
 
     def project_key(self, files: Iterable[tuple[str, bytes]]) -> bytes:
-        """What the cross-module findings of a run depend on: which files, with which content
-        (their summaries follow from that, in this namespace)."""
+        """What the cross-module findings of a run depend on: which files, with which content,
+        under which module names (package markers outside the checked files change them) and
+        shown as which paths (messages name other files); the settings, rules and version are
+        the namespace's."""
         digest = hashlib.sha256()
-        for key, content in sorted((self._key(path), content) for path, content in files):
-            digest.update(key.encode("utf-8", "surrogateescape") + b"\0" + content)
+        rows = sorted(
+            (self._key(path), module_name(path), display_path(path), content)
+            for path, content in files
+        )
+        for key, module, shown, content in rows:
+            for part in (key, module, shown):
+                digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(content + b"\0")
         return digest.digest()[:16]
 
     def project_result(self, key: bytes) -> dict[str, tuple] | None:
@@ -352,7 +464,17 @@ class Cache:
         record = self._read(self.project_path())
         if not isinstance(record, tuple) or len(record) != 3 or record[0] != key:
             return None
-        return record[2] if isinstance(record[2], dict) else None
+        found = record[2]
+        if not isinstance(found, dict):
+            return None
+        try:  # every entry must decode, or none is used
+            for path, packed in found.items():
+                if not isinstance(path, str):
+                    return None
+                unpack(packed, path)
+        except Exception:
+            return None
+        return found
 
     def set_project_result(
         self, key: bytes, files: Iterable[str], found: dict[str, list[Diagnostic]]
@@ -367,7 +489,7 @@ class Cache:
         if isinstance(previous, tuple) and len(previous) == 3 and isinstance(previous[1], tuple):
             seen = set(keys)
             for old in previous[1]:
-                if old not in seen and os.path.exists(self._path_of(old)):
+                if isinstance(old, str) and old not in seen and os.path.exists(self._path_of(old)):
                     keys.append(old)
         self._project = (key, tuple(keys), results)
 
@@ -375,12 +497,14 @@ class Cache:
         """The summaries of the files of the last project runs, paths relative to the current
         directory; None without one. For the flake8 plugin, which sees one file at a time."""
         record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 3:
+        if not isinstance(record, tuple) or len(record) != 3 or not isinstance(record[1], tuple):
             return None
         summaries = []
         for key in record[1]:
+            if not isinstance(key, str):
+                continue
             found = self._summary_shard(self._shard_of(key)).get(key)
-            if found is None or found[1] is None:
+            if not isinstance(found, tuple) or len(found) != 2 or found[1] is None:
                 continue
             path = self._path_of(key)
             try:
@@ -408,13 +532,7 @@ class Cache:
         if not self._dirty and not self._dirty_summaries and self._project is None:
             return
         try:
-            os.makedirs(self.directory, exist_ok=True)
-            marker = os.path.join(self.base, _MARKER)
-            if not os.path.exists(marker):
-                self._write(marker, _TAG.encode())
-                gitignore = os.path.join(self.base, ".gitignore")
-                if not os.path.exists(gitignore):
-                    self._write(gitignore, b"# Created by fastapi-lint.\n*\n")
+            self._claim()
             # Summaries before entries: an entry is never newer than the summary beside it (a
             # crash in between leaves summaries whose digest no entry has: unused, rewritten).
             for index in sorted(self._dirty_summaries):
@@ -433,18 +551,32 @@ class Cache:
         self._dirty_summaries.clear()
         self._project = None
 
+    def _claim(self) -> None:
+        """Create the namespace directory, marked as ours. `cache-dir` is marked (and ignored
+        by git) only when this creates it or finds it empty: a shared folder stays as it is."""
+        if not os.path.isdir(self.base) or not os.listdir(self.base):
+            os.makedirs(self.base, exist_ok=True)
+            self._write(os.path.join(self.base, _MARKER), _TAG.encode())
+            self._write(os.path.join(self.base, ".gitignore"), _GITIGNORE)
+        if not os.path.isdir(self.directory):
+            os.mkdir(self.directory)
+        if not _owned(self.directory):
+            self._write(os.path.join(self.directory, _MARKER), _TAG.encode())
+            self._write(os.path.join(self.directory, ".gitignore"), _GITIGNORE)
+
     def _prune(self) -> None:
-        """Keep the most recently written namespaces; older settings or versions go."""
+        """Keep the most recently written namespaces; older settings or versions go — only
+        directories that are provably ours (see the module docstring)."""
+        top_owned = _owned(self.base)
         spaces = []
         for entry in os.scandir(self.base):
-            if entry.is_dir(follow_symlinks=False):
-                spaces.append((entry.stat().st_mtime_ns, entry.path))
+            ours = _NAMESPACE.match(entry.name) and entry.is_dir(follow_symlinks=False)
+            if ours and (top_owned or _owned(entry.path)):
+                spaces.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
         spaces.sort(reverse=True)
-        import shutil  # noqa: PLC0415 - start-up: only `_prune` needs it
-
         for _, path in spaces[KEEP_NAMESPACES:]:
             if os.path.abspath(path) != os.path.abspath(self.directory):
-                shutil.rmtree(path, ignore_errors=True)
+                _remove_namespace(path, top_owned)
 
     @staticmethod
     def _write(path: str, data: bytes) -> None:

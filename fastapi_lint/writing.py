@@ -37,7 +37,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 import time
 
 # Files larger than this are not read (a FAL000 says so); `max-file-size` in the config.
@@ -187,6 +186,8 @@ def _write(path: str, data: bytes, original: bytes, roots: tuple[str, ...]) -> N
             raise Refused(_CHANGED)
         directory = os.path.dirname(target) or "."
         _remove_stale_once(directory)
+        import tempfile  # noqa: PLC0415 - start-up: only a run that writes a fix needs it
+
         temp_fd, temporary = tempfile.mkstemp(
             prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
         )
@@ -241,6 +242,8 @@ def _put_back(target: str, late: bytes, ours: bytes, info: os.stat_result) -> No
         if read_regular(target, None) != ours:
             return
         directory = os.path.dirname(target) or "."
+        import tempfile  # noqa: PLC0415 - start-up: as above
+
         temp_fd, temporary = tempfile.mkstemp(
             prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
         )
