@@ -423,11 +423,16 @@ def _finish(
 )
 def clean_command(config_path: Path | None) -> None:
     """Remove the result cache (`cache-dir`, by default .fastapi_lint_cache in the project root)."""
-    from .cache import cache_root, clean  # noqa: PLC0415 - start-up: only `clean_command` needs it
+    from .cache import (  # noqa: PLC0415 - start-up: only `clean_command` needs it
+        cache_root,
+        check_location,
+        clean,
+    )
 
     try:
         settings = _settings(".", config_path, (), (), (), None)
         directory = cache_root(settings.cache_dir, settings.root)
+        check_location(directory, settings.root)
         removed = clean(directory)
     except ConfigError as exc:
         fail(str(exc))

@@ -184,35 +184,74 @@ def _write(path: str, data: bytes, original: bytes, roots: tuple[str, ...]) -> N
             raise Refused("no permission to write it; left unchanged")
         if _pread_all(fd) != original:
             raise Refused(_CHANGED)
-        directory = os.path.dirname(target) or "."
-        _remove_stale_once(directory)
-        import tempfile  # noqa: PLC0415 - start-up: only a run that writes a fix needs it
-
-        temp_fd, temporary = tempfile.mkstemp(
-            prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
-        )
-        try:
-            try:
-                _fill(temp_fd, data, info)
-            finally:
-                os.close(temp_fd)
-            # The last look before the rename: same file at the path, same content.
-            now = os.stat(target, follow_symlinks=False)
-            if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino) or _pread_all(fd) != original:
-                raise Refused(_CHANGED)
-            os.replace(temporary, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        _sync_directory(directory)
-        late = _pread_all(fd)
+        _remove_stale_once(os.path.dirname(target) or ".")
+        late = _swap(target, fd, original, data, info)
         if late != original:
             # An edit landed on the old file between the last look and the rename.
-            _put_back(target, late, data, info)
+            _put_back(target, data, late, info)
             raise Refused(_CHANGED)
     finally:
         os.close(fd)
+
+
+def _swap(target: str, fd: int, expected: bytes, new: bytes, info: os.stat_result) -> bytes:
+    """Rename a file holding `new` over `target`, whose content (read through `fd`, open on
+    it) must be `expected` at the last moment; Refused when it is not. Return what the
+    replaced file holds after the rename: `expected`, unless an edit landed in between."""
+    import tempfile  # noqa: PLC0415 - start-up: only a run that writes a fix needs it
+
+    directory = os.path.dirname(target) or "."
+    temp_fd, temporary = tempfile.mkstemp(
+        prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
+    )
+    try:
+        try:
+            _fill(temp_fd, new, info)
+        finally:
+            os.close(temp_fd)
+        # The last look before the rename: the same file at the path, with the same content.
+        now, then = os.stat(target, follow_symlinks=False), os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (then.st_dev, then.st_ino) or _pread_all(fd) != expected:
+            raise Refused(_CHANGED)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(directory)
+    return _pread_all(fd)
+
+
+def _put_back(target: str, ours: bytes, theirs: bytes, info: os.stat_result) -> None:
+    """Undo a rename that hid a concurrent edit: `theirs` (the replaced file as the other
+    writer left it) goes back in place of `ours`, with anything appended to `ours` since
+    carried over. The same race can hit this rename too, so it loops; a file edited in any
+    other way than appending meanwhile is left as it is."""
+    expected, wanted = ours, theirs
+    for _ in range(8):
+        try:
+            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return
+        try:
+            current = _pread_all(fd)
+            if not current.startswith(expected):
+                return
+            new = wanted + current[len(expected) :]
+            try:
+                old = _swap(target, fd, current, new, info)
+            except Refused:
+                continue  # changed again before the rename: look again
+            except OSError:
+                return
+            if old == current:
+                return
+            if not old.startswith(current):
+                return
+            # Appended to during this rename as well: those bytes go after the new content.
+            expected, wanted = new, new + old[len(current) :]
+        finally:
+            os.close(fd)
 
 
 def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
@@ -233,30 +272,6 @@ def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
     # After fchown, which clears set-id bits.
     os.fchmod(fd, stat.S_IMODE(info.st_mode))
     os.fsync(fd)
-
-
-def _put_back(target: str, late: bytes, ours: bytes, info: os.stat_result) -> None:
-    """Undo a rename that lost a concurrent edit: the other writer's version goes back, as long
-    as the file is still ours (otherwise it has changed yet again, and is left as it is)."""
-    with contextlib.suppress(OSError):
-        if read_regular(target, None) != ours:
-            return
-        directory = os.path.dirname(target) or "."
-        import tempfile  # noqa: PLC0415 - start-up: as above
-
-        temp_fd, temporary = tempfile.mkstemp(
-            prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
-        )
-        try:
-            try:
-                _fill(temp_fd, late, info)
-            finally:
-                os.close(temp_fd)
-            os.replace(temporary, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
 
 
 def _pread_all(fd: int) -> bytes:
