@@ -49,7 +49,7 @@ class Context:
         as long as this context: nothing of the file outlives its check."""
         if key not in self._shared:
             self._shared[key] = compute()
-        return self._shared[key]  # type: ignore[no-any-return]
+        return self._shared[key]  # type: ignore[no-any-return]  # one dict, answers of every type
 
     # ------------------------------------------------------------- questions
 

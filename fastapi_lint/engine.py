@@ -129,7 +129,7 @@ def lint_source(
             traversal.call(rule, rule.finish, ctx)
         if collector is not None:
             traversal.call(collector, collector.finish, ctx)
-            summary = collector.summary
+            summary = collector.result
         diagnostics = ctx.diagnostics()
         facts = ctx.facts
     finally:

@@ -21,6 +21,8 @@ from .registry import RuleSet
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from .semantic.index import ProjectIndex
 
 # Fewer files than this per worker: not worth a worker.
@@ -84,7 +86,7 @@ class _Options(NamedTuple):
     mode: Mode
     with_content: bool
     summarize: bool
-    index: ProjectIndex | None
+    project_index: ProjectIndex | None  # (`index` would shadow tuple.index)
 
 
 def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool) -> FileReport:
@@ -95,7 +97,7 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
         write=write,
         with_content=options.with_content,
         summarize=options.summarize,
-        index=options.index,
+        index=options.project_index,
     )
 
 
@@ -117,7 +119,7 @@ def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileRep
     return start, [_check(item, ruleset, options, write=False) for item in items]
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> BaseContext:
     import multiprocessing  # noqa: PLC0415 - start-up: only `_context` needs it
     import threading  # noqa: PLC0415 - start-up: only `_context` needs it
 
@@ -152,5 +154,6 @@ def _in_pool(
         raise
     finally:
         pool.join()
-    assert all(report is not None for report in reports)
-    return reports  # type: ignore[return-value]
+    done = [report for report in reports if report is not None]
+    assert len(done) == len(items)
+    return done

@@ -18,7 +18,7 @@ file at a time, builds the same index from it (`load_index`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .diagnostics import Diagnostic
 from .semantic.index import ProjectIndex
@@ -61,12 +61,15 @@ def project_pass(
                     _add(report, unpack(packed, report.path))
             return None
     decoded: list[ModuleSummary | None] = []
-    for item, summary in zip(files, summaries, strict=True):
-        if store is not None and isinstance(summary, Hit):
+    for item, entry in zip(files, summaries, strict=True):
+        summary: ModuleSummary | None
+        if store is not None and isinstance(entry, Hit):
             try:
-                summary = store.summary(summary)
+                summary = store.summary(entry)
             except KeyError:
                 summary = summarize(item)  # stored without one: pass 1 for this file again
+        else:
+            summary = cast("ModuleSummary | None", entry)  # hits come only from the store
         decoded.append(summary)
     index = ProjectIndex(s for s in decoded if s is not None)
     found: dict[str, list[Diagnostic]] = {}

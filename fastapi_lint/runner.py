@@ -134,7 +134,8 @@ def run(
     )
     for number, report in zip(todo, done, strict=True):
         reports[number] = report
-        summaries[number] = report.summary
+        summary = report.summary  # freshly made: a summary, never a cache hit
+        summaries[number] = summary
         report.summary = None
         if report.content is not None:
             digests[number] = report.content.digest
@@ -144,7 +145,7 @@ def run(
                     report.path,
                     report.content,
                     report.diagnostics,
-                    summaries[number],  # type: ignore[arg-type]
+                    summary,
                     summarized=project,
                 )
     finished = [r for r in reports if r is not None]

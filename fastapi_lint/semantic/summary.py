@@ -153,7 +153,7 @@ class SummaryCollector(Rule):
         self.functions: dict[ast.AST, _FunctionBuilder] = {}
         self.awaited: set[int] = set()
         self.registrations: list[RegistrationRecord] = []
-        self.summary: ModuleSummary | None = None
+        self.result: ModuleSummary | None = None  # the file's summary, once finished
 
     def start(self) -> None:
         """Forget the previous file. One collector serves every file of a rule set (see
@@ -162,16 +162,16 @@ class SummaryCollector(Rule):
         self.functions = {}
         self.awaited = set()
         self.registrations = []
-        self.summary = None
+        self.result = None
 
     def check(self, node: ast.AST, ctx: Context) -> None:
         kind = type(node)
         if kind is ast.Call:
-            self._call(node, ctx)  # type: ignore[arg-type]
+            self._call(node, ctx)  # type: ignore[arg-type]  # `type() is`: faster than isinstance
         elif kind is ast.Await:
-            self.awaited.add(id(node.value))  # type: ignore[attr-defined]
+            self.awaited.add(id(node.value))  # type: ignore[attr-defined]  # as above
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-            self._function(node, ctx)  # type: ignore[arg-type]
+            self._function(node, ctx)  # type: ignore[arg-type]  # as above
         else:  # Yield, YieldFrom
             builder = self._current(ctx)
             if builder is not None:
@@ -181,7 +181,7 @@ class SummaryCollector(Rule):
         scope = ctx.semantic.function_scope
         if scope is None or scope.kind is not ScopeKind.FUNCTION:
             return None  # module level, class bodies, lambdas
-        return self.functions.get(scope.node)  # type: ignore[arg-type]
+        return self.functions.get(scope.node)  # type: ignore[arg-type]  # a FUNCTION scope's node is a def
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         semantic = ctx.semantic
@@ -331,7 +331,7 @@ class SummaryCollector(Rule):
             )
             for b in self.functions.values()
         )
-        self.summary = ModuleSummary(
+        self.result = ModuleSummary(
             path=ctx.path,
             module=semantic.module,
             is_package=semantic.is_package,

@@ -206,7 +206,7 @@ class Traversal:
 
     def _await(self, node: ast.AST, stack: list) -> None:
         self._mark_await()
-        stack.append(node.value)  # type: ignore[attr-defined]
+        stack.append(node.value)  # type: ignore[attr-defined]  # an Await: dispatched by type
 
     def _mark_await(self) -> None:
         scope = self.semantic.function_scope
@@ -444,7 +444,7 @@ class Traversal:
     def _comprehension(self, node: ast.AST, stack: list) -> None:
         semantic = self.semantic
         parts: list = [lambda: semantic.push(ScopeKind.COMPREHENSION, node)]
-        for generator in node.generators:  # type: ignore[attr-defined]
+        for generator in node.generators:  # type: ignore[attr-defined]  # dispatched by type
             if generator.is_async:
                 parts.append(self._mark_await)
             parts.append(generator.iter)
@@ -454,7 +454,7 @@ class Traversal:
         if isinstance(node, ast.DictComp):
             parts.extend([node.key, node.value])
         else:
-            parts.append(node.elt)  # type: ignore[attr-defined]
+            parts.append(node.elt)  # type: ignore[attr-defined]  # not a DictComp: has elt
         parts.append(semantic.pop)
         stack.extend(reversed(parts))
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,7 +273,8 @@ def _declared(root: Path) -> _Declared:
         requires = project.get("requires-python")
         if isinstance(requires, str):
             found.python = _range_target("python", requires, f"requires-python {requires}")
-    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    tool = data.get("tool")
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
     if isinstance(deps, dict):
         specs: dict[str, str] = {}
@@ -313,9 +315,9 @@ def _range_target(name: str, spec: str, source: str) -> Target:
     return Target(name, bounds[0], bounds[1], source)
 
 
-def _requirements(lines: object) -> dict[str, str]:
+def _requirements(lines: Iterable[object]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for line in lines:  # type: ignore[attr-defined]
+    for line in lines:
         line = str(line).split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-")):
             continue

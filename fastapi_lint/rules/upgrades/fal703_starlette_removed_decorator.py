@@ -339,7 +339,7 @@ def _fix(
     ctx: Context,
 ) -> Fix | None:
     text = ctx.source.text
-    receiver = ctx.text(decorator.func.value)  # type: ignore[attr-defined]
+    receiver = ctx.text(decorator.func.value)  # type: ignore[attr-defined]  # `app.route(...)`: an Attribute
     args = [ctx.text(a) for a in decorator.args]
     keywords = [ctx.text(k) for k in decorator.keywords]
     if any(isinstance(a, ast.Starred) for a in decorator.args) or any(

@@ -177,7 +177,9 @@ class GeneratorLifespan(Rule):
                 if is_async
                 else "make it an `async def` decorated with `@asynccontextmanager`"
             ),
-            fix=(lambda: _fix(function, ctx)) if is_async else None,
+            fix=(lambda: _fix(function, ctx))
+            if isinstance(function, ast.AsyncFunctionDef)
+            else None,
         )
 
 
