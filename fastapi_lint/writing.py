@@ -275,7 +275,7 @@ def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
 
 
 def _pread_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     offset = 0
     while True:
         chunk = os.pread(fd, 1 << 20, offset)

@@ -1,10 +1,16 @@
-"""The project holds itself to its own standards: ruff-clean and clean under its own rules."""
+"""The project holds itself to its own standards: ruff-clean, mypy-clean (strict, see
+`[tool.mypy]`) and clean under its own rules."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+# Every test runs a tool in a process of its own.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -21,6 +27,11 @@ def test_ruff_check():
 
 def test_ruff_format():
     result = run(str(BIN / "ruff"), "format", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy():
+    result = run(str(BIN / "mypy"))  # the files and options of [tool.mypy]
     assert result.returncode == 0, result.stdout + result.stderr
 
 
