@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import re
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +88,7 @@ async def _load(ls: FastapiLintServer) -> None:
     project = ls.project
     if project is None:
         return
+    started = time.monotonic()
     try:
         index, on_disk = await asyncio.to_thread(project.build)
     except Exception as exc:  # a workspace the index cannot be built for still gets file findings
@@ -97,6 +99,14 @@ async def _load(ls: FastapiLintServer) -> None:
     if ls.project is not project:  # settings changed meanwhile: a newer load is on its way
         return
     project.install(index, on_disk)
+    modules = len(index.summaries) if index is not None else 0
+    ls.window_log_message(
+        lsp.LogMessageParams(
+            lsp.MessageType.Info,
+            f"{NAME}: project index loaded: {modules} modules, {len(on_disk)} files "
+            f"in {time.monotonic() - started:.1f} s",
+        )
+    )
     for document in project.open.values():
         _publish(ls, document)
 

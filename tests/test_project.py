@@ -359,3 +359,54 @@ def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
             rebuilt = ProjectIndex([*summaries[:position], *summaries[position + 1 :], fresh])
             for summary in [*summaries[:position], fresh, *summaries[position + 1 :]]:
                 assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path
+
+
+def test_with_module_keeps_a_shared_module_name_incremental(tmp_path: Path, monkeypatch):
+    """Two copies of a package in one workspace (an editor opens a monorepo, the corpus holds
+    two fastapi-users releases): each edit of one copy updates the index in place, and the
+    result answers as an index rebuilt with the new summary in the same place."""
+    helpers = "import time\n\n\ndef pause():\n    time.sleep(1)\n"
+    routes = (
+        "import time\n\nfrom app.helpers import pause\n\n\ndef local():\n    time.sleep(1)\n\n\n"
+        "async def handler():\n    local()\n    pause()\n"
+    )
+    for copy in ("one", "two"):
+        (tmp_path / copy / "app").mkdir(parents=True)
+        (tmp_path / copy / "app" / "__init__.py").write_text("")
+        (tmp_path / copy / "app" / "helpers.py").write_text(helpers)
+        (tmp_path / copy / "app" / "routes.py").write_text(routes)
+    monkeypatch.chdir(tmp_path)
+    ruleset = RuleSet(Settings())
+    paths = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.py"))
+
+    def summarise(path: str, text: str):
+        result = lint_source(
+            Source(text),
+            path,
+            ruleset,
+            module=module_name(path),
+            is_package=path.endswith("__init__.py"),
+            summarize=True,
+            resolve_facts=False,
+        )
+        assert result.summary is not None
+        return result.summary
+
+    summaries = [summarise(path, Path(path).read_text()) for path in paths]
+    assert module_name(paths[1]) == module_name(paths[4]) == "app.helpers"
+    index = ProjectIndex(summaries)
+    for position, path in enumerate(paths):
+        for text in (Path(path).read_text(), "import os\n\n" + Path(path).read_text()):
+            fresh = summarise(path, text)
+            updated = index.with_module(fresh)
+            in_place = [*summaries[:position], fresh, *summaries[position + 1 :]]
+            rebuilt = ProjectIndex(in_place)
+            assert updated.keys[id(fresh)] == rebuilt.keys[id(fresh)]
+            assert updated.functions.keys() == rebuilt.functions.keys()
+            assert updated.classes.keys() == rebuilt.classes.keys()
+            for summary in in_place:
+                assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path
+    # The in-file chain is found in each copy, under its private key; `pause` (from a module
+    # name two files claim) is not followed.
+    routes_one = summaries[paths.index("one/app/routes.py")]
+    assert [d.code for d in index.diagnostics(routes_one)] == ["FAL106"]

@@ -112,8 +112,24 @@ def goals(results: dict[str, Result], jobs: int, bump_packages: list[str]) -> li
             detail=", ".join(bump_packages),
         ),
         Goal("fl-cold", "peak memory < 500 MB", " MB", MB_LIMIT, True, fl_peak),
+        Goal(
+            "fl-server",
+            "server: diagnostics ≤ 100 ms after an edit (median)",
+            " ms",
+            100,
+            True,
+            _server_latency(results),
+        ),
     ]
     return [g for g in every if any(key.startswith(g.row) for key in results)]  # groups run
+
+
+def _server_latency(results: dict[str, Result]) -> float | None:
+    row = results.get("fl-server")
+    if row is None or row.status != "ok":
+        return None
+    value = row.output.get("median_ms")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _bump_ratios(
@@ -200,6 +216,13 @@ def row_cells(
         ratio = _ratio(_median(by_key, f"bump-{p}"), _median(by_key, f"fl-diff-{p}"))
         if ratio is not None:
             cells.setdefault(f"fl-diff-{p}", []).append(f"{ratio:.2f}x faster than bump-pydantic")
+    server = by_key.get("fl-server")
+    if server is not None and server.status == "ok" and server.output:
+        out = server.output
+        cells.setdefault("fl-server", []).append(
+            f"p90 {out.get('p90_ms')} ms, max {out.get('max_ms')} ms over {out.get('edits')} edits; "
+            f"index loaded in {out.get('index_load_s')} s (median s = the whole session)"
+        )
     for k, value in scaling(by_key, scales).items():
         if value is not None:
             cells.setdefault(f"fl-scale-{k}", []).append(f"{value:.2f}x linear (1.00 = linear)")

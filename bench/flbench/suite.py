@@ -17,7 +17,8 @@ from .rows import Result, Spec
 
 HERE = Path(__file__).resolve().parent.parent
 FLOOR_SCRIPT = HERE / "parse_floor.py"
-GROUPS = ("onefile", "floor", "ruff", "tool", "flake8", "bump", "scale")
+SERVER_SCRIPT = HERE / "server_latency.py"
+GROUPS = ("onefile", "floor", "ruff", "tool", "server", "flake8", "bump", "scale")
 
 
 @dataclass
@@ -122,6 +123,29 @@ def tool_rows(ctx: Context) -> list[Spec]:
             prepare=lambda: _clear_cache(ctx),
             note=note,
         ),
+    ]
+
+
+def server_rows(ctx: Context) -> list[Spec]:
+    """The language server on the whole corpus: index load, then edits of open buffers; the
+    row's time is the whole session, its output the per-edit latencies (see the script)."""
+    tool = ctx.tool
+    cmd = None
+    if tool.cmd is not None:
+        cmd = [sys.executable, str(SERVER_SCRIPT), "--workspace", str(ctx.corpus)]
+        cmd += ["--server", *tool.cmd]
+    return [
+        _spec(
+            "fl-server",
+            "server",
+            "fastapi-lint server: diagnostics after an edit",
+            ctx.whole,
+            cmd,
+            na=tool.missing(),
+            ok_codes=(0,),
+            slow=True,
+            parse=outputs.last_json_line,
+        )
     ]
 
 
@@ -304,6 +328,7 @@ BUILDERS = {
     "floor": floor_rows,
     "ruff": ruff_rows,
     "tool": tool_rows,
+    "server": server_rows,
     "flake8": flake8_rows,
     "bump": bump_rows,
     "scale": scale_rows,

@@ -103,34 +103,49 @@ class ProjectIndex:
         self._by_path = {s.path: s for s in reversed(self.summaries)}  # the first one wins
         self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._blocking: dict[str, Blocking] | None = None
+        # Each module's call edges (caller, callee) between project functions, resolved once
+        # per module (by id of its summary): the blocking chains are walked over them.
+        self._edges: dict[int, list[tuple[str, str]]] = {}
 
     def with_module(self, summary: ModuleSummary) -> ProjectIndex:
         """This index with `summary` in place of the file at the same path (or added).
 
-        Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index):
+        Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index, the
+        language server at every edit):
         its fresh summary replaces the one the index was built from. The common case — the
-        file was in the index under the same, unambiguous module name — updates copies of the
-        tables instead of rebuilding them, and keeps the blocking chains when the new summary
+        file was in the index under the same module name, whether or not another file shares
+        it — updates copies of the tables instead of rebuilding them, and keeps the blocking chains when the new summary
         does not change what they are made of (the fix loop re-lints a file after each pass).
         """
         old = self._by_path.get(summary.path)
         name = summary.module
-        if old is None or old.module != name or self.modules.get(name) is not old:
+        if old is None or old.module != name or id(old) not in self.keys:
             others = [s for s in self.summaries if s.path != summary.path]
             return ProjectIndex([*others, summary])
+        # The file keeps its place, and so its key: its module name, or the private key of a
+        # name two files share (`jobs@2`; an editor's workspace often has several copies of a
+        # package, and a keystroke must not rebuild the whole index).
+        key = self.keys[id(old)]
+        rename = key != name
         new = object.__new__(ProjectIndex)
         new.summaries = [summary if s is old else s for s in self.summaries]
-        new.modules = {**self.modules, name: summary}
+        new.modules = (
+            {**self.modules, name: summary} if self.modules.get(name) is old else self.modules
+        )
         new.aliases = {k: (summary if v is old else v) for k, v in self.aliases.items()}
         new.keys = {k: v for k, v in self.keys.items() if k != id(old)}
-        new.keys[id(summary)] = name
-        new.by_key = {**self.by_key, name: summary}
+        new.keys[id(summary)] = key
+        new.by_key = {**self.by_key, key: summary}
         new.functions = {q: e for q, e in self.functions.items() if e[1] is not old}
         for function in summary.functions:
+            if rename:
+                function = function._replace(qualname=_rekey(function.qualname, summary, key))
             new.functions[function.qualname] = (function, summary)
-        gone = {c.qualname for c in old.classes}
+        gone = {_rekey(c.qualname, old, key) if rename else c.qualname for c in old.classes}
         new.classes = {q: c for q, c in self.classes.items() if q not in gone}
         for cls in summary.classes:
+            if rename:
+                cls = cls._replace(qualname=_rekey(cls.qualname, summary, key))
             new.classes[cls.qualname] = cls
         new.names = {k: v for k, v in self.names.items() if k != id(old)}
         new.names[id(summary)] = dict(summary.imports)
@@ -140,6 +155,12 @@ class ProjectIndex:
         new._resolved = {}
         same = self._blocking is not None and _chain_shape(old) == _chain_shape(summary)
         new._blocking = self._blocking if same else None
+        # Other modules' calls resolve as before while this module defines and imports the
+        # same names (an edit inside a function body: every keystroke in an editor).
+        if _names_shape(old) == _names_shape(summary):
+            new._edges = {k: v for k, v in self._edges.items() if k != id(old)}
+        else:
+            new._edges = {}
         return new
 
     # ----------------------------------------------------------- resolution
@@ -398,14 +419,14 @@ class ProjectIndex:
         found: dict[str, Blocking] = {}
         callers: dict[str, list[str]] = {}
         queue: deque[str] = deque()
+        for summary in self.summaries:
+            edges = self._edges.get(id(summary))
+            if edges is None:
+                edges = self._edges[id(summary)] = self._module_edges(summary)
+            for caller, callee in edges:
+                callers.setdefault(callee, []).append(caller)
         for qualname, (record, summary) in self.functions.items():
-            if not self._runs_when_called(record):
-                continue
-            for call in record.calls:
-                callee = self.function(call.callee, summary)
-                if callee is not None and callee.qualname != qualname:
-                    callers.setdefault(callee.qualname, []).append(qualname)
-            if record.blocking:
+            if record.blocking and self._runs_when_called(record):
                 first = record.blocking[0]
                 found[qualname] = Blocking(
                     (self._display(record, summary),),
@@ -426,6 +447,24 @@ class ProjectIndex:
                 queue.append(caller)
         self._blocking = found
         return found
+
+    def _module_edges(self, summary: ModuleSummary) -> list[tuple[str, str]]:
+        """(caller, callee) for each call of a module's sync function to a project function."""
+        key = self.keys[id(summary)]
+        rename = key != summary.module
+        edges = []
+        for record in summary.functions:
+            if not self._runs_when_called(record):
+                continue
+            qualname = _rekey(record.qualname, summary, key) if rename else record.qualname
+            entry = self.functions.get(qualname)
+            if entry is None or entry[0].calls is not record.calls:
+                continue  # redefined further down the module: the last `def` is the one called
+            for call in record.calls:
+                callee = self.function(call.callee, summary)
+                if callee is not None and callee.qualname != qualname:
+                    edges.append((qualname, callee.qualname))
+        return edges
 
     # ------------------------------------------------------------ conditions
 
@@ -518,6 +557,14 @@ def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:
         for f in summary.functions
     )
     classes = tuple((c.qualname, c.bases, c.members) for c in summary.classes)
+    return (summary.imports, summary.instances, classes, functions)
+
+
+def _names_shape(summary: ModuleSummary) -> tuple[object, ...]:
+    """What other modules' calls into a module resolve through: the names it imports and
+    binds, its classes and the functions it defines."""
+    classes = tuple((c.qualname, c.bases, c.members) for c in summary.classes)
+    functions = tuple(f.qualname for f in summary.functions)
     return (summary.imports, summary.instances, classes, functions)
 
 
