@@ -153,7 +153,9 @@ def run_package(name: str, corpus: Path, work: Path, bump: Path, cli: Path) -> d
     command = [str(cli), "check", "--fix", "--unsafe-fixes", "--select", "FAL3", "--exit-zero"]
     start = time.perf_counter()
     proc = subprocess.run(
-        [*command, "-q", "--no-cache", str(base / "fal" / name)], capture_output=True, text=True
+        [*command, "-q", "--output-format", "concise", "--no-cache", str(base / "fal" / name)],
+        capture_output=True,
+        text=True,
     )
     fal_seconds = time.perf_counter() - start
     result["fastapi_lint"] = {

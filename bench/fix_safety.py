@@ -3,7 +3,8 @@
 Copies a tree of Python code (by default the benchmark corpus, ~10.5k files) to a temporary
 directory -- the corpus itself is never touched -- and runs the installed CLI over the copy:
 
-    fastapi-lint check --fix --unsafe-fixes --exit-zero -q --show-fixes --no-cache <copy>
+    fastapi-lint check --fix --unsafe-fixes --exit-zero -q --output-format concise \
+        --show-fixes --no-cache <copy>
 
 then checks that
 
@@ -110,6 +111,8 @@ def run_cli(cli: Path, root: Path) -> tuple[int, str, str, float]:
         "--unsafe-fixes",
         "--exit-zero",
         "-q",
+        "--output-format",
+        "concise",
         "--show-fixes",
         "--no-cache",
         str(root),

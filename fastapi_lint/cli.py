@@ -83,7 +83,8 @@ Examples:
   fastapi-lint check --fix app/           apply safe fixes
   fastapi-lint check --diff --unsafe-fixes app/   preview every fix, write nothing
   fastapi-lint check --output-format json . > findings.json
-  fastapi-lint check --output-format sarif . > fastapi-lint.sarif
+  fastapi-lint check --output-format sarif -o fastapi-lint.sarif .
+  fastapi-lint check --output-format concise .   one line per finding
   fastapi-lint check --fix --stdin-filename app/main.py - < app/main.py
   fastapi-lint check --watch app/       re-check whenever a file changes
 
@@ -119,7 +120,15 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
     default=None,
-    help="How findings are printed. [default: text]",
+    help="How findings are printed: `full` (with the source), `concise` (one line each), "
+    "`grouped`, or for other tools `json`, `json-lines`, `sarif`, `github`, `gitlab`, `junit`, "
+    "`rdjson`, `pylint`, `azure`. [default: full]",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of the terminal (created with its directories).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
@@ -192,6 +201,7 @@ def check(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     output_format: str | None,
+    output_file: Path | None,
     exit_zero: bool,
     statistics: bool,
     show_fixes: bool,
@@ -218,7 +228,7 @@ def check(
     targets = list(paths) or ["."]
     # Where the configuration is looked for: the (maybe unsaved) file stdin stands for.
     config_start = (stdin_filename or ".") if stdin else targets[0]
-    flags = Flags(statistics, quiet, exit_zero, show_traceback, show_fixes)
+    flags = Flags(statistics, quiet, exit_zero, show_traceback, show_fixes, output_file)
 
     def once() -> int:
         settings = _settings(config_start, config_path, select, extend_select, ignore, unsafe_fixes)
@@ -251,6 +261,7 @@ class Flags:
     exit_zero: bool = False
     show_traceback: bool = False
     show_fixes: bool = False
+    output_file: Path | None = None
 
 
 def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
@@ -282,7 +293,15 @@ def _check_stdin(
     if mode.fix:
         sys.stdout.buffer.write(result.output)
         sys.stdout.buffer.flush()
-    return _finish(report, settings, mode, flags, report_to_stderr=mode.fix)
+    source = result.output if mode.fix else data
+    return _finish(
+        report,
+        settings,
+        mode,
+        flags,
+        report_to_stderr=mode.fix,
+        stdin_sources=((result.report.path, source),),
+    )
 
 
 def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]) -> int:
@@ -366,17 +385,20 @@ def _finish(
     flags: Flags,
     *,
     report_to_stderr: bool = False,
+    stdin_sources: tuple[tuple[str, bytes], ...] = (),
 ) -> int:
     from .output import ReportOptions, render  # noqa: PLC0415 - start-up: only `_finish` needs it
     from .output.text import fixes_listing  # noqa: PLC0415 - start-up: only `_finish` needs it
 
     stream = sys.stderr if report_to_stderr else sys.stdout
+    to_file = flags.output_file is not None
     options = ReportOptions(
-        color=stream.isatty() and "NO_COLOR" not in os.environ,
+        color=not to_file and stream.isatty() and "NO_COLOR" not in os.environ,
         quiet=flags.quiet,
         statistics=flags.statistics,
         fixing=mode.fixing,
         show_fixes=flags.show_fixes,
+        stdin_sources=stdin_sources,
     )
     if mode.diff:
         diffs = "".join(f.diff for f in report.files)
@@ -392,7 +414,9 @@ def _finish(
         exit_code = EXIT_FINDINGS if diffs and not flags.exit_zero else EXIT_CLEAN
     else:
         output = render(settings.output_format, report, options)
-        if output:
+        if flags.output_file is not None:
+            _write_report(flags.output_file, output)
+        elif output:
             click.echo(output, err=report_to_stderr)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
     unwritten = [f for f in report.files if f.write_error]
@@ -412,6 +436,15 @@ def _finish(
         # A fix that could not be written is a failure, whatever --exit-zero says.
         return EXIT_ERROR
     return exit_code
+
+
+def _write_report(path: Path, output: str) -> None:
+    """`--output-file`: the report, with a final newline, in UTF-8 whatever the locale."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output + "\n" if output else "", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--output-file {path}: {exc.strerror or exc}") from None
 
 
 @main.command("clean")

@@ -11,7 +11,21 @@ from typing import Any
 from .settings import BLOCKING_RULES, Settings
 
 SECTION = "fastapi-lint"
-OUTPUT_FORMATS = ("text", "grouped", "json", "github", "sarif")
+OUTPUT_FORMATS = (
+    "full",
+    "concise",
+    "grouped",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "junit",
+    "rdjson",
+    "pylint",
+    "azure",
+    "sarif",
+    "text",  # the name `concise` had before `full` became the default
+)
 
 
 class ConfigError(Exception):

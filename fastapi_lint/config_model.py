@@ -7,7 +7,21 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 BlockingRule = Literal["FAL101", "FAL102", "FAL103", "FAL104", "FAL105"]
-OutputFormat = Literal["text", "grouped", "json", "github", "sarif"]
+OutputFormat = Literal[
+    "full",
+    "concise",
+    "grouped",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "junit",
+    "rdjson",
+    "pylint",
+    "azure",
+    "sarif",
+    "text",
+]
 
 
 class FileConfig(BaseModel):

@@ -4,9 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 
-# Rule docs are generated into the repository; the path is relative to its root.
-DOCS_URL = "docs/rules/{code}.md"
+# Where the documentation site lives is declared once, as `Documentation` under
+# `[project.urls]` in pyproject.toml, and read from the installed package's metadata; this
+# copy is only for a source tree that is not installed (a test keeps the two equal).
+DOCS_FALLBACK = "https://fastapi-lint.readthedocs.io/en/latest/"
+# A rule's page on the site (mkdocs' directory URLs: docs/rules/FAL102.md → rules/FAL102/).
+RULE_PAGE = "rules/{code}/"
+
+
+@cache
+def docs_base() -> str:
+    """The documentation site's address, ending in `/`."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata("fastapi-lint").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        entries = []
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            url = url.strip()
+            return url if url.endswith("/") else url + "/"
+    return DOCS_FALLBACK
+
+
+def rule_url(code: str) -> str:
+    """The absolute address of a rule's documentation."""
+    return docs_base() + RULE_PAGE.format(code=code)
 
 
 class Applicability(StrEnum):
@@ -67,7 +94,7 @@ class Diagnostic:
 
     @property
     def url(self) -> str:
-        return DOCS_URL.format(code=self.code)
+        return rule_url(self.code)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.row, self.col, self.code)

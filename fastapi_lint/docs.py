@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .diagnostics import DOCS_URL
 from .registry import all_rules
 from .rule import Rule
 
@@ -26,6 +25,8 @@ TABLE_END = "<!-- rules-table:end -->"
 RULES_DIR = Path("docs/rules")
 _GENERATED = f"<!-- Generated from the rule's source by `{REGENERATE}`; do not edit. -->"
 _RULE_PAGE = re.compile(r"^[A-Z]+\d+\.md$")
+# The README links to the pages in the repository, which render where the README does.
+README_LINK = "docs/rules/{code}.md"
 
 _FIX_TEXT = {
     "safe": "safe: applied by `--fix`",
@@ -100,7 +101,7 @@ def _row(rule: type[Rule], link: str) -> str:
 _HEADER = "| Code | Name | Fix | Default | What it checks |\n| --- | --- | --- | --- | --- |"
 
 
-def rules_table(rules: Iterable[type[Rule]], link: str = DOCS_URL) -> str:
+def rules_table(rules: Iterable[type[Rule]], link: str = README_LINK) -> str:
     """A Markdown table of the rules; `link` is formatted with `code` for each row's link."""
     rows = [_row(rule, link.format(code=rule.code)) for rule in rules]
     return "\n".join([_HEADER, *rows])

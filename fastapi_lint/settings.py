@@ -50,7 +50,7 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
-    output_format: str = "text"
+    output_format: str = "full"
     cache_dir: str = ".fastapi_lint_cache"
     # Walking a directory skips what its .gitignore files (and .git/info/exclude) ignore.
     respect_gitignore: bool = True

@@ -38,10 +38,13 @@ def index():
 
 
 def cli(
-    *args: str, cwd: Path, stdin: str | bytes | None = None
+    *args: str,
+    cwd: Path,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `fastapi-lint ARGS`; text in and out (use `cli_bytes` for byte-exact stdout)."""
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env = {k: v for k, v in (os.environ if env is None else env).items() if k != "NO_COLOR"}
     return subprocess.run(
         [SCRIPT, *args], cwd=cwd, capture_output=True, text=True, env=env, input=stdin, timeout=120
     )

@@ -29,7 +29,7 @@ def test_exit_0_on_clean_file(project: Path):
 
 
 def test_exit_1_and_text_output(project: Path):
-    result = cli("check", "app", cwd=project)
+    result = cli("check", "app", "--output-format", "concise", cwd=project)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == (
@@ -281,7 +281,7 @@ def test_version_and_module_entry(project: Path):
 def test_noqa_line_and_file(project: Path):
     path = project / "app" / "main.py"
     path.write_text(BAD.replace("time.sleep(1)", "time.sleep(1)  # noqa: FAL102"))
-    result = cli("check", "app/main.py", cwd=project)
+    result = cli("check", "app/main.py", "--output-format", "concise", cwd=project)
     assert "FAL102" not in result.stdout and "FAL101" in result.stdout
     path.write_text("# fastapi-lint: noqa\n" + BAD)
     assert cli("check", "app/main.py", cwd=project).returncode == 0

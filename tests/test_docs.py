@@ -125,7 +125,7 @@ def test_flake8_lines_match_the_cli(tmp_path: Path):
         timeout=120,
     )
     assert flake8.returncode == 1, flake8.stderr
-    ours = cli("check", ".", "-q", cwd=tmp_path)
+    ours = cli("check", ".", "-q", "--output-format", "concise", cwd=tmp_path)
     assert ours.returncode == 1, ours.stderr
     # flake8 prints `./` before paths, and has no `[*]` mark for fixable findings.
     flake8_lines = sorted(line.removeprefix("./") for line in flake8.stdout.splitlines())

@@ -54,7 +54,15 @@ def _found(result: subprocess.CompletedProcess[str]) -> set[tuple[str, int, str]
 @pytest.mark.slow
 def test_examples_findings_match_the_readme():
     result = subprocess.run(
-        [str(BIN / "fastapi-lint"), "check", "examples/", "--no-cache", "-q"],
+        [
+            str(BIN / "fastapi-lint"),
+            "check",
+            "examples/",
+            "--no-cache",
+            "-q",
+            "--output-format",
+            "concise",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -44,7 +44,15 @@ def test_flake8_honours_noqa(tmp_path: Path):
 def test_flake8_matches_cli(fixture: str):
     flake8 = run(str(BIN / "flake8"), "--select", "FAL", "--isolated", fixture)
     cli = run(
-        str(BIN / "fastapi-lint"), "check", fixture, "--quiet", "--no-cache", "--select", "FAL"
+        str(BIN / "fastapi-lint"),
+        "check",
+        fixture,
+        "--quiet",
+        "--no-cache",
+        "--select",
+        "FAL",
+        "--output-format",
+        "concise",
     )
     assert flake8.stderr == ""
     ours = [line.replace(" [*] ", " ") for line in cli.stdout.splitlines() if line]

@@ -83,9 +83,10 @@ def test_sarif_is_valid_and_complete(project: Path):
     assert sleep["fullDescription"]["text"] == "Checks for `time.sleep()` inside `async def`."
     assert sleep["help"]["markdown"].startswith("# blocking-sleep-in-async (FAL102)\n\n## What")
     assert "## Fix safety" in sleep["help"]["markdown"]
-    assert sleep["properties"] == {"url": "docs/rules/FAL102.md", "fixSafety": "unsafe"}
+    url = "https://fastapi-lint.readthedocs.io/en/latest/rules/FAL102/"
+    assert sleep["properties"] == {"url": url, "fixSafety": "unsafe"}
     assert sleep["defaultConfiguration"] == {"enabled": True, "level": "error"}
-    assert "helpUri" not in sleep  # the docs URL is relative; SARIF wants an absolute URI
+    assert sleep["helpUri"] == url
 
     results = run["results"]
     assert [r["ruleId"] for r in results] == ["FAL102", "FAL101"]
@@ -326,7 +327,7 @@ def test_show_fixes_lists_available_fixes(project: Path):
         "import time\n\n\nasync def a():\n    time.sleep(1)\n\n\n"
         "async def b():\n    time.sleep(2)\n"
     )
-    result = cli("check", "app", "--show-fixes", "-q", cwd=project)
+    result = cli("check", "app", "--show-fixes", "-q", "--output-format", "concise", cwd=project)
     listing = result.stdout.split("\n\n", 1)[1]
     assert listing.splitlines() == [
         "4 fixes available:",

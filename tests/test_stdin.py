@@ -31,7 +31,7 @@ def test_findings_are_named_after_the_stdin_filename(project: Path):
 
 @pytest.mark.slow
 def test_without_a_filename_the_path_is_a_dash(project: Path):
-    result = cli("check", "-", "-q", cwd=project, stdin=SLEEPY)
+    result = cli("check", "-", "-q", "--output-format", "concise", cwd=project, stdin=SLEEPY)
     assert result.stdout.splitlines() == [
         "-:5:5: FAL102 `time.sleep()` blocks the event loop in async function `pause`; "
         "use `await asyncio.sleep()`"

@@ -8,9 +8,10 @@ of regions). Choices worth knowing:
   an absolute `file:` URI in `originalUriBaseIds`); files outside it get absolute `file:` URIs.
 - Columns are Unicode code points (`columnKind`), as in every other format; SARIF's default is
   UTF-16 code units, which differ for characters outside the BMP. End columns are exclusive.
-- `helpUri` must be an absolute URI, and the rule docs live at a path relative to the
-  repository (`docs/rules/FAL102.md`): it is given only if that URL is absolute, and the
-  relative path is always under the rule's `properties.url`; the full docs are in `help.markdown`.
+- `helpUri` (and the rule's `properties.url`) is the rule's page on the documentation site,
+  made from the address declared under `[project.urls]` (see `diagnostics.docs_base`); SARIF
+  wants an absolute URI there, so a base that is not one leaves `helpUri` out. The full docs
+  are also in `help.markdown`, for viewers that are offline.
 - Every finding is level `error`, as in the other formats (and ruff's SARIF).
 - Internal errors are `toolExecutionNotifications`; the invocation then did not succeed.
 """
@@ -25,7 +26,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Fix
+from ..diagnostics import Diagnostic, Fix, rule_url
 from ..runner import RunReport
 from ._text import path_bytes, well_formed
 from .options import ReportOptions
@@ -55,7 +56,7 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
     from ..registry import all_rules  # noqa: PLC0415 - start-up: only `_rule_descriptor` needs it
 
     rule = all_rules().get(code)
-    url = Diagnostic(code, "", "", 1, 1, 1, 1).url
+    url = rule_url(code)
     if rule is None:  # cannot happen for registered codes; keep the output valid regardless
         return {"id": code, "properties": {"url": url}}
     what = section(rule, "What it does") or rule.summary()
