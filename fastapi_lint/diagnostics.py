@@ -17,7 +17,10 @@ RULE_PAGE = "rules/{code}/"
 @cache
 def docs_base() -> str:
     """The documentation site's address, ending in `/`."""
-    from importlib.metadata import PackageNotFoundError, metadata
+    from importlib.metadata import (  # noqa: PLC0415 - start-up: only formats with URLs read it
+        PackageNotFoundError,
+        metadata,
+    )
 
     try:
         entries = metadata("fastapi-lint").get_all("Project-URL") or []

@@ -48,7 +48,7 @@ NAMES = [
     b"  ::error::indented.py",
     b"latin1-caf\xe9.py",
 ]
-HUMAN = ["text", "grouped", "github"]
+HUMAN = ["full", "concise", "text", "grouped", "github", "pylint", "azure"]
 MACHINE = ["json", "sarif"]
 
 
@@ -111,6 +111,8 @@ def test_human_readable_output_is_inert(hostile: Path, fmt: str):
     text = out.decode()
     # One line per finding: FAL502 once, FAL102 and FAL101 for each of the four files.
     findings = [line for line in text.splitlines() if re.search(r"FAL\d{3}", line)]
+    if fmt == "full":  # the underline under the quoted source names the code again
+        findings = [line for line in findings if not line.startswith(" ")]
     if fmt == "grouped":
         assert len(findings) == 1 + 2 * len(NAMES)
     else:
@@ -183,6 +185,42 @@ def test_machine_readable_output_stays_valid_and_faithful(hostile: Path, fmt: st
     }
     if fmt == "json":
         assert "latin1-caf\ufffd.py" in names  # the undecodable byte, as ruff shows it
+
+
+@pytest.mark.parametrize("fmt", ["json-lines", "gitlab", "rdjson", "junit"])
+def test_report_formats_stay_valid_and_faithful(hostile: Path, fmt: str):
+    """The formats for CI servers and review tools: strict UTF-8 that their readers parse,
+    the message exact where the format can carry it (JSON), escaped where it cannot (XML)."""
+    code, out, err = run("check", ".", "--no-cache", "--output-format", fmt, cwd=hostile)
+    assert code == 1, err
+    text = out.decode("utf-8")  # strict: no lone surrogates
+    message = (
+        f'`response_model=Annotated[int, """{PAYLOAD}"""]` repeats the return annotation '
+        "of `me`; drop it"
+    )
+    if fmt == "junit":
+        from lxml import etree
+
+        root = etree.fromstring(out)  # XML 1.0 has no room for control characters
+        failures = [f.get("message") for f in root.iter("failure") if f.get("type") == "FAL502"]
+        assert failures == [message.replace("\n", "\\n").replace("\r", "\\r")
+                            .replace(ESC, "\\x1b").replace("\u202e", "\\u202e")
+                            .replace("\x07", "\\x07")]  # fmt: skip
+        return
+    if fmt == "json-lines":
+        items = [json.loads(line) for line in text.splitlines()]
+        messages = {i["message"] for i in items if i["code"] == "FAL502"}
+    elif fmt == "gitlab":
+        messages = {
+            i["description"].removeprefix("FAL502: ")
+            for i in json.loads(text)
+            if i["check_name"] == "FAL502"
+        }
+    else:
+        messages = {
+            d["message"] for d in json.loads(text)["diagnostics"] if d["code"]["value"] == "FAL502"
+        }
+    assert messages == {message}
 
 
 @pytest.mark.slow

@@ -84,7 +84,7 @@ def test_concise_from_the_configuration(project: Path):
 
 def test_full_frame_with_tabs_wide_characters_and_control_characters(tmp_path: Path, snapshot):
     """Carets stay under the code when tabs and non-ASCII characters come before it, and a
-    control character in the source reaches the terminal as U+FFFD, not as itself."""
+    control character in the source reaches the terminal as a visible escape, not as itself."""
     (tmp_path / "tabs.py").write_text(
         "import time\n\n\nasync def f():\n\tx = 'é\x1b[31m'; time.sleep(1)\n\treturn x\n"
     )

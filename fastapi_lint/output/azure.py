@@ -4,12 +4,15 @@
 
 Escaping follows the agent's parser: in property values `;`, `]`, CR and LF are written as
 `%3B`, `%5D`, `%0D`, `%0A`, in the message CR and LF, and `%` as `%AZP25` in both, so that a
-file name or message can neither end the command early nor start another one on a new line.
+file name or message can neither end the command early nor start another one on a new line. Before that,
+file names and messages are made inert as in the other line formats (see `_text`): a control
+character in them is a backslash escape, so the escapes above are a second line of defence.
 """
 
 from __future__ import annotations
 
 from ..runner import RunReport
+from ._text import display_path, printable
 from .options import ReportOptions
 
 _PROPERTY = {"%": "%AZP25", ";": "%3B", "]": "%5D", "\r": "%0D", "\n": "%0A"}
@@ -25,11 +28,11 @@ def render(report: RunReport, options: ReportOptions) -> str:
     for d in report.diagnostics:
         properties = {
             "type": "error",
-            "sourcepath": d.path,
+            "sourcepath": display_path(d.path),
             "linenumber": str(d.row),
             "columnnumber": str(d.col),
             "code": d.code,
         }
         props = "".join(f"{key}={_escape(value, _PROPERTY)};" for key, value in properties.items())
-        lines.append(f"##vso[task.logissue {props}]{_escape(d.message, _MESSAGE)}")
+        lines.append(f"##vso[task.logissue {props}]{_escape(printable(d.message), _MESSAGE)}")
     return "\n".join(lines)

@@ -14,30 +14,30 @@ The first line is the `concise` line, unchanged, so that anything that reads
 `path:row:col: CODE message` (editors' problem matchers, grep) reads this format too. Then
 up to two lines of context on either side, the range underlined on the line where it starts
 (to the end of that line when it spans several), and the fix's description. Tabs are shown
-as four spaces and control characters as U+FFFD, so that the carets stay under the code and
-a file cannot drive the terminal. A file that cannot be read again (deleted since, not
-decodable) gets the first line only.
+as four spaces, and the quoted source goes through `_text.printable` like every other text from
+the checked code (control and bidirectional characters as backslash escapes), with the carets
+placed after the same treatment, so that they stay under the code and a file cannot drive the
+terminal. A file that cannot be read again (deleted since, not decodable) gets the first line
+only.
 """
 
 from __future__ import annotations
-
-import re
 
 import click
 
 from ..diagnostics import Diagnostic
 from ..runner import RunReport
 from . import text
+from ._text import printable
 from .options import ReportOptions
 from .source_lines import SourceLines
 
 CONTEXT = 2
 TAB = 4
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def _shown(line: str) -> str:
-    return _CONTROL.sub("\ufffd", line).expandtabs(TAB)
+    return printable(line.expandtabs(TAB))
 
 
 def frame(d: Diagnostic, lines: list[str], color: bool) -> list[str]:
@@ -75,7 +75,7 @@ def frame(d: Diagnostic, lines: list[str], color: bool) -> list[str]:
             out.append(f"{gutter()} {' ' * start}{mark}")
     out.append(gutter())
     if d.fix is not None and d.fix.message:
-        out.append(f"{' ' * width} = help: {_shown(d.fix.message)}")
+        out.append(f"{' ' * width} = help: {printable(d.fix.message)}")
     return out
 
 

@@ -24,6 +24,7 @@ from collections import Counter
 from typing import Any
 
 from ..runner import RunReport
+from ._text import well_formed
 from .json_format import dumps
 from .options import ReportOptions
 
@@ -40,7 +41,7 @@ CATEGORIES = {
 
 
 def category(code: str) -> str:
-    from ..registry import all_rules
+    from ..registry import all_rules  # noqa: PLC0415 - start-up: only `category` needs it
 
     rule = all_rules().get(code)
     package = rule.__module__.split(".")[-2] if rule is not None else ""
@@ -53,7 +54,7 @@ def report_path(path: str) -> str:
         relative = os.path.relpath(os.path.abspath(path), os.path.abspath(project))
         if not relative.startswith(".."):
             path = relative
-    return path.replace(os.sep, "/")
+    return path.replace(os.sep, "/")  # undecodable bytes stay: the fingerprint keeps them
 
 
 def fingerprint(code: str, path: str, message: str, rank: int) -> str:
@@ -73,12 +74,12 @@ def issues(report: RunReport) -> list[dict[str, Any]]:
             {
                 "type": "issue",
                 "check_name": d.code,
-                "description": f"{d.code}: {d.message}",
+                "description": well_formed(f"{d.code}: {d.message}"),
                 "categories": [category(d.code)],
                 "severity": SEVERITY,
                 "fingerprint": fingerprint(*key, rank),
                 "location": {
-                    "path": path,
+                    "path": well_formed(path),
                     "positions": {
                         "begin": {"line": d.row, "column": d.col},
                         "end": {"line": d.end_row, "column": d.end_col},

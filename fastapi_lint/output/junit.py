@@ -7,8 +7,8 @@ one `<testsuite>` per file with findings, one failing `<testcase>` per finding.
 - A run without findings is one passing test ("No errors found") rather than an empty
   report, which some servers treat as a failed upload.
 - Internal errors are `<error>` test cases.
-- Characters XML 1.0 cannot hold (control characters in a message or file name) are
-  written as `\\xNN`. The output is checked against the XSD of Jenkins' JUnit reader.
+- Control characters in a message or file name (which XML 1.0 cannot hold anyway) are written
+  as backslash escapes, as in the line formats. The output is checked against the XSD of Jenkins' JUnit reader.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from itertools import groupby
 
 from ..diagnostics import Diagnostic
 from ..runner import RunReport
+from ._text import printable
 from .options import ReportOptions
 
 NAME = "fastapi-lint"
@@ -26,7 +27,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml_text(value: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    # `printable` escapes controls (and a file name's undecodable bytes) as in the line formats;
+    # what XML 1.0 still cannot hold (U+FFFE, U+FFFF) is escaped the same way.
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", printable(value))
 
 
 def _classname(path: str) -> str:

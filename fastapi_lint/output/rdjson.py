@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, docs_base
 from ..runner import RunReport
+from ._text import well_formed
 from .json_format import dumps
 from .options import ReportOptions
 from .source_lines import SourceLines, utf8_column
@@ -32,9 +33,9 @@ def _range(sources: SourceLines, path: str, position: tuple[int, int, int, int])
 
 def _diagnostic(d: Diagnostic, sources: SourceLines) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "message": d.message,
+        "message": well_formed(d.message),
         "location": {
-            "path": d.path,
+            "path": well_formed(d.path),
             "range": _range(sources, d.path, (d.row, d.col, d.end_row, d.end_col)),
         },
         "severity": "ERROR",
@@ -42,15 +43,13 @@ def _diagnostic(d: Diagnostic, sources: SourceLines) -> dict[str, Any]:
     }
     if d.fix is not None and len(d.fix_positions) == len(d.fix.edits):
         item["suggestions"] = [
-            {"range": _range(sources, d.path, position), "text": edit.content}
+            {"range": _range(sources, d.path, position), "text": well_formed(edit.content)}
             for edit, position in zip(d.fix.edits, d.fix_positions, strict=True)
         ]
     return item
 
 
 def render(report: RunReport, options: ReportOptions) -> str:
-    from ..diagnostics import docs_base
-
     sources = SourceLines(options.stdin_sources)
     return dumps(
         {
