@@ -27,7 +27,7 @@ def docs_base() -> str:
     except PackageNotFoundError:
         entries = []
     for entry in entries:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         if label.strip().lower() == "documentation" and url.strip():
             url = url.strip()
             return url if url.endswith("/") else url + "/"

@@ -128,6 +128,11 @@ async def test_open_shows_own_and_cross_module_findings(client: LanguageClient):
     assert "describe → fetch_profile → requests.get" in chain.message
     assert chain.range.start == lsp.Position(line=12, character=11)
     assert chain.source == "fastapi-lint"
+    # The code links to the rule's page on the documentation site ([project.urls]).
+    from fastapi_lint.diagnostics import docs_base
+
+    assert chain.code_description is not None
+    assert chain.code_description.href == docs_base() + "rules/FAL106/"
 
 
 @pytest.mark.asyncio
