@@ -119,6 +119,7 @@ def test_rule_examples_are_unchanged(code: str):
     assert fast == reference
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the pinned corpus is not unpacked")
 def test_corpus_sample_is_unchanged():
     settings = Settings()

@@ -46,6 +46,7 @@ def test_pool_is_used_for_many_files():
     assert parallel.effective_jobs(8, 30) == 2
 
 
+@pytest.mark.slow  # a real process pool
 @pytest.mark.parametrize("mode", [Mode(), Mode(diff=True, unsafe=True)])
 def test_parallel_equals_serial(tree: Path, mode: Mode):
     files = len(list(tree.rglob("*.py")))
@@ -56,6 +57,7 @@ def test_parallel_equals_serial(tree: Path, mode: Mode):
     assert any(f.diagnostics for f in serial.files)
 
 
+@pytest.mark.slow  # a real process pool
 def test_parallel_fix_writes_the_same_files(tree: Path, tmp_path_factory):
     other = tmp_path_factory.mktemp("other")
     shutil.copytree(tree, other / "tree", symlinks=True)
@@ -70,6 +72,7 @@ def test_parallel_fix_writes_the_same_files(tree: Path, tmp_path_factory):
             assert twin.read_bytes() == path.read_bytes(), path
 
 
+@pytest.mark.slow  # a real process pool
 def test_workers_never_write(tree: Path, monkeypatch):
     """In a worker `check_file` leaves the fix pending; only the main process writes it."""
     from fastapi_lint import file_check
