@@ -64,3 +64,24 @@ HTTPX_FUNCTIONS: frozenset[str] = frozenset(
     f"httpx.{verb}"
     for verb in ("request", "stream", "get", "options", "head", "post", "put", "patch", "delete")
 )
+
+# SQLAlchemy, read in 1.4.54 and 2.1.9. `sqlalchemy.ext.declarative` keeps these as wrappers
+# that raise `MovedIn20Warning` (the first four) or as plain re-exports (the last two); all six
+# are in `sqlalchemy.orm` from 1.4 on.
+DECLARATIVE_MOVED: frozenset[str] = frozenset(
+    {"declarative_base", "as_declarative", "has_inherited_table", "synonym_for"}
+)
+DECLARATIVE_IN_ORM: frozenset[str] = DECLARATIVE_MOVED | {"declared_attr", "DeclarativeMeta"}
+# Receivers whose `.execute()` rejects a plain SQL string in 2.0.
+SQL_EXECUTORS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.engine.Connection",
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.AsyncConnection",
+    }
+)
+# Methods 2.0 removed from `Engine` (1.4: `RemovedIn20Warning`, "considered legacy").
+ENGINE_REMOVED: frozenset[str] = frozenset(
+    {"execute", "scalar", "table_names", "has_table", "transaction", "run_callable"}
+)

@@ -32,6 +32,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
     "proxy_prefix_app.py": (("FAL709",), ("openapi_prefix",)),
     "httpx_proxy_client.py": (("FAL801",), ("proxies",)),
+    "sqlalchemy_repo.py": (("FAL804", "FAL805", "FAL806"), ("declarative_base", "Query.get")),
 }
 
 
