@@ -149,24 +149,27 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
     display = _Display()
     found: dict[str, SourcePath] = {}
 
-    def add(full: str, item: SourcePath) -> None:
+    def add(absolute: str, item: SourcePath) -> None:
         # One entry per file however it was named (`check . a.py`, `check a.py ./a.py`): the
         # first name wins.
-        found.setdefault(os.path.normcase(os.path.abspath(full)), item)
+        found.setdefault(os.path.normcase(absolute), item)
 
     for given in paths:
         if not os.path.isdir(given):
             if force_exclude and _excluded_anywhere(given, patterns, root):
                 continue
-            add(given, SourcePath(given, display_path(given), explicit=True, given=given))
+            item = SourcePath(given, display_path(given), explicit=True, given=given)
+            add(os.path.abspath(given), item)
             continue
         ignores = gitignores_above(given, root) if settings.respect_gitignore else ()
         # (directory, path relative to the root, display prefix, .gitignore files in force):
         # paths and prefixes are computed once for the top and extended by name below, with no
         # `relpath` per file or directory.
-        stack = [(given, matcher.relative(given), display.directory(given), ignores)]
+        # The absolute directory is kept too: a file's identity without `abspath` per file.
+        top = os.path.abspath(given)
+        stack = [(given, top, matcher.relative(given), display.directory(given), ignores)]
         while stack:
-            directory, relative_dir, display_dir, ignores = stack.pop()
+            directory, absolute_dir, relative_dir, display_dir, ignores = stack.pop()
             try:
                 with os.scandir(directory) as scan:
                     entries = list(scan)
@@ -174,7 +177,7 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                 shown = directory if display_dir is None else display_dir.rstrip(os.sep) or "."
                 reason = exc.strerror or str(exc)
                 problem = f"cannot read this directory: {reason.lower()}; its files are not checked"
-                add(directory, SourcePath(directory, shown, given=given, problem=problem))
+                add(absolute_dir, SourcePath(directory, shown, given=given, problem=problem))
                 continue
             names = [entry.name for entry in entries]
             if settings.respect_gitignore and ".gitignore" in names:
@@ -202,6 +205,7 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                 stack.append(
                     (
                         os.path.join(directory, d),
+                        os.path.join(absolute_dir, d),
                         matcher.child(relative_dir, d),
                         display.child(display_dir, d),
                         tuple((spec, f"{prefix}{d}/") for spec, prefix in ignores),
@@ -217,7 +221,7 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                     continue
                 full = os.path.join(directory, filename)
                 shown = full if display_dir is None else display_dir + filename
-                add(full, SourcePath(full, shown, given=given))
+                add(os.path.join(absolute_dir, filename), SourcePath(full, shown, given=given))
     return sorted(found.values(), key=lambda p: p.display)
 
 

@@ -281,6 +281,23 @@ def test_project_result_follows_the_working_directory(tmp_path: Path):
     assert "(services.py:5)" in inside.stdout
 
 
+def test_project_result_follows_the_settings(tmp_path: Path):
+    """A setting that only the cross-module pass acts on (a blocking call reached through
+    another module) changes the cached project result."""
+    _config(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "services.py").write_text(
+        "import legacy\n\n\ndef charge():\n    return legacy.fetch('x')\n"
+    )
+    (tmp_path / "app" / "api.py").write_text(ROUTE)
+    assert cli("check", "app", cwd=tmp_path).returncode == 0
+    _config(tmp_path, '[tool.fastapi-lint.extend-blocking-calls]\nFAL101 = ["legacy.fetch"]\n')
+    result = cli("check", "app", cwd=tmp_path)
+    assert "app/api.py:5:5: FAL106" in result.stdout
+    assert result.stdout == cli("check", "app", "--no-cache", cwd=tmp_path).stdout
+
+
 # ------------------------------------------------------------------- what is read, and how
 
 
