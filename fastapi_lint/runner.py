@@ -214,6 +214,7 @@ def check_stdin(
         fixed = source.to_bytes(outcome.text)
     except UnicodeEncodeError:
         report.fixed = Counter()
+        report.diagnostics = report.unfixed  # not fixed: the findings of the text as it is
         report.diff = ""
         report.write_error = f"the fixed text cannot be encoded as {source.encoding}; not fixed"
         return StdinResult(report, data)
