@@ -424,6 +424,10 @@ def _finish(
         # The text formats list them with the findings; the others keep stdout parseable.
         for file in unwritten:
             click.echo(f"error: {file.path}: {file.write_error}", err=True)
+    for notice in report.notices:
+        click.echo(f"warning: {notice}", err=True)
+    if report.notices and not flags.exit_zero:
+        exit_code = max(exit_code, EXIT_FINDINGS)  # files went unchecked
     for internal in report.errors:
         error(f"internal error in {internal.rule} on {internal.path}: {internal.message}")
         if flags.show_traceback:

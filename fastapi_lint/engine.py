@@ -17,6 +17,7 @@ from .noqa import file_exempt, filter_noqa, is_suppressed, line_codes
 from .parsing import PARSE_ERROR, describe_syntax_error, parse, parse_error_diagnostic, syntax_ok
 from .registry import RuleSet
 from .rule import Rule
+from .semantic.external import external_for
 from .semantic.index import ProjectIndex
 from .semantic.model import SemanticModel
 from .semantic.records import ModuleSummary
@@ -103,6 +104,7 @@ def lint_source(
         return result
 
     semantic = SemanticModel(module, is_package)
+    semantic.external = external_for(ruleset.settings)
     semantic.tree = tree
     ctx = Context(source, path, semantic, ruleset.settings)
     rules = [rule for rule in rules if _applies(rule, ctx, result.errors)]
@@ -147,7 +149,7 @@ def lint_source(
         result.summary = summary._replace(facts=tuple(facts))
         if resolve_facts and facts:
             project = index.with_module(result.summary) if index is not None else None
-            project = project or ProjectIndex([result.summary])
+            project = project or ProjectIndex([result.summary], external_for(ruleset.settings))
             diagnostics.extend(project.diagnostics(result.summary))
     diagnostics.sort(key=Diagnostic.sort_key)
     result.diagnostics = diagnostics

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
 import symtable
+import sys
 import warnings
 
 from .diagnostics import Diagnostic
@@ -24,7 +26,77 @@ def parse_error_diagnostic(path: str, reason: str, row: int = 1, col: int = 1) -
     )
 
 
+# Syntax newer than some interpreters, recognised on the line the parser stopped at:
+# (pattern, feature, the Python that first parses it). Checked only when the running Python is
+# older than that: then the file is not broken, the interpreter is (see `newer_syntax`).
+_NEWER: tuple[tuple[re.Pattern[str], str, tuple[int, int]], ...] = (
+    (
+        re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\[[^\]]*="),
+        "type parameter defaults (PEP 696)",
+        (3, 13),
+    ),
+    (re.compile(r"^\s*class\s+\w+\s*\[[^\]]*="), "type parameter defaults (PEP 696)", (3, 13)),
+    (
+        re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*\[[^\]]*="),
+        "type parameter defaults (PEP 696)",
+        (3, 13),
+    ),
+    (re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\["), "type parameter lists (PEP 695)", (3, 12)),
+    (re.compile(r"^\s*class\s+\w+\s*\["), "type parameter lists (PEP 695)", (3, 12)),
+    (
+        re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*(?:\[[^\]]*\])?\s*="),
+        "`type` aliases (PEP 695)",
+        (3, 12),
+    ),
+    # `except A, B:` without `as`; `except ValueError, e:` (Python 2) binds a lower-case name.
+    (
+        re.compile(r"^\s*except\*?\s+(?:[A-Z][\w.]*\s*,\s*)+[A-Z][\w.]*\s*:"),
+        "`except` with several types and no parentheses (PEP 758)",
+        (3, 14),
+    ),
+    (
+        re.compile(r"(?:^|[\s(\[{,=:])(?:[tT][rR]?|[rR][tT])['\"]"),
+        "template strings (PEP 750)",
+        (3, 14),
+    ),
+)
+# Parser messages that only the f-string rules before Python 3.12 (PEP 701) give.
+_OLD_FSTRING = (
+    "f-string expression part cannot include a backslash",
+    "f-string expression part cannot include '#'",
+    "f-string: expecting '}'",
+    "f-string: unmatched",
+)
+
+# How the FAL000 message of such a file reads; the run gathers them into one notice.
+NEWER_SYNTAX = re.compile(
+    r"^Cannot check this file: it uses (?P<feature>.+) of Python (?P<version>\d+\.\d+), "
+    r"which this Python \d+\.\d+ cannot parse"
+)
+
+
+def newer_syntax(exc: SyntaxError, source: Source) -> tuple[str, tuple[int, int]] | None:
+    """(feature, Python version) when the syntax error comes from syntax newer than the
+    running interpreter, not from a broken file."""
+    line = source.line(exc.lineno or 1)
+    message = exc.msg or ""
+    for pattern, feature, version in _NEWER:
+        if sys.version_info[:2] < version and pattern.search(line):
+            return feature, version
+    if sys.version_info[:2] < (3, 12) and message.startswith(_OLD_FSTRING):
+        return "nested quotes or backslashes in f-strings (PEP 701)", (3, 12)
+    return None
+
+
 def describe_syntax_error(exc: SyntaxError, source: Source) -> str:
+    newer = newer_syntax(exc, source)
+    if newer is not None:
+        feature, (major, minor) = newer
+        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        return (
+            f"it uses {feature} of Python {major}.{minor}, which this Python {running} cannot "
+            f"parse; run fastapi-lint under Python {major}.{minor} or later"
+        )
     message = exc.msg or "invalid syntax"
     line = source.line(exc.lineno or 1).strip()
     python2 = "Missing parentheses in call to" in message or (

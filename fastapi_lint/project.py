@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from .diagnostics import Diagnostic
+from .semantic.external import external_for
 from .semantic.index import ProjectIndex
 from .semantic.records import ModuleSummary
 from .settings import Settings
@@ -71,7 +72,7 @@ def project_pass(
         else:
             summary = cast("ModuleSummary | None", entry)  # hits come only from the store
         decoded.append(summary)
-    index = ProjectIndex(s for s in decoded if s is not None)
+    index = ProjectIndex((s for s in decoded if s is not None), external_for(settings))
     found: dict[str, list[Diagnostic]] = {}
     for item, report, summary in zip(files, reports, decoded, strict=True):
         if summary is not None and summary.facts:
@@ -98,4 +99,4 @@ def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
 
     store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
     summaries = store.stored_project()
-    return ProjectIndex(summaries) if summaries is not None else None
+    return ProjectIndex(summaries, external_for(settings)) if summaries is not None else None

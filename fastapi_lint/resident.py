@@ -132,7 +132,7 @@ class ResidentProject:
             # Gone or unreadable: the module leaves the index.
             kept = [s for s in self.index.summaries if s.path != display]
             if len(kept) != len(self.index.summaries):
-                self.index = ProjectIndex(kept)
+                self.index = ProjectIndex(kept, self.index.external)
             self.on_disk.pop(display, None)
             return
         document = Document(path, display, loaded[0])

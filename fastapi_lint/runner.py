@@ -6,8 +6,9 @@ here too, as before.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, InternalError
@@ -23,7 +24,7 @@ from .file_check import (
     write_atomic,
 )
 from .parallel import check_files
-from .parsing import parse_error_diagnostic
+from .parsing import NEWER_SYNTAX, PARSE_ERROR, parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
 from .semantic.modules import forget_packages
@@ -56,6 +57,9 @@ class RunReport:
     # The project index of the run (None without project analysis, or when the cross-module
     # findings came from the cache).
     index: ProjectIndex | None = None
+    # What concerns the run rather than a file: files written for a newer Python than the
+    # one running (`newer_syntax_notices`).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -168,7 +172,42 @@ def run(
                 finished[number] = report
     if store is not None:
         store.save()
-    return RunReport(finished, unsafe=mode.unsafe, index=index)
+    notices = newer_syntax_notices(finished)
+    return RunReport(finished, unsafe=mode.unsafe, index=index, notices=notices)
+
+
+def newer_syntax_notices(reports: list[FileReport]) -> list[str]:
+    """One notice per Python version for the files that use syntax newer than the running
+    interpreter, in place of their FAL000 findings: the files are fine, the interpreter is
+    too old, and the remedy is the same for all of them."""
+    groups: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
+    for report in reports:
+        kept = []
+        for diagnostic in report.diagnostics:
+            match = (
+                NEWER_SYNTAX.match(diagnostic.message) if diagnostic.code == PARSE_ERROR else None
+            )
+            if match is None:
+                kept.append(diagnostic)
+                continue
+            major, minor = (int(p) for p in match["version"].split("."))
+            groups.setdefault((major, minor), []).append(
+                (report.path, diagnostic.row, match["feature"])
+            )
+        if len(kept) != len(report.diagnostics):
+            report.diagnostics = kept
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    notices = []
+    for (major, minor), found in sorted(groups.items()):
+        features = ", ".join(sorted({feature for _, _, feature in found}))
+        count = f"{len(found)} files use" if len(found) > 1 else "1 file uses"
+        path, row, _ = found[0]
+        notices.append(
+            f"{count} syntax of Python {major}.{minor} that this Python {running} cannot parse "
+            f"({features}; first: {path}:{row}), not checked: run fastapi-lint under Python "
+            f"{major}.{minor} or later"
+        )
+    return notices
 
 
 @dataclass

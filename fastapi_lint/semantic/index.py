@@ -19,11 +19,14 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES
 from ..diagnostics import Diagnostic
 from .model import APP_TYPES
+
+if TYPE_CHECKING:
+    from .external import External
 from .records import ClassRecord, FunctionRecord, ModuleSummary
 
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
@@ -55,8 +58,12 @@ class Blocking(NamedTuple):
 
 
 class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
+    def __init__(
+        self, summaries: Iterable[ModuleSummary], external: External | None = None
+    ) -> None:
         self.summaries: list[ModuleSummary] = list(summaries)
+        # Names outside the project: installed packages and the catalogue (None: neither).
+        self.external = external
         self._build()
 
     def _build(self) -> None:
@@ -121,13 +128,14 @@ class ProjectIndex:
         name = summary.module
         if old is None or old.module != name or id(old) not in self.keys:
             others = [s for s in self.summaries if s.path != summary.path]
-            return ProjectIndex([*others, summary])
+            return ProjectIndex([*others, summary], self.external)
         # The file keeps its place, and so its key: its module name, or the private key of a
         # name two files share (`jobs@2`; an editor's workspace often has several copies of a
         # package, and a keystroke must not rebuild the whole index).
         key = self.keys[id(old)]
         rename = key != name
         new = object.__new__(ProjectIndex)
+        new.external = self.external
         new.summaries = [summary if s is old else s for s in self.summaries]
         new.modules = (
             {**self.modules, name: summary} if self.modules.get(name) is old else self.modules
@@ -287,24 +295,37 @@ class ProjectIndex:
     # ------------------------------------------------------------ questions
 
     def is_model(self, cls: str, depth: int = 0) -> bool:
-        """Do the class's bases reach a Pydantic model base through project classes?"""
-        if cls in MODEL_BASES:
+        """Do the class's bases reach a Pydantic model base through project classes, and
+        beyond the project through the installed packages or the catalogue (`External`)?"""
+        bases = self.external.model_bases if self.external is not None else MODEL_BASES
+        if cls in bases:
             return True
         record = self.classes.get(cls)
-        if record is None or depth > _MAX_DEPTH:
+        if record is None:
+            return self._external_model(cls)
+        if depth > _MAX_DEPTH:
             return False
         home = self._home_of(cls)
         for base in record.bases:
-            if base in MODEL_BASES:
+            if base in bases:
                 return True
             resolved = self.resolve_class(base, home)
-            if resolved is not None and self.is_model(resolved, depth + 1):
+            if resolved is not None:
+                if self.is_model(resolved, depth + 1):
+                    return True
+            elif self.resolve(base, home) is None and self._external_model(base):
                 return True
         return False
 
+    def _external_model(self, name: str) -> bool:
+        return self.external is not None and self.external.is_model(name)
+
     def defines(self, cls: str, member: str, depth: int = 0) -> bool:
-        """Does the class, or a project base of it, define `member` itself?"""
+        """Does the class, or a project base of it, define `member` itself? (An installed
+        class that does, or whose bases cannot be read, counts as defining it.)"""
         record = self.classes.get(cls)
+        if record is None and self.external is not None and self.resolve(cls) is None:
+            return self.external.defines(cls, member) is not False
         if record is None or depth > _MAX_DEPTH:
             return False
         if member in record.members:
@@ -329,6 +350,10 @@ class ProjectIndex:
             owner, _, method = name.rpartition(".")
             if method in CLASSMETHOD_CONSTRUCTORS:
                 cls = self.resolve_class(owner, home)
+                if cls is None and found is None and self._external_model(owner):
+                    return owner  # `CamelThing.parse_obj(...)` of an installed model
+        if cls is None and found is None and self._external_model(name):
+            return name  # a class of an installed package (or the catalogue) that is a model
         return cls if cls is not None and self.is_model(cls) else None
 
     def is_router(self, name: str, home: ModuleSummary | None = None) -> bool:

@@ -12,7 +12,11 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from ..catalogues.pydantic_v1 import MODEL_BASES
+from ..catalogues.third_party import MODEL_BASES as THIRD_PARTY_MODEL_BASES
+from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import (
     INSTANCE_CALL_TYPES,
     METHOD_RESULT_TYPES,
@@ -20,7 +24,12 @@ from ..catalogues.types import (
     canonical,
 )
 
+if TYPE_CHECKING:
+    from .external import External
+
 BUILTIN_NAMES = frozenset(dir(builtins))
+# Model bases known without reading any package: for a model without an environment reader.
+_KNOWN_MODEL_BASES = MODEL_BASES | THIRD_PARTY_MODEL_BASES
 
 # Decorator attributes that register a route on an app or router.
 ROUTE_METHODS = frozenset(
@@ -125,6 +134,9 @@ class SemanticModel:
     def __init__(self, module: str = "__main__", is_package: bool = False) -> None:
         self.module = module
         self.is_package = is_package
+        # What names from outside the project are (the installed packages, the catalogue);
+        # set by the engine for the run's environment. None: only this module and the tables.
+        self.external: External | None = None
         self.tree: ast.Module = ast.Module(body=[], type_ignores=[])
         self.module_scope = Scope(ScopeKind.MODULE, None, None)
         self.scope = self.module_scope
@@ -301,6 +313,11 @@ class SemanticModel:
             owner = self.type_of(expr.value)
             if owner == "fastapi.UploadFile" and expr.attr == "file":
                 return "io.IOBase"
+            if owner is None:
+                # `db.session` of FastAPI-SQLAlchemy: an imported object's attribute.
+                name = self.qualified_name(expr)
+                if name is not None and name in OBJECT_TYPES:
+                    return OBJECT_TYPES[name]
         return None
 
     def call_result_type(self, call: ast.Call) -> str | None:
@@ -311,6 +328,11 @@ class SemanticModel:
                 return RESULT_TYPES[name]
             if name.startswith("builtins."):
                 return None
+            if self.external is not None and self.lookup_class(name) is None:
+                # `make_router()` of an installed package, annotated `-> APIRouter`.
+                returned = self.external.return_type(name)
+                if returned is not None:
+                    return returned
             return canonical(name)
         if isinstance(func, ast.Name):
             binding = self.lookup(func.id)
@@ -384,16 +406,31 @@ class SemanticModel:
 
     # -------------------------------------------------------- Pydantic facts
 
+    def is_model(self, qualname: str | None) -> bool:
+        """Is the class `qualname` a Pydantic model? Through this module's classes, then what
+        the installed packages or the catalogue say of the bases outside it (`External`)."""
+        bases = self.external.model_bases if self.external is not None else _KNOWN_MODEL_BASES
+        return self.is_subclass(qualname, bases)
+
     def is_subclass(self, qualname: str | None, bases: frozenset[str], _seen: int = 0) -> bool:
-        """Does the class `qualname` reach one of `bases` through classes of this module?"""
+        """Does the class `qualname` reach one of `bases` through classes of this module, and
+        beyond it through the installed packages?"""
         if qualname is None or _seen > 50:
             return False
         if qualname in bases:
             return True
         info = self.classes.get(qualname)
         if info is None:
-            return False
+            if self.external is None or self._is_local(qualname):
+                return False
+            return self.external.is_subclass(qualname, bases)
         return any(self.is_subclass(base, bases, _seen + 1) for base in info.bases)
+
+    def lookup_class(self, qualname: str) -> ClassInfo | None:
+        return self.classes.get(qualname)
+
+    def _is_local(self, qualname: str) -> bool:
+        return qualname.startswith(self.module + ".") or qualname.split(".")[0] == "builtins"
 
 
 def _is_none(expr: ast.AST) -> bool:

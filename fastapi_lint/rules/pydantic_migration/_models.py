@@ -19,7 +19,6 @@ from ...catalogues.pydantic_v1 import (
     ANY_NAMES,
     CLASSMETHOD_CONSTRUCTORS,
     IMPORT_ERRORS,
-    MODEL_BASES,
     OPTIONAL_NAMES,
     SETTINGS_BASES,
     UNION_NAMES,
@@ -199,8 +198,10 @@ class PydanticRule(Rule):
 
 
 def is_model(qualname: str | None, ctx: Context) -> bool:
-    """Is the class `qualname` a Pydantic model (its bases reach a model base in this file)?"""
-    return ctx.semantic.is_subclass(qualname, MODEL_BASES)
+    """Is the class `qualname` a Pydantic model? Its bases reach a model base through this
+    file's classes, and beyond through the installed packages or the catalogue (one answer:
+    `SemanticModel.is_model`)."""
+    return ctx.semantic.is_model(qualname)
 
 
 def is_settings(qualname: str | None, ctx: Context) -> bool:
