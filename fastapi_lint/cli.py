@@ -492,7 +492,7 @@ def rule_command(code: str) -> None:
         fail(f"unknown rule '{code}'; run `fastapi-lint rules` for the list")
         return
     header = f"# {rule.name} ({rule.code})"
-    status = [f"Fix: {rule.fix_safety}."]
+    status = [f"Fix: {rule.fix_label()}."]
     if not rule.default_enabled:
         status.append(f"Off by default: enable it with `--extend-select {rule.code}`.")
     docs = rule.docs()
@@ -506,7 +506,7 @@ def rules_command() -> None:
     width = max(len(rule.name) for rule in rules.values())
     click.echo(f"{'code':<7} {'name':<{width}}  {'fix':<7} summary")
     for code, rule in rules.items():
-        fix = rule.fix_safety if rule.fix_safety != "none" else "-"
+        fix = rule.fix_label() if rule.fix_label() != "none" else "-"
         name = rule.name + ("" if rule.default_enabled else " (off)")
         click.echo(f"{code:<7} {name:<{width}}  {fix:<7} {rule.summary()}")
 

@@ -16,8 +16,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from .diagnostics import Applicability
 from .registry import all_rules
-from .rule import Rule
+from .rule import FixAvailability, Rule
 
 REGENERATE = "python -m fastapi_lint.docs"
 TABLE_START = "<!-- rules-table:start -->"
@@ -28,11 +29,10 @@ _RULE_PAGE = re.compile(r"^[A-Z]+\d+\.md$")
 # The README links to the pages in the repository, which render where the README does.
 README_LINK = "docs/rules/{code}.md"
 
-_FIX_TEXT = {
-    "safe": "safe: applied by `--fix`",
-    "unsafe": "unsafe: applied by `--fix --unsafe-fixes`",
-    "display-only": "display-only: suggested, never applied",
-    "none": "none",
+_APPLIED = {
+    Applicability.SAFE: "safe (applied by `--fix`)",
+    Applicability.UNSAFE: "unsafe (applied by `--fix --unsafe-fixes`)",
+    Applicability.DISPLAY_ONLY: "display-only (suggested, never applied)",
 }
 
 
@@ -57,7 +57,19 @@ def title(rule: type[Rule]) -> str:
 
 
 def fix_text(rule: type[Rule]) -> str:
-    return _FIX_TEXT.get(rule.fix_safety, rule.fix_safety)
+    """The rule page's "Fix" line, from the rule's typed fix metadata."""
+    if rule.fix_availability is FixAvailability.NONE:
+        return "none"
+    kinds = " or ".join(_APPLIED[a] for a in rule.fix_applicability)
+    return f"{rule.fix_availability} available; {kinds}"
+
+
+def fix_cell(rule: type[Rule]) -> str:
+    """The rule tables' Fix column: `safe`, `unsafe (sometimes)`, `safe/unsafe (sometimes)`, -."""
+    if rule.fix_availability is FixAvailability.NONE:
+        return "-"
+    kinds = "/".join(str(a) for a in rule.fix_applicability)
+    return kinds if rule.fix_availability is FixAvailability.ALWAYS else f"{kinds} (sometimes)"
 
 
 def default_text(rule: type[Rule]) -> str:
@@ -91,7 +103,7 @@ def _cell(text: str) -> str:
 
 
 def _row(rule: type[Rule], link: str) -> str:
-    fix = rule.fix_safety if rule.fix_safety != "none" else "-"
+    fix = fix_cell(rule)
     default = "on" if rule.default_enabled else "off"
     return (
         f"| [{rule.code}]({link}) | `{rule.name}` | {fix} | {default} | {_cell(rule.summary())} |"
@@ -117,8 +129,10 @@ def index_page(rules: Iterable[type[Rule]]) -> str:
         "# Rules",
         "",
         "Fix: `safe` fixes are applied by `--fix`; `unsafe` ones also need `--unsafe-fixes`;",
-        "`display-only` ones are shown and never applied. Rules that are off by default are",
-        "enabled by naming their full code, e.g. `--extend-select FAL123`.",
+        "`display-only` ones are shown and never applied; `safe/unsafe`: which one depends on",
+        "the case (the rule's page says when). `(sometimes)`: some findings come without a fix,",
+        "and their message says why. Rules that are off by default are enabled by naming their",
+        "full code, e.g. `--extend-select FAL123`.",
     ]
     for name, members in by_family.items():
         parts.extend(["", f"## {name}", "", rules_table(members, link="{code}.md")])

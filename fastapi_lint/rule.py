@@ -6,7 +6,10 @@ import ast
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from .diagnostics import Applicability
 
 if TYPE_CHECKING:
     from .context import Context
@@ -18,6 +21,18 @@ def example_text(text: str) -> str:
     strings, so that they read as code in the rule file: the line break right after the
     opening quotes is dropped and the indentation common to all lines removed."""
     return textwrap.dedent(text.removeprefix("\n"))
+
+
+class FixAvailability(StrEnum):
+    """Whether a rule's findings come with a fix (ruff's three levels)."""
+
+    NONE = "none"  # never: the rule only reports
+    SOMETIMES = "sometimes"  # when the case allows it; otherwise reported only, saying why
+    ALWAYS = "always"  # every finding carries a fix
+
+
+# From the most to the least trusted: a rule's docs and listings name the best it offers.
+_TRUST = (Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY)
 
 
 @dataclass(frozen=True)
@@ -94,8 +109,12 @@ class Rule:
     valid: ClassVar[list[str | Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
     default_enabled: ClassVar[bool] = True
-    # "safe", "unsafe", "display-only" or "none": what kind of fix the rule offers at best.
-    fix_safety: ClassVar[str] = "none"
+    # What `--fix` can do about the findings: whether they come with a fix, and how far those
+    # fixes can be trusted -- one applicability, or each one its fixes may have when it depends
+    # on the case (FAL108: `get_running_loop()` is safe, `to_thread` unsafe). Both are checked
+    # against the `invalid` examples (tests/test_fix_metadata.py) and shown by the docs.
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    fix_applicability: ClassVar[tuple[Applicability, ...]] = ()
     # (library, version, name shown): the rule's fixes write code for that version or later
     # (the Pydantic v1 → v2 rewrites: ("pydantic", (2,), "Pydantic 2")). When the project is
     # known to target an older one (`Settings.target`), the finding stays and says why no fix
@@ -129,6 +148,14 @@ class Rule:
         set, nothing is bound yet): False leaves the whole file out of this rule's walk.
         For answers about the whole module that would otherwise be asked at every node."""
         return True
+
+    @classmethod
+    def fix_label(cls) -> str:
+        """The most trusted kind of fix the rule offers ("safe", "unsafe", "display-only"), or
+        "none": what `fastapi-lint rules` and SARIF show."""
+        if cls.fix_availability is FixAvailability.NONE:
+            return "none"
+        return str(min(cls.fix_applicability, key=_TRUST.index))
 
     @classmethod
     def docs(cls) -> str:

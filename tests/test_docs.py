@@ -31,7 +31,7 @@ def test_rule_page():
     page = docs.rule_page(rule)
     assert "# blocking-sleep-in-async (FAL102)\n" in page
     assert "- Code: `FAL102`\n" in page
-    assert "- Fix: unsafe: applied by `--fix --unsafe-fixes`\n" in page
+    assert "- Fix: always available; unsafe (applied by `--fix --unsafe-fixes`)\n" in page
     assert "- Default: on\n" in page
     assert page.endswith(rule.docs() + "\n")
     for section in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"):

@@ -71,7 +71,7 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
             "markdown": f"# {title(rule)}\n\n{rule.docs()}",
         },
         "defaultConfiguration": {"enabled": rule.default_enabled, "level": "error"},
-        "properties": {"url": url, "fixSafety": rule.fix_safety},
+        "properties": {"url": url, "fixSafety": rule.fix_label()},
     }
     if urlsplit(url).scheme:
         descriptor["helpUri"] = url

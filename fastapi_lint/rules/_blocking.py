@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from ..catalogues.blocking import TABLES
 from ..context import Context, FixLike
 from ..diagnostics import Applicability, Edit, Fix
-from ..rule import Rule
+from ..rule import FixAvailability, Rule
 from ..semantic.blocking import blocking_call
 from ..settings import Settings
 
@@ -86,7 +86,8 @@ class BlockingCallRule(Rule):
     nodes = (ast.Call, ast.Await)
     requires = ("async",)  # `check` returns at once outside `async def`
     only_in_async = True
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True
 

@@ -5,7 +5,7 @@ import sys
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import annotated_metadata, param_function, parameters_with_defaults
 from ...semantic.model import BindingKind
 from ...semantic.summary import route_record
@@ -70,7 +70,8 @@ class PatchWithoutExcludeUnset(Rule):
     defers = True
     nodes = (ast.Call,)
     triggers = ("patch", "PATCH")
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         # Already excludes unset fields.
         """

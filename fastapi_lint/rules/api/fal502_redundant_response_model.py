@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.values import keyword
 from .._arguments import remove_argument
 
@@ -49,7 +49,8 @@ class RedundantResponseModel(Rule):
     message = "`response_model={model}` repeats the return annotation of `{function}`; drop it"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("response_model",)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         # Different models: the response model filters the returned object.
         """

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import is_annotated, param_function, parameters_with_defaults
 from ._fastapi import annotated_name
 
@@ -69,7 +69,8 @@ class NonAnnotatedDependency(Rule):
     triggers = ("Depends", "Query", "Path", "Body", "Header", "Cookie", "Form", "File", "Security")
     # Where the markers are imported from (a relative import: inside fastapi).
     requires_any = ("fastapi", "from .")
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         """
         from typing import Annotated

@@ -5,7 +5,7 @@ import re
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import (
     SECURITY_SCHEMES,
     annotated_metadata,
@@ -84,7 +84,8 @@ class UnusedPathParameter(Rule):
     defers = True
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("{",)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         """
         from fastapi import FastAPI

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
 
 _CALLS = {
@@ -49,7 +49,8 @@ class NaiveUtcNow(Rule):
     message = "`{call}` is deprecated and returns a naive datetime; use `{replacement}`"
     nodes = (ast.Call,)
     triggers = ("utcnow", "utcfromtimestamp")
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         """
         from datetime import datetime, timezone

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import param_function
 from ...semantic.model import BindingKind
 from ...semantic.values import keyword
@@ -51,7 +51,8 @@ class DeprecatedParamArgument(Rule):
     message = "`{argument}=` of `{function}()` is deprecated; {remedy}"
     nodes = (ast.Call,)
     triggers = ("regex", "example")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         """
         from fastapi import Query

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context, FixLike
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from .._blocking import BlockingCallRule
 
 
@@ -43,6 +43,7 @@ class BlockingSleepInAsync(BlockingCallRule):
     code = "FAL102"
     name = "blocking-sleep-in-async"
     triggers = ("sleep",)
+    fix_availability = FixAvailability.ALWAYS  # `await asyncio.sleep()`, in any async function
     message = (
         "`time.sleep()` blocks the event loop in async function `{function}`; use {replacement}"
     )

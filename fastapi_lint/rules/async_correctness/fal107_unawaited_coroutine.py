@@ -5,7 +5,7 @@ import ast
 from ...catalogues.coroutines import COROUTINE_METHODS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
 from ...semantic.summary import call_candidate
 from .._functions import is_generator
@@ -64,7 +64,8 @@ class UnawaitedCoroutine(Rule):
     defers = True
     nodes = (ast.Expr,)
     triggers = ("async",)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         # Awaited: fine.
         """

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context, FixLike
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 
 _GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 _LOOP = "asyncio.AbstractEventLoop"
@@ -64,7 +64,11 @@ class EventLoopMisuse(Rule):
     message = "{problem}"
     nodes = (ast.Await, ast.Call)
     triggers = ("get_event_loop", "run_in_executor")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    )
     valid = [
         # Sync code may still need get_event_loop (e.g. to run a loop in a script).
         """

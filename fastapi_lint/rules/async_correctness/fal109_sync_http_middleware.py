@@ -5,7 +5,7 @@ import re
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 
 _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 _DEF = re.compile(r"def\s+\w+")
@@ -60,7 +60,8 @@ class SyncHttpMiddleware(Rule):
     )
     nodes = (ast.FunctionDef,)
     triggers = ("middleware",)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         # The correct async middleware.
         """

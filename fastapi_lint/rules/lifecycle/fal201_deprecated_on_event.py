@@ -4,7 +4,8 @@ import ast
 from dataclasses import dataclass, field
 
 from ...context import Context
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
 from ._lifespan_fix import FASTAPI, SAFE_APP_CONSUMERS, Planner, Registration
 
@@ -87,7 +88,8 @@ class DeprecatedOnEvent(Rule):
 
     code = "FAL201"
     name = "deprecated-on-event"
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     message = "{what} is deprecated; use a `lifespan` context manager{hint}"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     triggers = ("on_event", "add_event_handler", "on_startup", "on_shutdown")

@@ -4,7 +4,8 @@ import ast
 
 from ...catalogues.pydantic_v1 import VALIDATOR_DECORATORS
 from ...context import Context
-from ...rule import Invalid
+from ...diagnostics import Applicability
+from ...rule import FixAvailability, Invalid
 from ._models import PydanticRule
 from ._validator_fix import plan_field_validator
 
@@ -79,7 +80,8 @@ class V1Validator(PydanticRule):
         "`@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`{extra}"
     )
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The v2 decorator.
         """

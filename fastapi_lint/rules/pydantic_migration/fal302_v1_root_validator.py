@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import ROOT_VALIDATOR_DECORATORS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import (
     Imports,
     is_false,
@@ -84,7 +84,8 @@ class V1RootValidator(PydanticRule):
     name = "v1-root-validator"
     message = "`@root_validator` is the Pydantic v1 API; use `@model_validator(mode={mode})`{extra}"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The v2 decorator.
         """

@@ -13,7 +13,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import Imports, line_indent, starts_line
 from ._models import PydanticRule, enclosing_model, is_settings
 
@@ -74,7 +74,8 @@ class V1ConfigClass(PydanticRule):
     name = "v1-config-class"
     message = "`class Config` is Pydantic v1 configuration; use `model_config = {kind}(...)`{keys}"
     nodes = (ast.ClassDef,)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # v2 configuration.
         """

@@ -10,7 +10,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._models import (
     PydanticRule,
     defines_member,
@@ -102,7 +102,8 @@ class V1ModelMethod(PydanticRule):
         *(f".{method}(" for method in MODEL_METHODS),
         *MODEL_ATTRIBUTES,
     )
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # `.dict()` on an untyped receiver is never guessed to be a model.
         """

@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import CONSTRAINED_TYPES
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import Imports, anchored_literal
 from ._models import PydanticRule
 
@@ -64,7 +64,8 @@ class V1ConstrainedType(PydanticRule):
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in CONSTRAINED_TYPES}))
     # Where the names above are imported from (a relative import: inside those packages).
     requires_any = ("pydantic", "sqlmodel", "from .")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The v2 spelling.
         """

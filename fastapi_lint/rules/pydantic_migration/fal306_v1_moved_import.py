@@ -6,7 +6,7 @@ import re
 from ...catalogues.pydantic_v1 import MOVED_IMPORTS, V2_ERRORS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._models import PydanticRule, is_guarded_import
 
 _FROM_MODULE = re.compile(r"from[\s\\]+([\w.]+)")
@@ -61,7 +61,8 @@ class V1MovedImport(PydanticRule):
     name = "v1-moved-import"
     message = "{what}"
     nodes = (ast.ImportFrom, ast.Attribute)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # Already v2.
         """

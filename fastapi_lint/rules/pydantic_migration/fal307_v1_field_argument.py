@@ -6,7 +6,7 @@ import re
 from ...catalogues.pydantic_v1 import FIELD_CALLS, FIELD_INVERTED, FIELD_REMOVED, FIELD_RENAMES
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import Imports
 from ._models import PydanticRule, enclosing_model, is_settings
 
@@ -78,7 +78,11 @@ class V1FieldArgument(PydanticRule):
     triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env"}))
     # Where `Field` is imported from (a relative import: inside those packages).
     requires_any = ("pydantic", "sqlmodel", "from .")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    )
     valid = [
         # v2 keywords.
         """

@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import PARSE_FUNCTIONS
 from ...context import Context
 from ...diagnostics import Applicability, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import Imports
 from ._models import PydanticRule
 
@@ -49,7 +49,8 @@ class V1ParseFunction(PydanticRule):
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in PARSE_FUNCTIONS}))
     # Where the functions above are imported from (a relative import: inside pydantic).
     requires_any = ("pydantic", "from .")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The v2 API.
         """

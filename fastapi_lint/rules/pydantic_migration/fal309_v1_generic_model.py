@@ -8,7 +8,7 @@ import tokenize
 from ...catalogues.pydantic_v1 import GENERIC_MODEL
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._fixes import Imports
 from ._models import PydanticRule, is_guarded_import
 
@@ -54,7 +54,8 @@ class V1GenericModel(PydanticRule):
     message = "`GenericModel` was removed in Pydantic v2; subclass `BaseModel` and `Generic[...]`"
     nodes = (ast.ImportFrom, ast.Attribute, ast.Name)
     triggers = ("GenericModel",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The v2 way.
         """

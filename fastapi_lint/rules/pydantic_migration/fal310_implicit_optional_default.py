@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from ...catalogues.pydantic_v1 import FIELD_CALLS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid
+from ...rule import FixAvailability, Invalid
 from ._models import PydanticRule, enclosing_model, optional_kind, version_evidence
 
 # `Field()` callables whose first argument / `default=` is the field's default.
@@ -79,7 +79,8 @@ class ImplicitOptionalDefault(PydanticRule):
         "`None`, v2 makes it required"
     )
     nodes = (ast.AnnAssign,)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = (Applicability.UNSAFE,)
     fix_targets = None  # `= None` is what v1 did implicitly: valid under both
 
     valid = [

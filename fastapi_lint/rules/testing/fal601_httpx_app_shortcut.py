@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import Scope
 
 # The client type → the transport that replaces its removed `app=` shortcut.
@@ -49,7 +49,8 @@ class HttpxAppShortcut(Rule):
     message = "`{client}(app=...)` was removed in httpx 0.28; use `transport={transport}(app=...)`"
     nodes = (ast.Call,)
     triggers = ("httpx",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # The current spelling.
         """

@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...diagnostics import Edit, Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.values import keyword
 from ._versions import fix_applicability, worth_reporting
 
@@ -71,7 +71,11 @@ class TemplateResponseNameFirst(Rule):
     )
     nodes = (ast.Call,)
     triggers = ("TemplateResponse",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    )
     valid = [
         # The current order.
         """

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from ...catalogues.upgrades import STATUS_MODULES, STATUS_RENAMED_IN, STATUS_RENAMES
 from ...context import Context
-from ...diagnostics import Edit, Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import Binding
 from ._versions import fix_applicability, worth_reporting
 
@@ -70,7 +70,11 @@ class DeprecatedStatusName(Rule):
     message = "`{old}` is deprecated since Starlette 0.48; use `{new}`"
     nodes = (ast.Attribute, ast.Name, ast.ImportFrom)
     triggers = tuple(STATUS_RENAMES)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    )
     valid = [
         # The current names.
         """

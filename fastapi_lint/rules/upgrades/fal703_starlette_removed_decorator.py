@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from ...catalogues.upgrades import REMOVED_APP_METHODS, ROUTER_EVENT_KEYWORDS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 
 
 @dataclass
@@ -89,7 +89,8 @@ class StarletteRemovedDecorator(Rule):
     message = "`{what}` was removed in Starlette 1.0; {remedy}"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     triggers = ("Starlette", "Router", "FastAPI", "starlette")
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         # FastAPI keeps these on its app and on APIRouter.
         """

@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...diagnostics import Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.values import keyword
 from .._arguments import remove_argument
 from ._versions import fix_applicability, worth_reporting
@@ -50,7 +50,8 @@ class FileResponseMethod(Rule):
     message = "`FileResponse(method=...)` was removed in Starlette 1.0 (ignored since 0.34)"
     nodes = (ast.Call,)
     triggers = ("FileResponse",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         """
         from fastapi.responses import FileResponse

@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
 
 # What a `lifespan=` is given to: the app or router that runs it.
@@ -63,7 +63,8 @@ class GeneratorLifespan(Rule):
     message = "`lifespan={function}` is a bare {kind} function; {remedy}"
     nodes = (ast.Call,)
     triggers = ("lifespan",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         """
         from contextlib import asynccontextmanager

@@ -4,8 +4,8 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
-from .._values import keyword
+from ...rule import FixAvailability, Invalid, Rule
+from ...semantic.values import keyword
 
 
 class OpenapiPrefix(Rule):
@@ -43,7 +43,8 @@ class OpenapiPrefix(Rule):
     message = "`FastAPI(openapi_prefix=...)` was removed in FastAPI 0.145; use `root_path=`"
     nodes = (ast.Call,)
     triggers = ("openapi_prefix",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE,)
     valid = [
         "from fastapi import FastAPI\n\napp = FastAPI(root_path='/api')\n",
         # A project function with that keyword.

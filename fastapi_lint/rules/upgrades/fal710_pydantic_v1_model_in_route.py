@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
-from .._values import keyword
+from ...semantic.values import keyword
 from ._versions import worth_reporting
 
 # The base classes of the Pydantic v1 compatibility layer shipped with Pydantic 2.
