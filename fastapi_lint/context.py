@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
 from .semantic.records import Fact
 from .source import Source
 
 if TYPE_CHECKING:
-    from .rule import Rule
+    from .semantic.traversal import Walker
     from .settings import Settings
 
 # A fix, or a function returning one that the engine calls once the whole file has been walked
@@ -29,7 +30,8 @@ class Context:
         self.path = path
         self.semantic = semantic
         self.settings = settings
-        self.rule: Rule | None = None
+        # What the traversal is calling: a rule, or the summary collector (which never reports).
+        self.rule: Rule | Walker | None = None
         self.pending: list[tuple[Diagnostic, FixLike]] = []
         # Findings that need the project index (see `defer`); they go into the summary.
         self.facts: list[Fact] = []
@@ -85,7 +87,7 @@ class Context:
 
     def report(self, node: ast.AST, *, fix: FixLike = None, **fmt: Any) -> None:
         rule = self.rule
-        assert rule is not None, "report() is only valid inside a rule's check"
+        assert isinstance(rule, Rule), "report() is only valid inside a rule's check"
         start, end = self.span(node)
         row, col = self.source.position(start)
         end_row, end_col = self.source.position(end)
@@ -120,7 +122,7 @@ class Context:
         condition supplies (FAL106's `{chain}`) fill the rest of the message.
         """
         rule = self.rule
-        assert rule is not None, "defer() is only valid inside a rule's check"
+        assert isinstance(rule, Rule), "defer() is only valid inside a rule's check"
         assert rule.defers, f"{rule.code} defers findings: set `defers = True` on the rule"
         refusal = rule.fix_refusal()
         if refusal:

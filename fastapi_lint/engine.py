@@ -21,7 +21,7 @@ from .semantic.external import external_for
 from .semantic.index import ProjectIndex
 from .semantic.model import SemanticModel
 from .semantic.records import ModuleSummary
-from .semantic.traversal import Traversal
+from .semantic.traversal import Traversal, Walker
 from .source import Source
 
 # Importable from here as before: callers of the engine use these names.
@@ -117,7 +117,7 @@ def lint_source(
     if summarize or any(rule.defers for rule in rules):
         collector = ruleset.collector()
         collector.start()
-    walkers: list[Rule] = [*rules, collector] if collector is not None else rules
+    walkers: list[Walker] = [*rules, collector] if collector is not None else [*rules]
     traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(walkers), result.errors)
     # The collector needs sync bodies too (helpers that block are sync functions).
     traversal.skip_sync_bodies = collector is None and all(r.only_in_async for r in rules)

@@ -16,6 +16,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .semantic.summary import SummaryCollector
+    from .semantic.traversal import Walker
 
 
 class UnknownSelector(ValueError):
@@ -113,7 +114,7 @@ class RuleSet:
     def collector(self) -> SummaryCollector:
         """The summary collector of this rule set's runs (`engine.lint_source`), made once."""
         if self._collector is None:
-            from .semantic.summary import SummaryCollector  # noqa: PLC0415 - start-up: imports the rules' helpers
+            from .semantic.summary import SummaryCollector  # noqa: PLC0415 - start-up: only runs that collect summaries
 
             self._collector = SummaryCollector(self.settings)
         return self._collector
@@ -134,8 +135,8 @@ class RuleSet:
         return any(rule.code == code for rule in self.for_path(path))
 
     @staticmethod
-    def dispatch_table(rules: Iterable[Rule]) -> dict[type[ast.AST], list[Rule]]:
-        table: dict[type[ast.AST], list[Rule]] = {}
+    def dispatch_table(rules: Iterable[Walker]) -> dict[type[ast.AST], list[Walker]]:
+        table: dict[type[ast.AST], list[Walker]] = {}
         for rule in rules:
             for node_type in rule.nodes:
                 table.setdefault(node_type, []).append(rule)

@@ -195,3 +195,13 @@ def test_rules_keep_per_file_state_in_the_context(module: str):
                         ):
                             offending.append(f"{cls.name}.{method.name}: {me}.{part.attr}")
     assert not offending, offending
+
+
+def test_the_summary_collector_is_not_a_rule():
+    """It walks beside the rules (a `Walker`) but reports nothing: it has no code, message or
+    docs a user could select, and `semantic/` needs nothing from the rule API for it."""
+    from fastapi_lint.rule import Rule
+    from fastapi_lint.semantic.summary import SummaryCollector
+
+    assert not issubclass(SummaryCollector, Rule)
+    assert "fastapi_lint.rule" not in GRAPH["fastapi_lint.semantic.summary"]

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import TABLES
 from ..noqa import is_suppressed, line_codes
-from ..rule import Rule
 from .blocking import blocking_call  # the blocking rules' own matcher
 from .fastapi import annotated_metadata, cors_registration, param_function, parameters_with_defaults
 from .model import (
@@ -121,16 +120,16 @@ class _FunctionBuilder:
         self.generator = False
 
 
-class SummaryCollector(Rule):
-    """Not a rule users select: the engine runs it beside the rules to build the summary.
+class SummaryCollector:
+    """Not a rule: the engine runs it beside the rules, in the same walk, to build the summary
+    (the traversal hands nodes to anything shaped as a `traversal.Walker`).
 
     It never reports; it looks at function definitions, calls, awaits and yields as the
     traversal hands them over, and reads the finished semantic model in `finish`.
     """
 
-    code = "summary"
-    name = "project-summary"
-    message = ""
+    code = "summary"  # names it in an internal error, as a rule's code would
+    only_in_async = False
     nodes = (
         ast.FunctionDef,
         ast.AsyncFunctionDef,
@@ -141,7 +140,6 @@ class SummaryCollector(Rule):
     )
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
         # The blocking tables are the rules' own (FAL101–FAL105), extended from the settings.
         self.tables = [(code, TABLES[code], settings.blocking_extensions(code)) for code in TABLES]
         # Blocking functions by qualified name, all tables in one lookup.

@@ -13,7 +13,7 @@ import bisect
 import functools
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import InternalError, internal_error
 from .model import Binding, BindingKind, ClassInfo, Scope, ScopeKind, SemanticModel
@@ -21,9 +21,26 @@ from .modules import resolve_relative
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..rule import Rule
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class Walker(Protocol):
+    """What the traversal hands nodes to: each rule, and the collector of the module summary
+    (`summary.SummaryCollector`), which is no rule: it never reports."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def nodes(self) -> tuple[type[ast.AST], ...]: ...
+
+    @property
+    def only_in_async(self) -> bool: ...
+
+    def check(self, node: Any, ctx: Context) -> None: ...
+
+    def finish(self, ctx: Context) -> None: ...
 
 
 class Traversal:
@@ -39,7 +56,7 @@ class Traversal:
         self,
         semantic: SemanticModel,
         ctx: Context,
-        dispatch: dict[type[ast.AST], list[Rule]],
+        dispatch: dict[type[ast.AST], list[Walker]],
         errors: list[InternalError],
     ) -> None:
         self.semantic = semantic
@@ -114,7 +131,7 @@ class Traversal:
                 elif value is not None:
                     push(value)
 
-    def call(self, rule: Rule, method: Callable, *args: object) -> None:
+    def call(self, rule: Walker, method: Callable, *args: object) -> None:
         if rule.code in self.failed:
             return
         self.ctx.rule = rule
@@ -125,7 +142,7 @@ class Traversal:
         except Exception as exc:
             self._failed(rule, exc)
 
-    def _failed(self, rule: Rule, exc: Exception) -> None:
+    def _failed(self, rule: Walker, exc: Exception) -> None:
         self.failed.add(rule.code)
         self.errors.append(internal_error(self.ctx.path, rule.code, exc))
 
@@ -542,10 +559,10 @@ _HANDLERS: dict[type[ast.AST], Callable[[Traversal, ast.AST, list], None]] = {
 }
 
 _NODE_CLASSES = _node_classes()
-_TABLES: dict[tuple[tuple[type[ast.AST], tuple[Rule, ...]], ...], dict] = {}
+_TABLES: dict[tuple[tuple[type[ast.AST], tuple[Walker, ...]], ...], dict] = {}
 
 
-def _walk_table(dispatch: dict[type[ast.AST], list[Rule]]) -> dict[type, tuple]:
+def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple]:
     """class → (declare a function scope?, rules, only in async?, handler, child fields).
 
     Made once per set of rule instances: the rules of a run are the same objects for every
