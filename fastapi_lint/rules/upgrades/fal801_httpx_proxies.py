@@ -4,8 +4,8 @@ import ast
 
 from ...catalogues.upgrades import HTTPX_CLIENTS, HTTPX_FUNCTIONS
 from ...context import Context
-from ...diagnostics import Edit, Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.values import keyword, possible_values
 from ._versions import fix_applicability, worth_reporting
 
@@ -58,7 +58,8 @@ class HttpxProxies(Rule):
     message = "`proxies=` was removed in httpx 0.28; {remedy}"
     nodes = (ast.Call,)
     triggers = ("proxies",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         """
         import httpx
