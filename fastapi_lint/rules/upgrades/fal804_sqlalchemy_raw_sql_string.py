@@ -5,7 +5,7 @@ import ast
 from ...catalogues.upgrades import SQL_EXECUTORS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.values import possible_values
 
 
@@ -49,7 +49,8 @@ class SqlalchemyRawSqlString(Rule):
     message = "`{receiver}.execute()` with a plain SQL string fails in SQLAlchemy 2.0; wrap it in `text()`"
     nodes = (ast.Call,)
     triggers = ("execute",)
-    fix_safety = "unsafe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.UNSAFE,)
     valid = [
         """
         from sqlalchemy import text

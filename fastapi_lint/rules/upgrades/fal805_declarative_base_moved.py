@@ -4,8 +4,8 @@ import ast
 
 from ...catalogues.upgrades import DECLARATIVE_IN_ORM, DECLARATIVE_MOVED
 from ...context import Context
-from ...diagnostics import Edit, Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ._versions import fix_applicability, worth_reporting
 
 _MODULE = "sqlalchemy.ext.declarative"
@@ -59,7 +59,8 @@ class DeclarativeBaseMoved(Rule):
     message = "`{module}.{name}` moved to `sqlalchemy.orm` in SQLAlchemy 1.4 (deprecated in 2.0)"
     nodes = (ast.ImportFrom,)
     triggers = ("sqlalchemy.ext.declarative",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         "from sqlalchemy.orm import declarative_base, declared_attr\n",
         # What stays in the extension.

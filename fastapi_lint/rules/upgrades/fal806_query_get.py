@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...diagnostics import Edit, Fix
-from ...rule import Invalid, Rule
+from ...diagnostics import Applicability, Edit, Fix
+from ...rule import FixAvailability, Invalid, Rule
 from ._versions import fix_applicability
 
 _SESSION = "sqlalchemy.orm.Session"
@@ -49,7 +49,8 @@ class QueryGet(Rule):
     message = "`Query.get()` is legacy in SQLAlchemy 2.0; use `{session}.get({model}, ...)`"
     nodes = (ast.Call,)
     triggers = ("query",)
-    fix_safety = "safe"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         """
         from sqlalchemy.orm import Session
