@@ -15,6 +15,8 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from .diagnostics import Applicability
 from .registry import all_rules
@@ -24,6 +26,7 @@ REGENERATE = "python -m fastapi_lint.docs"
 TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 RULES_DIR = Path("docs/rules")
+CONFIG_REFERENCE = Path("docs/configuration-reference.md")
 _GENERATED = f"<!-- Generated from the rule's source by `{REGENERATE}`; do not edit. -->"
 _RULE_PAGE = re.compile(r"^[A-Z]+\d+\.md$")
 # The README links to the pages in the repository, which render where the README does.
@@ -149,11 +152,115 @@ def update_readme(text: str, rules: Iterable[type[Rule]]) -> str:
     return f"{head}\n{rules_table(rules)}\n{text[end:]}"
 
 
+# What each `[tool.fastapi-lint]` option does, for the generated configuration reference: the
+# option list, types and constraints come from the model (`config_model.FileConfig`) and the
+# defaults from `settings.Settings`; `tests/test_docs.py` fails when an option has no entry here.
+OPTION_DOCS: dict[str, str] = {
+    "select": "Codes or prefixes of the rules to run; replaces the default selection (every "
+    "rule that is on by default). `--select` on the command line replaces it in turn.",
+    "extend-select": "Codes or prefixes added to the selection. A rule that is off by default "
+    "is enabled by its full code.",
+    "ignore": "Codes or prefixes to leave out of the selection.",
+    "per-file-ignores": "Codes or prefixes ignored in the files matching each glob "
+    '(`{ "tests/*" = ["FAL1"] }`).',
+    "exclude": "Patterns of files and directories skipped when walking directories; replaces "
+    "the default list. Files named on the command line are still checked unless "
+    "`--force-exclude`.",
+    "extend-exclude": "Patterns added to `exclude`.",
+    "unsafe-fixes": "Apply (with `--fix`) and show the fixes that may change behaviour.",
+    "output-format": "How `check` prints its report: `full`, `concise`, `grouped`, `json`, "
+    "`json-lines`, `sarif`, `github`, `gitlab`, `junit`, `rdjson`, `pylint` or `azure` "
+    "([output formats](output-formats.md)); `text` is the former name of `concise`.",
+    "cache-dir": "Where the result cache lives, relative to this pyproject.toml: a folder of its "
+    "own, neither the project nor a checked path.",
+    "respect-gitignore": "Skip what `.gitignore` files (and `.git/info/exclude`) ignore when "
+    "walking directories.",
+    "max-file-size": "Files larger than this many bytes are not read; each is reported as FAL000.",
+    "extend-blocking-calls": "Functions the blocking-call rules FAL101-FAL105 should also "
+    "report, by rule code: qualified names as imported, or `Type.method` for methods of a "
+    "receiver whose type is known.",
+    "python": "The project's interpreter or virtual environment (relative to this "
+    "pyproject.toml), where installed library versions are read; found like pyright and mypy "
+    "find it when not given.",
+    "target-versions": 'The versions the project targets, by library (`{ pydantic = "2" }`): '
+    "they take precedence over installed and declared versions, e.g. on a migration branch.",
+    "extend-model-bases": "Qualified names of third-party classes that are Pydantic models, so "
+    "that the Pydantic rules treat their subclasses as models.",
+}
+
+
+def _type_text(annotation: Any) -> str:
+    """A field's type as a reader of TOML thinks of it."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        return " or ".join(_type_text(a) for a in args if a is not type(None))
+    if origin is Literal:
+        return "one of " + ", ".join(f'`"{a}"`' for a in args)
+    if origin is list:
+        return f"list of {_type_text(args[0])}s"
+    if origin is dict:
+        return f"table of {_type_text(args[1])} by {_type_text(args[0])}"
+    return {str: "string", bool: "boolean", int: "integer"}.get(annotation, str(annotation))
+
+
+def configuration_page() -> str:
+    """The reference of every `[tool.fastapi-lint]` option, from the configuration model."""
+    from dataclasses import fields  # noqa: PLC0415 - only the generator needs these
+
+    from .config_model import FileConfig  # noqa: PLC0415 - pydantic: only the generator
+    from .settings import Settings  # noqa: PLC0415 - only the generator needs it
+
+    defaults = {f.name: f.default for f in fields(Settings)}
+    parts = [
+        _GENERATED.replace("rule's source", "configuration model"),
+        "",
+        "# Configuration reference",
+        "",
+        "Every option of the `[tool.fastapi-lint]` table of `pyproject.toml`, as the",
+        "configuration model (`fastapi_lint/config_model.py`) accepts it. An unknown option or a",
+        "value of the wrong type stops the run with exit code 2 and a line naming the option.",
+    ]
+    for name, field in FileConfig.model_fields.items():
+        option = field.alias or name
+        default = defaults.get(name)
+        if isinstance(default, tuple):
+            table = get_origin(field.annotation) in (Union, UnionType) and any(
+                get_origin(a) is dict for a in get_args(field.annotation)
+            )
+            default = {} if table else list(default)
+        default_text = f"`{_toml(default)}`" if default is not None else "none"
+        parts.extend(
+            [
+                "",
+                f"## `{option}`",
+                "",
+                OPTION_DOCS.get(option, ""),
+                "",
+                f"- Type: {_type_text(field.annotation)}",
+                f"- Default: {default_text}",
+            ]
+        )
+    return "\n".join(parts) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{}"
+    return str(value)
+
+
 def expected_files(root: Path) -> dict[Path, str]:
     """Every generated file under `root` and its expected content."""
     rules = list(all_rules().values())
     files = {root / RULES_DIR / f"{rule.code}.md": rule_page(rule) for rule in rules}
     files[root / RULES_DIR / "index.md"] = index_page(rules)
+    files[root / CONFIG_REFERENCE] = configuration_page()
     readme = root / "README.md"
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

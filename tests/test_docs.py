@@ -132,3 +132,18 @@ def test_flake8_lines_match_the_cli(tmp_path: Path):
     cli_lines = sorted(line.replace(" [*] ", " ", 1) for line in ours.stdout.splitlines())
     assert len(cli_lines) >= 10
     assert flake8_lines == cli_lines
+
+
+def test_every_configuration_option_is_described():
+    """The configuration reference is generated from the model: each option needs its text."""
+    from fastapi_lint.config_model import FileConfig
+
+    options = {field.alias or name for name, field in FileConfig.model_fields.items()}
+    assert options == set(docs.OPTION_DOCS), (
+        "describe new options in fastapi_lint/docs.py OPTION_DOCS: "
+        f"{sorted(options - set(docs.OPTION_DOCS))}; stale: {sorted(set(docs.OPTION_DOCS) - options)}"
+    )
+    page = docs.configuration_page()
+    for option in options:
+        assert f"\n## `{option}`\n\n{docs.OPTION_DOCS[option]}\n" in page
+    assert '- Default: `"full"`' in page  # output-format's default, read from Settings
