@@ -374,3 +374,49 @@ def test_fal310_is_silent_on_a_v2_project_with_a_class_config(tmp_path: Path) ->
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
     result = run("check", "--select", "FAL310", "--output-format", "json", ".", cwd=root)
     assert [f["code"] for f in findings(result)] == ["FAL310"]
+
+
+# ------------------------------------------------------------------ the target Python
+
+CONSTRAINED = """\
+from pydantic import BaseModel, conint
+
+
+class Item(BaseModel):
+    count: conint(gt=0)
+"""
+
+DEPENDENCY = """\
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+
+def current_user() -> str:
+    return "me"
+
+
+@app.get("/me")
+def me(user: str = Depends(current_user)):
+    return user
+"""
+
+
+@pytest.mark.parametrize(
+    ("requires", "module"),
+    [(">=3.8", "typing_extensions"), (">=3.9", "typing"), (None, "typing")],
+)
+def test_the_target_python_decides_where_annotated_comes_from(
+    tmp_path: Path, requires: str | None, module: str
+) -> None:
+    lines = ['[project]\nname = "x"\ndependencies = ["pydantic>=2"]\n']
+    if requires is not None:
+        lines.append(f'requires-python = "{requires}"\n')
+    root = project(tmp_path, "".join(lines))
+    (root / "models.py").write_text(CONSTRAINED)
+    (root / "api.py").write_text(DEPENDENCY)
+    run("check", "--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=root)
+    assert f"from {module} import Annotated\n" in (root / "models.py").read_text()
+    assert "count: Annotated[int, Field(gt=0)]" in (root / "models.py").read_text()
+    assert f"from {module} import Annotated\n" in (root / "api.py").read_text()
+    assert "user: Annotated[str, Depends(current_user)]" in (root / "api.py").read_text()

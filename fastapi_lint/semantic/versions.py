@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogues.typing_names import TYPING_ADDED
 from .environment import Environment, installed, normalize
 
 # The libraries whose version rules ask about (normalised distribution names).
@@ -77,6 +78,11 @@ class Target:
         answer = self.at_least(version)
         return None if answer is None else not answer
 
+    def admits_below(self, version: Version) -> bool:
+        """Does the range include versions older than `version`? (`requires-python >=3.7`
+        admits Python 3.8: code written for the project must run there.)"""
+        return self.low is not None and self.low < version
+
     @property
     def major(self) -> int | None:
         """The major version, when the whole range is within one."""
@@ -104,6 +110,13 @@ class ProjectVersions:
         """The version installed or declared, ignoring the user's `target-versions`: what
         the code as it stands was written for (FAL310 asks whether a module is v1 code)."""
         return _find(self.written if self.written is not None else self.libraries, library)
+
+
+def typing_module(python: Target, name: str) -> str:
+    """Where a fix imports the `typing` name `name` from: `typing`, or `typing_extensions`
+    when the project's target Python admits a version that lacks it."""
+    added = TYPING_ADDED.get(name)
+    return "typing_extensions" if added is not None and python.admits_below(added) else "typing"
 
 
 def _find(targets: tuple[Target, ...], library: str) -> Target:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ...context import Context
 from ...diagnostics import Edit
 from ...semantic.fastapi import ANNOTATED
+from ...semantic.versions import typing_module
 
 
 def annotated_name(ctx: Context) -> tuple[str, Edit | None] | None:
@@ -20,4 +21,5 @@ def annotated_name(ctx: Context) -> tuple[str, Edit | None] | None:
             return f"{name}.Annotated", None
     if "Annotated" in ctx.semantic.module_scope.bindings:
         return None  # the name means something else here
-    return ctx.import_edit("typing", "Annotated")
+    # `typing.Annotated` is Python 3.9: an older target Python gets the backport.
+    return ctx.import_edit(typing_module(ctx.settings.target("python"), "Annotated"), "Annotated")

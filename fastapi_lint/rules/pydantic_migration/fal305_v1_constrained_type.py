@@ -6,6 +6,7 @@ from ...catalogues.pydantic_v1 import CONSTRAINED_TYPES
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
+from ...semantic.versions import typing_module
 from ._fixes import Imports, anchored_literal
 from ._models import PydanticRule
 
@@ -287,7 +288,11 @@ def _fix(node: ast.Call, func: str, ctx: Context) -> tuple[Fix | None, str]:
             )
         else:
             constraint = imports.name("pydantic", "Field", "pydantic.fields.Field")
-        annotated = imports.name("typing", "Annotated", "typing_extensions.Annotated")
+        # `typing.Annotated` is Python 3.9: an older target Python gets the backport.
+        module = typing_module(ctx.settings.target("python"), "Annotated")
+        annotated = imports.name(
+            module, "Annotated", "typing.Annotated", "typing_extensions.Annotated"
+        )
         text = f"{annotated}[{base}, {constraint}({', '.join(arguments)})]"
     edits = (*imports.edits, Edit(*ctx.span(node), text))
     retires = (ctx.qualified_name(node.func) or "",)  # `constr` may now be imported for nothing
