@@ -185,20 +185,22 @@ class DeprecatedStatusName(Rule):
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
-        if _fallback(ctx):
-            return
+        # Cheap name tests first: `_fallback` looks at the enclosing `try` bodies, and asked
+        # at every node inside a large handler it made the rule quadratic.
         if isinstance(node, ast.Attribute):
-            if node.attr in STATUS_RENAMES and _module_of(node, ctx) in STATUS_MODULES:
+            if node.attr not in STATUS_RENAMES or _fallback(ctx):
+                return
+            if _module_of(node, ctx) in STATUS_MODULES:
                 end = ctx.span(node)[1]
                 self._report(node, node.attr, [(end - len(node.attr), end)], ctx)
         elif isinstance(node, ast.Name):
-            if node.id in STATUS_RENAMES:
+            if node.id in STATUS_RENAMES and not _fallback(ctx):
                 name = ctx.qualified_name(node)
                 if name is not None and name.rsplit(".", 1)[0] in STATUS_MODULES:
                     ctx.state(_Imports).uses.append((node, ctx.semantic.lookup(node.id)))
         elif isinstance(node, ast.ImportFrom) and node.module in STATUS_MODULES and not node.level:
             for alias in node.names:
-                if alias.name not in STATUS_RENAMES:
+                if alias.name not in STATUS_RENAMES or _fallback(ctx):
                     continue
                 if alias.asname is not None:
                     start = ctx.span(alias)[0]
