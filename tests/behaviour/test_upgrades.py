@@ -32,6 +32,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
     "proxy_prefix_app.py": (("FAL709",), ("openapi_prefix",)),
     "httpx_proxy_client.py": (("FAL801",), ("proxies",)),
+    "swallowing_dependency_app.py": (("FAL508",), ()),
     "sqlalchemy_repo.py": (("FAL804", "FAL805", "FAL806"), ("declarative_base", "Query.get")),
 }
 
@@ -86,3 +87,25 @@ def test_fal701_new_order_needs_starlette_0_29(tmp_path, upgrade_old_python):
     result = harness.run_exercise_raw(upgrade_old_python, fixed)
     assert result["ok"]
     assert {page["status"] for page in result["record"].values()} == {500}
+
+
+def test_fal507_the_fix_makes_the_error_the_route_meant(
+    tmp_path, upgrade_old_python, upgrade_new_python
+):
+    """FAL507 fixes a bug, so the record changes on purpose: the returned exception was a
+    200 body (or a 500 with a response model) under old and new FastAPI alike."""
+    original = harness.UPGRADE_FIXTURES_DIR / "returned_errors_app.py"
+    for python in (upgrade_old_python, upgrade_new_python):
+        before, _ = harness.run_exercise(python, original)
+        assert before["GET /items/2"] == [
+            200,
+            '{"status_code":404,"detail":"Item not found","headers":null}',
+        ]
+        assert before["DELETE /items/1"] == [500, "Internal Server Error"]
+    fixed = _fixed_copy("returned_errors_app.py", ("FAL507",), tmp_path)
+    after, _ = harness.run_exercise(upgrade_new_python, fixed)
+    assert after == {
+        "GET /items/1": [200, '{"id":1}'],
+        "GET /items/2": [404, '{"detail":"Item not found"}'],
+        "DELETE /items/1": [403, '{"detail":"read-only"}'],
+    }
