@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from ..catalogues.pydantic_v1 import MODEL_BASES as PYDANTIC_MODEL_BASES
 from ..catalogues.third_party import MODEL_BASES as THIRD_PARTY_MODEL_BASES
 from ..catalogues.third_party import OBJECT_TYPES
-from ..catalogues.types import canonical
+from ..catalogues.types import CANONICAL, RESULT_TYPES, canonical
 from .environment import Environment, module_file
 from .modules import resolve_relative
 
@@ -40,6 +40,13 @@ if TYPE_CHECKING:
 _MAX_DEPTH = 24
 _MAX_BYTES = 2_000_000  # a generated module this large holds no class header worth reading
 _STDLIB = frozenset(sys.stdlib_module_names)
+# Libraries whose call results `catalogues/types.py` describes (FastAPI, Starlette, requests,
+# httpx, SQLAlchemy, redis, ...): what their functions return is taken from there, not read
+# from their sources; fastapi/applications.py alone costs 40 ms to parse, on every run that
+# calls `FastAPI()`.
+_CATALOGUED = frozenset(
+    name.split(".")[0] for table in (CANONICAL, RESULT_TYPES) for name in (*table, *table.values())
+) | {"pydantic", "pydantic_core", "pydantic_settings", "typing", "typing_extensions"}
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,8 @@ class External:
 
     def return_type(self, qualname: str) -> str | None:
         """The class an installed function's return annotation names, canonical."""
+        if qualname.split(".")[0] in _CATALOGUED:
+            return None
         found = self._resolve(qualname, 0)
         if found is None or found[0] != "function" or not found[2]:
             return None
