@@ -6,6 +6,7 @@ those above the walked directory up to the repository's top. `--no-respect-gitig
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,14 +86,15 @@ def test_without_a_repository_the_project_roots_gitignore_applies(tmp_path: Path
 
 
 def test_cli_flag_and_config(repo: Path):
-    result = cli("check", ".", "--no-cache", "--select", "FAL102", cwd=repo)
-    assert result.stdout.count("FAL102") == 4
-    result = cli(
-        "check", ".", "--no-cache", "--select", "FAL102", "--no-respect-gitignore", cwd=repo
-    )
-    assert result.stdout.count("FAL102") == 11
+    def count(*args: str) -> int:
+        result = cli("check", ".", "--no-cache", "--select", "FAL102", *JSON, *args, cwd=repo)
+        return len(json.loads(result.stdout))
+
+    assert count() == 4
+    assert count("--no-respect-gitignore") == 11
     (repo / "pyproject.toml").write_text("[tool.fastapi-lint]\nrespect-gitignore = false\n")
-    result = cli("check", ".", "--no-cache", "--select", "FAL102", cwd=repo)
-    assert result.stdout.count("FAL102") == 11
-    result = cli("check", ".", "--no-cache", "--select", "FAL102", "--respect-gitignore", cwd=repo)
-    assert result.stdout.count("FAL102") == 4
+    assert count() == 11
+    assert count("--respect-gitignore") == 4
+
+
+JSON = ("--output-format", "json")
