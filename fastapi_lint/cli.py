@@ -420,7 +420,7 @@ def _finish(
             click.echo(output, err=report_to_stderr)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
     unwritten = [f for f in report.files if f.write_error]
-    if settings.output_format not in ("text", "grouped"):
+    if settings.output_format not in ("full", "concise", "text", "grouped") or flags.output_file:
         # The text formats list them with the findings; the others keep stdout parseable.
         for file in unwritten:
             click.echo(f"error: {file.path}: {file.write_error}", err=True)

@@ -10,6 +10,7 @@ A file that cannot be read or decoded gives no lines, and the format falls back.
 from __future__ import annotations
 
 from ..source import Source, SourceError
+from ..writing import read_regular
 
 
 class SourceLines:
@@ -33,8 +34,9 @@ class SourceLines:
         data = self._given.get(path)
         if data is None:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                # Regular files only, and bounded: a FIFO or /dev/zero named by a FAL000
+                # finding must not hang the report or exhaust memory (see `writing.py`).
+                data = read_regular(path)
             except OSError:
                 return None
         try:
