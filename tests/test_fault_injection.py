@@ -334,6 +334,22 @@ def test_fifos_and_devices_are_findings_not_hangs(tmp_path: Path):
     assert result.returncode == 1
 
 
+def test_a_fifo_among_the_project_files_is_not_read(tmp_path: Path):
+    """The project's declared versions come from its requirements files: a FIFO named like
+    one is skipped, not waited on."""
+    _config(tmp_path)
+    (tmp_path / "a.py").write_text(FIXABLE)
+    os.mkfifo(tmp_path / "requirements.txt")
+    result = subprocess.run(
+        [SCRIPT, "check", "--no-cache", *JSON, "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert [d["code"] for d in json.loads(result.stdout)] == [FINDING]
+
+
 def test_a_file_above_the_size_limit_is_a_finding(tmp_path: Path):
     (tmp_path / "big.py").write_bytes(b"x = 1\n" * (2 * 1024 * 1024))  # 12 MiB
     (tmp_path / "small.py").write_text(FIXABLE)

@@ -31,6 +31,7 @@ from ..catalogues.pydantic_v1 import MODEL_BASES as PYDANTIC_MODEL_BASES
 from ..catalogues.third_party import MODEL_BASES as THIRD_PARTY_MODEL_BASES
 from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import CANONICAL, RESULT_TYPES, canonical
+from ..writing import read_regular
 from .environment import Environment, module_file
 from .modules import resolve_relative
 
@@ -95,8 +96,7 @@ def _parse(path: str, module: str, size: int) -> Headers | None:
     if size > _MAX_BYTES:
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular(path, _MAX_BYTES)  # never a FIFO or device, never unbounded
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(data, filename=path)

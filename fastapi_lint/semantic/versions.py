@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogues.typing_names import TYPING_ADDED
+from ..writing import read_regular
 from .environment import Environment, installed, normalize
 
 # The libraries whose version rules ask about (normalised distribution names).
@@ -304,7 +305,8 @@ def _declared(root: Path) -> _Declared:
         sources.append(("pyproject.toml (poetry)", specs))
     for path in sorted(root.glob("requirements*.txt")):
         try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            # A regular file of bounded size only: a FIFO named like one would block the run.
+            lines = read_regular(str(path)).decode("utf-8", "replace").splitlines()
         except OSError:
             continue
         sources.append((path.name, _requirements(lines)))
