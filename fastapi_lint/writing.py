@@ -157,6 +157,13 @@ def write_fixed(path: str, data: bytes, original: bytes, roots: tuple[str, ...] 
     return ""
 
 
+# The original is read through a descriptor that never follows a symlink and never waits.
+_OPEN_ORIGINAL = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _CHANGED = "the file changed on disk while it was being fixed; left unchanged"
 
 
@@ -168,7 +175,7 @@ def _write(path: str, data: bytes, original: bytes, roots: tuple[str, ...]) -> N
             raise Refused(
                 f"it is a symlink to {target}, outside the project; not written through it"
             )
-    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    flags = _OPEN_ORIGINAL
     fd = os.open(target, flags)
     try:
         info = os.fstat(fd)
@@ -230,7 +237,7 @@ def _put_back(target: str, ours: bytes, theirs: bytes, info: os.stat_result) -> 
     expected, wanted = ours, theirs
     for _ in range(8):
         try:
-            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            fd = os.open(target, _OPEN_ORIGINAL)
         except OSError:
             return
         try:
@@ -261,7 +268,7 @@ def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
         written = os.write(fd, view)
         view = view[written:]
     mine = os.fstat(fd)
-    if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+    if hasattr(os, "fchown") and (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
         try:
             os.fchown(fd, info.st_uid, info.st_gid)
         except PermissionError:
@@ -270,19 +277,15 @@ def _fill(fd: int, data: bytes, info: os.stat_result) -> None:
                 "which replacing it would change; left unchanged"
             ) from None
     # After fchown, which clears set-id bits.
-    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
     os.fsync(fd)
 
 
 def _pread_all(fd: int) -> bytes:
-    chunks: list[bytes] = []
-    offset = 0
-    while True:
-        chunk = os.pread(fd, 1 << 20, offset)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        offset += len(chunk)
+    """The whole content of the file open on `fd`, from its start."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    return _read_all(fd, None)
 
 
 def _sync_directory(directory: str) -> None:
