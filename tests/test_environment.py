@@ -215,3 +215,39 @@ def test_reading_is_bounded_and_cycle_safe(camelkit_venv: Path) -> None:
     assert external.return_type("camelkit.make_router") == "fastapi.APIRouter"
     assert external.defines("camelkit.CamelModel", "to_camel") is True
     assert external.defines("camelkit.CamelModel", "dict") is False
+
+
+DB_SESSION = """\
+from fastapi import FastAPI
+from fastapi_sqlalchemy import db
+
+app = FastAPI()
+
+
+class Local:
+    session = None
+
+
+@app.get("/users")
+async def users():
+    return db.session.query(str).all()  # expect: FAL105
+
+
+@app.get("/sync")
+def sync_users():
+    return db.session.query(str).all()
+
+
+@app.get("/local")
+async def local_users(db: Local):
+    return db.session.query(str).all()
+"""
+
+
+def test_the_catalogue_knows_the_session_fastapi_sqlalchemy_exports(tmp_path: Path) -> None:
+    """No environment has FastAPI-SQLAlchemy here: its `db.session` is a SQLAlchemy Session
+    by the catalogue; a parameter named `db` is not that object."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "main.py").write_text(DB_SESSION)
+    expected = [("main.py", row, code) for row, code in expected_findings(DB_SESSION)]
+    assert check(tmp_path, "--no-cache") == expected

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import BlockingTable, Methods
+from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import describe_type
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def blocking_call(
     if name is not None:
         if name in table.calls or name in extra:
             return f"`{name.removeprefix('builtins.')}()`"
-        return None
+        if name.rpartition(".")[0] not in OBJECT_TYPES:
+            return None
+        # `db.session.query()`: a method of an imported object whose type the catalogue knows.
     if not isinstance(func, ast.Attribute):
         return None
     receiver = func.value
