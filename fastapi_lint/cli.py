@@ -6,28 +6,33 @@ Exit codes: 0 no findings (or --exit-zero), 1 findings remain (or --diff would c
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .config import (
+    CACHE_DIR_ENV,
     EMPTY_SELECTOR,
     OUTPUT_FORMATS,
     ConfigError,
+    Configs,
     apply_overrides,
     find_config,
-    load_settings,
+    parse_override,
     resolve_project,
 )
-from .registry import UnknownSelector, all_rules, rule_by_code_or_name
-from .runner import Mode, RunReport, check_stdin, run
+from .file_check import add_noqa
+from .registry import UnknownSelector, all_rules, rule_by_code_or_name, selected_codes
+from .runner import Mode, RunReport, check_stdin, discover_per_config, run
 from .settings import Settings
+from .writing import allowed_roots
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -75,7 +80,25 @@ def main() -> None:
     """
 
 
+class _Check(click.Command):
+    """`check`, reading `--add-noqa=REASON` as ruff does: the reason only after `=`, so that
+    `--add-noqa src/` keeps `src/` a path."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        for arg in args:
+            if arg == "--":
+                rewritten.extend(args[len(rewritten) :])
+                break
+            if arg.startswith("--add-noqa="):
+                rewritten.extend(["--add-noqa-reason", arg.split("=", 1)[1]])
+            else:
+                rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
 @main.command(
+    cls=_Check,
     epilog="""\b
 Examples:
   fastapi-lint check                      check the current directory
@@ -90,7 +113,7 @@ Examples:
 
 \b
 Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
-"""
+""",
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
@@ -151,9 +174,54 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
 )
 @click.option(
     "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Use this pyproject.toml instead of the nearest one.",
+    "config_options",
+    multiple=True,
+    metavar="PATH | 'KEY = VALUE'",
+    help="A pyproject.toml to use for every file instead of the nearest one, or a TOML "
+    "`KEY = VALUE` pair overriding one setting of [tool.fastapi-lint] for every file, e.g. "
+    "--config 'extend-select = [\"FAL406\"]'. Repeatable.",
+)
+@click.option(
+    "--preview/--no-preview",
+    default=None,
+    help="Also run the rules in preview (new, not yet reviewed on real code).",
+)
+@click.option(
+    "--fixable", multiple=True, metavar="CODES", help="Only these codes' fixes are applied."
+)
+@click.option(
+    "--unfixable", multiple=True, metavar="CODES", help="These codes' fixes are never applied."
+)
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply fixes (implies --fix), but do not report, or exit non-zero for, what is left.",
+)
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when a fix changed a file, even if no findings remain.",
+)
+@click.option(
+    "--add-noqa",
+    "add_noqa",
+    is_flag=True,
+    help="Add `# noqa: CODES` to every line with findings (--add-noqa=REASON appends a reason).",
+)
+@click.option("--add-noqa-reason", "add_noqa_reason", default=None, hidden=True)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the settings used for the first file, then exit."
+)
+@click.option(
+    "--show-files", is_flag=True, help="Print the files that would be checked, then exit."
+)
+@click.option(
+    "--cache-dir",
+    envvar=CACHE_DIR_ENV,
+    show_envvar=True,
+    metavar="PATH",
+    help="Where the result cache lives, for every configuration (relative to the current "
+    "directory).",
 )
 @click.option(
     "--python",
@@ -207,9 +275,19 @@ def check(
     show_fixes: bool,
     stdin_filename: str | None,
     watch: bool,
-    config_path: Path | None,
+    config_options: tuple[str, ...],
     python: str | None,
     target_versions: tuple[str, ...],
+    preview: bool | None,
+    fixable: tuple[str, ...],
+    unfixable: tuple[str, ...],
+    fix_only: bool,
+    exit_non_zero_on_fix: bool,
+    add_noqa: bool,
+    add_noqa_reason: str | None,
+    show_settings: bool,
+    show_files: bool,
+    cache_dir: str | None,
     no_cache: bool,
     jobs: int,
     force_exclude: bool,
@@ -225,30 +303,71 @@ def check(
         fail("--stdin-filename is for source read from stdin: pass `-` instead of paths")
     if watch and (stdin or diff):
         fail("--watch cannot be combined with " + ("stdin" if stdin else "--diff"))
+    add_noqa = add_noqa or add_noqa_reason is not None
+    if add_noqa and (fix or fix_only or diff or watch or stdin):
+        fail("--add-noqa cannot be combined with --fix, --fix-only, --diff, --watch or stdin")
+    if (show_settings or show_files) and (fix or fix_only or diff or watch or add_noqa):
+        fail("--show-settings and --show-files only print: they take no --fix, --diff, --watch")
+    if add_noqa_reason is not None and "\n" in add_noqa_reason:
+        fail("--add-noqa: the reason must be one line")
+    fix = fix or fix_only
     targets = list(paths) or ["."]
     # Where the configuration is looked for: the (maybe unsaved) file stdin stands for.
     config_start = (stdin_filename or ".") if stdin else targets[0]
-    flags = Flags(statistics, quiet, exit_zero, show_traceback, show_fixes, output_file)
+    flags = Flags(
+        statistics,
+        quiet,
+        exit_zero,
+        show_traceback,
+        show_fixes,
+        output_file,
+        fix_only,
+        exit_non_zero_on_fix,
+    )
+    cli = CliSettings(
+        select,
+        extend_select,
+        ignore,
+        unsafe_fixes,
+        output_format,
+        preview,
+        fixable,
+        unfixable,
+        os.path.abspath(cache_dir) if cache_dir else None,
+        respect_gitignore,
+    )
 
     def once() -> int:
-        settings = _settings(config_start, config_path, select, extend_select, ignore, unsafe_fixes)
-        settings = _project(settings, config_start, python, target_versions)
-        settings = apply_overrides(
-            settings, output_format=output_format, respect_gitignore=respect_gitignore
-        )
+        def finish(settings: Settings) -> Settings:
+            # The project's environment and versions, per configuration: each service of a
+            # monorepo is a project of its own.
+            start = settings.root or config_start
+            return _project(cli.apply(settings), start, python, target_versions)
+
+        configs = _configs(config_options, cli, finish)
+        settings = configs.for_path(config_start)  # need not exist (an unsaved buffer)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
+        if show_files or show_settings:
+            return _show(targets, configs, force_exclude, show_files)
+        _warn_preview_selection(settings)
         if stdin:
             return _check_stdin(stdin_filename, settings, mode, force_exclude, flags)
         from .parallel import tune_gc  # noqa: PLC0415 - start-up: only `once` needs it
 
         tune_gc()
         report = run(
-            targets, settings, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
+            targets, configs, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
         )
+        if add_noqa:
+            # Written as fixes are: through a symlink only into the project or a checked path.
+            roots = tuple(
+                dict.fromkeys(r for t in targets for r in allowed_roots(settings.root, t))
+            )
+            return _add_noqa(report, add_noqa_reason or "", roots)
         return _finish(report, settings, mode, flags)
 
     if watch:
-        raise SystemExit(_watch(targets, config_path, lambda: _guarded(once, show_traceback)))
+        raise SystemExit(_watch(targets, config_options, lambda: _guarded(once, show_traceback)))
     raise SystemExit(_guarded(once, show_traceback))
 
 
@@ -262,6 +381,8 @@ class Flags:
     show_traceback: bool = False
     show_fixes: bool = False
     output_file: Path | None = None
+    fix_only: bool = False
+    exit_non_zero_on_fix: bool = False
 
 
 def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
@@ -304,7 +425,7 @@ def _check_stdin(
     )
 
 
-def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]) -> int:
+def _watch(targets: list[str], config_options: tuple[str, ...], once: Callable[[], int]) -> int:
     """Check, then check again after every change to a Python file or a pyproject.toml."""
     try:
         import watchfiles  # noqa: PLC0415 - optional dependency: only --watch needs it
@@ -316,7 +437,12 @@ def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]
         for t in targets
         if os.path.exists(t)
     }
-    config = config_path or find_config(targets[0] if os.path.exists(targets[0]) else ".")
+    # Configuration files inside the watched directories are seen there; the one above them
+    # (or given with --config) is watched too.
+    given = [o for o in config_options if os.path.isfile(o)]
+    config = (
+        Path(given[0]) if given else find_config(targets[0] if os.path.exists(targets[0]) else ".")
+    )
     if config is not None:
         watched.add(str(Path(config).resolve().parent))
     if not watched:
@@ -336,31 +462,165 @@ def _watch(targets: list[str], config_path: Path | None, once: Callable[[], int]
     return EXIT_CLEAN
 
 
-def _settings(
-    start: str,
-    config_path: Path | None,
-    select: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    unsafe_fixes: bool | None,
-) -> Settings:
-    if config_path is not None and not config_path.is_file():
-        raise ConfigError(f"--config {config_path}: no such file")
-    found = config_path or find_config(
-        start if os.path.exists(start) or start.endswith(".py") else "."
-    )
-    settings = load_settings(found)
-    extra_ignore = _split_codes(ignore, "--ignore") or []
-    return apply_overrides(
-        settings,
-        select=_split_codes(select, "--select"),
-        extend_select=[
-            *settings.extend_select,
-            *(_split_codes(extend_select, "--extend-select") or []),
-        ],
-        ignore=[*settings.ignore, *extra_ignore],
-        unsafe_fixes=unsafe_fixes,
-    )
+@dataclass(frozen=True)
+class CliSettings:
+    """What the command line sets, applied on top of every file's configuration."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool | None = None
+    output_format: str | None = None
+    preview: bool | None = None
+    fixable: tuple[str, ...] = ()
+    unfixable: tuple[str, ...] = ()
+    cache_dir: str | None = None  # absolute (from --cache-dir or the environment)
+    respect_gitignore: bool | None = None
+
+    def apply(self, settings: Settings) -> Settings:
+        return apply_overrides(
+            settings,
+            select=_split_codes(self.select, "--select"),
+            extend_select=[
+                *settings.extend_select,
+                *(_split_codes(self.extend_select, "--extend-select") or []),
+            ],
+            ignore=[*settings.ignore, *(_split_codes(self.ignore, "--ignore") or [])],
+            unsafe_fixes=self.unsafe_fixes,
+            output_format=self.output_format,
+            preview=self.preview,
+            fixable=_split_codes(self.fixable, "--fixable"),
+            unfixable=[*settings.unfixable, *(_split_codes(self.unfixable, "--unfixable") or [])],
+            cache_dir=self.cache_dir,
+            respect_gitignore=self.respect_gitignore,
+        )
+
+
+def _configs(
+    options: tuple[str, ...],
+    cli: CliSettings,
+    finish: Callable[[Settings], Settings] | None = None,
+) -> Configs:
+    """Each file's settings: `--config` values are a configuration file (at most one: every
+    file uses it) or `KEY = VALUE` overrides, as in ruff."""
+    fixed: Path | None = None
+    overrides = []
+    for option in options:
+        if os.path.isfile(os.path.expanduser(option)):
+            if fixed is not None:
+                raise ConfigError("--config: only one configuration file can be given")
+            fixed = Path(os.path.expanduser(option))
+        elif "=" not in option:
+            raise ConfigError(f"--config {option}: no such file")
+        else:
+            overrides.append(parse_override(option))
+    return Configs(fixed, tuple(overrides), finish or cli.apply)
+
+
+def _settings(start: str, config_options: tuple[str, ...], cli: CliSettings) -> Settings:
+    return _configs(config_options, cli).for_path(start if os.path.exists(start) else ".")
+
+
+def _show(targets: list[str], configs: Configs, force_exclude: bool, files: bool) -> int:
+    """--show-files: every file a check would read, absolute, sorted (as ruff prints them).
+    --show-settings: the settings of the first of those files, and where they come from."""
+    groups = discover_per_config(targets, configs, force_exclude)
+    found = sorted(os.path.abspath(item.path) for items in groups.values() for item in items)
+    if files:
+        for path in found:
+            click.echo(path)
+        return EXIT_CLEAN
+    first = found[0] if found else os.path.abspath(targets[0])
+    click.echo(settings_listing(first, configs.for_path(first)))
+    return EXIT_CLEAN
+
+
+def settings_listing(path: str, settings: Settings) -> str:
+    """The resolved settings as TOML-like `key = value` lines, with the rules they enable."""
+    from .cache import cache_root  # noqa: PLC0415 - start-up: only --show-settings needs it
+
+    tables = ("per_file_ignores", "extend_blocking_calls", "target_versions")
+
+    def value(item: object, table: bool = False) -> str:
+        if table and isinstance(item, tuple):
+            pairs = ", ".join(f"{json.dumps(k)} = {value(v)}" for k, v in item)
+            return f"{{ {pairs} }}" if pairs else "{}"
+        if isinstance(item, tuple):
+            return json.dumps(list(item))
+        return json.dumps(item)
+
+    source = json.dumps(settings.config_path) if settings.config_path else "(none: defaults)"
+    lines = [f'Resolved settings for: "{path}"', f"Settings path: {source}", ""]
+    for spec in fields(settings):
+        if spec.name in ("root", "config_path", "environment", "versions"):
+            continue
+        shown = getattr(settings, spec.name)
+        if spec.name == "cache_dir":
+            shown = cache_root(settings.cache_dir, settings.root)
+        lines.append(f"{spec.name.replace('_', '-')} = {value(shown, spec.name in tables)}")
+    # What the project was resolved to (`config.resolve_project`), when it was.
+    if settings.environment is not None:
+        environment = settings.environment
+        lines.append(f"environment = {json.dumps(f'{environment.prefix} ({environment.source})')}")
+    targets = [settings.versions.python, *settings.versions.libraries]
+    known = [(t.name, _range(t)) for t in targets if t.known]
+    lines.append(f"resolved-versions = {value(tuple(known), table=True)}")
+    lines.append(f"enabled-rules = {value(tuple(selected_codes(settings)))}")
+    return "\n".join(lines)
+
+
+def _range(target: object) -> str:
+    low, high = getattr(target, "low", None), getattr(target, "high", None)
+    parts = []
+    if low is not None:
+        parts.append(">=" + ".".join(map(str, low)))
+    if high is not None:
+        parts.append("<" + ".".join(map(str, high)))
+    source = getattr(target, "source", "")
+    return ",".join(parts) + (f" ({source})" if source else "")
+
+
+def _add_noqa(report: RunReport, reason: str, roots: tuple[str, ...]) -> int:
+    """Write a `# noqa` for every finding left, one comment per line (see `noqa.add_noqa`)."""
+    by_file: dict[str, list[tuple[int, str]]] = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.code != "FAL000":  # a file that cannot be parsed takes no comment
+            by_file.setdefault(diagnostic.path, []).append((diagnostic.row, diagnostic.code))
+    added = 0
+    failed = False
+    for path, findings in by_file.items():
+        count, problem = add_noqa(path, findings, reason, roots)
+        added += count
+        if problem:
+            click.echo(f"error: {path}: {problem}", err=True)
+            failed = True
+    click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+    return EXIT_ERROR if failed or report.errors else EXIT_CLEAN
+
+
+def _warn_preview_selection(settings: Settings) -> None:
+    """A rule in preview named by its code while preview is off does not run: say so, as
+    ruff does, rather than leave the user wondering why it finds nothing."""
+    if settings.preview:
+        return
+    rules = all_rules()
+    for code in dict.fromkeys([*settings.select, *settings.extend_select]):
+        rule = rules.get(code)
+        if rule is not None and rule.preview:
+            click.echo(
+                f"warning: selection `{code}` has no effect because preview is not enabled "
+                "(--preview, or preview = true)",
+                err=True,
+            )
+
+
+def use_color(stream: object) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR (non-empty) forces it on,
+    also through a pipe (CI logs that render colours), and wins over NO_COLOR as in ruff."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
 def _project(
@@ -392,8 +652,9 @@ def _finish(
 
     stream = sys.stderr if report_to_stderr else sys.stdout
     to_file = flags.output_file is not None
+    color = not to_file and use_color(stream)
     options = ReportOptions(
-        color=not to_file and stream.isatty() and "NO_COLOR" not in os.environ,
+        color=color,
         quiet=flags.quiet,
         statistics=flags.statistics,
         fixing=mode.fixing,
@@ -412,13 +673,25 @@ def _finish(
         if not flags.quiet:
             click.echo(f"Would fix {would} error{'s' if would != 1 else ''}.", err=True)
         exit_code = EXIT_FINDINGS if diffs and not flags.exit_zero else EXIT_CLEAN
+    elif flags.fix_only:
+        # As ruff: only what was fixed; what is left is neither reported nor an exit code.
+        fixed = sum(report.fixed.values())
+        if flags.show_fixes:
+            listing = fixes_listing(report, options)
+            if listing:
+                click.echo(listing, err=report_to_stderr, color=color)
+        if fixed and not flags.quiet:
+            click.echo(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.", err=report_to_stderr)
+        exit_code = EXIT_CLEAN
     else:
         output = render(settings.output_format, report, options)
         if flags.output_file is not None:
             _write_report(flags.output_file, output)
         elif output:
-            click.echo(output, err=report_to_stderr)
+            click.echo(output, err=report_to_stderr, color=color)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
+    if flags.exit_non_zero_on_fix and mode.fix and report.fixed:
+        exit_code = EXIT_FINDINGS
     unwritten = [f for f in report.files if f.write_error]
     if settings.output_format not in ("full", "concise", "text", "grouped") or flags.output_file:
         # The text formats list them with the findings; the others keep stdout parseable.
@@ -454,11 +727,19 @@ def _write_report(path: Path, output: str) -> None:
 @main.command("clean")
 @click.option(
     "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Use this pyproject.toml instead of the nearest one.",
+    "config_options",
+    multiple=True,
+    metavar="PATH | 'KEY = VALUE'",
+    help="A pyproject.toml to use instead of the nearest one, or a `KEY = VALUE` override.",
 )
-def clean_command(config_path: Path | None) -> None:
+@click.option(
+    "--cache-dir",
+    envvar=CACHE_DIR_ENV,
+    show_envvar=True,
+    metavar="PATH",
+    help="The cache directory to remove, instead of the configured one.",
+)
+def clean_command(config_options: tuple[str, ...], cache_dir: str | None) -> None:
     """Remove the result cache (`cache-dir`, by default .fastapi_lint_cache in the project root)."""
     from .cache import (  # noqa: PLC0415 - start-up: only `clean_command` needs it
         cache_root,
@@ -467,7 +748,8 @@ def clean_command(config_path: Path | None) -> None:
     )
 
     try:
-        settings = _settings(".", config_path, (), (), (), None)
+        absolute = None if cache_dir is None else os.path.abspath(cache_dir)
+        settings = _settings(".", config_options, CliSettings(cache_dir=absolute))
         directory = cache_root(settings.cache_dir, settings.root)
         check_location(directory, settings.root)
         removed = clean(directory)
@@ -493,6 +775,8 @@ def rule_command(code: str) -> None:
         return
     header = f"# {rule.name} ({rule.code})"
     status = [f"Fix: {rule.fix_label()}."]
+    if rule.preview:
+        status.append("In preview: it runs only with `--preview` (or `preview = true`).")
     if not rule.default_enabled:
         status.append(f"Off by default: enable it with `--extend-select {rule.code}`.")
     docs = rule.docs()
@@ -507,7 +791,9 @@ def rules_command() -> None:
     click.echo(f"{'code':<7} {'name':<{width}}  {'fix':<7} summary")
     for code, rule in rules.items():
         fix = rule.fix_label() if rule.fix_label() != "none" else "-"
-        name = rule.name + ("" if rule.default_enabled else " (off)")
+        name = rule.name + (
+            " (preview)" if rule.preview else "" if rule.default_enabled else " (off)"
+        )
         click.echo(f"{code:<7} {name:<{width}}  {fix:<7} {rule.summary()}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ OUTPUT_FORMATS = (
     "sarif",
     "text",  # the name `concise` had before `full` became the default
 )
+# The environment variable that sets the cache directory for every configuration (ruff's is
+# RUFF_CACHE_DIR); `--cache-dir` wins over it.
+CACHE_DIR_ENV = "FASTAPI_LINT_CACHE_DIR"
 
 
 class ConfigError(Exception):
@@ -39,13 +43,8 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = candidate.read_bytes()
-            except OSError:
-                continue
-            if b"fastapi-lint" in data and SECTION in _load_toml(candidate).get("tool", {}):
-                return candidate
+        if _has_table(str(candidate)):
+            return candidate
     return None
 
 
@@ -83,23 +82,167 @@ def _validate(table: dict[str, Any], where: str) -> dict[str, Any]:
     return model.model_dump(exclude_none=True)
 
 
-def load_settings(config_path: Path | None) -> Settings:
-    """Settings from a pyproject.toml (or the defaults when there is none)."""
-    if config_path is None:
-        return Settings()
-    data = _load_toml(config_path)
+def load_settings(config_path: Path | None, overrides: tuple[dict[str, Any], ...] = ()) -> Settings:
+    """Settings from a pyproject.toml (or the defaults when there is none).
+
+    The file's `extend` chain is read first (base before the files that extend it), then
+    `overrides` (validated `--config KEY = VALUE` fragments) on top of it all.
+    """
+    layers: list[dict[str, Any]] = []
+    if config_path is not None:
+        layers = [values for _, values in _chain(Path(config_path), ())]
+    settings = Settings(
+        root=str(config_path.parent) if config_path is not None else "",
+        config_path=str(config_path) if config_path is not None else "",
+    )
+    return apply_overrides(settings, **_merge([*layers, *overrides]))
+
+
+def _table(path: Path) -> dict[str, Any]:
+    data = _load_toml(path)
     table = data.get("tool", {}).get(SECTION)
     if table is None:
-        raise ConfigError(f"{config_path} has no [tool.{SECTION}] table")
+        raise ConfigError(f"{path} has no [tool.{SECTION}] table")
     if not isinstance(table, dict):
-        raise ConfigError(f"{config_path}: [tool.{SECTION}] must be a table")
-    values = _validate(table, str(config_path))
-    _check_values(values, str(config_path))
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    return table
+
+
+def _chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, dict[str, Any]]]:
+    """The configurations `path` builds on through `extend`, base first, then `path` itself."""
+    values = _validate(_table(path), str(path))
+    _check_values(values, str(path))
     if values.get("python"):
         # Relative to the file that says it, like every path in the configuration.
-        values["python"] = str(config_path.parent / os.path.expanduser(values["python"]))
-    settings = Settings(root=str(config_path.parent))
-    return apply_overrides(settings, **values)
+        values["python"] = str(path.parent / os.path.expanduser(values["python"]))
+    extend = values.pop("extend", None)
+    if extend is None:
+        return [(path, values)]
+    # Relative to the file that says it, as in ruff; `~` and environment variables expanded.
+    base = Path(path.parent, os.path.expandvars(os.path.expanduser(extend))).resolve()
+    trail = (*seen, path.resolve())
+    if base in trail:
+        cycle = " -> ".join(str(p) for p in (*trail[trail.index(base) :], base))
+        raise ConfigError(f"{path}: `extend` makes a cycle: {cycle}")
+    if not base.is_file():
+        raise ConfigError(f"{path}: extend = {extend!r}: no such file ({base})")
+    return [*_chain(base, trail), (path, values)]
+
+
+# Keys whose values add up across the layers of a configuration (base, extending files,
+# --config overrides); every other key is replaced by the later layer.
+_ADDING = ("extend_select", "ignore", "extend_exclude", "extend_per_file_ignores")
+
+
+def _merge(layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """One set of values from layers applied in order, as ruff combines `extend`ed files: a
+    later `select` starts the selection afresh (dropping earlier `extend-select` and
+    `ignore`), lists of `extend-*` and `ignore` add up, `extend-blocking-calls` tables merge,
+    and any other key is replaced."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key == "select":
+                merged.pop("extend_select", None)
+                merged.pop("ignore", None)
+                merged[key] = value
+            elif key in ("extend_per_file_ignores", "extend_blocking_calls"):
+                table = dict(merged.get(key, {}))
+                for name, codes in value.items():
+                    table[name] = [*table.get(name, []), *codes]
+                merged[key] = table
+            elif key in _ADDING:
+                merged[key] = [*merged.get(key, []), *value]
+            else:
+                merged[key] = value
+    extra = merged.pop("extend_per_file_ignores", None)
+    if extra:
+        table = dict(merged.get("per_file_ignores", {}))
+        for pattern, codes in extra.items():
+            table[pattern] = [*table.get(pattern, []), *codes]
+        merged["per_file_ignores"] = table
+    return merged
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """A `--config 'KEY = VALUE'` fragment: TOML for one key of [tool.fastapi-lint],
+    validated as a configuration file's key is."""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"--config {text!r} is neither a configuration file nor a TOML `KEY = VALUE` "
+            f"pair ({exc})"
+        ) from None
+    if "extend" in table:
+        raise ConfigError(f"--config {text!r}: `extend` belongs in a configuration file")
+    values = _validate(table, f"--config {text!r}")
+    _check_values(values, f"--config {text!r}")
+    return values
+
+
+class Configs:
+    """Each file's settings: those of the nearest pyproject.toml above it that has a
+    [tool.fastapi-lint] table (or of `fixed`, one file for all, when given), with the
+    command line's overrides on top (`finish`). Loaded once per configuration file."""
+
+    def __init__(
+        self,
+        fixed: Path | None = None,
+        overrides: tuple[dict[str, Any], ...] = (),
+        finish: Callable[[Settings], Settings] | None = None,
+    ) -> None:
+        self.fixed = fixed
+        self.overrides = overrides
+        self.finish = finish or (lambda settings: settings)
+        self._by_config: dict[Path | None, Settings] = {}
+        self._by_directory: dict[str, Path | None] = {}
+
+    def config_of(self, path: str | os.PathLike[str]) -> Path | None:
+        """The configuration file governing `path` (a file, or a directory's files)."""
+        if self.fixed is not None:
+            return self.fixed
+        absolute = os.path.abspath(path)
+        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        walked: list[str] = []
+        found: Path | None = None
+        while True:
+            if directory in self._by_directory:
+                found = self._by_directory[directory]
+                break
+            walked.append(directory)
+            candidate = os.path.join(directory, "pyproject.toml")
+            if _has_table(candidate):
+                found = Path(candidate)
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        for name in walked:
+            self._by_directory[name] = found
+        return found
+
+    def for_config(self, config: Path | None) -> Settings:
+        settings = self._by_config.get(config)
+        if settings is None:
+            settings = self.finish(load_settings(config, self.overrides))
+            self._by_config[config] = settings
+        return settings
+
+    def for_path(self, path: str | os.PathLike[str]) -> Settings:
+        return self.for_config(self.config_of(path))
+
+
+def _has_table(candidate: str) -> bool:
+    try:
+        with open(candidate, "rb") as handle:
+            data = handle.read()
+    except OSError:  # no such file (the usual case), or a directory of that name
+        return False
+    if b"fastapi-lint" not in data:
+        return False
+    return SECTION in _load_toml(Path(candidate)).get("tool", {})
 
 
 def _check_values(values: dict[str, Any], where: str) -> None:
@@ -110,13 +253,14 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     (a stray comma, an unset variable in a template), so it is refused rather than guessed at.
     An empty list (`select = []`) stays what it says: select nothing, as in ruff.
     """
-    for key in ("select", "extend_select", "ignore"):
+    for key in ("select", "extend_select", "ignore", "fixable", "unfixable"):
         for code in values.get(key, ()):
             if not code.strip():
                 raise ConfigError(f"{where}: {_option(key)}: {EMPTY_SELECTOR}")
-    for pattern, codes in values.get("per_file_ignores", {}).items():
-        if any(not code.strip() for code in codes):
-            raise ConfigError(f"{where}: per-file-ignores {pattern!r}: {EMPTY_SELECTOR}")
+    for key in ("per_file_ignores", "extend_per_file_ignores"):
+        for pattern, codes in values.get(key, {}).items():
+            if any(not code.strip() for code in codes):
+                raise ConfigError(f"{where}: {_option(key)[1:-1]} {pattern!r}: {EMPTY_SELECTOR}")
     cache_dir = values.get("cache_dir")
     if cache_dir is not None:
         if not cache_dir.strip():
@@ -140,7 +284,7 @@ def apply_overrides(settings: Settings, **values: Any) -> Settings:
     for key, value in values.items():
         if value is None:
             continue
-        if key in ("select", "extend_select", "ignore"):
+        if key in ("select", "extend_select", "ignore", "fixable", "unfixable"):
             changes[key] = tuple(code.strip().upper() for code in value if code.strip())
         elif key in ("exclude", "extend_exclude"):
             changes[key] = tuple(value)

@@ -29,10 +29,13 @@ class FileConfig(BaseModel):
         extra="forbid", alias_generator=lambda name: name.replace("_", "-"), strict=True
     )
 
+    # A pyproject.toml (relative to this one) whose [tool.fastapi-lint] this one builds on.
+    extend: str | None = None
     select: list[str] | None = None
     extend_select: list[str] | None = None
     ignore: list[str] | None = None
     per_file_ignores: dict[str, list[str]] | None = None
+    extend_per_file_ignores: dict[str, list[str]] | None = None
     exclude: list[str] | None = None
     extend_exclude: list[str] | None = None
     unsafe_fixes: bool | None = None
@@ -44,3 +47,6 @@ class FileConfig(BaseModel):
     python: str | None = None
     target_versions: dict[str, str] | None = None
     extend_model_bases: list[str] | None = None
+    preview: bool | None = None
+    fixable: list[str] | None = None
+    unfixable: list[str] | None = None

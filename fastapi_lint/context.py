@@ -35,6 +35,9 @@ class Context:
         self.pending: list[tuple[Diagnostic, FixLike]] = []
         # Findings that need the project index (see `defer`); they go into the summary.
         self.facts: list[Fact] = []
+        # (code, row) of noqa comments that did their work without a finding to take away
+        # (FAL106's accepted blocking calls): FAL001 must not call them unused.
+        self.noqa_uses: list[tuple[str, int]] = []
         self._state: dict[str, Any] = {}
         self._shared: dict[str, Any] = {}
 

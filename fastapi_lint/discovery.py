@@ -134,6 +134,28 @@ def _excluded_anywhere(path: str, patterns: tuple[str, ...], root: str) -> bool:
         current = parent
 
 
+def excluded_anywhere(path: str, settings: Settings) -> bool:
+    """`--force-exclude` for a file named on the command line, with its own settings."""
+    patterns = (*settings.exclude, *settings.extend_exclude)
+    return _excluded_anywhere(path, patterns, settings.root or os.getcwd())
+
+
+def excluded_below_root(path: str, settings: Settings) -> bool:
+    """Is the file, or a directory between it and `settings.root`, excluded by `settings`?
+    For a file governed by a configuration other than the one a walk used, and for the files
+    flake8 picks. A file outside the root is not excluded by it."""
+    patterns = (*settings.exclude, *settings.extend_exclude)
+    root = os.path.abspath(settings.root or os.getcwd())
+    current = os.path.abspath(path)
+    if not current.startswith(root.rstrip(os.sep) + os.sep):
+        return False
+    while current != root:
+        if _excluded(current, os.path.basename(current), patterns, root):
+            return True
+        current = os.path.dirname(current)
+    return False
+
+
 def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> list[SourcePath]:
     """Files to check, sorted, each once. Missing paths are kept so the engine reports them.
 

@@ -76,6 +76,10 @@ def fix_cell(rule: type[Rule]) -> str:
 
 
 def default_text(rule: type[Rule]) -> str:
+    if rule.preview:
+        return (
+            "preview: runs only with `--preview` (or `preview = true`), until reviewed on real code"
+        )
     if rule.default_enabled:
         return "on"
     return f"off: enable it with `--extend-select {rule.code}`"
@@ -107,7 +111,7 @@ def _cell(text: str) -> str:
 
 def _row(rule: type[Rule], link: str) -> str:
     fix = fix_cell(rule)
-    default = "on" if rule.default_enabled else "off"
+    default = "preview" if rule.preview else "on" if rule.default_enabled else "off"
     return (
         f"| [{rule.code}]({link}) | `{rule.name}` | {fix} | {default} | {_cell(rule.summary())} |"
     )

@@ -13,18 +13,22 @@ from dataclasses import dataclass, field
 from .context import Context
 from .diagnostics import Diagnostic, InternalError, internal_error
 from .gate import gate_passes
-from .noqa import file_exempt, filter_noqa, is_suppressed, line_codes
+from .noqa import file_exempt, suppressing_row
 from .parsing import PARSE_ERROR, describe_syntax_error, parse, parse_error_diagnostic, syntax_ok
-from .registry import RuleSet
+from .registry import RuleSet, all_rules
 from .rule import Rule
+from .rules.fal001_unused_noqa import check_directives
 from .semantic.external import external_for
 from .semantic.index import ProjectIndex
 from .semantic.model import SemanticModel
-from .semantic.records import ModuleSummary
+from .semantic.records import Fact, ModuleSummary
 from .semantic.traversal import Traversal, Walker
+from .settings import Settings
 from .source import Source
 
 # Importable from here as before: callers of the engine use these names.
+UNUSED_NOQA = "FAL001"  # reported here, after the other rules: see `_apply_noqa`
+
 __all__ = [
     "PARSE_ERROR",
     "InternalError",
@@ -142,18 +146,63 @@ def lint_source(
         # garbage collection: keeps memory flat and the collector idle.
         traversal.close()
         ctx.pending.clear()
-    if apply_noqa:
-        diagnostics = filter_noqa(diagnostics, source)
-        facts = [f for f in facts if not is_suppressed(f.code, line_codes(source, f.row))]
+    if apply_noqa and source.mentions_noqa:
+        diagnostics, facts = _apply_noqa(
+            source, path, ruleset, rules, diagnostics, facts, ctx.noqa_uses
+        )
     if summary is not None:
         result.summary = summary._replace(facts=tuple(facts))
         if resolve_facts and facts:
             project = index.with_module(result.summary) if index is not None else None
             project = project or ProjectIndex([result.summary], external_for(ruleset.settings))
             diagnostics.extend(project.diagnostics(result.summary))
+    withhold_fixes(diagnostics, ruleset.settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     result.diagnostics = diagnostics
     return result
+
+
+def withhold_fixes(diagnostics: list[Diagnostic], settings: Settings) -> None:
+    """Drop the fixes of rules that `fixable`/`unfixable` rule out: such findings are then
+    reported as having no fix, as in ruff."""
+    if settings.fixable == ("ALL",) and not settings.unfixable:
+        return
+    for diagnostic in diagnostics:
+        if diagnostic.fix is not None and not settings.fix_allowed(diagnostic.code):
+            diagnostic.fix = None
+            diagnostic.fix_positions = ()
+
+
+def _apply_noqa(
+    source: Source,
+    path: str,
+    ruleset: RuleSet,
+    rules: list[Rule],
+    diagnostics: list[Diagnostic],
+    facts: list[Fact],
+    uses: list[tuple[str, int]],
+) -> tuple[list[Diagnostic], list[Fact]]:
+    """Drop what `# noqa` comments suppress; with FAL001 enabled, report the comments that
+    suppress nothing (it needs to know which comment took away which finding)."""
+    suppressed: list[tuple[str, int]] = list(uses)
+    kept: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        row = suppressing_row(source, diagnostic.code, diagnostic.row)
+        if row is None:
+            kept.append(diagnostic)
+        else:
+            suppressed.append((diagnostic.code, row))
+    kept_facts = []
+    for fact in facts:
+        row = suppressing_row(source, fact.code, fact.row)
+        if row is None:
+            kept_facts.append(fact)
+        else:
+            suppressed.append((fact.code, row))
+    if any(rule.code == UNUSED_NOQA for rule in rules):
+        enabled = [rule.code for rule in ruleset.for_path(path)]
+        kept.extend(check_directives(source, path, suppressed, enabled, all_rules()))
+    return kept, kept_facts
 
 
 def _applies(rule: Rule, ctx: Context, errors: list[InternalError]) -> bool:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic, InternalError
 from .discovery import SourcePath
 from .engine import lint_source
+from .fixes import parses
+from .noqa import comment_row, suppressing_row, with_codes
 from .parsing import parse_error_diagnostic
 from .registry import RuleSet
 from .semantic.modules import module_name
@@ -253,3 +255,47 @@ def write_atomic(
     except UnicodeEncodeError:
         return f"the fixed text cannot be encoded as {source.encoding}; file left unchanged"
     return write_fixed(path, data, original, roots)
+
+
+def add_noqa(
+    path: str, findings: list[tuple[int, str]], reason: str = "", roots: tuple[str, ...] = ()
+) -> tuple[int, str]:
+    """Add `# noqa: CODES` for `findings` ((row, code) pairs) to the file at `path`; return
+    how many comments were added or extended, and "" or why the file was left unchanged.
+
+    Each finding's comment goes where it suppresses the finding (`noqa.comment_row`: the end of a
+    multi-line string or continued line), one comment per line holding every code of that
+    line; an existing `# noqa: CODES` there is extended, and `reason` follows new codes.
+    The file is written as a fix is (`writing.write_fixed`: atomically, a symlink only into
+    `roots`), only if the result still compiles.
+    """
+    try:
+        with open(path, "rb") as handle:
+            original = handle.read()
+        source = Source.from_bytes(original)
+    except (OSError, ValueError) as exc:
+        return 0, f"cannot read it: {exc}"
+    wanted: dict[int, set[str]] = {}
+    for row, code in findings:
+        if suppressing_row(source, code, row) is None:
+            wanted.setdefault(comment_row(source, row), set()).add(code)
+    if not wanted:
+        return 0, ""
+    lines = source.text.splitlines(keepends=True)
+    for row, codes in wanted.items():
+        if row > len(lines):
+            continue
+        line = lines[row - 1]
+        body = line.rstrip("\r\n")
+        lines[row - 1] = with_codes(body, codes, reason) + line[len(body) :]
+    text = "".join(lines)
+    if not parses(text) and parses(source.text):
+        return 0, "adding the comments would break the file; left unchanged"
+    from .writing import write_fixed  # noqa: PLC0415 - start-up: only --add-noqa needs it
+
+    try:
+        data = source.to_bytes(text)
+    except UnicodeEncodeError:
+        return 0, f"the comments cannot be encoded as {source.encoding}; file left unchanged"
+    problem = write_fixed(path, data, original, roots)
+    return (0 if problem else len(wanted)), problem

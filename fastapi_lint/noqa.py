@@ -1,8 +1,18 @@
-"""Suppression comments: flake8's `# noqa[: CODES]` per line, and `# fastapi-lint: noqa` per file."""
+"""Suppression comments: flake8's `# noqa[: CODES]` per line, and `# fastapi-lint: noqa` per file.
+
+A finding on a line that cannot carry a comment of its own — inside a multi-line string, or a
+line continued with a backslash — is suppressed by a `# noqa` at the end of the statement's
+last such line (where the string or the continuation ends), as in ruff and flake8; that is
+also where `--add-noqa` puts it.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
 from .source import Source
@@ -10,6 +20,7 @@ from .source import Source
 # flake8's syntax, so one comment serves both entry points; codes match by prefix, as in flake8.
 _LINE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 _FILE = re.compile(r"^[ \t]*#[ \t]*fastapi-lint:[ \t]*noqa[ \t]*$", re.M | re.I)
+_SPLIT = re.compile(r"[,\s]+")
 
 
 def file_exempt(text: str) -> bool:
@@ -27,7 +38,7 @@ def suppressed_codes(line: str) -> frozenset[str] | None:
     codes = match.group("codes")
     if not codes:
         return frozenset()
-    return frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c)
+    return frozenset(c.upper() for c in _SPLIT.split(codes) if c)
 
 
 def line_codes(source: Source, row: int) -> frozenset[str] | None:
@@ -43,12 +54,133 @@ def is_suppressed(code: str, codes: frozenset[str] | None) -> bool:
     return not codes or code.startswith(tuple(codes))
 
 
+def suppressing_row(source: Source, code: str, row: int) -> int | None:
+    """The row whose `# noqa` suppresses a finding of `code` on `row`, or None."""
+    if not source.mentions_noqa:
+        return None
+    if is_suppressed(code, suppressed_codes(source.line(row))):
+        return row
+    end = comment_row(source, row)
+    if end != row and is_suppressed(code, suppressed_codes(source.line(end))):
+        return end
+    return None
+
+
 def filter_noqa(diagnostics: list[Diagnostic], source: Source) -> list[Diagnostic]:
     if not source.mentions_noqa:
         return diagnostics
-    kept = []
-    for diagnostic in diagnostics:
-        codes = suppressed_codes(source.line(diagnostic.row))
-        if not is_suppressed(diagnostic.code, codes):
-            kept.append(diagnostic)
-    return kept
+    return [d for d in diagnostics if suppressing_row(source, d.code, d.row) is None]
+
+
+# ------------------------------------------------------------------ where a comment can go
+
+
+def comment_row(source: Source, row: int) -> int:
+    """The row where a comment about line `row` goes: `row` itself, or the row where the
+    multi-line string or backslash continuation that `row` is part of ends (chained: a
+    string that ends on a line where another begins goes on to that one's end)."""
+    return _comment_rows(source).get(row, row)
+
+
+def _comment_rows(source: Source) -> dict[int, int]:
+    # Computed once per text (the fix loop's passes are other texts) and only when asked:
+    # tokenizing is needed only for findings not suppressed on their own line.
+    return source.computed("noqa-rows", lambda: _joined_rows(source.text))
+
+
+def _joined_rows(text: str) -> dict[int, int]:
+    spans: list[tuple[int, int]] = []
+    fstring_starts: list[int] = []
+    last_end = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, start, end = token.type, token.start[0], token.end[0]
+            if kind == tokenize.STRING and end > start:
+                spans.append((start, end))
+            elif kind == getattr(tokenize, "FSTRING_START", -1):
+                fstring_starts.append(start)
+            elif kind == getattr(tokenize, "FSTRING_END", -1) and fstring_starts:
+                first = fstring_starts.pop()
+                if end > first:
+                    spans.append((first, end))
+            # A token that starts on a later row than the previous one ended, with no NEWLINE
+            # or NL in between: the line before was continued with a backslash.
+            if last_end and start > last_end and kind not in (tokenize.ENDMARKER,):
+                spans.append((last_end, start))
+            if kind in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT):
+                last_end = 0 if kind != tokenize.COMMENT else end
+            elif kind not in (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                last_end = end
+    except (tokenize.TokenError, SyntaxError):
+        pass  # an unfinished file: the rows seen so far
+    rows: dict[int, int] = {}
+    for first, last in _merged(spans):
+        for row in range(first, last):
+            rows[row] = last
+    return rows
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+# ------------------------------------------------------------------ comments as written
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A `# noqa` comment: where it is in the text, and the codes it names (none: blanket)."""
+
+    row: int
+    start: int  # offset of the comment's `#`
+    end: int  # offset just after the last code (or after `noqa` for a blanket one)
+    codes: tuple[str, ...]  # as written, in order
+
+
+def directives(source: Source) -> list[Directive]:
+    """Every `# noqa` in a real comment (not in a string), from the tokens of the text."""
+    if not source.mentions_noqa:
+        return []
+    found: list[Directive] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source.text).readline):
+            if token.type != tokenize.COMMENT or "noqa" not in token.string.lower():
+                continue
+            match = _LINE.search(token.string)
+            if match is None:
+                continue
+            row, col = token.start
+            base = source.line_starts[row - 1] + col
+            codes = match.group("codes")
+            found.append(
+                Directive(
+                    row,
+                    base + match.start(),
+                    base + match.end(),
+                    tuple(c.upper() for c in _SPLIT.split(codes) if c) if codes else (),
+                )
+            )
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def with_codes(line: str, codes: Iterable[str], reason: str = "") -> str:
+    """`line` with a `# noqa` naming `codes` too: merged into the line's noqa comment when it
+    has one (codes sorted, as ruff writes them), else appended as `  # noqa: CODES REASON`."""
+    match = _LINE.search(line) if "noqa" in line.lower() else None
+    if match is not None and match.group("codes"):
+        present = [c.upper() for c in _SPLIT.split(match.group("codes")) if c]
+        merged = ", ".join(sorted(dict.fromkeys([*present, *codes])))
+        rest = line[match.end() :]
+        tail = f" {reason}" if reason and not rest.strip() else ""
+        return f"{line[: match.start()]}# noqa: {merged}{rest}{tail}"
+    stripped = line.rstrip()
+    comment = f"# noqa: {', '.join(sorted(set(codes)))}" + (f" {reason}" if reason else "")
+    return f"{stripped}  {comment}" if stripped else comment

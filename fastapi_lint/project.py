@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from .diagnostics import Diagnostic
+from .engine import withhold_fixes
 from .semantic.external import external_for
 from .semantic.index import ProjectIndex
 from .semantic.records import ModuleSummary
@@ -77,6 +78,7 @@ def project_pass(
     for item, report, summary in zip(files, reports, decoded, strict=True):
         if summary is not None and summary.facts:
             new = index.diagnostics(summary)
+            withhold_fixes(new, settings)
             if new:
                 _add(report, new)
                 found[item.path] = new

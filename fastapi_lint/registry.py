@@ -78,7 +78,8 @@ def validate_selectors(selectors: Iterable[str]) -> None:
 def selected_codes(settings: Settings) -> list[str]:
     """Codes enabled by select + extend-select minus ignore; the more specific selector wins.
 
-    Rules that are off by default are enabled only when named by their full code.
+    Rules that are off by default are enabled only when named by their full code; rules in
+    preview only with `preview` on.
     """
     chosen = []
     selectors = [*settings.select, *settings.extend_select]
@@ -87,6 +88,8 @@ def selected_codes(settings: Settings) -> list[str]:
         if picked is None:
             continue
         if not rule.default_enabled and picked != code:
+            continue
+        if rule.preview and not settings.preview:
             continue
         ignored = _matches(code, settings.ignore)
         if ignored is not None and len(ignored) >= len(picked):

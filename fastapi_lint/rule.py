@@ -115,6 +115,9 @@ class Rule:
     # against the `invalid` examples (tests/test_fix_metadata.py) and shown by the docs.
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     fix_applicability: ClassVar[tuple[Applicability, ...]] = ()
+    # A new rule not yet reviewed on the corpus: it runs only with preview on (`--preview`,
+    # `preview = true`), whatever selects it; then it is selected like any other rule.
+    preview: ClassVar[bool] = False
     # (library, version, name shown): the rule's fixes write code for that version or later
     # (the Pydantic v1 → v2 rewrites: ("pydantic", (2,), "Pydantic 2")). When the project is
     # known to target an older one (`Settings.target`), the finding stays and says why no fix

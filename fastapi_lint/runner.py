@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config import Configs
 from .diagnostics import Diagnostic, InternalError
-from .discovery import SourcePath, discover, display_path
+from .discovery import (
+    SourcePath,
+    discover,
+    display_path,
+    excluded_anywhere,
+    excluded_below_root,
+)
 from .file_check import (
     FileReport,
     Mode,
@@ -79,7 +87,7 @@ class RunReport:
 
 def run(
     paths: list[str],
-    settings: Settings,
+    settings: Settings | Configs,
     mode: Mode = Mode(),
     *,
     force_exclude: bool = False,
@@ -89,6 +97,10 @@ def run(
 ) -> RunReport:
     """Check (and fix) the files under `paths`.
 
+    `settings`: one `Settings` for every file, or `Configs`, which gives each file the
+    settings of its nearest configuration (per-directory pyproject.toml files). Files are
+    then checked in groups, one per configuration, each group as a project of its own (its
+    own rule set, cache and project index), and reported together in path order.
     `jobs`: processes to use (None or 0: every core; fewer files than a handful: one).
     `cache`: read and write the result cache under `settings.cache_dir` (check mode only).
     `project`: analyse the files together (see `project.py`), when an enabled rule needs it:
@@ -96,9 +108,64 @@ def run(
     the index and resolves the cross-module findings in this process; with --fix/--diff the
     files that then have a fix to apply are fixed with the index at hand.
     """
+    options = {"jobs": jobs, "cache": cache, "project": project}
+    if isinstance(settings, Settings):
+        files = discover(paths, settings, force_exclude)
+        return _run_files(paths, files, settings, mode, **options)
+    groups = discover_per_config(paths, settings, force_exclude)
+    if len(groups) == 1:
+        ((config, files),) = groups.items()
+        own = settings.for_config(config)
+        return _run_files(paths, files, own, replace(mode, unsafe=own.unsafe_fixes), **options)
+    reports: list[FileReport] = []
+    for config, files in groups.items():
+        own = settings.for_config(config)
+        done = _run_files(paths, files, own, replace(mode, unsafe=own.unsafe_fixes), **options)
+        reports.extend(done.files)
+    reports.sort(key=lambda report: report.path)
+    return RunReport(reports, unsafe=mode.unsafe, notices=newer_syntax_notices(reports))
+
+
+def discover_per_config(
+    paths: list[str], configs: Configs, force_exclude: bool = False
+) -> dict[Path | None, list[SourcePath]]:
+    """The files to check, grouped by the configuration that governs each (in path order).
+
+    Directories are walked with the exclude patterns of the configuration of the first path;
+    a file found there that another configuration governs is also held against that one's
+    patterns, below its directory. With `force_exclude`, each file named on the command line
+    is held against the patterns of its own configuration (pre-commit names files from
+    every service of a monorepo at once).
+    """
+    top = configs.config_of(paths[0] if paths else ".")
+    top_settings = configs.for_config(top)
+    files = discover(paths, top_settings, force_exclude and configs.fixed is not None)
+    groups: dict[Path | None, list[SourcePath]] = {}
+    for item in files:
+        config = configs.config_of(item.path)
+        own = configs.for_config(config)
+        if item.explicit:
+            if force_exclude and configs.fixed is None and excluded_anywhere(item.path, own):
+                continue
+        elif config != top and excluded_below_root(item.path, own):
+            continue
+        groups.setdefault(config, []).append(item)
+    return groups
+
+
+def _run_files(
+    paths: list[str],
+    files: list[SourcePath],
+    settings: Settings,
+    mode: Mode,
+    *,
+    jobs: int | None,
+    cache: bool,
+    project: bool,
+) -> RunReport:
+    """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration."""
     forget_packages()  # package markers may have changed since the last run in this process
     ruleset = RuleSet(settings)
-    files = discover(paths, settings, force_exclude)
     project = project and ruleset.defers
     store = None
     if cache:

@@ -69,8 +69,20 @@ class Settings:
     # installed in the environment, invalidates cached results.
     environment: Environment | None = None
     versions: ProjectVersions = field(default_factory=ProjectVersions)
+    # Rules in preview (new, not yet reviewed on the corpus) run only with this on.
+    preview: bool = False
+    # Codes or prefixes whose fixes may be applied, and those whose fixes never are.
+    fixable: tuple[str, ...] = ("ALL",)
+    unfixable: tuple[str, ...] = ()
     # Where the configuration was found ("" when none): paths in it are relative to this.
     root: str = field(default="", compare=False)
+    # The pyproject.toml these settings come from ("" for the defaults), for --show-settings.
+    config_path: str = field(default="", compare=False)
+
+    def fix_allowed(self, code: str) -> bool:
+        """May fixes of rule `code` be applied? In `fixable` and not in `unfixable` (as in
+        ruff, `unfixable` wins whatever the prefixes' lengths)."""
+        return _selects(code, self.fixable) and not _selects(code, self.unfixable)
 
     def target(self, library: str) -> Target:
         """What version of `library` (or "python") the project targets: THE question rules
@@ -89,7 +101,18 @@ class Settings:
         import json  # noqa: PLC0415 - start-up: only `fingerprint` needs it
 
         data = asdict(self)
-        unrelated = ("output_format", "cache_dir", "root", "exclude", "extend_exclude")
+        unrelated = (
+            "output_format",
+            "cache_dir",
+            "root",
+            "config_path",
+            "exclude",
+            "extend_exclude",
+        )
         for key in (*unrelated, "respect_gitignore"):
             data.pop(key, None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _selects(code: str, selectors: tuple[str, ...]) -> bool:
+    return any(selector == "ALL" or code.startswith(selector) for selector in selectors)

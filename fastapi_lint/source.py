@@ -81,6 +81,14 @@ class Source:
             self._answers[key] = compute()
         return self._answers[key]  # type: ignore[no-any-return]  # one dict, answers of every type
 
+    def computed(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` for this very text, computed once (unlike `as_written`, a fix pass's
+        text never answers from the text as written)."""
+        key = "text:" + key
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]  # type: ignore[no-any-return]
+
     def rewritten(self, text: str) -> Source:
         """The text of a later fix pass over this file."""
         return Source(text, self.encoding, self.bom, written=self.written or self)

@@ -213,7 +213,7 @@ class SummaryCollector:
             blocking=(),
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
-            accepted=is_suppressed("FAL106", line_codes(ctx.source, node.lineno)),
+            accepted=_accepts(ctx, node.lineno),
         )
         self.functions[node] = _FunctionBuilder(record)
 
@@ -262,8 +262,7 @@ class SummaryCollector:
         """`# noqa: FAL106` (or a bare `# noqa`) on a blocking call in a sync function says the
         call is fine where it is: chains through it are not reported. (On the function's `def`
         line it covers the whole function: see `FunctionRecord.accepted`.)"""
-        codes = line_codes(ctx.source, node.lineno)
-        return is_suppressed("FAL106", codes)
+        return _accepts(ctx, node.lineno)
 
     def _blocking(self, node: ast.Call, name: str | None, ctx: Context) -> tuple[str, str] | None:
         """The code and the name of a FAL101–FAL105 call, matched as the rules match it.
@@ -400,3 +399,11 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
         method, path = route_target(decorator)
         return RouteRecord(method, path, "", owner)
     return None
+
+
+def _accepts(ctx: Context, row: int) -> bool:
+    """Does a `# noqa` on `row` cover FAL106? Recorded as a use of the comment (FAL001)."""
+    if is_suppressed("FAL106", line_codes(ctx.source, row)):
+        ctx.noqa_uses.append(("FAL106", row))
+        return True
+    return False
