@@ -160,6 +160,9 @@ def update_readme(text: str, rules: Iterable[type[Rule]]) -> str:
 # option list, types and constraints come from the model (`config_model.FileConfig`) and the
 # defaults from `settings.Settings`; `tests/test_docs.py` fails when an option has no entry here.
 OPTION_DOCS: dict[str, str] = {
+    "extend": "A pyproject.toml (relative to this one) whose `[tool.fastapi-lint]` this one "
+    "builds on: the base is read first, then this table on top ([configuration and "
+    "adoption](configuration.md)). A cycle or a missing base is a configuration error.",
     "select": "Codes or prefixes of the rules to run; replaces the default selection (every "
     "rule that is on by default). `--select` on the command line replaces it in turn.",
     "extend-select": "Codes or prefixes added to the selection. A rule that is off by default "
@@ -171,6 +174,14 @@ OPTION_DOCS: dict[str, str] = {
     "the default list. Files named on the command line are still checked unless "
     "`--force-exclude`.",
     "extend-exclude": "Patterns added to `exclude`.",
+    "extend-per-file-ignores": "Globs and codes added to `per-file-ignores` (for a "
+    "configuration that `extend`s another).",
+    "fixable": "Codes or prefixes of the rules whose fixes may be applied (`ALL` by default). "
+    "`--fixable` on the command line replaces it.",
+    "unfixable": "Codes or prefixes of the rules whose fixes are never applied; their findings "
+    "are reported without a fix. Wins over `fixable`.",
+    "preview": "Also run the rules in preview (new, not yet reviewed on real code); "
+    "`--preview` / `--no-preview` on the command line.",
     "unsafe-fixes": "Apply (with `--fix`) and show the fixes that may change behaviour.",
     "output-format": "How `check` prints its report: `full`, `concise`, `grouped`, `json`, "
     "`json-lines`, `sarif`, `github`, `gitlab`, `junit`, `rdjson`, `pylint` or `azure` "

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic, InternalError
 from .discovery import SourcePath
 from .engine import lint_source
-from .fixes import parses
 from .noqa import comment_row, suppressing_row, with_codes
 from .parsing import parse_error_diagnostic
 from .registry import RuleSet
@@ -288,6 +287,8 @@ def add_noqa(
         line = lines[row - 1]
         body = line.rstrip("\r\n")
         lines[row - 1] = with_codes(body, codes, reason) + line[len(body) :]
+    from .fixes import parses  # noqa: PLC0415 - start-up: only --add-noqa needs it (difflib)
+
     text = "".join(lines)
     if not parses(text) and parses(source.text):
         return 0, "adding the comments would break the file; left unchanged"

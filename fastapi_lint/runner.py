@@ -108,19 +108,20 @@ def run(
     the index and resolves the cross-module findings in this process; with --fix/--diff the
     files that then have a fix to apply are fixed with the index at hand.
     """
-    options = {"jobs": jobs, "cache": cache, "project": project}
     if isinstance(settings, Settings):
         files = discover(paths, settings, force_exclude)
-        return _run_files(paths, files, settings, mode, **options)
+        return _run_files(paths, files, settings, mode, jobs, cache, project)
     groups = discover_per_config(paths, settings, force_exclude)
     if len(groups) == 1:
         ((config, files),) = groups.items()
         own = settings.for_config(config)
-        return _run_files(paths, files, own, replace(mode, unsafe=own.unsafe_fixes), **options)
+        own_mode = replace(mode, unsafe=own.unsafe_fixes)
+        return _run_files(paths, files, own, own_mode, jobs, cache, project)
     reports: list[FileReport] = []
     for config, files in groups.items():
         own = settings.for_config(config)
-        done = _run_files(paths, files, own, replace(mode, unsafe=own.unsafe_fixes), **options)
+        own_mode = replace(mode, unsafe=own.unsafe_fixes)
+        done = _run_files(paths, files, own, own_mode, jobs, cache, project)
         reports.extend(done.files)
     reports.sort(key=lambda report: report.path)
     return RunReport(reports, unsafe=mode.unsafe, notices=newer_syntax_notices(reports))
@@ -158,7 +159,6 @@ def _run_files(
     files: list[SourcePath],
     settings: Settings,
     mode: Mode,
-    *,
     jobs: int | None,
     cache: bool,
     project: bool,

@@ -146,7 +146,7 @@ async def wait():
 def test_unused_noqa_is_reported_in_preview(tmp_path: Path):
     (tmp_path / "jobs.py").write_text(UNUSED)
     assert cli("check", "jobs.py", cwd=tmp_path).returncode == 0  # preview is off
-    result = cli("check", "jobs.py", "--preview", cwd=tmp_path)
+    result = cli("check", "jobs.py", "--preview", "--output-format", "concise", cwd=tmp_path)
     assert result.returncode == 1
     assert [line for line in result.stdout.splitlines() if "FAL001" in line] == [
         "jobs.py:6:29: FAL001 [*] Unused `noqa` directive (unused: `FAL102`)",
@@ -170,7 +170,7 @@ def test_unused_noqa_for_a_per_file_ignored_rule(tmp_path: Path):
     (tmp_path / "jobs.py").write_text(
         "import time\n\nasync def f():\n    time.sleep(1)  # noqa: FAL102\n"
     )
-    result = cli("check", "--no-cache", ".", cwd=tmp_path)
+    result = cli("check", "--no-cache", ".", "--output-format", "concise", cwd=tmp_path)
     assert result.stdout.splitlines()[0] == (
         "jobs.py:4:20: FAL001 [*] Unused `noqa` directive (non-enabled: `FAL102`)"
     )
@@ -193,7 +193,9 @@ def test_noqa_accepting_a_blocking_helper_is_in_use(tmp_path: Path):
     (tmp_path / "app" / "helpers.py").write_text(
         "import time\n\n\ndef settle():\n    time.sleep(0.01)\n"
     )
-    result = cli("check", "--no-cache", "--preview", ".", cwd=tmp_path)
+    result = cli(
+        "check", "--no-cache", "--preview", ".", "--output-format", "concise", cwd=tmp_path
+    )
     assert [line.split()[1] for line in result.stdout.splitlines() if ".py:" in line] == ["FAL106"]
 
 
@@ -260,7 +262,15 @@ def test_exit_non_zero_on_fix_with_fix_and_nothing_left(tmp_path: Path):
 
 def test_unfixable_in_configuration(project: Path):
     (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nunfixable = ["FAL102"]\n')
-    shown = cli("check", "--no-cache", "app/main.py", "--unsafe-fixes", cwd=project)
+    shown = cli(
+        "check",
+        "--no-cache",
+        "app/main.py",
+        "--unsafe-fixes",
+        "--output-format",
+        "concise",
+        cwd=project,
+    )
     assert "FAL102 [*]" not in shown.stdout and "FAL101 [*]" in shown.stdout
     cli("check", "app/main.py", "--fix", "--unsafe-fixes", cwd=project)
     text = (project / "app" / "main.py").read_text()
