@@ -44,6 +44,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_findings_annotate_fail_and_upload(project: Path):
     done, outputs = run_action(project, ARGS="check app")
     assert done.returncode == 1, done.stderr
@@ -59,6 +60,7 @@ def test_findings_annotate_fail_and_upload(project: Path):
     assert "app/main.py:11:5: FAL102" in summary
 
 
+@pytest.mark.slow
 def test_clean_project_passes(project: Path):
     done, outputs = run_action(project, ARGS="check app/clean.py", SARIF_FILE="out/r.sarif")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -67,6 +69,7 @@ def test_clean_project_passes(project: Path):
     assert "## fastapi-lint: no findings" in (project / "step_summary.md").read_text()
 
 
+@pytest.mark.slow
 def test_sarif_off_and_own_format(project: Path):
     done, outputs = run_action(project, ARGS="check app --output-format concise", SARIF="false")
     assert done.returncode == 1
@@ -75,6 +78,7 @@ def test_sarif_off_and_own_format(project: Path):
     assert not (project / "fastapi-lint.sarif").exists()
 
 
+@pytest.mark.slow
 def test_a_usage_error_is_exit_2_without_sarif(project: Path):
     done, outputs = run_action(project, ARGS="check --select NOPE app")
     assert done.returncode == 2
@@ -82,6 +86,7 @@ def test_a_usage_error_is_exit_2_without_sarif(project: Path):
     assert "unknown rule selector" in done.stderr
 
 
+@pytest.mark.slow
 def test_summary_fence_survives_backticks(project: Path):
     """Messages quote code in backticks: the summary's code fence is longer than any run."""
     sys.path.insert(0, str(SCRIPT.parent))
@@ -96,6 +101,7 @@ def test_summary_fence_survives_backticks(project: Path):
     assert requirement(">=0.1") == "fastapi-lint>=0.1"
 
 
+@pytest.mark.slow
 def test_action_yml_passes_every_input_to_the_script():
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"

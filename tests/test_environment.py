@@ -160,6 +160,7 @@ def check(root: Path, *args: str) -> list[tuple[str, int, str]]:
     )
 
 
+@pytest.mark.slow
 def test_the_installed_package_says_what_its_classes_are(
     tmp_path: Path, camelkit_venv: Path
 ) -> None:
@@ -170,11 +171,13 @@ def test_the_installed_package_says_what_its_classes_are(
     assert check(root, "--no-cache", "app/steps.py") == steps
 
 
+@pytest.mark.slow
 def test_without_the_environment_nothing_is_guessed(tmp_path: Path) -> None:
     root = make_project(tmp_path / "cookbook", None)
     assert check(root, "--no-cache") == []
 
 
+@pytest.mark.slow
 def test_the_catalogue_answers_when_the_package_is_not_installed(tmp_path: Path) -> None:
     root = make_project(tmp_path / "cookbook", None)
     (root / "app" / "schemas.py").write_text(
@@ -185,6 +188,7 @@ def test_the_catalogue_answers_when_the_package_is_not_installed(tmp_path: Path)
     assert check(root, "--no-cache") == [("routes.py", 10, "FAL304")]
 
 
+@pytest.mark.slow
 def test_extend_model_bases_names_more(tmp_path: Path) -> None:
     root = make_project(tmp_path / "cookbook", None)
     (root / "pyproject.toml").write_text(
@@ -194,6 +198,7 @@ def test_extend_model_bases_names_more(tmp_path: Path) -> None:
     assert check(root, "--no-cache") == [("routes.py", 10, "FAL304"), ("steps.py", 9, "FAL304")]
 
 
+@pytest.mark.slow
 def test_installing_the_package_invalidates_cached_results(
     tmp_path: Path, camelkit_wheel: Path
 ) -> None:
@@ -205,6 +210,7 @@ def test_installing_the_package_invalidates_cached_results(
     assert check(root) == EXPECTED
 
 
+@pytest.mark.slow
 def test_reading_is_bounded_and_cycle_safe(camelkit_venv: Path) -> None:
     external = External(find_environment(str(camelkit_venv)))
     assert external.is_model("camelkit.CamelModel")
@@ -244,6 +250,7 @@ async def local_users(db: Local):
 """
 
 
+@pytest.mark.slow
 def test_the_catalogue_knows_the_session_fastapi_sqlalchemy_exports(tmp_path: Path) -> None:
     """No environment has FastAPI-SQLAlchemy here: its `db.session` is a SQLAlchemy Session
     by the catalogue; a parameter named `db` is not that object."""

@@ -85,6 +85,7 @@ def test_without_a_repository_the_project_roots_gitignore_applies(tmp_path: Path
     assert _found(["src"]) == ["src/c.py"]
 
 
+@pytest.mark.slow
 def test_cli_flag_and_config(repo: Path):
     def count(*args: str) -> int:
         result = cli("check", ".", "--no-cache", "--select", "FAL102", *JSON, *args, cwd=repo)

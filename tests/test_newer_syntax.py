@@ -46,6 +46,7 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_pep_695_files_are_one_notice_under_an_older_python(tmp_path: Path) -> None:
     for name, text in PEP695.items():
         (tmp_path / name).write_text(text)
@@ -65,6 +66,7 @@ def test_pep_695_files_are_one_notice_under_an_older_python(tmp_path: Path) -> N
     assert result.returncode == 1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 parses PEP 695")
 def test_one_file_alone_says_why_in_its_fal000(tmp_path: Path) -> None:
     (tmp_path / "aliases.py").write_text(PEP695["aliases.py"])

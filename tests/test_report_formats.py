@@ -56,6 +56,7 @@ def assert_valid(validator: jsonschema.protocols.Validator, data: Any) -> None:
 # ------------------------------------------------------------------------------ full / concise
 
 
+@pytest.mark.slow
 def test_full_is_the_default_and_shows_the_source(project: Path, snapshot):
     result = cli("check", "app", cwd=project)
     assert result.returncode == 1
@@ -64,6 +65,7 @@ def test_full_is_the_default_and_shows_the_source(project: Path, snapshot):
     snapshot.assert_match(result.stdout, "full.txt")
 
 
+@pytest.mark.slow
 def test_full_keeps_the_concise_line_first(project: Path):
     """Problem matchers and grep read `path:row:col: CODE message`: every concise line is
     in the full output, in the same order."""
@@ -73,15 +75,18 @@ def test_full_keeps_the_concise_line_first(project: Path):
     assert [line for line in full if line in concise] == concise
 
 
+@pytest.mark.slow
 def test_text_is_the_old_name_of_concise(project: Path):
     assert run(project, "text", "app") == run(project, "concise", "app")
 
 
+@pytest.mark.slow
 def test_concise_from_the_configuration(project: Path):
     (project / "pyproject.toml").write_text('[tool.fastapi-lint]\noutput-format = "concise"\n')
     assert run(project, "concise", "app") == cli("check", "app", cwd=project).stdout
 
 
+@pytest.mark.slow
 def test_full_frame_with_tabs_wide_characters_and_control_characters(tmp_path: Path, snapshot):
     """Carets stay under the code when tabs and non-ASCII characters come before it, and a
     control character in the source reaches the terminal as a visible escape, not as itself."""
@@ -100,6 +105,7 @@ def test_full_frame_with_tabs_wide_characters_and_control_characters(tmp_path: P
     snapshot.assert_match(out, "full_tabs.txt")
 
 
+@pytest.mark.slow
 def test_full_on_stdin_quotes_the_text_read(project: Path):
     """Source from stdin is not on disk (nor the same as the file it stands for)."""
     (project / "app" / "main.py").write_text(CLEAN)
@@ -109,6 +115,7 @@ def test_full_on_stdin_quotes_the_text_read(project: Path):
     assert "^^^^^^^^^^^^^ FAL102" in result.stdout
 
 
+@pytest.mark.slow
 def test_full_after_fix_quotes_the_fixed_file(project: Path):
     """The findings left after --fix are positions in the fixed file: the frame is read from it."""
     (project / "app" / "main.py").write_text(
@@ -125,6 +132,7 @@ def test_full_after_fix_quotes_the_fixed_file(project: Path):
     assert f"{row} |     time.sleep(1)" in result.stdout
 
 
+@pytest.mark.slow
 def test_full_without_the_file_falls_back_to_the_line(tmp_path: Path):
     """A file that cannot be decoded again still gets its concise line, no frame."""
     (tmp_path / "bad.py").write_bytes(b"x = '\xff'\n")
@@ -133,6 +141,7 @@ def test_full_without_the_file_falls_back_to_the_line(tmp_path: Path):
     assert " | " not in out
 
 
+@pytest.mark.slow
 def test_statistics_in_a_report_format_prints_the_table(project: Path):
     for fmt in ("junit", "gitlab", "pylint", "azure", "rdjson"):
         assert run(project, fmt, "app", "--statistics") == run(
@@ -143,6 +152,7 @@ def test_statistics_in_a_report_format_prints_the_table(project: Path):
 # -------------------------------------------------------------------------------- json-lines
 
 
+@pytest.mark.slow
 def test_json_lines_are_the_json_objects(project: Path):
     lines = run(project, "json-lines", "app", "--unsafe-fixes").splitlines()
     findings = json.loads(run(project, "json", "app", "--unsafe-fixes"))
@@ -150,6 +160,7 @@ def test_json_lines_are_the_json_objects(project: Path):
     assert [json.loads(line) for line in lines] == findings
 
 
+@pytest.mark.slow
 def test_json_lines_without_findings_is_empty(project: Path):
     assert run(project, "json-lines", "app/clean.py") == ""
 
@@ -169,6 +180,7 @@ def gitlab(project: Path, *args: str, env: dict[str, str] | None = None) -> list
     return data
 
 
+@pytest.mark.slow
 def test_gitlab_report_is_valid(project: Path):
     data = gitlab(project, "app")
     assert [issue["check_name"] for issue in data] == ["FAL102", "FAL101"]
@@ -189,6 +201,7 @@ def test_gitlab_validator_rejects_a_broken_issue():
     )
 
 
+@pytest.mark.slow
 def test_gitlab_fingerprints_survive_moved_lines(project: Path):
     before = {i["check_name"]: i["fingerprint"] for i in gitlab(project, "app")}
     main = project / "app" / "main.py"
@@ -198,6 +211,7 @@ def test_gitlab_fingerprints_survive_moved_lines(project: Path):
     assert {i["check_name"]: i["fingerprint"] for i in after} == before  # ...same issues
 
 
+@pytest.mark.slow
 def test_gitlab_identical_findings_get_distinct_stable_fingerprints(tmp_path: Path):
     (tmp_path / "jobs.py").write_text(
         "import time\n\n\nasync def a():\n    time.sleep(1)\n    time.sleep(1)\n"
@@ -207,6 +221,7 @@ def test_gitlab_identical_findings_get_distinct_stable_fingerprints(tmp_path: Pa
     assert [i["fingerprint"] for i in gitlab(tmp_path, "jobs.py")] == first
 
 
+@pytest.mark.slow
 def test_gitlab_paths_are_relative_to_the_project_dir(project: Path):
     """GitLab runs the job in `$CI_PROJECT_DIR`; the linter may run in a subdirectory."""
     env = {**os.environ, "CI_PROJECT_DIR": str(project.parent)}
@@ -227,6 +242,7 @@ def junit(project: Path, *args: str) -> Any:
     return document
 
 
+@pytest.mark.slow
 def test_junit_is_valid_for_jenkins(project: Path):
     root = junit(project, "app")
     assert root.tag == "testsuites"
@@ -245,6 +261,7 @@ def test_junit_is_valid_for_jenkins(project: Path):
     assert failure.text.startswith("app/main.py:11:5: FAL102 `time.sleep()`")
 
 
+@pytest.mark.slow
 def test_junit_without_findings_is_one_passing_test(project: Path):
     root = junit(project, "app/clean.py")
     (case,) = root.iter("testcase")
@@ -260,6 +277,7 @@ def test_junit_schema_rejects_what_jenkins_would():
     assert not schema.validate(etree.fromstring(broken))  # tests/failures/errors missing
 
 
+@pytest.mark.slow
 def test_junit_holds_names_xml_cannot(tmp_path: Path):
     """A control character in a file name is not allowed in XML 1.0: escaped, still valid."""
     (tmp_path / "odd\x01name.py").write_text(BAD)
@@ -277,6 +295,7 @@ def rdjson(project: Path, *args: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_rdjson_is_valid(project: Path):
     data = rdjson(project, "app", "--unsafe-fixes")
     assert data["source"]["name"] == "fastapi-lint"
@@ -298,6 +317,7 @@ def test_rdjson_validator_rejects_a_bad_severity():
     assert list(json_validator("rdjson-DiagnosticResult.json").iter_errors(bad))
 
 
+@pytest.mark.slow
 def test_rdjson_columns_are_utf8_bytes(tmp_path: Path):
     """reviewdog counts columns in UTF-8 bytes; the others count characters."""
     (tmp_path / "u.py").write_text(
@@ -318,6 +338,7 @@ def test_rdjson_columns_are_utf8_bytes(tmp_path: Path):
 PYLINT = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): \[(?P<code>[A-Z]+\d+)\] (?P<message>.+)$")
 
 
+@pytest.mark.slow
 def test_pylint_lines(project: Path):
     lines = run(project, "pylint", "app").splitlines()
     findings = json.loads(run(project, "json", "app"))
@@ -351,6 +372,7 @@ def read_azure(line: str) -> tuple[dict[str, str], str]:
     return properties, unescape(message)
 
 
+@pytest.mark.slow
 def test_azure_logging_commands(project: Path):
     lines = run(project, "azure", "app").splitlines()
     findings = json.loads(run(project, "json", "app"))
@@ -367,6 +389,7 @@ def test_azure_logging_commands(project: Path):
         assert message == finding["message"]
 
 
+@pytest.mark.slow
 def test_azure_escapes_what_would_end_the_command(tmp_path: Path):
     name = "a;b]c%d.py"
     (tmp_path / name).write_text(BAD)
@@ -379,6 +402,7 @@ def test_azure_escapes_what_would_end_the_command(tmp_path: Path):
 # -------------------------------------------------------------------------------- --output-file
 
 
+@pytest.mark.slow
 def test_output_file(project: Path):
     result = cli("check", "app", "--output-format", "json", "-o", "out/report.json", cwd=project)
     assert result.returncode == 1  # the exit status does not depend on where the report goes
@@ -388,6 +412,7 @@ def test_output_file(project: Path):
     assert written.endswith("]\n")
 
 
+@pytest.mark.slow
 def test_output_file_is_never_coloured(project: Path):
     result = cli(
         "check",
@@ -403,6 +428,7 @@ def test_output_file_is_never_coloured(project: Path):
     assert text == run(project, "full", "app")
 
 
+@pytest.mark.slow
 def test_output_file_that_cannot_be_written(project: Path):
     (project / "blocker").write_text("")
     result = cli("check", "app", "-o", "blocker/report.txt", cwd=project)
@@ -411,6 +437,7 @@ def test_output_file_that_cannot_be_written(project: Path):
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_output_file_for_stdin(project: Path):
     result = cli(
         "check", "--stdin-filename", "app/main.py", "-", "-o", "r.xml",

@@ -40,6 +40,7 @@ def ruff_has(rule: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+@pytest.mark.slow
 def test_ruf102_deletes_our_noqa_unless_external(tmp_path: Path):
     if ruff_has("RUF102") is None:
         pytest.skip("the installed ruff has no RUF102")
@@ -48,6 +49,7 @@ def test_ruf102_deletes_our_noqa_unless_external(tmp_path: Path):
     assert NOQA in ruff_fix(tmp_path, "RUF102", external=True)
 
 
+@pytest.mark.slow
 def test_ruf100_and_external(tmp_path: Path):
     docs = ruff_has("RUF100")
     assert docs is not None
@@ -59,6 +61,7 @@ def test_ruf100_and_external(tmp_path: Path):
         assert NOQA not in without
 
 
+@pytest.mark.slow
 def test_kept_comment_still_suppresses_our_finding(tmp_path: Path):
     """After ruff ran with `external`, fastapi-lint still honours the comment."""
     ruff_fix(tmp_path, "RUF102", external=True)

@@ -256,6 +256,7 @@ def test_an_installed_package_changes_the_stamp(tmp_path: Path) -> None:
     assert installed(after)["thing"] == "1.0"
 
 
+@pytest.mark.slow
 def test_a_missing_interpreter_is_a_one_line_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such interpreter"):
         resolve_project(Settings(python=str(tmp_path / "nope" / "python")), tmp_path)
@@ -267,6 +268,7 @@ def test_a_missing_interpreter_is_a_one_line_config_error(tmp_path: Path) -> Non
 # ------------------------------------------------------------------ the v1 → v2 fixes
 
 
+@pytest.mark.slow
 def test_a_project_pinned_below_pydantic_2_gets_no_v2_rewrites(tmp_path: Path) -> None:
     root = project(tmp_path, '[project]\nname = "x"\ndependencies = ["pydantic<2"]\n')
     result = run("check", "--fix", "--output-format", "json", ".", cwd=root)
@@ -282,6 +284,7 @@ def test_a_project_pinned_below_pydantic_2_gets_no_v2_rewrites(tmp_path: Path) -
             )
 
 
+@pytest.mark.slow
 def test_the_same_file_is_migrated_when_the_project_targets_pydantic_2(tmp_path: Path) -> None:
     root = project(tmp_path, '[project]\nname = "x"\ndependencies = ["pydantic>=2"]\n')
     run("check", "--fix", "--exit-zero", ".", cwd=root)
@@ -290,6 +293,7 @@ def test_the_same_file_is_migrated_when_the_project_targets_pydantic_2(tmp_path:
     assert "user.model_dump()" in fixed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "config"),
     [
@@ -308,6 +312,7 @@ def test_a_migration_branch_says_it_targets_pydantic_2(
     assert [f["code"] for f in findings(result)] == ["FAL310"]
 
 
+@pytest.mark.slow
 def test_requirements_pin_and_a_real_v1_venv_decide_too(tmp_path: Path, v1_venv: Path) -> None:
     root = project(tmp_path, None, **{"requirements.txt": "pydantic==1.10.13\n"})
     result = run("check", "--diff", ".", cwd=root)
@@ -355,6 +360,7 @@ class User(BaseModel):
 """
 
 
+@pytest.mark.slow
 def test_fal310_survives_the_safe_fix_on_a_v1_project(tmp_path: Path) -> None:
     """The safe fixes rewrite `class Config` (the module's only v1 hint) on a migration
     branch; the pin says the code was written for v1, so FAL310 still reports the field."""
@@ -364,6 +370,7 @@ def test_fal310_survives_the_safe_fix_on_a_v1_project(tmp_path: Path) -> None:
     assert [f["code"] for f in findings(result)] == ["FAL310"]
 
 
+@pytest.mark.slow
 def test_fal310_is_silent_on_a_v2_project_with_a_class_config(tmp_path: Path) -> None:
     root = project(tmp_path, '[project]\nname = "x"\ndependencies = ["pydantic>=2.4"]\n')
     (root / "models.py").write_text(V2_WITH_CONFIG)
@@ -402,6 +409,7 @@ def me(user: str = Depends(current_user)):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("requires", "module"),
     [(">=3.8", "typing_extensions"), (">=3.9", "typing"), (None, "typing")],
