@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from clitools import BAD, SCRIPT, cli
 
+pytestmark = pytest.mark.slow  # every test runs the console script (or flake8, pre-commit)
+
 # Findings where a comment cannot go on the reported line: inside a multi-line f-string, on
 # a line continued with a backslash; and lines that already carry a comment of another kind.
 AWKWARD = '''\

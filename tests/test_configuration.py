@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MONOREPO = ROOT / "fixtures" / "monorepo"
 BIN = Path(sys.executable).parent
 
+pytestmark = pytest.mark.slow  # every test runs the console script (or flake8, pre-commit)
+
 
 @pytest.fixture
 def monorepo(tmp_path: Path) -> Path:
