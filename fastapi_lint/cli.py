@@ -340,8 +340,11 @@ def check(
     def once() -> int:
         def finish(settings: Settings) -> Settings:
             # The project's environment and versions, per configuration: each service of a
-            # monorepo is a project of its own.
-            start = settings.root or config_start
+            # monorepo is a project of its own. They are looked for from the path checked
+            # when this configuration governs it, else from the configuration's directory.
+            start = config_start
+            if settings.root and not _within(config_start, settings.root):
+                start = settings.root
             return _project(cli.apply(settings), start, python, target_versions)
 
         configs = _configs(config_options, cli, finish)
@@ -567,6 +570,11 @@ def settings_listing(path: str, settings: Settings) -> str:
     lines.append(f"resolved-versions = {value(tuple(known), table=True)}")
     lines.append(f"enabled-rules = {value(tuple(selected_codes(settings)))}")
     return "\n".join(lines)
+
+
+def _within(path: str, directory: str) -> bool:
+    absolute, top = os.path.abspath(path), os.path.abspath(directory)
+    return absolute == top or absolute.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def _range(target: object) -> str:
