@@ -143,15 +143,18 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
     default=None,
+    envvar="FASTAPI_LINT_OUTPUT_FORMAT",
     help="How findings are printed: `full` (with the source), `concise` (one line each), "
     "`grouped`, or for other tools `json`, `json-lines`, `sarif`, `github`, `gitlab`, `junit`, "
-    "`rdjson`, `pylint`, `azure`. [default: full]",
+    "`rdjson`, `pylint`, `azure`. [default: full; env: FASTAPI_LINT_OUTPUT_FORMAT]",
 )
 @click.option(
     "-o",
     "--output-file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the report to this file instead of the terminal (created with its directories).",
+    envvar="FASTAPI_LINT_OUTPUT_FILE",
+    help="Write the report to this file instead of the terminal (created with its directories). "
+    "[env: FASTAPI_LINT_OUTPUT_FILE]",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
@@ -259,6 +262,13 @@ Exit status: 0 no findings, 1 findings remain, 2 usage/config/internal error.
     help="Skip what .gitignore files ignore when walking directories. [default: respect]",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "-s",
+    "--silent",
+    is_flag=True,
+    help="Print no findings, diff or summary (errors still go to stderr); the exit code and "
+    "--output-file are unchanged.",
+)
 @click.option("--show-traceback", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: tuple[str, ...],
@@ -293,6 +303,7 @@ def check(
     force_exclude: bool,
     respect_gitignore: bool | None,
     quiet: bool,
+    silent: bool,
     show_traceback: bool,
 ) -> None:
     """Check PATHS (files or directories; default: the current directory; `-`: stdin)."""
@@ -323,6 +334,7 @@ def check(
         output_file,
         fix_only,
         exit_non_zero_on_fix,
+        silent,
     )
     cli = CliSettings(
         select,
@@ -386,6 +398,7 @@ class Flags:
     output_file: Path | None = None
     fix_only: bool = False
     exit_non_zero_on_fix: bool = False
+    silent: bool = False
 
 
 def _guarded(action: Callable[[], int], show_traceback: bool) -> int:
@@ -655,7 +668,11 @@ def _finish(
     report_to_stderr: bool = False,
     stdin_sources: tuple[tuple[str, bytes], ...] = (),
 ) -> int:
-    from .output import ReportOptions, render  # noqa: PLC0415 - start-up: only `_finish` needs it
+    from .output import (  # noqa: PLC0415 - start-up: only `_finish` needs it
+        TEXT_FORMATS,
+        ReportOptions,
+        render,
+    )
     from .output.text import fixes_listing  # noqa: PLC0415 - start-up: only `_finish` needs it
 
     stream = sys.stderr if report_to_stderr else sys.stdout
@@ -671,14 +688,14 @@ def _finish(
     )
     if mode.diff:
         diffs = "".join(f.diff for f in report.files)
-        if diffs:
+        if diffs and not flags.silent:
             click.echo(diffs, nl=False)
-        if flags.show_fixes:
+        if flags.show_fixes and not flags.silent:
             listing = fixes_listing(report, options, would=True)
             if listing:
                 click.echo(listing, err=True)
         would = sum(report.fixed.values())
-        if not flags.quiet:
+        if not flags.quiet and not flags.silent:
             click.echo(f"Would fix {would} error{'s' if would != 1 else ''}.", err=True)
         exit_code = EXIT_FINDINGS if diffs and not flags.exit_zero else EXIT_CLEAN
     elif flags.fix_only:
@@ -688,20 +705,20 @@ def _finish(
             listing = fixes_listing(report, options)
             if listing:
                 click.echo(listing, err=report_to_stderr, color=color)
-        if fixed and not flags.quiet:
+        if fixed and not flags.quiet and not flags.silent:
             click.echo(f"Fixed {fixed} error{'s' if fixed != 1 else ''}.", err=report_to_stderr)
         exit_code = EXIT_CLEAN
     else:
         output = render(settings.output_format, report, options)
         if flags.output_file is not None:
             _write_report(flags.output_file, output)
-        elif output:
+        elif output and not flags.silent:
             click.echo(output, err=report_to_stderr, color=color)
         exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
     if flags.exit_non_zero_on_fix and mode.fix and report.fixed:
         exit_code = EXIT_FINDINGS
     unwritten = [f for f in report.files if f.write_error]
-    if settings.output_format not in ("full", "concise", "text", "grouped") or flags.output_file:
+    if settings.output_format not in TEXT_FORMATS or flags.output_file:
         # The text formats list them with the findings; the others keep stdout parseable.
         for file in unwritten:
             click.echo(f"error: {file.path}: {file.write_error}", err=True)

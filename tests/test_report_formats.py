@@ -469,3 +469,34 @@ def test_rule_urls_point_at_generated_pages():
     for code in all_rules():
         page = RULE_PAGE.format(code=code).rstrip("/") + ".md"
         assert (ROOT / "docs" / page).is_file(), page
+
+
+# ----------------------------------------------------------------- environment and --silent
+
+
+def test_output_format_and_file_from_the_environment(project: Path):
+    env = {
+        **os.environ,
+        "FASTAPI_LINT_OUTPUT_FORMAT": "pylint",
+        "FASTAPI_LINT_OUTPUT_FILE": "lint.txt",
+    }
+    result = cli("check", "app", cwd=project, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    written = (project / "lint.txt").read_text(encoding="utf-8")
+    assert written == run(project, "pylint", "app")
+    # The command line wins over the environment.
+    env.pop("FASTAPI_LINT_OUTPUT_FILE")
+    flagged = cli("check", "app", "--output-format", "concise", cwd=project, env=env)
+    assert flagged.stdout == run(project, "concise", "app")
+
+
+def test_silent_prints_nothing_and_keeps_the_exit_code(project: Path):
+    result = cli("check", "app", "--silent", cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+    diff = cli("check", "app", "-s", "--diff", "--unsafe-fixes", cwd=project)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (1, "", "")
+    to_file = cli("check", "app", "-s", "-o", "r.json", "--output-format", "json", cwd=project)
+    assert to_file.returncode == 1 and to_file.stdout == ""
+    assert len(json.loads((project / "r.json").read_text())) == 2
+    clean = cli("check", "app/clean.py", "-s", cwd=project)
+    assert (clean.returncode, clean.stdout) == (0, "")

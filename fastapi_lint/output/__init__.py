@@ -26,6 +26,10 @@ REPORTERS: dict[str, str] = {
     "text": "text",
 }
 
+# The formats for people: they list unwritten fixes and warnings with the findings (`text.finish`);
+# the others leave stdout to their readers and say those things on stderr.
+TEXT_FORMATS = frozenset({"full", "concise", "text", "grouped"})
+
 # Formats that have their own `--statistics` shape; the others print the text table.
 _STATISTICS = {"full", "concise", "text", "grouped", "json", "json-lines"}
 
@@ -40,4 +44,4 @@ def render(output_format: str, report: RunReport, options: ReportOptions) -> str
     return output
 
 
-__all__ = ["REPORTERS", "ReportOptions", "render"]
+__all__ = ["REPORTERS", "TEXT_FORMATS", "ReportOptions", "render"]
