@@ -4,7 +4,8 @@
 Reporters run after the check, so the file on disk is what the positions refer to: after
 `--fix` it holds the fixed text, and the findings left are reported against it. Source read
 from stdin is handed over by the command line (`ReportOptions.stdin_sources`).
-A file that cannot be read or decoded gives no lines, and the format falls back.
+A file that cannot be read or decoded, or is no regular file (a FIFO reported as FAL000),
+gives no lines, and the format falls back.
 """
 
 from __future__ import annotations
