@@ -156,15 +156,22 @@ class Context:
     def diagnostics(self) -> list[Diagnostic]:
         """Resolve deferred fixes; called by the engine after the walk."""
         out = []
+        position = self.source.position
+        # One fix may stand for many findings (FAL201's lifespan rewrite of an app carries
+        # every handler of that app): its positions are worked out once, not per finding.
+        positions: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for diagnostic, fix in self.pending:
             if callable(fix):
                 fix = fix()
             diagnostic.fix = fix
             if fix is not None:
-                position = self.source.position
-                diagnostic.fix_positions = tuple(
-                    (*position(edit.start), *position(edit.end)) for edit in fix.edits
-                )
+                known = positions.get(id(fix))
+                if known is None:
+                    known = tuple(
+                        (*position(edit.start), *position(edit.end)) for edit in fix.edits
+                    )
+                    positions[id(fix)] = known
+                diagnostic.fix_positions = known
             out.append(diagnostic)
         return out
 

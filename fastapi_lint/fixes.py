@@ -13,6 +13,7 @@ import difflib
 import os
 import re
 import warnings
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,33 +44,69 @@ def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[
 
 
 def _apply(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[tuple[str, Fix]]]:
-    taken: list[Edit] = []
+    taken = _Ranges()
     seen: set[Edit] = set()
-    reserved: list[Edit] = []  # isolation ranges of the fixes taken so far
+    reserved = _Ranges()  # isolation ranges of the fixes taken so far
     applied: list[tuple[str, Fix]] = []
     for code, fix in sorted(fixes, key=lambda item: (item[1].start, item[1].end)):
         new = [edit for edit in fix.edits if edit not in seen]
-        if any(_overlaps(edit, other) for edit in new for other in taken):
+        if any(_overlaps(edit, other) for edit in new for other in taken.near(edit)):
             continue
-        if any(_touches(edit, area) for edit in new for area in reserved):
+        if any(_touches(edit, area) for edit in new for area in reserved.near(edit)):
             continue
         if fix.isolation is not None:
             area = Edit(*fix.isolation)
-            if any(_touches(edit, area) for edit in taken):
+            if any(_touches(edit, area) for edit in taken.near(area)):
                 continue
-            reserved.append(area)
-        taken.extend(new)
+            reserved.add(area)
+        for edit in new:
+            taken.add(edit)
         seen.update(new)
         applied.append((code, fix))
-    taken.sort(key=lambda e: (e.start, e.end))
+    edits = taken.edits
+    edits.sort(key=lambda e: (e.start, e.end))
     pieces: list[str] = []
     cursor = 0
-    for edit in taken:
+    for edit in edits:
         pieces.append(text[cursor : edit.start])
         pieces.append(edit.content)
         cursor = max(cursor, edit.end)
     pieces.append(text[cursor:])
     return "".join(pieces), applied
+
+
+class _Ranges:
+    """The edits (or reserved ranges) taken so far, filed by the stretches of text they cover.
+
+    A file with thousands of fixes asked "does this edit overlap any taken one?" for each of
+    them: against a list that is quadratic. Two ranges can overlap or touch only if they share
+    a stretch (both ends inclusive), so `near` returns a superset of the candidates and the
+    callers apply their exact tests to it: the same decisions, in linear time.
+    """
+
+    STRETCH = 1024  # characters
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self._stretches: dict[int, list[Edit]] = {}
+
+    def add(self, edit: Edit) -> None:
+        self.edits.append(edit)
+        for stretch in range(edit.start // self.STRETCH, edit.end // self.STRETCH + 1):
+            self._stretches.setdefault(stretch, []).append(edit)
+
+    def near(self, edit: Edit) -> Iterable[Edit]:
+        stretches = self._stretches
+        if not stretches:
+            return ()
+        first, last = edit.start // self.STRETCH, edit.end // self.STRETCH
+        if first == last:
+            return stretches.get(first, ())
+        found: dict[Edit, None] = {}  # each once, in the order taken
+        for stretch in range(first, last + 1):
+            for other in stretches.get(stretch, ()):
+                found[other] = None
+        return found
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -250,19 +287,201 @@ def _apply_one_by_one(
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
-    name = _diff_name(path)
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=name,
-        tofile=name,
+    """`difflib.unified_diff` of the two texts, in time that grows linearly with the file."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    out: list[str] = []
+    for group in _Grouping(_opcodes(a, b)).get_grouped_opcodes(3):
+        if not out:
+            name = _diff_name(path)
+            out.extend((f"--- {name}\n", f"+++ {name}\n"))
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(" " + line for line in a[i1:i2])
+                continue
+            out.extend("-" + line for line in a[i1:i2])
+            out.extend("+" + line for line in b[j1:j2])
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in out
     )
-    out = []
-    for line in lines:
-        out.append(
-            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's line range, as unified diffs write it."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+class _Grouping(difflib.SequenceMatcher[str]):
+    """difflib's grouping of opcodes into hunks, applied to opcodes found elsewhere."""
+
+    def __init__(self, codes: list[Opcode]) -> None:
+        super().__init__(None, [], [])
+        self._codes = codes
+
+    def get_opcodes(self) -> list[Opcode]:  # type: ignore[override]  # str tags, not Literals
+        return list(self._codes)
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """`SequenceMatcher(None, a, b).get_opcodes()`, found piecewise.
+
+    On a whole file, difflib's matcher takes time quadratic in the number of changed places
+    (a fixed file with 4,000 changed functions spent most of `--diff` there). So a first,
+    rough alignment finds where the changes are (`_rough`); then each change is aligned again
+    by difflib in a window reaching to the neighbouring changes, so that where a change sits in
+    a run of identical lines (which of two blank lines was deleted) is decided on the same
+    matching blocks difflib would compare on the whole file. Every equal stretch is in at most
+    two windows: linear time. Should two windows disagree on the stretch between them, the
+    rough alignment stands (the same diff, shown differently).
+    """
+    anchors = _anchors(a, b)
+    rough = _rough(a, b, anchors)
+    anchored = {i for i, _ in anchors}
+    clusters: list[tuple[int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in rough:
+        if tag == "equal":
+            continue
+        # Changes a few equal lines apart are aligned together: the rough alignment's short
+        # equal runs may be coincidences that difflib, comparing longer blocks, would not pick
+        # (a blank line among blank lines) -- unless a line unique to both texts is among them.
+        if (
+            clusters
+            and i1 - clusters[-1][1] <= _NEAR
+            and j1 - clusters[-1][3] <= _NEAR
+            and not any(i in anchored for i in range(clusters[-1][1], i1))
+        ):
+            clusters[-1] = (clusters[-1][0], i2, clusters[-1][2], j2)
+        else:
+            clusters.append((i1, i2, j1, j2))
+    if not clusters:
+        return rough
+    popular = _popular(b)
+    cores: list[list[Opcode]] = []
+    for k, _cluster in enumerate(clusters):
+        wa1, wb1 = (clusters[k - 1][1], clusters[k - 1][3]) if k else (0, 0)
+        wa2, wb2 = (
+            (clusters[k + 1][0], clusters[k + 1][2]) if k + 1 < len(clusters) else (len(a), len(b))
         )
-    return "".join(out)
+        window = _match(a[wa1:wa2], b[wb1:wb2], popular)
+        changed = [n for n, code in enumerate(window) if code[0] != "equal"]
+        if not changed:
+            return rough
+        cores.append(
+            [
+                (tag, wa1 + i1, wa1 + i2, wb1 + j1, wb1 + j2)
+                for tag, i1, i2, j1, j2 in window[changed[0] : changed[-1] + 1]
+            ]
+        )
+    codes: list[Opcode] = []
+    i = j = 0
+    for core in cores:
+        start_i, start_j = core[0][1], core[0][3]
+        if start_i - i != start_j - j or start_i < i or a[i:start_i] != b[j:start_j]:
+            return rough
+        if start_i > i:
+            codes.append(("equal", i, start_i, j, start_j))
+        for code in core:
+            _push(codes, code)
+        i, j = core[-1][2], core[-1][4]
+    if len(a) - i != len(b) - j or a[i:] != b[j:]:
+        return rough
+    if i < len(a):
+        codes.append(("equal", i, len(a), j, len(b)))
+    return codes
+
+
+_NEAR = 3  # equal lines between two changes that still align them together
+
+
+def _push(codes: list[Opcode], code: Opcode) -> None:
+    """Append an opcode, joining it to the last one as difflib would have written them: equal
+    runs into one, and changes that touch into one insert, delete or replace."""
+    tag, i1, i2, j1, j2 = code
+    if codes:
+        last_tag, li1, li2, lj1, lj2 = codes[-1]
+        if (last_tag == "equal") == (tag == "equal") and li2 == i1 and lj2 == j1:
+            if tag != "equal":
+                tag = "replace" if li1 < i2 and lj1 < j2 else "insert" if li1 == i2 else "delete"
+            codes[-1] = (tag, li1, i2, lj1, j2)
+            return
+    codes.append(code)
+
+
+def _popular(b: list[str]) -> set[str]:
+    """difflib never starts a match on a line that is "popular" in the whole of `b` (more than
+    1 % of 200 or more lines): every piece leaves the same lines out."""
+    if len(b) < 200:
+        return set()
+    limit = len(b) // 100 + 1
+    return {line for line, count in Counter(b).items() if count > limit}
+
+
+def _match(a: list[str], b: list[str], popular: set[str]) -> list[Opcode]:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # `b2j` (line -> its positions in b) is where difflib itself drops popular lines.
+    index = matcher.b2j  # type: ignore[attr-defined]  # not in the stubs; in difflib since 2.x
+    for line in popular:
+        index.pop(line, None)
+    return list(matcher.get_opcodes())
+
+
+def _rough(a: list[str], b: list[str], anchors: list[tuple[int, int]]) -> list[Opcode]:
+    """An alignment in n log n: lines that occur exactly once in each text, in the same order in
+    both (`anchors`), are matched; difflib aligns the short stretches between them."""
+    anchors = [*anchors, (len(a), len(b))]
+    popular = _popular(b)
+    codes: list[Opcode] = []
+    i = j = 0
+    for anchor_i, anchor_j in anchors:
+        if a[i:anchor_i] == b[j:anchor_j]:
+            if anchor_i > i:
+                _push(codes, ("equal", i, anchor_i, j, anchor_j))
+        else:
+            for tag, i1, i2, j1, j2 in _match(a[i:anchor_i], b[j:anchor_j], popular):
+                _push(codes, (tag, i + i1, i + i2, j + j1, j + j2))
+        if anchor_i < len(a):
+            _push(codes, ("equal", anchor_i, anchor_i + 1, anchor_j, anchor_j + 1))
+        i, j = anchor_i + 1, anchor_j + 1
+    return codes
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """(i, j) of the lines unique in both texts that keep their order: the longest increasing
+    run of j over i, in n log n (patience sorting)."""
+    counts_a = Counter(a)
+    counts_b = Counter(b)
+    where_b = {line: j for j, line in enumerate(b) if counts_b[line] == 1}
+    pairs = [
+        (i, where_b[line]) for i, line in enumerate(a) if counts_a[line] == 1 and line in where_b
+    ]
+    tops: list[int] = []  # the smallest j ending an increasing run of each length
+    ends: list[int] = []  # index into pairs of that run's last pair
+    previous: list[int] = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        length = bisect_left(tops, j)
+        if length == len(tops):
+            tops.append(j)
+            ends.append(index)
+        else:
+            tops[length] = j
+            ends[length] = index
+        previous[index] = ends[length - 1] if length else -1
+    run: list[tuple[int, int]] = []
+    index = ends[-1] if ends else -1
+    while index != -1:
+        run.append(pairs[index])
+        index = previous[index]
+    run.reverse()
+    return run
 
 
 def _diff_name(path: str) -> str:

@@ -11,6 +11,7 @@ import codecs
 import io
 import re
 import tokenize
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -151,11 +152,5 @@ class Source:
     def position(self, offset: int) -> tuple[int, int]:
         """(1-based row, 1-based character column) of a character offset."""
         starts = self.line_starts
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - starts[lo] + 1
+        row = bisect_right(starts, offset) or 1  # offsets before 0 belong to the first line
+        return row, offset - starts[row - 1] + 1

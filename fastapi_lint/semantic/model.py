@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -143,6 +144,10 @@ class SemanticModel:
         self.classes: dict[str, ClassInfo] = {}  # qualname → info, module-level and nested
         self.functions: dict[ast.AST, Scope] = {}  # function node → its scope (once entered)
         self._import_names: dict[str, str] | None = None
+        # Qualified name -> the module-level names ever bound to it (an ordered set), kept as
+        # the walk binds them, so that "which name stands for `typing.Annotated` here?" is a
+        # look-up rather than a scan of every module-level name per finding.
+        self._module_qualnames: dict[str, dict[str, None]] = {}
         # How many `if TYPE_CHECKING:` / `if __name__ == "__main__":` bodies enclose the node being
         # walked; the traversal keeps them current. Neither body runs when the module is imported.
         self.type_checking_depth = 0
@@ -260,7 +265,26 @@ class SemanticModel:
         return self._import_names
 
     def bind(self, binding: Binding, scope: Scope | None = None) -> None:
-        (scope or self.scope).bindings[binding.name] = binding
+        scope = scope or self.scope
+        scope.bindings[binding.name] = binding
+        if binding.qualname is not None and scope is self.module_scope:
+            self._module_qualnames.setdefault(binding.qualname, {})[binding.name] = None
+
+    def module_names_bound_to(self, qualnames: Iterable[str]) -> list[str]:
+        """The module-level names bound *now* (as far as the walk has gone) to one of
+        `qualnames`, in the order of the module's bindings: what a scan of
+        `module_scope.bindings` for those qualified names finds, without the scan."""
+        bindings = self.module_scope.bindings
+        found = []
+        for qualname in qualnames:
+            for name in self._module_qualnames.get(qualname, ()):
+                binding = bindings.get(name)
+                if binding is not None and binding.qualname == qualname:
+                    found.append(name)
+        if len(found) > 1:  # rare: several names for the same thing; the scan's order decides
+            order = {name: i for i, name in enumerate(bindings) if name in found}
+            found = sorted(set(found), key=order.__getitem__)
+        return found
 
     def lookup(self, name: str, scope: Scope | None = None) -> Binding | None:
         start = scope or self.scope

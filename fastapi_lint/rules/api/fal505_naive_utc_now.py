@@ -186,8 +186,10 @@ def _timezone(node: ast.Call, ctx: Context) -> tuple[str, Edit | None] | None:
     if binding is not None and binding.qualname == "datetime.timezone":
         return "timezone.utc", None
     # `import datetime as dt` elsewhere in the module: `dt.timezone.utc` needs no import.
-    for name, other in ctx.semantic.module_scope.bindings.items():
-        if other.kind is BindingKind.IMPORT and other.qualname == "datetime":
+    bindings = ctx.semantic.module_scope.bindings
+    for name in ctx.semantic.module_names_bound_to(("datetime",)):
+        other = bindings[name]
+        if other.kind is BindingKind.IMPORT:
             local = ctx.semantic.lookup(name)
             if local is other:
                 return f"{name}.timezone.utc", None

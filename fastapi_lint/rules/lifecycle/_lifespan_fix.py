@@ -96,6 +96,9 @@ class _Scope:
     node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
     bound: Counter[str] = field(default_factory=Counter)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    # id of each statement of the body -> its index: "is it in the body, and where" in O(1),
+    # asked for every registration (a module can have thousands).
+    index: dict[int, int] = field(default_factory=dict)
 
 
 class Planner:
@@ -180,7 +183,7 @@ class Planner:
                 return AppPlan(reason=found)
             ordered.append((found, registration))
         body = scope.node.body
-        position = {id(s): i for i, s in enumerate(body)}
+        position = scope.index
         ordered.sort(key=lambda item: position[id(item[0])])
         last = position[id(ordered[-1][0])] if ordered else 0
         if ordered and _stops_between(body, position[id(statement)], last):
@@ -240,9 +243,7 @@ class Planner:
             statement = self._statement_of(registration.node)
             if not (isinstance(statement, ast.Expr) and statement.value is registration.node):
                 return "the result of `add_event_handler()` is used"
-        if self.parents.get(statement) is not scope.node or not any(
-            s is statement for s in scope.node.body
-        ):
+        if self.parents.get(statement) is not scope.node or id(statement) not in scope.index:
             return "a handler is registered conditionally or in another scope"
         receiver = _receiver(registration.node)
         if not (isinstance(receiver, ast.Name) and receiver.id == target):
@@ -421,13 +422,13 @@ class Planner:
         parent = self.parents.get(statement)
         if not isinstance(parent, (ast.Module, *_FUNCTIONS)):
             return None
-        if not any(s is statement for s in parent.body):
-            return None  # a decorator or default, not the body
         scope = self.scopes.get(parent)
         if scope is None:
-            scope = _Scope(parent)
+            scope = _Scope(parent, index={id(s): i for i, s in enumerate(parent.body)})
             _collect_bindings(parent.body, scope)
             self.scopes[parent] = scope
+        if id(statement) not in scope.index:
+            return None  # a decorator or default, not the body
         return scope
 
     def _insertion_point(self, statement: ast.stmt) -> int | None:
@@ -525,7 +526,7 @@ def _collect_bindings(body: list[ast.stmt], scope: _Scope) -> None:
         node = stack.pop()
         if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
             scope.bound[node.name] += 1
-            if isinstance(node, _FUNCTIONS) and node in body:
+            if isinstance(node, _FUNCTIONS) and id(node) in scope.index:
                 scope.defs[node.name] = node
             continue
         if isinstance(
