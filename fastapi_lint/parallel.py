@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -106,10 +107,47 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
 _worker_state: tuple[RuleSet, _Options] | None = None
 
 
-def _initialise(settings: Settings, options: _Options) -> None:
+def _initialise(settings: Settings, options: _Options, parent: int) -> None:
     global _worker_state
+    exit_with_parent(parent)
     tune_gc()
     _worker_state = (RuleSet(settings), options)
+
+
+# How often a worker without a death signal looks whether its parent is still there.
+WATCH_INTERVAL = 0.2
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this worker as soon as the process `parent` (the one that started it) is gone.
+
+    A worker busy with a chunk of large files otherwise went on for seconds after the main
+    process was killed (`kill -9`, the OOM killer, a CI job cancelled), reading files for a
+    run nobody will see. On Linux the kernel sends SIGKILL when the parent dies
+    (PR_SET_PDEATHSIG); elsewhere, and as a second line, a daemon thread sees the worker
+    re-parented (`getppid` changes) within `WATCH_INTERVAL` and exits.
+    """
+    if os.getpid() == parent:  # run in the main process itself (a pool stand-in): no parent
+        return
+    if sys.platform == "linux":
+        try:
+            import ctypes  # noqa: PLC0415 - start-up: only pool workers need it
+            import signal  # noqa: PLC0415 - start-up: only pool workers need it
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # no libc to ask: the thread below is enough
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+    import threading  # noqa: PLC0415 - start-up: only pool workers need it
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="fastapi-lint-parent-watch", daemon=True).start()
 
 
 def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileReport]]:
@@ -141,7 +179,9 @@ def _in_pool(
         chunks.append((start, list(items[start : start + size])))
         start += size
     reports: list[FileReport | None] = [None] * len(items)
-    pool = _context().Pool(workers, initializer=_initialise, initargs=(ruleset.settings, options))
+    pool = _context().Pool(
+        workers, initializer=_initialise, initargs=(ruleset.settings, options, os.getpid())
+    )
     try:
         for start, done in pool.imap_unordered(_check_chunk, chunks):
             for offset, report in enumerate(done):

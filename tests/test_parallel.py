@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from pathlib import Path
 
@@ -116,3 +118,68 @@ class _Inline:
 
     def join(self) -> None:
         pass
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed worker waits to be reaped by whoever adopted it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path):
+    """`kill -9` of the main process: its workers stop within 2 s instead of finishing the
+    chunk they were given (seconds of work on large files, for a run nobody will see)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import scaling
+
+    big = scaling.routes(20_000, tmp_path)
+    small = scaling.routes(5, tmp_path)
+    # 24 files make 2 workers and chunks of 3: each worker starts with one big file.
+    for n in range(24):
+        (tmp_path / f"m{n:02}.py").write_text(big if n in (0, 3) else small)
+    script = Path(sys.executable).parent / "fastapi-lint"
+    main = subprocess.Popen(
+        [str(script), "check", ".", "--no-cache", "--jobs", "2", "-q"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers = _children(main.pid)
+            time.sleep(0.05)
+        assert len(workers) == 2, "no pool started"
+        time.sleep(1.0)  # busy with the big files now
+        assert all(_running(pid) for pid in workers)
+        main.send_signal(signal.SIGKILL)
+        main.wait()
+        killed = time.monotonic()
+        while any(_running(pid) for pid in workers) and time.monotonic() - killed < 10:
+            time.sleep(0.05)
+        lingered = time.monotonic() - killed
+        assert lingered < 2.0, f"workers still running {lingered:.1f} s after the kill"
+    finally:
+        main.kill()
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
