@@ -8,6 +8,7 @@ finding in `parsing.py`, the walk that binds names and dispatches nodes in
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .context import Context
@@ -69,6 +70,85 @@ def lint_source(
 ) -> LintResult:
     """All findings for one file's text. Never raises for bad input.
 
+    Code as deep as Python itself accepts is analysed: an attribute chain 2,500 long compiles,
+    and the semantic model and some rules follow such chains by recursion. When that runs out
+    of Python's recursion limit, the file is linted again in a thread with a large stack and a
+    limit to match (`_with_deep_stack`); only code deeper than even that gets FAL000.
+    """
+
+    def lint() -> LintResult:
+        return _lint_source(
+            source, path, ruleset, module=module, is_package=is_package, tree=tree,
+            apply_noqa=apply_noqa, summarize=summarize, index=index, resolve_facts=resolve_facts,
+        )  # fmt: skip
+
+    try:
+        return lint()
+    except RecursionError:
+        pass
+    try:
+        return _with_deep_stack(lint)
+    except RecursionError:
+        result = LintResult(parsed=True)
+        result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
+        return result
+
+
+# The limits of the second attempt. Python's parser gives up near 3,000 levels of nesting; a
+# level costs the model and the rules a few frames at most. The stack is address space,
+# used only as deep as the recursion really goes.
+DEEP_RECURSION_LIMIT = 60_000
+DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+
+def _with_deep_stack(action: Callable[[], LintResult]) -> LintResult:
+    import sys  # noqa: PLC0415 - start-up: only deep files need it
+    import threading  # noqa: PLC0415 - start-up: only deep files need it
+
+    outcome: list[LintResult] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        try:
+            threading.stack_size(DEEP_STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform that refuses the size: a default stack
+            raise RecursionError from None
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+        worker = threading.Thread(target=run, name="fastapi-lint-deep-file")
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    try:
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _lint_source(
+    source: Source,
+    path: str,
+    ruleset: RuleSet,
+    *,
+    module: str,
+    is_package: bool,
+    tree: ast.Module | None,
+    apply_noqa: bool,
+    summarize: bool,
+    index: ProjectIndex | None,
+    resolve_facts: bool,
+) -> LintResult:
+    """`lint_source`, raising RecursionError when the file is deeper than the stack allows.
+
     Project analysis (see `project.py`): the traversal also builds the module's summary
     (`result.summary`), including the facts rules deferred to the project index. With
     `resolve_facts` (the default) they are resolved here, against `index` with this file's
@@ -126,11 +206,7 @@ def lint_source(
     # The collector needs sync bodies too (helpers that block are sync functions).
     traversal.skip_sync_bodies = collector is None and all(r.only_in_async for r in rules)
     try:
-        try:
-            traversal.run(tree)
-        except RecursionError:
-            result.diagnostics.append(parse_error_diagnostic(path, "nesting too deep to analyse"))
-            return result
+        traversal.run(tree)  # RecursionError: see `lint_source`
         for rule in rules:
             traversal.call(rule, rule.finish, ctx)
         if collector is not None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Edit, Fix
+from .parsing import at_top_of_stack
 from .source import Source
 
 MAX_PASSES = 10
@@ -126,10 +127,17 @@ def parses(text: str, strict: bool = True) -> bool:
     through but the compiler rejects — `await` outside `async def`, `return` outside a function."""
     if not strict:
         return _parse(text) is not None
-    try:
+
+    def compile_it() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compile(text, "<fixed>", "exec", dont_inherit=True)
+
+    try:
+        try:
+            compile_it()
+        except RecursionError:
+            at_top_of_stack(compile_it)  # deep code: as deep as Python itself compiles
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True

@@ -3,15 +3,51 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import symtable
 import sys
 import warnings
+from collections.abc import Callable
+from typing import TypeVar
 
 from .diagnostics import Diagnostic
 from .source import Source
 
 PARSE_ERROR = "FAL000"
+T = TypeVar("T")
+# Room for the C parser's own recursion (it stops near 3,000 levels of nesting by itself).
+TOP_STACK_BYTES = 64 * 1024 * 1024
+
+
+def at_top_of_stack(action: Callable[[], T]) -> T:
+    """`action()` run in a thread of its own, with nothing on its stack: as Python runs
+    `compile()` on a script. How deep a nesting the parser and compiler take depends on the
+    recursion depth they are called at; called from deep inside the linter, they refused code
+    that Python itself compiles (an attribute chain 2,900 long)."""
+    import threading  # noqa: PLC0415 - start-up: only deeply nested files need it
+
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    old_stack = threading.stack_size()
+    with contextlib.suppress(ValueError, RuntimeError):  # else the platform's default stack
+        threading.stack_size(TOP_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=run, name="fastapi-lint-parse")
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    worker.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def parse_error_diagnostic(path: str, reason: str, row: int = 1, col: int = 1) -> Diagnostic:
@@ -109,11 +145,18 @@ def describe_syntax_error(exc: SyntaxError, source: Source) -> str:
 
 def parse(source: Source, path: str) -> ast.Module | Diagnostic:
     """The module's tree, or the FAL000 diagnostic saying why there is none."""
-    try:
+
+    def parse_it() -> ast.Module:
         # The parser warns about the *linted* code (invalid escape sequences): not ours to print.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(source.text, filename=path, type_comments=False)
+
+    try:
+        try:
+            return parse_it()
+        except RecursionError:
+            return at_top_of_stack(parse_it)  # as deep as Python itself parses
     except SyntaxError as exc:
         row = exc.lineno or 1
         col = (exc.offset or 1) if exc.lineno else 1

@@ -192,3 +192,47 @@ def test_unreadable_pyproject_is_a_config_error(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(Path, "open", denying_open)
     with pytest.raises(ConfigError, match=r"cannot read .*pyproject.toml: Permission denied"):
         load_settings(config)
+
+
+def chain_file(depth: int) -> str:
+    """A blocking call, then an attribute chain `depth` long (generated code has them)."""
+    return SLEEPY + "value = config" + ".child" * depth + "\n"
+
+
+def python_compiles(text: str) -> bool:
+    """Does Python itself compile it, as when it runs a script (a fresh interpreter)?"""
+    code = "import sys; compile(sys.stdin.read(), 'f.py', 'exec')"
+    done = subprocess.run([sys.executable, "-c", code], input=text, text=True, capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize("depth", [1_000, 2_500, 2_900])
+def test_deep_attribute_chain_that_python_compiles_is_analysed(tmp_path: Path, depth: int):
+    """The chain was "FAL000 nesting too deep" (the semantic model follows chains by recursion,
+    and the parser was called deep inside the linter), hiding the file's real findings."""
+    text = chain_file(depth)
+    assert python_compiles(text)
+    path = tmp_path / "deep.py"
+    path.write_text(text)
+    report = check_file(SourcePath(str(path), "deep.py"), ruleset(), Mode())
+    assert [(d.code, d.row) for d in report.diagnostics] == [("FAL102", 4)]
+    assert not report.errors
+
+
+def test_deep_attribute_chain_is_fixed(tmp_path: Path):
+    path = tmp_path / "deep.py"
+    path.write_text(chain_file(2_500))
+    report = check_file(SourcePath(str(path), "deep.py"), ruleset(), Mode(fix=True, unsafe=True))
+    assert dict(report.fixed) == {"FAL102": 1}
+    assert "await asyncio.sleep(1)" in path.read_text()
+
+
+def test_chain_deeper_than_python_compiles_is_fal000(tmp_path: Path):
+    text = chain_file(3_200)
+    assert not python_compiles(text)
+    path = tmp_path / "deeper.py"
+    path.write_text(text)
+    assert (
+        fal000(path, "deeper.py")
+        == "Cannot check this file: nesting too deep for the Python parser"
+    )
