@@ -162,6 +162,7 @@ class FamilyScore:
     matched_findings: int = 0
     false_positives: int = 0
     unreviewed: int = 0
+    unreviewed_findings: list[Finding] = field(default_factory=list)
     misses: list[Label] = field(default_factory=list)
     fps: list[tuple[Finding, str]] = field(default_factory=list)
     code_disagreements: list[tuple[Label, Finding]] = field(default_factory=list)
@@ -172,6 +173,7 @@ class FamilyScore:
         self.matched_findings += other.matched_findings
         self.false_positives += other.false_positives
         self.unreviewed += other.unreviewed
+        self.unreviewed_findings += other.unreviewed_findings
         self.misses += other.misses
         self.fps += other.fps
         self.code_disagreements += other.code_disagreements
@@ -233,6 +235,7 @@ def score(labelset: LabelSet, findings: list[Finding]) -> dict[str, FamilyScore]
             s.fps.append((f, "unlabelled in a complete scope"))
         else:
             s.unreviewed += 1
+            s.unreviewed_findings.append(f)
     for lab in labelset.labels:
         if not lab.positive:
             continue
@@ -310,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--tool", default=None, help="fastapi-lint command (default: beside python)")
     ap.add_argument("--misses", action="store_true", help="list misses and false positives")
+    ap.add_argument(
+        "--unreviewed", action="store_true", help="also list findings outside every label"
+    )
     args = ap.parse_args(argv)
     files = args.labels or sorted((HERE / "labels").glob("*.toml"))
     tool = args.tool or default_tool()
@@ -333,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 for f, why in s.fps:
                     details.append(f"FP   {ls.dirname}/{f.path}:{f.line} {f.code} — {why}")
+                if args.unreviewed:
+                    for f in s.unreviewed_findings:
+                        details.append(f"UNRV {ls.dirname}/{f.path}:{f.line} {f.code}")
                 for lab, f in s.code_disagreements:
                     details.append(
                         f"CODE {ls.dirname}/{lab.path}:{lab.line} expected {lab.code}, got {f.code}"
@@ -344,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         if s.positives or s.matched_findings or s.false_positives:
             rows.append(("**all**", fam, s))
     print(table(rows))
-    if args.misses and details:
+    if (args.misses or args.unreviewed) and details:
         print()
         print("\n".join(details))
     return 0
