@@ -428,3 +428,20 @@ def test_the_target_python_decides_where_annotated_comes_from(
     assert "count: Annotated[int, Field(gt=0)]" in (root / "models.py").read_text()
     assert f"from {module} import Annotated\n" in (root / "api.py").read_text()
     assert "user: Annotated[str, Depends(current_user)]" in (root / "api.py").read_text()
+
+
+def test_a_nested_project_with_its_own_requirements_is_its_own_project(tmp_path: Path) -> None:
+    """An example app inside a repository whose pyproject.toml declares Pydantic 2: its own
+    requirements file decides for it."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tool"\ndependencies = ["pydantic>=2.5"]\n'
+    )
+    app = tmp_path / "examples"
+    app.mkdir()
+    (app / "requirements.txt").write_text("pydantic>=1.10,<2\n")
+    (app / "models.py").write_text(V1_MODULE)
+    result = run("check", "--output-format", "json", "examples", cwd=tmp_path)
+    assert sorted(f["code"] for f in findings(result)) == ["FAL303", "FAL304", "FAL310"]
+    assert all(f["fix"] is None for f in findings(result) if f["code"] != "FAL310")
+    result = run("check", "--output-format", "json", ".", cwd=tmp_path)
+    assert sorted(f["code"] for f in findings(result)) == ["FAL303", "FAL304"]  # a v2 project

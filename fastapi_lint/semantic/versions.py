@@ -386,15 +386,17 @@ def _lock_files(root: Path) -> list[tuple[str, dict[str, str]]]:
 
 
 def project_root(start: str | os.PathLike[str]) -> Path | None:
-    """The directory of the nearest pyproject.toml (else requirements.txt) at or above
-    `start`: where a project's declarations and its `.venv` are."""
+    """The nearest directory at or above `start` that declares a project: a pyproject.toml,
+    setup.py, setup.cfg or requirements.txt. There are its declarations and its `.venv`; a
+    directory inside another project with a requirements file of its own (an example app, a
+    service of a monorepo) is a project of its own."""
     here = Path(start).resolve()
     if not here.is_dir():
         here = here.parent
-    fallback = None
     for directory in (here, *here.parents):
-        if (directory / "pyproject.toml").is_file():
+        if any((directory / marker).is_file() for marker in _PROJECT_MARKERS):
             return directory
-        if fallback is None and (directory / "requirements.txt").is_file():
-            fallback = directory
-    return fallback
+    return None
+
+
+_PROJECT_MARKERS = ("pyproject.toml", "requirements.txt", "setup.py", "setup.cfg")
