@@ -206,3 +206,21 @@ def test_end_to_end_with_the_real_cli(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "| tiny-1.0 | blocking | 2 | 1 | 0.50 | 1 | 0 | 1.00 | 0 |" in out
     assert "| tiny-1.0 | cors | 2 | 0 | 0.00 | 0 | 0 | – | 0 |" in out
+
+
+def test_a_leftover_finding_on_a_taken_line_is_judged_as_unlabelled(tmp_path):
+    path = tmp_path / "v1-1.0.toml"
+    path.write_text(
+        'app = "v1"\nversion = "1.0"\n'
+        '[[complete]]\nfamily = "v1"\npaths = ["*"]\ncodes = ["FAL305"]\n'
+        '[[label]]\npath = "m.py"\nline = 5\nfamily = "v1"\ncode = "FAL305"\n'
+        'reason = "last_name: Optional[constr(min_length=1)]"\n',
+        encoding="utf-8",
+    )
+    labels = score_mod.load_labels(path)
+    # FAL310 beside the expected FAL305: outside the complete codes, so unreviewed.
+    v1 = score_mod.score(labels, [Finding("m.py", 5, "FAL305"), Finding("m.py", 5, "FAL310")])["v1"]
+    assert (v1.recalled, v1.matched_findings, v1.false_positives, v1.unreviewed) == (1, 1, 0, 1)
+    # A second FAL305 finding elsewhere in the complete scope is a false positive.
+    v1 = score_mod.score(labels, [Finding("m.py", 5, "FAL305"), Finding("m.py", 9, "FAL305")])["v1"]
+    assert (v1.matched_findings, v1.false_positives) == (1, 1)

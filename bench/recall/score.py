@@ -13,9 +13,11 @@ Each label file names one pinned app of the corpus (`app`, `version`; the direct
   A finding outside every complete scope that matches no label is *unreviewed*: it is
   counted and listed, but it enters neither recall nor precision.
 
-Matching is by (path, line, family). A finding whose code differs from the label's code but
-belongs to the same family still counts (e.g. FAL402 where FAL401 was expected: the
-wildcard was found) and is listed as a code disagreement.
+Matching is by (path, line, code) first, then by (path, line, family): a finding whose code
+differs from a still unmatched label's code but belongs to the same family takes that label
+(e.g. FAL402 where FAL401 was expected: the wildcard was found) and is listed as a code
+disagreement. A finding left over on a line whose labels are all taken is judged like an
+unlabelled one.
 
     recall    = positive labels matched by a finding / positive labels
     precision = matched findings / (matched findings + false positives)
@@ -225,8 +227,6 @@ def score(labelset: LabelSet, findings: list[Finding]) -> dict[str, FamilyScore]
             matched.add(other[0])
             s.matched_findings += 1
             s.code_disagreements.append((other[0], f))
-        elif any(lab.positive for lab in here):
-            s.matched_findings += 1  # a further finding on an already recalled label
         elif negative:
             s.false_positives += 1
             s.fps.append((f, f"look-alike: {negative[0].reason}"))
