@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
-from .semantic.records import Fact
+from .semantic.records import CONDITION_KINDS, Fact
 from .source import Source
 
 if TYPE_CHECKING:
@@ -127,6 +127,8 @@ class Context:
         rule = self.rule
         assert isinstance(rule, Rule), "defer() is only valid inside a rule's check"
         assert rule.defers, f"{rule.code} defers findings: set `defers = True` on the rule"
+        unknown = [c[0] for c in requires if c[0] not in CONDITION_KINDS]
+        assert not unknown, f"{rule.code} defers on unknown condition kinds {unknown}"
         refusal = rule.fix_refusal()
         if refusal:
             fix = None

@@ -18,6 +18,8 @@ from fastapi_lint.engine import lint_source
 from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Invalid, Rule
 from fastapi_lint.runner import Mode, check_file, run
+from fastapi_lint.semantic.index import ProjectIndex
+from fastapi_lint.semantic.records import CONDITION_KINDS
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
@@ -91,6 +93,33 @@ def test_rule_crash_is_contained(tmp_path: Path):
     result = lint_source(Source(SLEEP.format(comment="")), "m.py", rules)
     assert [e.rule for e in result.errors] == ["FAL102"]
     assert "ValueError: boom" in result.errors[0].message
+
+
+def test_a_misspelled_condition_kind_fails_at_once():
+    """A deferred fact on a condition kind the index does not know would never hold: the
+    rule that defers it fails (its error is reported) instead of silently finding nothing."""
+    rules = ruleset("FAL3")
+    deferring = next(r for r in rules.rules if r.code == "FAL304")
+
+    def check(node, ctx):
+        ctx.defer(node, (("modle", "app.User"),))
+
+    deferring.check = check  # type: ignore[method-assign]
+    result = lint_source(Source("import pydantic\n\nUser.dict()\n"), "m.py", rules)
+    assert [e.rule for e in result.errors] == ["FAL304"]
+    assert "unknown condition kinds ['modle']" in result.errors[0].message
+
+
+def test_every_condition_kind_is_answered():
+    summary = lint_source(
+        Source("x = 1\n"), "m.py", ruleset("FAL3"), module="m", summarize=True
+    ).summary
+    assert summary is not None
+    index = ProjectIndex([summary])
+    for kind in CONDITION_KINDS:
+        assert index.holds((kind, "m.x", "m.y", "m.z"), summary) is None
+    with pytest.raises(ValueError, match="unknown condition kind 'modle'"):
+        index.holds(("modle", "m.x"), summary)
 
 
 def test_rule_crash_before_the_walk_is_contained():

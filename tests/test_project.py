@@ -32,7 +32,18 @@ from fastapi_lint.source import Source
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "fixtures" / "projects"
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
-CODES = ("FAL106", "FAL107", "FAL304", "FAL403", "FAL501", "FAL504")
+CODES = (
+    "FAL106",
+    "FAL107",
+    "FAL301",
+    "FAL302",
+    "FAL303",
+    "FAL304",
+    "FAL310",
+    "FAL403",
+    "FAL501",
+    "FAL504",
+)
 ALONE = "found alone too"  # a finding on such a line needs no other module
 
 
@@ -95,6 +106,38 @@ def test_fixes_across_modules(tmp_path: Path, monkeypatch):
     assert "    await service.queue(user_id)  # expect" in users
     left = {d.code for d in first.diagnostics}
     assert left == {"FAL106", "FAL403"}  # no fix: a design decision
+    before = {p: p.read_bytes() for p in copy.rglob("*.py")}
+    second = run(["."], settings, Mode(fix=True, unsafe=True))
+    assert not second.fixed
+    assert {p: p.read_bytes() for p in copy.rglob("*.py")} == before
+
+
+def test_fixes_of_models_with_a_base_in_another_module(tmp_path: Path, monkeypatch):
+    """`--fix` in a project run applies the fixes of findings the index confirmed: the
+    `class Config` of a model whose base lives in another module, the settings kind taken from
+    that base, and the fields v1 defaulted to None."""
+    copy = tmp_path / "layered"
+    shutil.copytree(PROJECTS / "layered", copy)
+    monkeypatch.chdir(copy)
+    settings = _settings(copy, unsafe_fixes=True)
+    first = run(["."], settings, Mode(fix=True, unsafe=True))
+    assert not first.errors
+    assert not first.diagnostics
+    items = (copy / "app/items.py").read_text()
+    assert "from pydantic import ConfigDict\n" in items
+    assert "    note: Optional[str] = None  # expect: FAL310\n" in items
+    assert "    model_config = ConfigDict(\n" in items
+    assert "        populate_by_name=True,\n" in items
+    assert "    tags: Optional[list] = None  # expect: FAL310\n" in items
+    # The look-alikes (a project base that is no model, a plain class) keep their `Config`.
+    assert items.count("class Config:") == 2
+    settings_module = (copy / "app/settings.py").read_text()
+    assert "from pydantic_settings import SettingsConfigDict" in settings_module
+    assert "    model_config = SettingsConfigDict(\n" in settings_module
+    assert '        env_file=".env",\n' in settings_module
+    events = (copy / "app/events.py").read_text()
+    assert "    model_config = ConfigDict(\n" in events
+    assert '        extra="forbid",\n' in events
     before = {p: p.read_bytes() for p in copy.rglob("*.py")}
     second = run(["."], settings, Mode(fix=True, unsafe=True))
     assert not second.fixed

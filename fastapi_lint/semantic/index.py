@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES
+from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES, SETTINGS_BASES
 from ..diagnostics import Diagnostic
 from .model import APP_TYPES
 
@@ -294,28 +294,40 @@ class ProjectIndex:
 
     # ------------------------------------------------------------ questions
 
-    def is_model(self, cls: str, depth: int = 0) -> bool:
+    def is_model(self, cls: str) -> bool:
         """Do the class's bases reach a Pydantic model base through project classes, and
         beyond the project through the installed packages or the catalogue (`External`)?"""
         bases = self.external.model_bases if self.external is not None else MODEL_BASES
-        if cls in bases:
+        return self.is_subclass(cls, bases)
+
+    def is_settings(self, cls: str) -> bool:
+        """Is the class a Pydantic settings class (`BaseSettings`, v1's or pydantic-settings')?"""
+        return self.is_subclass(cls, SETTINGS_BASES)
+
+    def is_subclass(self, cls: str, roots: frozenset[str], depth: int = 0) -> bool:
+        """Does the class reach one of `roots` through project classes, and beyond the project
+        through the installed packages or the catalogue?"""
+        if cls in roots:
             return True
         record = self.classes.get(cls)
         if record is None:
-            return self._external_model(cls)
+            return self._external_subclass(cls, roots)
         if depth > _MAX_DEPTH:
             return False
         home = self._home_of(cls)
         for base in record.bases:
-            if base in bases:
+            if base in roots:
                 return True
             resolved = self.resolve_class(base, home)
             if resolved is not None:
-                if self.is_model(resolved, depth + 1):
+                if self.is_subclass(resolved, roots, depth + 1):
                     return True
-            elif self.resolve(base, home) is None and self._external_model(base):
+            elif self.resolve(base, home) is None and self._external_subclass(base, roots):
                 return True
         return False
+
+    def _external_subclass(self, name: str, roots: frozenset[str]) -> bool:
+        return self.external is not None and self.external.is_subclass(name, roots)
 
     def _external_model(self, name: str) -> bool:
         return self.external is not None and self.external.is_model(name)
@@ -529,6 +541,7 @@ class ProjectIndex:
 
         - ("model", T): T is a project Pydantic model
         - ("model-without", T, member): ... that does not define `member` itself
+        - ("settings-model", T) / ("plain-model", T): ... that is / is not a settings class
         - ("router", X): X is a FastAPI app or APIRouter created in the project
         - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
         - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
@@ -539,6 +552,11 @@ class ProjectIndex:
         kind = condition[0]
         if kind == "model":
             return {} if self.model(condition[1], home) is not None else None
+        if kind in ("settings-model", "plain-model"):
+            cls = self.model(condition[1], home)
+            if cls is None or self.is_settings(cls) != (kind == "settings-model"):
+                return None
+            return {}
         if kind == "model-without":
             cls = self.model(condition[1], home)
             return {} if cls is not None and not self.defines(cls, condition[2]) else None
@@ -563,7 +581,7 @@ class ProjectIndex:
                 "location": f"{found.path}:{found.row}",
                 "kind": found.code,
             }
-        return None
+        raise ValueError(f"unknown condition kind {kind!r}")  # see records.CONDITION_KINDS
 
 
 def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:

@@ -82,6 +82,24 @@ class RegistrationRecord(NamedTuple):
     row: int
 
 
+# The kinds of condition a deferred fact may require (`ProjectIndex.holds` answers each):
+# `Context.defer` refuses any other, so a misspelled kind fails in the tests instead of
+# silently never holding.
+CONDITION_KINDS = frozenset(
+    {
+        "model",
+        "model-without",
+        "settings-model",
+        "plain-model",
+        "router",
+        "coroutine",
+        "blocking",
+        "not-received",
+        "registers",
+    }
+)
+
+
 class Fact(NamedTuple):
     """A finding that holds if the index confirms every condition in `requires`.
 

@@ -223,6 +223,35 @@ def enclosing_model(ctx: Context) -> str | None:
     return qualname if is_model(qualname, ctx) else None
 
 
+def enclosing_candidate(ctx: Context) -> str | None:
+    """The class whose body is being walked right now, when this file cannot tell whether it
+    is a model but the project index may (`candidate_class`): rules defer on ("model", it)."""
+    scope = ctx.semantic.scope
+    if scope.kind is not ScopeKind.CLASS:
+        return None
+    qualname = class_scope_qualname(scope)
+    return qualname if qualname is not None and candidate_class(qualname, ctx) else None
+
+
+def candidate_class(qualname: str, ctx: Context, _depth: int = 0) -> bool:
+    """Is this class of the file not a model by what the file shows, but has a base from
+    another project module (directly or through the file's own classes)? Its module summary
+    records it, so the index answers ("model", qualname) by following those bases. Classes
+    inside functions are not recorded and stay undecided (no finding)."""
+    info = ctx.semantic.classes.get(qualname)
+    if info is None or "<locals>" in qualname or _depth > 50:
+        return False
+    if _depth == 0 and is_model(qualname, ctx):
+        return False
+    for base in info.bases:
+        if base in ctx.semantic.classes:
+            if candidate_class(base, ctx, _depth + 1):
+                return True
+        elif _project_name(base) and not base.startswith(ctx.semantic.module + "."):
+            return True
+    return False
+
+
 def enclosing_class(ctx: Context) -> ast.ClassDef | None:
     """The class whose body is being walked right now (directly, not inside a method).
 

@@ -15,13 +15,19 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
 from ._fixes import Imports, line_indent, starts_line
-from ._models import PydanticRule, enclosing_model, is_settings
+from ._models import PydanticRule, enclosing_candidate, enclosing_model, is_settings
 
 
 class V1ConfigClass(PydanticRule):
     """## What it does
-    Checks for a nested `class Config:` inside a Pydantic model (a class whose bases reach
-    `BaseModel`, `BaseSettings` or `SQLModel` in this file).
+    Checks for a nested `class Config:` inside a Pydantic model, also one whose base class
+    lives in another module.
+
+    A model is a class whose bases reach `BaseModel`, `BaseSettings` or `SQLModel` in this
+    file, through an installed package, or (in a project run) through a project class of
+    another module (`class ItemRead(AppBase)` with `AppBase(BaseModel)` in `app/models.py`;
+    the project index also says whether that base is a settings class, which takes
+    `SettingsConfigDict`).
 
     ## Why is this bad?
     Pydantic v2 configures models with a `model_config = ConfigDict(...)` attribute
@@ -61,9 +67,14 @@ class V1ConfigClass(PydanticRule):
     makes the fix unsafe: v1 raised `TypeError` on assignment and its instances were not
     hashable, v2 raises `ValidationError` and hashes them.
 
+    `class Config(AppSettings.Config)` in `class Settings(AppSettings)` is converted like a
+    `Config` without bases: v1 merges a model's `Config` with its bases' anyway, and v2 merges
+    `model_config` the same way, so the converted model keeps what it inherited.
+
     Reported without a fix: a key with no mechanical equivalent (`fields`, `json_encoders`,
     `getter_dict`, any unknown key), a method in the `Config` (`schema_extra` as a function), a
-    `Config` with bases, and a model that also assigns `model_config`.
+    `Config` with other bases (the `Config` of a class the model does not inherit from: what
+    it brings must be copied by hand), and a model that also assigns `model_config`.
 
     ## References
     - Pydantic migration guide, "Changes to config"
@@ -74,6 +85,9 @@ class V1ConfigClass(PydanticRule):
     name = "v1-config-class"
     message = "`class Config` is Pydantic v1 configuration; use `model_config = {kind}(...)`{keys}"
     nodes = (ast.ClassDef,)
+    # A model whose base lives in another module needs no pydantic import in its own file.
+    triggers = ("pydantic", "sqlmodel", "Config")
+    defers = True
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE,)
     valid = [
@@ -194,6 +208,49 @@ class V1ConfigClass(PydanticRule):
                 )
             """,
         ),
+        # Nested config inheritance from the model's own base: v2 merges it the same way.
+        Invalid(
+            """
+            from pydantic import BaseSettings
+
+            class AppSettings(BaseSettings):
+                debug: bool = False
+
+            class Settings(AppSettings):
+                class Config(AppSettings.Config):
+                    env_file = '.env'
+            """,
+            expect=[
+                "7:5-8:26 `class Config` is Pydantic v1 configuration; use `model_config = SettingsConfigDict(...)`"
+            ],
+            fixed="""
+            from pydantic import BaseSettings
+            from pydantic_settings import SettingsConfigDict
+
+            class AppSettings(BaseSettings):
+                debug: bool = False
+
+            class Settings(AppSettings):
+                model_config = SettingsConfigDict(env_file='.env')
+            """,
+        ),
+        # The `Config` of a class the model does not inherit from: copied by hand.
+        Invalid(
+            """
+            from pydantic import BaseModel
+
+            class Shared:
+                class Config:
+                    orm_mode = True
+
+            class U(BaseModel):
+                class Config(Shared.Config):
+                    extra = 'forbid'
+            """,
+            expect=[
+                "8:5-9:25 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; a `Config` with bases needs a person"
+            ],
+        ),
         # Through a project base class.
         Invalid(
             """
@@ -220,7 +277,8 @@ class V1ConfigClass(PydanticRule):
         if node.name != "Config":
             return
         model = enclosing_model(ctx)
-        if model is None:
+        candidate = enclosing_candidate(ctx) if model is None else None
+        if model is None and candidate is None:
             return
         notes = []
         for key in _keys(node):
@@ -233,6 +291,17 @@ class V1ConfigClass(PydanticRule):
                 advice = CONFIG_REMOVED_KEYS[key]
                 notes.append(f"`{key}` was removed" + (f", {advice}" if advice else ""))
         keys = f"; {'; '.join(notes)}" if notes else ""
+        if candidate is not None:
+            # The model's base lives in another module: the project index decides whether it
+            # is a model, and whether a settings one (which takes `SettingsConfigDict`).
+            owner = ctx.semantic.classes[candidate].node
+            for settings, condition in ((True, "settings-model"), (False, "plain-model")):
+                fix, reason = _fix(node, owner, settings, ctx)
+                kind = "SettingsConfigDict" if settings else "ConfigDict"
+                extra = f"; {reason}" if reason else ""
+                ctx.defer(node, ((condition, candidate),), fix=fix, kind=kind, keys=keys + extra)
+            return
+        assert model is not None
         settings = is_settings(model, ctx)
         kind = "SettingsConfigDict" if settings else "ConfigDict"
         fix, reason = _fix(node, ctx.semantic.classes[model].node, settings, ctx)
@@ -251,7 +320,7 @@ def _fix(
     """`class Config:` → `model_config = ConfigDict(...)` with the v1 keys renamed, the values
     kept verbatim and the comments kept in place; None when a key or statement has no
     mechanical equivalent."""
-    if node.bases or node.keywords or node.decorator_list:
+    if node.keywords or node.decorator_list or not _inherits_own_config(node, model, ctx):
         return None, "a `Config` with bases needs a person"
     for statement in model.body:
         targets = (
@@ -338,6 +407,20 @@ def _fix(
         # hashable; v2 raises ValidationError and hashes them.
         safety = Applicability.UNSAFE
     return Fix(tuple(edits), safety, message), ""
+
+
+def _inherits_own_config(node: ast.ClassDef, model: ast.ClassDef, ctx: Context) -> bool:
+    """Has the `Config` no bases, or only the `Config` of one of the model's own bases
+    (`class Config(AppSettings.Config)` in `class Settings(AppSettings)`)? v1 merges a
+    subclass's `Config` with its parents' anyway, and v2 merges `model_config` the same way,
+    so that base says nothing the converted model would not inherit."""
+    own = {ctx.qualified_name(base) for base in model.bases} - {None}
+    return all(
+        isinstance(base, ast.Attribute)
+        and base.attr == "Config"
+        and ctx.qualified_name(base.value) in own
+        for base in node.bases
+    )
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

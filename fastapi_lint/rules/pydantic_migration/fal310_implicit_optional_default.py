@@ -7,7 +7,14 @@ from ...catalogues.pydantic_v1 import FIELD_CALLS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
-from ._models import PydanticRule, enclosing_model, optional_kind, version_evidence
+from ._models import (
+    PydanticRule,
+    candidate_class,
+    enclosing_candidate,
+    enclosing_model,
+    optional_kind,
+    version_evidence,
+)
 
 # `Field()` callables whose first argument / `default=` is the field's default.
 _FIELD_CALLS = FIELD_CALLS | {"sqlmodel.Field", "sqlmodel.main.Field"}
@@ -31,6 +38,12 @@ class ImplicitOptionalDefault(PydanticRule):
     usage (a v2-only import such as `field_validator`, `ConfigDict`, `pydantic_settings`, or a
     model assigning `model_config`). A module that shows neither is not reported: nothing in
     it says which Pydantic it targets.
+
+    A model whose base lives in another module (`class ItemRead(AppBase)` with `AppBase` in
+    `app/models.py`) is found in a project run, through the project index; its module needs no
+    pydantic import. If nothing else in that module says which Pydantic it targets, a nested
+    `class Config` in such a class counts as v1 usage once the index confirms the class is a
+    model, and an assignment of `model_config` in one keeps the module unreported.
 
     When the project's Pydantic version is known — installed in its environment, or declared
     in pyproject.toml, a requirements file or a lock file — that decides instead, for every
@@ -79,6 +92,9 @@ class ImplicitOptionalDefault(PydanticRule):
         "`None`, v2 makes it required"
     )
     nodes = (ast.AnnAssign,)
+    # A model whose base lives in another module needs no pydantic import in its own file.
+    triggers = ("pydantic", "sqlmodel", "Optional", "None", "Any")
+    defers = True
     fix_availability = FixAvailability.ALWAYS
     fix_applicability = (Applicability.UNSAFE,)
     fix_targets = None  # `= None` is what v1 did implicitly: valid under both
@@ -272,22 +288,56 @@ class ImplicitOptionalDefault(PydanticRule):
             return
         if node.value is not None and not self._field_without_default(node.value, ctx):
             return
+        candidate = None
         if enclosing_model(ctx) is None:
-            return
+            candidate = enclosing_candidate(ctx)
+            if candidate is None:
+                return
         kind = optional_kind(node.annotation, ctx)
         if kind is None:
             return
         # Reported in `finish`, once the module's Pydantic version is known.
-        ctx.state(_Candidates).fields.append((node, target.id, kind))
+        state = ctx.state(_Candidates)
+        if candidate is None:
+            state.fields.append((node, target.id, kind))
+        else:
+            state.deferred.append((node, target.id, kind, candidate))
 
     def finish(self, ctx: Context) -> None:
-        candidates = ctx.state(_Candidates).fields
-        if not candidates:
+        state = ctx.state(_Candidates)
+        if not state.fields and not state.deferred:
             return
-        if not self._v1_code(ctx):
+        v1 = self._v1_code(ctx)
+        if v1:
+            for node, name, kind in state.fields:
+                ctx.report(node, field=name, annotation=kind, fix=_fix(node, ctx))
+        if not state.deferred:
             return
-        for node, name, kind in candidates:
-            ctx.report(node, field=name, annotation=kind, fix=_fix(node, ctx))
+        # Fields of classes whose base lives in another module: reported if the index finds a
+        # model there. With nothing else saying v1, a nested `class Config` in such a class is
+        # the evidence, conditional on that class being a model too.
+        evidence: tuple[tuple[str, ...], ...] = ()
+        if not v1:
+            owner = self._config_evidence(ctx)
+            if owner is None:
+                return
+            evidence = (("model", owner),)
+        for node, name, kind, cls in state.deferred:
+            requires = (("model", cls), *(e for e in evidence if e[1] != cls))
+            ctx.defer(node, requires, field=name, annotation=kind, fix=_fix(node, ctx))
+
+    def _config_evidence(self, ctx: Context) -> str | None:
+        """When neither the project's version nor the module decides (no v1 and no v2
+        evidence of its own), the first class of the module with a base from another module
+        and a nested `class Config` — v1 evidence if the index finds it is a model. None when
+        the version is known, the module shows v2, or such a class assigns `model_config`."""
+        if self.settings.versions.written_for("pydantic").at_least((2,)) is not None:
+            return None
+        v1_evidence, v2_evidence = version_evidence(ctx)
+        if v1_evidence or v2_evidence:
+            return None
+        # About the file as written: FAL303's fix turns that `class Config` into `model_config`.
+        return ctx.source.as_written("pydantic.config-evidence", lambda: _config_owner(ctx))
 
     def _v1_code(self, ctx: Context) -> bool:
         """Is the module written for Pydantic v1? The project's installed or declared version
@@ -310,11 +360,36 @@ class ImplicitOptionalDefault(PydanticRule):
         )
 
 
+def _config_owner(ctx: Context) -> str | None:
+    found = None
+    for qualname, info in ctx.semantic.classes.items():
+        if not candidate_class(qualname, ctx):
+            continue
+        for statement in info.node.body:
+            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+                found = found or qualname
+            elif _assigns_model_config(statement):
+                return None
+    return found
+
+
 @dataclass
 class _Candidates:
     """The file's implicitly optional fields without a default: (node, name, annotation kind)."""
 
     fields: list[tuple[ast.AnnAssign, str, str]] = field(default_factory=list)
+    # Those of classes the index decides about: (node, name, annotation kind, class).
+    deferred: list[tuple[ast.AnnAssign, str, str, str]] = field(default_factory=list)
+
+
+def _assigns_model_config(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign):
+        targets = [statement.target]
+    else:
+        return False
+    return any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets)
 
 
 def _fix(node: ast.AnnAssign, ctx: Context) -> Fix:
