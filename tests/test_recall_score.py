@@ -204,8 +204,8 @@ def test_end_to_end_with_the_real_cli(tmp_path, capsys):
     labels.write_text(LABELS, encoding="utf-8")
     assert score_mod.main(["--labels", str(labels), "--corpus", str(tmp_path / "corpus")]) == 0
     out = capsys.readouterr().out
-    assert "| tiny-1.0 | blocking | 2 | 1 | 0.50 | 1 | 0 | 1.00 | 0 |" in out
-    assert "| tiny-1.0 | cors | 2 | 0 | 0.00 | 0 | 0 | – | 0 |" in out
+    assert "| tiny-1.0 | blocking | 2 | 1 | 1 | 0.50 | 1 | 0 | 1.00 | 0 |" in out
+    assert "| tiny-1.0 | cors | 2 | 0 | 0 | 0.00 | 0 | 0 | – | 0 |" in out
 
 
 def test_a_leftover_finding_on_a_taken_line_is_judged_as_unlabelled(tmp_path):

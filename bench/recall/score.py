@@ -160,6 +160,7 @@ def load_labels(path: Path) -> LabelSet:
 @dataclass
 class FamilyScore:
     positives: int = 0
+    lookalikes: int = 0
     recalled: int = 0
     matched_findings: int = 0
     false_positives: int = 0
@@ -171,6 +172,7 @@ class FamilyScore:
 
     def add(self, other: FamilyScore) -> None:
         self.positives += other.positives
+        self.lookalikes += other.lookalikes
         self.recalled += other.recalled
         self.matched_findings += other.matched_findings
         self.false_positives += other.false_positives
@@ -237,9 +239,10 @@ def score(labelset: LabelSet, findings: list[Finding]) -> dict[str, FamilyScore]
             s.unreviewed += 1
             s.unreviewed_findings.append(f)
     for lab in labelset.labels:
-        if not lab.positive:
-            continue
         s = result[lab.family]
+        if not lab.positive:
+            s.lookalikes += 1
+            continue
         s.positives += 1
         if lab in matched:
             s.recalled += 1
@@ -284,13 +287,13 @@ def fmt(x: float | None) -> str:
 
 def table(rows: list[tuple[str, str, FamilyScore]]) -> str:
     lines = [
-        "| app | family | positive labels | recalled | recall | findings matched "
+        "| app | family | positive labels | look-alikes | recalled | recall | findings matched "
         "| false positives | precision | unreviewed |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for app, fam, s in rows:
         lines.append(
-            f"| {app} | {fam} | {s.positives} | {s.recalled} | {fmt(s.recall)} "
+            f"| {app} | {fam} | {s.positives} | {s.lookalikes} | {s.recalled} | {fmt(s.recall)} "
             f"| {s.matched_findings} | {s.false_positives} | {fmt(s.precision)} | {s.unreviewed} |"
         )
     return "\n".join(lines)
@@ -330,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise LabelError(f"{root}: not found (build the corpus: ../shared/bench/)")
             result = score(ls, run_tool(tool, root))
             for fam, s in result.items():
-                if s.positives or s.matched_findings or s.false_positives:
+                if s.positives or s.lookalikes or s.matched_findings or s.false_positives:
                     rows.append((ls.dirname, fam, s))
                 total[fam].add(s)
                 for lab in s.misses:
@@ -350,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for fam, s in total.items():
-        if s.positives or s.matched_findings or s.false_positives:
+        if s.positives or s.lookalikes or s.matched_findings or s.false_positives:
             rows.append(("**all**", fam, s))
     print(table(rows))
     if (args.misses or args.unreviewed) and details:
