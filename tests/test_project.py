@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import expected_codes
 
-from fastapi_lint.config import apply_overrides, find_config, load_settings
+from fastapi_lint.config import apply_overrides, find_config, load_settings, resolve_project
 from fastapi_lint.engine import lint_source
 from fastapi_lint.project import load_index
 from fastapi_lint.registry import RuleSet
@@ -142,6 +142,31 @@ def test_fixes_of_models_with_a_base_in_another_module(tmp_path: Path, monkeypat
     second = run(["."], settings, Mode(fix=True, unsafe=True))
     assert not second.fixed
     assert {p: p.read_bytes() for p in copy.rglob("*.py")} == before
+
+
+@pytest.mark.parametrize(("pin", "found"), [("pydantic<2", True), ("pydantic>=2", False)])
+def test_declared_pydantic_decides_fields_of_models_based_elsewhere(
+    tmp_path: Path, monkeypatch, pin: str, found: bool
+):
+    """A module with no hint of its own (no pydantic import, no `Config`) is v1 code when the
+    project pins Pydantic 1: the fields of its models based in another module are reported."""
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "p"\nversion = "0"\ndependencies = ["{pin}"]\n'
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/base.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass AppBase(BaseModel):\n    pass\n"
+    )
+    (tmp_path / "app/items.py").write_text(
+        "from typing import Optional\n\nfrom app.base import AppBase\n\n\n"
+        "class Item(AppBase):\n    note: Optional[str]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    report = run(["."], resolve_project(_settings(tmp_path), str(tmp_path)))
+    assert not report.errors
+    expected = [("app/items.py", 7, "FAL310")] if found else []
+    assert [(d.path, d.row, d.code) for d in report.diagnostics] == expected
 
 
 # ---------------------------------------------------------------- module names
