@@ -228,8 +228,13 @@ def test_deep_attribute_chain_is_fixed(tmp_path: Path):
 
 
 def test_chain_deeper_than_python_compiles_is_fal000(tmp_path: Path):
-    text = chain_file(3_200)
-    assert not python_compiles(text)
+    # Where Python stops depends on its version: 3.11 and 3.12 refuse 3,200 levels, 3.13
+    # compiles 8,000 and refuses 12,000. The first depth this Python refuses is the one tested.
+    text = next(
+        (t for t in map(chain_file, (3_200, 12_000, 50_000)) if not python_compiles(t)), None
+    )
+    if text is None:
+        pytest.skip("this Python compiles an attribute chain 50,000 deep")
     path = tmp_path / "deeper.py"
     path.write_text(text)
     assert (
