@@ -29,7 +29,7 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Fix
-from .noqa import line_codes
+from .noqa import comment_row, suppressed_codes, suppressing_row, with_codes
 from .resident import Document, ResidentProject
 from .settings import Settings
 
@@ -340,27 +340,24 @@ def _noqa_action(
 ) -> lsp.CodeAction | None:
 
     source = document.source
-    line = source.line(found.row)
-    match = _NOQA.search(line)
-    if match and not match.group("codes"):
+    # Where `--add-noqa` puts it: the finding's line, or the end of the multi-line string or
+    # continued line it is part of; merged into a noqa comment already there.
+    row = comment_row(source, found.row)
+    line = source.line(row)
+    if suppressed_codes(line) == frozenset():
         return None  # a blanket noqa comment already suppresses everything on the line
-    if match:
-        new_line = line[: match.end()] + f", {found.code}" + line[match.end() :]
-    else:
-        new_line = f"{line.rstrip()}  # noqa: {found.code}"
-    start = source.line_starts[found.row - 1]
+    new_line = with_codes(line, [found.code])
+    start = source.line_starts[row - 1]
     text = source.text[:start] + new_line + source.text[start + len(line) :]
-    # The comment must land where it counts and break nothing: not inside a multi-line
-    # string, not on a line whose statement then fails to compile.
+    # The comment must count for the finding and break nothing.
     if not _compiles(text):
         return None
-    codes = line_codes(source.rewritten(text), found.row)
-    if codes is None or found.code not in codes:
+    if suppressing_row(source.rewritten(text), found.code, found.row) is None:
         return None
     lines = source.text.splitlines(keepends=True) or [""]
     codec = ls.workspace.position_codec
-    begin = lsp.Position(found.row - 1, 0)
-    stop = codec.position_to_client_units(lines, lsp.Position(found.row - 1, len(line)))
+    begin = lsp.Position(row - 1, 0)
+    stop = codec.position_to_client_units(lines, lsp.Position(row - 1, len(line)))
     return lsp.CodeAction(
         title=f"{NAME} ({found.code}): add `# noqa: {found.code}`",
         kind=lsp.CodeActionKind.QuickFix,

@@ -300,3 +300,26 @@ async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient
         )
     )
     await _diagnostics(client, uri, {"FAL106"})
+
+
+@pytest.mark.asyncio
+async def test_noqa_action_goes_where_the_statement_ends(client: LanguageClient):
+    """On a line that opens a multi-line string the comment goes after the string, where
+    `--add-noqa` puts it and where it is read."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    text = 'import time\n\n\nasync def wait():\n    time.sleep(1); note = """a\n    b"""\n'
+    path = root / "app" / "notes.py"
+    await asyncio.to_thread(path.write_text, text)
+    uri = _open(client, path, text)
+    (found,) = await _diagnostics(client, uri, {"FAL102"})
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri),
+            range=found.range,
+            context=lsp.CodeActionContext(diagnostics=[found]),
+        )
+    )
+    assert actions is not None
+    noqa = next(a for a in actions if isinstance(a, lsp.CodeAction) and "noqa" in a.title)
+    assert noqa.edit is not None
+    assert _apply(text, noqa.edit).endswith('    b"""  # noqa: FAL102\n')
