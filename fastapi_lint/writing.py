@@ -20,12 +20,22 @@ the tool decides like a careful person would, and refuses (the finding stays, wi
 
 The owner, group and mode of the file are copied to the temporary file before the rename.
 
-A concurrent writer (an editor, a script appending) must never lose an edit. The content is
-compared with what was read as late as the platform allows: through a descriptor kept open on
-the original, immediately before the rename. The rename itself cannot be made conditional, so
-after it the old file (still open) is read once more: an edit that landed in the instant
-between the check and the rename is found there, and the file is put back as the other writer
-left it, with the fix not applied.
+A concurrent writer (an editor, a script appending) must never lose an edit. The rename itself
+cannot be made conditional, and a writer that opened the file just before it would write into
+the replaced file after it, where the edit is lost. Where the platform has file leases (Linux),
+the tool therefore takes a write lease on the original first: the kernel grants it only while
+no other process has the file open, and holds back any other `open` of it until the lease is
+released, telling the holder. Under the lease the content is compared with what was read, the
+original gets a second name (a hard link), the fixed file is renamed over it, and the lease is
+asked whether anybody tried to open the file meanwhile: if so the original goes back in place
+under its own name (same inode, so the waiting writer's edit lands in the file at the path) and
+the fix is not applied. A file that stays open elsewhere for a moment is waited for briefly.
+
+Without leases (another platform, a file system that refuses them, a file we do not own) the
+content is compared through a descriptor kept open on the original, immediately before the
+rename, and the old file (still open) is read once more after it: an edit that landed in the
+instant between the check and the rename is found there, and the file is put back as the other
+writer left it, with the fix not applied. That path narrows the window; only the lease closes it.
 
 Temporary files are named `.fastapi-lint-<pid>-<random>.tmp`; one whose process no longer runs
 (a killed run) is removed by the next run that sees it (`remove_stale`).
@@ -37,7 +47,12 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import time
+
+if sys.platform != "win32":
+    import fcntl
+    import signal
 
 # Files larger than this are not read (a FAL000 says so); `max-file-size` in the config.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -192,13 +207,118 @@ def _write(path: str, data: bytes, original: bytes, roots: tuple[str, ...]) -> N
         if _pread_all(fd) != original:
             raise Refused(_CHANGED)
         _remove_stale_once(os.path.dirname(target) or ".")
+        if _take_lease(fd):
+            _swap_leased(target, fd, original, data, info)
+            return
         late = _swap(target, fd, original, data, info)
         if late != original:
             # An edit landed on the old file between the last look and the rename.
             _put_back(target, data, late, info)
             raise Refused(_CHANGED)
     finally:
+        # Closing the descriptor also releases a lease, letting a held-back `open` go on.
         os.close(fd)
+
+
+_OPENED = "another process opened the file while it was being fixed; left unchanged"
+# How long a file that another process has open is waited for before the lease-less path.
+_LEASE_WAIT_S = 0.2
+
+
+def _take_lease(fd: int) -> bool:
+    """Take a write lease on the file open on `fd`; False where leases are not to be had.
+
+    The kernel tells the holder of a broken lease by a signal, SIGIO unless another is set,
+    and SIGIO's default action ends the process: the signal is first set to SIGURG, which is
+    ignored by default, and the lease is then told to signal nobody at all.
+    """
+    if sys.platform == "win32" or not hasattr(fcntl, "F_SETLEASE"):
+        return False
+    waited = 0.0
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
+        while True:
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+                break
+            except BlockingIOError:
+                # Open elsewhere right now (a writer between its open and close).
+                if waited >= _LEASE_WAIT_S:
+                    return False
+                time.sleep(0.005)
+                waited += 0.005
+        fcntl.fcntl(fd, fcntl.F_SETOWN, 0)
+    except OSError:
+        return False  # not our file (EACCES), a file system without leases (EINVAL), ...
+    return True
+
+
+def _lease_broken(fd: int) -> bool:
+    """Has another process tried to open the file since the lease was taken? (The kernel
+    then reports the type the lease is to be broken to, instead of the write lease.)"""
+    return bool(fcntl.fcntl(fd, fcntl.F_GETLEASE) != fcntl.F_WRLCK)
+
+
+def _swap_leased(target: str, fd: int, expected: bytes, new: bytes, info: os.stat_result) -> None:
+    """Rename a file holding `new` over `target` while a write lease on it is held through
+    `fd`; Refused, with the original in place, when another process opened it meanwhile."""
+    import tempfile  # noqa: PLC0415 - start-up: only a run that writes a fix needs it
+
+    directory = os.path.dirname(target) or "."
+    temp_fd, temporary = tempfile.mkstemp(
+        prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=_TEMP_SUFFIX, dir=directory
+    )
+    keep = ""
+    try:
+        try:
+            _fill(temp_fd, new, info)
+        finally:
+            os.close(temp_fd)
+        if _lease_broken(fd):
+            raise Refused(_OPENED)
+        # Nobody can have written it since the lease was granted; compared again all the same.
+        if _pread_all(fd) != expected:
+            raise Refused(_CHANGED)
+        keep = _second_name(target, directory)
+        os.replace(temporary, target)
+        temporary = ""
+        if _lease_broken(fd):
+            # A writer is held back on the original (it looked the name up before the
+            # rename): give the name back to the original, so its edit lands there.
+            if keep:
+                os.replace(keep, target)
+                keep = ""
+                _sync_directory(directory)
+                raise Refused(_OPENED)
+            # No second name could be made: the old content goes back, and the held-back
+            # writer's edit may land in the replaced file (the lease-less path's odds).
+            _put_back(target, new, expected, info)
+            raise Refused(_OPENED)
+    finally:
+        for name in (temporary, keep):
+            if name:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+    _sync_directory(directory)
+
+
+def _second_name(target: str, directory: str) -> str:
+    """A hard link to `target` under a temporary name in `directory` ("" where the file
+    system refuses one), so that the original can be put back as the very same file."""
+    import secrets  # noqa: PLC0415 - start-up: only a run that writes a fix needs it
+
+    for _ in range(8):
+        name = os.path.join(
+            directory, f"{_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}{_TEMP_SUFFIX}"
+        )
+        try:
+            os.link(target, name, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:
+            return ""
+        return name
+    return ""
 
 
 def _swap(target: str, fd: int, expected: bytes, new: bytes, info: os.stat_result) -> bytes:
