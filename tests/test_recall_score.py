@@ -224,3 +224,16 @@ def test_a_leftover_finding_on_a_taken_line_is_judged_as_unlabelled(tmp_path):
     # A second FAL305 finding elsewhere in the complete scope is a false positive.
     v1 = score_mod.score(labels, [Finding("m.py", 5, "FAL305"), Finding("m.py", 9, "FAL305")])["v1"]
     assert (v1.matched_findings, v1.false_positives) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "bench" / "recall" / "labels").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_every_committed_label_file_is_well_formed(path):
+    # score.py refuses a malformed file with exit 2; catch it here, before anyone scores.
+    labels = score_mod.load_labels(path)
+    assert path.stem == labels.dirname, "a label file is named <app>-<version>.toml"
+    assert labels.labels, "a label file holds labels"
+    for lab in labels.labels:
+        assert lab.reason.strip(), f"{lab.path}:{lab.line} has no reason"
+        assert lab.line >= 1 and not lab.path.startswith("/"), f"{lab.path}:{lab.line}"
