@@ -282,6 +282,44 @@ CONSTRAINED_TYPES: dict[str, str] = {
     }
 }
 
+# ------------------------------------------------- types that became aliases
+
+# v1 classes that Pydantic 2 turned into `Annotated[base, ...]` aliases (checked against
+# pydantic 2.14: `typing.get_origin(pydantic.X) is Annotated`), with the type they annotate.
+# An alias cannot be used with `isinstance()`/`issubclass()` (TypeError), and calling one calls
+# the base type and then sets `__orig_class__` on the result, which an immutable `uuid.UUID`
+# refuses (TypeError); the int/float/str/bytes/Path ones return a plain base-type value.
+ANNOTATED_ALIASES: dict[str, str] = {
+    f"{module}.{name}": base
+    for module in ("pydantic", "pydantic.types")
+    for name, base in (
+        ("UUID1", "uuid.UUID"),
+        ("UUID3", "uuid.UUID"),
+        ("UUID4", "uuid.UUID"),
+        ("UUID5", "uuid.UUID"),
+        ("FilePath", "pathlib.Path"),
+        ("DirectoryPath", "pathlib.Path"),
+        ("PositiveInt", "int"),
+        ("NegativeInt", "int"),
+        ("NonNegativeInt", "int"),
+        ("NonPositiveInt", "int"),
+        ("PositiveFloat", "float"),
+        ("NegativeFloat", "float"),
+        ("NonNegativeFloat", "float"),
+        ("NonPositiveFloat", "float"),
+        ("FiniteFloat", "float"),
+        ("StrictStr", "str"),
+        ("StrictInt", "int"),
+        ("StrictFloat", "float"),
+        ("StrictBool", "bool"),
+        ("StrictBytes", "bytes"),
+    )
+}
+# Aliases whose *call* fails under v2 (the value is immutable): the rest still construct.
+ANNOTATED_ALIASES_CALL_FAILS: frozenset[str] = frozenset(
+    name for name, base in ANNOTATED_ALIASES.items() if base == "uuid.UUID"
+)
+
 # ------------------------------------------------------------ functions
 
 # v1 module-level parse functions → the `TypeAdapter` method that replaces them.

@@ -74,8 +74,11 @@ class V1ModelMethod(PydanticRule):
     `update_forward_refs()` → `model_rebuild()` without arguments; `from_orm(obj)` →
     `model_validate(obj)` when the model's config (or a base's, in this file) sets `orm_mode`
     / `from_attributes` (v2's deprecated `from_orm` checks that and calls `model_validate`);
-    the attribute `__fields_set__` → `model_fields_set`. Report only: `parse_file`, `from_orm`
-    on a model without that setting, `schema_json`, `__fields__` (its values are `FieldInfo`,
+    the attribute `__fields_set__` → `model_fields_set`. Unsafe: `from_orm(obj)` on a model
+    without that setting in this file → `model_validate(obj, from_attributes=True)` (the
+    setting may live in a base class of another module, where the call means the same; if it
+    is nowhere, v1 raised `ConfigError` and v2 now validates). Report only: `parse_file`,
+    `from_orm` with other arguments, `schema_json`, `__fields__` (its values are `FieldInfo`,
     not `ModelField`), `skip_defaults=`, `encoder=`, `models_as_dict=`,
     `copy(include=/exclude=)`, and calls with `*args`/`**kwargs`.
 
@@ -103,7 +106,7 @@ class V1ModelMethod(PydanticRule):
         *MODEL_ATTRIBUTES,
     )
     fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = (Applicability.SAFE,)
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         # `.dict()` on an untyped receiver is never guessed to be a model.
         """
@@ -337,8 +340,19 @@ class V1ModelMethod(PydanticRule):
                 return User.from_orm(db_user)
             """,
             expect=[
-                "8:12-8:34 `.from_orm()` is the Pydantic v1 API; use `.model_validate()` (it needs `from_attributes=True` in the config or the call)"
+                "8:12-8:34 `.from_orm()` is the Pydantic v1 API; use `.model_validate(..., from_attributes=True)`"
             ],
+            fixed="""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list = []
+
+            def f(db_user):
+                return User.model_validate(db_user, from_attributes=True)
+            """,
+            unsafe=True,
         ),
         # With `orm_mode` the rename is exact; `__fields_set__` is the same set.
         Invalid(
@@ -509,16 +523,33 @@ class V1ModelMethod(PydanticRule):
         if model is None and candidate is None:
             return
         fixable = _fixable(node, spec)
-        if spec.v1 == "from_orm" and len(node.args) == 1 and not node.keywords:
+        fix = None
+        new = f".{spec.v2}()"
+        if (
+            spec.v1 == "from_orm"
+            and len(node.args) == 1
+            and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)
+        ):
             # Under v2 the deprecated `from_orm` checks `from_attributes` and then calls
             # `model_validate`: with the setting in the model's config the rename is exact.
-            fixable = (
-                model is not None
-                and reads_attributes(model, ctx)
-                and not isinstance(node.args[0], ast.Starred)
-            )
-        note = f" ({spec.note})" if spec.note and not fixable else ""
-        fix = None
+            fixable = model is not None and reads_attributes(model, ctx)
+            if not fixable:
+                # The setting may be in a base of another module, or missing (v1 then raised
+                # `ConfigError`): ask for it in the call, which changes what a call without
+                # it did, so unsafe.
+                end = ctx.span(func)[1]
+                after = ctx.span(node.args[0])[1]
+                fix = Fix(
+                    (
+                        Edit(end - len(spec.v1), end, spec.v2),
+                        Edit(after, after, ", from_attributes=True"),
+                    ),
+                    Applicability.UNSAFE,
+                    "Use `model_validate(..., from_attributes=True)`",
+                )
+                new = ".model_validate(..., from_attributes=True)"
+        note = f" ({spec.note})" if spec.note and not fixable and fix is None else ""
         if fixable:
             end = ctx.span(func)[1]
             fix = Fix(
@@ -526,7 +557,7 @@ class V1ModelMethod(PydanticRule):
                 Applicability.SAFE,
                 f"Rename to `{spec.v2}()`",
             )
-        fmt = {"old": f".{spec.v1}()", "new": f".{spec.v2}()", "note": note}
+        fmt = {"old": f".{spec.v1}()", "new": new, "note": note}
         if candidate is not None:
             # A class from another module: a finding if the project index knows it is a model.
             ctx.defer(node, (("model-without", candidate, spec.v1),), fix=fix, **fmt)
