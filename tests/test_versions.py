@@ -445,3 +445,67 @@ def test_a_nested_project_with_its_own_requirements_is_its_own_project(tmp_path:
     assert all(f["fix"] is None for f in findings(result) if f["code"] != "FAL310")
     result = run("check", "--output-format", "json", ".", cwd=tmp_path)
     assert sorted(f["code"] for f in findings(result)) == ["FAL303", "FAL304"]  # a v2 project
+
+
+# ------------------------------------------------------- FAL311-FAL314 and from_orm
+
+LEFTOVERS = """\
+from pydantic import UUID4, BaseModel
+
+
+class Product(BaseModel):
+    is_sale = False
+
+
+class Tags(BaseModel):
+    __root__: list
+
+
+class Phone(str):
+    @classmethod
+    def __get_validators__(cls):
+        yield cls
+
+
+ACME = UUID4("0b6c3f0e-8a0e-4b8a-9d3c-2f1e0a9b8c7d")
+
+
+def load(row):
+    return Product.from_orm(row)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pin", ["pydantic<2", "pydantic>=2"])
+def test_new_v1_rules_report_whatever_the_pin_and_fix_by_what_the_fix_writes(
+    tmp_path: Path, pin: str
+) -> None:
+    """FAL311-FAL314 report on a project of either major version (v2 refuses what they find).
+    Their fixes (`uuid.UUID(...)`, an annotation) are valid under both, so they are offered
+    either way; FAL304's `model_validate(..., from_attributes=True)` is v2 API, so a project
+    pinned below 2 keeps that finding without its fix."""
+    root = project(tmp_path, f'[project]\nname = "x"\ndependencies = ["{pin}"]\n')
+    (root / "models.py").write_text(LEFTOVERS)
+    result = run(
+        "check",
+        "--select",
+        "FAL304,FAL31",
+        "--unsafe-fixes",
+        "--output-format",
+        "json",
+        ".",
+        cwd=root,
+    )
+    fixes = {f["code"]: f["fix"] is not None for f in findings(result)}
+    assert fixes == {
+        "FAL304": pin == "pydantic>=2",
+        "FAL311": True,
+        "FAL312": True,
+        "FAL313": False,
+        "FAL314": False,
+    }
+    run("check", "--select", "FAL304,FAL31", "--fix", "--unsafe-fixes", ".", cwd=root)
+    fixed = (root / "models.py").read_text()
+    assert "    is_sale: bool = False\n" in fixed
+    assert 'ACME = UUID("0b6c3f0e' in fixed
+    assert ("Product.model_validate(row, from_attributes=True)" in fixed) == (pin == "pydantic>=2")

@@ -6,10 +6,16 @@ from ...context import Context
 from ...rule import Invalid
 from ._models import PydanticRule, enclosing_class
 
-# v1 hook → the v2 hook that replaces it.
-_HOOKS: dict[str, str] = {
-    "__get_validators__": "__get_pydantic_core_schema__",
-    "__modify_schema__": "__get_pydantic_json_schema__",
+# v1 hook → the v2 hook that replaces it, and what v2 does with the old one (pydantic 2.14).
+_HOOKS: dict[str, tuple[str, str]] = {
+    "__get_validators__": (
+        "__get_pydantic_core_schema__",
+        "v2 still calls it (deprecated) but passes each validator it yields a second `info` argument",
+    ),
+    "__modify_schema__": (
+        "__get_pydantic_json_schema__",
+        "v2 refuses every model with a field of this type",
+    ),
 }
 
 
@@ -19,13 +25,17 @@ class V1CustomTypeHook(PydanticRule):
     `__modify_schema__`, and not their v2 counterparts.
 
     ## Why is this bad?
-    Pydantic v2 no longer calls them. A model with a field of such a type fails when the
-    class is defined: `__get_validators__` is still found, but called with v2's arguments
-    (`TypeError: ... takes 2 positional arguments but 3 were given`), and a type with only
-    `__modify_schema__` gets `PydanticSchemaGenerationError: Unable to generate
-    pydantic-core schema`. v2 asks the type for `__get_pydantic_core_schema__(cls, source,
-    handler)` (validation) and `__get_pydantic_json_schema__(cls, core_schema, handler)`
-    (JSON schema).
+    Pydantic v2 asks a type for `__get_pydantic_core_schema__(cls, source, handler)`
+    (validation) and `__get_pydantic_json_schema__(cls, core_schema, handler)` (JSON schema).
+    What it does with the v1 hooks (measured with pydantic 2.14):
+
+    - `__get_validators__` is still called, with a `PydanticDeprecatedSince20` warning, but
+      every validator it yields is called as `validator(value, info)`: v1's one-argument
+      `validate(cls, v)` fails with `TypeError: ... takes 2 positional arguments but 3 were
+      given` when a value is validated.
+    - `__modify_schema__` makes every model with a field of the type fail when the class is
+      defined (`PydanticUserError: The __modify_schema__ method is not supported in Pydantic
+      v2`).
 
     The hooks are reported wherever they are defined, also in a module that does not import
     pydantic: a custom type is usually a plain subclass of `str` or `int`. A class that also
@@ -69,7 +79,7 @@ class V1CustomTypeHook(PydanticRule):
 
     code = "FAL314"
     name = "v1-custom-type-hook"
-    message = "`{hook}` is Pydantic v1's custom-type hook and v2 does not call it; define `{new}`"
+    message = "`{hook}` is Pydantic v1's custom-type hook: {effect}; define `{new}`"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = tuple(_HOOKS)
     valid = [
@@ -114,17 +124,18 @@ class V1CustomTypeHook(PydanticRule):
                     return cls(v)
             """,
             expect=[
-                "3:5-4:27 `__get_validators__` is Pydantic v1's custom-type hook and v2 does not call it; define `__get_pydantic_core_schema__`",
-                "7:5-8:45 `__modify_schema__` is Pydantic v1's custom-type hook and v2 does not call it; define `__get_pydantic_json_schema__`",
+                "3:5-4:27 `__get_validators__` is Pydantic v1's custom-type hook: v2 still calls it (deprecated) but passes each validator it yields a second `info` argument; define `__get_pydantic_core_schema__`",
+                "7:5-8:45 `__modify_schema__` is Pydantic v1's custom-type hook: v2 refuses every model with a field of this type; define `__get_pydantic_json_schema__`",
             ],
         ),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        new = _HOOKS.get(node.name)
-        if new is None:
+        hook = _HOOKS.get(node.name)
+        if hook is None:
             return
+        new, effect = hook
         owner = enclosing_class(ctx)
         if owner is None:
             return
@@ -133,4 +144,4 @@ class V1CustomTypeHook(PydanticRule):
         }
         if new in defined:
             return
-        ctx.report(node, hook=node.name, new=new)
+        ctx.report(node, hook=node.name, new=new, effect=effect)
