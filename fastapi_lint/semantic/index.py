@@ -31,6 +31,8 @@ from .records import ClassRecord, FunctionRecord, ModuleSummary
 
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
 _STDLIB = frozenset(sys.stdlib_module_names)
+# The app and router classes as a class's bases may name them.
+_APP_ROOTS = APP_TYPES | {"fastapi.applications.FastAPI", "fastapi.routing.APIRouter"}
 
 # Decorators that hand back a function which still runs its body every time it is called.
 # `functools.cache`/`lru_cache` are not among them: a cached function blocks once, on its first
@@ -369,8 +371,33 @@ class ProjectIndex:
         return cls if cls is not None and self.is_model(cls) else None
 
     def is_router(self, name: str, home: ModuleSummary | None = None) -> bool:
+        """Is the object `name` a FastAPI app or APIRouter created in the project (also from
+        a subclass, or by a function annotated to return one)?"""
         found = self.resolve(name, home)
-        return found is not None and found[0] == "instance" and found[1] in APP_TYPES
+        if found is None or found[0] != "instance":
+            return False
+        return self.is_router_type(found[1], self._home_of(name))
+
+    def is_router_type(self, type_: str, home: ModuleSummary | None = None, depth: int = 0) -> bool:
+        """Is a value of type `type_` a FastAPI app or APIRouter: one of them, a subclass of
+        one (`class V1Router(APIRouter)`, in any module or an installed package), or — as a
+        module records the result of calling a function it cannot see — what a project
+        function annotated `-> APIRouter` returns?"""
+        if type_ in APP_TYPES:
+            return True
+        if depth > _MAX_DEPTH:
+            return False
+        found = self.resolve(type_, home)
+        if found is None:
+            return self._external_subclass(type_, _APP_ROOTS)
+        if found[0] == "class":
+            return self.is_subclass(found[1], _APP_ROOTS)
+        if found[0] == "function":
+            record, summary = self.functions[found[1]]
+            if not record.returns or record.is_generator:
+                return False
+            return self.is_router_type(record.returns, summary, depth + 1)
+        return False
 
     def coroutine_function(self, name: str, home: ModuleSummary | None = None) -> bool:
         """Does calling `name` create a coroutine: a project `async def`, not a generator,
@@ -381,10 +408,18 @@ class ProjectIndex:
         if not record.decorators:
             return True
         if record.route is not None and len(record.decorators) == 1:
-            if record.route.owner_type in APP_TYPES:
-                return True
-            return self.is_router(record.route.owner, self.location(record.qualname))
+            return self.routes_on_router(record)
         return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
+
+    def routes_on_router(self, record: FunctionRecord) -> bool:
+        """Is the route decorator of `record` called on an app or router?"""
+        route = record.route
+        if route is None:
+            return False
+        home = self.location(record.qualname)
+        if route.owner:
+            return self.is_router(route.owner, home)
+        return self.is_router_type(route.owner_type, home)
 
     def received(
         self, name: str, home: ModuleSummary | None = None, depth: int = 0
@@ -543,6 +578,7 @@ class ProjectIndex:
         - ("model-without", T, member): ... that does not define `member` itself
         - ("settings-model", T) / ("plain-model", T): ... that is / is not a settings class
         - ("router", X): X is a FastAPI app or APIRouter created in the project
+        - ("router-type", T): a value of type T is one (`is_router_type`)
         - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
         - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
         - ("not-received", P, D1, D2, ...): no dependency Di receives a parameter named P
@@ -562,6 +598,8 @@ class ProjectIndex:
             return {} if cls is not None and not self.defines(cls, condition[2]) else None
         if kind == "router":
             return {} if self.is_router(condition[1], home) else None
+        if kind == "router-type":
+            return {} if self.is_router_type(condition[1], home) else None
         if kind == "coroutine":
             return {} if self.coroutine_function(condition[1], home) else None
         if kind == "not-received":

@@ -37,6 +37,14 @@ ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
 )
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
+# The framework classes apps and routers are made from, most specific first (a FastAPI app is
+# also a Starlette app): a subclass of one is that kind of app or router (see `app_type`).
+FRAMEWORK_TYPES = (
+    "fastapi.FastAPI",
+    "fastapi.APIRouter",
+    "starlette.Starlette",
+    "starlette.routing.Router",
+)
 
 # Wrappers whose first type argument is the type of the value (`Optional[T]`, `Annotated[T, ...]`).
 _UNWRAP = frozenset(
@@ -160,6 +168,7 @@ class SemanticModel:
         # is walked on its own, later). Only `try` statements with handlers are listed.
         self.trying: list[ast.Try | ast.TryStar] = []
         self.handling: list[ast.Try | ast.TryStar] = []
+        self._app_types: dict[str, str | None] = {}
 
     # ----------------------------------------------------------------- scopes
 
@@ -348,6 +357,9 @@ class SemanticModel:
         func = call.func
         name = self.qualified_name(func)
         if name is not None:
+            returned = self._annotated_return(func, name)
+            if returned is not None:
+                return returned
             if name in RESULT_TYPES:
                 return RESULT_TYPES[name]
             if name.startswith("builtins."):
@@ -369,6 +381,55 @@ class SemanticModel:
             if receiver is not None:
                 return METHOD_RESULT_TYPES.get((receiver, func.attr))
         return None
+
+    def _annotated_return(self, func: ast.expr, name: str) -> str | None:
+        """What a function of this module promises to return (`def make_router() ->
+        APIRouter`), when its annotation names one class; only for a framework class
+        (an app or router), whose methods the rules ask about."""
+        if not isinstance(func, ast.Name) or not name.startswith(self.module + "."):
+            return None
+        binding = self.lookup(func.id)
+        if binding is None or binding.kind is not BindingKind.FUNCTION:
+            return None
+        node = binding.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.returns is None:
+            return None
+        if isinstance(node, ast.AsyncFunctionDef):
+            return None  # calling it makes a coroutine
+        returned = self.annotation_type(node.returns)
+        return returned if self._framework_class(returned) else None
+
+    def returned_class(self, call: ast.AST | None) -> str | None:
+        """The class a call hands back when the function says so (`def router_class() ->
+        type[APIRouter]`): `APIRouter = router_class()` makes `APIRouter` stand for that
+        class. A function of this module, or an installed one."""
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            return None
+        binding = self.lookup(call.func.id)
+        if binding is None or binding.kind is not BindingKind.FUNCTION:
+            return None
+        node = binding.node
+        if not isinstance(node, ast.FunctionDef) or node.returns is None:
+            return None
+        returns = node.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            try:
+                returns = ast.parse(returns.value, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        if not isinstance(returns, ast.Subscript):
+            return None
+        if self.qualified_name(returns.value) not in ("builtins.type", "typing.Type"):
+            return None
+        cls = self.annotation_type(returns.slice)
+        return cls if self._framework_class(cls) else None
+
+    def _framework_class(self, cls: str | None) -> bool:
+        """A framework class or a subclass of this module (never a read of installed
+        packages: every annotated function call of a module passes here)."""
+        if cls is None:
+            return False
+        return cls in FRAMEWORK_TYPES or (cls in self.classes and self.app_type(cls) is not None)
 
     def root_type(self, expr: ast.AST) -> str | None:
         """The type at the root of an attribute/subscript chain: `mongo.db.users` → type of `mongo`."""
@@ -421,11 +482,43 @@ class SemanticModel:
                 continue
             if decorator.func.attr not in ROUTE_METHODS:
                 continue
-            owner = self.type_of(decorator.func.value)
+            owner = self.app_type(self.type_of(decorator.func.value))
             if owner not in APP_TYPES:
                 continue
             method, path = route_target(decorator)
             return Route(method=method, path=path, decorator=decorator, owner=owner)
+        return None
+
+    def app_type(self, type_: str | None) -> str | None:
+        """The framework class (`FRAMEWORK_TYPES`) a value of class `type_` is an instance of:
+        the class itself, or the one a subclass derives from — through this module's classes
+        and the installed packages (`class V1Router(APIRouter)` → `fastapi.APIRouter`). None
+        when it is none of them, or unknown (a class of another module of the project: the
+        project index answers that)."""
+        if type_ is None:
+            return None
+        if type_ in FRAMEWORK_TYPES:
+            return type_
+        if type_ in self._app_types:
+            return self._app_types[type_]
+        self._app_types[type_] = None  # a cycle through this class answers no
+        found = self._app_type(type_)
+        self._app_types[type_] = found
+        return found
+
+    def _app_type(self, type_: str) -> str | None:
+        info = self.classes.get(type_)
+        if info is not None:
+            for base in info.bases:
+                found = self.app_type(canonical(base))
+                if found is not None:
+                    return found
+            return None
+        if self.external is None or self._is_local(type_):
+            return None
+        for root in FRAMEWORK_TYPES:
+            if self.external.is_subclass(type_, frozenset({root})):
+                return root
         return None
 
     # -------------------------------------------------------- Pydantic facts

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ..diagnostics import Applicability, Edit, Fix
 
-SUMMARY_VERSION = 2  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 3  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -64,6 +64,9 @@ class FunctionRecord(NamedTuple):
     # Middleware it registers on apps it receives as parameters, in order: (parameter name,
     # is it CORSMiddleware) for each `param.add_middleware(...)` / `@param.middleware("http")`.
     middleware: tuple[tuple[str, bool], ...] = ()
+    # The class its return annotation names, qualified in its module ("" when none or not
+    # one class; coroutine functions have none): `make_router() -> APIRouter`.
+    returns: str = ""
 
 
 class ClassRecord(NamedTuple):
@@ -92,6 +95,7 @@ CONDITION_KINDS = frozenset(
         "settings-model",
         "plain-model",
         "router",
+        "router-type",
         "coroutine",
         "blocking",
         "not-received",
@@ -193,6 +197,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
     )
     depends, kwarg, accepted = entry[11:14]
     middleware = entry[14] if len(entry) > 14 else ()
+    returns = str(entry[15]) if len(entry) > 15 else ""
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -209,6 +214,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
         kwarg=bool(kwarg),
         accepted=bool(accepted),
         middleware=tuple((str(name), bool(cors)) for name, cors in middleware),
+        returns=returns,
     )
 
 

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 # Calls into these never reach project code; not recording them keeps summaries small.
 _EXTERNAL_ROOTS = frozenset(sys.stdlib_module_names) | {"builtins"}
+# Libraries whose classes are never the project's routers.
+_FRAMEWORKS = frozenset({"fastapi", "starlette", "pydantic", "sqlalchemy", "httpx", "requests"})
 
 
 # ------------------------------------------------------------------ candidates
@@ -214,6 +216,7 @@ class SummaryCollector:
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
             accepted=_accepts(ctx, node.lineno),
+            returns=_returns(node, semantic),
         )
         self.functions[node] = _FunctionBuilder(record)
 
@@ -340,6 +343,14 @@ class SummaryCollector:
         )
 
 
+def _returns(node: ast.FunctionDef | ast.AsyncFunctionDef, semantic: SemanticModel) -> str:
+    """The class a sync function's return annotation names (`-> APIRouter`), qualified;
+    "" for none, one that is not a single class, or a coroutine function."""
+    if isinstance(node, ast.AsyncFunctionDef) or node.returns is None:
+        return ""
+    return semantic.annotation_type(node.returns) or ""
+
+
 def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
     """The qualified names its parameters' `Depends(f)` / `Security(f)` markers call."""
     found: list[str] = []
@@ -388,7 +399,12 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
             continue
         owner_expr = decorator.func.value
         known = semantic.type_of(owner_expr)
-        if known is not None and known not in APP_TYPES:
+        if known is not None:
+            if project_type(known, semantic):
+                # `router = V1Router()` / `make_router()` of another module of the project:
+                # the index knows whether that class (or what that function returns) is one.
+                method, path = route_target(decorator)
+                return RouteRecord(method, path, known, "")
             continue  # a local object of another class: not a route
         owner = semantic.qualified_name(owner_expr)
         if owner is None or owner.split(".", 1)[0] in _EXTERNAL_ROOTS:
@@ -399,6 +415,16 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
         method, path = route_target(decorator)
         return RouteRecord(method, path, "", owner)
     return None
+
+
+def project_type(type_: str, semantic: SemanticModel) -> bool:
+    """Could the class `type_` (a value's type as this module knows it) be defined in another
+    module of the project? Not a class of this module, the standard library or a catalogued
+    library; the index decides (an installed package is asked already: `app_type`)."""
+    if type_ in APP_TYPES or type_.startswith(semantic.module + "."):
+        return False
+    root = type_.split(".", 1)[0]
+    return root not in _EXTERNAL_ROOTS and root not in _FRAMEWORKS and "." in type_
 
 
 def _accepts(ctx: Context, row: int) -> bool:

@@ -325,6 +325,9 @@ class Traversal:
                 qualname = None
                 if isinstance(value, (ast.Name, ast.Attribute)):
                     qualname = semantic.qualified_name(value)  # an alias: `get = requests.get`
+                elif isinstance(value, ast.Call):
+                    # `APIRouter = router_class()` where `def router_class() -> type[APIRouter]`
+                    qualname = semantic.returned_class(value)
                 known = semantic.type_of(value) if value is not None else None
                 semantic.bind(
                     Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known, value)

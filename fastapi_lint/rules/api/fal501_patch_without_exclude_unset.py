@@ -12,10 +12,17 @@ from ...semantic.summary import route_record
 from ...semantic.values import is_model_class
 
 _DUMPS = frozenset({"model_dump", "dict"})
-_EXCLUDES = frozenset({"exclude_unset", "exclude_defaults", "exclude_none"})
+# `include=` names the fields the route takes (in practice the fields the client set,
+# `model_fields_set`): a choice, like an explicit `exclude_unset=False`.
+_EXCLUDES = frozenset({"exclude_unset", "exclude_defaults", "exclude_none", "include"})
 _NOT_BODY = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie"})
 # Annotations from these are never project models.
 _NOT_MODELS = frozenset(sys.stdlib_module_names) | {"builtins", "fastapi", "starlette"}
+
+
+def _revalidated() -> set[int]:
+    """Per file: the dumps that only re-validate the body as its own class (by `id`)."""
+    return set()
 
 
 class PatchWithoutExcludeUnset(Rule):
@@ -28,8 +35,11 @@ class PatchWithoutExcludeUnset(Rule):
     another module of the project (`item: schemas.ItemUpdate`, `@router.patch(...)` with
     `router` imported from `app/api/__init__.py`) is found through the project index;
     seen one file at a time (the flake8 plugin without a cached index), only the file's own
-    models and routers are known. An explicit `exclude_unset=False` is a choice and is left
-    alone.
+    models and routers are known. Routers and apps count however they are made: a subclass
+    of `APIRouter` or `FastAPI`, a function annotated `-> APIRouter`. An explicit
+    `exclude_unset=False` or an `include=` (the fields the route takes, usually
+    `model_fields_set`) is a choice and is left alone, as is re-validating the body as its
+    own class (`ItemUpdate(**item.model_dump())`): nothing is written.
 
     ## Why is this bad?
     A PATCH request sends only the fields to change. Dumping the body without
@@ -146,6 +156,26 @@ class PatchWithoutExcludeUnset(Rule):
         def patch(item: ItemUpdate):
             return item.model_dump()
         """,
+        # The fields the client set, chosen with `include=`; a re-validation of the body as
+        # its own class, whose result is thrown away.
+        """
+        from fastapi import FastAPI
+        from pydantic import BaseModel, ValidationError
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+            price: float | None = None
+
+        @app.patch('/items/{item_id}')
+        def update(item_id: int, item: ItemUpdate):
+            try:
+                ItemUpdate(**item.model_dump())
+            except ValidationError:
+                raise
+            return item.model_dump(include=item.model_fields_set)
+        """,
         # Explicit choice and `exclude_none`.
         """
         from fastapi import FastAPI
@@ -237,7 +267,11 @@ class PatchWithoutExcludeUnset(Rule):
 
     def check(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
+        if node.keywords and not isinstance(func, ast.Attribute):
+            self._note_revalidation(node, ctx)
         if not (isinstance(func, ast.Attribute) and func.attr in _DUMPS):
+            return
+        if id(node) in ctx.state(_revalidated):
             return
         if not isinstance(func.value, ast.Name):
             return
@@ -250,9 +284,12 @@ class PatchWithoutExcludeUnset(Rule):
         if route is None:
             # A router imported from another module (`from app.api import router`).
             candidate = route_record(scope.node, ctx)
-            if candidate is None or candidate.method != "patch" or not candidate.owner:
+            if candidate is None or candidate.method != "patch":
                 return
-            requires.append(("router", candidate.owner))
+            if candidate.owner:
+                requires.append(("router", candidate.owner))
+            else:  # `router = V1Router()`, the class defined in another module
+                requires.append(("router-type", candidate.owner_type))
         elif route.method != "patch":
             return
         if any(kw.arg is None or kw.arg in _EXCLUDES for kw in node.keywords):
@@ -275,6 +312,21 @@ class PatchWithoutExcludeUnset(Rule):
             ctx.defer(node, tuple(requires), fix=self._fix(node, ctx), **fmt)
         else:
             ctx.report(node, fix=self._fix(node, ctx), **fmt)
+
+    @staticmethod
+    def _note_revalidation(node: ast.Call, ctx: Context) -> None:
+        """`ItemUpdate(**item.model_dump())` with `item: ItemUpdate`: the body checked again
+        as its own class (walked before the dump inside it, which is then left alone)."""
+        cls = ctx.qualified_name(node.func)
+        if cls is None:
+            return
+        for kw in node.keywords:
+            dump = kw.value
+            if kw.arg is not None or not isinstance(dump, ast.Call):
+                continue
+            receiver = dump.func.value if isinstance(dump.func, ast.Attribute) else None
+            if isinstance(receiver, ast.Name) and ctx.type_of(receiver) == cls:
+                ctx.state(_revalidated).add(id(dump))
 
     @staticmethod
     def _is_body(function: ast.AST | None, name: str, ctx: Context) -> bool:

@@ -205,7 +205,7 @@ class SyncHttpMiddleware(Rule):
             isinstance(decorator, ast.Call)
             and isinstance(decorator.func, ast.Attribute)
             and decorator.func.attr == "middleware"
-            and ctx.type_of(decorator.func.value) in _APPS
+            and ctx.semantic.app_type(ctx.type_of(decorator.func.value)) in _APPS
         ):
             return False
         kind = decorator.args[0] if decorator.args else None

@@ -152,7 +152,7 @@ class ResourceRule(Rule):
                 facts.handler_names.update(
                     e.id for e in keyword.value.elts if isinstance(e, ast.Name)
                 )
-        if ctx.semantic.call_result_type(node) in _APPS:
+        if ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS:
             facts.builds_app = True
         func = node.func
         if (

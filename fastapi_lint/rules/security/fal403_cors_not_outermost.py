@@ -259,7 +259,7 @@ class CorsNotOutermost(Rule):
                 event = _Event(node, is_cors, f"`{ctx.text(func)}({what})`")
             apps.setdefault(key, _App()).events.append(event)
             return
-        if ctx.semantic.call_result_type(node) in _APPS:
+        if ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS:
             self._check_list(node, ctx)
             return
         self._check_handover(node, apps, ctx)
@@ -276,7 +276,10 @@ class CorsNotOutermost(Rule):
             key = self._key(argument, ctx)
             if key is None:
                 continue
-            if key not in apps and ctx.semantic.type_of(argument) not in _APPS:
+            if (
+                key not in apps
+                and ctx.semantic.app_type(ctx.semantic.type_of(argument)) not in _APPS
+            ):
                 continue
             callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
             if callee is None:
@@ -294,7 +297,7 @@ class CorsNotOutermost(Rule):
             return
         if not isinstance(node.value, ast.Call):
             return
-        if ctx.semantic.call_result_type(node.value) not in _APPS:
+        if ctx.semantic.app_type(ctx.semantic.call_result_type(node.value)) not in _APPS:
             return
         key = (id(ctx.semantic.scope), node.targets[0].id, id(ctx.semantic.scope))
         app = _App()

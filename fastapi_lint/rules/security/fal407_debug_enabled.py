@@ -99,5 +99,5 @@ class DebugEnabled(Rule):
             return
         if not (isinstance(debug.value, ast.Constant) and debug.value.value is True):
             return
-        if ctx.semantic.call_result_type(node) in _APPS:
+        if ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS:
             ctx.report(debug)

@@ -147,7 +147,10 @@ def _has_lifespan(app: ast.Name, ctx: Context) -> bool:
     if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
         return False
     value = binding.value
-    if not isinstance(value, ast.Call) or ctx.semantic.call_result_type(value) not in _APPS:
+    if (
+        not isinstance(value, ast.Call)
+        or ctx.semantic.app_type(ctx.semantic.call_result_type(value)) not in _APPS
+    ):
         return False
     lifespan = keyword(value, "lifespan")
     return lifespan is not None and not (

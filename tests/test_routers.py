@@ -1,0 +1,68 @@
+"""Routers and apps however they are made: subclasses (in the module, in another module),
+classes handed back by a function (`Router = router_class()`), and factories annotated
+`-> APIRouter` — the route and app rules run on them as on `APIRouter()` / `FastAPI()`.
+
+`fixtures/projects/routers/` says on each line what must be found (`# expect: CODE`); every
+other line of it must draw none of these codes (a `Cache` with `get`/`patch` methods and its
+factory are look-alikes). The real CLI runs on a copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from clitools import cli
+from helpers import expected_codes
+
+from fastapi_lint.engine import lint_source
+from fastapi_lint.registry import RuleSet
+from fastapi_lint.semantic.records import from_plain, to_plain
+from fastapi_lint.settings import Settings
+from fastapi_lint.source import Source
+
+PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "routers"
+CODES = ("FAL107", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504")
+
+
+def _expected() -> set[tuple[str, int, str]]:
+    found = set()
+    for path in PROJECT.rglob("*.py"):
+        for row, line in enumerate(path.read_text().splitlines(), 1):
+            for code in expected_codes(line):
+                found.add((path.relative_to(PROJECT).as_posix(), row, code))
+    return found
+
+
+def test_routes_of_every_kind_of_router_are_checked(tmp_path: Path):
+    project = tmp_path / "routers"
+    shutil.copytree(PROJECT, project)
+    result = cli(
+        "check", ".", "--no-cache", "--output-format", "json", "--select", ",".join(CODES),
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    found = {
+        (Path(d["filename"]).relative_to(project).as_posix(), d["location"]["row"], d["code"])
+        for d in json.loads(result.stdout)
+    }
+    assert found == _expected()
+    assert ("service/api/items.py", 11, "FAL501") in found  # a subclass from another module
+    assert ("service/api/orders.py", 12, "FAL501") in found  # a factory from another module
+
+
+def test_a_factory_records_the_class_it_returns():
+    """The summary keeps a function's return annotation, through the plain (cached) form."""
+    text = (PROJECT / "service" / "routing.py").read_text()
+    rules = RuleSet(Settings())
+    result = lint_source(
+        Source(text), "service/routing.py", rules, module="service.routing", summarize=True
+    )
+    summary = result.summary
+    assert summary is not None
+    returns = {f.name: f.returns for f in summary.functions}
+    assert returns["make_router"] == "fastapi.APIRouter"
+    assert returns["make_cache"] == "service.routing.Cache"
+    assert returns["router_class"] == ""  # `type[APIRouter]`: not an instance of one
+    assert from_plain(to_plain(summary)) == summary
