@@ -82,3 +82,60 @@ def test_unknown_versions_get_unsafe_fixes(tmp_path: Path) -> None:
     assert _check(root) == {"FAL701": ["unsafe", "unsafe"], "FAL702": ["unsafe"]}
     run("check", "--select", "FAL701,FAL702", "--fix", ".", cwd=root)
     assert (root / "pages.py").read_text() == PAGES
+
+
+EVENTS = """\
+from fastapi import FastAPI
+from starlette.applications import Starlette
+
+api = FastAPI()
+site = Starlette()
+
+
+@api.on_event("startup")
+async def connect():
+    pass
+
+
+@site.on_event("startup")
+async def warm():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "fixed"),
+    [
+        ('"fastapi==0.92.0", "starlette==0.15.0"', set()),
+        ('"fastapi==0.92.0", "starlette==0.16.0"', {"site"}),
+        ('"fastapi>=0.100", "starlette>=0.27"', {"api", "site"}),
+        (None, {"api", "site"}),
+    ],
+)
+def test_fal201_folds_into_a_lifespan_only_where_the_release_takes_one(
+    tmp_path: Path, dependencies: str | None, fixed: set[str]
+) -> None:
+    """FastAPI takes an `asynccontextmanager` lifespan from 0.93, Starlette from 0.16: before
+    that the events are all the app has, so the finding stays and says why there is no fix."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    if dependencies is not None:
+        (root / "pyproject.toml").write_text(
+            f'[project]\nname = "x"\ndependencies = [{dependencies}]\n'
+        )
+    (root / "events.py").write_text(EVENTS)
+    result = run("check", "--select", "FAL201", "--output-format", "json", ".", cwd=root)
+    by_app = {}
+    for finding in findings(result):
+        app = "api" if "@api." in str(finding["message"]) else "site"
+        by_app[app] = finding
+    assert set(by_app) == {"api", "site"}
+    assert {app for app, f in by_app.items() if f["fix"] is not None} == fixed
+    for app, finding in by_app.items():
+        if app not in fixed:
+            library = "fastapi" if app == "api" else "starlette"
+            assert f"the project's {library} predates `lifespan=`" in str(finding["message"])
+    run("check", "--select", "FAL201", "--fix", "--unsafe-fixes", ".", cwd=root)
+    text = (root / "events.py").read_text()
+    assert ("api = FastAPI(lifespan=" in text) == ("api" in fixed)
+    assert ("site = Starlette(lifespan=" in text) == ("site" in fixed)

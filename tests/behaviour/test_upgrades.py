@@ -29,6 +29,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "templates_app.py": (("FAL701",), ("TemplateResponse",)),
     "status_codes.py": (("FAL702",), ("HTTP_41", "HTTP_422")),
     "starlette_app.py": (("FAL703",), ("decorator",)),
+    "starlette_events_app.py": (("FAL201",), ("on_startup", "on_event", "add_event_handler")),
     "lifespan_files_app.py": (("FAL705", "FAL706"), ("lifespan", "method")),
     "proxy_prefix_app.py": (("FAL709",), ("openapi_prefix",)),
     "httpx_proxy_client.py": (("FAL801",), ("proxies",)),

@@ -5,7 +5,8 @@ is done this module decides, per app, whether the registrations can be folded me
 builds one `Fix` per app. Every finding of that app carries the *same* fix (equal edits), so the
 fixer applies it once whichever finding it meets first.
 
-The rewrite, for `app = FastAPI(...)` created in this module:
+The rewrite, for `app = FastAPI(...)` or `app = Starlette(...)` created in this module (when the
+project's release is known, only from the first release that takes such a lifespan):
 
 * `@asynccontextmanager async def lifespan(app: FastAPI):` is inserted right before the statement
   that creates the app, and `lifespan=lifespan` is passed to the `FastAPI(...)` call (replacing
@@ -42,6 +43,11 @@ from ...noqa import is_suppressed, suppressed_codes
 STARTUP, SHUTDOWN = "startup", "shutdown"
 EVENTS = (STARTUP, SHUTDOWN)
 FASTAPI = "fastapi.FastAPI"
+STARLETTE = "starlette.Starlette"
+# The apps whose events the fix folds, and the first release of each library whose constructor
+# takes an `asynccontextmanager` lifespan (FastAPI 0.93; Starlette 0.16 -- before it, Starlette's
+# `lifespan=` had to be an async generator function, which `@asynccontextmanager` is not).
+FOLDABLE = {FASTAPI: ("fastapi", (0, 93)), STARLETTE: ("starlette", (0, 16))}
 
 # Callables known to take the app without registering event handlers on it. Any other call that
 # receives the app (`register_tortoise(app, ...)`, `setup(app)`) may add handlers the lifespan
@@ -124,7 +130,7 @@ class Planner:
     def plan(self) -> dict[ast.Call, AppPlan]:
         groups: dict[ast.Call, list[Registration]] = {}
         for registration in self.registrations:
-            if registration.app is not None and registration.owner == FASTAPI:
+            if registration.app is not None and registration.owner in FOLDABLE:
                 groups.setdefault(registration.app, []).append(registration)
         # Apps in source order, so a second app of the file gets the second lifespan name.
         ordered = sorted(groups, key=lambda call: (call.lineno, call.col_offset))
@@ -136,10 +142,18 @@ class Planner:
         ctx = self.ctx
         if any(k.arg == "lifespan" for k in call.keywords):
             return AppPlan(reason="lifespan")
+        shown = ctx.text(call.func)
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords
         ):
-            return AppPlan(reason="the `FastAPI(...)` call passes `*args`/`**kwargs`")
+            return AppPlan(reason=f"the `{shown}(...)` call passes `*args`/`**kwargs`")
+        owner = registrations[0].owner
+        assert owner is not None
+        library, minimum = FOLDABLE[owner]
+        if ctx.settings.target(library).at_least(minimum) is False:
+            # The project's release has no lifespan to fold into; the events are all it has.
+            release = ".".join(map(str, minimum))
+            return AppPlan(reason=f"the project's {library} predates `lifespan=` ({release})")
         if self.blockers.get(call):
             return AppPlan(reason=self.blockers[call][0])
         for registration in registrations:
@@ -151,7 +165,7 @@ class Planner:
         statement = self._statement_of(call)
         target = _assigned_name(statement, call)
         if target is None:
-            return AppPlan(reason="the app is not created by a plain `app = FastAPI(...)`")
+            return AppPlan(reason=f"the app is not created by a plain `app = {shown}(...)`")
         scope = self._scope_of(statement)
         if scope is None:
             return AppPlan(reason="the app is not created at module or function level")

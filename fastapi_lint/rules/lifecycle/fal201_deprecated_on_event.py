@@ -7,7 +7,7 @@ from ...context import Context
 from ...diagnostics import Applicability
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
-from ._lifespan_fix import FASTAPI, SAFE_APP_CONSUMERS, Planner, Registration
+from ._lifespan_fix import FOLDABLE, SAFE_APP_CONSUMERS, Planner, Registration
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
 _EVENT_KEYWORDS = frozenset({"on_startup", "on_shutdown"})
@@ -53,8 +53,10 @@ class DeprecatedOnEvent(Rule):
     ```
 
     ## Fix safety
-    Unsafe, and only for an app created in the same file by `app = FastAPI(...)` (at module
-    level or in a factory function) that has no `lifespan=` yet. The fix inserts one
+    Unsafe, and only for an app created in the same file by `app = FastAPI(...)` or `app =
+    Starlette(...)` (at module level or in a factory function) that has no `lifespan=` yet,
+    in a project whose release takes an `asynccontextmanager` lifespan when the release is
+    known (FastAPI 0.93, Starlette 0.16; see "Versions" in the README). The fix inserts one
     `@asynccontextmanager async def lifespan(app: FastAPI)` right before the app is created
     and passes it as `lifespan=`; it runs the startup handlers in Starlette's registration
     order (the `on_startup=[...]` list, then the `@app.on_event("startup")` and
@@ -276,6 +278,46 @@ class DeprecatedOnEvent(Rule):
             """,
             unsafe=True,
         ),
+        # A Starlette app gets the same lifespan (Starlette 1.0 removed its events).
+        Invalid(
+            """
+            from starlette.applications import Starlette
+
+            async def connect():
+                pass
+
+            app = Starlette(debug=True, on_startup=[connect])
+
+            @app.on_event('shutdown')
+            def close():
+                pass
+            """,
+            fixed="""
+            from starlette.applications import Starlette
+            from contextlib import asynccontextmanager
+
+            async def connect():
+                pass
+
+
+            @asynccontextmanager
+            async def lifespan(app: Starlette):
+                await connect()
+                yield
+                close()
+
+
+            app = Starlette(debug=True, lifespan=lifespan)
+
+            def close():
+                pass
+            """,
+            unsafe=True,
+            expect=[
+                "6:29-6:49 `on_startup=` is deprecated; use a `lifespan` context manager",
+                "8:2-8:26 `@app.on_event` is deprecated; use a `lifespan` context manager",
+            ],
+        ),
         # The app is handed to a library that may register handlers of its own: no fix.
         Invalid(
             """
@@ -376,7 +418,7 @@ class DeprecatedOnEvent(Rule):
                         kind="keyword",
                         what=f"`{keyword.arg}=`",
                         owner=owner,
-                        app=node if owner == FASTAPI else None,
+                        app=node if owner in FOLDABLE else None,
                     )
                 )
 
@@ -441,7 +483,7 @@ class DeprecatedOnEvent(Rule):
                     "; a router's events run only through the app that includes it: "
                     "move the handler into the app's `lifespan` by hand"
                 )
-            elif registration.app is None and registration.owner == FASTAPI:
+            elif registration.app is None and registration.owner in FOLDABLE:
                 hint = "; move it into the app's `lifespan` by hand (the app is created elsewhere)"
             else:
                 hint = "; move it into the app's `lifespan` by hand"
@@ -460,12 +502,13 @@ class _Events:
 
 
 def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:
-    """The `FastAPI(...)` call a name is bound to in this module, if that is what it holds."""
+    """The `FastAPI(...)`/`Starlette(...)` call a name is bound to in this module, if that is
+    what it holds."""
     if not isinstance(expr, ast.Name):
         return None
     binding = ctx.semantic.lookup(expr.id)
     value = binding.value if binding is not None else None
-    if isinstance(value, ast.Call) and ctx.semantic.call_result_type(value) == FASTAPI:
+    if isinstance(value, ast.Call) and ctx.semantic.call_result_type(value) in FOLDABLE:
         return value
     return None
 
