@@ -318,6 +318,24 @@ class DeprecatedOnEvent(Rule):
                 "8:2-8:26 `@app.on_event` is deprecated; use a `lifespan` context manager",
             ],
         ),
+        # An app made by a factory of this module: reported, folded by hand in the factory.
+        Invalid(
+            """
+            from fastapi import FastAPI
+
+            def make_app(on_startup=None) -> FastAPI:
+                return FastAPI()
+
+            app = make_app(on_startup=[print])
+
+            @app.on_event('startup')
+            async def go():
+                pass
+            """,
+            expect=[
+                "8:2-8:25 `@app.on_event` is deprecated; use a `lifespan` context manager; move it into the app's `lifespan` by hand (the app is created elsewhere)"
+            ],
+        ),
         # The app is handed to a library that may register handlers of its own: no fix.
         Invalid(
             """
@@ -408,7 +426,7 @@ class DeprecatedOnEvent(Rule):
             return
         constructed = ctx.qualified_name(func)
         owner = ctx.semantic.call_result_type(node)
-        if constructed is None or owner not in _APPS:
+        if constructed is None or owner not in _APPS or _is_function(func, ctx):
             return
         for keyword in node.keywords:
             if keyword.arg in _EVENT_KEYWORDS and not _forwarded(keyword.value, ctx):
@@ -508,9 +526,22 @@ def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:
         return None
     binding = ctx.semantic.lookup(expr.id)
     value = binding.value if binding is not None else None
-    if isinstance(value, ast.Call) and ctx.semantic.call_result_type(value) in FOLDABLE:
+    if (
+        isinstance(value, ast.Call)
+        and ctx.semantic.call_result_type(value) in FOLDABLE
+        and not _is_function(value.func, ctx)  # made by a factory: created elsewhere
+    ):
         return value
     return None
+
+
+def _is_function(func: ast.expr, ctx: Context) -> bool:
+    """A function of this module that returns an app (`def make_app() -> FastAPI`): its
+    `on_startup=` is its own parameter, not the app constructor's."""
+    if not isinstance(func, ast.Name):
+        return False
+    binding = ctx.semantic.lookup(func.id)
+    return binding is not None and binding.kind is BindingKind.FUNCTION
 
 
 def _forwarded(value: ast.expr, ctx: Context) -> bool:
