@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -109,7 +109,8 @@ class Scope:
     # Facts about a function body, complete once the body has been walked.
     has_await: bool = False  # await, async for, async with in this function (not nested ones)
     uses_event_loop: bool = False  # calls into asyncio/anyio that need a running loop
-    route: Route | None = None
+    route: Route | None = None  # the outermost of `routes`
+    routes: tuple[Route, ...] = ()  # stacked route decorators register a function more than once
     # For a comprehension: the nearest function or lambda scope around it, if any. Fixed at
     # creation (a scope's parent never changes), so that rules asking "am I in an async
     # function?" for every call do not walk the scope chain each time. (Not set on functions
@@ -476,7 +477,12 @@ class SemanticModel:
     # --------------------------------------------------------- FastAPI facts
 
     def route_of(self, decorators: list[ast.expr]) -> Route | None:
-        """The route a function's decorators register it as, if any."""
+        """The route a function's decorators register it as, if any (the outermost one)."""
+        return next(self.routes_of(decorators), None)
+
+    def routes_of(self, decorators: list[ast.expr]) -> Iterator[Route]:
+        """Every route a function's decorators register it as: stacked decorators
+        (`@app.get(...)` over `@app.post(...)`) register the same function more than once."""
         for decorator in decorators:
             if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
                 continue
@@ -486,8 +492,7 @@ class SemanticModel:
             if owner not in APP_TYPES:
                 continue
             method, path = route_target(decorator)
-            return Route(method=method, path=path, decorator=decorator, owner=owner)
-        return None
+            yield Route(method=method, path=path, decorator=decorator, owner=owner)
 
     def app_type(self, type_: str | None) -> str | None:
         """The framework class (`FRAMEWORK_TYPES`) a value of class `type_` is an instance of:

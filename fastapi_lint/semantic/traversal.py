@@ -154,7 +154,8 @@ class Traversal:
             return
         scope = Scope(ScopeKind.FUNCTION, node, self.semantic.scope)
         scope.is_async = isinstance(node, ast.AsyncFunctionDef)
-        scope.route = self.semantic.route_of(node.decorator_list)
+        scope.routes = tuple(self.semantic.routes_of(node.decorator_list))
+        scope.route = scope.routes[0] if scope.routes else None
         self.semantic.functions[node] = scope
         if self.semantic.version_ceilings:
             # The body is walked later; it keeps the version bound of where it is defined.

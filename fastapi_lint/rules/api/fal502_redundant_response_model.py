@@ -96,6 +96,32 @@ class RedundantResponseModel(Rule):
         """,
     ]
     invalid = [
+        # Stacked route decorators: each registration repeats the annotation.
+        Invalid(
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/items', response_model=Item)
+            @app.post('/items', response_model=Item)
+            async def item() -> Item:
+                ...
+            """,
+            expect=[
+                "4:20-4:39 `response_model=Item` repeats the return annotation of `item`; drop it",
+                "5:21-5:40 `response_model=Item` repeats the return annotation of `item`; drop it",
+            ],
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/items')
+            @app.post('/items')
+            async def item() -> Item:
+                ...
+            """,
+            unsafe=True,
+        ),
         Invalid(
             """
             from fastapi import FastAPI
@@ -177,22 +203,33 @@ class RedundantResponseModel(Rule):
 
     def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         scope = ctx.semantic.functions.get(node)
-        route = scope.route if scope is not None else None
-        if route is None or route.method == "websocket" or node.returns is None:
+        if scope is None or node.returns is None:
             return
-        argument = keyword(route.decorator, "response_model")
+        # Every stacked route decorator is its own registration with its own arguments.
+        for route in scope.routes:
+            if route.method != "websocket":
+                self._check_route(node, node.returns, route.decorator, ctx)
+
+    def _check_route(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        returns: ast.expr,
+        decorator: ast.Call,
+        ctx: Context,
+    ) -> None:
+        argument = keyword(decorator, "response_model")
         if argument is None:
             return
         value = argument.value
         if isinstance(value, ast.Constant) and value.value is None:
             return
-        if not _same_annotation(value, node.returns, ctx):
+        if not _same_annotation(value, returns, ctx):
             return
         ctx.report(
             argument,
             model=ctx.text(value),
             function=node.name,
-            fix=_remove_argument(route.decorator, argument, ctx),
+            fix=_remove_argument(decorator, argument, ctx),
         )
 
 

@@ -9,6 +9,7 @@ from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import (
     SECURITY_SCHEMES,
     annotated_metadata,
+    is_annotated,
     param_function,
     parameters_with_defaults,
 )
@@ -42,10 +43,18 @@ class UnusedPathParameter(Rule):
     followed through its own dependencies, and — through the project index — when `f` is a
     function of another module of the project (the flake8 plugin needs a stored index for
     those). A FastAPI security scheme (`OAuth2PasswordBearer(...)`) receives no path
-    parameter. When a dependency is anything else (a function the project does not define, a
-    class, `Depends()` on a class annotation), or when the app or router was created with
-    `dependencies=`, the parameter may be consumed where the linter cannot see, and nothing
-    is reported. Functions taking `**kwargs` are skipped too.
+    parameter. A class dependency defined in the same file is followed as FastAPI calls it:
+    `Depends(SomeClass)` and `Depends()` on a `SomeClass` annotation receive what its
+    `__init__` takes (a Pydantic model or a dataclass: its fields and their aliases), an
+    instance `Depends(SomeClass())` what its `__call__` takes. When a dependency is anything
+    else (a function or class the project does not define, a class with other bases or a
+    model configuration), or when the app or router was created with `dependencies=`, the
+    parameter may be consumed where the linter cannot see, and nothing is reported.
+
+    FastAPI passes every value by keyword, so a positional-only parameter (before `/`) of
+    the same name does not receive the path parameter (the request fails instead), and
+    neither does `**kwargs` (FastAPI reads it as a query parameter named `kwargs`): both are
+    reported. Each of stacked route decorators is checked with its own path.
 
     ## Why is this bad?
     FastAPI still matches the path, but the value is thrown away: the route answers for any
@@ -264,18 +273,29 @@ class UnusedPathParameter(Rule):
 
     def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         scope = ctx.semantic.functions.get(node)
-        route = scope.route if scope is not None else None
-        if route is None or route.path is None or node.args.kwarg is not None:
+        if scope is None:
             return
-        wanted = [(m.group(1), m.group(2)) for m in _PATH_PARAMETER.finditer(route.path)]
+        # Stacked route decorators: each registers the function under its own path.
+        for route in scope.routes:
+            if route.path is not None:
+                self._check_route(node, route.path, route.decorator, ctx)
+
+    def _check_route(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        path: str,
+        decorator: ast.Call,
+        ctx: Context,
+    ) -> None:
+        wanted = [(m.group(1), m.group(2)) for m in _PATH_PARAMETER.finditer(path)]
         if not wanted:
             return
-        if self._owner_has_dependencies(route.decorator, ctx):
+        if self._owner_has_dependencies(decorator, ctx):
             return
         _EXTERNAL.append([])
         try:
             names = _received(node, ctx, 0)
-            extra = keyword(route.decorator, "dependencies")
+            extra = keyword(decorator, "dependencies")
             if extra is not None:
                 value = resolve(extra.value, ctx)
                 if not isinstance(value, (ast.List, ast.Tuple)):
@@ -287,13 +307,13 @@ class UnusedPathParameter(Rule):
         finally:
             external = tuple(dict.fromkeys(_EXTERNAL.pop()))
         positional_only = {a.arg for a in node.args.posonlyargs}
-        path_node = route.decorator.args[0] if route.decorator.args else route.decorator
+        path_node = decorator.args[0] if decorator.args else decorator
         for name, convertor in dict(wanted).items():
             if name in names:
                 continue
             kind = _CONVERTOR_TYPES.get(convertor or "", "str")
             fix = None if name in positional_only else _add_parameter(node, f"{name}: {kind}", ctx)
-            fmt = {"parameter": name, "path": route.path, "function": node.name, "type": kind}
+            fmt = {"parameter": name, "path": path, "function": node.name, "type": kind}
             if external:
                 # Only if none of the other modules' dependencies receives it either.
                 fact = ("not-received", name, *external)
@@ -317,14 +337,25 @@ class UnusedPathParameter(Rule):
 
 
 def _received(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context, depth: int
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    ctx: Context,
+    depth: int,
+    skip_self: bool = False,
 ) -> set[str]:
-    """Names of the path parameters a function (and its dependencies) can receive."""
+    """Names of the path parameters a function (and its dependencies) can receive; for a
+    method (`skip_self`), without its `self`."""
     if depth > _MAX_DEPTH:
         raise _Unknown
     names: set[str] = set()
+    # FastAPI calls route functions and dependencies with keyword arguments: a positional-only
+    # parameter never receives the path parameter of its name (the call fails instead), and
+    # `**kwargs` receives nothing (FastAPI reads it as one query parameter named `kwargs`).
+    positional_only = set(function.args.posonlyargs)
     for arg, default, _ in parameters_with_defaults(function):
-        names.add(arg.arg)
+        if skip_self and arg is _first_parameter(function):
+            continue
+        if arg not in positional_only:
+            names.add(arg.arg)
         for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
             kind = param_function(marker, ctx)
             if kind is None:
@@ -357,14 +388,28 @@ def _dependency_names(marker: ast.AST, arg: ast.arg | None, ctx: Context, depth:
     dependency = keyword(marker, "dependency")
     if dependency is not None:
         target = dependency.value
+    if target is None and arg is not None:
+        # `Depends()`: FastAPI calls the class of the annotation.
+        target = _annotation_type(arg.annotation, ctx)
+    if isinstance(target, ast.Call):
+        # An instance, `Depends(Checker(...))`: FastAPI calls its `__call__`.
+        cls = _local_class(target.func, ctx)
+        method = _method(cls, "__call__") if cls is not None and not cls.bases else None
+        if method is None:
+            raise _Unknown
+        return _received(method, ctx, depth + 1, skip_self=True)
     if not isinstance(target, (ast.Name, ast.Attribute)):
-        raise _Unknown  # `Depends()` (the annotation's class), calls
+        raise _Unknown
     binding = ctx.semantic.lookup(target.id) if isinstance(target, ast.Name) else None
     if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
         known = binding.type or ""
         if known.startswith(SECURITY_SCHEMES):
             return set()  # `OAuth2PasswordBearer(...)` instances take only the request
         raise _Unknown
+    if binding is not None and binding.kind is BindingKind.CLASS:
+        if not isinstance(binding.node, ast.ClassDef):
+            raise _Unknown
+        return _class_names(binding.node, ctx, depth + 1)
     if binding is None or binding.kind is not BindingKind.FUNCTION:
         # Defined in another module: the project index may know what it receives.
         name = ctx.qualified_name(target)
@@ -373,9 +418,106 @@ def _dependency_names(marker: ast.AST, arg: ast.arg | None, ctx: Context, depth:
         _EXTERNAL[-1].append(name)
         return set()
     node = binding.node
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.args.kwarg:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         raise _Unknown
     return _received(node, ctx, depth + 1)
+
+
+_MODEL_ROOTS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
+_DATACLASS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
+
+
+def _class_names(cls: ast.ClassDef, ctx: Context, depth: int) -> set[str]:
+    """What calling the class `Depends(SomeClass)` receives: FastAPI reads the signature of
+    the class, that is of its `__init__` (of the fields, for a Pydantic model or a dataclass).
+    Only classes this file shows whole are followed; anything else is unknown."""
+    if depth > _MAX_DEPTH or cls.keywords:
+        raise _Unknown
+    bases = [ctx.qualified_name(base) for base in cls.bases]
+    if bases and all(base in _MODEL_ROOTS for base in bases):
+        return _field_names(cls, ctx)
+    if bases and bases != ["builtins.object"]:
+        raise _Unknown  # a class whose signature comes (partly) from elsewhere
+    if any(ctx.qualified_name(_decorator_name(d)) in _DATACLASS for d in cls.decorator_list):
+        return _field_names(cls, ctx)
+    if cls.decorator_list or _method(cls, "__new__") is not None:
+        raise _Unknown
+    init = _method(cls, "__init__")
+    if init is None:
+        return set()  # `object.__init__`: nothing
+    return _received(init, ctx, depth, skip_self=True)
+
+
+def _field_names(cls: ast.ClassDef, ctx: Context) -> set[str]:
+    """The names a model's (or dataclass's) `__init__` takes: its annotated fields, and the
+    aliases given to them; a model configuration (an alias generator) makes it unknown."""
+    names: set[str] = set()
+    for statement in cls.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            raise _Unknown
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "model_config" for t in statement.targets
+        ):
+            raise _Unknown
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.add(statement.target.id)
+            value = statement.value
+            for marker in [value, *annotated_metadata(statement.annotation, ctx)]:
+                if isinstance(marker, ast.Call):
+                    names.update(
+                        n.value
+                        for kw in marker.keywords
+                        if kw.arg in ("alias", "validation_alias")
+                        for n in ast.walk(kw.value)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    )
+    return names
+
+
+def _annotation_type(annotation: ast.expr | None, ctx: Context) -> ast.expr | None:
+    """`T` of a parameter annotated `T` or `Annotated[T, ...]`."""
+    if annotation is None:
+        return None
+    if is_annotated(annotation, ctx):
+        assert isinstance(annotation, ast.Subscript)
+        inner = annotation.slice
+        return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else None
+    return annotation
+
+
+def _local_class(expr: ast.expr, ctx: Context) -> ast.ClassDef | None:
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = ctx.semantic.lookup(expr.id)
+    if binding is None or binding.kind is not BindingKind.CLASS:
+        return None
+    return binding.node if isinstance(binding.node, ast.ClassDef) else None
+
+
+def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    if cls is None:
+        return None
+    found = None
+    for statement in cls.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name == name:
+                found = statement  # the last definition wins, as at run time
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and name in {
+            t.id for t in ast.walk(statement) if isinstance(t, ast.Name)
+        }:
+            raise _Unknown  # `__call__ = something`
+    if found is not None and found.decorator_list:
+        raise _Unknown  # staticmethod, a wrapper: the signature is not the one written
+    return found
+
+
+def _first_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.arg | None:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[0] if positional else None
+
+
+def _decorator_name(decorator: ast.expr) -> ast.expr:
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
 
 
 def _add_parameter(
