@@ -232,7 +232,8 @@ class ProjectIndex:
                 method = self.method(qualname, tail[0])
                 return ("function", method) if method is not None else None
             return None
-        target = self.names.get(id(summary), {}).get(head)
+        names = self.names.get(id(summary), {})
+        target = names.get(head)
         if target is not None:
             if target == qualname:
                 return None  # `import app` inside package `app`'s own module: not a definition
@@ -247,6 +248,26 @@ class ProjectIndex:
                     method = self.method(owner[1], tail[0])
                     return ("function", method) if method is not None else None
             return None
+        if "*" in names:
+            return self._starred(summary, rest, home, depth)
+        return None
+
+    def _starred(
+        self, summary: ModuleSummary, rest: list[str], home: ModuleSummary | None, depth: int
+    ) -> tuple[str, str] | None:
+        """A name the module has from `from m import *`: the last such module of the project
+        that has it (a later star import shadows an earlier one)."""
+        if depth > _MAX_DEPTH:
+            return None  # star imports in a cycle
+        for name, module in reversed(summary.imports):
+            if name != "*":
+                continue
+            found = self.module(module, home)
+            if found is None or found is summary:
+                continue
+            member = self._member(found, rest, home, depth + 1)
+            if member is not None:
+                return member
         return None
 
     def resolve_class(self, dotted: str, home: ModuleSummary | None = None) -> str | None:

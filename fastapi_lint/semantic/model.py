@@ -58,6 +58,7 @@ _UNWRAP = frozenset(
     }
 )
 _NONE_NAMES = frozenset({"None", "NoneType"})
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 
 class BindingKind(StrEnum):
@@ -170,6 +171,9 @@ class SemanticModel:
         self.trying: list[ast.Try | ast.TryStar] = []
         self.handling: list[ast.Try | ast.TryStar] = []
         self._app_types: dict[str, str | None] = {}
+        # Modules imported with `from m import *` at module level, in order: the project index
+        # looks a name up in them when the module does not bind it itself.
+        self.star_imports: list[str] = []
 
     # ----------------------------------------------------------------- scopes
 
@@ -424,6 +428,51 @@ class SemanticModel:
             return None
         cls = self.annotation_type(returns.slice)
         return cls if self._framework_class(cls) else None
+
+    def typevar_bound(self, call: ast.Call) -> str | None:
+        """The bound of `TypeVar("T", bound=Base)`, qualified: every value of type `T` is an
+        instance of `Base` (or of a subclass), and `type[T]` a subclass of it, so the name
+        stands for `Base` wherever a class is asked about. None for a constrained or
+        unbounded TypeVar."""
+        if self.qualified_name(call.func) not in _TYPEVARS:
+            return None
+        for kw in call.keywords:
+            if kw.arg != "bound":
+                continue
+            bound = kw.value
+            if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
+                try:
+                    bound = ast.parse(bound.value, mode="eval").body
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+            if isinstance(bound, (ast.Name, ast.Attribute)):
+                name = self.qualified_name(bound)
+                return name if name is not None and not name.startswith("builtins.") else None
+        return None
+
+    def class_annotation(self, annotation: ast.AST | None) -> str | None:
+        """The class an annotation `type[X]` / `Type[X]` (also `Optional[...]`) promises the value
+        is — `X` or a subclass of it — qualified (a TypeVar stands for its bound)."""
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            real = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
+            return self.class_annotation(real[0]) if len(real) == 1 else None
+        if not isinstance(annotation, ast.Subscript):
+            return None
+        wrapper = self.qualified_name(annotation.value)
+        inner = annotation.slice
+        if wrapper in ("typing.Optional", "typing_extensions.Optional"):
+            return self.class_annotation(inner)
+        if wrapper not in ("builtins.type", "typing.Type", "typing_extensions.Type"):
+            return None
+        if not isinstance(inner, (ast.Name, ast.Attribute)):
+            return None
+        name = self.qualified_name(inner)
+        return name if name is not None and not name.startswith("builtins.") else None
 
     def _framework_class(self, cls: str | None) -> bool:
         """A framework class or a subclass of this module (never a read of installed

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ..diagnostics import Applicability, Edit, Fix
 
-SUMMARY_VERSION = 3  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 4  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -129,7 +129,8 @@ class ModuleSummary(NamedTuple):
     path: str  # as displayed (relative), for messages
     module: str  # from `semantic.modules.module_name`
     is_package: bool
-    # Module-level names that stand for another dotted name: imports and aliases.
+    # Module-level names that stand for another dotted name: imports and aliases; ("*", m)
+    # for each `from m import *`, in order.
     imports: tuple[tuple[str, str], ...]
     # Module-level names bound to a value of a known class (`router = APIRouter()`).
     instances: tuple[tuple[str, str], ...]

@@ -315,6 +315,7 @@ class SummaryCollector:
                     imports.append((name, binding.qualname))
             elif binding.kind is BindingKind.ASSIGNMENT and binding.type:
                 instances.append((name, binding.type))
+        imports.extend(("*", module) for module in semantic.star_imports)
         classes = []
         for info in semantic.classes.values():
             if "<locals>" in info.qualname:

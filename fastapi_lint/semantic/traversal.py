@@ -247,7 +247,11 @@ class Traversal:
                 qualname = f"{semantic.module}.<locals>.{node.name}"
             bases = tuple(
                 name
-                for name in (semantic.qualified_name(b) for b in node.bases)
+                # `class Record(Base[T])`: the base is the class subscripted (a generic).
+                for name in (
+                    semantic.qualified_name(b.value if isinstance(b, ast.Subscript) else b)
+                    for b in node.bases
+                )
                 if name is not None
             )
             semantic.classes[qualname] = ClassInfo(node.name, qualname, bases, node)
@@ -281,6 +285,8 @@ class Traversal:
             )
         for alias in node.names:
             if alias.name == "*":
+                if module and self.semantic.at_module_level:
+                    self.semantic.star_imports.append(module)
                 continue
             qualname = f"{module}.{alias.name}" if module else alias.name
             name = alias.asname or alias.name
@@ -327,8 +333,9 @@ class Traversal:
                 if isinstance(value, (ast.Name, ast.Attribute)):
                     qualname = semantic.qualified_name(value)  # an alias: `get = requests.get`
                 elif isinstance(value, ast.Call):
-                    # `APIRouter = router_class()` where `def router_class() -> type[APIRouter]`
-                    qualname = semantic.returned_class(value)
+                    # `APIRouter = router_class()` where `def router_class() -> type[APIRouter]`;
+                    # `ModelT = TypeVar("ModelT", bound=BaseModel)` stands for its bound.
+                    qualname = semantic.returned_class(value) or semantic.typevar_bound(value)
                 known = semantic.type_of(value) if value is not None else None
                 semantic.bind(
                     Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known, value)

@@ -304,7 +304,22 @@ def model_class_of(expr: ast.AST, ctx: Context) -> str | None:
         owner = _first_parameter_owner(expr.id, ctx)
         if owner is not None and owner[1] == "class":
             return owner[0]
+        held = class_parameter(expr.id, ctx)
+        if held is not None and is_model(held, ctx):
+            return held  # `model: type[ModelT]`, `ModelT = TypeVar("ModelT", bound=BaseModel)`
     return None
+
+
+def class_parameter(name: str, ctx: Context) -> str | None:
+    """The class a parameter annotated `type[X]` holds (X or a subclass; a TypeVar stands for
+    its bound), unless the function rebinds it."""
+    binding = ctx.semantic.lookup(name)
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return None
+    node = binding.node
+    if not isinstance(node, ast.arg):
+        return None
+    return ctx.semantic.class_annotation(node.annotation)
 
 
 def model_instance_of(expr: ast.AST, ctx: Context, _depth: int = 0) -> str | None:
@@ -429,6 +444,9 @@ def model_candidate(expr: ast.AST, ctx: Context, on_class: bool) -> str | None:
         owner = _first_parameter_owner(expr.id, ctx, require_model=False)
         if owner is not None and (owner[1] == "instance" or on_class):
             return owner[0]
+        held = class_parameter(expr.id, ctx) if on_class else None
+        if held is not None and _project_name(held):
+            return held  # `user_schema: type[schemas.U]`: the index follows `U` to its bound
         binding = ctx.semantic.lookup(expr.id)
         if binding is None or binding.kind is not BindingKind.IMPORT:
             return None
