@@ -18,6 +18,12 @@ ENGINE_FACTORIES: frozenset[str] = frozenset(
     }
 )
 
+# FAL202: engine types (the canonical type a project helper returns: `def make_engine() ->
+# Engine`, or a body returning `create_engine(...)`).
+ENGINE_TYPES: frozenset[str] = frozenset(
+    {"sqlalchemy.engine.Engine", "sqlalchemy.ext.asyncio.AsyncEngine"}
+)
+
 # FAL203: client types (the canonical type of the constructed value) → how messages name them.
 CLIENT_TYPES: dict[str, str] = {
     "httpx.AsyncClient": "`httpx.AsyncClient`",

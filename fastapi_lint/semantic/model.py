@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ..catalogues.decorators import SIGNATURE_PRESERVING
 from ..catalogues.pydantic_v1 import MODEL_BASES
 from ..catalogues.third_party import MODEL_BASES as THIRD_PARTY_MODEL_BASES
 from ..catalogues.third_party import OBJECT_TYPES
@@ -82,6 +83,26 @@ class Binding:
     # For assignments: the expression assigned (None when unknown, e.g. tuple unpacking of a
     # call). Lets rules read a constant's value: `ORIGINS = ["*"]`, `app = FastAPI(...)`.
     value: ast.AST | None = None
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What calling a project function gives back, when it is known for certain.
+
+    `type` is the canonical class of the value (from the return annotation, else from what
+    every `return` in the body returns). For messages, how the value is made: `via`, the
+    functions of the module the body hands the call on to (`("_create_engine",)` for
+    `return _create_engine(...)`), and `maker`, the callable outside them that makes the value
+    (`sqlalchemy.create_engine`), None when only an annotation says what it is.
+    """
+
+    type: str
+    via: tuple[str, ...] = ()
+    maker: str | None = None
+
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 class ScopeKind(StrEnum):
@@ -174,6 +195,9 @@ class SemanticModel:
         # Modules imported with `from m import *` at module level, in order: the project index
         # looks a name up in them when the module does not bind it itself.
         self.star_imports: list[str] = []
+        # What each project function asked about returns (see `returned`), memoised: None
+        # while it is being inferred (recursion) and when unknown.
+        self._returned: dict[ast.AST, Returned | None] = {}
 
     # ----------------------------------------------------------------- scopes
 
@@ -338,8 +362,10 @@ class SemanticModel:
             binding = self.lookup(expr.id)
             return binding.type if binding is not None else None
         if isinstance(expr, ast.Call):
-            return self.call_result_type(expr)
+            return self.value_type(expr)
         if isinstance(expr, ast.Await):
+            if isinstance(expr.value, ast.Call):
+                return self.value_type(expr.value, awaited=True)
             return self.type_of(expr.value)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
             # `base / "name"`: joining onto a known `pathlib.Path` gives a `pathlib.Path`.
@@ -358,7 +384,25 @@ class SemanticModel:
                     return OBJECT_TYPES[name]
         return None
 
+    def value_type(self, call: ast.Call, awaited: bool = False) -> str | None:
+        """The canonical class of what `call` gives back (`awaited`: of what awaiting it gives).
+
+        A call of a project function of this module gives what the function returns (see
+        `returned`; calling an `async def` without awaiting it gives a coroutine); any other
+        call, what `call_result_type` says.
+        """
+        function = self.project_function(call.func)
+        if function is not None:
+            returned = self.function_returns(function, awaited)
+            return returned.type if returned is not None else None
+        return self.call_result_type(call)
+
     def call_result_type(self, call: ast.Call) -> str | None:
+        """The class `call` constructs, or the catalogue's result type of the library
+        callable it calls: the question of rules that read the call's own arguments
+        (`FastAPI(on_startup=...)`), which a project helper returning an app does not take.
+        (A call of a project function gives its qualified name, which no table lists; what
+        the function returns is `value_type`'s answer.)"""
         func = call.func
         name = self.qualified_name(func)
         if name is not None:
@@ -481,6 +525,177 @@ class SemanticModel:
             return False
         return cls in FRAMEWORK_TYPES or (cls in self.classes and self.app_type(cls) is not None)
 
+    # ------------------------------------------------------ what functions return
+
+    def project_function(self, func: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The `def` of this module a callee names (`helper`, a nested `inner`), if any."""
+        if not isinstance(func, ast.Name):
+            return None
+        binding = self.lookup(func.id)
+        if binding is None or binding.kind is not BindingKind.FUNCTION:
+            return None
+        node = binding.node
+        return node if isinstance(node, _FUNCTION_NODES) else None
+
+    def made_by(self, call: ast.Call) -> Returned | None:
+        """What a call of a function of this module gives (unawaited), with the function's own
+        name first in `via`: `_create_engine('sqlite://')` → Engine via `_create_engine`, made
+        by `sqlalchemy.create_engine`. None for other calls, and when unknown."""
+        function = self.project_function(call.func)
+        if function is None:
+            return None
+        returned = self.function_returns(function)
+        if returned is None:
+            return None
+        return Returned(returned.type, (function.name, *returned.via), returned.maker)
+
+    def function_returns(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, awaited: bool = False
+    ) -> Returned | None:
+        """What a call of the function gives, awaited or not: an `async def` gives its return
+        value only when awaited, a plain function only when not (awaiting its result asks
+        about an awaitable nobody described)."""
+        if isinstance(node, ast.AsyncFunctionDef) != awaited:
+            return None
+        return self.returned(node)
+
+    def returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+        """What the function returns, when known for certain (for an `async def`: once awaited).
+
+        The return annotation says it (`-> Session`, unwrapping `Optional`); without one, every
+        `return` in the body must return a value of one known type (`return Session(engine)`,
+        `return create_engine(url)`, a local variable assigned only such values, the result of
+        another function of this module that is known). `return None` and a bare `return` are
+        left out, as `Optional[T]` counts as `T`. A generator, or a decorator not known to keep
+        the return value (`catalogues/decorators.py`), makes it unknown.
+
+        Inferred on first demand (the body may not have been walked yet: names are looked up
+        where the function is defined, as they are bound at that moment) and memoised per
+        function; a recursive function asks about itself and gets None.
+        """
+        memo = self._returned
+        if node in memo:
+            return memo[node]
+        memo[node] = None
+        scope = self.functions.get(node)
+        if scope is None or scope.parent is None:
+            return None
+        saved = self.scope
+        self.scope = scope.parent
+        try:
+            result = self._infer_returned(node)
+        finally:
+            self.scope = saved
+        memo[node] = result
+        return result
+
+    def _infer_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.qualified_name(target) not in SIGNATURE_PRESERVING:
+                return None
+        annotated = self.annotation_type(node.returns) if node.returns is not None else None
+        body = self._body_returned(node)
+        if annotated is None:
+            return body
+        if body is not None and body.type == annotated:
+            return body
+        return Returned(annotated)
+
+    def _body_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+        values: list[ast.expr] = []
+        locals_: dict[str, list[ast.AST] | None] = {}
+        plain: set[int] = set()  # the names bound by plain assignments (recorded with values)
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            locals_[arg.arg] = [arg]
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                locals_[extra.arg] = None
+        for child in _own_nodes(node.body):
+            kind = type(child)
+            if kind is ast.Yield or kind is ast.YieldFrom:
+                return None
+            if kind is ast.Return:
+                value = child.value  # type: ignore[attr-defined]  # a Return
+                if value is not None and not _is_none(value):
+                    values.append(value)
+            elif kind is ast.Assign:
+                for target in child.targets:  # type: ignore[attr-defined]  # an Assign
+                    _bind_local(locals_, target, child.value, plain)  # type: ignore[attr-defined]
+            elif kind is ast.AnnAssign:
+                _bind_local(locals_, child.target, child, plain)  # type: ignore[attr-defined]
+            elif kind is ast.NamedExpr:
+                _bind_local(locals_, child.target, child.value, plain)  # type: ignore[attr-defined]
+            elif kind is ast.Name and not isinstance(child.ctx, ast.Load):  # type: ignore[attr-defined]
+                if id(child) not in plain:  # `for x`, `with ... as x`, `x += 1`, `del x`
+                    locals_[child.id] = None  # type: ignore[attr-defined]  # a Name
+            elif isinstance(child, (ast.Global, ast.Nonlocal)):
+                for name in child.names:
+                    locals_[name] = None
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                for alias in child.names:
+                    locals_[(alias.asname or alias.name).split(".")[0]] = None
+            elif isinstance(child, _SCOPE_NODES) and not isinstance(child, ast.Lambda):
+                locals_[child.name] = None
+        found: Returned | None = None
+        for value in values:
+            returned = self._value_returned(value, locals_, 0)
+            if returned is None or (found is not None and returned.type != found.type):
+                return None
+            found = found or returned
+        return found
+
+    def _value_returned(
+        self, value: ast.AST, locals_: dict[str, list[ast.AST] | None], depth: int
+    ) -> Returned | None:
+        if depth > 4:
+            return None
+        awaited = isinstance(value, ast.Await)
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            root = _root_name(value.func)
+            if root is not None and root in locals_:
+                return None  # a callable bound in the function: not followed
+            function = self.project_function(value.func)
+            if function is not None:
+                inner = self.function_returns(function, awaited)
+                if inner is None:
+                    return None
+                return Returned(inner.type, (function.name, *inner.via), inner.maker)
+            if awaited:
+                return None
+            known = self.call_result_type(value)
+            name = self.qualified_name(value.func)
+            return Returned(known, (), name) if known is not None else None
+        if awaited or not isinstance(value, ast.Name):
+            return None
+        if value.id not in locals_:
+            known = self.type_of(value)
+            return Returned(known) if known is not None else None
+        assigned = locals_[value.id]
+        if not assigned:
+            return None
+        found: Returned | None = None
+        for source in assigned:
+            if isinstance(source, ast.arg):
+                known = self.annotation_type(source.annotation)
+                returned = Returned(known) if known is not None else None
+            elif isinstance(source, ast.AnnAssign):
+                known = self.annotation_type(source.annotation)
+                returned = Returned(known) if known is not None else None
+                if source.value is not None:
+                    inferred = self._value_returned(source.value, locals_, depth + 1)
+                    if inferred is not None and returned is not None:
+                        returned = inferred if inferred.type == returned.type else returned
+            else:
+                returned = self._value_returned(source, locals_, depth + 1)
+            if returned is None or (found is not None and returned.type != found.type):
+                return None
+            found = found or returned
+        return found
+
     def root_type(self, expr: ast.AST) -> str | None:
         """The type at the root of an attribute/subscript chain: `mongo.db.users` → type of `mongo`."""
         while isinstance(expr, (ast.Attribute, ast.Subscript)):
@@ -602,6 +817,47 @@ class SemanticModel:
 
     def _is_local(self, qualname: str) -> bool:
         return qualname.startswith(self.module + ".") or qualname.split(".")[0] == "builtins"
+
+
+def _own_nodes(body: list[ast.stmt]) -> Iterable[ast.AST]:
+    """The nodes of a function body that belong to the function itself: nested functions,
+    classes and lambdas are yielded, not entered."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _SCOPE_NODES):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _bind_local(
+    locals_: dict[str, list[ast.AST] | None],
+    target: ast.AST,
+    value: ast.AST | None,
+    plain: set[int],
+) -> None:
+    """Record what a local name is assigned; anything but a plain name assignment makes the
+    names it binds unknown (None)."""
+    if isinstance(target, ast.Name):
+        plain.add(id(target))
+        known = locals_.get(target.id, [])
+        if target.id in locals_ and known is None:
+            return
+        if value is None:
+            locals_[target.id] = None
+        else:
+            locals_[target.id] = [*(known or []), value]
+    elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+        for child in ast.walk(target):
+            if isinstance(child, ast.Name):
+                locals_[child.id] = None
+
+
+def _root_name(func: ast.AST) -> str | None:
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return func.id if isinstance(func, ast.Name) else None
 
 
 def _is_none(expr: ast.AST) -> bool:

@@ -204,6 +204,26 @@ class ResourceRule(Rule):
         return None
 
 
+@dataclass(frozen=True)
+class Made:
+    """A resource a helper of this module returns: its canonical type, the callable that makes
+    it (None when only the helper's annotation says the type), and the helpers it goes
+    through, for the message (`` `_create_engine()` `` or `` `get_db()` → `_open()` ``)."""
+
+    type: str
+    maker: str | None
+    through: str
+
+
+def made_through(call: ast.Call, ctx: Context) -> Made | None:
+    """What `call` makes when it calls a project helper of this module whose return is known."""
+    returned = ctx.semantic.made_by(call)
+    if returned is None:
+        return None
+    through = " → ".join(f"`{name}()`" for name in returned.via)
+    return Made(returned.type, returned.maker, through)
+
+
 def function_name(scope: Scope | None) -> str | None:
     node = scope.node if scope is not None else None
     return node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import ast
 
-from ...catalogues.lifecycle import DISPOSE_METHODS, ENGINE_FACTORIES
+from ...catalogues.lifecycle import DISPOSE_METHODS, ENGINE_FACTORIES, ENGINE_TYPES
 from ...context import Context
 from ...rule import Invalid, Valid
-from ._resources import Created, FileFacts, ResourceRule, function_name
+from ._resources import Created, FileFacts, ResourceRule, function_name, made_through
 
 
 class ModuleLevelEngine(ResourceRule):
     """## What it does
     Checks for SQLAlchemy engines created at import time: `sqlalchemy.create_engine(...)`,
     `create_async_engine(...)` or `sqlmodel.create_engine(...)` at module scope (including
-    module-level `if`, `try` and `with` blocks). The message says whether the file disposes of
-    the engine, and where.
+    module-level `if`, `try` and `with` blocks), directly or through a helper of the same
+    module whose return is known (annotated `-> Engine`, or whose body returns
+    `create_engine(...)`; the message names the helpers). The message says whether the file
+    disposes of the engine, and where.
 
     ## Why is this bad?
     An engine owns a connection pool. Created at import, it exists before the application's
@@ -60,7 +62,7 @@ class ModuleLevelEngine(ResourceRule):
     code = "FAL202"
     name = "module-level-engine"
     message = "{what} is created at import time; {disposal}"
-    triggers = ("create_engine", "create_async_engine")
+    triggers = ("create_engine", "create_async_engine", "Engine")
     release_methods = DISPOSE_METHODS
     valid = [
         # Created in the lifespan.
@@ -114,6 +116,29 @@ class ModuleLevelEngine(ResourceRule):
             return url
 
         engine = create_engine('sqlite://')
+        """,
+        # A helper whose decorator may return anything: its return is not known.
+        """
+        from sqlalchemy import create_engine
+
+        def register(function):
+            return function
+
+        @register
+        def make_engine(url):
+            return create_engine(url)
+
+        engine = make_engine('sqlite://')
+        """,
+        # A helper that returns a session factory, not an engine.
+        """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        def make_sessions(url):
+            return sessionmaker(bind=create_engine(url))
+
+        SessionLocal = make_sessions
         """,
         # A test module's engine.
         Valid(
@@ -202,13 +227,54 @@ class ModuleLevelEngine(ResourceRule):
                 "8:38-8:64 An engine (`create_engine()`) is created at import time; it is never disposed in this file"
             ],
         ),
+        # Through helpers of the module: one returns another's result, which returns the engine.
+        Invalid(
+            """
+            import functools
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            def _create_async_engine(*args, **kwargs):
+                engine = create_async_engine(*args, **kwargs)
+                return engine
+
+            @functools.cache
+            def get_engine(url):
+                return _create_async_engine(url)
+
+            engine = get_engine('sqlite+aiosqlite://')
+            """,
+            expect=[
+                "12:10-12:43 Engine `engine` (`create_async_engine()` through `get_engine()` → `_create_async_engine()`) is created at import time; it is never disposed in this file"
+            ],
+        ),
+        # A helper annotated to return an engine.
+        Invalid(
+            """
+            from sqlalchemy import Engine
+
+            def make_engine(url) -> Engine:
+                ...
+
+            engine = make_engine('sqlite://')
+            """,
+            expect=[
+                "6:10-6:34 Engine `engine` (`Engine` through `make_engine()`) is created at import time; it is never disposed in this file"
+            ],
+        ),
     ]
 
     def created(self, call: ast.Call, ctx: Context) -> str | None:
         name = ctx.qualified_name(call.func)
         if name in ENGINE_FACTORIES:
             return f"`{name.rsplit('.', 1)[-1]}()`"
-        return None
+        # A helper of this module that returns an engine (`def _create_engine(...): return
+        # create_engine(...)`, or annotated `-> Engine`).
+        made = made_through(call, ctx)
+        if made is None or made.type not in ENGINE_TYPES:
+            return None
+        what = made.maker or made.type
+        what = f"`{what.rsplit('.', 1)[-1]}()`" if made.maker else f"`{what.rsplit('.', 1)[-1]}`"
+        return f"{what} through {made.through}"
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         releases = self.releases_of(item, facts)

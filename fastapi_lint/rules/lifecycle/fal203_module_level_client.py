@@ -5,7 +5,7 @@ import ast
 from ...catalogues.lifecycle import CLIENT_TYPES, CLOSE_METHODS
 from ...context import Context
 from ...rule import Invalid, Valid
-from ._resources import Created, FileFacts, ResourceRule
+from ._resources import Created, FileFacts, ResourceRule, made_through
 
 
 class ModuleLevelClient(ResourceRule):
@@ -13,7 +13,8 @@ class ModuleLevelClient(ResourceRule):
     Checks for network and database clients created at import time and never closed in the
     file: `httpx.AsyncClient` / `httpx.Client`, `aiohttp.ClientSession`, `redis.Redis`,
     `redis.asyncio.Redis` (also from `from_url`), `pymongo.MongoClient` and `motor` clients,
-    assigned at module scope.
+    assigned at module scope, directly or through a helper of the same module whose return is
+    known (annotated, or whose body returns the client; the message names the helpers).
 
     ## Why is this bad?
     The client holds a connection pool that is never closed: connections leak at shutdown
@@ -125,6 +126,16 @@ class ModuleLevelClient(ResourceRule):
             """,
             path="tests/test_api.py",
         ),
+        # A helper that uses a client and returns what it read, not the client.
+        """
+        import httpx
+
+        def fetch_version():
+            with httpx.Client() as c:
+                return c.get('/v').text
+
+        VERSION = fetch_version()
+        """,
         # Pool disconnect counts as closing.
         """
         import redis
@@ -171,6 +182,21 @@ class ModuleLevelClient(ResourceRule):
                 "5:30-5:50 `client` (`motor` client) is created at import time and never closed in this file",
             ],
         ),
+        # Through a helper of the module.
+        Invalid(
+            """
+            import httpx
+
+            def make_client(timeout: float) -> httpx.AsyncClient:
+                client = httpx.AsyncClient(timeout=timeout)
+                return client
+
+            http = make_client(10)
+            """,
+            expect=[
+                "7:8-7:23 `http` (`httpx.AsyncClient` through `make_client()`) is created at import time and never closed in this file"
+            ],
+        ),
         # Closing another client does not close this one.
         Invalid(
             """
@@ -189,7 +215,9 @@ class ModuleLevelClient(ResourceRule):
     ]
 
     def created(self, call: ast.Call, ctx: Context) -> str | None:
-        return CLIENT_TYPES.get(ctx.semantic.call_result_type(call) or "")
+        what = CLIENT_TYPES.get(ctx.semantic.value_type(call) or "")
+        made = made_through(call, ctx) if what is not None else None
+        return f"{what} through {made.through}" if made is not None else what
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         # An unbound client (passed straight into another call) is owned by that call.

@@ -5,14 +5,15 @@ import ast
 from ...catalogues.lifecycle import SESSION_TYPES
 from ...context import Context
 from ...rule import Invalid, Valid
-from ._resources import Created, FileFacts, ResourceRule
+from ._resources import Created, FileFacts, ResourceRule, made_through
 
 
 class ModuleLevelSession(ResourceRule):
     """## What it does
     Checks for a SQLAlchemy (or SQLModel) `Session` or `AsyncSession` *instance* created at
     import time: `Session(engine)`, `AsyncSession(engine)`, or a call of a `sessionmaker` /
-    `async_sessionmaker` factory, at module scope.
+    `async_sessionmaker` factory, at module scope, directly or through a helper of the same
+    module whose return is known (the message names the helpers).
 
     ## Why is this bad?
     A session is a unit of work for one request: it is not safe to share between threads or
@@ -106,6 +107,21 @@ class ModuleLevelSession(ResourceRule):
         ),
     ]
     invalid = [
+        # Through a helper of the module.
+        Invalid(
+            """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import Session
+
+            def new_session():
+                return Session(create_engine('sqlite://'))
+
+            db = new_session()
+            """,
+            expect=[
+                "7:6-7:19 `Session` (through `new_session()`) instance `db` is created at import time and shared by every request"
+            ],
+        ),
         Invalid(
             """
             from sqlalchemy.orm import Session
@@ -151,7 +167,9 @@ class ModuleLevelSession(ResourceRule):
     ]
 
     def created(self, call: ast.Call, ctx: Context) -> str | None:
-        return SESSION_TYPES.get(ctx.semantic.call_result_type(call) or "")
+        what = SESSION_TYPES.get(ctx.semantic.value_type(call) or "")
+        made = made_through(call, ctx) if what is not None else None
+        return f"{what} (through {made.through})" if made is not None else what
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         target = f"`{item.targets[0]}` " if item.targets else ""
