@@ -399,10 +399,10 @@ class SemanticModel:
 
     def call_result_type(self, call: ast.Call) -> str | None:
         """The class `call` constructs, or the catalogue's result type of the library
-        callable it calls: the question of rules that read the call's own arguments
-        (`FastAPI(on_startup=...)`), which a project helper returning an app does not take.
-        (A call of a project function gives its qualified name, which no table lists; what
-        the function returns is `value_type`'s answer.)"""
+        callable it calls (or an installed function's annotation says). A call of a project
+        function gives its annotated app or router class (`_annotated_return`), else its
+        qualified name, which no table lists: what any function of the module returns is
+        `value_type`'s answer, which receivers and bindings use."""
         func = call.func
         name = self.qualified_name(func)
         if name is not None:
