@@ -280,7 +280,7 @@ def add_noqa(
             wanted.setdefault(comment_row(source, row), set()).add(code)
     if not wanted:
         return 0, ""
-    lines = source.text.splitlines(keepends=True)
+    lines = source.lines()
     for row, codes in wanted.items():
         if row > len(lines):
             continue

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Edit, Fix
 from .parsing import at_top_of_stack
-from .source import Source
+from .source import Source, split_lines
 
 MAX_PASSES = 10
 
@@ -296,8 +296,8 @@ def _apply_one_by_one(
 
 def unified_diff(before: str, after: str, path: str) -> str:
     """`difflib.unified_diff` of the two texts, in time that grows linearly with the file."""
-    a = before.splitlines(keepends=True)
-    b = after.splitlines(keepends=True)
+    a = split_lines(before)
+    b = split_lines(after)
     out: list[str] = []
     for group in _Grouping(_opcodes(a, b)).get_grouped_opcodes(3):
         if not out:

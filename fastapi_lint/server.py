@@ -232,7 +232,7 @@ def _publish_dependants(ls: FastapiLintServer, path: str) -> None:
 
 
 def _publish(ls: FastapiLintServer, document: Document, version: int | None = None) -> None:
-    lines = document.source.text.splitlines(keepends=True) or [""]
+    lines = document.source.lines() or [""]
     found = [_diagnostic(ls, lines, d) for d in document.findings]
     ls.text_document_publish_diagnostics(
         lsp.PublishDiagnosticsParams(uri=_uri(document.path), diagnostics=found, version=version)
@@ -276,7 +276,7 @@ def code_action(ls: FastapiLintServer, params: lsp.CodeActionParams) -> list[lsp
     if document is None:
         return []
     version = ls.workspace.get_text_document(uri).version
-    lines = document.source.text.splitlines(keepends=True) or [""]
+    lines = document.source.lines() or [""]
     codec = ls.workspace.position_codec
     wanted = codec.range_from_client_units(lines, params.range)
     first = (wanted.start.line + 1, wanted.start.character + 1)
@@ -311,7 +311,7 @@ def _fix_action(
     safe = fix.applicability is Applicability.SAFE
     what = fix.message or f"Fix {found.code}"
     title = f"{NAME} ({found.code}): {what}" + ("" if safe else " (unsafe fix)")
-    lines = document.source.text.splitlines(keepends=True) or [""]
+    lines = document.source.lines() or [""]
     codec = ls.workspace.position_codec
     edits = []
     for edit in fix.edits:
@@ -354,7 +354,7 @@ def _noqa_action(
         return None
     if suppressing_row(source.rewritten(text), found.code, found.row) is None:
         return None
-    lines = source.text.splitlines(keepends=True) or [""]
+    lines = source.lines() or [""]
     codec = ls.workspace.position_codec
     begin = lsp.Position(row - 1, 0)
     stop = codec.position_to_client_units(lines, lsp.Position(row - 1, len(line)))
@@ -369,7 +369,7 @@ def _noqa_action(
 def _whole_document_edit(
     ls: FastapiLintServer, document: Document, version: int | None, text: str
 ) -> lsp.WorkspaceEdit:
-    lines = document.source.text.splitlines(keepends=True) or [""]
+    lines = document.source.lines() or [""]
     end = ls.workspace.position_codec.position_to_client_units(lines, lsp.Position(len(lines), 0))
     return _edit(document, version, [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), text)])
 
@@ -413,7 +413,7 @@ def hover(ls: FastapiLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     document = project.open.get(os.path.abspath(_path(uri)))
     if document is None:
         return None
-    lines = document.source.text.splitlines(keepends=True) or [""]
+    lines = document.source.lines() or [""]
     at = ls.workspace.position_codec.position_from_client_units(lines, params.position)
     row, col = at.line + 1, at.character + 1
     code = _noqa_code_at(document.source.line(row), col)

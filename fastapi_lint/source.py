@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z|\Z")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -118,6 +119,10 @@ class Source:
             self._line_starts = starts
         return self._line_starts
 
+    def lines(self) -> list[str]:
+        """The lines as Python counts them, with their endings (see `split_lines`)."""
+        return split_lines(self.text)
+
     def line(self, row: int) -> str:
         """Line `row` (1-based) without its line ending."""
         starts = self.line_starts
@@ -154,3 +159,14 @@ class Source:
         starts = self.line_starts
         row = bisect_right(starts, offset) or 1  # offsets before 0 belong to the first line
         return row, offset - starts[row - 1] + 1
+
+
+def split_lines(text: str) -> list[str]:
+    """`text` cut into lines with their endings, at the line breaks Python knows (`\\n`,
+    `\\r\\n`, `\\r`) and only there. `str.splitlines` also cuts at form feeds, vertical tabs
+    and Unicode separators, which Python source may hold inside a line: every row after one
+    would be off (and so would LSP positions, which count the same three breaks)."""
+    lines = _LINE.findall(text)
+    if lines and not lines[-1]:
+        lines.pop()  # the empty match at the very end
+    return lines

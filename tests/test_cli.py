@@ -115,6 +115,44 @@ def test_diff_writes_nothing_and_exits_1(project: Path):
     assert "Would fix 1 error." in result.stderr  # the sleep fix; the route keeps its await
 
 
+FORM_FEED = (
+    "import time\n"
+    "\x0c\n"  # a page break on a line of its own, as some older code has
+    "async def handler():\n"
+    "    x = 1  # a page break inside a line: \x0c still one line for Python\n"
+    "    time.sleep(1)\n"
+)
+
+
+def test_diff_counts_lines_as_python_does(tmp_path: Path):
+    """A form feed is not a line break: the hunk's line numbers are the file's, and the diff
+    applies with `patch` to give what `--fix` writes."""
+    (tmp_path / "m.py").write_text(FORM_FEED, newline="")
+    result = cli("check", "m.py", "--select", "FAL102", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    hunks = [line for line in result.stdout.splitlines(keepends=False) if line.startswith("@@")]
+    assert hunks == ["@@ -1,5 +1,6 @@"], result.stdout  # five lines, one of them a page break
+    (tmp_path / "m.diff").write_text(result.stdout, newline="")
+    patched = subprocess.run(
+        ["patch", "-s", "-p0", "-i", "m.diff", "-o", "patched.py"],
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    cli("check", "m.py", "--select", "FAL102", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    fixed = (tmp_path / "m.py").read_bytes()
+    assert b"await asyncio.sleep(1)" in fixed
+    assert (tmp_path / "patched.py").read_bytes() == fixed
+
+
+def test_add_noqa_counts_lines_as_python_does(tmp_path: Path):
+    (tmp_path / "m.py").write_text(FORM_FEED, newline="")
+    result = cli("check", "m.py", "--select", "FAL102", "--add-noqa", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = (tmp_path / "m.py").read_bytes().decode().split("\n")
+    assert lines[4] == "    time.sleep(1)  # noqa: FAL102", lines
+
+
 def test_fix_writes_and_is_idempotent(project: Path):
     result = cli("check", "app", "--fix", "--unsafe-fixes", cwd=project)
     assert result.returncode == 1, result.stdout  # FAL101 remains: the route now awaits
