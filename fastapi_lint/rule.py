@@ -143,7 +143,9 @@ class Rule:
         appended to the findings' messages. Asked once per rule and run."""
         refusal = self.__dict__.get("_fix_refusal")
         if refusal is None:
-            refusal = self._fix_refusal = _refusal(self.fix_targets, self.settings)
+            # A rule that never fixes has nothing to withhold: its messages stay as they are.
+            targets = None if self.fix_availability is FixAvailability.NONE else self.fix_targets
+            refusal = self._fix_refusal = _refusal(targets, self.settings)
         return refusal
 
     def applies(self, ctx: Context) -> bool:

@@ -252,6 +252,30 @@ FIELD_REMOVED: dict[str, str] = {
     "unique_items": "use a `set[...]` annotation",
 }
 
+# The keyword parameters of `Field()` in v1 (1.10) and v2 (2.14), from their signatures. Any
+# other keyword was a v1 "extra": copied into the field's JSON schema (`example=1`). v2 still
+# accepts extras, deprecated, and wants them in `json_schema_extra={...}`.
+FIELD_V1_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "alias", "allow_inf_nan", "allow_mutation", "const", "decimal_places", "default",
+        "default_factory", "description", "discriminator", "exclude", "extra", "ge", "gt",
+        "include", "le", "lt", "max_digits", "max_items", "max_length", "min_items",
+        "min_length", "multiple_of", "regex", "repr", "title", "unique_items",
+    }
+)  # fmt: skip
+FIELD_V2_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "alias", "alias_priority", "allow_inf_nan", "coerce_numbers_to_str", "decimal_places",
+        "default", "default_factory", "deprecated", "description", "discriminator", "examples",
+        "exclude", "exclude_if", "fail_fast", "field_title_generator", "frozen", "ge", "gt",
+        "init", "init_var", "json_schema_extra", "kw_only", "le", "lt", "max_digits",
+        "max_length", "min_length", "multiple_of", "pattern", "repr", "serialization_alias",
+        "strict", "title", "union_mode", "validate_default", "validation_alias",
+    }
+)  # fmt: skip
+# Extras with a meaning of their own elsewhere (`env=` of settings fields: see FAL307's docs).
+FIELD_SPECIAL_EXTRAS: frozenset[str] = frozenset({"env"})
+
 # ------------------------------------------------------------- decorators
 
 VALIDATOR_DECORATORS: frozenset[str] = frozenset(

@@ -13,7 +13,8 @@ from ._validator_fix import plan_field_validator
 class V1Validator(PydanticRule):
     """## What it does
     Checks for Pydantic v1's `@validator(...)` decorator (imported from `pydantic` or
-    `pydantic.class_validators`).
+    `pydantic.class_validators`), also applied by a call to reuse a function
+    (`check = validator("a", allow_reuse=True)(shared_check)`, reported only).
 
     ## Why is this bad?
     `@validator` is deprecated in Pydantic v2 and will be removed. Its v2 replacement,
@@ -79,7 +80,7 @@ class V1Validator(PydanticRule):
     message = (
         "`@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`{extra}"
     )
-    nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
+    nodes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE,)
     valid = [
@@ -141,6 +142,22 @@ class V1Validator(PydanticRule):
         """,
     ]
     invalid = [
+        # Reused through a call: reported, not fixed.
+        Invalid(
+            """
+            from pydantic import BaseModel, validator
+
+            def strip(cls, v):
+                return v.strip()
+
+            class S(BaseModel):
+                a: str
+                _strip_a = validator('a', allow_reuse=True)(strip)
+            """,
+            expect=[
+                "8:16-8:55 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; applied by a call rather than as a decorator: rewrite it by hand"
+            ],
+        ),
         Invalid(
             """
             from pydantic import BaseModel, validator
@@ -303,6 +320,13 @@ class V1Validator(PydanticRule):
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
+        if isinstance(node, ast.Call):
+            # `check = validator('a', allow_reuse=True)(shared_check)`: a validator reused by
+            # a call rather than a decorator. The function lives elsewhere: a person rewrites it.
+            if isinstance(node.func, ast.Call) and _is_v1_validator(node.func, ctx):
+                extra = "; applied by a call rather than as a decorator: rewrite it by hand"
+                ctx.report(node, extra=extra, fix=None)
+            return
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = [d for d in node.decorator_list if _is_v1_validator(d, ctx)]
         if not decorators:

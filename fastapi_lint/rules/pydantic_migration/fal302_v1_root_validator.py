@@ -22,7 +22,8 @@ from ._models import PydanticRule, enclosing_class
 class V1RootValidator(PydanticRule):
     """## What it does
     Checks for Pydantic v1's `@root_validator` decorator (bare or called, imported from
-    `pydantic` or `pydantic.class_validators`).
+    `pydantic` or `pydantic.class_validators`), also applied by a call to reuse a function
+    (`check = root_validator(pre=True)(shared_check)`, reported only).
 
     ## Why is this bad?
     `@root_validator` is deprecated in Pydantic v2. Worse, a v1-style
@@ -83,7 +84,7 @@ class V1RootValidator(PydanticRule):
     code = "FAL302"
     name = "v1-root-validator"
     message = "`@root_validator` is the Pydantic v1 API; use `@model_validator(mode={mode})`{extra}"
-    nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
+    nodes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE,)
     valid = [
@@ -123,6 +124,22 @@ class V1RootValidator(PydanticRule):
         """,
     ]
     invalid = [
+        # Reused through a call: reported, not fixed.
+        Invalid(
+            """
+            from pydantic import BaseModel, root_validator
+
+            def parse(cls, values):
+                return values
+
+            class S(BaseModel):
+                a: int
+                checked = root_validator(pre=True, allow_reuse=True)(parse)
+            """,
+            expect=[
+                '8:15-8:64 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="before")`; applied by a call rather than as a decorator: rewrite it by hand'
+            ],
+        ),
         Invalid(
             """
             from pydantic import BaseModel, root_validator
@@ -218,6 +235,13 @@ class V1RootValidator(PydanticRule):
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
+        if isinstance(node, ast.Call):
+            # `check = root_validator(pre=True)(shared_check)`: a validator reused by a call
+            # rather than a decorator. The function lives elsewhere: a person rewrites it.
+            if isinstance(node.func, ast.Call) and _is_root_validator(node.func, ctx):
+                extra = "; applied by a call rather than as a decorator: rewrite it by hand"
+                ctx.report(node, mode=_mode(node.func), extra=extra, fix=None)
+            return
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = [d for d in node.decorator_list if _is_root_validator(d, ctx)]
         if len(decorators) != 1:

@@ -3,7 +3,15 @@ from __future__ import annotations
 import ast
 import re
 
-from ...catalogues.pydantic_v1 import FIELD_CALLS, FIELD_INVERTED, FIELD_REMOVED, FIELD_RENAMES
+from ...catalogues.pydantic_v1 import (
+    FIELD_CALLS,
+    FIELD_INVERTED,
+    FIELD_REMOVED,
+    FIELD_RENAMES,
+    FIELD_SPECIAL_EXTRAS,
+    FIELD_V1_PARAMETERS,
+    FIELD_V2_PARAMETERS,
+)
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
@@ -23,11 +31,14 @@ class V1FieldArgument(PydanticRule):
     """## What it does
     Checks `pydantic.Field(...)` for v1 keyword arguments: `regex=` (now `pattern=`),
     `min_items=`/`max_items=` (now `min_length=`/`max_length=`), `allow_mutation=` (now
-    `frozen=`, inverted), and the removed `const=` and `unique_items=`.
+    `frozen=`, inverted), the removed `const=` and `unique_items=`, and extra keywords
+    (`example=1`: any keyword that is a parameter of neither v1's nor v2's `Field`).
 
     ## Why is this bad?
     Under Pydantic v2 `regex=` raises at class definition, the others are deprecated, and
     `const=`/`unique_items=` are ignored — the constraint silently stops being enforced.
+    Extra keywords, which v1 copied into the field's JSON schema, are deprecated in v2
+    (`PydanticDeprecatedSince20: Using extra keyword arguments on Field is deprecated`).
 
     ## Example
     ```python
@@ -59,6 +70,11 @@ class V1FieldArgument(PydanticRule):
 
     `const=` and `unique_items=` are reported only (`Literal[...]`, a `set` type).
 
+    An extra keyword becomes `json_schema_extra={"example": 1}`, safe: v2 merges that dict
+    into the field's schema, where v1 put the extra. Fixed when it is the call's only extra and
+    the call has no `json_schema_extra=` yet; otherwise reported only. `Field(**options)` is
+    never reported (its keys are unknown).
+
     `env=` on a field of a settings class (v2 ignores it, with a warning, and reads the prefixed
     field name instead) → `validation_alias=AliasChoices("<env>", "<field>")`: the variable
     named by `env=` is read without prefix, as in v1, and the field can still be passed by
@@ -75,7 +91,8 @@ class V1FieldArgument(PydanticRule):
     message = "`Field({arg}=...)` is Pydantic v1; {advice}"
     nodes = (ast.Call,)
     # The gate: a reported keyword is written out (`regex=`); `**kwargs` is never reported.
-    triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env"}))
+    # Extra keywords can be any word: a file that calls `Field(` is walked.
+    triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env", "Field("}))
     # Where `Field` is imported from (a relative import: inside those packages).
     requires_any = ("pydantic", "sqlmodel", "from .")
     fix_availability = FixAvailability.SOMETIMES
@@ -84,6 +101,20 @@ class V1FieldArgument(PydanticRule):
         Applicability.UNSAFE,
     )
     valid = [
+        # Look-alikes of extras: v2 parameters, SQLModel's own `Field` keywords, `**options`.
+        """
+        from pydantic import BaseModel, Field
+        from sqlmodel import Field as SQLField, SQLModel
+
+        class T(BaseModel):
+            a: int = Field(1, examples=[1, 2], json_schema_extra={'x': 1}, strict=True)
+
+        class Row(SQLModel, table=True):
+            id: int = SQLField(primary_key=True, foreign_key='a.id')
+
+        def make(**options):
+            return Field(**options)
+        """,
         # v2 keywords.
         """
         from pydantic import BaseModel, Field
@@ -118,6 +149,27 @@ class V1FieldArgument(PydanticRule):
         """,
     ]
     invalid = [
+        Invalid(
+            """
+            from pydantic import BaseModel, Field
+
+            class Item(BaseModel):
+                price: float = Field(..., example=9.5, gt=0)
+                sku: str = Field(example='A-1', format_hint='upper')
+            """,
+            expect=[
+                "4:31-4:42 `Field(example=...)` is Pydantic v1; extra keywords are deprecated in v2: put it in `json_schema_extra={...}`",
+                "5:22-5:35 `Field(example=...)` is Pydantic v1; extra keywords are deprecated in v2: put it in `json_schema_extra={...}`",
+                "5:37-5:56 `Field(format_hint=...)` is Pydantic v1; extra keywords are deprecated in v2: put it in `json_schema_extra={...}`",
+            ],
+            fixed="""
+            from pydantic import BaseModel, Field
+
+            class Item(BaseModel):
+                price: float = Field(..., json_schema_extra={'example': 9.5}, gt=0)
+                sku: str = Field(example='A-1', format_hint='upper')
+            """,
+        ),
         Invalid(
             """
             from pydantic import BaseModel, Field
@@ -258,6 +310,28 @@ class V1FieldArgument(PydanticRule):
                 ctx.report(keyword, arg=arg, advice=f"it was removed: {FIELD_REMOVED[arg]}")
             elif arg == "env":
                 self._env(node, keyword, ctx)
+            elif arg is not None and _extra(arg):
+                self._extra(node, keyword, ctx)
+
+    def _extra(self, call: ast.Call, keyword: ast.keyword, ctx: Context) -> None:
+        """`Field(example=1)` → `Field(json_schema_extra={"example": 1})`."""
+        assert keyword.arg is not None
+        extras = [k for k in call.keywords if k.arg is not None and _extra(k.arg)]
+        fix = None
+        if len(extras) == 1 and not any(k.arg == "json_schema_extra" for k in call.keywords):
+            quote = _quote(ctx.text(call)) or _quote(ctx.source.text) or '"'
+            fix = Fix(
+                (
+                    Edit(
+                        *ctx.span(keyword),
+                        f"json_schema_extra={{{quote}{keyword.arg}{quote}: {ctx.text(keyword.value)}}}",
+                    ),
+                ),
+                Applicability.SAFE,
+                "Move it into `json_schema_extra`",
+            )
+        advice = "extra keywords are deprecated in v2: put it in `json_schema_extra={...}`"
+        ctx.report(keyword, arg=keyword.arg, advice=advice, fix=fix)
 
     def _env(self, call: ast.Call, keyword: ast.keyword, ctx: Context) -> None:
         """`BaseSettings` field `Field(env="DB_URL")` → `validation_alias=AliasChoices("DB_URL",
@@ -297,6 +371,23 @@ class V1FieldArgument(PydanticRule):
                 "Use `validation_alias=AliasChoices(...)`",
             )
         ctx.report(keyword, arg="env", advice=advice, fix=fix)
+
+
+def _quote(text: str) -> str | None:
+    """The quote the text uses most for its strings (the fix writes a key in the same)."""
+    single, double = text.count("'"), text.count('"')
+    if single == double:
+        return None
+    return "'" if single > double else '"'
+
+
+def _extra(arg: str) -> bool:
+    """A keyword v1 copied into the schema: a parameter of neither major's `Field`."""
+    return (
+        arg not in FIELD_V1_PARAMETERS
+        and arg not in FIELD_V2_PARAMETERS
+        and arg not in FIELD_SPECIAL_EXTRAS
+    )
 
 
 def _field_statement(call: ast.Call, model: str | None, ctx: Context) -> ast.AnnAssign | None:

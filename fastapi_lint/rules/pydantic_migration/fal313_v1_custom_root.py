@@ -10,7 +10,7 @@ from ._models import PydanticRule, enclosing_candidate, enclosing_model
 class V1CustomRoot(PydanticRule):
     """## What it does
     Checks for a field called `__root__` in a Pydantic model: v1's custom root type
-    (`__root__: List[Item]`).
+    (`__root__: List[Item]`, also assigned without an annotation, `__root__ = int`).
 
     ## Why is this bad?
     Pydantic v2 refuses the class when it is defined (`PydanticUserError: To define root
@@ -46,7 +46,7 @@ class V1CustomRoot(PydanticRule):
     code = "FAL313"
     name = "v1-custom-root"
     message = "`__root__` is Pydantic v1's custom root type; v2 refuses the class: subclass `RootModel[{type}]` and read `.root`"
-    nodes = (ast.AnnAssign,)
+    nodes = (ast.AnnAssign, ast.Assign)
     defers = True
     triggers = ("__root__",)
     valid = [
@@ -68,6 +68,18 @@ class V1CustomRoot(PydanticRule):
         """,
     ]
     invalid = [
+        # Without an annotation: the value names the type.
+        Invalid(
+            """
+            from pydantic import BaseModel
+
+            class Count(BaseModel):
+                __root__ = int
+            """,
+            expect=[
+                "4:5-4:19 `__root__` is Pydantic v1's custom root type; v2 refuses the class: subclass `RootModel[int]` and read `.root`"
+            ],
+        ),
         Invalid(
             """
             from typing import List
@@ -83,10 +95,16 @@ class V1CustomRoot(PydanticRule):
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
-        assert isinstance(node, ast.AnnAssign)
-        if not isinstance(node.target, ast.Name) or node.target.id != "__root__":
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1:
+                return
+            target, type_node = node.targets[0], node.value
+        else:
+            assert isinstance(node, ast.AnnAssign)
+            target, type_node = node.target, node.annotation
+        if not isinstance(target, ast.Name) or target.id != "__root__":
             return
-        annotation = ctx.text(node.annotation)
+        annotation = ctx.text(type_node)
         if "\n" in annotation or len(annotation) > 60:
             annotation = "T"
         if enclosing_model(ctx) is not None:
