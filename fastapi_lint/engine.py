@@ -15,7 +15,14 @@ from .context import Context
 from .diagnostics import Diagnostic, InternalError, internal_error
 from .gate import gate_passes
 from .noqa import file_exempt, suppressing_row
-from .parsing import PARSE_ERROR, describe_syntax_error, parse, parse_error_diagnostic, syntax_ok
+from .parsing import (
+    PARSE_ERROR,
+    describe_syntax_error,
+    on_fresh_stack,
+    parse,
+    parse_error_diagnostic,
+    syntax_ok,
+)
 from .registry import RuleSet, all_rules
 from .rule import Rule
 from .rules.fal001_unused_noqa import check_directives
@@ -102,36 +109,13 @@ DEEP_STACK_BYTES = 512 * 1024 * 1024
 
 
 def _with_deep_stack(action: Callable[[], LintResult]) -> LintResult:
-    import sys  # noqa: PLC0415 - start-up: only deep files need it
-    import threading  # noqa: PLC0415 - start-up: only deep files need it
-
-    outcome: list[LintResult] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(action())
-        except BaseException as exc:  # handed to the calling thread
-            failure.append(exc)
-
-    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
-    try:
-        try:
-            threading.stack_size(DEEP_STACK_BYTES)
-        except (ValueError, RuntimeError):  # a platform that refuses the size: a default stack
-            raise RecursionError from None
-        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
-        worker = threading.Thread(target=run, name="fastapi-lint-deep-file")
-        worker.start()
-    finally:
-        threading.stack_size(old_stack)
-    try:
-        worker.join()
-    finally:
-        sys.setrecursionlimit(old_limit)
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    return on_fresh_stack(
+        action,
+        DEEP_STACK_BYTES,
+        name="fastapi-lint-deep-file",
+        recursion_limit=DEEP_RECURSION_LIMIT,
+        strict=True,
+    )
 
 
 def _lint_source(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import contextlib
 import re
 import symtable
 import sys
@@ -25,6 +24,22 @@ def at_top_of_stack(action: Callable[[], T]) -> T:
     `compile()` on a script. How deep a nesting the parser and compiler take depends on the
     recursion depth they are called at; called from deep inside the linter, they refused code
     that Python itself compiles (an attribute chain 2,900 long)."""
+    return on_fresh_stack(action, TOP_STACK_BYTES, name="fastapi-lint-parse")
+
+
+def on_fresh_stack(
+    action: Callable[[], T],
+    stack_bytes: int,
+    *,
+    name: str,
+    recursion_limit: int | None = None,
+    strict: bool = False,
+) -> T:
+    """`action()` run in a new thread with a stack of `stack_bytes` (and, while it runs, a
+    recursion limit of at least `recursion_limit`); its result or its exception comes back to
+    the caller. A platform that refuses the stack size gets its default stack, or, when
+    `strict` (a deeper recursion limit is only safe on the bigger stack), a RecursionError."""
+    import sys  # noqa: PLC0415 - start-up: only deeply nested files need it
     import threading  # noqa: PLC0415 - start-up: only deeply nested files need it
 
     outcome: list[T] = []
@@ -36,15 +51,23 @@ def at_top_of_stack(action: Callable[[], T]) -> T:
         except BaseException as exc:  # handed to the calling thread
             failure.append(exc)
 
-    old_stack = threading.stack_size()
-    with contextlib.suppress(ValueError, RuntimeError):  # else the platform's default stack
-        threading.stack_size(TOP_STACK_BYTES)
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
     try:
-        worker = threading.Thread(target=run, name="fastapi-lint-parse")
+        try:
+            threading.stack_size(stack_bytes)
+        except (ValueError, RuntimeError):
+            if strict:
+                raise RecursionError from None
+        if recursion_limit is not None:
+            sys.setrecursionlimit(max(old_limit, recursion_limit))
+        worker = threading.Thread(target=run, name=name)
         worker.start()
     finally:
         threading.stack_size(old_stack)
-    worker.join()
+    try:
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
     if failure:
         raise failure[0]
     return outcome[0]
