@@ -171,6 +171,20 @@ def directives(source: Source) -> list[Directive]:
     return found
 
 
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.I)
+
+
+def code_at(source: Source, offset: int) -> str | None:
+    """The code named by a `# noqa` comment at `offset` of the text, if one is there (what
+    an editor's hover asks): only in a real comment, as `directives` finds them."""
+    for directive in directives(source):
+        if directive.start <= offset <= directive.end:
+            for match in _CODE.finditer(source.text, directive.start, directive.end):
+                if match.start() <= offset <= match.end():
+                    return match.group().upper()
+    return None
+
+
 def with_codes(line: str, codes: Iterable[str], reason: str = "") -> str:
     """`line` with a `# noqa` naming `codes` too: merged into the line's noqa comment when it
     has one (codes sorted, as ruff writes them), else appended as `  # noqa: CODES REASON`."""

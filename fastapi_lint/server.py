@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 import warnings
 from collections.abc import Sequence
@@ -29,14 +28,12 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from .diagnostics import Applicability, Diagnostic, Fix
-from .noqa import comment_row, suppressed_codes, suppressing_row, with_codes
+from .noqa import code_at, comment_row, suppressed_codes, suppressing_row, with_codes
 from .resident import Document, ResidentProject
 from .settings import Settings
 
 NAME = "fastapi-lint"
 FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.{NAME}"
-_NOQA_CODE = re.compile(r"FAL\d{3}", re.IGNORECASE)
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[,\s]+[A-Z]+\d+)*))?", re.IGNORECASE)
 
 log = logging.getLogger(__name__)
 
@@ -416,7 +413,10 @@ def hover(ls: FastapiLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     lines = document.source.lines() or [""]
     at = ls.workspace.position_codec.position_from_client_units(lines, params.position)
     row, col = at.line + 1, at.character + 1
-    code = _noqa_code_at(document.source.line(row), col)
+    source = document.source
+    code = None
+    if 1 <= row <= len(source.line_starts) and col - 1 <= len(source.line(row)):
+        code = code_at(source, source.line_starts[row - 1] + col - 1)
     if code is None:
         for found in document.findings:
             if (found.row, found.col) <= (row, col) <= (found.end_row, found.end_col):
@@ -428,17 +428,6 @@ def hover(ls: FastapiLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if page is None:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=page))
-
-
-def _noqa_code_at(line: str, col: int) -> str | None:
-    """The FAL code under column `col` (1-based) when it is part of a `# noqa:` comment."""
-    match = _NOQA.search(line)
-    if match is None or not match.group("codes"):
-        return None
-    for code in _NOQA_CODE.finditer(line, match.start("codes"), match.end("codes")):
-        if code.start() < col <= code.end() + 1:
-            return code.group().upper()
-    return None
 
 
 def _rule_doc(code: str) -> str | None:

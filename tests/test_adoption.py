@@ -311,3 +311,26 @@ def test_force_color_colours_a_pipe(project: Path):
     assert "\x1b[" not in _run("check", "app/main.py", cwd=project, FORCE_COLOR="")
     both = _run("check", "app/main.py", cwd=project, FORCE_COLOR="1", NO_COLOR="1")
     assert "\x1b[" in both
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "code"),
+    [
+        ("x = 1  # noqa: FAL102, fal106\n", "FAL102", "FAL102"),
+        ("x = 1  # noqa: FAL102, fal106\n", "fal106", "FAL106"),
+        ("x = 1  # noqa: FAL102\n", "x = 1", None),  # code, not the comment
+        ("x = 1  # noqa\n", "noqa", None),  # blanket: no code to show
+        ('x = "# noqa: FAL102"\n', "FAL102", None),  # in a string, not a comment
+        ('s = """\n# noqa: FAL102\n"""\n', "FAL102", None),  # a line of a string
+    ],
+)
+def test_the_code_under_the_cursor_is_one_a_noqa_comment_names(
+    text: str, at: str, code: str | None
+) -> None:
+    """What an editor's hover on a `# noqa` comment shows: found by the tokenizer, as every
+    other reader of noqa comments finds them."""
+    from fastapi_lint.noqa import code_at
+    from fastapi_lint.source import Source
+
+    offset = text.index(at) + 1
+    assert code_at(Source.from_bytes(text.encode()), offset) == code
