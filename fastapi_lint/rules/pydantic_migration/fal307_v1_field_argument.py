@@ -36,7 +36,8 @@ class V1FieldArgument(PydanticRule):
 
     ## Why is this bad?
     Under Pydantic v2 `regex=` raises at class definition, the others are deprecated, and
-    `const=`/`unique_items=` are ignored — the constraint silently stops being enforced.
+    `const=` and `unique_items=` make v2 refuse the class (`PydanticUserError: const is
+    removed, use Literal instead`).
     Extra keywords, which v1 copied into the field's JSON schema, are deprecated in v2
     (`PydanticDeprecatedSince20: Using extra keyword arguments on Field is deprecated`).
 
@@ -68,7 +69,13 @@ class V1FieldArgument(PydanticRule):
     was only enforced when the model's config set `validate_assignment = True`, while v2's
     `frozen=True` is always enforced, so assignments that worked under v1 would start to fail.
 
-    `const=` and `unique_items=` are reported only (`Literal[...]`, a `set` type).
+    `const=True` on a field whose default is a literal or a dotted name (an enum member) →
+    `Literal[<default>]` as the annotation and `const=True` dropped (`name: Literal["a"] =
+    "a"` when nothing else is left in the `Field(...)`), unsafe: v1 validated the input as the
+    annotated type and then compared it with the default, so `"1"` passed a `const` `int`
+    field equal to `1`; `Literal[1]` rejects it (measured under pydantic 1.10 and 2.14). The
+    same input passes both when it is already of the default's type. `unique_items=` is
+    reported only (a `set` type changes the value's type).
 
     An extra keyword becomes `json_schema_extra={"example": 1}`, safe: v2 merges that dict
     into the field's schema, where v1 put the extra. Fixed when it is the call's only extra and
@@ -261,6 +268,37 @@ class V1FieldArgument(PydanticRule):
                     env_prefix = 'APP_'
             """,
         ),
+        # `const=True` → `Literal[...]`: unsafe (v1 coerced before comparing).
+        Invalid(
+            """
+            from enum import Enum
+            from pydantic import BaseModel, Field
+
+            class Kind(str, Enum):
+                tag = 'tag'
+
+            class Tag(BaseModel):
+                version: int = Field(1, const=True)
+                kind: Kind = Field(Kind.tag, const=True, description='always tag')
+            """,
+            expect=[
+                "8:29-8:39 `Field(const=...)` is Pydantic v1; it was removed: annotate the field with `Literal[value]`",
+                "9:34-9:44 `Field(const=...)` is Pydantic v1; it was removed: annotate the field with `Literal[value]`",
+            ],
+            fixed="""
+            from enum import Enum
+            from pydantic import BaseModel, Field
+            from typing import Literal
+
+            class Kind(str, Enum):
+                tag = 'tag'
+
+            class Tag(BaseModel):
+                version: Literal[1] = 1
+                kind: Literal[Kind.tag] = Field(Kind.tag, description='always tag')
+            """,
+            unsafe=True,
+        ),
         # Not fixable: a variable pattern, a lookahead, a removed keyword.
         Invalid(
             """
@@ -307,7 +345,9 @@ class V1FieldArgument(PydanticRule):
                 advice = f"use `{new}=` with the opposite value"
                 ctx.report(keyword, arg=arg, advice=advice, fix=fix)
             elif arg in FIELD_REMOVED:
-                ctx.report(keyword, arg=arg, advice=f"it was removed: {FIELD_REMOVED[arg]}")
+                fix = _const_fix(node, keyword, ctx) if arg == "const" else None
+                advice = f"it was removed: {FIELD_REMOVED[arg]}"
+                ctx.report(keyword, arg=arg, advice=advice, fix=fix)
             elif arg == "env":
                 self._env(node, keyword, ctx)
             elif arg is not None and _extra(arg):
@@ -371,6 +411,56 @@ class V1FieldArgument(PydanticRule):
                 "Use `validation_alias=AliasChoices(...)`",
             )
         ctx.report(keyword, arg="env", advice=advice, fix=fix)
+
+
+def _const_fix(call: ast.Call, keyword: ast.keyword, ctx: Context) -> Fix | None:
+    """`x: T = Field(d, const=True, ...)` → `x: Literal[d] = Field(d, ...)` (`= d` alone when
+    nothing else is left). Only for `const=True` written out, a default that is a literal or
+    a dotted name, and a field declared in a model's body."""
+    if not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True):
+        return None
+    statement = _field_statement(call, enclosing_model(ctx), ctx)
+    default = call.args[0] if len(call.args) == 1 else None
+    for other in call.keywords:
+        if other.arg == "default":
+            default = other.value
+    if statement is None or default is None or not _literal_value(default):
+        return None
+    if len(call.args) > 1 or any(k.arg is None for k in call.keywords):
+        return None
+    imports = Imports(ctx)
+    literal = imports.name("typing", "Literal", "typing_extensions.Literal")
+    default_text = ctx.text(default)
+    edits = [*imports.edits, Edit(*ctx.span(statement.annotation), f"{literal}[{default_text}]")]
+    rest = [k for k in call.keywords if k is not keyword and k.arg != "default"]
+    retires: tuple[str, ...] = ()
+    if not rest:
+        edits.append(Edit(*ctx.span(call), default_text))
+        retires = (ctx.qualified_name(call.func) or "",)  # `Field` may be imported for nothing
+    else:
+        elements: list[ast.AST] = [*call.args, *call.keywords]
+        elements.sort(key=lambda e: ctx.span(e)[0])
+        index = elements.index(keyword)
+        if index > 0:  # `, const=True` after the previous argument
+            start, end = ctx.span(elements[index - 1])[1], ctx.span(keyword)[1]
+        else:  # `const=True, ` before the next one
+            start, end = ctx.span(keyword)[0], ctx.span(elements[1])[0]
+        edits.append(Edit(start, end, ""))
+    return Fix(
+        tuple(edits), Applicability.UNSAFE, "Annotate the field `Literal[...]`", retires=retires
+    )
+
+
+def _literal_value(node: ast.expr) -> bool:
+    """Can the expression stand inside `Literal[...]`: a str/bytes/int/bool/None literal, or a
+    dotted name (an enum member)."""
+    if isinstance(node, ast.Constant):
+        return node.value is None or isinstance(node.value, (str, bytes, int, bool))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant) and type(node.operand.value) is int
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def _quote(text: str) -> str | None:
