@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
@@ -186,27 +187,52 @@ def _transport_name(transport: str, ctx: Context) -> tuple[str | None, Edit | No
     wanted = f"httpx.{transport}"
     # Prefer what the code already has in reach, innermost scope first (a test that does
     # `import httpx` locally gets `httpx.WSGITransport`).
-    scope: Scope | None = ctx.semantic.scope
-    while scope is not None:
+    semantic = ctx.semantic
+    module = semantic.module_scope
+    scope: Scope | None = semantic.scope
+    # Function scopes are scanned (they are small); the module's names are looked up, since
+    # this is asked for every finding and a test module can have thousands of both.
+    while scope is not None and scope is not module:
         for name, binding in scope.bindings.items():
-            if binding.qualname == wanted and ctx.semantic.lookup(name) is binding:
+            if binding.qualname == wanted and semantic.lookup(name) is binding:
                 return name, None
         for name, binding in scope.bindings.items():
-            if binding.qualname == "httpx" and ctx.semantic.lookup(name) is binding:
+            if binding.qualname == "httpx" and semantic.lookup(name) is binding:
                 return f"{name}.{transport}", None
         scope = scope.parent
-    bindings = ctx.semantic.module_scope.bindings
-    visible = ctx.semantic.lookup(transport)
-    if visible is not None or transport in bindings:
+    for qualname, suffix in ((wanted, ""), ("httpx", f".{transport}")):
+        for name in semantic.module_names_bound_to((qualname,)):
+            if semantic.lookup(name) is module.bindings[name]:
+                return f"{name}{suffix}", None
+    if semantic.lookup(transport) is not None or transport in module.bindings:
         return None, None  # the name means something else here
-    for statement in ctx.semantic.tree.body:
-        if (
-            isinstance(statement, ast.ImportFrom)
-            and statement.module == "httpx"
-            and not statement.level
-            and statement.names[0].name != "*"
-        ):
-            # Merge into the existing `from httpx import ...`, first in the list.
-            start = ctx.span(statement.names[0])[0]
-            return transport, Edit(start, start, f"{transport}, ")
+    statement = ctx.state(_HttpxImport).statement(ctx)
+    if statement is not None:
+        # Merge into the existing `from httpx import ...`, first in the list.
+        start = ctx.span(statement.names[0])[0]
+        return transport, Edit(start, start, f"{transport}, ")
     return ctx.import_edit("httpx", transport)
+
+
+@dataclass
+class _HttpxImport:
+    """The module's first `from httpx import ...` statement, looked for once per file."""
+
+    looked: bool = False
+    found: ast.ImportFrom | None = None
+
+    def statement(self, ctx: Context) -> ast.ImportFrom | None:
+        if not self.looked:
+            self.looked = True
+            self.found = next(
+                (
+                    statement
+                    for statement in ctx.semantic.tree.body
+                    if isinstance(statement, ast.ImportFrom)
+                    and statement.module == "httpx"
+                    and not statement.level
+                    and statement.names[0].name != "*"
+                ),
+                None,
+            )
+        return self.found
