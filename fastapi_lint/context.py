@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
-from .semantic.records import CONDITION_KINDS, Fact
+from .semantic.records import Condition, Fact
 from .source import Source
 
 if TYPE_CHECKING:
@@ -112,14 +112,14 @@ class Context:
     def defer(
         self,
         node: ast.AST,
-        requires: tuple[tuple[str, ...], ...],
+        requires: tuple[Condition, ...],
         *,
         fix: Fix | None = None,
         **fmt: Any,
     ) -> None:
         """Report `node` if the project index confirms every condition in `requires`.
 
-        For what one file cannot decide: `("model", "app.schemas.ItemUpdate")` — is that class,
+        For what one file cannot decide: `IsModel("app.schemas.ItemUpdate")` — is that class,
         defined elsewhere, a Pydantic model? The fact is kept in the module's summary and
         resolved in the project pass (see `semantic/index.py` for the conditions). Values a
         condition supplies (FAL106's `{chain}`) fill the rest of the message.
@@ -127,8 +127,8 @@ class Context:
         rule = self.rule
         assert isinstance(rule, Rule), "defer() is only valid inside a rule's check"
         assert rule.defers, f"{rule.code} defers findings: set `defers = True` on the rule"
-        unknown = [c[0] for c in requires if c[0] not in CONDITION_KINDS]
-        assert not unknown, f"{rule.code} defers on unknown condition kinds {unknown}"
+        unknown = [c for c in requires if not isinstance(c, Condition)]
+        assert not unknown, f"{rule.code} defers on conditions that are not `Condition`s: {unknown}"
         refusal = rule.fix_refusal()
         if refusal:
             fix = None

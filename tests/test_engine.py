@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import os
 import sys
@@ -19,7 +20,7 @@ from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Invalid, Rule
 from fastapi_lint.runner import Mode, check_file, run
 from fastapi_lint.semantic.index import ProjectIndex
-from fastapi_lint.semantic.records import CONDITION_KINDS
+from fastapi_lint.semantic.records import CONDITIONS, condition_from_plain
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
@@ -95,9 +96,10 @@ def test_rule_crash_is_contained(tmp_path: Path):
     assert "ValueError: boom" in result.errors[0].message
 
 
-def test_a_misspelled_condition_kind_fails_at_once():
-    """A deferred fact on a condition kind the index does not know would never hold: the
-    rule that defers it fails (its error is reported) instead of silently finding nothing."""
+def test_a_condition_that_is_not_a_condition_fails_at_once():
+    """A deferred fact on something the index does not answer (the old `("model", T)` tuple
+    form, a misspelled kind) would never hold: the rule that defers it fails (its error is
+    reported) instead of silently finding nothing."""
     rules = ruleset("FAL3")
     deferring = next(r for r in rules.rules if r.code == "FAL304")
 
@@ -107,19 +109,40 @@ def test_a_misspelled_condition_kind_fails_at_once():
     deferring.check = check  # type: ignore[method-assign]
     result = lint_source(Source("import pydantic\n\nUser.dict()\n"), "m.py", rules)
     assert [e.rule for e in result.errors] == ["FAL304"]
-    assert "unknown condition kinds ['modle']" in result.errors[0].message
+    assert "not `Condition`s: [('modle', 'app.User')]" in result.errors[0].message
 
 
-def test_every_condition_kind_is_answered():
+def test_every_condition_kind_is_answered_and_round_trips():
+    """Each registered condition class is answered by the index (none of them holds in a
+    module without models, routers or functions) and survives its plain (cached) form."""
     summary = lint_source(
         Source("x = 1\n"), "m.py", ruleset("FAL3"), module="m", summarize=True
     ).summary
     assert summary is not None
     index = ProjectIndex([summary])
-    for kind in CONDITION_KINDS:
-        assert index.holds((kind, "m.x", "m.y", "m.z"), summary) is None
-    with pytest.raises(ValueError, match="unknown condition kind 'modle'"):
-        index.holds(("modle", "m.x"), summary)
+    assert sorted(CONDITIONS) == [
+        "blocking",
+        "coroutine",
+        "model",
+        "model-without",
+        "not-received",
+        "plain-model",
+        "registers",
+        "router",
+        "router-type",
+        "settings-model",
+    ]
+    for kind, cls in CONDITIONS.items():
+        names = [f.name for f in dataclasses.fields(cls)]
+        values = [("m.y",) if n == "dependencies" else "m.x" for n in names]
+        condition = cls(*values)
+        assert condition.kind == kind
+        assert index.holds(condition, summary) is None
+        assert condition_from_plain(condition.plain()) == condition
+    with pytest.raises(KeyError):
+        condition_from_plain(("modle", "m.x"))
+    with pytest.raises(TypeError, match="unknown condition"):
+        index.holds(("model", "m.x"), summary)  # type: ignore[arg-type]  # the old tuple form
 
 
 def test_rule_crash_before_the_walk_is_contained():

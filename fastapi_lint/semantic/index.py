@@ -27,7 +27,22 @@ from .model import APP_TYPES
 
 if TYPE_CHECKING:
     from .external import External
-from .records import ClassRecord, FunctionRecord, ModuleSummary
+from .records import (
+    BlocksLoop,
+    ClassRecord,
+    Condition,
+    FunctionRecord,
+    IsModel,
+    IsRouter,
+    MakesCoroutine,
+    ModelWithout,
+    ModuleSummary,
+    NotReceived,
+    PlainModel,
+    Registers,
+    RouterType,
+    SettingsModel,
+)
 
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -592,55 +607,46 @@ class ProjectIndex:
                 )
         return found
 
-    def holds(self, condition: tuple[str, ...], home: ModuleSummary) -> dict[str, str] | None:
-        """Whether a fact's condition holds; the values it adds to the message, else None.
-
-        - ("model", T): T is a project Pydantic model
-        - ("model-without", T, member): ... that does not define `member` itself
-        - ("settings-model", T) / ("plain-model", T): ... that is / is not a settings class
-        - ("router", X): X is a FastAPI app or APIRouter created in the project
-        - ("router-type", T): a value of type T is one (`is_router_type`)
-        - ("coroutine", F): calling F creates a coroutine (see `coroutine_function`)
-        - ("blocking", F): F is a sync project function that blocks; adds `chain`, `location`
-        - ("not-received", P, D1, D2, ...): no dependency Di receives a parameter named P
-        - ("registers", "cors" | "other", F, A): project function F, given an app as argument A
-          (a position or a keyword name), registers CORSMiddleware / other middleware on it
-        """
-        kind = condition[0]
-        if kind == "model":
-            return {} if self.model(condition[1], home) is not None else None
-        if kind in ("settings-model", "plain-model"):
-            cls = self.model(condition[1], home)
-            if cls is None or self.is_settings(cls) != (kind == "settings-model"):
+    def holds(self, condition: Condition, home: ModuleSummary) -> dict[str, str] | None:
+        """Whether a fact's condition (`records.Condition`) holds; the values it adds to the
+        message, else None."""
+        if isinstance(condition, IsModel):
+            return {} if self.model(condition.cls, home) is not None else None
+        if isinstance(condition, (SettingsModel, PlainModel)):
+            cls = self.model(condition.cls, home)
+            if cls is None or self.is_settings(cls) != isinstance(condition, SettingsModel):
                 return None
             return {}
-        if kind == "model-without":
-            cls = self.model(condition[1], home)
-            return {} if cls is not None and not self.defines(cls, condition[2]) else None
-        if kind == "router":
-            return {} if self.is_router(condition[1], home) else None
-        if kind == "router-type":
-            return {} if self.is_router_type(condition[1], home) else None
-        if kind == "coroutine":
-            return {} if self.coroutine_function(condition[1], home) else None
-        if kind == "not-received":
-            for dependency in condition[2:]:
+        if isinstance(condition, ModelWithout):
+            cls = self.model(condition.cls, home)
+            return {} if cls is not None and not self.defines(cls, condition.member) else None
+        if isinstance(condition, IsRouter):
+            return {} if self.is_router(condition.name, home) else None
+        if isinstance(condition, RouterType):
+            return {} if self.is_router_type(condition.owner_type, home) else None
+        if isinstance(condition, MakesCoroutine):
+            return {} if self.coroutine_function(condition.function, home) else None
+        if isinstance(condition, NotReceived):
+            for dependency in condition.dependencies:
                 names = self.received(dependency, home)
-                if names is None or condition[1] in names:
+                if names is None or condition.parameter in names:
                     return None
             return {}
-        if kind == "registers":
-            return {} if self.registers(condition[2], condition[3], condition[1], home) else None
-        if kind == "blocking":
-            found = self.blocking(condition[1], home)
-            if found is None:
+        if isinstance(condition, Registers):
+            found = self.registers(
+                condition.function, condition.argument, condition.middleware, home
+            )
+            return {} if found else None
+        if isinstance(condition, BlocksLoop):
+            blocking = self.blocking(condition.function, home)
+            if blocking is None:
                 return None
             return {
-                "chain": " → ".join((*found.chain, found.call)),
-                "location": f"{found.path}:{found.row}",
-                "kind": found.code,
+                "chain": " → ".join((*blocking.chain, blocking.call)),
+                "location": f"{blocking.path}:{blocking.row}",
+                "kind": blocking.code,
             }
-        raise ValueError(f"unknown condition kind {kind!r}")  # see records.CONDITION_KINDS
+        raise TypeError(f"unknown condition {condition!r}")  # every kind is answered above
 
 
 def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:

@@ -7,11 +7,14 @@ the flake8 plugin reads; nothing here may hold an `ast` node.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from ..diagnostics import Applicability, Edit, Fix
 
-SUMMARY_VERSION = 4  # bump when a record changes shape: stored summaries are then ignored
+C = TypeVar("C", bound="Condition")
+
+SUMMARY_VERSION = 5  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -85,35 +88,153 @@ class RegistrationRecord(NamedTuple):
     row: int
 
 
-# The kinds of condition a deferred fact may require (`ProjectIndex.holds` answers each):
-# `Context.defer` refuses any other, so a misspelled kind fails in the tests instead of
-# silently never holding.
-CONDITION_KINDS = frozenset(
-    {
-        "model",
-        "model-without",
-        "settings-model",
-        "plain-model",
-        "router",
-        "router-type",
-        "coroutine",
-        "blocking",
-        "not-received",
-        "registers",
-    }
-)
+# ---------------------------------------------------------------- conditions
+#
+# What a deferred fact requires of the project index: one frozen dataclass per kind of
+# condition, registered by its `kind` (the name it travels under in the cache's plain form).
+# `ProjectIndex.holds` answers each; a misspelled condition is a NameError where it is written.
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: ClassVar[str]
+
+    def plain(self) -> tuple[str, ...]:
+        """The condition as `(kind, *fields)` of strings, for the cache (`marshal`) and JSON."""
+        values: list[str] = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            values.extend(value if isinstance(value, tuple) else (value,))
+        return (self.kind, *values)
+
+
+CONDITIONS: dict[str, type[Condition]] = {}
+
+
+def _condition(cls: type[C]) -> type[C]:
+    assert cls.kind not in CONDITIONS, f"two conditions of kind {cls.kind!r}"
+    CONDITIONS[cls.kind] = cls
+    return cls
+
+
+@_condition
+@dataclass(frozen=True)
+class IsModel(Condition):
+    """`cls` names a Pydantic model (of the project, or an installed one)."""
+
+    kind: ClassVar[str] = "model"
+    cls: str
+
+
+@_condition
+@dataclass(frozen=True)
+class ModelWithout(Condition):
+    """... that does not define `member` itself (nor a base of the project does)."""
+
+    kind: ClassVar[str] = "model-without"
+    cls: str
+    member: str
+
+
+@_condition
+@dataclass(frozen=True)
+class SettingsModel(Condition):
+    """... that is a settings class (`BaseSettings`)."""
+
+    kind: ClassVar[str] = "settings-model"
+    cls: str
+
+
+@_condition
+@dataclass(frozen=True)
+class PlainModel(Condition):
+    """... that is not a settings class."""
+
+    kind: ClassVar[str] = "plain-model"
+    cls: str
+
+
+@_condition
+@dataclass(frozen=True)
+class IsRouter(Condition):
+    """The object `name` is a FastAPI app or APIRouter created in the project."""
+
+    kind: ClassVar[str] = "router"
+    name: str
+
+
+@_condition
+@dataclass(frozen=True)
+class RouterType(Condition):
+    """A value of type `owner_type` is an app or router (a subclass, what a factory returns)."""
+
+    kind: ClassVar[str] = "router-type"
+    owner_type: str
+
+
+@_condition
+@dataclass(frozen=True)
+class MakesCoroutine(Condition):
+    """Calling `function` creates a coroutine."""
+
+    kind: ClassVar[str] = "coroutine"
+    function: str
+
+
+@_condition
+@dataclass(frozen=True)
+class BlocksLoop(Condition):
+    """`function` is a sync project function that blocks; adds `chain`, `location`, `kind`."""
+
+    kind: ClassVar[str] = "blocking"
+    function: str
+
+
+@_condition
+@dataclass(frozen=True)
+class NotReceived(Condition):
+    """No dependency in `dependencies` receives a parameter named `parameter`."""
+
+    kind: ClassVar[str] = "not-received"
+    parameter: str
+    dependencies: tuple[str, ...]
+
+
+@_condition
+@dataclass(frozen=True)
+class Registers(Condition):
+    """Project function `function`, given an app as `argument` (a position or a keyword
+    name), registers CORSMiddleware (`middleware="cors"`) or other middleware on it."""
+
+    kind: ClassVar[str] = "registers"
+    middleware: str  # "cors" | "other"
+    function: str
+    argument: str
+
+
+def condition_from_plain(entry: Sequence[Any]) -> Condition:
+    """The condition `Condition.plain` made; raises on an unknown kind or a wrong shape."""
+    kind, *values = (str(v) for v in entry)
+    cls = CONDITIONS[kind]
+    names = [f.name for f in fields(cls)]
+    if names and names[-1] == "dependencies":  # the one tuple field: the rest of the values
+        head = len(names) - 1
+        return cls(*values[:head], tuple(values[head:]))  # type: ignore[call-arg]  # fields vary per kind
+    if len(values) != len(names):
+        raise ValueError(f"condition {kind!r} takes {len(names)} values")
+    return cls(*values)
 
 
 class Fact(NamedTuple):
     """A finding that holds if the index confirms every condition in `requires`.
 
-    A condition is a tuple `(kind, *arguments)` of strings; `ProjectIndex.holds` knows the
-    kinds. Conditions may contribute values to the message (FAL106's chain), so the message
-    is kept as a template with the values known in pass 1.
+    Each condition is a `Condition` (above); `ProjectIndex.holds` answers it. Conditions may
+    contribute values to the message (FAL106's chain), so the message is kept as a template
+    with the values known in pass 1.
     """
 
     code: str
-    requires: tuple[tuple[str, ...], ...]
+    requires: tuple[Condition, ...]
     template: str
     values: tuple[tuple[str, str], ...]
     row: int
@@ -153,7 +274,9 @@ class ModuleSummary(NamedTuple):
 def to_plain(summary: ModuleSummary) -> tuple[Any, ...]:
     facts = tuple(
         (
-            *_plain(fact[:9]),
+            fact.code,
+            tuple(c.plain() for c in fact.requires),
+            *_plain(fact[2:9]),
             None if fact.fix is None else fix_to_plain(fact.fix),
             fact.fix_positions,
         )
@@ -223,7 +346,7 @@ def _fact(entry: Sequence[Any]) -> Fact:
     code, requires, template, values, row, col, end_row, end_col, start, fix, positions = entry
     return Fact(
         code=str(code),
-        requires=tuple(tuple(c) for c in requires),
+        requires=tuple(condition_from_plain(c) for c in requires),
         template=str(template),
         values=tuple((str(k), str(v)) for k, v in values),
         row=int(row),

@@ -8,6 +8,7 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import annotated_metadata, param_function, parameters_with_defaults
 from ...semantic.model import BindingKind
+from ...semantic.records import Condition, IsModel, IsRouter, RouterType
 from ...semantic.summary import route_record
 from ...semantic.values import is_model_class
 
@@ -279,7 +280,7 @@ class PatchWithoutExcludeUnset(Rule):
         if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return
         # What the project index must confirm when this file alone cannot tell.
-        requires: list[tuple[str, ...]] = []
+        requires: list[Condition] = []
         route = scope.route
         if route is None:
             # A router imported from another module (`from app.api import router`).
@@ -287,9 +288,9 @@ class PatchWithoutExcludeUnset(Rule):
             if candidate is None or candidate.method != "patch":
                 return
             if candidate.owner:
-                requires.append(("router", candidate.owner))
+                requires.append(IsRouter(candidate.owner))
             else:  # `router = V1Router()`, the class defined in another module
-                requires.append(("router-type", candidate.owner_type))
+                requires.append(RouterType(candidate.owner_type))
         elif route.method != "patch":
             return
         if any(kw.arg is None or kw.arg in _EXCLUDES for kw in node.keywords):
@@ -304,7 +305,7 @@ class PatchWithoutExcludeUnset(Rule):
             # A model defined in another module (`item: schemas.ItemUpdate`).
             if binding.type.split(".", 1)[0] in _NOT_MODELS:
                 return
-            requires.append(("model", binding.type))
+            requires.append(IsModel(binding.type))
         if not self._is_body(scope.node, name, ctx):
             return
         fmt = {"call": f"{ctx.text(func)}()", "function": scope.node.name}

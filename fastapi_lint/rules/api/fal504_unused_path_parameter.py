@@ -14,6 +14,7 @@ from ...semantic.fastapi import (
     parameters_with_defaults,
 )
 from ...semantic.model import BindingKind
+from ...semantic.records import NotReceived
 from ...semantic.values import keyword, resolve, string_value
 
 # Starlette's path parameter syntax: `{name}` or `{name:convertor}`.
@@ -316,7 +317,7 @@ class UnusedPathParameter(Rule):
             fmt = {"parameter": name, "path": path, "function": node.name, "type": kind}
             if external:
                 # Only if none of the other modules' dependencies receives it either.
-                fact = ("not-received", name, *external)
+                fact = NotReceived(name, tuple(external))
                 ctx.defer(path_node, (fact,), fix=fix, **fmt)
             else:
                 ctx.report(path_node, fix=fix, **fmt)

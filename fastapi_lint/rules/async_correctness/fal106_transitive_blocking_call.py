@@ -4,6 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid, Rule
+from ...semantic.records import BlocksLoop
 from ...semantic.summary import call_candidate
 
 
@@ -267,7 +268,7 @@ class TransitiveBlockingCall(Rule):
         assert function is not None and isinstance(function.node, ast.AsyncFunctionDef)
         ctx.defer(
             node,
-            (("blocking", callee),),
+            (BlocksLoop(callee),),
             callee="".join(ctx.text(node.func).split()),
             function=function.node.name,
         )

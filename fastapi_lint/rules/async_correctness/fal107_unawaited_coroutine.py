@@ -7,6 +7,7 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
+from ...semantic.records import MakesCoroutine
 from ...semantic.summary import call_candidate
 from .._functions import is_generator
 
@@ -297,7 +298,7 @@ class UnawaitedCoroutine(Rule):
         if candidate is not None:
             text = "".join(ctx.text(call.func).split())
             ctx.defer(
-                call, (("coroutine", candidate),), fix=fix, call=f"`{text}()` (an `async def`)"
+                call, (MakesCoroutine(candidate),), fix=fix, call=f"`{text}()` (an `async def`)"
             )
 
     @staticmethod

@@ -225,7 +225,7 @@ def enclosing_model(ctx: Context) -> str | None:
 
 def enclosing_candidate(ctx: Context) -> str | None:
     """The class whose body is being walked right now, when this file cannot tell whether it
-    is a model but the project index may (`candidate_class`): rules defer on ("model", it)."""
+    is a model but the project index may (`candidate_class`): rules defer on `IsModel(it)`."""
     scope = ctx.semantic.scope
     if scope.kind is not ScopeKind.CLASS:
         return None
@@ -236,7 +236,7 @@ def enclosing_candidate(ctx: Context) -> str | None:
 def candidate_class(qualname: str, ctx: Context, _depth: int = 0) -> bool:
     """Is this class of the file not a model by what the file shows, but has a base from
     another project module (directly or through the file's own classes)? Its module summary
-    records it, so the index answers ("model", qualname) by following those bases. Classes
+    records it, so the index answers `IsModel(qualname)` by following those bases. Classes
     inside functions are not recorded and stay undecided (no finding)."""
     info = ctx.semantic.classes.get(qualname)
     if info is None or "<locals>" in qualname or _depth > 50:

@@ -14,6 +14,7 @@ from ...catalogues.pydantic_v1 import (
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
+from ...semantic.records import PlainModel, SettingsModel
 from ._fixes import Imports, line_indent, starts_line
 from ._models import PydanticRule, enclosing_candidate, enclosing_model, is_settings
 
@@ -295,11 +296,11 @@ class V1ConfigClass(PydanticRule):
             # The model's base lives in another module: the project index decides whether it
             # is a model, and whether a settings one (which takes `SettingsConfigDict`).
             owner = ctx.semantic.classes[candidate].node
-            for settings, condition in ((True, "settings-model"), (False, "plain-model")):
+            for settings, condition in ((True, SettingsModel), (False, PlainModel)):
                 fix, reason = _fix(node, owner, settings, ctx)
                 kind = "SettingsConfigDict" if settings else "ConfigDict"
                 extra = f"; {reason}" if reason else ""
-                ctx.defer(node, ((condition, candidate),), fix=fix, kind=kind, keys=keys + extra)
+                ctx.defer(node, (condition(candidate),), fix=fix, kind=kind, keys=keys + extra)
             return
         assert model is not None
         settings = is_settings(model, ctx)

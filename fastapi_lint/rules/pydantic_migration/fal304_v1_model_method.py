@@ -11,6 +11,7 @@ from ...catalogues.pydantic_v1 import (
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
+from ...semantic.records import ModelWithout
 from ._models import (
     PydanticRule,
     defines_member,
@@ -560,7 +561,7 @@ class V1ModelMethod(PydanticRule):
         fmt = {"old": f".{spec.v1}()", "new": new, "note": note}
         if candidate is not None:
             # A class from another module: a finding if the project index knows it is a model.
-            ctx.defer(node, (("model-without", candidate, spec.v1),), fix=fix, **fmt)
+            ctx.defer(node, (ModelWithout(candidate, spec.v1),), fix=fix, **fmt)
             return
         ctx.report(node, fix=fix, **fmt)
 
@@ -581,7 +582,7 @@ class V1ModelMethod(PydanticRule):
         if model is None:
             candidate = model_candidate(node.value, ctx, on_class=True)
             if candidate is not None:
-                requires = (("model-without", candidate, node.attr),)
+                requires = (ModelWithout(candidate, node.attr),)
                 ctx.defer(node, requires, old=node.attr, new=new, note=note, fix=fix)
             return
         ctx.report(node, old=node.attr, new=new, note=note, fix=fix)

@@ -7,6 +7,7 @@ from ...catalogues.pydantic_v1 import FIELD_CALLS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
+from ...semantic.records import IsModel
 from ._models import (
     PydanticRule,
     candidate_class,
@@ -316,14 +317,14 @@ class ImplicitOptionalDefault(PydanticRule):
         # Fields of classes whose base lives in another module: reported if the index finds a
         # model there. With nothing else saying v1, a nested `class Config` in such a class is
         # the evidence, conditional on that class being a model too.
-        evidence: tuple[tuple[str, ...], ...] = ()
+        evidence: tuple[IsModel, ...] = ()
         if not v1:
             owner = self._config_evidence(ctx)
             if owner is None:
                 return
-            evidence = (("model", owner),)
+            evidence = (IsModel(owner),)
         for node, name, kind, cls in state.deferred:
-            requires = (("model", cls), *(e for e in evidence if e[1] != cls))
+            requires = (IsModel(cls), *(e for e in evidence if e.cls != cls))
             ctx.defer(node, requires, field=name, annotation=kind, fix=_fix(node, ctx))
 
     def _config_evidence(self, ctx: Context) -> str | None:

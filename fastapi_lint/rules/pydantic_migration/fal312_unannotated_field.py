@@ -6,6 +6,7 @@ from ...catalogues.pydantic_v1 import FIELD_CALLS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
+from ...semantic.records import IsModel
 from ._models import PydanticRule, enclosing_candidate, enclosing_model
 
 # `Field()` callables whose first argument / `default=` is the field's default.
@@ -182,7 +183,7 @@ class UnannotatedField(PydanticRule):
             "advice": "" if kind else " (or mark it `ClassVar[...]`)",
         }
         if candidate is not None:
-            ctx.defer(node, (("model", candidate),), fix=fix, **fmt)
+            ctx.defer(node, (IsModel(candidate),), fix=fix, **fmt)
         else:
             ctx.report(node, fix=fix, **fmt)
 

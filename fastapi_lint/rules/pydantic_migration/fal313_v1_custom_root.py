@@ -4,6 +4,7 @@ import ast
 
 from ...context import Context
 from ...rule import Invalid
+from ...semantic.records import IsModel
 from ._models import PydanticRule, enclosing_candidate, enclosing_model
 
 
@@ -112,4 +113,4 @@ class V1CustomRoot(PydanticRule):
             return
         candidate = enclosing_candidate(ctx)
         if candidate is not None:
-            ctx.defer(node, (("model", candidate),), type=annotation)
+            ctx.defer(node, (IsModel(candidate),), type=annotation)

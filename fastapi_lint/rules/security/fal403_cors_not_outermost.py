@@ -7,6 +7,7 @@ from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.fastapi import cors_registration
 from ...semantic.model import Scope
+from ...semantic.records import Registers
 from ...semantic.summary import call_candidate
 from ...semantic.values import keyword, resolve, string_value
 
@@ -389,7 +390,7 @@ class CorsNotOutermost(Rule):
                         continue
                     ctx.defer(
                         event.call,
-                        (("registers", "other", after.callee, after.argument),),
+                        (Registers("other", after.callee, after.argument),),
                         problem=f"{after.label} (line {after.call.lineno}) registers "
                         "middleware after CORSMiddleware, which wraps it",
                         remedy=remedy,
@@ -397,14 +398,14 @@ class CorsNotOutermost(Rule):
                 continue
             # A function that may add CORS, then other middleware added here or elsewhere.
             assert event.callee is not None
-            cors = ("registers", "cors", event.callee, event.argument)
+            cors = Registers("cors", event.callee, event.argument)
             for after in later:
                 if after.is_cors:
                     continue
-                requires: tuple[tuple[str, ...], ...] = (cors,)
+                requires: tuple[Registers, ...] = (cors,)
                 what = f"{after.label} (line {after.call.lineno})"
                 if after.callee is not None:
-                    requires = (cors, ("registers", "other", after.callee, after.argument))
+                    requires = (cors, Registers("other", after.callee, after.argument))
                     what = f"middleware registered by {what}"
                 ctx.defer(
                     event.call,
