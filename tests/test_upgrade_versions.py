@@ -30,14 +30,16 @@ CODE = status.HTTP_422_UNPROCESSABLE_ENTITY
 """
 
 
-def _project(tmp_path: Path, dependencies: str | None) -> Path:
+def _project(
+    tmp_path: Path, dependencies: str | None, name: str = "pages.py", text: str = PAGES
+) -> Path:
     root = tmp_path / "proj"
     root.mkdir()
     if dependencies is not None:
         (root / "pyproject.toml").write_text(
             f'[project]\nname = "x"\ndependencies = [{dependencies}]\n'
         )
-    (root / "pages.py").write_text(PAGES)
+    (root / name).write_text(text)
     return root
 
 
@@ -117,13 +119,7 @@ def test_fal201_folds_into_a_lifespan_only_where_the_release_takes_one(
 ) -> None:
     """FastAPI takes an `asynccontextmanager` lifespan from 0.93, Starlette from 0.16: before
     that the events are all the app has, so the finding stays and says why there is no fix."""
-    root = tmp_path / "proj"
-    root.mkdir()
-    if dependencies is not None:
-        (root / "pyproject.toml").write_text(
-            f'[project]\nname = "x"\ndependencies = [{dependencies}]\n'
-        )
-    (root / "events.py").write_text(EVENTS)
+    root = _project(tmp_path, dependencies, "events.py", EVENTS)
     result = run("check", "--select", "FAL201", "--output-format", "json", ".", cwd=root)
     by_app = {}
     for finding in findings(result):
