@@ -6,7 +6,9 @@ from ...catalogues.pydantic_v1 import VALIDATOR_DECORATORS
 from ...context import Context
 from ...diagnostics import Applicability
 from ...rule import FixAvailability, Invalid
-from ._models import PydanticRule
+from ._each_item_fix import plan_item_validator
+from ._fixes import is_true
+from ._models import PydanticRule, enclosing_class
 from ._validator_fix import plan_field_validator
 
 
@@ -62,8 +64,19 @@ class V1Validator(PydanticRule):
     `config`, `field` or `**kwargs` is dropped. Once every fix of the file is applied, the
     `validator` import is removed if nothing else in the file mentions the name.
 
-    Reported without a fix, with the reason in the message: `each_item=True` (no v2
-    equivalent), a validator that reads `config`, reads `field` beyond its name, rebinds
+    `each_item=True` (which v2's `@field_validator` does not have) moves the check onto the
+    item type: `tags: List[str]` with `@validator("tags", each_item=True) def lower(cls, v)`
+    becomes `tags: List[Annotated[str, AfterValidator(lower)]]` with `lower(v)` a plain
+    function just before the class. v1 ran the item validator after the item's own
+    validation and filed its errors under the item (`("tags", 0)`); `AfterValidator` on the
+    item does the same (checked under pydantic 1.10 and 2.14 by the behaviour tests). Only the
+    plain case is rewritten: one field annotated `List[T]`/`Set[T]` (also `list`/`set`) in the
+    same class, no other validator on it, a class at module level, a `(cls, v)` function that
+    never uses `cls` and is not named anywhere else in the module; other `each_item=True`
+    validators are reported without a fix.
+
+    Reported without a fix, with the reason in the message: `each_item=True` outside that
+    plain case, a validator that reads `config`, reads `field` beyond its name, rebinds
     `values` or already uses the name `info`; `always=True` on a field declared in a base class
     or given by `"*"`, or on an `Optional` field without a default (FAL310 gives it its `None`
     first); a field with several `pre=True` validators (v1 ran them in definition order, v2
@@ -288,6 +301,37 @@ class V1Validator(PydanticRule):
             expect=[
                 "6:6-6:48 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `each_item=True` has no v2 equivalent: validate the items with an `Annotated` item type"
             ],
+            # The check moves onto the item type, as a plain function before the class.
+            fixed="""
+            import pydantic
+            from typing import Annotated
+            from pydantic import AfterValidator
+
+            def lower(v):
+                return v.lower()
+
+
+            class U(pydantic.BaseModel):
+                tags: list[Annotated[str, AfterValidator(lower)]]
+            """,
+        ),
+        # `each_item=True` on a validator that uses `cls`: it cannot leave the class.
+        Invalid(
+            """
+            from typing import List
+            from pydantic import BaseModel, validator
+
+            class U(BaseModel):
+                tags: List[str]
+                prefix = 'x'
+
+                @validator('tags', each_item=True)
+                def add(cls, v):
+                    return cls.prefix + v
+            """,
+            expect=[
+                "8:6-8:39 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `each_item=True` has no v2 equivalent: validate the items with an `Annotated` item type"
+            ],
         ),
         Invalid(
             """
@@ -332,9 +376,17 @@ class V1Validator(PydanticRule):
         if not decorators:
             return
         fix, reason = plan_field_validator(node, decorators, ctx)
+        if fix is None and len(decorators) == 1 and _each_item(decorators[0]):
+            fix = plan_item_validator(node, decorators[0], enclosing_class(ctx), ctx)
         for decorator in decorators:
             extra = f"; {reason}" if reason else ""
             ctx.report(decorator, extra=extra, fix=fix)
+
+
+def _each_item(decorator: ast.expr) -> bool:
+    return isinstance(decorator, ast.Call) and any(
+        k.arg == "each_item" and is_true(k.value) for k in decorator.keywords
+    )
 
 
 def _is_v1_validator(decorator: ast.expr, ctx: Context) -> bool:
