@@ -135,3 +135,94 @@ def test_fal201_folds_into_a_lifespan_only_where_the_release_takes_one(
     text = (root / "events.py").read_text()
     assert ("api = FastAPI(lifespan=" in text) == ("api" in fixed)
     assert ("site = Starlette(lifespan=" in text) == ("site" in fixed)
+
+
+# The Pydantic 2.x deprecation rules (FAL9xx, `rules/pydantic_v2/_v2code.py`): one module with
+# a construct of each kind -- v2-only ones (FAL901/FAL902/FAL904) and ones that are right in
+# v1 code (FAL903/FAL905/FAL906) -- and no import that says which major it is for.
+MODELS = """\
+import json
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic.json import pydantic_encoder
+
+
+class Stay(BaseModel):
+    model_config = {"json_encoders": {bytes: bytes.hex}}
+
+    nights: int = Field(1, example=3)
+    note: str = Field("", nullable=True)
+
+    @model_validator(mode="after")
+    @classmethod
+    def positive(cls, stay):
+        return stay
+
+    def names(self):
+        return list(self.model_fields)
+
+
+def dump(stay):
+    return json.dumps(stay, default=pydantic_encoder)
+"""
+_V2_ONLY = {"FAL901": ["safe"], "FAL902": ["safe"], "FAL904": [None]}
+_V1_ALSO = {"FAL903": ["safe"], "FAL905": [None], "FAL906": [None]}
+
+
+def _check_models(tmp_path: Path, dependencies: str | None) -> tuple[Path, dict]:
+    root = tmp_path / "proj"
+    root.mkdir()
+    if dependencies is not None:
+        (root / "pyproject.toml").write_text(
+            f'[project]\nname = "x"\ndependencies = [{dependencies}]\n'
+        )
+    (root / "models.py").write_text(MODELS)
+    result = run("check", "--select", "FAL9", "--output-format", "json", ".", cwd=root)
+    found: dict[str, list[str | None]] = {}
+    for finding in findings(result):
+        fix = finding["fix"]
+        found.setdefault(str(finding["code"]), []).append(
+            fix["applicability"] if isinstance(fix, dict) else None
+        )
+    return root, found
+
+
+@pytest.mark.parametrize("pin", ['"pydantic==2.10.6"', '"pydantic>=2.12"'])
+def test_pydantic_2_project_gets_every_fal9_rule_with_safe_fixes(tmp_path: Path, pin: str) -> None:
+    # 2.10.6 predates two of the deprecations (2.11, 2.12): reported all the same, since
+    # every replacement works from 2.0 on (docs/upgrades/pydantic-2x.md).
+    root, found = _check_models(tmp_path, pin)
+    assert found == {**_V2_ONLY, **_V1_ALSO}
+    run("check", "--select", "FAL9", "--fix", ".", cwd=root)
+    fixed = (root / "models.py").read_text()
+    assert "type(self).model_fields" in fixed
+    assert 'Field(1, json_schema_extra={"example": 3})' in fixed
+    assert "def positive(stay):" in fixed and "@classmethod" not in fixed
+    result = run("check", "--select", "FAL9", "--output-format", "json", ".", cwd=root)
+    assert sorted(str(f["code"]) for f in findings(result)) == ["FAL904", "FAL905", "FAL906"]
+
+
+def test_pydantic_1_project_draws_nothing(tmp_path: Path) -> None:
+    root, found = _check_models(tmp_path, '"pydantic>=1.10,<2"')
+    assert found == {}
+    run("check", "--select", "FAL9", "--fix", "--unsafe-fixes", ".", cwd=root)
+    assert (root / "models.py").read_text() == MODELS
+
+
+def test_unknown_version_the_module_decides(tmp_path: Path) -> None:
+    # The v2-only constructs say v2 (`model_validator` is a v2-only import): everything is
+    # reported, FAL903's fix unsafe since only the module says v2.
+    _, found = _check_models(tmp_path, None)
+    assert found == {**_V2_ONLY, **_V1_ALSO, "FAL903": ["unsafe"]}
+    # The same v1-legal spellings in a module written for v1 (`validator`): nothing.
+    v1 = tmp_path / "v1"
+    v1.mkdir()
+    (v1 / "models.py").write_text(
+        "from pydantic import BaseModel, Field, validator\n"
+        "from pydantic.json import pydantic_encoder\n\n\n"
+        "class Stay(BaseModel):\n"
+        "    nights: int = Field(1, example=3)\n"
+        "    note: str = Field('', nullable=True)\n"
+    )
+    result = run("check", "--select", "FAL9", "--output-format", "json", ".", cwd=v1)
+    assert findings(result) == []

@@ -97,11 +97,11 @@ class UnusedNoqa(Rule):
             x = 1  # noqa: FAL001, FAL999
             y = \"\"\"
             {}
-            \"\"\"  # noqa: FAL9
+            \"\"\"  # noqa: FAL99
             """,
             expect=[
                 "1:8-1:30 Unused `noqa` directive (unused: `FAL001`; unknown: `FAL999`)",
-                "4:6-4:18 Unused `noqa` directive (unknown: `FAL9`)",
+                "4:6-4:19 Unused `noqa` directive (unknown: `FAL99`)",
             ],
             fixed="""
             x = 1
