@@ -67,3 +67,10 @@ def upgrade_old_python() -> Path:
 def upgrade_new_python() -> Path:
     """Interpreter of ``.behaviour-venvs/upgrade-new`` (current Starlette, httpx, SQLAlchemy 2)."""
     return _venv("upgrade-new")
+
+
+@pytest.fixture(scope="session")
+def pydantic_release():
+    """Interpreter of a venv with one Pydantic release: ``pydantic_release("2.11")``
+    (``.behaviour-venvs/pydantic-2.11``; see ``harness.PYDANTIC_RELEASES``)."""
+    return lambda release: _venv(f"pydantic-{release}")

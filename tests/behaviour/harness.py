@@ -87,13 +87,23 @@ UPGRADE_NEW_REQUIREMENTS: tuple[str, ...] = (
     "jinja2",
     "sqlalchemy>=2",
 )
+# The Pydantic 2.x deprecations (FAL9xx, fixtures in ``fixtures/pydantic2x/``): one venv per
+# release where a deprecation starts (2.0: extra `Field` keywords; 2.11: `model_fields` on an
+# instance; 2.12: classmethod after-validators); the current release is the ``v2`` venv's.
+PYDANTIC_RELEASES: dict[str, tuple[str, ...]] = {
+    "pydantic-2.0": ("pydantic==2.0.3",),
+    "pydantic-2.11": ("pydantic==2.11.10",),
+    "pydantic-2.12": ("pydantic==2.12.5",),
+}
 VENVS: dict[str, tuple[str, ...]] = {
     "v1": V1_REQUIREMENTS,
     "v2": V2_REQUIREMENTS,
     "upgrade-old": UPGRADE_OLD_REQUIREMENTS,
     "upgrade-new": UPGRADE_NEW_REQUIREMENTS,
+    **PYDANTIC_RELEASES,
 }
 UPGRADE_FIXTURES_DIR = REPO_ROOT / "fixtures" / "upgrades"
+PYDANTIC2X_FIXTURES_DIR = REPO_ROOT / "fixtures" / "pydantic2x"
 
 DEFAULT_TIMEOUT = 120.0
 

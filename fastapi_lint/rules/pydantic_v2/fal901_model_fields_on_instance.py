@@ -10,6 +10,7 @@ from ..pydantic_migration._models import model_candidate, model_instance_of
 from ._v2code import may_be_v2
 
 _ATTRIBUTES = frozenset({"model_fields", "model_computed_fields"})
+_COMPUTED_ON_CLASS = (2, 6)
 # Pydantic decorators whose method receives the model instance as its first parameter.
 _INSTANCE_DECORATORS = frozenset(
     {
@@ -56,12 +57,21 @@ class ModelFieldsOnInstance(Rule):
     ```
 
     ## Fix safety
-    Safe: `type(x).model_fields` is the dictionary `x.model_fields` returns, in every
-    Pydantic 2 release (2.0 through 2.14 were run; a subclass instance gets its own class's
-    fields either way, which naming the class would not). The construct exists only in
-    Pydantic 2, so the module is v2 code whatever the project declares; only a project known
-    to be on Pydantic 1 is not checked. No fix where the name `type` means something else
-    in that scope (a parameter called `type`).
+    `model_fields`: safe. `type(x).model_fields` is the dictionary `x.model_fields` returns,
+    in every Pydantic 2 release (2.0.3 through 2.14.4 were run; a subclass instance gets its
+    own class's fields either way, which naming the class would not). The construct exists
+    only in Pydantic 2, so the module is v2 code whatever the project declares; only a
+    project known to be on Pydantic 1 is not checked.
+
+    `model_computed_fields`: on the class it is the dictionary only from Pydantic 2.6; in
+    2.0.3 to 2.5.3 `Model.model_computed_fields` is a `property` object (found running the
+    fixed code under 2.0.3; bisected over 2.1.1, 2.4.2, 2.5.3, 2.6.4). So the fix is safe
+    when the project is known to use 2.6 or later, unsafe when its version is not known, and
+    a project known to use 2.0-2.5 is not told about it (nothing warns there, and the class
+    has no dictionary to read).
+
+    No fix where the name `type` means something else in that scope (a parameter called
+    `type`).
 
     Reported also when the project pins a release before 2.11: the replacement works there
     too, and the warning comes with the next upgrade. Receivers whose type is not known are
@@ -82,7 +92,7 @@ class ModelFieldsOnInstance(Rule):
     triggers = ("model_fields", "model_computed_fields")
     defers = True
     fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = (Applicability.SAFE,)
+    fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)
     valid = [
         # Read from the class: the spelling Pydantic asks for.
         """
@@ -136,7 +146,7 @@ class ModelFieldsOnInstance(Rule):
                     return self.name.lower()
 
                 def describe(self) -> list[str]:
-                    return [*self.model_fields, *self.model_computed_fields]
+                    return [*self.model_fields]
 
             def required(item: Item) -> list[str]:
                 return [n for n, f in item.model_fields.items() if f.is_required()]
@@ -144,8 +154,6 @@ class ModelFieldsOnInstance(Rule):
             expect=[
                 "12:18-12:35 `model_fields` read from a model instance is deprecated since "
                 "Pydantic 2.11; read it from the class: `type(self).model_fields`",
-                "12:38-12:64 `model_computed_fields` read from a model instance is deprecated "
-                "since Pydantic 2.11; read it from the class: `type(self).model_computed_fields`",
                 "15:27-15:44 `model_fields` read from a model instance is deprecated since "
                 "Pydantic 2.11; read it from the class: `type(item).model_fields`",
             ],
@@ -161,7 +169,7 @@ class ModelFieldsOnInstance(Rule):
                     return self.name.lower()
 
                 def describe(self) -> list[str]:
-                    return [*type(self).model_fields, *type(self).model_computed_fields]
+                    return [*type(self).model_fields]
 
             def required(item: Item) -> list[str]:
                 return [n for n, f in type(item).model_fields.items() if f.is_required()]
@@ -208,6 +216,43 @@ class ModelFieldsOnInstance(Rule):
                     return value.upper() if "title" in type(self).model_fields else value
             """,
         ),
+        # Unsafe while the project's Pydantic is not known: before 2.6 the class holds a
+        # `property` object there, not the dictionary.
+        Invalid(
+            """
+            from pydantic import BaseModel, computed_field
+
+            class Item(BaseModel):
+                name: str
+
+                @computed_field
+                @property
+                def slug(self) -> str:
+                    return self.name.lower()
+
+                def computed(self) -> list[str]:
+                    return list(self.model_computed_fields)
+            """,
+            expect=[
+                "12:21-12:47 `model_computed_fields` read from a model instance is deprecated "
+                "since Pydantic 2.11; read it from the class: `type(self).model_computed_fields`",
+            ],
+            fixed="""
+            from pydantic import BaseModel, computed_field
+
+            class Item(BaseModel):
+                name: str
+
+                @computed_field
+                @property
+                def slug(self) -> str:
+                    return self.name.lower()
+
+                def computed(self) -> list[str]:
+                    return list(type(self).model_computed_fields)
+            """,
+            unsafe=True,
+        ),
         # `type` is a parameter here: reported without a fix.
         Invalid(
             """
@@ -243,10 +288,19 @@ class ModelFieldsOnInstance(Rule):
             candidate = model_candidate(receiver, ctx, on_class=False)
             if candidate is None:
                 return
+        applicability = Applicability.SAFE
+        if node.attr == "model_computed_fields":
+            # On the class it is a dict only from Pydantic 2.6 (a `property` object before).
+            known = ctx.settings.target("pydantic").at_least(_COMPUTED_ON_CLASS)
+            if known is False:
+                return  # no deprecation there, and no replacement either
+            applicability = Applicability.SAFE if known else Applicability.UNSAFE
         text = ctx.text(receiver)
         fix = None
         if ctx.semantic.lookup("type") is None:  # `type` is the builtin here
-            fix = ctx.replace(receiver, f"type({text})", message="Read it from the class")
+            fix = ctx.replace(
+                receiver, f"type({text})", applicability, message="Read it from the class"
+            )
         fmt = {"attribute": node.attr, "receiver": text}
         if candidate is not None:
             # A class from another module: a finding if the project index knows it is a model.
