@@ -92,3 +92,14 @@ def test_a_project_pinned_before_the_deprecation_keeps_its_behaviour(tmp_path, p
     assert "type(self).model_computed_fields" in unpinned.read_text()
     broken = harness.run_exercise_raw(python, unpinned)
     assert not broken["ok"] and "property" in broken["error"]["message"]
+
+
+@pytest.mark.parametrize("release", ["2.0", "2.11"])
+def test_fal902_fix_runs_before_the_deprecation(release, tmp_path, pydantic_release):
+    """An instance-method after validator (the fixed form) behaves as the classmethod did in
+    every 2.x release, also those before 2.12: the fix is safe whatever the project pins."""
+    name = "after_validators.py"
+    python = pydantic_release(release)
+    expected, _ = harness.run_exercise(python, harness.PYDANTIC2X_FIXTURES_DIR / name)
+    actual, _ = harness.run_exercise(python, _fixed_copy(name, CASES[name][0], tmp_path))
+    assert harness.record_differences(expected, actual) == []
