@@ -6,6 +6,7 @@ from ...context import Context
 from ...diagnostics import Applicability
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind, ScopeKind
+from ...semantic.records import IsModel
 from ..pydantic_migration._models import model_candidate, model_instance_of
 from ._v2code import may_be_v2
 
@@ -304,7 +305,7 @@ class ModelFieldsOnInstance(Rule):
         fmt = {"attribute": node.attr, "receiver": text}
         if candidate is not None:
             # A class from another module: a finding if the project index knows it is a model.
-            ctx.defer(node, (("model", candidate),), fix=fix, **fmt)
+            ctx.defer(node, (IsModel(candidate),), fix=fix, **fmt)
             return
         ctx.report(node, fix=fix, **fmt)
 
