@@ -17,8 +17,8 @@ defining) and becomes a plain function defined just before the class.
 
 Only the plain case is rewritten, and everything else keeps the report without a fix: one
 literal field name; no keyword but `each_item=True` and `allow_reuse=`; a field of this class
-annotated `List[T]`, `list[T]`, `Set[T]` or `set[T]` (no `Optional`, no dict, no nested
-container); no other validator of that field in the class (their relative order would change);
+annotated `List[T]`, `list[T]`, `Set[T]`, `set[T]`, `FrozenSet[T]`, `frozenset[T]` or
+`Sequence[T]`, also inside `Optional[...]` / `... | None` (no dict, no nested container); no other validator of that field in the class (their relative order would change);
 a class at module level; a function `(cls, v)` with no other decorator, that never uses `cls`,
 does not raise `TypeError` (v1 made it a validation error, v2 lets it propagate), holds no
 string spanning lines (the body is re-indented line by line), and whose name appears nowhere
@@ -36,7 +36,20 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ._fixes import Imports, is_true, names_in, raises_type_error
 
-_ITEM_CONTAINERS = frozenset({"typing.List", "builtins.list", "typing.Set", "builtins.set"})
+_ITEM_CONTAINERS = frozenset(
+    {
+        "typing.List",
+        "builtins.list",
+        "typing.Set",
+        "builtins.set",
+        "typing.FrozenSet",
+        "builtins.frozenset",
+        "typing.Sequence",
+        "collections.abc.Sequence",
+    }
+)
+_OPTIONAL = frozenset({"typing.Optional"})
+_UNION = frozenset({"typing.Union"})
 
 
 def plan_item_validator(
@@ -138,7 +151,9 @@ def _item_annotation(class_node: ast.ClassDef, field: str, ctx: Context) -> ast.
             and isinstance(statement.target, ast.Name)
             and statement.target.id == field
         ):
-            annotation = statement.annotation
+            # v1 ran no item validator on the `None` of an optional field; v2 never reaches
+            # the item type with it either.
+            annotation = _without_none(statement.annotation, ctx)
             if (
                 isinstance(annotation, ast.Subscript)
                 and ctx.qualified_name(annotation.value) in _ITEM_CONTAINERS
@@ -147,6 +162,26 @@ def _item_annotation(class_node: ast.ClassDef, field: str, ctx: Context) -> ast.
                 return annotation.slice
             return None
     return None
+
+
+def _without_none(annotation: ast.expr, ctx: Context) -> ast.expr:
+    """`X` of `Optional[X]`, `Union[X, None]` and `X | None`; else the annotation itself."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        parts = [annotation.left, annotation.right]
+    elif (
+        isinstance(annotation, ast.Subscript) and ctx.qualified_name(annotation.value) in _OPTIONAL
+    ):
+        return annotation.slice
+    elif (
+        isinstance(annotation, ast.Subscript)
+        and ctx.qualified_name(annotation.value) in _UNION
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        parts = list(annotation.slice.elts)
+    else:
+        return annotation
+    rest = [p for p in parts if not (isinstance(p, ast.Constant) and p.value is None)]
+    return rest[0] if len(rest) == 1 and len(parts) == 2 else annotation
 
 
 def _other_validators(

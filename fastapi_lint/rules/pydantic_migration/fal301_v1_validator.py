@@ -70,8 +70,9 @@ class V1Validator(PydanticRule):
     function just before the class. v1 ran the item validator after the item's own
     validation and filed its errors under the item (`("tags", 0)`); `AfterValidator` on the
     item does the same (checked under pydantic 1.10 and 2.14 by the behaviour tests). Only the
-    plain case is rewritten: one field annotated `List[T]`/`Set[T]` (also `list`/`set`) in the
-    same class, no other validator on it, a class at module level, a `(cls, v)` function that
+    plain case is rewritten: one field annotated `List[T]`, `Set[T]`, `FrozenSet[T]` or
+    `Sequence[T]` (also `list`/`set`/`frozenset`, and any of them in `Optional[...]`: v1 ran
+    no item validator on `None`) in the same class, no other validator on it, a class at module level, a `(cls, v)` function that
     never uses `cls` and is not named anywhere else in the module; other `each_item=True`
     validators are reported without a fix.
 
@@ -313,6 +314,34 @@ class V1Validator(PydanticRule):
 
             class U(pydantic.BaseModel):
                 tags: list[Annotated[str, AfterValidator(lower)]]
+            """,
+        ),
+        # An optional `Sequence` (found in fastapi-jwt-auth): the item type inside gets it.
+        Invalid(
+            """
+            from typing import Optional, Sequence
+            from pydantic import BaseModel, validator
+
+            class Settings(BaseModel):
+                methods: Optional[Sequence[str]] = None
+
+                @validator('methods', each_item=True)
+                def upper(cls, v):
+                    return v.upper()
+            """,
+            expect=[
+                "7:6-7:42 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`; `each_item=True` has no v2 equivalent: validate the items with an `Annotated` item type"
+            ],
+            fixed="""
+            from typing import Annotated, Optional, Sequence
+            from pydantic import AfterValidator, BaseModel
+
+            def upper(v):
+                return v.upper()
+
+
+            class Settings(BaseModel):
+                methods: Optional[Sequence[Annotated[str, AfterValidator(upper)]]] = None
             """,
         ),
         # `each_item=True` on a validator that uses `cls`: it cannot leave the class.
