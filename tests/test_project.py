@@ -43,6 +43,7 @@ CODES = (
     "FAL403",
     "FAL501",
     "FAL504",
+    "FAL901",
 )
 ALONE = "found alone too"  # a finding on such a line needs no other module
 

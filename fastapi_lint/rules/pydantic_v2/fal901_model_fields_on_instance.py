@@ -30,7 +30,10 @@ class ModelFieldsOnInstance(Rule):
     """## What it does
     Checks for `model_fields` and `model_computed_fields` read from a model *instance*:
     `self.model_fields` in a method of a model, or `item.model_fields` where `item` is known
-    to hold a model instance (an annotation, a constructor call).
+    to hold a model instance (an annotation, a constructor call). A class whose base lives
+    in another module of the project is a model when the project pass says so (run on the
+    whole project); a name imported from another module may be the class itself, and is
+    not reported.
 
     ## Why is this bad?
     Pydantic 2.11 deprecated reading these two from an instance: each access warns
