@@ -224,7 +224,6 @@ SETTINGS_KEYS: frozenset[str] = frozenset(
 # a person.
 CONFIG_REMOVED_KEYS: dict[str, str] = {
     "fields": "use `Field(alias=...)` on each field",
-    "json_encoders": "use `@field_serializer`",
     "json_loads": "",
     "json_dumps": "",
     "copy_on_model_validation": "use `revalidate_instances`",
@@ -232,6 +231,11 @@ CONFIG_REMOVED_KEYS: dict[str, str] = {
     "keep_untouched": "use `ignored_types`",
     "error_msg_templates": "",
     "post_init_call": "",
+}
+# Keys v2 deprecates but still honours (with advice): the model works as before, but the key is
+# on its way out, so the Config still needs a person.
+CONFIG_DEPRECATED_KEYS: dict[str, str] = {
+    "json_encoders": "use `@field_serializer`",
 }
 
 # ------------------------------------------------------------------- fields

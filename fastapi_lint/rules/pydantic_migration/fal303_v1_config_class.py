@@ -5,6 +5,7 @@ import io
 import tokenize
 
 from ...catalogues.pydantic_v1 import (
+    CONFIG_DEPRECATED_KEYS,
     CONFIG_INVERTED_KEYS,
     CONFIG_KEYS,
     CONFIG_REMOVED_KEYS,
@@ -72,8 +73,9 @@ class V1ConfigClass(PydanticRule):
     `Config` without bases: v1 merges a model's `Config` with its bases' anyway, and v2 merges
     `model_config` the same way, so the converted model keeps what it inherited.
 
-    Reported without a fix: a key with no mechanical equivalent (`fields`, `json_encoders`,
-    `getter_dict`, any unknown key), a method in the `Config` (`schema_extra` as a function), a
+    Reported without a fix: a key with no mechanical equivalent (`fields`, `getter_dict`, any
+    unknown key), `json_encoders` (deprecated in v2 but still honoured, in `ConfigDict` too: the
+    message says so, and moving to `@field_serializer` is left to a person), a method in the `Config` (`schema_extra` as a function), a
     `Config` with other bases (the `Config` of a class the model does not inherit from: what
     it brings must be copied by hand), and a model that also assigns `model_config`.
 
@@ -271,6 +273,22 @@ class V1ConfigClass(PydanticRule):
                 "9:5-11:31 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `allow_population_by_field_name` → `populate_by_name`; `fields` was removed, use `Field(alias=...)` on each field"
             ],
         ),
+        # A key v2 deprecates but still honours: not "removed".
+        Invalid(
+            """
+            from datetime import datetime
+            from pydantic import BaseModel
+
+            class Event(BaseModel):
+                at: datetime
+
+                class Config:
+                    json_encoders = {datetime: lambda v: v.isoformat()}
+            """,
+            expect=[
+                "7:5-8:60 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `json_encoders` is deprecated (still honoured in v2), use `@field_serializer`"
+            ],
+        ),
     ]
 
     def check(self, node: ast.AST, ctx: Context) -> None:
@@ -291,6 +309,9 @@ class V1ConfigClass(PydanticRule):
             elif key in CONFIG_REMOVED_KEYS:
                 advice = CONFIG_REMOVED_KEYS[key]
                 notes.append(f"`{key}` was removed" + (f", {advice}" if advice else ""))
+            elif key in CONFIG_DEPRECATED_KEYS:
+                advice = CONFIG_DEPRECATED_KEYS[key]
+                notes.append(f"`{key}` is deprecated (still honoured in v2), {advice}")
         keys = f"; {'; '.join(notes)}" if notes else ""
         if candidate is not None:
             # The model's base lives in another module: the project index decides whether it
@@ -366,7 +387,7 @@ def _fix(
             entries.append((statement, f"{CONFIG_INVERTED_KEYS[key]}={not value.value}"))
         elif key in CONFIG_SAME_KEYS or (settings and key in SETTINGS_KEYS):
             entries.append((statement, f"{key}={value_text}"))
-        elif key in CONFIG_REMOVED_KEYS:
+        elif key in CONFIG_REMOVED_KEYS or key in CONFIG_DEPRECATED_KEYS:
             return None, ""  # the message already says what to do
         else:
             return None, f"`{key}` has no mechanical v2 equivalent: convert it by hand"
