@@ -134,8 +134,20 @@ def ruff_lint(ruff: Path, root: Path, paths: list[str]) -> dict[str, Counter[str
     for start in range(0, len(paths), 500):
         chunk = paths[start : start + 500]
         proc = subprocess.run(
-            [str(ruff), "check", "--preview", "--select", LINT_SELECT, "--no-cache"]
-            + ["--output-format", "json", "--exit-zero", "--no-fix", "--", *chunk],
+            [
+                str(ruff),
+                "check",
+                "--preview",
+                "--select",
+                LINT_SELECT,
+                "--no-cache",
+                "--output-format",
+                "json",
+                "--exit-zero",
+                "--no-fix",
+                "--",
+                *chunk,
+            ],
             capture_output=True,
             text=True,
             cwd=root,
@@ -233,7 +245,9 @@ def judge(
             result.format_lines_before += count_old
             result.format_lines_after += count_new
             if count_new > count_old:
-                result.format_worse.append(Hunk(rel, j1 + 1, codes.get(rel, []), count_old, count_new))
+                result.format_worse.append(
+                    Hunk(rel, j1 + 1, codes.get(rel, []), count_old, count_new)
+                )
     result.lint_before = dict(sorted(lint_before.items()))
     result.lint_after = dict(sorted(lint_after.items()))
     result.seconds_ruff = time.perf_counter() - start

@@ -186,7 +186,8 @@ class V1MovedImport(PydanticRule):
             """,
             expect=["1:1-1:60 `MissingError` no longer exists in `pydantic.errors` in Pydantic v2"],
         ),
-        # One moved name (fixed) and one removed name (reported) in the same statement.
+        # One moved name (fixed) and one removed name (reported) in the same statement: one
+        # finding for the statement.
         Invalid(
             """
             from pydantic.error_wrappers import ErrorWrapper, ValidationError
@@ -196,8 +197,7 @@ class V1MovedImport(PydanticRule):
             from pydantic import ValidationError
             """,
             expect=[
-                "1:1-1:66 `ValidationError` moved from `pydantic.error_wrappers` to `pydantic` in Pydantic v2",
-                "1:1-1:66 `ErrorWrapper` no longer exists in `pydantic.error_wrappers` in Pydantic v2",
+                "1:1-1:66 `ValidationError` moved from `pydantic.error_wrappers` to `pydantic`; `ErrorWrapper` no longer exists in `pydantic.error_wrappers` in Pydantic v2",
             ],
         ),
     ]
@@ -210,16 +210,17 @@ class V1MovedImport(PydanticRule):
         if node.level or not node.module or is_guarded_import(node, ctx):
             return
         module = node.module
+        # One finding per statement, naming every moved and removed name in it: a long import
+        # list is one thing to change, not one finding per name.
+        parts = []
+        fix = None
         moved = [a for a in node.names if (module, a.name) in MOVED_IMPORTS]
         if moved:
             names = ", ".join(f"`{a.name}`" for a in moved)
             targets = sorted({MOVED_IMPORTS[(module, a.name)] for a in moved})
             where = ", ".join(f"`{t}`" for t in targets)
-            ctx.report(
-                node,
-                what=f"{names} moved from `{module}` to {where} in Pydantic v2",
-                fix=_import_fix(node, moved, ctx),
-            )
+            parts.append(f"{names} moved from `{module}` to {where}")
+            fix = _import_fix(node, moved, ctx)
         if module in _V1_ERROR_MODULES:
             gone = [
                 a.name
@@ -229,7 +230,9 @@ class V1MovedImport(PydanticRule):
             if gone:
                 names = ", ".join(f"`{n}`" for n in gone)
                 verb = "exists" if len(gone) == 1 else "exist"
-                ctx.report(node, what=f"{names} no longer {verb} in `{module}` in Pydantic v2")
+                parts.append(f"{names} no longer {verb} in `{module}`")
+        if parts:
+            ctx.report(node, what="; ".join(parts) + " in Pydantic v2", fix=fix)
 
     def _attribute(self, node: ast.Attribute, ctx: Context) -> None:
         name = ctx.qualified_name(node)
@@ -289,5 +292,10 @@ def _import_fix(node: ast.ImportFrom, moved: list[ast.alias], ctx: Context) -> F
         # Trailing moved names: from the end of the last kept name.
         edits.append(Edit(ctx.span(names[last_kept])[1], ctx.span(names[-1])[1]))
     addition = "".join(newline + indent + line(a) for a in moved)
+    # After a trailing comment, which stays on the statement it was written for.
+    line_end = ctx.source.text.find(newline, end)
+    line_end = len(ctx.source.text) if line_end < 0 else line_end
+    if ctx.source.text[end:line_end].lstrip().startswith("#"):
+        end = line_end
     edits.append(Edit(end, end, addition))
     return Fix(tuple(edits), Applicability.SAFE, message)
