@@ -7,6 +7,10 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid, Rule
 
 _GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+# Calls whose only effect is to return the running loop (in a coroutine): an assignment of one
+# that nothing reads any more can go.
+_RUNNING_LOOP = _GET_EVENT_LOOP | {"asyncio.get_running_loop", "asyncio.events.get_running_loop"}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOP = "asyncio.AbstractEventLoop"
 
 
@@ -47,6 +51,11 @@ class EventLoopMisuse(Rule):
     Future, `to_thread` a coroutine: code that keeps the Future to cancel it or add callbacks
     would break) and the call is exactly `(None, f, *args)` with no keywords. A
     `functools.partial` as `f` is kept as it is: `to_thread(partial(g, k=v))` is the same call.
+    When the converted call was the last use of a `loop = asyncio.get_running_loop()` (or
+    `get_event_loop()`) of the same function, the assignment goes too, so no dead variable is
+    left; with several such calls on one loop they are converted one per pass, and the last one
+    removes it. An assignment sharing its line with other code, or a loop also used in a nested
+    function, is left as it is.
 
     Only `run_in_executor(None, ...)` is reported: an explicit executor is a deliberate choice
     `to_thread` cannot express. Loops are recognised when their type is known
@@ -190,7 +199,6 @@ class EventLoopMisuse(Rule):
             import asyncio
 
             async def thumb(path):
-                loop = asyncio.get_running_loop()
                 return await asyncio.to_thread(render, path, *sizes)
             """,
             unsafe=True,
@@ -213,7 +221,6 @@ class EventLoopMisuse(Rule):
             from typing import Final
 
             async def main(func):
-                loop: Final = asyncio.get_running_loop()
                 return await asyncio.to_thread(func)
             """,
             unsafe=True,
@@ -236,10 +243,59 @@ class EventLoopMisuse(Rule):
             import asyncio
 
             async def run(event, data):
-                loop = asyncio.get_running_loop()
                 await asyncio.to_thread(
                     event, data
                 )
+            """,
+            unsafe=True,
+        ),
+        # The loop is dead once its last use is converted: its assignment goes too, after
+        # both calls are converted, with the blank line that followed it.
+        Invalid(
+            """
+            import asyncio
+
+            async def both(a, b):
+                loop = asyncio.get_running_loop()
+
+                first = await loop.run_in_executor(None, a)
+                return first, await loop.run_in_executor(None, b)
+            """,
+            expect=[
+                "6:19-6:48 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`",
+                "7:25-7:54 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`",
+            ],
+            fixed="""
+            import asyncio
+
+            async def both(a, b):
+                first = await asyncio.to_thread(a)
+                return first, await asyncio.to_thread(b)
+            """,
+            unsafe=True,
+        ),
+        # Still read elsewhere: the assignment stays.
+        Invalid(
+            """
+            import asyncio
+
+            async def timed(a):
+                loop = asyncio.get_running_loop()
+                start = loop.time()
+                await loop.run_in_executor(None, a)
+                return loop.time() - start
+            """,
+            expect=[
+                "6:11-6:40 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
+            fixed="""
+            import asyncio
+
+            async def timed(a):
+                loop = asyncio.get_running_loop()
+                start = loop.time()
+                await asyncio.to_thread(a)
+                return loop.time() - start
             """,
             unsafe=True,
         ),
@@ -327,4 +383,143 @@ class EventLoopMisuse(Rule):
         ]
         if import_edit is not None:
             edits.insert(0, import_edit)
-        return Fix(tuple(edits), Applicability.UNSAFE, "Use `await asyncio.to_thread(...)`")
+        removal, isolation = _dead_loop(node, ctx)
+        if removal is not None:
+            edits.append(removal)
+        return Fix(
+            tuple(edits),
+            Applicability.UNSAFE,
+            "Use `await asyncio.to_thread(...)`",
+            isolation=isolation,
+        )
+
+
+def _dead_loop(call: ast.Call, ctx: Context) -> tuple[Edit | None, tuple[int, int] | None]:
+    """The removal of `loop = asyncio.get_running_loop()` when this call is the last use of
+    `loop` (the fix makes it dead), or, when every other use is a call this rule converts too,
+    the function as an isolation range: one conversion per pass, so that the last one sees a
+    single use and removes the assignment."""
+    scope = ctx.function
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if scope is None or not isinstance(scope.node, ast.AsyncFunctionDef):
+        return None, None
+    if not isinstance(receiver, ast.Name):
+        return None, None
+    function = scope.node
+    name = receiver.id
+    assignments = [
+        (statement, target)
+        for statement in function.body
+        for target in _assigned_name(statement)
+        if target.id == name
+    ]
+    if len(assignments) != 1:
+        return None, None
+    assignment, target = assignments[0]
+    value = assignment.value
+    if not (
+        isinstance(value, ast.Call)
+        and not value.args
+        and not value.keywords
+        and ctx.qualified_name(value.func) in _RUNNING_LOOP
+    ):
+        return None, None
+    uses = _uses(function, name)
+    if uses is None:
+        return None, None
+    others = [use for use in uses if use is not target and use is not receiver]
+    if others:
+        converted = {
+            id(node.value.func.value)
+            for node in _walk_own(function)
+            if isinstance(node, ast.Await) and _convertible(node.value, ctx)
+        }
+        if all(id(use) in converted for use in others):
+            return None, ctx.span(function)
+        return None, None
+    return _statement_removal(assignment, function, ctx), None
+
+
+def _assigned_name(statement: ast.stmt) -> list[ast.Name]:
+    """The name `name = value` or `name: T = value` assigns, if the statement is one of those."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target = statement.target
+    else:
+        return []
+    return [target] if isinstance(target, ast.Name) else []
+
+
+def _convertible(call: ast.AST, ctx: Context) -> bool:
+    """Is `call` an awaited `loop.run_in_executor(None, f, ...)` this rule converts?"""
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "run_in_executor"
+        and isinstance(call.func.value, ast.Name)
+        and not call.keywords
+        and len(call.args) >= 2
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value is None
+        and not isinstance(call.args[1], ast.Starred)
+    )
+
+
+def _walk_own(function: ast.AsyncFunctionDef):
+    """The nodes of a function's body, not those of functions, lambdas or classes inside it."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _uses(function: ast.AsyncFunctionDef, name: str) -> list[ast.Name] | None:
+    """Every `name` in the function's own body, or None when a nested scope, a parameter or a
+    `global`/`nonlocal` statement mentions it (the linter does not follow it there)."""
+    arguments = function.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    parameters += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    if any(a.arg == name for a in parameters):
+        return None
+    uses = []
+    for node in _walk_own(function):
+        if isinstance(node, _SCOPES) and any(
+            isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(node)
+        ):
+            return None
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        if isinstance(node, ast.Name) and node.id == name:
+            uses.append(node)
+    return uses
+
+
+def _statement_removal(
+    statement: ast.stmt, function: ast.AsyncFunctionDef, ctx: Context
+) -> Edit | None:
+    """Remove the lines of `statement` (nothing else may share them), with the blank lines after
+    it when it opened the body or followed a blank line, so no blank line is left doubled or at
+    the start of the body."""
+    if len(function.body) < 2:
+        return None
+    text = ctx.source.text
+    starts = ctx.source.line_starts
+    start, end = ctx.span(statement)
+    row_start = starts[statement.lineno - 1]
+    end_row = statement.end_lineno or statement.lineno
+    row_end = starts[end_row] if end_row < len(starts) else len(text)
+    if text[row_start:start].strip() or text[end:row_end].strip():
+        return None  # `;` or a comment on its lines: leave it to a person
+    first = statement is function.body[0]
+    previous_blank = (
+        statement.lineno >= 2 and not text[starts[statement.lineno - 2] : row_start].strip()
+    )
+    if first or previous_blank:
+        row = end_row
+        while row < len(starts) - 1 and not text[starts[row] : starts[row + 1]].strip():
+            row += 1
+        row_end = starts[row] if row < len(starts) else len(text)
+    return Edit(row_start, row_end, "")
