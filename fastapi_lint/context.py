@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .import_placement import import_insertion
 from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
 from .semantic.records import Condition, Fact
@@ -192,9 +193,9 @@ class Context:
     def import_edit(self, module: str, name: str | None = None) -> tuple[str, Edit | None]:
         """Make `module` (or `name` from it) usable; return the name to write and the edit, if any.
 
-        The import is added once, after the module's existing top-level imports (or its docstring
-        and `__future__` imports), so that every fix needing it produces the identical edit and
-        the fixer applies it once.
+        The import is added once, in the module's leading import block where isort would put it
+        (`import_placement`), so that every fix needing it produces the identical edit and the
+        fixer applies it once.
         """
         wanted = f"{module}.{name}" if name else module
         bindings = self.semantic.module_scope.bindings
@@ -209,29 +210,7 @@ class Context:
             top = bindings[module.split(".")[0]]
             if top.qualname == module.split(".")[0]:
                 return module, None  # `import a` already makes `a.b` reachable
-        statement = f"from {module} import {name}" if name else f"import {module}"
-        offset = self._import_insertion_offset()
-        newline = self.source.newline
-        text = self.source.text
-        before = newline if offset == len(text) and text and not text.endswith(("\n", "\r")) else ""
-        return name or module, Edit(offset, offset, before + statement + newline)
-
-    def _import_insertion_offset(self) -> int:
-        tree = self.semantic.tree
-        last: ast.stmt | None = None
-        for index, statement in enumerate(tree.body):
-            is_docstring = (
-                index == 0
-                and isinstance(statement, ast.Expr)
-                and isinstance(statement.value, ast.Constant)
-                and isinstance(statement.value.value, str)
-            )
-            if is_docstring or isinstance(statement, (ast.Import, ast.ImportFrom)):
-                last = statement
-                continue
-            break
-        if last is None:
-            return 0
-        end_row = last.end_lineno or last.lineno
-        starts = self.source.line_starts
-        return starts[end_row] if end_row < len(starts) else len(self.source.text)
+        # Where isort would put it (see import_placement), so that every fix needing it
+        # produces the identical edit and the fixer applies it once.
+        edit = import_insertion(self.semantic.tree, self.source, module, name)
+        return name or module, edit

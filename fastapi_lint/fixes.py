@@ -177,7 +177,8 @@ def fix_text(
 
 
 def drop_retired_imports(text: str, retired: set[str]) -> str:
-    """`text` without the `from m import n` names in `retired` ("m.n") that it no longer uses.
+    """`text` without the `from m import n` names in `retired` ("m.n") that it no longer uses,
+    and without an `import m` whose module no code reads any more (`time.sleep` retired).
 
     Only names the applied fixes stopped using are candidates, and a name is removed only when
     the import is its sole mention as a whole word in the file (not in a comment, a string,
@@ -189,7 +190,25 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
     source = Source(text)
     edits: list[Edit] = []
     dropped: list[tuple[str, str, str | None]] = []
+    # `import time` once `time.sleep` is retired: a module whose name no code reads any more.
+    modules = {name.rpartition(".")[0] for name in retired}
+    read = None
     for node in tree.body:
+        if isinstance(node, ast.Import):
+            if read is None:
+                read = _names_read(tree)
+            unused = [
+                alias
+                for alias in node.names
+                if alias.name in modules
+                and (alias.asname or "." not in alias.name)
+                and (alias.asname or alias.name) not in read
+            ]
+            removal = import_module_removal(source, node, unused) if unused else None
+            if removal is not None:
+                edits.extend(removal)
+                dropped.extend((a.name, "", a.asname) for a in unused)
+            continue
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
         unused = [
@@ -211,6 +230,46 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
     expected.subtract(dropped)
     after = _parse(result)
     return result if after is not None and Counter(_imported(after)) == +expected else text
+
+
+def _names_read(tree: ast.Module) -> set[str]:
+    """Every name the module mentions outside its imports: as a name, in `global`/`nonlocal`,
+    or as a string of its own (`__all__`, `getattr(module, "time")`)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            out.update(node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.add(node.value)
+    return out
+
+
+def import_module_removal(
+    source: Source, node: ast.Import, aliases: list[ast.alias]
+) -> list[Edit] | None:
+    """Edits that remove `aliases` from `import a, b`: the whole statement (its lines) when all
+    go and nothing else shares them, else each name with a separator."""
+    names = node.names
+    if len(aliases) == len(names):
+        start, end = source.span(node)
+        starts = source.line_starts
+        row_start = starts[node.lineno - 1]
+        end_row = node.end_lineno or node.lineno
+        row_end = starts[end_row] if end_row < len(starts) else len(source.text)
+        if source.text[row_start:start].strip() or source.text[end:row_end].strip():
+            return None
+        return [Edit(row_start, row_end, "")]
+    edits = []
+    for index, alias in enumerate(names):
+        if alias not in aliases:
+            continue
+        if any(later not in aliases for later in names[index + 1 :]):
+            edits.append(Edit(source.span(alias)[0], source.span(names[index + 1])[0], ""))
+        else:
+            edits.append(Edit(source.span(names[index - 1])[1], source.span(alias)[1], ""))
+    return edits
 
 
 def import_names_removal(
@@ -259,12 +318,14 @@ def _parse(text: str) -> ast.Module | None:
 
 
 def _imported(tree: ast.Module) -> list[tuple[str, str, str | None]]:
-    return [
-        (node.module or "", alias.name, alias.asname)
-        for node in tree.body
-        if isinstance(node, ast.ImportFrom) and not node.level
-        for alias in node.names
-    ]
+    """(module, name, as) of each top-level import; `import m` as (m, "", as)."""
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            out += [(node.module or "", alias.name, alias.asname) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            out += [(alias.name, "", alias.asname) for alias in node.names]
+    return out
 
 
 def _apply_one_by_one(

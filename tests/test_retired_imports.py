@@ -82,3 +82,43 @@ def test_retires_survive_the_plain_form():
     assert fix_from_plain(fix_to_plain(fix)) == fix
     older = fix_to_plain(fix)[:4]  # written before fixes had `retires`
     assert fix_from_plain(older).retires == ()
+
+
+SLEEP = {"time.sleep"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `import time` once `time.sleep` was its last use (a comment naming it is no use).
+        (
+            "import asyncio\nimport time\n\n# time flies\nx = 1\n",
+            "import asyncio\n\n# time flies\nx = 1\n",
+        ),
+        ("import time as t\nx = 1\n", "x = 1\n"),
+        # One name of several.
+        ("import os, time\nos.getcwd()\n", "import os\nos.getcwd()\n"),
+        ("import time, os\nos.getcwd()\n", "import os\nos.getcwd()\n"),
+    ],
+)
+def test_unused_retired_modules_are_dropped(before: str, after: str):
+    assert drop_retired_imports(before, SLEEP) == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Still used, as a name, by `global`, or through `__all__`.
+        "import time\nstart = time.monotonic()\n",
+        "import time\n\ndef f():\n    global time\n",
+        "import time\n__all__ = ['time']\n",
+        # Shares its line with other code.
+        "import time; x = 1\n",
+        # A dotted import binds its first part, which other modules may use.
+        "import os.path\n",
+        # Not the module of a retired name.
+        "import datetime\n",
+    ],
+)
+def test_used_or_other_modules_are_left_alone(text: str):
+    assert drop_retired_imports(text, SLEEP | {"os.path.join"}) == text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
@@ -122,8 +123,9 @@ class NonAnnotatedDependency(Rule):
                 "5:8-5:18 `user` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
             ],
             fixed="""
-            from fastapi import Depends, FastAPI
             from typing import Annotated
+
+            from fastapi import Depends, FastAPI
             app = FastAPI()
 
             @app.get('/me')
@@ -254,7 +256,10 @@ class NonAnnotatedDependency(Rule):
         ):
             return None, True
         annotation = ctx.text(arg.annotation)
+        layout = _Layout.of(arg, default, ctx)
         if function in _DEPENDENCIES:
+            if layout is not None:
+                return layout.parameter(arg.arg, annotated, annotation, ctx.text(default)), False
             return f"{arg.arg}: {annotated}[{annotation}, {ctx.text(default)}]", False
         value: ast.expr | None = default.args[0] if default.args else None
         others = [kw for kw in default.keywords if kw.arg != "default"]
@@ -264,7 +269,64 @@ class NonAnnotatedDependency(Rule):
         if len(default.args) > 1:
             return None, True  # extra positional arguments: not a shape FastAPI documents
         inner = ", ".join(ctx.text(kw) for kw in others)
-        text = f"{arg.arg}: {annotated}[{annotation}, {ctx.text(default.func)}({inner})]"
+        call = f"{ctx.text(default.func)}({inner})"
+        if layout is not None and others:
+            call = layout.call(ctx.text(default.func), [ctx.text(kw) for kw in others])
+        if layout is not None:
+            text = layout.parameter(arg.arg, annotated, annotation, call)
+        else:
+            text = f"{arg.arg}: {annotated}[{annotation}, {call}]"
         if value is None or (isinstance(value, ast.Constant) and value.value is ...):
             return text, False  # required
         return f"{text} = {ctx.text(value)}", True
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A parameter whose default spans several lines is rewritten over several lines too, the
+    way ruff format lays out a subscript and a call with trailing commas, so that the fixed
+    signature is already formatted:
+
+        q: Annotated[
+            str,
+            Query(
+                description="...",
+            ),
+        ] = None,
+    """
+
+    indent: str  # of the parameter's line
+    unit: str  # one more level
+    newline: str
+
+    @staticmethod
+    def of(arg: ast.arg, default: ast.Call, ctx: Context) -> _Layout | None:
+        if default.lineno == default.end_lineno:
+            return None
+        text = ctx.source.text
+        start = ctx.span(arg)[0]
+        row_start = ctx.source.line_starts[arg.lineno - 1]
+        indent = text[row_start:start]
+        if indent.strip() or "\t" in indent:
+            return None  # the parameter shares its line: keep the text as it was
+        return _Layout(indent, "    ", ctx.source.newline)
+
+    def shifted(self, text: str) -> str:
+        """`text` with its continuation lines one level deeper."""
+        lines = text.split(self.newline)
+        return self.newline.join(
+            [lines[0]] + [self.unit + line if line.strip() else line for line in lines[1:]]
+        )
+
+    def call(self, function: str, arguments: list[str]) -> str:
+        # Laid out as if the call stood at the parameter's place: `parameter` shifts it in.
+        inner = self.indent + self.unit
+        body = "".join(f"{self.newline}{inner}{a}," for a in arguments)
+        return f"{function}({body}{self.newline}{self.indent})"
+
+    def parameter(self, name: str, annotated: str, annotation: str, call: str) -> str:
+        inner = self.indent + self.unit
+        return (
+            f"{name}: {annotated}[{self.newline}{inner}{self.shifted(annotation)},"
+            f"{self.newline}{inner}{self.shifted(call)},{self.newline}{self.indent}]"
+        )

@@ -91,8 +91,7 @@ class NaiveUtcNow(Rule):
                 "3:11-3:28 `datetime.utcnow()` is deprecated and returns a naive datetime; use `datetime.now(timezone.utc)`"
             ],
             fixed="""
-            from datetime import datetime
-            from datetime import timezone
+            from datetime import datetime, timezone
 
             expires = datetime.now(timezone.utc)
             """,

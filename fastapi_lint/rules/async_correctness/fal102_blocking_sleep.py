@@ -34,7 +34,10 @@ class BlockingSleepInAsync(BlockingCallRule):
     ## Fix safety
     Unsafe: the fix rewrites the call to `await asyncio.sleep(...)` and adds `import asyncio`
     when it is missing. Other coroutines now run during the pause, which can change the
-    outcome of code that relied on nothing else running meanwhile.
+    outcome of code that relied on nothing else running meanwhile. An `import time` (or
+    `from time import sleep`) that nothing uses once every fix is applied is removed too; one
+    that other code or a string still names stays (for `from time import sleep`, a comment
+    naming it too).
 
     ## References
     - flake8-async ASYNC251, ruff ASYNC251
@@ -104,7 +107,6 @@ class BlockingSleepInAsync(BlockingCallRule):
                 "4:5-4:18 `time.sleep()` blocks the event loop in async function `wait`; use `await asyncio.sleep()`"
             ],
             fixed="""
-            import time
             import asyncio
 
             async def wait():
@@ -126,7 +128,6 @@ class BlockingSleepInAsync(BlockingCallRule):
             ],
             fixed="""
             import asyncio
-            from time import sleep
 
             async def wait(n):
                 for _ in range(n):
@@ -147,7 +148,6 @@ class BlockingSleepInAsync(BlockingCallRule):
             ''',
             fixed='''
             """Jobs."""
-            import time as t
             import asyncio
 
             async def a():
@@ -171,4 +171,8 @@ class BlockingSleepInAsync(BlockingCallRule):
         edits = [Edit(start, func_end, f"await {name}.sleep")]
         if import_edit is not None:
             edits.insert(0, import_edit)
-        return Fix(tuple(edits), Applicability.UNSAFE, "Use `await asyncio.sleep()`")
+        # `import time` (or `from time import sleep`) may now be imported for nothing.
+        retires = (ctx.qualified_name(node.func) or "",)
+        return Fix(
+            tuple(edits), Applicability.UNSAFE, "Use `await asyncio.sleep()`", retires=retires
+        )

@@ -177,8 +177,7 @@ class EventLoopMisuse(Rule):
                 "4:12-4:28 `asyncio.get_event_loop()` in a coroutine; use `asyncio.get_running_loop()`"
             ],
             fixed="""
-            from asyncio import get_event_loop
-            from asyncio import get_running_loop
+            from asyncio import get_event_loop, get_running_loop
 
             async def main():
                 return get_running_loop().time()

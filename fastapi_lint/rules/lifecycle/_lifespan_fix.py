@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...import_placement import combine
 from ...noqa import is_suppressed, suppressed_codes
 
 STARTUP, SHUTDOWN = "startup", "shutdown"
@@ -234,7 +235,9 @@ class Planner:
             awaitable_name, result, startup, shutdown,
         )  # fmt: skip
         keyword_edits = self._keyword_edits(call, keywords, name)
-        all_edits = [e for e in (import_edit, awaitable_edit) if e is not None]
+        all_edits = combine(
+            [e for e in (import_edit, awaitable_edit) if e is not None], ctx.source.newline
+        )
         all_edits.append(Edit(insertion, insertion, lifespan))
         all_edits.extend(keyword_edits)
         all_edits.extend(edits)

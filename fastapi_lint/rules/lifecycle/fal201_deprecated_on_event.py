@@ -163,8 +163,9 @@ class DeprecatedOnEvent(Rule):
                 pass
             """,
             fixed="""
-            from fastapi import FastAPI
             from contextlib import asynccontextmanager
+
+            from fastapi import FastAPI
 
 
             @asynccontextmanager
@@ -223,8 +224,9 @@ class DeprecatedOnEvent(Rule):
             app = fastapi.FastAPI(title='x', on_startup=[connect], on_shutdown=[connect])
             """,
             fixed="""
-            import fastapi
             from contextlib import asynccontextmanager
+
+            import fastapi
 
             lifespan = 'long'
 
@@ -260,10 +262,11 @@ class DeprecatedOnEvent(Rule):
                 "5:1-5:51 `app.add_event_handler()` is deprecated; use a `lifespan` context manager"
             ],
             fixed="""
-            from fastapi import FastAPI
-            from .db import database
             from contextlib import asynccontextmanager
             from inspect import isawaitable
+
+            from fastapi import FastAPI
+            from .db import database
 
 
             @asynccontextmanager

@@ -103,8 +103,9 @@ class V1ConstrainedType(PydanticRule):
                 code: constr(to_lower=True)
             """,
             fixed="""
-            from pydantic import Field, StringConstraints, BaseModel
             from typing import Annotated
+
+            from pydantic import Field, StringConstraints, BaseModel
 
             class O(BaseModel):
                 q: Annotated[int, Field(ge=1)]
@@ -125,9 +126,9 @@ class V1ConstrainedType(PydanticRule):
                 "3:8-3:42 `conlist()` is a Pydantic v1 constrained type; use `Annotated[list[str], Field(...)]`"
             ],
             fixed="""
-            import pydantic
-            from pydantic import Field
             from typing import Annotated
+
+            from pydantic import Field
 
             Tags = Annotated[list[str], Field(min_length=1)]
             """,
@@ -165,11 +166,12 @@ class V1ConstrainedType(PydanticRule):
                 "7:10-7:45 `conlist()` is a Pydantic v1 constrained type; use `Annotated[list, Field(...)]`"
             ],
             fixed="""
+            from typing import Annotated
+
             from pydantic import (
                 Field,
                 BaseModel,
             )
-            from typing import Annotated
 
             class B(BaseModel):
                 ids: Annotated[list[int], Field(max_length=3)]

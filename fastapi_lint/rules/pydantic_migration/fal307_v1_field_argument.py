@@ -258,8 +258,7 @@ class V1FieldArgument(PydanticRule):
             ],
             # `BaseSettings` moves (FAL306): the new name gets a line of its own.
             fixed="""
-            from pydantic import BaseSettings, Field
-            from pydantic import AliasChoices
+            from pydantic import AliasChoices, BaseSettings, Field
 
             class S(BaseSettings):
                 db: str = Field('sqlite://', validation_alias=AliasChoices('DATABASE_URL', 'db'))

@@ -103,7 +103,6 @@ class V1ParseFunction(PydanticRule):
                 "4:5-4:38 `parse_raw_as()` is the Pydantic v1 API; use `TypeAdapter(T).validate_json(...)`"
             ],
             fixed="""
-            import pydantic
             from pydantic import TypeAdapter as TA
 
             x = TA(dict).validate_json('{}')

@@ -125,8 +125,9 @@ class GeneratorLifespan(Rule):
                 "it with `@asynccontextmanager`"
             ],
             fixed="""
-            from fastapi import FastAPI
             from contextlib import asynccontextmanager
+
+            from fastapi import FastAPI
 
             @asynccontextmanager
             async def lifespan(app):

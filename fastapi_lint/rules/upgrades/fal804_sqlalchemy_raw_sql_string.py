@@ -101,8 +101,8 @@ class SqlalchemyRawSqlString(Rule):
                 "wrap it in `text()`",
             ],
             fixed="""
-            from sqlalchemy.orm import Session
             from sqlalchemy import text
+            from sqlalchemy.orm import Session
 
             PURGE = "DELETE FROM sessions WHERE expired"
 

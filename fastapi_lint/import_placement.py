@@ -1,0 +1,191 @@
+"""Where a fix puts an import it needs: where isort (ruff's `I001`) would.
+
+A fix that needs `asyncio` or `typing.Annotated` adds one import. Appended after the last import
+of the file, it lands after the third-party and relative imports, and every sorted file the fix
+touches would draw an import-order finding. So the new import goes into the leading block of
+top-level imports the way isort's defaults sort it:
+
+- sections in order: `__future__`, the standard library, everything else (third-party and
+  first-party cannot be told apart from one file: they are one section here), relative imports;
+- in a section, `import m` before `from m import n`, each by module name, case-insensitively;
+- a section that did not exist yet is separated from its neighbours by a blank line;
+- `from m import n` joins an existing `from m import ...` of the same module, in the place
+  isort's order-by-type puts it (constants, then classes, then the rest), as isort would merge
+  them.
+
+Only the leading block is considered (imports after other code, or under `try`/`if`, are left
+alone), as before. When the block is not sorted to begin with, the import still goes where its
+neighbours suggest; nothing else is reordered.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+
+from .diagnostics import Edit
+from .source import Source
+
+_FUTURE, _STDLIB, _OTHER, _LOCAL = range(4)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    statement: ast.Import | ast.ImportFrom
+    key: tuple[int, int, str]
+
+
+def _section(module: str, level: int) -> int:
+    if level:
+        return _LOCAL
+    if module == "__future__":
+        return _FUTURE
+    return _STDLIB if module.split(".")[0] in sys.stdlib_module_names else _OTHER
+
+
+def _key(statement: ast.Import | ast.ImportFrom) -> tuple[int, int, str]:
+    if isinstance(statement, ast.Import):
+        module = statement.names[0].name
+        return (_section(module, 0), 0, module.lower())
+    module = statement.module or ""
+    return (_section(module, statement.level), 1, ("." * statement.level + module).lower())
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions and variables."""
+    if name.isupper() and len(name) > 1:
+        return (0, name.lower())
+    if name[:1].isupper():
+        return (1, name.lower())
+    return (2, name.lower())
+
+
+def leading_imports(tree: ast.Module) -> tuple[list[ast.stmt], ast.stmt | None]:
+    """The top-level imports before any other code, and the docstring, if any."""
+    imports: list[ast.stmt] = []
+    docstring = None
+    for index, statement in enumerate(tree.body):
+        if (
+            index == 0
+            and isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str)
+        ):
+            docstring = statement
+            continue
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.append(statement)
+            continue
+        break
+    return imports, docstring
+
+
+def import_insertion(tree: ast.Module, source: Source, module: str, name: str | None) -> Edit:
+    """The edit that adds `import module` (or `from module import name`) to the file."""
+    newline = source.newline
+    text = source.text
+    imports, docstring = leading_imports(tree)
+    statement = f"from {module} import {name}" if name else f"import {module}"
+    if name is not None:
+        merged = _merge(imports, source, module, name)
+        if merged is not None:
+            return merged
+    if not imports:
+        offset = _row_after(docstring, source) if docstring is not None else 0
+        before = newline if offset == len(text) and text and not text.endswith(("\n", "\r")) else ""
+        return Edit(offset, offset, before + statement + newline)
+    placed = [_Placed(s, _key(s)) for s in imports if isinstance(s, (ast.Import, ast.ImportFrom))]
+    new = (_section(module, 0), 0 if name is None else 1, module.lower())
+    earlier = [p for p in placed if p.key <= new]
+    later = [p for p in placed if p.key > new]
+    if earlier and earlier[-1].key[0] == new[0]:
+        return _after(earlier[-1].statement, source, statement)
+    if later and later[0].key[0] == new[0]:
+        return _before(later[0].statement, source, statement)
+    # A section of its own: a blank line between it and its neighbours.
+    if later:
+        return _before(later[0].statement, source, statement + newline)
+    return _after(earlier[-1].statement, source, newline + statement)
+
+
+def _row_after(node: ast.AST, source: Source) -> int:
+    end_row = getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+    starts = source.line_starts
+    return starts[end_row] if end_row < len(starts) else len(source.text)
+
+
+def _after(node: ast.stmt, source: Source, statement: str) -> Edit:
+    offset = _row_after(node, source)
+    text = source.text
+    before = source.newline if offset == len(text) and not text.endswith(("\n", "\r")) else ""
+    return Edit(offset, offset, before + statement + source.newline)
+
+
+def _before(node: ast.stmt, source: Source, statement: str) -> Edit:
+    offset = source.line_starts[node.lineno - 1]
+    return Edit(offset, offset, statement + source.newline)
+
+
+def _merge(imports: list[ast.stmt], source: Source, module: str, name: str) -> Edit | None:
+    """`name` added to an existing `from module import ...`, or None when there is none (or it
+    is written in a way this does not edit: `*`, names sharing lines in a parenthesised list)."""
+    target = next(
+        (
+            s
+            for s in imports
+            if isinstance(s, ast.ImportFrom)
+            and s.module == module
+            and not s.level
+            and all(a.name != "*" for a in s.names)
+        ),
+        None,
+    )
+    if target is None:
+        return None
+    names = target.names
+    key = _member_key(name)
+    index = next((i for i, a in enumerate(names) if _member_key(a.name) > key), len(names))
+    text = source.text
+    if target.lineno == target.end_lineno:
+        if index < len(names):
+            start = source.span(names[index])[0]
+            return Edit(start, start, f"{name}, ")
+        end = source.span(names[-1])[1]
+        return Edit(end, end, f", {name}")
+    # Parenthesised over several lines: one name a line, in the list's own indentation.
+    rows = [a.lineno for a in names]
+    if len(set(rows)) != len(rows):
+        return None
+    anchor = names[min(index, len(names) - 1)]
+    start, end = source.span(anchor)
+    row_start = source.line_starts[anchor.lineno - 1]
+    indent = text[row_start:start]
+    if indent.strip():
+        return None
+    newline = source.newline
+    if index < len(names):
+        return Edit(start, start, f"{name},{newline}{indent}")
+    rest = text[end:]
+    if rest.lstrip(" \t").startswith(","):
+        comma = end + rest.index(",") + 1
+        return Edit(comma, comma, f"{newline}{indent}{name},")
+    return Edit(end, end, f",{newline}{indent}{name}")
+
+
+def combine(edits: list[Edit], newline: str) -> list[Edit]:
+    """Import insertions of one fix, with those at the same offset joined into one: two imports
+    opening the same new section share its blank line instead of each bringing one."""
+    out: list[Edit] = []
+    for edit in edits:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.start == previous.end == edit.start == edit.end
+            and previous.content.endswith(newline * 2)
+            and edit.content.endswith(newline * 2)
+        ):
+            out[-1] = Edit(edit.start, edit.end, previous.content[: -len(newline)] + edit.content)
+            continue
+        out.append(edit)
+    return out
