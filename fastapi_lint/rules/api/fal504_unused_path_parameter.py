@@ -74,12 +74,20 @@ class UnusedPathParameter(Rule):
     async def read_thing(thing_id: str, query: str): ...
     ```
 
+    or, when a parameter was meant to receive it (`async def read_thing(thing: str)`), rename
+    it to `thing_id`.
+
     ## Fix safety
-    Unsafe: the fix adds `thing_id: str` (`int`/`float` for those convertors) to the
-    signature, before the first positional parameter with a default so the result is
-    valid Python. The route then receives a value it did not before; if the name was a
-    typo of an existing parameter, renaming is the real fix. No fix is offered when the
-    function has positional-only parameters or type parameters.
+    Unsafe, and offered only for the likely cause: when exactly one plain parameter of the
+    route (no `Depends`/`Query`/`Body`/... marker, no alias, not a `Request`-like FastAPI or
+    Starlette type) nearly matches the path name -- one is the other with a word more
+    (`signal_engagement_id` for `{engagement_id}`), the same but for case and underscores
+    (`itemId`), or one or two letters apart (`itme_id`) -- the fix renames it, and its uses in
+    the function body, to the path name. The route then receives the path value instead of a
+    query parameter, and callers passing the old name as a keyword must change too. No fix is
+    offered when the new name is already used in the function, the old one is bound again in
+    it, or the body calls `locals()`/`vars()`. Otherwise the message suggests adding the
+    parameter, and no fix is offered: adding one would hide the bug rather than fix it.
 
     ## References
     - ruff FAST003 `fast-api-unused-path-parameter`
@@ -87,10 +95,7 @@ class UnusedPathParameter(Rule):
 
     code = "FAL504"
     name = "unused-path-parameter"
-    message = (
-        "path parameter `{parameter}` of `{path}` is not a parameter of `{function}`; "
-        "add `{parameter}: {type}` to its signature"
-    )
+    message = "path parameter `{parameter}` of `{path}` is not a parameter of `{function}`{advice}"
     defers = True
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("{",)
@@ -186,15 +191,6 @@ class UnusedPathParameter(Rule):
             expect=[
                 "4:10-4:30 path parameter `thing_id` of `/things/{thing_id}` is not a parameter of `read_thing`; add `thing_id: str` to its signature"
             ],
-            fixed="""
-            from fastapi import FastAPI
-            app = FastAPI()
-
-            @app.get('/things/{thing_id}')
-            async def read_thing(query: str, thing_id: str):
-                ...
-            """,
-            unsafe=True,
         ),
         Invalid(
             """
@@ -208,15 +204,6 @@ class UnusedPathParameter(Rule):
             expect=[
                 "4:16-4:38 path parameter `user_id` of `/users/{user_id:int}` is not a parameter of `delete`; add `user_id: int` to its signature"
             ],
-            fixed="""
-            from fastapi import APIRouter
-            router = APIRouter()
-
-            @router.delete('/users/{user_id:int}')
-            def delete(user_id: int, force: bool = False):
-                ...
-            """,
-            unsafe=True,
         ),
         Invalid(
             """
@@ -227,15 +214,6 @@ class UnusedPathParameter(Rule):
             def get():
                 ...
             """,
-            fixed="""
-            from fastapi import FastAPI
-            app = FastAPI()
-
-            @app.get('/a/{x}/b/{y}')
-            def get(x: str, y: str):
-                ...
-            """,
-            unsafe=True,
             expect=[
                 "4:10-4:24 path parameter `x` of `/a/{x}/b/{y}` is not a parameter of `get`; add `x: str` to its signature",
                 "4:10-4:24 path parameter `y` of `/a/{x}/b/{y}` is not a parameter of `get`; add `y: str` to its signature",
@@ -257,18 +235,46 @@ class UnusedPathParameter(Rule):
             expect=[
                 "7:10-7:28 path parameter `item_id` of `/items/{item_id}` is not a parameter of `item`; add `item_id: str` to its signature"
             ],
-            fixed="""
-            from fastapi import Depends, FastAPI
+        ),
+        # One parameter nearly matches: renaming it is the fix.
+        Invalid(
+            """
+            from fastapi import FastAPI
             app = FastAPI()
 
-            def pagination(limit: int = 10):
-                return limit
+            @app.get('/engagements/{engagement_id}/signals')
+            async def signals(signal_engagement_id: int, limit: int = 10):
+                rows = load(signal_engagement_id)
+                return [r for r in rows if r.engagement == signal_engagement_id][:limit]
+            """,
+            expect=[
+                "4:10-4:48 path parameter `engagement_id` of `/engagements/{engagement_id}/signals` is not a parameter of `signals`; is `signal_engagement_id` meant to be `engagement_id`?"
+            ],
+            fixed="""
+            from fastapi import FastAPI
+            app = FastAPI()
 
-            @app.get('/items/{item_id}')
-            def item(item_id: str, *, page=Depends(pagination)):
-                ...
+            @app.get('/engagements/{engagement_id}/signals')
+            async def signals(engagement_id: int, limit: int = 10):
+                rows = load(engagement_id)
+                return [r for r in rows if r.engagement == engagement_id][:limit]
             """,
             unsafe=True,
+        ),
+        # A typo, but the name is bound again in the body: no fix.
+        Invalid(
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/items/{item_id}')
+            def item(itme_id: str):
+                itme_id = itme_id.strip()
+                return itme_id
+            """,
+            expect=[
+                "4:10-4:28 path parameter `item_id` of `/items/{item_id}` is not a parameter of `item`; is `itme_id` meant to be `item_id`?"
+            ],
         ),
     ]
 
@@ -307,14 +313,23 @@ class UnusedPathParameter(Rule):
             return
         finally:
             external = tuple(dict.fromkeys(_EXTERNAL.pop()))
-        positional_only = {a.arg for a in node.args.posonlyargs}
         path_node = decorator.args[0] if decorator.args else decorator
+        missing = [name for name in dict(wanted) if name not in names]
+        # The parameter each missing name nearly matches, when exactly one does and it nearly
+        # matches no other missing name: the likely typo.
+        near = {name: _near_parameters(node, name, dict(wanted), ctx) for name in missing}
+        claimed = [c for found in near.values() for c in found]
         for name, convertor in dict(wanted).items():
             if name in names:
                 continue
             kind = _CONVERTOR_TYPES.get(convertor or "", "str")
-            fix = None if name in positional_only else _add_parameter(node, f"{name}: {kind}", ctx)
-            fmt = {"parameter": name, "path": path, "function": node.name, "type": kind}
+            fix = None
+            advice = f"; add `{name}: {kind}` to its signature"
+            found = near[name]
+            if len(found) == 1 and claimed.count(found[0]) == 1:
+                advice = f"; is `{found[0].arg}` meant to be `{name}`?"
+                fix = _rename(node, found[0], name, ctx)
+            fmt = {"parameter": name, "path": path, "function": node.name, "advice": advice}
             if external:
                 # Only if none of the other modules' dependencies receives it either.
                 fact = NotReceived(name, tuple(external))
@@ -521,33 +536,96 @@ def _decorator_name(decorator: ast.expr) -> ast.expr:
     return decorator.func if isinstance(decorator, ast.Call) else decorator
 
 
-def _add_parameter(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, ctx: Context
-) -> Fix | None:
+_SPECIAL_TYPES = ("fastapi.", "starlette.")  # Request, WebSocket, BackgroundTasks, ...
+
+
+def _near_parameters(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, path: dict, ctx: Context
+) -> list[ast.arg]:
+    """The route's own parameters that could be `name` misspelt or misnamed: a plain
+    parameter (no `Depends`/`Query`/`Body`/... marker, no `Path` alias, no FastAPI or
+    Starlette class as its type) whose name nearly matches."""
     args = function.args
-    if args.posonlyargs or getattr(function, "type_params", None):
+    out = []
+    for arg, default, _ in parameters_with_defaults(function):
+        if arg in args.posonlyargs or arg.arg in path or not _nearly(arg.arg, name):
+            continue
+        markers = [default, *annotated_metadata(arg.annotation, ctx)]
+        kinds = [param_function(m, ctx) for m in markers if m is not None]
+        if any(kind not in (None, "Path") for kind in kinds):
+            continue
+        if any(isinstance(m, ast.Call) and keyword(m, "alias") for m in markers):
+            continue
+        annotation = ctx.qualified_name(arg.annotation) if arg.annotation is not None else None
+        if annotation is not None and annotation.startswith(_SPECIAL_TYPES):
+            continue
+        out.append(arg)
+    return out
+
+
+def _nearly(parameter: str, name: str) -> bool:
+    """`signal_engagement_id` for `engagement_id` (one is the other with a word more),
+    `itemId` for `item_id`, `iten_id` for `item_id` (one or two letters apart)."""
+    if parameter.endswith("_" + name) or parameter.startswith(name + "_"):
+        return True
+    if name.endswith("_" + parameter) or name.startswith(parameter + "_"):
+        return True
+    if parameter.replace("_", "").lower() == name.replace("_", "").lower():
+        return True
+    shortest = min(len(parameter), len(name))
+    allowed = 2 if shortest >= 8 else 1 if shortest >= 4 else 0
+    return allowed > 0 and _distance(parameter, name, allowed) <= allowed
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit (`itme`/`item`),
+    or `limit + 1` once it is known to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def _rename(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg, new: str, ctx: Context
+) -> Fix | None:
+    """Rename the parameter and every use of it in the function, or None when that cannot be
+    done by names alone: the new name is used in the function already, the old one is bound
+    again (an assignment, a nested parameter, `global`/`nonlocal`), or the body calls
+    `locals()`/`vars()`."""
+    old = arg.arg
+    text = ctx.source.text
+    start = ctx.span(arg)[0]
+    if text[start : start + len(old)] != old:
         return None
-    first_default = len(args.args) - len(args.defaults)
-    if args.defaults:
-        start = ctx.span(args.args[first_default])[0]
-        edit = Edit(start, start, f"{parameter}, ")
-    elif args.args:
-        end = ctx.span(args.args[-1])[1]
-        edit = Edit(end, end, f", {parameter}")
-    else:
-        opening = _opening_parenthesis(function, ctx)
-        if opening is None:
+    edits = [Edit(start, start + len(old), new)]
+    # The body only: decorators, defaults and annotations are evaluated outside the function.
+    for node in (n for statement in function.body for n in ast.walk(statement)):
+        if isinstance(node, ast.arg) and node.arg in (old, new):
             return None
-        rest = args.vararg or args.kwonlyargs or args.kwarg
-        edit = Edit(opening + 1, opening + 1, f"{parameter}, " if rest else parameter)
-    return Fix((edit,), Applicability.UNSAFE, f"Add `{parameter}` to the signature")
-
-
-def _opening_parenthesis(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
-) -> int | None:
-    start = ctx.source.offset(function.lineno, function.col_offset)
-    match = re.compile(r"def\s+" + re.escape(function.name) + r"\s*\(").search(
-        ctx.source.text, start
-    )
-    return match.end() - 1 if match is not None else None
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and {old, new} & set(node.names):
+            return None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and (
+            node.name in (old, new)
+        ):
+            return None
+        if not isinstance(node, ast.Name) or node.id not in (old, new, "locals", "vars"):
+            continue
+        if node.id != old or not isinstance(node.ctx, ast.Load):
+            return None
+        begin, end = ctx.span(node)
+        if text[begin:end] != old:
+            return None  # a position Python reports loosely (old f-strings)
+        edits.append(Edit(begin, end, new))
+    return Fix(tuple(edits), Applicability.UNSAFE, f"Rename `{old}` to `{new}`")
