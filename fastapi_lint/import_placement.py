@@ -143,6 +143,14 @@ def _merge(imports: list[ast.stmt], source: Source, module: str, name: str) -> E
     )
     if target is None:
         return None
+    return merge_into(target, source, name)
+
+
+def merge_into(target: ast.ImportFrom, source: Source, name: str) -> Edit | None:
+    """`name` added to the import `target` where isort's order-by-type puts it (an insertion at
+    the start of the name it goes before, or after the last name: never inside another fix's
+    removal or renaming of a name), or None when the names share lines in a parenthesised
+    list."""
     names = target.names
     key = _member_key(name)
     index = next((i for i, a in enumerate(names) if _member_key(a.name) > key), len(names))

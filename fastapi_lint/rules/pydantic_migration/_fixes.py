@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from ...catalogues.pydantic_v1 import MOVED_IMPORTS
 from ...context import Context
 from ...diagnostics import Edit
+from ...import_placement import merge_into
 
 # Pattern syntax Python's `re` has and the Rust engine of Pydantic v2 rejects: lookaround,
 # backreferences, possessive/atomic groups, conditionals.
@@ -74,8 +75,13 @@ def _from_import(ctx: Context, module: str) -> ast.ImportFrom | None:
 
 
 def _append_name(ctx: Context, statement: ast.ImportFrom, name: str) -> Edit:
-    """Insert `name, ` before the statement's first name: an insertion there touches no other
-    fix's edit of the statement (removing or renaming a name starts at or after it)."""
+    """Insert `name` where isort would (`import_placement.merge_into`), else before the
+    statement's first name: an insertion at the start of a name, or after the last one,
+    touches no other fix's edit of the statement (removing or renaming a name starts at or
+    after it)."""
+    placed = merge_into(statement, ctx.source, name)
+    if placed is not None:
+        return placed
     first = statement.names[0]
     start = ctx.span(first)[0]
     if first.lineno != statement.lineno and starts_line(ctx, first):

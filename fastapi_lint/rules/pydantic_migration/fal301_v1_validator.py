@@ -187,7 +187,7 @@ class V1Validator(PydanticRule):
                 "6:6-6:33 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
             ],
             fixed="""
-            from pydantic import field_validator, BaseModel
+            from pydantic import BaseModel, field_validator
 
             class U(BaseModel):
                 name: str
@@ -215,7 +215,7 @@ class V1Validator(PydanticRule):
                 "7:6-7:54 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
             ],
             fixed="""
-            from pydantic import field_validator, ValidationInfo, Field, BaseModel
+            from pydantic import BaseModel, field_validator, ValidationInfo, Field
 
             class A(BaseModel):
                 title: str
@@ -244,7 +244,7 @@ class V1Validator(PydanticRule):
                 "7:6-7:20 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
             ],
             fixed="""
-            from pydantic import field_validator, ValidationInfo, BaseModel
+            from pydantic import BaseModel, field_validator, ValidationInfo
 
             class C(BaseModel):
                 a: int
@@ -379,7 +379,7 @@ class V1Validator(PydanticRule):
             ],
             # `a` is required: `always` never made a difference, and is dropped.
             fixed="""
-            from pydantic import field_validator, BaseModel
+            from pydantic import BaseModel, field_validator
 
             class U(BaseModel):
                 a: int

@@ -170,7 +170,7 @@ class V1RootValidator(PydanticRule):
                 '6:6-6:30 `@root_validator` is the Pydantic v1 API; use `@model_validator(mode="before")`'
             ],
             fixed="""
-            from pydantic import model_validator, BaseModel
+            from pydantic import BaseModel, model_validator
 
             class S(BaseModel):
                 a: int

@@ -150,7 +150,7 @@ class V1ConfigClass(PydanticRule):
                 "6:5-7:24 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `orm_mode` → `from_attributes`"
             ],
             fixed="""
-            from pydantic import ConfigDict, BaseModel
+            from pydantic import BaseModel, ConfigDict
 
             class U(BaseModel):
                 id: int
@@ -199,7 +199,7 @@ class V1ConfigClass(PydanticRule):
                 "6:5-10:27 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `allow_population_by_field_name` → `populate_by_name`; `smart_union` is dropped"
             ],
             fixed="""
-            from pydantic import ConfigDict, BaseModel, Extra
+            from pydantic import BaseModel, ConfigDict, Extra
 
             class Q(BaseModel):
                 q: str

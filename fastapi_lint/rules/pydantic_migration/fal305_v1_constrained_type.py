@@ -105,7 +105,7 @@ class V1ConstrainedType(PydanticRule):
             fixed="""
             from typing import Annotated
 
-            from pydantic import Field, StringConstraints, BaseModel
+            from pydantic import BaseModel, Field, StringConstraints
 
             class O(BaseModel):
                 q: Annotated[int, Field(ge=1)]
@@ -169,8 +169,8 @@ class V1ConstrainedType(PydanticRule):
             from typing import Annotated
 
             from pydantic import (
-                Field,
                 BaseModel,
+                Field,
             )
 
             class B(BaseModel):
