@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import warnings
 from bisect import bisect_left
 from collections import Counter
@@ -181,8 +180,9 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
     and without an `import m` whose module no code reads any more (`time.sleep` retired).
 
     Only names the applied fixes stopped using are candidates, and a name is removed only when
-    the import is its sole mention as a whole word in the file (not in a comment, a string,
-    `__all__` or another statement either): anything else is left for a person.
+    no code reads it any more, as ruff's F401 judges it: no name, `global`/`nonlocal` or string
+    of its own (`__all__ = ["validator"]`) mentions it; a word in a comment or a docstring is
+    no use. An import with a comment on its line is left for a person.
     """
     tree = _parse(text)
     if tree is None:
@@ -211,12 +211,12 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
             continue
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
+        if read is None:
+            read = _names_read(tree)
         unused = [
             alias
             for alias in node.names
-            if f"{node.module}.{alias.name}" in retired
-            and len(re.findall(rf"(?<![\w.]){re.escape(alias.asname or alias.name)}(?!\w)", text))
-            == 1
+            if f"{node.module}.{alias.name}" in retired and (alias.asname or alias.name) not in read
         ]
         removal = import_names_removal(source, node, unused) if unused else None
         if removal is not None:

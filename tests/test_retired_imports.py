@@ -46,6 +46,9 @@ RETIRED = {
             "from pydantic.class_validators import validator as check\nfrom pydantic import A\n",
             "from pydantic import A\n",
         ),
+        # A word in a string or a comment elsewhere is no use (as ruff's F401 judges).
+        ("from pydantic import validator\nDOC = 'use validator'\n", "DOC = 'use validator'\n"),
+        ("from pydantic import validator\n# v1 validator\nx = 1\n", "# v1 validator\nx = 1\n"),
         # CRLF line endings are kept.
         ("from pydantic import validator\r\nx = 1\r\n", "x = 1\r\n"),
     ],
@@ -59,10 +62,9 @@ def test_unused_retired_names_are_dropped(before: str, after: str):
     [
         # Still used.
         "from pydantic import validator\n\n@validator('a')\ndef f(cls, v):\n    return v\n",
-        # Mentioned by `__all__`, a comment or a string: a person decides.
+        # Named by `__all__`, or a comment on the import: a person decides.
         "from pydantic import validator\n\n__all__ = ['validator']\n",
         "from pydantic import validator  # re-exported for plugins\nx = 1\n",
-        "from pydantic import validator\nDOC = 'use validator'\n",
         # Shares its line with other code.
         "from pydantic import validator; x = 1\n",
         # Not a name the fixes retired.

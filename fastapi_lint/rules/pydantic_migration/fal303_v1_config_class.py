@@ -199,7 +199,7 @@ class V1ConfigClass(PydanticRule):
                 "6:5-10:27 `class Config` is Pydantic v1 configuration; use `model_config = ConfigDict(...)`; `allow_population_by_field_name` → `populate_by_name`; `smart_union` is dropped"
             ],
             fixed="""
-            from pydantic import BaseModel, ConfigDict, Extra
+            from pydantic import BaseModel, ConfigDict
 
             class Q(BaseModel):
                 q: str
@@ -428,7 +428,8 @@ def _fix(
         # v1 raised TypeError on assignment to a frozen model and its instances were not
         # hashable; v2 raises ValidationError and hashes them.
         safety = Applicability.UNSAFE
-    return Fix(tuple(edits), safety, message), ""
+    # `Extra.forbid` became `"forbid"`: `from pydantic import Extra` may be unused now.
+    return Fix(tuple(edits), safety, message, retires=tuple(sorted(_EXTRA_ENUMS))), ""
 
 
 def _inherits_own_config(node: ast.ClassDef, model: ast.ClassDef, ctx: Context) -> bool:
