@@ -296,8 +296,9 @@ class DeprecatedOnEvent(Rule):
                 pass
             """,
             fixed="""
-            from starlette.applications import Starlette
             from contextlib import asynccontextmanager
+
+            from starlette.applications import Starlette
 
             async def connect():
                 pass

@@ -286,8 +286,8 @@ class V1FieldArgument(PydanticRule):
             ],
             fixed="""
             from enum import Enum
-            from pydantic import BaseModel, Field
             from typing import Literal
+            from pydantic import BaseModel, Field
 
             class Kind(str, Enum):
                 tag = 'tag'

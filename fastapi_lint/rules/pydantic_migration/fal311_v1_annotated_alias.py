@@ -130,8 +130,9 @@ class V1AnnotatedAlias(PydanticRule):
                 "6:17-6:62 `UUID4(...)` raises `TypeError` under Pydantic v2, where `UUID4` is an `Annotated` alias; use `uuid.UUID(...)`"
             ],
             fixed="""
-            from pydantic import UUID4, BaseModel
             from uuid import UUID
+
+            from pydantic import UUID4, BaseModel
 
             class User(BaseModel):
                 id: UUID4
