@@ -109,8 +109,8 @@ def import_insertion(tree: ast.Module, source: Source, module: str, name: str | 
     return _after(earlier[-1].statement, source, newline + statement)
 
 
-def _row_after(node: ast.AST, source: Source) -> int:
-    end_row = getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+def _row_after(node: ast.stmt, source: Source) -> int:
+    end_row = node.end_lineno or node.lineno
     starts = source.line_starts
     return starts[end_row] if end_row < len(starts) else len(source.text)
 

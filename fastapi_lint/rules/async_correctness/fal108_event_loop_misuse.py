@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from ...context import Context, FixLike
 from ...diagnostics import Applicability, Edit, Fix
@@ -415,6 +416,7 @@ def _dead_loop(call: ast.Call, ctx: Context) -> tuple[Edit | None, tuple[int, in
     if len(assignments) != 1:
         return None, None
     assignment, target = assignments[0]
+    assert isinstance(assignment, (ast.Assign, ast.AnnAssign))
     value = assignment.value
     if not (
         isinstance(value, ast.Call)
@@ -429,7 +431,7 @@ def _dead_loop(call: ast.Call, ctx: Context) -> tuple[Edit | None, tuple[int, in
     others = [use for use in uses if use is not target and use is not receiver]
     if others:
         converted = {
-            id(node.value.func.value)
+            id(node.value.func.value)  # type: ignore[attr-defined]  # _convertible checked it
             for node in _walk_own(function)
             if isinstance(node, ast.Await) and _convertible(node.value, ctx)
         }
@@ -465,7 +467,7 @@ def _convertible(call: ast.AST, ctx: Context) -> bool:
     )
 
 
-def _walk_own(function: ast.AsyncFunctionDef):
+def _walk_own(function: ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     """The nodes of a function's body, not those of functions, lambdas or classes inside it."""
     stack: list[ast.AST] = list(function.body)
     while stack:
