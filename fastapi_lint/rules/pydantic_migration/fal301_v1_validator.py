@@ -304,8 +304,9 @@ class V1Validator(PydanticRule):
             ],
             # The check moves onto the item type, as a plain function before the class.
             fixed="""
-            import pydantic
             from typing import Annotated
+
+            import pydantic
             from pydantic import AfterValidator
 
             def lower(v):
