@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .diagnostics import Diagnostic, InternalError, internal_error
-from .gate import gate_passes
+from .gate import gate_passes, presence
 from .noqa import file_exempt, suppressing_row
 from .parsing import (
     PARSE_ERROR,
@@ -144,16 +144,15 @@ def _lint_source(
     result = LintResult()
     text = source.text
     exempt = file_exempt(text)
-    seen: dict[str, bool] = {}
-    rules = (
-        []
-        if exempt
-        else [
+    rules = []
+    if not exempt:
+        candidates = ruleset.for_path(path)
+        seen = presence(text, candidates)
+        rules = [
             rule
-            for rule in ruleset.for_path(path)
+            for rule in candidates
             if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
         ]
-    )
     parse_reported = not exempt and ruleset.enabled(PARSE_ERROR, path)
     if not rules and not parse_reported and not summarize:
         return result

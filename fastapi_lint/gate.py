@@ -10,10 +10,49 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .rule import Rule
+
+try:
+    import ahocorasick
+except ImportError:  # pragma: no cover - a platform without a wheel: one scan per string
+    ahocorasick = None
+
+
+def presence(text: str, rules: Sequence[Rule]) -> dict[str, bool]:
+    """Which of the strings the `rules`' gates test occur in `text`: every one of them, found
+    in one pass (Aho-Corasick), for `gate_passes` to read instead of scanning the text once per
+    string (about 160 strings for the default rules; a third of the gate's time on the corpus).
+    Empty without the automaton: `gate_passes` then tests each string itself."""
+    automaton = _automaton(tuple(type(rule) for rule in rules))
+    if automaton is None:
+        return {}
+    strings, machine = automaton
+    seen = dict.fromkeys(strings, False)
+    for _, found in machine.iter(text):
+        seen[found] = True
+    return seen
+
+
+@functools.lru_cache(maxsize=64)
+def _automaton(kinds: tuple[type[Rule], ...]) -> tuple[tuple[str, ...], Any] | None:
+    if ahocorasick is None:
+        return None
+    strings: dict[str, None] = {}
+    for kind in kinds:
+        strings.update(dict.fromkeys((*kind.requires, *kind.requires_any, *kind.triggers)))
+        strings.update(dict.fromkeys(key for key, _ in _word_groups(kind.trigger_words)))
+    strings.pop("", None)  # in every text; `in` answers it
+    if not strings:
+        return None
+    machine = ahocorasick.Automaton()
+    for string in strings:
+        machine.add_word(string, string)
+    machine.make_automaton()
+    return tuple(strings), machine
 
 
 def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> bool:

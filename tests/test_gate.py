@@ -110,3 +110,32 @@ def test_every_invalid_example_passes_the_gate(code: str):
 def test_requires_any(code: str, text: str, passes: bool):
     rule = all_rules()[code](Settings())
     assert gate_passes(rule, text) is passes
+
+
+def _all_example_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "fixtures").rglob("*.py"))
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in files]
+    for rule in all_rules().values():
+        texts.extend(str(getattr(e, "code", e)) for e in (*rule.valid, *rule.invalid))
+    # Overlapping and nested strings: one pass must find every one, as `in` does.
+    texts.append("app.add_event_handler('startup', on_event)  # asyncio.sleep async")
+    return texts
+
+
+def test_one_pass_finds_what_a_scan_per_string_finds():
+    """`presence` (the automaton) says of each gate string what `string in text` says, so the
+    gate decides the same either way."""
+    from fastapi_lint.gate import presence
+
+    rules = [kind(Settings()) for kind in all_rules().values()]
+    for text in _all_example_texts():
+        seen = presence(text, rules)
+        assert seen, "the automaton is not in use"
+        assert {s: s in text for s in seen} == seen
+        with_scans: dict[str, bool] = {}
+        assert [gate_passes(r, text, dict(seen)) for r in rules] == [
+            gate_passes(r, text, with_scans) for r in rules
+        ]
