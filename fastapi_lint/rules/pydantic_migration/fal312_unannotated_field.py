@@ -75,6 +75,8 @@ class UnannotatedField(PydanticRule):
     name = "v1-unannotated-field"
     message = "Model attribute `{field}` has no annotation: Pydantic v1 made it a field{kind}, v2 refuses the class; annotate it{advice}"
     nodes = (ast.Assign,)
+    # A model's base may live in another module: any file with a class may hold one.
+    triggers = ("pydantic", "sqlmodel", "class ")
     defers = True
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE,)
