@@ -27,8 +27,11 @@ class _Found:
 
 class FieldExtraArgument(Rule):
     """## What it does
-    Checks `pydantic.Field(...)` for keyword arguments that are not parameters of `Field`
-    in any Pydantic 2 release — `Field(example=1)`, `Field(foo="bar")` — in Pydantic 2 code.
+    Checks `pydantic.Field(...)` in Pydantic 2 code for keyword arguments that are not its
+    parameters.
+
+    Such as `Field(example=1)` or `Field(foo="bar")`: a keyword that is a parameter of
+    `Field` in any Pydantic 2 release is not reported.
 
     ## Why is this bad?
     Pydantic 2 still copies unknown keywords into the field's JSON schema, but deprecated

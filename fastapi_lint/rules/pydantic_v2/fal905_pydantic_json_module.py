@@ -25,9 +25,10 @@ class _Found:
 
 class PydanticJsonModule(Rule):
     """## What it does
-    Checks Pydantic 2 code for imports from Pydantic 1's `pydantic.json` module —
-    `from pydantic.json import pydantic_encoder`, `import pydantic.json` — typically for
-    `json.dumps(data, default=pydantic_encoder)`.
+    Checks Pydantic 2 code for imports from Pydantic 1's `pydantic.json` module.
+
+    Such as `from pydantic.json import pydantic_encoder` or `import pydantic.json`, typically
+    for `json.dumps(data, default=pydantic_encoder)`.
 
     ## Why is this bad?
     Pydantic 2 has no `pydantic.json` module of its own: the names resolve, through its
