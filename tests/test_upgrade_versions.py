@@ -226,3 +226,18 @@ def test_unknown_version_the_module_decides(tmp_path: Path) -> None:
     )
     result = run("check", "--select", "FAL9", "--output-format", "json", ".", cwd=v1)
     assert findings(result) == []
+
+
+def test_pydantic_2_0_is_told_its_json_encoders_do_nothing(tmp_path: Path) -> None:
+    # Pydantic 2.0.x dropped `json_encoders` (restored, deprecated, in 2.1): docs/upgrades/pydantic-2x.md.
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["pydantic==2.0.3"]\n'
+    )
+    (root / "models.py").write_text(MODELS)
+    result = run("check", "--select", "FAL904", "--output-format", "json", ".", cwd=root)
+    messages = [str(f["message"]) for f in findings(result)]
+    assert len(messages) == 1 and messages[0].startswith(
+        "`json_encoders` is ignored by Pydantic 2.0"
+    )
