@@ -176,6 +176,22 @@ def _version_evidence(ctx: Context) -> tuple[bool, bool]:
     return v1, v2
 
 
+def written_for_v2(ctx: Context) -> bool:
+    """Is this module Pydantic 2 code? The project's target decides when it is known
+    (`Settings.target`); otherwise the module's own usage: v2 and no v1 (`version_evidence`).
+    A module on the `pydantic.v1` layer is not. Call in `finish`.
+
+    Where a spelling is right in v1 code and deprecated in v2 code (an extra `Field` keyword),
+    this splits the work: FAL307 reports it in v1 code (the migration), FAL903 in v2 code."""
+    if uses_v1_layer(ctx):
+        return False
+    known = ctx.settings.target("pydantic").at_least((2,))
+    if known is not None:
+        return known
+    v1, v2 = version_evidence(ctx)
+    return v2 and not v1
+
+
 class PydanticRule(Rule):
     """Base of FAL301-FAL310: files on the `pydantic.v1` layer are left alone."""
 

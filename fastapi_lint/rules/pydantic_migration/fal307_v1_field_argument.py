@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
 
 from ...catalogues.pydantic_v1 import (
     FIELD_CALLS,
@@ -16,7 +17,7 @@ from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid
 from ._fixes import Imports
-from ._models import PydanticRule, enclosing_model, is_settings
+from ._models import PydanticRule, enclosing_model, is_settings, written_for_v2
 
 # Pattern syntax Python's `re` has and the Rust engine of Pydantic v2 rejects: lookaround,
 # backreferences, possessive/atomic groups, conditionals.
@@ -25,6 +26,12 @@ _PYTHON_ONLY = re.compile(r"\(\?(?:[=!]|<[=!]|P=|\(|>)|\\[1-9]")
 _LEADING_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
 # A string prefix that is a plain or raw string (no bytes, no f-string).
 _STRING_PREFIX = re.compile(r"^([rRuU]?)(['\"]{1,3})")
+
+
+@dataclass
+class _Extras:
+    # Extra keywords of the file's `Field(...)` calls, each with its fix.
+    found: list[tuple[ast.keyword, Fix | None]] = field(default_factory=list)
 
 
 class V1FieldArgument(PydanticRule):
@@ -77,6 +84,10 @@ class V1FieldArgument(PydanticRule):
     same input passes both when it is already of the default's type. `unique_items=` is
     reported only (a `set` type changes the value's type).
 
+    Extra keywords are reported here in v1 code only; in Pydantic 2 code (the project known
+    to use v2, or, when its version is not known, a module showing v2 usage and no v1 usage)
+    they are FAL903's, which also says when `json_schema_extra=` makes v2 drop them.
+
     An extra keyword becomes `json_schema_extra={"example": 1}`, safe: v2 merges that dict
     into the field's schema, where v1 put the extra. Fixed when it is the call's only extra and
     the call has no `json_schema_extra=` yet; otherwise reported only. `Field(**options)` is
@@ -108,6 +119,14 @@ class V1FieldArgument(PydanticRule):
         Applicability.UNSAFE,
     )
     valid = [
+        # An extra keyword in Pydantic 2 code (`ConfigDict`) is FAL903's.
+        """
+        from pydantic import BaseModel, ConfigDict, Field
+
+        class T(BaseModel):
+            model_config = ConfigDict(frozen=True)
+            a: int = Field(1, example=2)
+        """,
         # Look-alikes of extras: v2 parameters, SQLModel's own `Field` keywords, `**options`.
         """
         from pydantic import BaseModel, Field
@@ -369,8 +388,17 @@ class V1FieldArgument(PydanticRule):
                 Applicability.SAFE,
                 "Move it into `json_schema_extra`",
             )
+        # Reported in `finish`, once it is known whether the module is v1 code: in v2 code
+        # the extra keyword is FAL903's.
+        ctx.state(_Extras).found.append((keyword, fix))
+
+    def finish(self, ctx: Context) -> None:
+        found = ctx.state(_Extras).found
+        if not found or written_for_v2(ctx):
+            return
         advice = "extra keywords are deprecated in v2: put it in `json_schema_extra={...}`"
-        ctx.report(keyword, arg=keyword.arg, advice=advice, fix=fix)
+        for keyword, fix in found:
+            ctx.report(keyword, arg=keyword.arg, advice=advice, fix=fix)
 
     def _env(self, call: ast.Call, keyword: ast.keyword, ctx: Context) -> None:
         """`BaseSettings` field `Field(env="DB_URL")` → `validation_alias=AliasChoices("DB_URL",

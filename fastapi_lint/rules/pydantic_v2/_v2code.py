@@ -8,14 +8,16 @@ in v1 code (`Field(example=...)` is v1's documented way to add a schema key, and
 `pydantic.json.pydantic_encoder` is v1's JSON encoder). The project's version decides first
 (`Settings.target`, see `semantic/versions.py`); when it is not known, the second kind is
 reported only in a module that shows v2 usage and no v1 usage (the evidence FAL310 reads the
-other way round). A module on the `pydantic.v1` layer is left alone, as the FAL3xx rules do.
+other way round; `written_for_v2`, beside it, is also where FAL307 hands extra `Field`
+keywords in v2 code over to FAL903). A module on the `pydantic.v1` layer is left alone, as the FAL3xx rules do.
 """
 
 from __future__ import annotations
 
 from ...context import Context
 from ...diagnostics import Applicability
-from ..pydantic_migration._models import uses_v1_layer, version_evidence
+from ..pydantic_migration._models import uses_v1_layer
+from ..pydantic_migration._models import written_for_v2 as written_for_v2  # for the rules
 
 _V2 = (2,)
 
@@ -30,19 +32,6 @@ def may_be_v2(ctx: Context) -> bool:
     """For constructs that only exist in Pydantic 2: not a project known to be on v1, and not
     a module on the `pydantic.v1` layer. Ask once per file (`Rule.applies`)."""
     return project_on_v2(ctx) is not False and not uses_v1_layer(ctx)
-
-
-def written_for_v2(ctx: Context) -> bool:
-    """For constructs that are right in v1 code: the project is known to be on v2, or, when
-    its version is not known, the module shows v2 usage and no v1 usage. Call in `finish`
-    (the module evidence needs every class of the file)."""
-    if uses_v1_layer(ctx):
-        return False
-    known = project_on_v2(ctx)
-    if known is not None:
-        return known
-    v1, v2 = version_evidence(ctx)
-    return v2 and not v1
 
 
 def fix_applicability(ctx: Context) -> Applicability:
