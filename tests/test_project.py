@@ -35,6 +35,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
 CODES = (
     "FAL106",
     "FAL107",
+    "FAL202",
     "FAL301",
     "FAL302",
     "FAL303",

@@ -239,7 +239,11 @@ class ProjectIndex:
         head, tail = rest[0], rest[1:]
         qualname = f"{self.keys[id(summary)]}.{head}"
         if qualname in self.functions and self.functions[qualname][1] is summary:
-            return None if tail else ("function", qualname)
+            if not tail:
+                return ("function", qualname)
+            # `make_repo.fetch`: how this module names a method of what `make_repo()`
+            # returns, as a receiver's type (see `returned_class`).
+            return self._returned_method(qualname, tail, depth)
         if qualname in self.classes:
             if not tail:
                 return ("class", qualname)
@@ -262,6 +266,9 @@ class ProjectIndex:
                 if owner is not None and owner[0] == "class":
                     method = self.method(owner[1], tail[0])
                     return ("function", method) if method is not None else None
+                if owner is not None and owner[0] == "function":
+                    # `db = make_db()` in that module: an instance of what `make_db` returns.
+                    return self._returned_method(owner[1], tail, depth)
             return None
         if "*" in names:
             return self._starred(summary, rest, home, depth)
@@ -283,6 +290,32 @@ class ProjectIndex:
             member = self._member(found, rest, home, depth + 1)
             if member is not None:
                 return member
+        return None
+
+    def _returned_method(
+        self, function: str, tail: list[str], depth: int
+    ) -> tuple[str, str] | None:
+        if len(tail) != 1:
+            return None
+        cls = self.returned_class(function, depth + 1)
+        method = self.method(cls, tail[0]) if cls is not None else None
+        return ("function", method) if method is not None else None
+
+    def returned_class(self, function: str, depth: int = 0) -> str | None:
+        """The project class whose instance calling the project function `function` (a
+        qualified name in the index) gives: what its module recorded it returns
+        (`FunctionRecord.returns`), followed through functions of other modules whose result
+        it returns. None when unknown or not a class of the project."""
+        entry = self.functions.get(function)
+        if entry is None or depth > _MAX_DEPTH or not entry[0].returns:
+            return None
+        found = self._resolve(entry[0].returns, entry[1], depth + 1)
+        if found is None:
+            return None
+        if found[0] == "class":
+            return found[1]
+        if found[0] == "function" and found[1] != function:
+            return self.returned_class(found[1], depth + 1)
         return None
 
     def resolve_class(self, dotted: str, home: ModuleSummary | None = None) -> str | None:
@@ -661,6 +694,7 @@ def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:
             f.accepted,
             f.blocking,
             tuple(c.callee for c in f.calls),
+            f.returns,
         )
         for f in summary.functions
     )
@@ -672,7 +706,7 @@ def _names_shape(summary: ModuleSummary) -> tuple[object, ...]:
     """What other modules' calls into a module resolve through: the names it imports and
     binds, its classes and the functions it defines."""
     classes = tuple((c.qualname, c.bases, c.members) for c in summary.classes)
-    functions = tuple(f.qualname for f in summary.functions)
+    functions = tuple((f.qualname, f.returns) for f in summary.functions)
     return (summary.imports, summary.instances, classes, functions)
 
 

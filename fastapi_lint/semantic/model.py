@@ -198,6 +198,8 @@ class SemanticModel:
         # What each project function asked about returns (see `returned`), memoised: None
         # while it is being inferred (recursion) and when unknown.
         self._returned: dict[ast.AST, Returned | None] = {}
+        # (class, attribute) → its type (see `attribute_type`), memoised likewise.
+        self._attributes: dict[tuple[str, str], str | None] = {}
 
     # ----------------------------------------------------------------- scopes
 
@@ -372,9 +374,17 @@ class SemanticModel:
             if self.type_of(expr.left) == "pathlib.Path":
                 return "pathlib.Path"
             return None
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        if isinstance(expr, ast.Attribute):
+            value = expr.value
+            owner = self.type_of(value)
+            if owner is None and isinstance(value, ast.Name):
+                owner = self.self_class(value.id)
+            if owner is not None and owner in self.classes:
+                # `self.client` / `service.client`: an attribute of a class of this module.
+                return self.attribute_type(owner, expr.attr)
+            if not isinstance(value, ast.Name):
+                return None
             # `UploadFile.file` is a sync file object.
-            owner = self.type_of(expr.value)
             if owner == "fastapi.UploadFile" and expr.attr == "file":
                 return "io.IOBase"
             if owner is None:
@@ -383,6 +393,107 @@ class SemanticModel:
                 if name is not None and name in OBJECT_TYPES:
                     return OBJECT_TYPES[name]
         return None
+
+    def self_class(self, name: str) -> str | None:
+        """The class whose method binds `name` as its first parameter (`self`, `cls`), when
+        the code being walked is in that method and `name` was not reassigned."""
+        scope = self.function_scope
+        if scope is None or scope.kind is not ScopeKind.FUNCTION:
+            return None
+        node = scope.node
+        parent = scope.parent
+        if not isinstance(node, _FUNCTION_NODES) or parent is None:
+            return None
+        if parent.kind is not ScopeKind.CLASS:
+            return None
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if not positional or positional[0].arg != name:
+            return None
+        binding = scope.bindings.get(name)
+        if binding is None or binding.kind is not BindingKind.PARAMETER:
+            return None  # reassigned in the body
+        for decorator in node.decorator_list:
+            if self.qualified_name(decorator) == "builtins.staticmethod":
+                return None
+        owner = parent.bindings.get("__qualname__")
+        if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
+            return None
+        return owner.qualname
+
+    def attribute_type(self, cls: str, attr: str, depth: int = 0) -> str | None:
+        """The type of attribute `attr` of instances of `cls`, a class of this module, as a type
+        checker declares it: an annotation in the class body (`client: httpx.Client`, fields),
+        else what `__init__` assigns to `self.attr` (every value not None of one known type;
+        `self.attr: T = ...` says T). Then the bases of this module, in order. Memoised per
+        class and name; None when unknown (also for `cls` meaning the class, not an instance:
+        rules then learn nothing wrong, only nothing)."""
+        key = (cls, attr)
+        memo = self._attributes
+        if key in memo:
+            return memo[key]
+        memo[key] = None
+        info = self.classes.get(cls)
+        if info is None or depth > 10 or "<locals>" in cls:
+            return None
+        saved = self.scope
+        self.scope = self.module_scope
+        try:
+            found = self._declared_attribute(info.node, attr)
+        finally:
+            self.scope = saved
+        if found is None:
+            for base in info.bases:
+                if base in self.classes:
+                    found = self.attribute_type(base, attr, depth + 1)
+                    if found is not None:
+                        break
+        memo[key] = found
+        return found
+
+    def _declared_attribute(self, node: ast.ClassDef, attr: str) -> str | None:
+        init = None
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and statement.target.id == attr
+            ):
+                return self.annotation_type(statement.annotation)
+            if isinstance(statement, _FUNCTION_NODES) and statement.name == "__init__":
+                init = statement
+        if not isinstance(init, ast.FunctionDef) or not init.args.args:
+            return None
+        this = init.args.args[0].arg
+        locals_, _, _ = self._function_locals(init)
+        found: Returned | None = None
+        for child in _own_nodes(init.body):
+            if isinstance(child, ast.Assign):
+                targets = child.targets
+                value: ast.AST | None = child.value
+            elif isinstance(child, ast.AnnAssign):
+                targets = [child.target]
+                value = child
+            else:
+                continue
+            for target in targets:
+                if not (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == attr
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == this
+                ):
+                    continue
+                if isinstance(value, ast.AnnAssign):
+                    known = self.annotation_type(value.annotation)
+                    returned = Returned(known) if known is not None else None
+                elif value is None or _is_none(value):
+                    continue
+                else:
+                    returned = self._value_returned(value, locals_, 0)
+                if returned is None or (found is not None and returned.type != found.type):
+                    return None
+                found = found or returned
+        return found.type if found is not None else None
 
     def value_type(self, call: ast.Call, awaited: bool = False) -> str | None:
         """The canonical class of what `call` gives back (`awaited`: of what awaiting it gives).
@@ -578,10 +689,13 @@ class SemanticModel:
             return memo[node]
         memo[node] = None
         scope = self.functions.get(node)
-        if scope is None or scope.parent is None:
+        outer = scope.parent if scope is not None else None
+        while outer is not None and outer.kind is ScopeKind.CLASS:
+            outer = outer.parent  # a method's body does not see its class's names
+        if outer is None:
             return None
         saved = self.scope
-        self.scope = scope.parent
+        self.scope = outer
         try:
             result = self._infer_returned(node)
         finally:
@@ -603,9 +717,28 @@ class SemanticModel:
         return Returned(annotated)
 
     def _body_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+        locals_, values, generator = self._function_locals(node)
+        if generator:
+            return None
+        found: Returned | None = None
+        for value in values:
+            returned = self._value_returned(value, locals_, 0)
+            if returned is None or (found is not None and returned.type != found.type):
+                return None
+            found = found or returned
+        return found
+
+    @staticmethod
+    def _function_locals(
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+    ) -> tuple[dict[str, list[ast.AST] | None], list[ast.expr], bool]:
+        """One read of a function's own body: its local names with the values plainly assigned
+        to them (None: bound otherwise, unknown), the values it returns (not None), and
+        whether it is a generator."""
         values: list[ast.expr] = []
         locals_: dict[str, list[ast.AST] | None] = {}
         plain: set[int] = set()  # the names bound by plain assignments (recorded with values)
+        generator = False
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             locals_[arg.arg] = [arg]
@@ -615,8 +748,8 @@ class SemanticModel:
         for child in _own_nodes(node.body):
             kind = type(child)
             if kind is ast.Yield or kind is ast.YieldFrom:
-                return None
-            if kind is ast.Return:
+                generator = True
+            elif kind is ast.Return:
                 value = child.value  # type: ignore[attr-defined]  # a Return
                 if value is not None and not _is_none(value):
                     values.append(value)
@@ -638,13 +771,7 @@ class SemanticModel:
                     locals_[(alias.asname or alias.name).split(".")[0]] = None
             elif isinstance(child, _SCOPE_NODES) and not isinstance(child, ast.Lambda):
                 locals_[child.name] = None
-        found: Returned | None = None
-        for value in values:
-            returned = self._value_returned(value, locals_, 0)
-            if returned is None or (found is not None and returned.type != found.type):
-                return None
-            found = found or returned
-        return found
+        return locals_, values, generator
 
     def _value_returned(
         self, value: ast.AST, locals_: dict[str, list[ast.AST] | None], depth: int

@@ -14,7 +14,7 @@ from ..diagnostics import Applicability, Edit, Fix
 
 C = TypeVar("C", bound="Condition")
 
-SUMMARY_VERSION = 5  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 6  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -67,8 +67,11 @@ class FunctionRecord(NamedTuple):
     # Middleware it registers on apps it receives as parameters, in order: (parameter name,
     # is it CORSMiddleware) for each `param.add_middleware(...)` / `@param.middleware("http")`.
     middleware: tuple[tuple[str, bool], ...] = ()
-    # The class its return annotation names, qualified in its module ("" when none or not
-    # one class; coroutine functions have none): `make_router() -> APIRouter`.
+    # What calling it gives, as its module knows it (`SemanticModel.returned`: the return
+    # annotation, else what every `return` gives): a canonical class qualified in its module
+    # (`make_router() -> APIRouter`), or the qualified name of a function of another module
+    # whose result it returns (the index follows it); "" when unknown, and for coroutine
+    # functions and generators, whose call gives a coroutine or a generator.
     returns: str = ""
 
 

@@ -84,42 +84,23 @@ def call_candidate(call: ast.Call, semantic: SemanticModel, name: str | None) ->
 
 def method_owner(name: str, semantic: SemanticModel) -> str | None:
     """The class whose method binds `name` as its first parameter (`self`, `cls`)."""
-    scope = semantic.function_scope
-    if scope is None or scope.kind is not ScopeKind.FUNCTION:
-        return None
-    node = scope.node
-    parent = scope.parent
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or parent is None:
-        return None
-    if parent.kind is not ScopeKind.CLASS:
-        return None
-    positional = [*node.args.posonlyargs, *node.args.args]
-    if not positional or positional[0].arg != name:
-        return None
-    binding = scope.bindings.get(name)
-    if binding is None or binding.kind is not BindingKind.PARAMETER:
-        return None  # reassigned in the body
-    for decorator in node.decorator_list:
-        if semantic.qualified_name(decorator) == "builtins.staticmethod":
-            return None
-    owner = parent.bindings.get("__qualname__")
-    if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
-        return None
-    return owner.qualname
+    return semantic.self_class(name)
 
 
 # ------------------------------------------------------------------- collector
 
 
 class _FunctionBuilder:
-    __slots__ = ("blocking", "calls", "generator", "middleware", "record")
+    __slots__ = ("blocking", "calls", "generator", "middleware", "node", "record", "returns")
 
-    def __init__(self, record: FunctionRecord) -> None:
+    def __init__(self, record: FunctionRecord, node: ast.AST) -> None:
         self.record = record
+        self.node = node
         self.calls: list[CallRecord] = []
         self.blocking: list[BlockingRecord] = []
         self.middleware: list[tuple[str, bool]] = []
         self.generator = False
+        self.returns = False  # has a `return <value>`: only then is the body's return inferred
 
 
 class SummaryCollector:
@@ -139,6 +120,7 @@ class SummaryCollector:
         ast.Await,
         ast.Yield,
         ast.YieldFrom,
+        ast.Return,
     )
 
     def __init__(self, settings: Settings) -> None:
@@ -172,6 +154,11 @@ class SummaryCollector:
             self.awaited.add(id(node.value))  # type: ignore[attr-defined]  # as above
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             self._function(node, ctx)  # type: ignore[arg-type]  # as above
+        elif kind is ast.Return:
+            if node.value is not None:  # type: ignore[attr-defined]  # a Return
+                builder = self._current(ctx)
+                if builder is not None:
+                    builder.returns = True
         else:  # Yield, YieldFrom
             builder = self._current(ctx)
             if builder is not None:
@@ -216,9 +203,8 @@ class SummaryCollector:
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
             accepted=_accepts(ctx, node.lineno),
-            returns=_returns(node, semantic),
         )
-        self.functions[node] = _FunctionBuilder(record)
+        self.functions[node] = _FunctionBuilder(record, node)
 
     def _call(self, node: ast.Call, ctx: Context) -> None:
         builder = self._current(ctx)
@@ -329,6 +315,7 @@ class SummaryCollector:
                 calls=tuple(b.calls),
                 blocking=tuple(b.blocking),
                 middleware=tuple(b.middleware),
+                returns=_returns(b, semantic),
             )
             for b in self.functions.values()
         )
@@ -344,12 +331,17 @@ class SummaryCollector:
         )
 
 
-def _returns(node: ast.FunctionDef | ast.AsyncFunctionDef, semantic: SemanticModel) -> str:
-    """The class a sync function's return annotation names (`-> APIRouter`), qualified;
-    "" for none, one that is not a single class, or a coroutine function."""
-    if isinstance(node, ast.AsyncFunctionDef) or node.returns is None:
+def _returns(builder: _FunctionBuilder, semantic: SemanticModel) -> str:
+    """What the function returns, for other modules (`FunctionRecord.returns`). Only a
+    function with a return annotation or a `return <value>` is asked: inferring reads the body
+    again, and most functions' results nobody asks about would be unknown anyway."""
+    node = builder.node
+    if not isinstance(node, ast.FunctionDef) or builder.generator:
+        return ""  # calling it gives a coroutine or a generator
+    if node.returns is None and not builder.returns:
         return ""
-    return semantic.annotation_type(node.returns) or ""
+    returned = semantic.returned(node)
+    return returned.type if returned is not None else ""
 
 
 def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
