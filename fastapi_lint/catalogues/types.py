@@ -135,3 +135,47 @@ TYPE_DESCRIPTIONS: dict[str, str] = {
 
 def describe_type(qualname: str) -> str:
     return TYPE_DESCRIPTIONS.get(qualname, f"a `{qualname}`")
+
+
+# Containers whose type argument is the type of their elements (`list[Embedder]`): iterating
+# one, or subscripting it, gives an element (`SemanticModel.element_type`).
+SEQUENCE_TYPES: frozenset[str] = frozenset(
+    {
+        "builtins.list",
+        "builtins.set",
+        "builtins.frozenset",
+        "builtins.tuple",  # only `tuple[T, ...]`
+        "typing.List",
+        "typing.Set",
+        "typing.FrozenSet",
+        "typing.Tuple",
+        "typing.Sequence",
+        "typing.MutableSequence",
+        "typing.Iterable",
+        "typing.Iterator",
+        "typing.Collection",
+        "typing.Deque",
+        "collections.deque",
+        "collections.abc.Sequence",
+        "collections.abc.MutableSequence",
+        "collections.abc.Iterable",
+        "collections.abc.Iterator",
+        "collections.abc.Collection",
+        "collections.abc.Set",
+    }
+)
+# Mappings: iterating one gives a key (the first argument), subscripting it a value (the second).
+MAPPING_TYPES: frozenset[str] = frozenset(
+    {
+        "builtins.dict",
+        "typing.Dict",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "typing.DefaultDict",
+        "typing.OrderedDict",
+        "collections.OrderedDict",
+        "collections.defaultdict",
+        "collections.abc.Mapping",
+        "collections.abc.MutableMapping",
+    }
+)

@@ -21,8 +21,10 @@ from ..catalogues.third_party import MODEL_BASES as THIRD_PARTY_MODEL_BASES
 from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import (
     INSTANCE_CALL_TYPES,
+    MAPPING_TYPES,
     METHOD_RESULT_TYPES,
     RESULT_TYPES,
+    SEQUENCE_TYPES,
     canonical,
 )
 
@@ -369,6 +371,11 @@ class SemanticModel:
             if isinstance(expr.value, ast.Call):
                 return self.value_type(expr.value, awaited=True)
             return self.type_of(expr.value)
+        if isinstance(expr, ast.Subscript):
+            # `MODELS["name"]` of `MODELS: dict[str, Embedder]`: an element.
+            if isinstance(expr.slice, ast.Slice):
+                return None
+            return self.element_type(expr.value, subscript=True)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
             # `base / "name"`: joining onto a known `pathlib.Path` gives a `pathlib.Path`.
             if self.type_of(expr.left) == "pathlib.Path":
@@ -392,6 +399,115 @@ class SemanticModel:
                 name = self.qualified_name(expr)
                 if name is not None and name in OBJECT_TYPES:
                     return OBJECT_TYPES[name]
+        return None
+
+    # ------------------------------------------------------------- containers
+
+    def element_type(self, expr: ast.AST, subscript: bool = False) -> str | None:
+        """The type of an element of the container `expr`: what iterating it gives (a key, for
+        a mapping), or with `subscript` what `expr[...]` gives. Known from the annotation of
+        the name (`MODELS: dict[str, Embedder]`, a parameter `items: list[Item]`), a function
+        of the module annotated `-> list[Item]`, `.values()` / `.keys()` of a mapping, or a
+        comprehension that yields its own loop variable (`[e for e in items if e.ok]`)."""
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            method = expr.func.attr
+            if method in ("values", "keys") and not expr.args and not expr.keywords:
+                container = self._container(expr.func.value)
+                if container is None or not container[2] or subscript:
+                    return None
+                return container[1] if method == "values" else container[0]
+        container = self._container(expr)
+        if container is None:
+            return None
+        return container[1] if subscript else container[0]
+
+    def _container(
+        self, expr: ast.AST, depth: int = 0
+    ) -> tuple[str | None, str | None, bool] | None:
+        """(iterated type, subscripted type, is a mapping) of a container expression."""
+        if depth > 4:
+            return None
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+            awaited = True
+        else:
+            awaited = False
+        if isinstance(expr, ast.Call):
+            function = self.project_function(expr.func)
+            if function is None or isinstance(function, ast.AsyncFunctionDef) != awaited:
+                return None
+            if function.returns is None or not self._keeps_return(function):
+                return None
+            return self.container_annotation(function.returns)
+        if awaited or not isinstance(expr, ast.Name):
+            return None
+        binding = self.lookup(expr.id)
+        if binding is None:
+            return None
+        node = binding.node
+        if isinstance(node, ast.arg):
+            return self.container_annotation(node.annotation)
+        if isinstance(node, ast.AnnAssign):
+            return self.container_annotation(node.annotation)
+        if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+            return None
+        value = binding.value
+        if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            generators = value.generators
+            elt = value.elt
+            if (
+                len(generators) == 1
+                and isinstance(elt, ast.Name)
+                and isinstance(generators[0].target, ast.Name)
+                and generators[0].target.id == elt.id
+            ):
+                item = self._container(generators[0].iter, depth + 1)
+                if item is None or item[2]:
+                    return None
+                return item[0], item[0], False
+            return None
+        if isinstance(value, (ast.Call, ast.Await)):
+            return self._container(value, depth + 1)
+        return None
+
+    def container_annotation(
+        self, annotation: ast.AST | None
+    ) -> tuple[str | None, str | None, bool] | None:
+        """(iterated, subscripted, is a mapping) for `list[T]`, `Sequence[T]`, `tuple[T, ...]`
+        (T, T) and `dict[K, V]`, `Mapping[K, V]` (K, V), through `Optional` and `Annotated`."""
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            sides = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
+            return self.container_annotation(sides[0]) if len(sides) == 1 else None
+        if not isinstance(annotation, ast.Subscript):
+            return None
+        wrapper = self.qualified_name(annotation.value)
+        inner = annotation.slice
+        arguments = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if wrapper in _UNWRAP or wrapper in ("typing.Union", "typing_extensions.Union"):
+            real = [a for a in arguments if not _is_none(a)]
+            if wrapper not in _UNWRAP and len(real) != 1:
+                return None
+            return self.container_annotation(real[0]) if real else None
+        if wrapper in MAPPING_TYPES and len(arguments) == 2:
+            return (
+                self.annotation_type(arguments[0]),
+                self.annotation_type(arguments[1]),
+                True,
+            )
+        if wrapper in SEQUENCE_TYPES:
+            if wrapper in ("builtins.tuple", "typing.Tuple"):
+                ellipsis = arguments[-1] if len(arguments) == 2 else None
+                if not (isinstance(ellipsis, ast.Constant) and ellipsis.value is Ellipsis):
+                    return None
+            element = self.annotation_type(arguments[0])
+            return element, element, False
         return None
 
     def self_class(self, name: str) -> str | None:
@@ -703,11 +819,17 @@ class SemanticModel:
         memo[node] = result
         return result
 
-    def _infer_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+    def _keeps_return(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Does calling the decorated function give what its body returns?"""
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if self.qualified_name(target) not in SIGNATURE_PRESERVING:
-                return None
+                return False
+        return True
+
+    def _infer_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
+        if not self._keeps_return(node):
+            return None
         annotated = self.annotation_type(node.returns) if node.returns is not None else None
         body = self._body_returned(node)
         if annotated is None:

@@ -367,7 +367,10 @@ class Traversal:
         assert isinstance(node, (ast.For, ast.AsyncFor))
         if isinstance(node, ast.AsyncFor):
             self._mark_await()
-        bind = lambda: self._bind_plain(node.target, BindingKind.LOOP)  # noqa: E731
+        semantic = self.semantic
+        bind = lambda: self._bind_plain(  # noqa: E731
+            node.target, BindingKind.LOOP, semantic.element_type(node.iter)
+        )
         stack.extend(reversed([node.iter, node.target, bind, *node.body, *node.orelse]))
 
     def _with(self, node: ast.AST, stack: list) -> None:
@@ -477,7 +480,11 @@ class Traversal:
                 parts.append(self._mark_await)
             parts.append(generator.iter)
             parts.append(generator.target)
-            parts.append(lambda target=generator.target: self._bind_plain(target, BindingKind.LOOP))
+            parts.append(
+                lambda generator=generator: self._bind_plain(
+                    generator.target, BindingKind.LOOP, semantic.element_type(generator.iter)
+                )
+            )
             parts.extend(generator.ifs)
         if isinstance(node, ast.DictComp):
             parts.extend([node.key, node.value])
