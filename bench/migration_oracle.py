@@ -267,15 +267,19 @@ def oracle(project: Project, args: argparse.Namespace) -> dict:
     original = unpack(sdist_path(project, args.dl), base / "original")
     before_python = venv(args.work, project.before)
     after_python = venv(args.work, project.after)
+    saved = base / "result.json"
     result: dict = {"project": f"{project.name}-{project.version}"}
+    if args.only and saved.exists():
+        result = json.loads(saved.read_text())  # other sides' figures are kept
 
-    counts = run_tests(before_python, original, project, base / "before-failures.txt")
-    print(f"{project.name}: v1, unchanged: {counts.line()}", flush=True)
-    result["before"] = counts.__dict__
+    if not args.only:
+        counts = run_tests(before_python, original, project, base / "before-failures.txt")
+        print(f"{project.name}: v1, unchanged: {counts.line()}", flush=True)
+        result["before"] = counts.__dict__
 
-    counts = run_tests(after_python, original, project, base / "unmigrated-failures.txt")
-    print(f"{project.name}: v2, unchanged: {counts.line()}", flush=True)
-    result["unmigrated"] = counts.__dict__
+        counts = run_tests(after_python, original, project, base / "unmigrated-failures.txt")
+        print(f"{project.name}: v2, unchanged: {counts.line()}", flush=True)
+        result["unmigrated"] = counts.__dict__
 
     targets = installed_versions(after_python)
     result["targets"] = targets
@@ -288,6 +292,8 @@ def oracle(project: Project, args: argparse.Namespace) -> dict:
     if args.bump_pydantic:
         sides.append(("bump-pydantic", lambda t: migrate_with_bump_pydantic(args.bump_pydantic, t, project)))  # fmt: skip
     for side, migrate in sides:
+        if args.only and side != args.only:
+            continue
         tree = base / side / original.name
         if tree.parent.exists():
             shutil.rmtree(tree.parent)
@@ -296,7 +302,7 @@ def oracle(project: Project, args: argparse.Namespace) -> dict:
         counts = run_tests(after_python, tree, project, base / f"{side}-failures.txt")
         print(f"{project.name}: v2, {side} ({seconds:.1f} s): {counts.line()}", flush=True)
         result[side] = {**counts.__dict__, "migration_seconds": round(seconds, 1)}
-    (base / "result.json").write_text(json.dumps(result, indent=2) + "\n")
+    saved.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
@@ -307,7 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dl", type=Path, default=Path("/tmp/fl-bench/dl"))
     parser.add_argument("--cli", type=Path, default=CLI, help="the fastapi-lint executable")
     parser.add_argument("--bump-pydantic", type=Path, help="also migrate with this bump-pydantic")
+    parser.add_argument(
+        "--only",
+        choices=("fastapi-lint", "bump-pydantic"),
+        help="run only this migration and its tests (the unchanged runs are not repeated)",
+    )
     args = parser.parse_args(argv)
+    if args.only == "bump-pydantic" and not args.bump_pydantic:
+        parser.error("--only bump-pydantic needs --bump-pydantic PATH")
     unknown = [name for name in args.projects if name not in PROJECTS]
     if unknown:
         parser.error(f"unknown project {unknown[0]!r}; known: {', '.join(PROJECTS)}")
