@@ -131,7 +131,7 @@ def test_diff_counts_lines_as_python_does(tmp_path: Path):
     result = cli("check", "m.py", "--select", "FAL102", "--diff", "--unsafe-fixes", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     hunks = [line for line in result.stdout.splitlines(keepends=False) if line.startswith("@@")]
-    assert hunks == ["@@ -1,5 +1,6 @@"], result.stdout  # five lines, one of them a page break
+    assert hunks == ["@@ -1,5 +1,5 @@"], result.stdout  # five lines, one of them a page break
     (tmp_path / "m.diff").write_text(result.stdout, newline="")
     patched = subprocess.run(
         ["patch", "-s", "-p0", "-i", "m.diff", "-o", "patched.py"],

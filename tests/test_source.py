@@ -69,7 +69,8 @@ def test_fix_keeps_bom_newlines_encoding_and_comments(
     fixed = path.read_bytes()
     assert fixed.startswith(prefix)
     expected = (
-        "# caf\u00e9\nimport time\nimport asyncio\n\nasync def wait():\n"
+        # `import time` goes: the fix made it unused.
+        "# caf\u00e9\nimport asyncio\n\nasync def wait():\n"
         "    await asyncio.sleep(1)  # keep this comment\n"
     ).replace("\n", newline)
     assert fixed == prefix + expected.encode(encoding)
@@ -89,4 +90,4 @@ def test_import_added_to_file_without_final_newline(tmp_path: Path):
     path = tmp_path / "m.py"
     path.write_text("import time\nasync def f(): time.sleep(1)")
     check_file(SourcePath(str(path), "m.py"), ruleset("FAL102"), Mode(fix=True, unsafe=True))
-    assert path.read_text() == "import time\nimport asyncio\nasync def f(): await asyncio.sleep(1)"
+    assert path.read_text() == "import asyncio\nasync def f(): await asyncio.sleep(1)"
