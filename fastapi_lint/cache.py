@@ -53,12 +53,12 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .discovery import display_path
 from .semantic.modules import module_name
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import read_regular
 
 FORMAT = 3
+_PROJECT_FORMAT = "project-2"
 SHARDS = 16
 KEEP_NAMESPACES = 8
 _MAGIC = b"fastapi-lint-cache-1\n"
@@ -284,6 +284,25 @@ class Hit(NamedTuple):
     diagnostics: list[Diagnostic]
     digest: bytes
     key: str
+    module: str
+
+
+@dataclass
+class ProjectState:
+    """The last project run (`project.py`): enough to tell which files changed since, and
+    which cross-module findings those changes may alter.
+
+    `rows`: per file (by cache key) its module name, displayed path, content digest and
+    whether it has a summary (it parses); `order`: the files in the order of the run (the
+    index's order decides between equal chains); `results`: the cross-module findings of
+    each file, packed; `depends`: for each file with deferred facts, the module names its
+    findings consulted.
+    """
+
+    order: tuple[str, ...]
+    rows: dict[str, tuple[str, str, bytes, bool]]
+    results: dict[str, tuple]
+    depends: dict[str, tuple[str, ...]]
 
 
 # An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
@@ -384,7 +403,7 @@ class Cache:
                 self._dirty.add(self._shard_of(key))
             if not isinstance(known, bytes):
                 return None
-            return Hit(unpack(packed, display), known, key)
+            return Hit(unpack(packed, display), known, key, module)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
 
@@ -442,62 +461,64 @@ class Cache:
 
     # --------------------------------------------------------- project results
 
-    def project_key(self, files: Iterable[tuple[str, bytes]]) -> bytes:
-        """What the cross-module findings of a run depend on: which files, with which content,
-        under which module names (package markers outside the checked files change them) and
-        shown as which paths (messages name other files); the settings, rules and version are
-        the namespace's."""
-        digest = hashlib.sha256()
-        rows = sorted(
-            (self._key(path), module_name(path), display_path(path), content)
-            for path, content in files
-        )
-        for key, module, shown, content in rows:
-            for part in (key, module, shown):
-                digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(content + b"\0")
-        return digest.digest()[:16]
-
-    def project_result(self, key: bytes) -> dict[str, tuple] | None:
-        """The cross-module findings (packed, by cache key) of the last project run, if it
-        was over the same files with the same content."""
+    def project_state(self) -> ProjectState | None:
+        """What the last project run recorded (None without one, or for anything this
+        version did not write)."""
         record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 3 or record[0] != key:
+        if not isinstance(record, tuple) or len(record) != 6 or record[0] != _PROJECT_FORMAT:
             return None
-        found = record[2]
-        if not isinstance(found, dict):
+        _, _, order, rows, results, depends = record
+        if not (
+            isinstance(order, tuple)
+            and isinstance(rows, dict)
+            and isinstance(results, dict)
+            and isinstance(depends, dict)
+        ):
             return None
-        try:  # every entry must decode, or none is used
-            for path, packed in found.items():
-                if not isinstance(path, str):
-                    return None
-                unpack(packed, path)
-        except Exception:
+        for key, row in rows.items():
+            if not (
+                isinstance(key, str)
+                and isinstance(row, tuple)
+                and len(row) == 4
+                and isinstance(row[0], str)
+                and isinstance(row[1], str)
+                and isinstance(row[2], bytes)
+                and isinstance(row[3], bool)
+            ):
+                return None
+        if not all(isinstance(key, str) and key in rows for key in order):
             return None
-        return found
+        for key, names in depends.items():
+            if not (isinstance(key, str) and isinstance(names, tuple)):
+                return None
+        # Findings are checked when they are unpacked (`unpack` raises on anything else).
+        return ProjectState(order, rows, results, depends)
 
-    def set_project_result(
-        self, key: bytes, files: Iterable[str], found: dict[str, list[Diagnostic]]
-    ) -> None:
-        """Record a project run: its key, its files (for `stored_project`) and the cross-module
-        findings by file."""
-        results = {self._key(path): pack(diagnostics) for path, diagnostics in found.items()}
+    def set_project_state(self, files: Iterable[str], state: ProjectState) -> None:
+        """Record a project run: its files (for `stored_project`) and its `state`."""
         keys = [self._key(path) for path in files]
         # A run over some files (pre-commit passes the changed ones) keeps the other files of
         # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
         previous = self._read(self.project_path())
-        if isinstance(previous, tuple) and len(previous) == 3 and isinstance(previous[1], tuple):
+        if isinstance(previous, tuple) and len(previous) > 1 and isinstance(previous[1], tuple):
             seen = set(keys)
             for old in previous[1]:
                 if isinstance(old, str) and old not in seen and os.path.exists(self._path_of(old)):
                     keys.append(old)
-        self._project = (key, tuple(keys), results)
+        self._project = (
+            _PROJECT_FORMAT,
+            tuple(keys),
+            state.order,
+            state.rows,
+            state.results,
+            state.depends,
+        )
 
     def stored_project(self) -> list[ModuleSummary] | None:
         """The summaries of the files of the last project runs, paths relative to the current
         directory; None without one. For the flake8 plugin, which sees one file at a time."""
         record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 3 or not isinstance(record[1], tuple):
+        if not isinstance(record, tuple) or len(record) != 6 or not isinstance(record[1], tuple):
             return None
         summaries = []
         for key in record[1]:

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, cast
 from .diagnostics import Diagnostic
 from .engine import withhold_fixes
 from .semantic.external import external_for
-from .semantic.index import ProjectIndex
+from .semantic.index import ProjectIndex, path_aliases
+from .semantic.modules import module_name
 from .semantic.records import ModuleSummary
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .cache import Cache, Hit
+    from .cache import Cache, Hit, ProjectState
     from .discovery import SourcePath
     from .file_check import FileReport
 
@@ -44,47 +45,244 @@ def project_pass(
 ) -> ProjectIndex | None:
     """Pass 2: add to each report the findings its deferred facts turn into.
 
-    With the result cache (`store`), a run over the same files with the same content as the
-    last one takes those findings from the cache, and nothing is decoded or built: the index
-    is returned only when it was built (None otherwise). The cache also keeps which files the
-    run covered, so that the flake8 plugin can build the same index (`load_index`).
-    `summarize` runs pass 1 again for a cached file whose summary is missing.
+    Without the result cache (`store`), the index is built from every summary and every
+    fact resolved. With it, the last run's state (`Cache.project_state`) says what changed:
+    nothing — its findings are taken as they are, and nothing is decoded or built; a few
+    files — only the facts that could read them (their own, and those whose recorded module
+    names include a changed module's old or new name or path alias) are resolved again,
+    against an index that loads only the summaries those questions reach (`lazy_index`);
+    anything else — the whole pass, as without the cache. The index is returned when every
+    fact was resolved with it (None otherwise). `summarize` runs pass 1 again for a cached
+    file whose summary is missing.
     """
-    key = b""
-    if store is not None:
-        from .cache import Hit, unpack  # noqa: PLC0415 - start-up: a run without the cache (one file, --no-cache) skips it
+    if store is None:
+        decoded = [cast("ModuleSummary | None", entry) for entry in summaries]
+        index = ProjectIndex((s for s in decoded if s is not None), external_for(settings))
+        for report, summary in zip(reports, decoded, strict=True):
+            if summary is not None and summary.facts:
+                new = index.diagnostics(summary)
+                withhold_fixes(new, settings)
+                if new:
+                    _add(report, new)
+        return index
+    return _Incremental(files, reports, summaries, digests, store, settings, summarize).run()
 
-        key = store.project_key((f.path, d) for f, d in zip(files, digests, strict=True))
-        stored = store.project_result(key)
-        if stored is not None:
-            for item, report in zip(files, reports, strict=True):
-                packed = stored.get(store.key_of(item.path))
-                if packed:
-                    _add(report, unpack(packed, report.path))
+
+class _Missing(Exception):
+    """A summary the last run had is gone from the cache: resolve everything again."""
+
+
+class _Incremental:
+    """One project pass with the result cache (see `project_pass`)."""
+
+    def __init__(
+        self,
+        files: Sequence[SourcePath],
+        reports: Sequence[FileReport],
+        summaries: Sequence[ModuleSummary | Hit | None],
+        digests: Sequence[bytes],
+        store: Cache,
+        settings: Settings,
+        summarize: Callable[[SourcePath], ModuleSummary | None],
+    ) -> None:
+        from .cache import Hit  # noqa: PLC0415 - start-up: a run without the cache skips it
+
+        self.files = files
+        self.reports = reports
+        self.entries = summaries
+        self.store = store
+        self.settings = settings
+        self.summarize = summarize
+        self.keys = [store.key_of(item.path) for item in files]
+        # Each file's module name, displayed path and content digest: what its summary (and
+        # the findings about it in other files) depends on besides settings and rules.
+        self.rows: list[tuple[str, str, bytes]] = []
+        for item, entry, digest in zip(files, summaries, digests, strict=True):
+            # A hit's module name is the cache entry's, checked against the path by `get`.
+            module = entry.module if entry is not None else module_name(item.path)
+            self.rows.append((module, item.display, digest))
+        self.decoded: dict[int, ModuleSummary | None] = {}
+        # The cross-module findings of each file, added to its report once the pass is done
+        # (an update that has to give up leaves the reports as they were).
+        self.found: dict[int, list[Diagnostic]] = {}
+        self._hit = Hit
+
+    def summary(self, number: int) -> ModuleSummary | None:
+        """File `number`'s summary: as pass 1 made it, or decoded from the cache."""
+        if number not in self.decoded:
+            entry = self.entries[number]
+            if isinstance(entry, self._hit):
+                try:
+                    summary = self.store.summary(entry)
+                except KeyError:  # stored without one: pass 1 for this file again
+                    summary = self.summarize(self.files[number])
+            else:
+                summary = entry
+            self.decoded[number] = summary
+        return self.decoded[number]
+
+    def run(self) -> ProjectIndex | None:
+        state = self.store.project_state()
+        if state is not None:
+            changed = self._changed(state)
+            if changed is not None and not changed[0] and not changed[1]:
+                self._reuse(state, range(len(self.files)))  # nothing changed: the warm run
+                self._finish()
+                return None
+            if changed is not None:
+                try:
+                    self._update(state, *changed)
+                except _Missing:
+                    self.found.clear()
+                else:
+                    self._finish()
+                    return None
+        index = self._full()
+        self._finish()
+        return index
+
+    def _finish(self) -> None:
+        for number, found in self.found.items():
+            _add(self.reports[number], found)
+
+    def _changed(self, state: ProjectState) -> tuple[list[int], list[str]] | None:
+        """The files (by number) that are new or changed since `state`, and the cache keys of
+        the files it had that are gone; None when an update would cost about as much as the
+        whole pass, or the files that stayed are in another order."""
+        changed = []
+        same = []
+        here = set()
+        for number, (key, row) in enumerate(zip(self.keys, self.rows, strict=True)):
+            here.add(key)
+            old = state.rows.get(key)
+            if old is not None and old[:3] == row:
+                same.append(key)
+            else:
+                changed.append(number)
+        gone = [key for key in state.rows if key not in here]
+        if len(changed) + len(gone) > max(64, len(self.files) // 10):
             return None
-    decoded: list[ModuleSummary | None] = []
-    for item, entry in zip(files, summaries, strict=True):
-        summary: ModuleSummary | None
-        if store is not None and isinstance(entry, Hit):
-            try:
-                summary = store.summary(entry)
-            except KeyError:
-                summary = summarize(item)  # stored without one: pass 1 for this file again
-        else:
-            summary = cast("ModuleSummary | None", entry)  # hits come only from the store
-        decoded.append(summary)
-    index = ProjectIndex((s for s in decoded if s is not None), external_for(settings))
-    found: dict[str, list[Diagnostic]] = {}
-    for item, report, summary in zip(files, reports, decoded, strict=True):
-        if summary is not None and summary.facts:
-            new = index.diagnostics(summary)
-            withhold_fixes(new, settings)
-            if new:
-                _add(report, new)
-                found[item.path] = new
-    if store is not None:
-        store.set_project_result(key, (f.path for f in files), found)
-    return index
+        kept = set(same)
+        if [key for key in state.order if key in kept] != same:
+            return None
+        return changed, gone
+
+    def _reuse(self, state: ProjectState, numbers: Iterable[int]) -> None:
+        from .cache import unpack  # noqa: PLC0415 - start-up: see above
+
+        for number in numbers:
+            packed = state.results.get(self.keys[number])
+            if packed:
+                try:
+                    self.found[number] = unpack(packed, self.reports[number].path)
+                except ValueError as exc:  # a damaged record: resolve everything again
+                    raise _Missing from exc
+
+    def _full(self) -> ProjectIndex:
+        index = ProjectIndex(
+            (s for s in map(self.summary, range(len(self.files))) if s is not None),
+            external_for(self.settings),
+        )
+        results: dict[str, tuple] = {}
+        depends: dict[str, tuple[str, ...]] = {}
+        for number in range(len(self.files)):
+            summary = self.decoded[number]
+            if summary is not None and summary.facts:
+                self._resolve(index, number, summary, results, depends)
+        self._save(results, depends)
+        return index
+
+    def _update(self, state: ProjectState, changed: list[int], gone: list[str]) -> None:
+        """Resolve again only the facts the changed files may alter; the rest as stored."""
+        names: set[str] = set()
+        for key in gone:
+            module, shown, _, _ = state.rows[key]
+            names.update((module, *path_aliases(shown, module)))
+        for number in changed:
+            old = state.rows.get(self.keys[number])
+            if old is not None:
+                names.update((old[0], *path_aliases(old[1], old[0])))
+            module, shown, _ = self.rows[number]
+            names.update((module, *path_aliases(shown, module)))
+        fresh = set(changed)
+        # Which files have a summary (and so a place in the index): as the state says for
+        # the files that did not change, as pass 1 made it for the others.
+        present: list[int] = []
+        for number, key in enumerate(self.keys):
+            if number in fresh:
+                if self.summary(number) is not None:
+                    present.append(number)
+            elif state.rows[key][3]:
+                present.append(number)
+
+        def load(slot: int) -> ModuleSummary:
+            summary = self.summary(present[slot])
+            if summary is None:
+                raise _Missing
+            return summary
+
+        heads = [(self.rows[n][1], self.rows[n][0]) for n in present]
+        index = ProjectIndex.lazy(heads, load, external_for(self.settings))
+        results: dict[str, tuple] = {}
+        depends: dict[str, tuple[str, ...]] = {}
+        for number, key in enumerate(self.keys):
+            if number in fresh:
+                summary = self.summary(number)
+                if summary is not None and summary.facts:
+                    self._resolve(index, number, summary, results, depends)
+                continue
+            read = state.depends.get(key)
+            if read is None:
+                continue  # no facts: nothing to resolve
+            if names.isdisjoint(read):
+                if key in state.results:
+                    results[key] = state.results[key]
+                depends[key] = read
+                self._reuse(state, (number,))
+                continue
+            summary = self.summary(number)
+            if summary is None:
+                raise _Missing
+            self._resolve(index, number, summary, results, depends)
+        self._save(results, depends, state)
+
+    def _resolve(
+        self,
+        index: ProjectIndex,
+        number: int,
+        summary: ModuleSummary,
+        results: dict[str, tuple],
+        depends: dict[str, tuple[str, ...]],
+    ) -> None:
+        from .cache import pack  # noqa: PLC0415 - start-up: see above
+
+        new, read = index.answer(summary)
+        withhold_fixes(new, self.settings)
+        key = self.keys[number]
+        depends[key] = tuple(sorted(read))
+        if new:
+            self.found[number] = new
+            results[key] = pack(new)
+
+    def _save(
+        self,
+        results: dict[str, tuple],
+        depends: dict[str, tuple[str, ...]],
+        before: ProjectState | None = None,
+    ) -> None:
+        """Record this run's state; files not decoded kept their rows since `before`."""
+        from .cache import ProjectState  # noqa: PLC0415 - start-up: see above
+
+        rows = {}
+        for number, (key, row) in enumerate(zip(self.keys, self.rows, strict=True)):
+            if number in self.decoded:
+                present = self.decoded[number] is not None
+            else:
+                assert before is not None
+                present = before.rows[key][3]
+            rows[key] = (*row, present)
+        state = ProjectState(tuple(self.keys), rows, results, depends)
+        self.store.set_project_state((item.path for item in self.files), state)
 
 
 def _add(report: FileReport, found: list[Diagnostic]) -> None:

@@ -483,9 +483,9 @@ def test_with_module_keeps_a_shared_module_name_incremental(tmp_path: Path, monk
             updated = index.with_module(fresh)
             in_place = [*summaries[:position], fresh, *summaries[position + 1 :]]
             rebuilt = ProjectIndex(in_place)
-            assert updated.keys[id(fresh)] == rebuilt.keys[id(fresh)]
-            assert updated.functions.keys() == rebuilt.functions.keys()
-            assert updated.classes.keys() == rebuilt.classes.keys()
+            assert updated._key_of(fresh) == rebuilt._key_of(fresh)
+            tables = [updated._tables_of(slot) for slot in range(len(updated))]
+            assert tables == [rebuilt._tables_of(slot) for slot in range(len(rebuilt))]
             for summary in in_place:
                 assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path
     # The in-file chain is found in each copy, under its private key; `pause` (from a module

@@ -15,10 +15,10 @@ the index never guesses.
 
 from __future__ import annotations
 
+import heapq
 import os
 import sys
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES, SETTINGS_BASES
@@ -74,129 +74,276 @@ class Blocking(NamedTuple):
     row: int
 
 
+class _Tables(NamedTuple):
+    """One module's definitions, filed under its key (see `ProjectIndex._key`)."""
+
+    functions: dict[str, FunctionRecord]  # the last `def` of each name
+    first: dict[str, int]  # where each name is first defined: its place among all functions
+    classes: dict[str, ClassRecord]
+    names: dict[str, str]
+    instances: dict[str, str]
+
+
 class ProjectIndex:
+    """The project's modules, each loaded when a question first reaches it.
+
+    Every module is known by its display path and module name from the start (which names
+    exist, which two files share, the suffix aliases); its summary and tables are loaded
+    and built on first use. An index built from summaries has them all at hand; `lazy`
+    takes a loader instead, so that a run in which one file changed decodes only the
+    modules its questions reach (`project.py`).
+
+    Each answer records the module names it consulted, found or not (`deps`), so that the
+    caller knows which changes could alter it: a fact whose names include none of the
+    modules that changed (old or new name, and their path aliases) resolves as before.
+    """
+
     def __init__(
         self, summaries: Iterable[ModuleSummary], external: External | None = None
     ) -> None:
-        self.summaries: list[ModuleSummary] = list(summaries)
+        loaded: list[ModuleSummary | None] = list(summaries)
+        heads = [(s.path, s.module) for s in loaded if s is not None]
+        self._setup(heads, loaded, None, external)
+
+    @classmethod
+    def lazy(
+        cls,
+        heads: Sequence[tuple[str, str]],
+        load: Callable[[int], ModuleSummary],
+        external: External | None = None,
+    ) -> ProjectIndex:
+        """An index of the modules `heads` ((display path, module name), in run order) whose
+        summaries `load(position)` gives when first needed."""
+        new = object.__new__(cls)
+        new._setup(list(heads), [None] * len(heads), load, external)
+        return new
+
+    def _setup(
+        self,
+        heads: list[tuple[str, str]],
+        loaded: list[ModuleSummary | None],
+        load: Callable[[int], ModuleSummary] | None,
+        external: External | None,
+    ) -> None:
         # Names outside the project: installed packages and the catalogue (None: neither).
         self.external = external
-        self._build()
-
-    def _build(self) -> None:
-        self.modules: dict[str, ModuleSummary | None] = {}  # None: two files claim the name
-        for summary in self.summaries:
-            name = summary.module
-            self.modules[name] = None if name in self.modules else summary
-        aliases: dict[str, ModuleSummary | None] = {}
-        for summary in self.summaries:
-            for alias in _path_aliases(summary):
-                if alias in self.modules:
+        self._heads = heads
+        self._loaded = loaded
+        self._load = load
+        self._slot_of: dict[int, int] = {id(s): n for n, s in enumerate(loaded) if s is not None}
+        modules: dict[str, int | None] = {}  # None: two files claim the name
+        for slot, (_, name) in enumerate(heads):
+            modules[name] = None if name in modules else slot
+        aliases: dict[str, int | None] = {}
+        for slot, (path, name) in enumerate(heads):
+            for alias in path_aliases(path, name):
+                if alias in modules:
                     continue
-                aliases[alias] = None if alias in aliases else summary
-        self.aliases = aliases
+                aliases[alias] = None if alias in aliases else slot
+        self._modules = modules
+        self._aliases = aliases
         # The name each module's definitions are filed under: its module name, or for a name
         # two files share, a private key (`jobs@2`) that only the module itself reaches (as
         # `home`): `jobs.work` then means each file's own `work` inside that file, and
         # nothing elsewhere.
-        self.keys: dict[int, str] = {}
-        self.by_key: dict[str, ModuleSummary] = {}
-        for number, summary in enumerate(self.summaries):
-            key = summary.module
-            if self.modules.get(key) is not summary:
-                key = f"{summary.module}@{number}"
-            self.keys[id(summary)] = key
-            self.by_key[key] = summary
-        self.functions: dict[str, tuple[FunctionRecord, ModuleSummary]] = {}
-        self.classes: dict[str, ClassRecord] = {}
-        self.names: dict[int, dict[str, str]] = {}  # id(summary) → imports
-        self.instances: dict[int, dict[str, str]] = {}
-        for summary in self.summaries:
-            key = self.keys[id(summary)]
+        self._key = [
+            name if modules.get(name) == slot else f"{name}@{slot}"
+            for slot, (_, name) in enumerate(heads)
+        ]
+        self._by_key = {key: slot for slot, key in enumerate(self._key)}
+        self._by_path: dict[str, int] = {}
+        for slot, (path, _) in enumerate(heads):
+            self._by_path.setdefault(path, slot)  # the first one wins
+        self._clear()
+
+    def _clear(self) -> None:
+        """Forget every answer (the tables stay)."""
+        self._tables: dict[int, _Tables] = {}
+        self._entries: dict[
+            str,
+            tuple[
+                tuple[FunctionRecord, ModuleSummary, tuple[int, int]] | None,
+                ClassRecord | None,
+                tuple[str, ...],
+            ],
+        ] = {}
+        self._resolved: dict[tuple[str, str], tuple[tuple[str, str] | None, frozenset[str]]] = {}
+        # Why each sync function blocks (or None), with the names that answer read.
+        self._blocking: dict[
+            str,
+            tuple[Blocking | None, int | None, tuple[tuple[int, int], ...] | None, frozenset[str]],
+        ] = {}
+        # Each module's call edges between project functions, by caller, resolved once per
+        # module: the blocking chains are walked over them.
+        self._edges: dict[
+            int, tuple[dict[str, list[tuple[tuple[int, int], str]]], frozenset[str]]
+        ] = {}
+        # The module names consulted by the question being answered (see `answer`).
+        self.deps: set[str] = set()
+
+    @property
+    def summaries(self) -> list[ModuleSummary]:
+        """Every module's summary, in order (loads them all)."""
+        return [self._summary(slot) for slot in range(len(self._heads))]
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    def _summary(self, slot: int) -> ModuleSummary:
+        summary = self._loaded[slot]
+        if summary is None:
+            assert self._load is not None
+            summary = self._loaded[slot] = self._load(slot)
+            self._slot_of[id(summary)] = slot
+        return summary
+
+    def _tables_of(self, slot: int) -> _Tables:
+        tables = self._tables.get(slot)
+        if tables is None:
+            summary = self._summary(slot)
+            key = self._key[slot]
             rename = key != summary.module
-            for function in summary.functions:
+            functions: dict[str, FunctionRecord] = {}
+            first: dict[str, int] = {}
+            for number, function in enumerate(summary.functions):
                 if rename:
                     function = function._replace(qualname=_rekey(function.qualname, summary, key))
-                self.functions[function.qualname] = (function, summary)
+                first.setdefault(function.qualname, number)
+                functions[function.qualname] = function
+            classes: dict[str, ClassRecord] = {}
             for cls in summary.classes:
                 if rename:
                     cls = cls._replace(qualname=_rekey(cls.qualname, summary, key))
-                self.classes[cls.qualname] = cls
-            self.names[id(summary)] = dict(summary.imports)
-            self.instances[id(summary)] = dict(summary.instances)
-        self._by_path = {s.path: s for s in reversed(self.summaries)}  # the first one wins
-        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
-        self._blocking: dict[str, Blocking] | None = None
-        # Each module's call edges (caller, callee) between project functions, resolved once
-        # per module (by id of its summary): the blocking chains are walked over them.
-        self._edges: dict[int, list[tuple[str, str]]] = {}
+                classes[cls.qualname] = cls
+            tables = _Tables(
+                functions, first, classes, dict(summary.imports), dict(summary.instances)
+            )
+            self._tables[slot] = tables
+        return tables
+
+    def _own(self, summary: ModuleSummary) -> _Tables | None:
+        slot = self._slot_of.get(id(summary))
+        return self._tables_of(slot) if slot is not None else None
+
+    def _key_of(self, summary: ModuleSummary) -> str:
+        return self._key[self._slot_of[id(summary)]]
+
+    def _entry(
+        self, qualname: str
+    ) -> tuple[tuple[FunctionRecord, ModuleSummary, tuple[int, int]] | None, ClassRecord | None]:
+        """The function and the class filed under `qualname`, each None when there is none.
+
+        A qualified name is filed under the key of its module, a dotted prefix of it; when
+        two modules file the same name (module `a.b`'s `c` and class `b` of module `a`'s
+        method `c`), the later module's wins, and the function keeps the place where the name
+        was first defined (the order the blocking chains are walked in).
+        """
+        found = self._entries.get(qualname)
+        if found is None:
+            parts = qualname.split(".")
+            names = []
+            function = None
+            place = None
+            cls = None
+            for end in range(1, len(parts)):
+                prefix = ".".join(parts[:end])
+                names.append(prefix.partition("@")[0])
+                slot = self._by_key.get(prefix)
+                if slot is None:
+                    continue
+                tables = self._tables_of(slot)
+                record = tables.functions.get(qualname)
+                if record is not None:
+                    if place is None or slot < place[0]:
+                        place = (slot, tables.first[qualname])
+                    if function is None or slot > function[0]:
+                        function = (slot, record)
+                own_class = tables.classes.get(qualname)
+                if own_class is not None and (cls is None or slot > cls[0]):
+                    cls = (slot, own_class)
+            entry = None
+            if function is not None and place is not None:
+                entry = (function[1], self._summary(function[0]), place)
+            found = (entry, cls[1] if cls is not None else None, tuple(names))
+            self._entries[qualname] = found
+        self.deps.update(found[2])
+        return found[0], found[1]
+
+    def _function_entry(self, qualname: str) -> tuple[FunctionRecord, ModuleSummary] | None:
+        entry = self._entry(qualname)[0]
+        return (entry[0], entry[1]) if entry is not None else None
+
+    def _class(self, qualname: str) -> ClassRecord | None:
+        return self._entry(qualname)[1]
+
+    def answer(self, summary: ModuleSummary) -> tuple[list[Diagnostic], frozenset[str]]:
+        """The module's findings (`diagnostics`), and the module names the answer consulted:
+        it stands as long as no module of those names (or path aliases) changes."""
+        outer = self.deps
+        self.deps = {summary.module}
+        try:
+            found = self.diagnostics(summary)
+            return found, frozenset(self.deps)
+        finally:
+            self.deps = outer | self.deps
 
     def with_module(self, summary: ModuleSummary) -> ProjectIndex:
         """This index with `summary` in place of the file at the same path (or added).
 
         Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index, the
-        language server at every edit):
-        its fresh summary replaces the one the index was built from. The common case — the
-        file was in the index under the same module name, whether or not another file shares
-        it — updates copies of the tables instead of rebuilding them, and keeps the blocking chains when the new summary
-        does not change what they are made of (the fix loop re-lints a file after each pass).
+        language server at every edit): its fresh summary replaces the one the index was built
+        from. When the file keeps its module name (the common case), the new index shares
+        every other module's tables with this one and keeps the answers that did not read
+        the module (each answer knows the module names it consulted); this index is left
+        as it was.
         """
-        old = self._by_path.get(summary.path)
-        name = summary.module
-        if old is None or old.module != name or id(old) not in self.keys:
+        slot = self._by_path.get(summary.path)
+        if slot is None or self._heads[slot][1] != summary.module:
             others = [s for s in self.summaries if s.path != summary.path]
             return ProjectIndex([*others, summary], self.external)
-        # The file keeps its place, and so its key: its module name, or the private key of a
-        # name two files share (`jobs@2`; an editor's workspace often has several copies of a
-        # package, and a keystroke must not rebuild the whole index).
-        key = self.keys[id(old)]
-        rename = key != name
+        old = self._loaded[slot]
         new = object.__new__(ProjectIndex)
         new.external = self.external
-        new.summaries = [summary if s is old else s for s in self.summaries]
-        new.modules = (
-            {**self.modules, name: summary} if self.modules.get(name) is old else self.modules
-        )
-        new.aliases = {k: (summary if v is old else v) for k, v in self.aliases.items()}
-        new.keys = {k: v for k, v in self.keys.items() if k != id(old)}
-        new.keys[id(summary)] = key
-        new.by_key = {**self.by_key, key: summary}
-        new.functions = {q: e for q, e in self.functions.items() if e[1] is not old}
-        for function in summary.functions:
-            if rename:
-                function = function._replace(qualname=_rekey(function.qualname, summary, key))
-            new.functions[function.qualname] = (function, summary)
-        gone = {_rekey(c.qualname, old, key) if rename else c.qualname for c in old.classes}
-        new.classes = {q: c for q, c in self.classes.items() if q not in gone}
-        for cls in summary.classes:
-            if rename:
-                cls = cls._replace(qualname=_rekey(cls.qualname, summary, key))
-            new.classes[cls.qualname] = cls
-        new.names = {k: v for k, v in self.names.items() if k != id(old)}
-        new.names[id(summary)] = dict(summary.imports)
-        new.instances = {k: v for k, v in self.instances.items() if k != id(old)}
-        new.instances[id(summary)] = dict(summary.instances)
-        new._by_path = {**self._by_path, summary.path: summary}
+        new._heads = self._heads
+        new._loaded = list(self._loaded)
+        new._loaded[slot] = summary
+        new._load = self._load
+        new._slot_of = {k: v for k, v in self._slot_of.items() if v != slot}
+        new._slot_of[id(summary)] = slot
+        new._modules = self._modules
+        new._aliases = self._aliases
+        new._key = self._key
+        new._by_key = self._by_key
+        new._by_path = self._by_path
+        changed = {summary.module, *path_aliases(summary.path, summary.module)}
+        new._tables = {k: v for k, v in self._tables.items() if k != slot}
+        new._entries = {}
         new._resolved = {}
-        same = self._blocking is not None and _chain_shape(old) == _chain_shape(summary)
-        new._blocking = self._blocking if same else None
-        # Other modules' calls resolve as before while this module defines and imports the
-        # same names (an edit inside a function body: every keystroke in an editor).
-        if _names_shape(old) == _names_shape(summary):
-            new._edges = {k: v for k, v in self._edges.items() if k != id(old)}
-        else:
-            new._edges = {}
+        # Other modules' answers stand unless they read this module; the blocking chains
+        # also stand while the module keeps what they are made of (an edit inside a
+        # function body: every keystroke in an editor).
+        same = old is not None and _chain_shape(old) == _chain_shape(summary)
+        new._blocking = (
+            dict(self._blocking)
+            if same
+            else {q: v for q, v in self._blocking.items() if changed.isdisjoint(v[3])}
+        )
+        new._edges = {
+            k: v for k, v in self._edges.items() if k != slot and changed.isdisjoint(v[1])
+        }
+        new.deps = set()
         return new
 
     # ----------------------------------------------------------- resolution
 
     def module(self, name: str, home: ModuleSummary | None = None) -> ModuleSummary | None:
+        self.deps.add(name)
         if home is not None and name == home.module:
             return home
-        found = self.modules.get(name)
-        if found is None and name not in self.modules:
-            found = self.aliases.get(name)
-        return found
+        slot = self._modules.get(name)
+        if slot is None and name not in self._modules:
+            slot = self._aliases.get(name)
+        return self._summary(slot) if slot is not None else None
 
     def resolve(self, dotted: str, home: ModuleSummary | None = None) -> tuple[str, str] | None:
         """What a dotted name means in the project: ("function" | "class" | "module" |
@@ -206,11 +353,19 @@ class ProjectIndex:
         has the same module name.
         """
         key = (home.path if home is not None else "", dotted)
-        if key in self._resolved:
-            return self._resolved[key]
-        self._resolved[key] = None  # a cycle through this name resolves to nothing
-        result = self._resolve(dotted, home, 0)
-        self._resolved[key] = result
+        known = self._resolved.get(key)
+        if known is not None:
+            self.deps.update(known[1])
+            return known[0]
+        self._resolved[key] = (None, frozenset())  # a cycle through this name: nothing
+        outer = self.deps
+        self.deps = set()
+        try:
+            result = self._resolve(dotted, home, 0)
+        finally:
+            names, self.deps = self.deps, outer
+        self._resolved[key] = (result, frozenset(names))
+        outer.update(names)
         return result
 
     def _resolve(
@@ -218,12 +373,14 @@ class ProjectIndex:
     ) -> tuple[str, str] | None:
         if depth > _MAX_DEPTH:
             return None
-        if dotted in self.functions:
+        function, cls = self._entry(dotted)
+        if function is not None:
             return ("function", dotted)
-        if dotted in self.classes:
+        if cls is not None:
             return ("class", dotted)
         parts = dotted.split(".")
-        if parts[0] in _STDLIB and parts[0] not in self.modules:
+        self.deps.add(parts[0])
+        if parts[0] in _STDLIB and parts[0] not in self._modules:
             return None
         for i in range(len(parts), 0, -1):
             summary = self.module(".".join(parts[:i]), home)
@@ -237,27 +394,29 @@ class ProjectIndex:
         if not rest:
             return ("module", summary.module)
         head, tail = rest[0], rest[1:]
-        qualname = f"{self.keys[id(summary)]}.{head}"
-        if qualname in self.functions and self.functions[qualname][1] is summary:
+        qualname = f"{self._key_of(summary)}.{head}"
+        function, cls = self._entry(qualname)
+        if function is not None and function[1] is summary:
             if not tail:
                 return ("function", qualname)
             # `make_repo.fetch`: how this module names a method of what `make_repo()`
             # returns, as a receiver's type (see `returned_class`).
             return self._returned_method(qualname, tail, depth)
-        if qualname in self.classes:
+        if cls is not None:
             if not tail:
                 return ("class", qualname)
             if len(tail) == 1:
                 method = self.method(qualname, tail[0])
                 return ("function", method) if method is not None else None
             return None
-        names = self.names.get(id(summary), {})
+        own = self._own(summary)
+        names = own.names if own is not None else {}
         target = names.get(head)
         if target is not None:
             if target == qualname:
                 return None  # `import app` inside package `app`'s own module: not a definition
             return self._resolve(".".join([target, *tail]), home, depth + 1)
-        instance = self.instances.get(id(summary), {}).get(head)
+        instance = own.instances.get(head) if own is not None else None
         if instance is not None:
             if not tail:
                 return ("instance", instance)
@@ -306,7 +465,7 @@ class ProjectIndex:
         qualified name in the index) gives: what its module recorded it returns
         (`FunctionRecord.returns`), followed through functions of other modules whose result
         it returns. None when unknown or not a class of the project."""
-        entry = self.functions.get(function)
+        entry = self._function_entry(function)
         if entry is None or depth > _MAX_DEPTH or not entry[0].returns:
             return None
         found = self._resolve(entry[0].returns, entry[1], depth + 1)
@@ -325,12 +484,12 @@ class ProjectIndex:
     def method(self, cls: str, name: str, depth: int = 0) -> str | None:
         """The qualified name of the method `name` that class `cls` uses (own or inherited
         through project bases, in declaration order); None when it comes from elsewhere."""
-        record = self.classes.get(cls)
+        record = self._class(cls)
         if record is None or depth > _MAX_DEPTH:
             return None
         if name in record.members:
             qualname = f"{cls}.{name}"
-            return qualname if qualname in self.functions else None
+            return qualname if self._function_entry(qualname) is not None else None
         home = self._home_of(cls)
         for base in record.bases:
             resolved = self.resolve_class(base, home)
@@ -344,24 +503,28 @@ class ProjectIndex:
     def _home_of(self, qualname: str) -> ModuleSummary | None:
         parts = qualname.split(".")
         for i in range(len(parts) - 1, 0, -1):
-            found = self.by_key.get(".".join(parts[:i]))
-            if found is not None:
-                return found
+            prefix = ".".join(parts[:i])
+            self.deps.add(prefix.partition("@")[0])
+            slot = self._by_key.get(prefix)
+            if slot is not None:
+                return self._summary(slot)
         return None
 
     def function(self, dotted: str, home: ModuleSummary | None = None) -> FunctionRecord | None:
         found = self.resolve(dotted, home)
         if found is None or found[0] != "function":
             return None
-        return self.functions[found[1]][0]
+        entry = self._function_entry(found[1])
+        assert entry is not None
+        return entry[0]
 
     def location(self, qualname: str) -> ModuleSummary | None:
-        entry = self.functions.get(qualname)
+        entry = self._function_entry(qualname)
         return entry[1] if entry is not None else None
 
     def _display(self, record: FunctionRecord, summary: ModuleSummary) -> str:
         """`fetch_profile`, or `ProfileCache.get` for a method."""
-        return record.qualname.removeprefix(self.keys[id(summary)] + ".")
+        return record.qualname.removeprefix(self._key_of(summary) + ".")
 
     # ------------------------------------------------------------ questions
 
@@ -380,7 +543,7 @@ class ProjectIndex:
         through the installed packages or the catalogue?"""
         if cls in roots:
             return True
-        record = self.classes.get(cls)
+        record = self._class(cls)
         if record is None:
             return self._external_subclass(cls, roots)
         if depth > _MAX_DEPTH:
@@ -406,7 +569,7 @@ class ProjectIndex:
     def defines(self, cls: str, member: str, depth: int = 0) -> bool:
         """Does the class, or a project base of it, define `member` itself? (An installed
         class that does, or whose bases cannot be read, counts as defining it.)"""
-        record = self.classes.get(cls)
+        record = self._class(cls)
         if record is None and self.external is not None and self.resolve(cls) is None:
             return self.external.defines(cls, member) is not False
         if record is None or depth > _MAX_DEPTH:
@@ -504,7 +667,9 @@ class ProjectIndex:
             return frozenset() if found[1].startswith("fastapi.security.") else None
         if found[0] != "function":
             return None
-        record, summary = self.functions[found[1]]
+        entry = self._function_entry(found[1])
+        assert entry is not None
+        record, summary = entry
         if record.kwarg:
             return None
         names = set(record.params)
@@ -524,8 +689,10 @@ class ProjectIndex:
         record = self.function(name, home)
         if record is None:
             return False
-        summary = self.functions[record.qualname][1]
-        if record.qualname != f"{self.keys[id(summary)]}.{record.name}":
+        entry = self._function_entry(record.qualname)
+        assert entry is not None
+        summary = entry[1]
+        if record.qualname != f"{self._key_of(summary)}.{record.name}":
             return False  # a method: positions would count `self`
         if argument.isdigit():
             position = int(argument)
@@ -543,7 +710,7 @@ class ProjectIndex:
         record = self.function(name, home)
         if record is None:
             return None
-        return self._blocking_map().get(record.qualname)
+        return self._chain(record.qualname)
 
     def _runs_when_called(self, record: FunctionRecord) -> bool:
         """Calling it runs its body now, in the caller's thread."""
@@ -551,61 +718,139 @@ class ProjectIndex:
             return False
         return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
 
-    def _blocking_map(self) -> dict[str, Blocking]:
-        """Every blocking sync function with its shortest chain, by a breadth-first walk
-        backwards from the functions that block directly; each function is visited once, so
-        recursion and cycles end."""
-        if self._blocking is not None:
-            return self._blocking
-        found: dict[str, Blocking] = {}
-        callers: dict[str, list[str]] = {}
-        queue: deque[str] = deque()
-        for summary in self.summaries:
-            edges = self._edges.get(id(summary))
-            if edges is None:
-                edges = self._edges[id(summary)] = self._module_edges(summary)
-            for caller, callee in edges:
-                callers.setdefault(callee, []).append(caller)
-        for qualname, (record, summary) in self.functions.items():
-            if record.blocking and self._runs_when_called(record):
-                first = record.blocking[0]
-                found[qualname] = Blocking(
-                    (self._display(record, summary),),
-                    first.name,
-                    first.code,
-                    summary.path,
-                    first.row,
-                )
-                queue.append(qualname)
-        while queue:
-            blocking = queue.popleft()
-            for caller in callers.get(blocking, ()):
-                if caller in found:
-                    continue
-                record, summary = self.functions[caller]
-                below = found[blocking]
-                found[caller] = below._replace(chain=(self._display(record, summary), *below.chain))
-                queue.append(caller)
-        self._blocking = found
-        return found
+    def _chain(self, qualname: str) -> Blocking | None:
+        """The shortest chain from the function `qualname` to a blocking call, if any.
 
-    def _module_edges(self, summary: ModuleSummary) -> list[tuple[str, str]]:
-        """(caller, callee) for each call of a module's sync function to a project function."""
-        key = self.keys[id(summary)]
-        rename = key != summary.module
-        edges = []
-        for record in summary.functions:
-            if not self._runs_when_called(record):
-                continue
-            qualname = _rekey(record.qualname, summary, key) if rename else record.qualname
-            entry = self.functions.get(qualname)
-            if entry is None or entry[0].calls is not record.calls:
-                continue  # redefined further down the module: the last `def` is the one called
-            for call in record.calls:
-                callee = self.function(call.callee, summary)
-                if callee is not None and callee.qualname != qualname:
-                    edges.append((qualname, callee.qualname))
-        return edges
+        The chains are those of one breadth-first walk backwards from every function that
+        blocks directly (in the order the functions are first defined), over every call
+        edge (in the order of the modules and of the calls in them), the first found kept.
+        Such a walk reaches a function only through the functions it calls, so an answer
+        needs only what is reachable from it: `_walk` goes there from `qualname`, and stops
+        at the functions answered before, whose distance and place in the walk's order are
+        kept with their answer.
+        """
+        known = self._blocking.get(qualname)
+        if known is None:
+            self._walk(qualname)
+            known = self._blocking[qualname]
+        self.deps.update(known[3])
+        return known[0]
+
+    def _walk(self, start: str) -> None:
+        """Answer `_chain` for `start` and every function reachable from it not yet answered."""
+        outer = self.deps
+        self.deps = set()
+        try:
+            new = [start]
+            seen = {start}
+            outgoing: dict[str, list[tuple[tuple[int, int], str]]] = {}
+            answered: list[str] = []
+            position = 0
+            while position < len(new):
+                caller = new[position]
+                position += 1
+                entry = self._entry(caller)[0]
+                if entry is None or not self._runs_when_called(entry[0]):
+                    continue
+                edges = self._module_edges(self._slot_of[id(entry[1])]).get(caller, [])
+                outgoing[caller] = edges
+                for _, callee in edges:
+                    if callee in seen:
+                        continue
+                    seen.add(callee)
+                    known = self._blocking.get(callee)
+                    if known is not None:
+                        self.deps.update(known[3])
+                        answered.append(callee)
+                    else:
+                        new.append(callee)
+            # A walk in order of (distance, place): a function's place is its first
+            # definition's for one that blocks directly, else its chain's next function's
+            # place followed by the edge's (the order a breadth-first queue has them in).
+            found: dict[str, tuple[Blocking, int, tuple[tuple[int, int], ...]]] = {}
+            heap: list[tuple[int, tuple[tuple[int, int], ...], str]] = []
+            for function in new:
+                entry = self._entry(function)[0]
+                if entry is None:
+                    continue
+                record, summary, place = entry
+                if record.blocking and self._runs_when_called(record):
+                    first = record.blocking[0]
+                    chain = Blocking(
+                        (self._display(record, summary),),
+                        first.name,
+                        first.code,
+                        summary.path,
+                        first.row,
+                    )
+                    found[function] = (chain, 0, (place,))
+                    heap.append((0, (place,), function))
+            for function in answered:
+                _, level, order, _ = self._blocking[function]
+                if level is not None and order is not None:
+                    heap.append((level, order, function))
+            heapq.heapify(heap)
+            callers: dict[str, list[tuple[tuple[int, int], str]]] = {}
+            for caller, edges in outgoing.items():
+                for edge, callee in edges:
+                    callers.setdefault(callee, []).append((edge, caller))
+            for waiting in callers.values():
+                waiting.sort()
+            while heap:
+                level, order, blocking = heapq.heappop(heap)
+                below = found[blocking][0] if blocking in found else self._blocking[blocking][0]
+                assert below is not None
+                for edge, caller in callers.get(blocking, ()):
+                    if caller in found:
+                        continue
+                    entry = self._entry(caller)[0]
+                    assert entry is not None
+                    chain = below._replace(chain=(self._display(entry[0], entry[1]), *below.chain))
+                    found[caller] = (chain, level + 1, (*order, edge))
+                    heapq.heappush(heap, (level + 1, (*order, edge), caller))
+        finally:
+            names, self.deps = self.deps, outer
+        outer.update(names)
+        consulted = frozenset(names)
+        for function in new:
+            if function in found:
+                chain, level, order = found[function]
+                self._blocking[function] = (chain, level, order, consulted)
+            else:
+                self._blocking[function] = (None, None, None, consulted)
+
+    def _module_edges(self, slot: int) -> dict[str, list[tuple[tuple[int, int], str]]]:
+        """The calls of a module's sync functions to project functions, by caller: (place of
+        the edge among all the project's, callee)."""
+        known = self._edges.get(slot)
+        if known is None:
+            outer = self.deps
+            self.deps = set()
+            try:
+                summary = self._summary(slot)
+                key = self._key[slot]
+                rename = key != summary.module
+                edges: dict[str, list[tuple[tuple[int, int], str]]] = {}
+                count = 0
+                for record in summary.functions:
+                    if not self._runs_when_called(record):
+                        continue
+                    qualname = _rekey(record.qualname, summary, key) if rename else record.qualname
+                    entry = self._function_entry(qualname)
+                    if entry is None or entry[0].calls is not record.calls:
+                        continue  # redefined further down the module: the last `def` is called
+                    for call in record.calls:
+                        callee = self.function(call.callee, summary)
+                        if callee is not None and callee.qualname != qualname:
+                            edges.setdefault(qualname, []).append(((slot, count), callee.qualname))
+                            count += 1
+            finally:
+                names, self.deps = self.deps, outer
+            known = self._edges[slot] = (edges, frozenset(names))
+            outer.update(names)
+        else:
+            self.deps.update(known[1])
+        return known[0]
 
     # ------------------------------------------------------------ conditions
 
@@ -702,30 +947,22 @@ def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:
     return (summary.imports, summary.instances, classes, functions)
 
 
-def _names_shape(summary: ModuleSummary) -> tuple[object, ...]:
-    """What other modules' calls into a module resolve through: the names it imports and
-    binds, its classes and the functions it defines."""
-    classes = tuple((c.qualname, c.bases, c.members) for c in summary.classes)
-    functions = tuple((f.qualname, f.returns) for f in summary.functions)
-    return (summary.imports, summary.instances, classes, functions)
-
-
 def _rekey(qualname: str, summary: ModuleSummary, key: str) -> str:
     return key + qualname[len(summary.module) :]
 
 
-def _path_aliases(summary: ModuleSummary) -> list[str]:
+def path_aliases(path: str, module: str) -> list[str]:
     """Longer dotted names a file may be imported by: its module name prefixed by the
     directories above its top package, which lack `__init__.py` (namespace packages, a project
     root on `sys.path`): `app/routers/users.py` without `__init__.py` files is `users` by
     `module_name`, and also `routers.users` and `app.routers.users` here."""
-    path = summary.path.replace("\\", "/")
+    path = path.replace("\\", "/")
     if not path.endswith(".py"):
         return []
     parts = [p for p in os.path.normpath(path[:-3]).replace("\\", "/").split("/") if p]
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
-    own = summary.module.split(".")
+    own = module.split(".")
     if parts[-len(own) :] != own:
         return []
     aliases = []

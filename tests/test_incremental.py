@@ -1,0 +1,177 @@
+"""Incremental project runs: with the result cache, a run after an edit resolves again only
+the cross-module facts the edit may alter (`project.py`), and must report exactly what a run
+without the cache reports — findings, messages and fixes — whatever the edit: facts that
+appear or disappear in files that did not change, renamed and removed modules, package
+markers added or removed, another working directory."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint.cache import Cache
+from fastapi_lint.config import find_config, load_settings
+from fastapi_lint.runner import run
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS = ROOT / "fixtures" / "projects"
+CLI = Path(sys.executable).with_name("fastapi-lint")
+
+
+def _details(report) -> list[tuple[object, ...]]:
+    return [
+        (d.path, d.row, d.col, d.end_row, d.end_col, d.code, d.message, d.fix, d.fix_positions)
+        for d in report.diagnostics
+    ]
+
+
+class _Decodes:
+    """Counts the summaries a run decodes from the cache (and decodes them as before)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        decode = Cache.summary
+
+        def counting(cache: Cache, hit: object) -> object:
+            self.count += 1
+            return decode(cache, hit)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Cache, "summary", counting)
+
+
+def _replace(path: Path, old: str, new: str) -> Callable[[], None]:
+    def edit() -> None:
+        text = path.read_text()
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, 1))
+
+    return edit
+
+
+def _move(source: Path, target: Path) -> Callable[[], None]:
+    return lambda: source.rename(target)
+
+
+def _write(path: Path, text: str) -> Callable[[], None]:
+    return lambda: path.write_text(text)
+
+
+def _remove(path: Path) -> Callable[[], None]:
+    return path.unlink
+
+
+def _shop_edits(shop: Path) -> list[tuple[str, Callable[[], None], bool]]:
+    """(what, edit, is it a small change that must not decode every summary)."""
+    mailer = shop / "app/services/mailer.py"
+    services = shop / "app/services"
+    return [
+        (
+            "a helper stops blocking: a finding in another file goes",
+            _replace(mailer, 'smtplib.SMTP("mail.internal.test")', "None"),
+            True,
+        ),
+        (
+            "it blocks again",
+            _replace(mailer, "return None", 'return smtplib.SMTP("mail.internal.test")'),
+            True,
+        ),
+        (
+            "another method starts blocking: a finding in another file appears",
+            _replace(mailer, 'return f"hello {user_id}"', 'return open("hello").read()'),
+            True,
+        ),
+        (
+            "a base class stops being a model",
+            _replace(shop / "app/schemas/base.py", "class Schema(BaseModel):", "class Schema:"),
+            True,
+        ),
+        (
+            "it is a model again",
+            _replace(shop / "app/schemas/base.py", "Schema:", "Schema(BaseModel):"),
+            True,
+        ),
+        ("a module is renamed", _move(mailer, services / "post.py"), True),
+        ("and renamed back", _move(services / "post.py", mailer), True),
+        ("a package marker is removed", _remove(services / "__init__.py"), False),
+        ("and added again", _write(services / "__init__.py", ""), False),
+        ("a module is removed", _remove(shop / "app/schemas/base.py"), True),
+        (
+            "a module is added that another file imports",
+            _write(
+                shop / "app/schemas/base.py",
+                "from pydantic import BaseModel\n\n\nclass Schema(BaseModel):\n    pass\n",
+            ),
+            True,
+        ),
+    ]
+
+
+def test_incremental_runs_report_what_a_run_without_cache_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    shop = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", shop)
+    monkeypatch.chdir(shop)
+    settings = load_settings(find_config(str(shop)))
+    cold = run(["."], settings, cache=True)
+    assert _details(cold) == _details(run(["."], settings))
+    files = len(cold.files)
+    seen = {tuple(_details(cold))}
+    for what, edit, small in _shop_edits(shop):
+        edit()
+        decodes = _Decodes(monkeypatch)
+        incremental = run(["."], settings, cache=True)
+        monkeypatch.undo()
+        monkeypatch.chdir(shop)
+        assert _details(incremental) == _details(run(["."], settings)), what
+        if small:
+            assert incremental.index is None, what  # an update, not the whole pass
+            assert decodes.count < files - 1, what
+        seen.add(tuple(_details(incremental)))
+        # The next run, with nothing changed, reports the same from the stored state.
+        assert _details(run(["."], settings, cache=True)) == _details(incremental), what
+    assert len(seen) >= 5  # the edits changed what is reported
+
+
+def test_a_package_marker_above_and_another_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An `__init__.py` added above the checked files renames every module; a run from
+    another directory shows other paths: both change what the stored state holds."""
+    layered = tmp_path / "layered"
+    shutil.copytree(PROJECTS / "layered", layered)
+    monkeypatch.chdir(layered)
+    settings = load_settings(find_config(str(layered)))
+    run(["."], settings, cache=True)
+    (layered / "shared" / "__init__.py").write_text("")
+    assert _details(run(["."], settings, cache=True)) == _details(run(["."], settings))
+    (layered / "app" / "__init__.py").unlink()
+    assert _details(run(["."], settings, cache=True)) == _details(run(["."], settings))
+    monkeypatch.chdir(tmp_path)
+    assert _details(run(["layered"], settings, cache=True)) == _details(run(["layered"], settings))
+
+
+def test_the_cli_after_an_edit_prints_the_bytes_of_a_run_without_cache(tmp_path: Path):
+    shop = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", shop)
+    command = [str(CLI), "check", ".", "--output-format", "json", "--exit-zero"]
+
+    def check(*extra: str) -> bytes:
+        done = subprocess.run([*command, *extra], cwd=shop, capture_output=True, check=True)
+        return done.stdout
+
+    first = check()
+    assert first == check("--no-cache")
+    mailer = shop / "app/services/mailer.py"
+    mailer.write_text(
+        mailer.read_text().replace('return f"hello {user_id}"', "return open('x').read()")
+    )
+    after = check()
+    assert after != first
+    assert after == check("--no-cache")
+    assert check() == after  # and warm
