@@ -625,7 +625,9 @@ class ProjectIndex:
         if found[0] == "class":
             return self.is_subclass(found[1], _APP_ROOTS)
         if found[0] == "function":
-            record, summary = self.functions[found[1]]
+            entry = self._function_entry(found[1])
+            assert entry is not None
+            record, summary = entry
             if not record.returns or record.is_generator:
                 return False
             return self.is_router_type(record.returns, summary, depth + 1)
