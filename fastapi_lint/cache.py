@@ -69,7 +69,7 @@ _MARKER = "CACHEDIR.TAG"
 MAX_CACHE_FILE = 256 * 1024 * 1024
 _NAMESPACE = re.compile(r"[0-9a-f]{20}\Z")
 _OWN_FILE = re.compile(
-    r"(?:shard-\d\d\.marshal|summaries-\d\d\.marshal|project\.marshal|\.tmp-[A-Za-z0-9_]+"
+    r"(?:shard-\d\d\.marshal|summaries-\d\d\.marshal|project\.marshal|depends\.marshal|\.tmp-[A-Za-z0-9_]+"
     r"|CACHEDIR\.TAG|\.gitignore)\Z"
 )
 _GITIGNORE = b"# Created by fastapi-lint.\n*\n"
@@ -295,14 +295,24 @@ class ProjectState:
     `rows`: per file (by cache key) its module name, displayed path, content digest and
     whether it has a summary (it parses); `order`: the files in the order of the run (the
     index's order decides between equal chains); `results`: the cross-module findings of
-    each file, packed; `depends`: for each file with deferred facts, the module names its
-    findings consulted.
+    each file, packed.
     """
 
     order: tuple[str, ...]
     rows: dict[str, tuple[str, str, bytes, bool]]
     results: dict[str, tuple]
-    depends: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class Depends:
+    """What the cross-module findings of the last project run read, kept apart from its
+    state (`depends.marshal`) because only a run in which something changed needs it:
+    `names`, the module names and path aliases the project had; `files`, for each file with
+    deferred facts, the positions in `names` of those its findings consulted, as unsigned
+    32-bit integers in the machine's byte order (`array("I")`)."""
+
+    names: tuple[str, ...]
+    files: dict[str, bytes]
 
 
 # An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
@@ -322,7 +332,8 @@ class Cache:
         self._keys: dict[str, tuple[str, str]] = {}
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
-        self._project: tuple[bytes, tuple[str, ...], dict[str, tuple]] | None = None
+        self._project: tuple[object, ...] | None = None
+        self._depends: tuple[object, ...] = ()
         self._summaries: dict[int, dict[str, SummaryEntry]] = {}
         self._dirty_summaries: set[int] = set()
 
@@ -465,15 +476,10 @@ class Cache:
         """What the last project run recorded (None without one, or for anything this
         version did not write)."""
         record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 6 or record[0] != _PROJECT_FORMAT:
+        if not isinstance(record, tuple) or len(record) != 5 or record[0] != _PROJECT_FORMAT:
             return None
-        _, _, order, rows, results, depends = record
-        if not (
-            isinstance(order, tuple)
-            and isinstance(rows, dict)
-            and isinstance(results, dict)
-            and isinstance(depends, dict)
-        ):
+        _, _, order, rows, results = record
+        if not (isinstance(order, tuple) and isinstance(rows, dict) and isinstance(results, dict)):
             return None
         for key, row in rows.items():
             if not (
@@ -488,14 +494,34 @@ class Cache:
                 return None
         if not all(isinstance(key, str) and key in rows for key in order):
             return None
-        for key, names in depends.items():
-            if not (isinstance(key, str) and isinstance(names, tuple)):
-                return None
         # Findings are checked when they are unpacked (`unpack` raises on anything else).
-        return ProjectState(order, rows, results, depends)
+        return ProjectState(order, rows, results)
 
-    def set_project_state(self, files: Iterable[str], state: ProjectState) -> None:
-        """Record a project run: its files (for `stored_project`) and its `state`."""
+    def project_depends(self, state: ProjectState) -> Depends | None:
+        """What the findings of the run that recorded `state` read (None if missing, or
+        written by another run)."""
+        record = self._read(self._depends_path())
+        if not (
+            isinstance(record, tuple)
+            and len(record) == 4
+            and record[0] == _PROJECT_FORMAT
+            and record[1] == state.order
+            and isinstance(record[2], tuple)
+            and isinstance(record[3], dict)
+        ):
+            return None
+        names, files = record[2], record[3]
+        if not all(isinstance(n, str) for n in names):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items()):
+            return None
+        return Depends(names, files)
+
+    def set_project_state(
+        self, files: Iterable[str], state: ProjectState, depends: Depends
+    ) -> None:
+        """Record a project run: its files (for `stored_project`), its state and what its
+        findings read."""
         keys = [self._key(path) for path in files]
         # A run over some files (pre-commit passes the changed ones) keeps the other files of
         # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
@@ -505,20 +531,16 @@ class Cache:
             for old in previous[1]:
                 if isinstance(old, str) and old not in seen and os.path.exists(self._path_of(old)):
                     keys.append(old)
-        self._project = (
-            _PROJECT_FORMAT,
-            tuple(keys),
-            state.order,
-            state.rows,
-            state.results,
-            state.depends,
-        )
+        self._project = (_PROJECT_FORMAT, tuple(keys), state.order, state.rows, state.results)
+        # The order of the files ties the two records together: a crash between their
+        # writes leaves a pair that does not match, which is read as no record.
+        self._depends = (_PROJECT_FORMAT, state.order, depends.names, depends.files)
 
     def stored_project(self) -> list[ModuleSummary] | None:
         """The summaries of the files of the last project runs, paths relative to the current
         directory; None without one. For the flake8 plugin, which sees one file at a time."""
         record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 6 or not isinstance(record[1], tuple):
+        if not isinstance(record, tuple) or len(record) != 5 or not isinstance(record[1], tuple):
             return None
         summaries = []
         for key in record[1]:
@@ -546,6 +568,9 @@ class Cache:
     def project_path(self) -> str:
         return os.path.join(self.directory, "project.marshal")
 
+    def _depends_path(self) -> str:
+        return os.path.join(self.directory, "depends.marshal")
+
     # ------------------------------------------------------------------- saving
 
     def save(self) -> None:
@@ -564,6 +589,7 @@ class Cache:
                     _sealed(self._shards[index]),
                 )
             if self._project is not None:
+                self._write(self._depends_path(), _sealed(self._depends))
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()
         except OSError:

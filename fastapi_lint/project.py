@@ -17,6 +17,7 @@ file at a time, builds the same index from it (`load_index`).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -102,6 +103,9 @@ class _Incremental:
             module = entry.module if entry is not None else module_name(item.path)
             self.rows.append((module, item.display, digest))
         self.decoded: dict[int, ModuleSummary | None] = {}
+        # The module names and path aliases the stored dependencies are positions in.
+        self.names: tuple[str, ...] = ()
+        self.where: dict[str, int] = {}
         # The cross-module findings of each file, added to its report once the pass is done
         # (an update that has to give up leaves the reports as they were).
         self.found: dict[int, list[Diagnostic]] = {}
@@ -183,8 +187,10 @@ class _Incremental:
             (s for s in map(self.summary, range(len(self.files))) if s is not None),
             external_for(self.settings),
         )
+        self.names = tuple(sorted(index.module_names()))
+        self.where = {name: number for number, name in enumerate(self.names)}
         results: dict[str, tuple] = {}
-        depends: dict[str, tuple[str, ...]] = {}
+        depends: dict[str, bytes] = {}
         for number in range(len(self.files)):
             summary = self.decoded[number]
             if summary is not None and summary.facts:
@@ -194,16 +200,27 @@ class _Incremental:
 
     def _update(self, state: ProjectState, changed: list[int], gone: list[str]) -> None:
         """Resolve again only the facts the changed files may alter; the rest as stored."""
-        names: set[str] = set()
+        read = self.store.project_depends(state)
+        if read is None:
+            raise _Missing
+        # The names of the changed modules, old and new, with their path aliases. A name the
+        # project did not have (a new module or alias) may be what a fact looked for and did
+        # not find: the stored names are only those that existed, so that takes the whole pass.
+        changes: set[str] = set()
         for key in gone:
             module, shown, _, _ = state.rows[key]
-            names.update((module, *path_aliases(shown, module)))
+            changes.update((module, *path_aliases(shown, module)))
         for number in changed:
             old = state.rows.get(self.keys[number])
             if old is not None:
-                names.update((old[0], *path_aliases(old[1], old[0])))
+                changes.update((old[0], *path_aliases(old[1], old[0])))
             module, shown, _ = self.rows[number]
-            names.update((module, *path_aliases(shown, module)))
+            changes.update((module, *path_aliases(shown, module)))
+        self.names = read.names
+        self.where = {name: number for number, name in enumerate(self.names)}
+        if not changes <= self.where.keys():
+            raise _Missing
+        touched = {self.where[name] for name in changes}
         fresh = set(changed)
         # Which files have a summary (and so a place in the index): as the state says for
         # the files that did not change, as pass 1 made it for the others.
@@ -224,20 +241,22 @@ class _Incremental:
         heads = [(self.rows[n][1], self.rows[n][0]) for n in present]
         index = ProjectIndex.lazy(heads, load, external_for(self.settings))
         results: dict[str, tuple] = {}
-        depends: dict[str, tuple[str, ...]] = {}
+        depends: dict[str, bytes] = {}
         for number, key in enumerate(self.keys):
             if number in fresh:
                 summary = self.summary(number)
                 if summary is not None and summary.facts:
                     self._resolve(index, number, summary, results, depends)
                 continue
-            read = state.depends.get(key)
-            if read is None:
+            stored = read.files.get(key)
+            if stored is None:
                 continue  # no facts: nothing to resolve
-            if names.isdisjoint(read):
+            positions = array("I")
+            positions.frombytes(stored)
+            if touched.isdisjoint(positions):
                 if key in state.results:
                     results[key] = state.results[key]
-                depends[key] = read
+                depends[key] = stored
                 self._reuse(state, (number,))
                 continue
             summary = self.summary(number)
@@ -252,14 +271,16 @@ class _Incremental:
         number: int,
         summary: ModuleSummary,
         results: dict[str, tuple],
-        depends: dict[str, tuple[str, ...]],
+        depends: dict[str, bytes],
     ) -> None:
         from .cache import pack  # noqa: PLC0415 - start-up: see above
 
         new, read = index.answer(summary)
         withhold_fixes(new, self.settings)
         key = self.keys[number]
-        depends[key] = tuple(sorted(read))
+        # Only names the project has are kept (see `_update`).
+        where = self.where
+        depends[key] = array("I", sorted(where[n] for n in read if n in where)).tobytes()
         if new:
             self.found[number] = new
             results[key] = pack(new)
@@ -267,11 +288,11 @@ class _Incremental:
     def _save(
         self,
         results: dict[str, tuple],
-        depends: dict[str, tuple[str, ...]],
+        depends: dict[str, bytes],
         before: ProjectState | None = None,
     ) -> None:
         """Record this run's state; files not decoded kept their rows since `before`."""
-        from .cache import ProjectState  # noqa: PLC0415 - start-up: see above
+        from .cache import Depends, ProjectState  # noqa: PLC0415 - start-up: see above
 
         rows = {}
         for number, (key, row) in enumerate(zip(self.keys, self.rows, strict=True)):
@@ -281,8 +302,10 @@ class _Incremental:
                 assert before is not None
                 present = before.rows[key][3]
             rows[key] = (*row, present)
-        state = ProjectState(tuple(self.keys), rows, results, depends)
-        self.store.set_project_state((item.path for item in self.files), state)
+        state = ProjectState(tuple(self.keys), rows, results)
+        self.store.set_project_state(
+            (item.path for item in self.files), state, Depends(self.names, depends)
+        )
 
 
 def _add(report: FileReport, found: list[Diagnostic]) -> None:

@@ -189,6 +189,10 @@ class ProjectIndex:
     def __len__(self) -> int:
         return len(self._heads)
 
+    def module_names(self) -> set[str]:
+        """Every name a module of the project can be imported by (names and path aliases)."""
+        return {*self._modules, *self._aliases}
+
     def _summary(self, slot: int) -> ModuleSummary:
         summary = self._loaded[slot]
         if summary is None:
