@@ -25,8 +25,8 @@ Only check mode uses the cache (never --fix or --diff), and only the main proces
 
 The cache owns only what it can prove is its own (`cache-dir` may be a shared folder): the
 namespace directories, named by 20 hex digits and holding a `CACHEDIR.TAG` it wrote, and in
-them the files it names (`shard-NN.marshal`, `summaries-NN.marshal`, `project.marshal`, its
-temporary files). Pruning and `clean` remove those files and then the directory if it is empty,
+them the files it names (`shard-NN.marshal`, `summaries-NN.marshal`, `project.marshal`,
+`depends.marshal`, its temporary files). Pruning and `clean` remove those files and then the directory if it is empty,
 never a tree. `cache-dir` itself gets a `CACHEDIR.TAG` and a `.gitignore` only when the cache
 created it (or found it empty). A `cache-dir` that is, or contains, the project root or a
 checked path is a configuration error (`check_location`).

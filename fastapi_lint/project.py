@@ -127,20 +127,18 @@ class _Incremental:
 
     def run(self) -> ProjectIndex | None:
         state = self.store.project_state()
-        if state is not None:
-            changed = self._changed(state)
-            if changed is not None and not changed[0] and not changed[1]:
-                self._reuse(state, range(len(self.files)))  # nothing changed: the warm run
+        changed = self._changed(state) if state is not None else None
+        if state is not None and changed is not None:
+            try:
+                if changed[0] or changed[1]:
+                    self._update(state, *changed)
+                else:
+                    self._reuse(state, range(len(self.files)))  # nothing changed: warm
+            except _Missing:
+                self.found.clear()
+            else:
                 self._finish()
                 return None
-            if changed is not None:
-                try:
-                    self._update(state, *changed)
-                except _Missing:
-                    self.found.clear()
-                else:
-                    self._finish()
-                    return None
         index = self._full()
         self._finish()
         return index

@@ -160,8 +160,17 @@ def _hostile_cache(project: Path, damage) -> None:  # type: ignore[no-untyped-de
 
 def _malformed(name: str, data: object) -> object:
     if name == "project.marshal":
-        key, files, found = data  # type: ignore[misc]
-        return (key, (*files, 7, None), {**{k: ((1, 2, 3),) for k in found}, 9: "x"})
+        tag, files, order, rows, found = data  # type: ignore[misc]
+        return (
+            tag,
+            (*files, 7, None),
+            order,
+            {**rows, 9: "x"},
+            {**{k: ((1, 2, 3),) for k in found}, 9: "x"},
+        )
+    if name == "depends.marshal":
+        tag, order, names, files = data  # type: ignore[misc]
+        return (tag, order, (*names, 5), {**files, 3: "x"})
     if name.startswith("shard-"):
         return {k: (v[0], v[1], v[2], v[3], v[4], (("FAL304", 1),)) for k, v in data.items()}  # type: ignore[union-attr]
     return {k: (v[0], ("not", "a", "summary")) for k, v in data.items()}  # type: ignore[union-attr]
@@ -169,8 +178,12 @@ def _malformed(name: str, data: object) -> object:
 
 def _wrong_types(name: str, data: object) -> object:
     if name == "project.marshal":
-        key, files, found = data  # type: ignore[misc]
-        return (key, files, {k: ((1, "m", "r", 4, 5, 6, 7, 8, (), None),) for k in found})
+        tag, files, order, rows, found = data  # type: ignore[misc]
+        wrong = {k: ((1, "m", "r", 4, 5, 6, 7, 8, (), None),) for k in found}
+        return (tag, files, order, rows, wrong)
+    if name == "depends.marshal":
+        tag, order, names, files = data  # type: ignore[misc]
+        return (tag, order, names, {k: "not bytes" for k in files})
     if name.startswith("shard-"):
         return {
             k: (*v[:5], ((7, "m", 1, 2, 3, 4, "r", 0, (), None),))

@@ -109,7 +109,7 @@ def sample_set(base: FileSet, fraction: float) -> FileSet:
     return FileSet(label, base.cwd, chosen, len(chosen), lines, size, chosen)
 
 
-def _link_tree(src: Path, dst: Path) -> None:
+def link_tree(src: Path, dst: Path) -> None:
     try:
         shutil.copytree(src, dst, copy_function=os.link)
     except OSError:  # another filesystem: plain copies
@@ -127,7 +127,7 @@ def scaled_set(base: FileSet, work: Path, factor: int) -> FileSet:
         if not stamp.exists():
             shutil.rmtree(copy, ignore_errors=True)
             for p in base.paths:
-                _link_tree(base.cwd / p, copy / p)
+                link_tree(base.cwd / p, copy / p)
             stamp.touch()
     paths = [f"copy{i}/{p}" for i in range(factor) for p in base.paths]
     return FileSet(

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,9 +141,19 @@ def hyperfine_times(
     return Timings(list(result["times"]), [cpu] * runs, list(result["exit_codes"]))
 
 
-def loop_times(cmd: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> Timings:
-    """`runs` runs with the built-in timer."""
-    results = [run_once(cmd, cwd, env) for _ in range(runs)]
+def loop_times(
+    cmd: list[str],
+    cwd: Path,
+    runs: int,
+    env: dict[str, str] | None = None,
+    before_each: Callable[[], None] | None = None,
+) -> Timings:
+    """`runs` runs with the built-in timer (`before_each` called, untimed, before each)."""
+    results = []
+    for _ in range(runs):
+        if before_each is not None:
+            before_each()
+        results.append(run_once(cmd, cwd, env))
     return Timings(
         [r.seconds for r in results],
         [r.cpu_seconds for r in results],

@@ -32,6 +32,9 @@ class Spec:
     warm: bool = False  # the first run only primes a cache and never counts
     parse: Parser | None = None
     prepare: Callable[[], None] | None = None
+    # Called before every run that counts (and the warm probe): a change to measure after,
+    # such as one edited file. Such a row uses the built-in timer.
+    before_each: Callable[[], None] | None = None
     note: str = ""
 
 
@@ -101,6 +104,8 @@ def _timed(spec: Spec, cfg: Settings, count: int) -> tuple[measure.Timings, str]
     assert spec.cmd is not None
     if count == 0:
         return measure.Timings([], [], []), "probe"
+    if spec.before_each is not None:
+        return measure.loop_times(spec.cmd, spec.cwd, count, cfg.env, spec.before_each), "built-in"
     if cfg.use_hyperfine and not spec.slow:
         return measure.hyperfine_times(spec.cmd, spec.cwd, count, cfg.env), "hyperfine"
     return measure.loop_times(spec.cmd, spec.cwd, count, cfg.env), "built-in"
@@ -120,6 +125,8 @@ def execute(spec: Spec, cfg: Settings) -> Result:
     priming = probe.seconds
     if spec.warm:
         # The probe primed the cache (a cold run): sample the memory of a warm run instead.
+        if spec.before_each is not None:
+            spec.before_each()
         probe = measure.run_once(spec.cmd, spec.cwd, cfg.env)
     count, probe_counts = _more_runs(spec, cfg)
     timed, timer = _timed(spec, cfg, count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -108,8 +109,39 @@ def _clear_cache(ctx: Context) -> None:
     shutil.rmtree(ctx.run_dir / ".fastapi_lint_cache", ignore_errors=True)
 
 
+def _edited_copy(ctx: Context) -> tuple[FileSet, Callable[[], None]]:
+    """A copy of the corpus (hard links, in this run's scratch), and an edit of one of its
+    files — `ctx.one_file`, a comment line added at the end — made before each timed run.
+    The edit writes a new file and renames it into place, so the corpus itself, which the
+    copy's other files are links to, is never touched."""
+    root = ctx.work / "edited"
+    if not root.exists():
+        for path in ctx.whole.paths:
+            corpus_mod.link_tree(ctx.whole.cwd / path, root / path)
+    fs = FileSet(
+        "whole corpus (a copy), one file changed before each run",
+        root,
+        list(ctx.whole.paths),
+        ctx.whole.files,
+        ctx.whole.lines,
+        ctx.whole.size,
+    )
+    original = (ctx.corpus / ctx.one_file).read_bytes()
+    target = root / ctx.one_file
+    edits = [0]
+
+    def edit() -> None:
+        edits[0] += 1
+        fresh = target.with_name(f".{target.name}.bench-edit")
+        fresh.write_bytes(original + f"\n# benchmark edit {edits[0]}\n".encode())
+        os.replace(fresh, target)
+
+    return fs, edit
+
+
 def tool_rows(ctx: Context) -> list[Spec]:
     note = "" if "--cache-dir" in ctx.tool.flags else "cache in the tool's default place"
+    edited, edit = _edited_copy(ctx)
     return [
         _lint_spec(ctx, "fl-cold", "tool", "fastapi-lint check --no-cache", ctx.whole),
         _lint_spec(
@@ -122,6 +154,18 @@ def tool_rows(ctx: Context) -> list[Spec]:
             warm=True,
             prepare=lambda: _clear_cache(ctx),
             note=note,
+        ),
+        _lint_spec(
+            ctx,
+            "fl-onechange",
+            "tool",
+            "fastapi-lint check (warm cache, one file changed)",
+            edited,
+            cache=True,
+            warm=True,
+            prepare=lambda: _clear_cache(ctx),
+            before_each=edit,
+            note=f"{ctx.one_file} changed (a comment added) before each run; {note}".rstrip("; "),
         ),
     ]
 
