@@ -22,7 +22,8 @@ _NOT_MODELS = frozenset(sys.stdlib_module_names) | {"builtins", "fastapi", "star
 
 
 def _revalidated() -> set[int]:
-    """Per file: the dumps that only re-validate the body as its own class (by `id`)."""
+    """Per file: the dumps that write nothing (by `id`): a re-validation of the body as its
+    own class, or the body shown in an exception being raised."""
     return set()
 
 
@@ -79,7 +80,7 @@ class PatchWithoutExcludeUnset(Rule):
         "pass `exclude_unset=True`"
     )
     defers = True
-    nodes = (ast.Call,)
+    nodes = (ast.Call, ast.Raise)
     triggers = ("patch", "PATCH")
     fix_availability = FixAvailability.ALWAYS
     fix_applicability = (Applicability.UNSAFE,)
@@ -177,6 +178,24 @@ class PatchWithoutExcludeUnset(Rule):
                 raise
             return item.model_dump(include=item.model_fields_set)
         """,
+        # The body shown in an error being raised: nothing is written with it.
+        """
+        from fastapi import FastAPI
+        from fastapi.exceptions import RequestValidationError
+        from pydantic import BaseModel, ValidationError
+
+        app = FastAPI()
+
+        class ItemUpdate(BaseModel):
+            name: str | None = None
+
+        @app.patch('/items/{item_id}')
+        async def update(item_id: int, item: ItemUpdate):
+            try:
+                await save(item_id, item)
+            except ValidationError as e:
+                raise RequestValidationError(errors=e.errors(), body=item.model_dump(mode='json'))
+        """,
         # Explicit choice and `exclude_none`.
         """
         from fastapi import FastAPI
@@ -266,7 +285,17 @@ class PatchWithoutExcludeUnset(Rule):
         ),
     ]
 
-    def check(self, node: ast.Call, ctx: Context) -> None:
+    def check(self, node: ast.AST, ctx: Context) -> None:
+        if isinstance(node, ast.Raise):
+            # `raise RequestValidationError(errors, body=item.model_dump())`: the dump only
+            # describes the request in an error; nothing is written with it. (Walked before
+            # the calls inside it.)
+            for inner in ast.walk(node):
+                func = getattr(inner, "func", None)
+                if isinstance(func, ast.Attribute) and func.attr in _DUMPS:
+                    ctx.state(_revalidated).add(id(inner))
+            return
+        assert isinstance(node, ast.Call)
         func = node.func
         if node.keywords and not isinstance(func, ast.Attribute):
             self._note_revalidation(node, ctx)
