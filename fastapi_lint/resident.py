@@ -3,7 +3,7 @@
 The command line builds the project index once per run (`project.py`). An editor asks again at
 every keystroke, so here the index stays resident: it is built once from every file of the
 workspace (pass 1 comes from the result cache when the files are unchanged), and each edit of
-a buffer replaces that one module's summary in it (`ProjectIndex.with_module`), so an edited
+a buffer replaces that one module's summary in it, in place (`ProjectIndex.with_module`), so an edited
 buffer is linted against the whole project without summarising any other file again.
 
 A buffer's findings are its own (`lint_source` on the buffer's text) plus the cross-module
@@ -196,7 +196,8 @@ class ResidentProject:
         document.local = result.diagnostics
         document.summary = result.summary
         if self.index is not None and result.summary is not None:
-            self.index = self.index.with_module(result.summary)
+            # One index for the workspace, updated in place: nothing else holds it.
+            self.index = self.index.with_module(result.summary, in_place=True)
         document.findings = self._resolve(document)
 
     def _resolve(self, document: Document) -> list[Diagnostic]:

@@ -432,15 +432,20 @@ def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
     texts = {path: Path(path).read_text() for path in paths}
     summaries = [summarise(path, texts[path]) for path in paths]
     index = ProjectIndex(summaries)
+    resident = ProjectIndex(summaries)  # updated in place, as the language server's
     for summary in summaries:
         index.diagnostics(summary)  # fill the caches the update may carry over
+        resident.diagnostics(summary)
     for position, path in enumerate(paths):
         for text in (texts[path], "import os\nimport sys\n" + texts[path]):
             fresh = summarise(path, text)
             updated = index.with_module(fresh)
+            assert resident.with_module(fresh, in_place=True) is resident
             rebuilt = ProjectIndex([*summaries[:position], *summaries[position + 1 :], fresh])
             for summary in [*summaries[:position], fresh, *summaries[position + 1 :]]:
                 assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path
+                assert resident.diagnostics(summary) == rebuilt.diagnostics(summary), path
+        resident.with_module(summaries[position], in_place=True)  # the file as it was
 
 
 def test_with_module_keeps_a_shared_module_name_incremental(tmp_path: Path, monkeypatch):

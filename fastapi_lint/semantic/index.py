@@ -291,21 +291,43 @@ class ProjectIndex:
         finally:
             self.deps = outer | self.deps
 
-    def with_module(self, summary: ModuleSummary) -> ProjectIndex:
+    def with_module(self, summary: ModuleSummary, *, in_place: bool = False) -> ProjectIndex:
         """This index with `summary` in place of the file at the same path (or added).
 
         Used when one file is re-linted (the fix loop, the flake8 plugin with a cached index, the
         language server at every edit): its fresh summary replaces the one the index was built
         from. When the file keeps its module name (the common case), the new index shares
         every other module's tables with this one and keeps the answers that did not read
-        the module (each answer knows the module names it consulted); this index is left
-        as it was.
+        the module (each answer knows the module names it consulted). This index is left as
+        it was, unless `in_place` (the language server, which keeps one index): then it is
+        updated and returned, and nothing is copied.
         """
         slot = self._by_path.get(summary.path)
         if slot is None or self._heads[slot][1] != summary.module:
             others = [s for s in self.summaries if s.path != summary.path]
             return ProjectIndex([*others, summary], self.external)
         old = self._loaded[slot]
+        changed = {summary.module, *path_aliases(summary.path, summary.module)}
+        # Other modules' answers stand unless they read this module; the blocking chains
+        # also stand while the module keeps what they are made of (an edit inside a
+        # function body: every keystroke in an editor).
+        same = old is not None and _chain_shape(old) == _chain_shape(summary)
+        if in_place:
+            if old is not None:
+                del self._slot_of[id(old)]
+            self._loaded[slot] = summary
+            self._slot_of[id(summary)] = slot
+            self._tables.pop(slot, None)
+            self._entries = {}
+            self._resolved = {}
+            if not same:
+                for stale in [q for q, v in self._blocking.items() if not changed.isdisjoint(v[3])]:
+                    del self._blocking[stale]
+            for stale_slot in [
+                k for k, v in self._edges.items() if k == slot or not changed.isdisjoint(v[1])
+            ]:
+                del self._edges[stale_slot]
+            return self
         new = object.__new__(ProjectIndex)
         new.external = self.external
         new._heads = self._heads
@@ -319,14 +341,9 @@ class ProjectIndex:
         new._key = self._key
         new._by_key = self._by_key
         new._by_path = self._by_path
-        changed = {summary.module, *path_aliases(summary.path, summary.module)}
         new._tables = {k: v for k, v in self._tables.items() if k != slot}
         new._entries = {}
         new._resolved = {}
-        # Other modules' answers stand unless they read this module; the blocking chains
-        # also stand while the module keeps what they are made of (an edit inside a
-        # function body: every keystroke in an editor).
-        same = old is not None and _chain_shape(old) == _chain_shape(summary)
         new._blocking = (
             dict(self._blocking)
             if same
