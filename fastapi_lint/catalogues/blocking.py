@@ -82,6 +82,9 @@ FILE_IO = BlockingTable(
     calls=frozenset(
         {"builtins.open", "io.open", "os.fdopen"}
         | _names("shutil", "copy", "copy2", "copyfile", "copytree", "move", "rmtree", "copyfileobj")
+        | _names("shutil", "make_archive", "unpack_archive")
+        # Each creates (and opens) a file or folder on disk, as `open` does.
+        | _names("tempfile", "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")
     ),
     methods={
         "pathlib.Path": Methods(

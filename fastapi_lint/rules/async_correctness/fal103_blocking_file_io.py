@@ -63,6 +63,8 @@ class BlockingFileIoInAsync(BlockingCallRule):
         "BufferedRandom",
         "TemporaryFile",
         "NamedTemporaryFile",
+        "mkstemp",
+        "mkdtemp",
         "UploadFile",
     )
     valid = [
