@@ -274,6 +274,32 @@ class EventLoopMisuse(Rule):
             """,
             unsafe=True,
         ),
+        # The loop fetched at the top of a `try`.
+        Invalid(
+            """
+            import asyncio
+
+            async def save(func):
+                try:
+                    loop = asyncio.get_running_loop()
+                    await loop.run_in_executor(None, func)
+                except OSError:
+                    pass
+            """,
+            expect=[
+                "6:15-6:47 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
+            fixed="""
+            import asyncio
+
+            async def save(func):
+                try:
+                    await asyncio.to_thread(func)
+                except OSError:
+                    pass
+            """,
+            unsafe=True,
+        ),
         # Still read elsewhere: the assignment stays.
         Invalid(
             """
@@ -407,15 +433,18 @@ def _dead_loop(call: ast.Call, ctx: Context) -> tuple[Edit | None, tuple[int, in
         return None, None
     function = scope.node
     name = receiver.id
+    # The statement and the block holding it: the function's body, or a `try`, `with`, `if`
+    # ... block of it (`loop = ...` is often the first line of a `try`).
     assignments = [
-        (statement, target)
-        for statement in function.body
+        (statement, block, target)
+        for block in _blocks(function)
+        for statement in block
         for target in _assigned_name(statement)
         if target.id == name
     ]
     if len(assignments) != 1:
         return None, None
-    assignment, target = assignments[0]
+    assignment, block, target = assignments[0]
     assert isinstance(assignment, (ast.Assign, ast.AnnAssign))
     value = assignment.value
     if not (
@@ -438,7 +467,7 @@ def _dead_loop(call: ast.Call, ctx: Context) -> tuple[Edit | None, tuple[int, in
         if all(id(use) in converted for use in others):
             return None, ctx.span(function)
         return None, None
-    return _statement_removal(assignment, function, ctx), None
+    return _statement_removal(assignment, block, ctx), None
 
 
 def _assigned_name(statement: ast.stmt) -> list[ast.Name]:
@@ -498,13 +527,28 @@ def _uses(function: ast.AsyncFunctionDef, name: str) -> list[ast.Name] | None:
     return uses
 
 
-def _statement_removal(
-    statement: ast.stmt, function: ast.AsyncFunctionDef, ctx: Context
-) -> Edit | None:
+def _blocks(function: ast.AsyncFunctionDef) -> Iterator[list[ast.stmt]]:
+    """The statement lists of the function's own body: the body, and those of the compound
+    statements in it (not of nested functions or classes)."""
+    yield function.body
+    for node in _walk_own(function):
+        if isinstance(node, _SCOPES) or not isinstance(node, ast.stmt):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+        for handler in getattr(node, "handlers", ()):
+            yield handler.body
+        for case in getattr(node, "cases", ()):
+            yield case.body
+
+
+def _statement_removal(statement: ast.stmt, block: list[ast.stmt], ctx: Context) -> Edit | None:
     """Remove the lines of `statement` (nothing else may share them), with the blank lines after
-    it when it opened the body or followed a blank line, so no blank line is left doubled or at
-    the start of the body."""
-    if len(function.body) < 2:
+    it when it opened its block or followed a blank line, so no blank line is left doubled or at
+    the start of the block. Never the only statement of a block."""
+    if len(block) < 2:
         return None
     text = ctx.source.text
     starts = ctx.source.line_starts
@@ -514,7 +558,7 @@ def _statement_removal(
     row_end = starts[end_row] if end_row < len(starts) else len(text)
     if text[row_start:start].strip() or text[end:row_end].strip():
         return None  # `;` or a comment on its lines: leave it to a person
-    first = statement is function.body[0]
+    first = statement is block[0]
     previous_blank = (
         statement.lineno >= 2 and not text[starts[statement.lineno - 2] : row_start].strip()
     )
