@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Edit, Fix
+from .import_placement import join_import_insertions
 from .parsing import at_top_of_stack
 from .source import Source, split_lines
 
@@ -63,8 +64,7 @@ def _apply(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[tuple
             taken.add(edit)
         seen.update(new)
         applied.append((code, fix))
-    edits = taken.edits
-    edits.sort(key=lambda e: (e.start, e.end))
+    edits = join_import_insertions(sorted(taken.edits, key=lambda e: (e.start, e.end)))
     pieces: list[str] = []
     cursor = 0
     for edit in edits:

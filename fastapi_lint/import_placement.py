@@ -197,3 +197,52 @@ def combine(edits: list[Edit], newline: str) -> list[Edit]:
             continue
         out.append(edit)
     return out
+
+
+def join_import_insertions(edits: list[Edit]) -> list[Edit]:
+    """Edits sorted by position, with the import insertions of different fixes at one offset
+    joined: two fixes of a pass each opening the same new section (`from contextlib import
+    ...` for FAL201, `from typing import Annotated` for FAL503) would otherwise bring a blank
+    line each, in the order of the fixes. Joined, they are sorted as isort sorts them and share
+    one blank line."""
+    out: list[Edit] = []
+    index = 0
+    while index < len(edits):
+        edit = edits[index]
+        group = [edit]
+        while (
+            index + len(group) < len(edits)
+            and edit.start == edit.end
+            and (following := edits[index + len(group)]).start == following.end == edit.start
+        ):
+            group.append(following)
+        index += len(group)
+        keyed = [_import_key(e.content) for e in group]
+        if len(group) < 2 or None in keyed or len({k[0][0] for k in keyed if k}) != 1:
+            out.extend(group)
+            continue
+        ordered = sorted(zip(keyed, group, strict=True), key=lambda pair: pair[0][0])  # type: ignore[index]
+        statements = [pair[0][1] for pair in ordered]  # type: ignore[index]
+        blank = any(pair[0][2] for pair in ordered)  # type: ignore[index]
+        newline = "\r\n" if "\r\n" in group[0].content else "\n"
+        content = newline.join(statements) + newline + (newline if blank else "")
+        out.append(Edit(edit.start, edit.end, content))
+    return out
+
+
+def _import_key(content: str) -> tuple[tuple[int, int, str], str, bool] | None:
+    """(isort key, statement, ends with a blank line) of an inserted `import`/`from` line, or
+    None for any other insertion."""
+    stripped = content.strip("\r\n")
+    if "\n" in stripped or "\r" in stripped or not stripped.startswith(("import ", "from ")):
+        return None
+    if content.startswith(("\n", "\r")):
+        return None  # placed after a section, with its blank line before it
+    try:
+        tree = ast.parse(stripped)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return None
+    blank = content.endswith(("\n\n", "\r\n\r\n"))
+    return _key(tree.body[0]), stripped, blank

@@ -125,3 +125,22 @@ def test_fix_quality_measures_lint_and_format_per_hunk():
     assert module.fix_hunks(before, after) == [(0, 1, 0, 1)]
     listing = "Fixed 3 errors:\n- app/a.py:\n    2 × FAL503 (x)\n- b.py:\n    1 × FAL102 (y)\n"
     assert module.fixes_per_file(listing) == {"app/a.py": ["FAL503"], "b.py": ["FAL102"]}
+
+
+def test_imports_two_fixes_add_to_a_new_section_share_its_blank_line():
+    """FAL201 needs `contextlib`, FAL503 `typing`, in the same pass, in a file without a
+    standard-library section: one section, sorted, one blank line."""
+    from fastapi_lint.diagnostics import Edit, Fix
+    from fastapi_lint.fixes import apply_fixes
+
+    text = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    typing = Fix((Edit(0, 0, "from typing import Annotated\n\n"),))
+    contextlib = Fix((Edit(0, 0, "from contextlib import asynccontextmanager\n\n"),))
+    fixed, _ = apply_fixes(text, [("FAL503", typing), ("FAL201", contextlib)])
+    assert fixed == (
+        "from contextlib import asynccontextmanager\nfrom typing import Annotated\n\n" + text
+    )
+    # Anything else at the same offset is left as it was.
+    other = Fix((Edit(0, 0, "# note\n"),))
+    fixed, _ = apply_fixes(text, [("FAL503", typing), ("X", other)])
+    assert fixed == "from typing import Annotated\n\n# note\n" + text
