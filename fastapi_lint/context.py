@@ -206,6 +206,12 @@ class Context:
             # The short name means something else here: reach it through its module instead.
             prefix, edit = self.import_edit(module)
             return f"{prefix}.{name}", edit
+        if name is None and "." not in module:
+            # `import asyncio` inside the function the fix is in: the name is there already
+            # (a module-level import would be shadowed by it, and left unused).
+            local = self.semantic.lookup(module)
+            if local is not None and local.qualname == module:
+                return module, None
         if name is None and module.split(".")[0] in bindings:
             top = bindings[module.split(".")[0]]
             if top.qualname == module.split(".")[0]:

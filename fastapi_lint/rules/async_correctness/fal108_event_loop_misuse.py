@@ -300,6 +300,26 @@ class EventLoopMisuse(Rule):
             """,
             unsafe=True,
         ),
+        # `asyncio` imported in the function: used as it is, no import added at the top.
+        Invalid(
+            """
+            async def load(work):
+                import asyncio
+
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, work)
+            """,
+            expect=[
+                "5:18-5:50 `run_in_executor(None, ...)` on the default executor; use `await asyncio.to_thread(func, *args)`"
+            ],
+            fixed="""
+            async def load(work):
+                import asyncio
+
+                return await asyncio.to_thread(work)
+            """,
+            unsafe=True,
+        ),
         # Still read elsewhere: the assignment stays.
         Invalid(
             """
