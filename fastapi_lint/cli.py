@@ -350,16 +350,18 @@ def check(
     )
 
     def once() -> int:
-        def finish(settings: Settings) -> Settings:
-            # The project's environment and versions, per configuration: each service of a
-            # monorepo is a project of its own. They are looked for from the path checked
-            # when this configuration governs it, else from the configuration's directory.
-            start = config_start
-            if settings.root and not _within(config_start, settings.root):
+        def finish(settings: Settings, project: Path | None) -> Settings:
+            # The environment and versions of each file's own project (the nearest directory
+            # that declares one: each service of a monorepo is a project of its own, also when
+            # one configuration at the top governs them all). Without one, they are looked
+            # for from the path checked when this configuration governs it, else from the
+            # configuration's directory.
+            start = str(project) if project is not None else config_start
+            if project is None and settings.root and not _within(config_start, settings.root):
                 start = settings.root
-            return _project(cli.apply(settings), start, python, target_versions)
+            return _project(settings, start, python, target_versions)
 
-        configs = _configs(config_options, cli, finish)
+        configs = _configs(config_options, cli, project=finish)
         settings = configs.for_path(config_start)  # need not exist (an unsaved buffer)
         mode = Mode(fix=fix and not diff, diff=diff, unsafe=settings.unsafe_fixes)
         if show_files or show_settings:
@@ -515,7 +517,7 @@ class CliSettings:
 def _configs(
     options: tuple[str, ...],
     cli: CliSettings,
-    finish: Callable[[Settings], Settings] | None = None,
+    project: Callable[[Settings, Path | None], Settings] | None = None,
 ) -> Configs:
     """Each file's settings: `--config` values are a configuration file (at most one: every
     file uses it) or `KEY = VALUE` overrides, as in ruff."""
@@ -530,7 +532,7 @@ def _configs(
             raise ConfigError(f"--config {option}: no such file")
         else:
             overrides.append(parse_override(option))
-    return Configs(fixed, tuple(overrides), finish or cli.apply)
+    return Configs(fixed, tuple(overrides), cli.apply, project)
 
 
 def _settings(start: str, config_options: tuple[str, ...], cli: CliSettings) -> Settings:

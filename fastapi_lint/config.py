@@ -191,12 +191,18 @@ class Configs:
         fixed: Path | None = None,
         overrides: tuple[dict[str, Any], ...] = (),
         finish: Callable[[Settings], Settings] | None = None,
+        project: Callable[[Settings, Path | None], Settings] | None = None,
     ) -> None:
         self.fixed = fixed
         self.overrides = overrides
         self.finish = finish or (lambda settings: settings)
+        # Resolves a configuration's settings for one project (its environment and versions,
+        # `resolve_project`), given the project's directory; None: settings are not resolved.
+        self.project = project
         self._by_config: dict[Path | None, Settings] = {}
+        self._by_group: dict[tuple[Path | None, Path | None], Settings] = {}
         self._by_directory: dict[str, Path | None] = {}
+        self._projects: dict[str, Path | None] = {}
 
     def config_of(self, path: str | os.PathLike[str]) -> Path | None:
         """The configuration file governing `path` (a file, or a directory's files)."""
@@ -230,8 +236,52 @@ class Configs:
             self._by_config[config] = settings
         return settings
 
+    def project_of(self, path: str | os.PathLike[str]) -> Path | None:
+        """The project `path` belongs to: the nearest directory at or above it that declares
+        one (`versions.project_root`); its versions and environment are the file's, whichever
+        configuration governs it (a service of a monorepo configured from the top). None
+        when settings are not resolved per project."""
+        if self.project is None:
+            return None
+        from .semantic.versions import PROJECT_MARKERS  # noqa: PLC0415 - start-up: only a resolving run needs it
+
+        absolute = os.path.abspath(path)
+        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        walked: list[str] = []
+        found: Path | None = None
+        while True:
+            if directory in self._projects:
+                found = self._projects[directory]
+                break
+            walked.append(directory)
+            if any(os.path.isfile(os.path.join(directory, m)) for m in PROJECT_MARKERS):
+                found = Path(directory)
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        for name in walked:
+            self._projects[name] = found
+        return found
+
+    def group_of(self, path: str | os.PathLike[str]) -> tuple[Path | None, Path | None]:
+        """(configuration, project) of `path`: the files checked together, with one `Settings`."""
+        return self.config_of(path), self.project_of(path)
+
+    def for_group(self, config: Path | None, project: Path | None) -> Settings:
+        """The settings of `config`, resolved for `project` (see `project_of`)."""
+        settings = self.for_config(config)
+        if self.project is None:
+            return settings
+        key = (config, project)
+        found = self._by_group.get(key)
+        if found is None:
+            found = self._by_group[key] = self.project(settings, project)
+        return found
+
     def for_path(self, path: str | os.PathLike[str]) -> Settings:
-        return self.for_config(self.config_of(path))
+        return self.for_group(*self.group_of(path))
 
 
 def _has_table(candidate: str) -> bool:

@@ -113,13 +113,13 @@ def run(
         return _run_files(paths, files, settings, mode, jobs, cache, project)
     groups = discover_per_config(paths, settings, force_exclude)
     if len(groups) == 1:
-        ((config, files),) = groups.items()
-        own = settings.for_config(config)
+        ((group, files),) = groups.items()
+        own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
         return _run_files(paths, files, own, own_mode, jobs, cache, project)
     reports: list[FileReport] = []
-    for config, files in groups.items():
-        own = settings.for_config(config)
+    for group, files in groups.items():
+        own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
         done = _run_files(paths, files, own, own_mode, jobs, cache, project)
         reports.extend(done.files)
@@ -129,8 +129,10 @@ def run(
 
 def discover_per_config(
     paths: list[str], configs: Configs, force_exclude: bool = False
-) -> dict[Path | None, list[SourcePath]]:
-    """The files to check, grouped by the configuration that governs each (in path order).
+) -> dict[tuple[Path | None, Path | None], list[SourcePath]]:
+    """The files to check, grouped by the configuration that governs each and the project
+    each belongs to (`Configs.group_of`; in path order): each group is checked with its
+    configuration's settings resolved for its project's environment and versions.
 
     Directories are walked with the exclude patterns of the configuration of the first path;
     a file found there that another configuration governs is also held against that one's
@@ -141,7 +143,7 @@ def discover_per_config(
     top = configs.config_of(paths[0] if paths else ".")
     top_settings = configs.for_config(top)
     files = discover(paths, top_settings, force_exclude and configs.fixed is not None)
-    groups: dict[Path | None, list[SourcePath]] = {}
+    groups: dict[tuple[Path | None, Path | None], list[SourcePath]] = {}
     for item in files:
         config = configs.config_of(item.path)
         own = configs.for_config(config)
@@ -150,7 +152,7 @@ def discover_per_config(
                 continue
         elif config != top and excluded_below_root(item.path, own):
             continue
-        groups.setdefault(config, []).append(item)
+        groups.setdefault((config, configs.project_of(item.path)), []).append(item)
     return groups
 
 

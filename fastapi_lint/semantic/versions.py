@@ -394,9 +394,9 @@ def project_root(start: str | os.PathLike[str]) -> Path | None:
     if not here.is_dir():
         here = here.parent
     for directory in (here, *here.parents):
-        if any((directory / marker).is_file() for marker in _PROJECT_MARKERS):
+        if any((directory / marker).is_file() for marker in PROJECT_MARKERS):
             return directory
     return None
 
 
-_PROJECT_MARKERS = ("pyproject.toml", "requirements.txt", "setup.py", "setup.cfg")
+PROJECT_MARKERS = ("pyproject.toml", "requirements.txt", "setup.py", "setup.cfg")
