@@ -42,6 +42,7 @@ from .records import (
     Registers,
     RouterType,
     SettingsModel,
+    WildcardSetting,
 )
 
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
@@ -666,6 +667,44 @@ class ProjectIndex:
             return self.routes_on_router(record)
         return all(d in TRANSPARENT_DECORATORS for d in record.decorators)
 
+    def wildcard_setting(self, name: str, field: str, home: ModuleSummary | None = None) -> bool:
+        """Is `name` a module-level instance of a project settings class whose `field`
+        defaults to a literal holding "*"? The field's default is read where it is declared:
+        the class, else the nearest project base that declares it (an installed base, or one
+        the index cannot resolve, leaves it unknown)."""
+        found = self.resolve(name, home)
+        if found is None or found[0] != "instance":
+            return False
+        cls = self.resolve_class(found[1], self._home_of(name))
+        if cls is None or not self.is_settings(cls):
+            return False
+        for _ in range(_MAX_DEPTH):
+            record = self._class(cls)
+            if record is None:
+                return False
+            if field in record.members:
+                return field in record.wildcards
+            home_of = self._home_of(cls)
+            bases = [self.resolve_class(base, home_of) for base in record.bases]
+            below = [b for b in bases if b is not None and field in self._declared(b)]
+            if not below:
+                return False
+            cls = below[0]
+        return False
+
+    def _declared(self, cls: str, depth: int = 0) -> set[str]:
+        """The fields a project class and its project bases declare."""
+        record = self._class(cls)
+        if record is None or depth > _MAX_DEPTH:
+            return set()
+        names = set(record.members)
+        home = self._home_of(cls)
+        for base in record.bases:
+            resolved = self.resolve_class(base, home)
+            if resolved is not None:
+                names |= self._declared(resolved, depth + 1)
+        return names
+
     def routes_on_router(self, record: FunctionRecord) -> bool:
         """Is the route decorator of `record` called on an app or router?"""
         route = record.route
@@ -925,6 +964,8 @@ class ProjectIndex:
             return {} if self.is_router(condition.name, home) else None
         if isinstance(condition, RouterType):
             return {} if self.is_router_type(condition.owner_type, home) else None
+        if isinstance(condition, WildcardSetting):
+            return {} if self.wildcard_setting(condition.name, condition.field, home) else None
         if isinstance(condition, MakesCoroutine):
             return {} if self.coroutine_function(condition.function, home) else None
         if isinstance(condition, NotReceived):

@@ -80,6 +80,9 @@ class ClassRecord(NamedTuple):
     bases: tuple[str, ...]  # qualified names, as this module resolves them
     members: tuple[str, ...]  # names defined in the body: methods, fields, attributes
     row: int
+    # Fields whose default, written in the body, is a literal holding the string "*"
+    # (`cors_origins: list[str] = ["*"]`): a wildcard for the CORS rules.
+    wildcards: tuple[str, ...] = ()
 
 
 class RegistrationRecord(NamedTuple):
@@ -173,6 +176,18 @@ class RouterType(Condition):
 
     kind: ClassVar[str] = "router-type"
     owner_type: str
+
+
+@_condition
+@dataclass(frozen=True)
+class WildcardSetting(Condition):
+    """The module-level object `name` is an instance of a settings class (`BaseSettings`)
+    whose field `field` defaults to a literal holding "*" (`["*"]`), in the class or the
+    nearest project base that declares the field."""
+
+    kind: ClassVar[str] = "wildcard-setting"
+    name: str
+    field: str
 
 
 @_condition
@@ -297,10 +312,7 @@ def from_plain(entry: Sequence[Any]) -> ModuleSummary:
         is_package=bool(is_package),
         imports=tuple((str(a), str(b)) for a, b in imports),
         instances=tuple((str(a), str(b)) for a, b in instances),
-        classes=tuple(
-            ClassRecord(str(q), tuple(bases), tuple(members), int(row))
-            for q, bases, members, row in classes
-        ),
+        classes=tuple(_class(c) for c in classes),
         functions=tuple(_function(f) for f in functions),
         registrations=tuple(RegistrationRecord(*r) for r in registrations),
         facts=tuple(_fact(f) for f in entry[8]) if len(entry) > 8 else (),
@@ -316,6 +328,14 @@ def _plain(value: Any) -> Any:
 def fix_to_plain(fix: Fix) -> tuple[Any, ...]:
     edits = tuple((e.start, e.end, e.content) for e in fix.edits)
     return (edits, fix.applicability.value, fix.message, fix.isolation, fix.retires)
+
+
+def _class(entry: Sequence[Any]) -> ClassRecord:
+    qualname, bases, members, row = entry[:4]
+    wildcards = entry[4] if len(entry) > 4 else ()
+    return ClassRecord(
+        str(qualname), tuple(bases), tuple(members), int(row), tuple(str(w) for w in wildcards)
+    )
 
 
 def _function(entry: Sequence[Any]) -> FunctionRecord:

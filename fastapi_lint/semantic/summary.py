@@ -307,7 +307,13 @@ class SummaryCollector:
             if "<locals>" in info.qualname:
                 continue
             classes.append(
-                ClassRecord(info.qualname, info.bases, _members(info.node), info.node.lineno)
+                ClassRecord(
+                    info.qualname,
+                    info.bases,
+                    _members(info.node),
+                    info.node.lineno,
+                    _wildcards(info.node),
+                )
             )
         functions = tuple(
             b.record._replace(
@@ -363,6 +369,24 @@ def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) ->
                     name = f"{ctx.semantic.module}.{target.id}"  # a module-level instance
             found.append(name or "?")
     return tuple(found)
+
+
+def _wildcards(node: ast.ClassDef) -> tuple[str, ...]:
+    """The fields of the class body whose default is a literal holding the string "*"."""
+    names: list[str] = []
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if statement.value is not None and _holds_wildcard(statement.value):
+                names.append(statement.target.id)
+        elif isinstance(statement, ast.Assign) and _holds_wildcard(statement.value):
+            names.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return tuple(names)
+
+
+def _holds_wildcard(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return any(isinstance(e, ast.Constant) and e.value == "*" for e in value.elts)
+    return isinstance(value, ast.Constant) and value.value == "*"
 
 
 def _members(node: ast.ClassDef) -> tuple[str, ...]:

@@ -8,7 +8,9 @@ import re
 
 from ...context import Context
 from ...semantic.fastapi import CorsRegistration
-from ...semantic.values import keyword, possible_elements, possible_values, string_value
+from ...semantic.model import BindingKind
+from ...semantic.records import WildcardSetting
+from ...semantic.values import keyword, possible_elements, possible_values, resolve, string_value
 
 # Origins that any attacker can serve a page from. Starlette compares the whole origin
 # (`fullmatch`), so a regex that accepts these accepts every HTTPS site, which is all an
@@ -57,3 +59,34 @@ def allows_credentials(registration: CorsRegistration, ctx: Context) -> bool:
     return any(
         isinstance(v, ast.Constant) and v.value is True for v in possible_values(value.value, ctx)
     )
+
+
+def settings_origins(
+    registration: CorsRegistration, ctx: Context
+) -> tuple[ast.keyword, WildcardSetting, str] | None:
+    """`allow_origins=settings.cors_origins`, `settings` a module-level object (of this module
+    or imported): the keyword, the condition under which its value is a wildcard (a settings
+    class whose field defaults to `["*"]`, which the project index knows), and the value as
+    written. None for any other value: an attribute of anything else is unknown."""
+    origins = keyword(registration.call, "allow_origins")
+    if origins is None:
+        return None
+    value = resolve(origins.value, ctx)
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)):
+        return None
+    owner = value.value.id
+    binding = ctx.semantic.lookup(owner)
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.IMPORT:
+        name = binding.qualname
+    elif (
+        binding.kind is BindingKind.ASSIGNMENT
+        and binding is ctx.semantic.module_scope.bindings.get(owner)
+    ):
+        name = f"{ctx.semantic.module}.{owner}"
+    else:
+        return None  # a parameter, a local: its value is not known
+    if name is None:
+        return None
+    return origins, WildcardSetting(name, value.attr), ctx.text(value)

@@ -5,7 +5,7 @@ import ast
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.fastapi import cors_registration
-from ._cors import allows_credentials, wildcard_arguments
+from ._cors import allows_credentials, settings_origins, wildcard_arguments
 
 
 class WildcardCorsOrigin(Rule):
@@ -24,9 +24,13 @@ class WildcardCorsOrigin(Rule):
     right for a truly public, anonymous API and wrong for everything else; it is the setting
     most often left over from development.
 
-    A value the linter cannot see (`allow_origins=settings.cors_origins`) is not reported:
-    the wildcard may well come from the environment, but guessing would flag every correctly
-    configured app. A regex counts as a wildcard when it accepts arbitrary HTTPS origins
+    A value from configuration counts when its default is known: `allow_origins=
+    settings.cors_origins`, where `settings` is a module-level instance (of this module or
+    imported) of a settings class (`BaseSettings`) whose `cors_origins` field defaults to a
+    literal holding `"*"` (in the class, or the nearest project base that declares it); the
+    project index decides. Any other value the linter cannot see (an environment variable, a
+    field without such a default, a parameter) is not reported: guessing would flag every
+    correctly configured app. A regex counts as a wildcard when it accepts arbitrary HTTPS origins
     (Starlette matches the whole origin), because an attacker can host a page on any of them.
     A plain string such as `allow_origins="*"` also counts: Starlette tests `"*" in
     allow_origins`, which is true for a string containing `*`.
@@ -52,6 +56,7 @@ class WildcardCorsOrigin(Rule):
     code = "FAL401"
     name = "wildcard-cors-origin"
     message = "{what}: every website may read responses; list the allowed origins explicitly"
+    defers = True
     nodes = (ast.Call,)
     triggers = ("CORSMiddleware",)
     valid = [
@@ -173,5 +178,15 @@ class WildcardCorsOrigin(Rule):
         registration = cors_registration(node, ctx)
         if registration is None or allows_credentials(registration, ctx):
             return
-        for argument, what in wildcard_arguments(registration, ctx):
+        found = wildcard_arguments(registration, ctx)
+        for argument, what in found:
             ctx.report(argument, what=what)
+        if any(argument.arg == "allow_origins" for argument, _ in found):
+            return
+        configured = settings_origins(registration, ctx)
+        if configured is not None:
+            # `allow_origins=settings.cors_origins`: a wildcard if the settings class's field
+            # defaults to `["*"]`, which the project index knows.
+            argument, condition, text = configured
+            what = f'`allow_origins` contains `"*"` (the default of `{text}`)'
+            ctx.defer(argument, (condition,), what=what)

@@ -5,13 +5,14 @@ import ast
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.fastapi import cors_registration
-from ._cors import allows_credentials, wildcard_arguments
+from ._cors import allows_credentials, settings_origins, wildcard_arguments
 
 
 class WildcardCorsWithCredentials(Rule):
     """## What it does
-    Checks for `CORSMiddleware` that accepts every origin (see FAL401) *and* sets
-    `allow_credentials=True` (a literal, a constant, or one branch of a conditional).
+    Checks for `CORSMiddleware` that accepts every origin (see FAL401; also a settings field
+    whose default is `["*"]`) *and* sets `allow_credentials=True` (a literal, a constant, or one
+    branch of a conditional).
     Reported instead of FAL401 for the same registration.
 
     ## Why is this bad?
@@ -50,6 +51,7 @@ class WildcardCorsWithCredentials(Rule):
         "{what} with `allow_credentials=True`: any website can make authenticated requests "
         "as your users; list the allowed origins explicitly"
     )
+    defers = True
     nodes = (ast.Call,)
     triggers = ("CORSMiddleware",)
     valid = [
@@ -123,5 +125,15 @@ class WildcardCorsWithCredentials(Rule):
         registration = cors_registration(node, ctx)
         if registration is None or not allows_credentials(registration, ctx):
             return
-        for argument, what in wildcard_arguments(registration, ctx):
+        found = wildcard_arguments(registration, ctx)
+        for argument, what in found:
             ctx.report(argument, what=what)
+        if any(argument.arg == "allow_origins" for argument, _ in found):
+            return
+        configured = settings_origins(registration, ctx)
+        if configured is not None:
+            # `allow_origins=settings.cors_origins`: a wildcard if the settings class's field
+            # defaults to `["*"]`, which the project index knows.
+            argument, condition, text = configured
+            what = f'`allow_origins` contains `"*"` (the default of `{text}`)'
+            ctx.defer(argument, (condition,), what=what)
