@@ -181,6 +181,13 @@ class ProjectIndex:
         ] = {}
         # The module names consulted by the question being answered (see `answer`).
         self.deps: set[str] = set()
+        # One copy of each set of consulted names: most answers read the same few modules,
+        # and a copy per answer doubled the memory of a whole-corpus run.
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def _frozen(self, names: set[str]) -> frozenset[str]:
+        frozen = frozenset(names)
+        return self._sets.setdefault(frozen, frozen)
 
     @property
     def summaries(self) -> list[ModuleSummary]:
@@ -288,9 +295,11 @@ class ProjectIndex:
         self.deps = {summary.module}
         try:
             found = self.diagnostics(summary)
-            return found, frozenset(self.deps)
+            return found, self._frozen(self.deps)
         finally:
-            self.deps = outer | self.deps
+            # In place: `outer | self.deps` copied the growing outer set at every module.
+            outer.update(self.deps)
+            self.deps = outer
 
     def with_module(self, summary: ModuleSummary, *, in_place: bool = False) -> ProjectIndex:
         """This index with `summary` in place of the file at the same path (or added).
@@ -354,6 +363,7 @@ class ProjectIndex:
             k: v for k, v in self._edges.items() if k != slot and changed.isdisjoint(v[1])
         }
         new.deps = set()
+        new._sets = self._sets
         return new
 
     # ----------------------------------------------------------- resolution
@@ -386,7 +396,7 @@ class ProjectIndex:
             result = self._resolve(dotted, home, 0)
         finally:
             names, self.deps = self.deps, outer
-        self._resolved[key] = (result, frozenset(names))
+        self._resolved[key] = (result, self._frozen(names))
         outer.update(names)
         return result
 
@@ -873,7 +883,7 @@ class ProjectIndex:
         finally:
             names, self.deps = self.deps, outer
         outer.update(names)
-        consulted = frozenset(names)
+        consulted = self._frozen(names)
         for function in new:
             if function in found:
                 chain, level, order = found[function]
@@ -908,7 +918,7 @@ class ProjectIndex:
                             count += 1
             finally:
                 names, self.deps = self.deps, outer
-            known = self._edges[slot] = (edges, frozenset(names))
+            known = self._edges[slot] = (edges, self._frozen(names))
             outer.update(names)
         else:
             self.deps.update(known[1])
