@@ -133,6 +133,17 @@ class DeprecatedOnEvent(Rule):
         def make(on_startup=None):
             return APIRouter(on_startup=on_startup, on_shutdown=None)
         """,
+        # The API passed on by a method of the same name: nothing is registered here.
+        """
+        from fastapi import APIRouter
+
+        class Service:
+            def __init__(self) -> None:
+                self.router = APIRouter()
+
+            def on_event(self, event_type: str):
+                return self.router.on_event(event_type)
+        """,
         # An untyped receiver is not guessed to be an app.
         """
         def register(app):
@@ -408,7 +419,7 @@ class DeprecatedOnEvent(Rule):
         self._note_app_passed(node, events, ctx)
         if isinstance(func, ast.Attribute) and func.attr in ("add_event_handler", "on_event"):
             owner = ctx.type_of(func.value)
-            if owner in _APPS:
+            if owner in _APPS and not _forwards(func.attr, ctx):
                 app = _app_call(func.value, ctx)
                 if func.attr == "on_event" and app is not None:
                     # `app.on_event("startup")(handler)` called directly: not folded.
@@ -537,6 +548,14 @@ def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:
     ):
         return value
     return None
+
+
+def _forwards(method: str, ctx: Context) -> bool:
+    """Inside a function of the same name (`def on_event(self, event_type): return
+    self.router.on_event(event_type)`, FastAPI's own implementation, or a project's wrapper):
+    the API passed on, not a handler registered."""
+    scope = ctx.function
+    return scope is not None and getattr(scope.node, "name", None) == method
 
 
 def _is_function(func: ast.expr, ctx: Context) -> bool:
