@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,10 @@ PYDANTIC_RELEASES: dict[str, tuple[str, ...]] = {
     "pydantic-2.11": ("pydantic==2.11.10",),
     "pydantic-2.12": ("pydantic==2.12.5",),
 }
+# Venvs whose releases have no build for newer Pythons (pydantic-core 2.0.x ships wheels up to
+# CPython 3.12, and building it needs Rust): made with the newest Python they support when the
+# running one is newer.
+NEWEST_PYTHON: dict[str, tuple[int, int]] = {"pydantic-2.0": (3, 12)}
 VENVS: dict[str, tuple[str, ...]] = {
     "v1": V1_REQUIREMENTS,
     "v2": V2_REQUIREMENTS,
@@ -138,9 +143,42 @@ def venv_python(name: str) -> Path:
     return venv_dir(name) / sub
 
 
-def _requirements_fingerprint(requirements: Sequence[str]) -> str:
-    text = "\n".join([f"python {sys.version_info.major}.{sys.version_info.minor}", *requirements])
+class NoSuitablePython(HarnessError):
+    """No interpreter this machine has can hold the venv's releases."""
+
+
+def _requirements_fingerprint(
+    requirements: Sequence[str], python: tuple[int, int] | None = None
+) -> str:
+    major, minor = python or sys.version_info[:2]
+    text = "\n".join([f"python {major}.{minor}", *requirements])
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _base_python(name: str) -> tuple[str, tuple[int, int]]:
+    """The interpreter to make venv `name` with, and its version: the running one, unless the
+    venv's releases stop at an older Python (`NEWEST_PYTHON`); then the newest such Python found
+    on the PATH or among pyenv's builds that actually runs (a pyenv shim of a version that is not
+    active is on the PATH but does not run)."""
+    running = (sys.version_info.major, sys.version_info.minor)
+    newest = NEWEST_PYTHON.get(name)
+    if newest is None or running <= newest:
+        return sys.executable, running
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for minor in range(newest[1], 8, -1):
+        candidates = [shutil.which(f"python3.{minor}")]
+        candidates += [str(p) for p in sorted(pyenv.glob(f"3.{minor}.*/bin/python"), reverse=True)]
+        for candidate in filter(None, candidates):
+            probe = subprocess.run(
+                [candidate, "-c", "import sys; print(sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+            )
+            if probe.returncode == 0 and probe.stdout.strip() == f"(3, {minor})":
+                return candidate, (3, minor)
+    raise NoSuitablePython(
+        f"{name} needs Python {newest[0]}.{newest[1]} or older, and none was found"
+    )
 
 
 def venv_is_ready(name: str) -> bool:
@@ -149,6 +187,11 @@ def venv_is_ready(name: str) -> bool:
     python = venv_python(name)
     if not (python.exists() and marker.exists()):
         return False
+    newest = NEWEST_PYTHON.get(name)
+    if newest is not None and sys.version_info[:2] > newest:
+        # Made with an older Python (see `_base_python`): any of those will do.
+        wanted = {_requirements_fingerprint(VENVS[name], (3, m)) for m in range(9, newest[1] + 1)}
+        return marker.read_text().strip() in wanted
     return marker.read_text().strip() == _requirements_fingerprint(VENVS[name])
 
 
@@ -167,12 +210,13 @@ def ensure_venv(name: str, *, quiet: bool = True) -> Path:
     with _lock(target.parent / f"{name}.lock"):
         if venv_is_ready(name):  # built by a concurrent process while we waited
             return venv_python(name)
-        _run_checked([sys.executable, "-m", "venv", "--clear", str(target)], quiet=quiet)
+        base, version = _base_python(name)
+        _run_checked([base, "-m", "venv", "--clear", str(target)], quiet=quiet)
         pip = [str(venv_python(name)), "-m", "pip", "--disable-pip-version-check", "--no-input"]
         if quiet:
             pip.append("-q")
         _run_checked([*pip, "install", *VENVS[name]], quiet=quiet)
-        fingerprint = _requirements_fingerprint(VENVS[name])
+        fingerprint = _requirements_fingerprint(VENVS[name], version)
         (target / "requirements.sha256").write_text(fingerprint + "\n")
     return venv_python(name)
 
