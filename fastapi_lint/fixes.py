@@ -204,7 +204,7 @@ def drop_retired_imports(text: str, retired: set[str]) -> str:
                 and (alias.asname or "." not in alias.name)
                 and (alias.asname or alias.name) not in read
             ]
-            removal = import_module_removal(source, node, unused) if unused else None
+            removal = import_names_removal(source, node, unused) if unused else None
             if removal is not None:
                 edits.extend(removal)
                 dropped.extend((a.name, "", a.asname) for a in unused)
@@ -246,37 +246,16 @@ def _names_read(tree: ast.Module) -> set[str]:
     return out
 
 
-def import_module_removal(
-    source: Source, node: ast.Import, aliases: list[ast.alias]
-) -> list[Edit] | None:
-    """Edits that remove `aliases` from `import a, b`: the whole statement (its lines) when all
-    go and nothing else shares them, else each name with a separator."""
-    names = node.names
-    if len(aliases) == len(names):
-        start, end = source.span(node)
-        starts = source.line_starts
-        row_start = starts[node.lineno - 1]
-        end_row = node.end_lineno or node.lineno
-        row_end = starts[end_row] if end_row < len(starts) else len(source.text)
-        if source.text[row_start:start].strip() or source.text[end:row_end].strip():
-            return None
-        return [Edit(row_start, row_end, "")]
-    edits = []
-    for index, alias in enumerate(names):
-        if alias not in aliases:
-            continue
-        if any(later not in aliases for later in names[index + 1 :]):
-            edits.append(Edit(source.span(alias)[0], source.span(names[index + 1])[0], ""))
-        else:
-            edits.append(Edit(source.span(names[index - 1])[1], source.span(alias)[1], ""))
-    return edits
-
-
 def import_names_removal(
-    source: Source, node: ast.ImportFrom, aliases: list[ast.alias], *, comment_goes: bool = False
+    source: Source,
+    node: ast.Import | ast.ImportFrom,
+    aliases: list[ast.alias],
+    *,
+    comment_goes: bool = False,
 ) -> list[Edit] | None:
-    """Edits that remove `aliases` from the import `node`, or None when that would take other
-    code with it (all its names go, and the statement shares its line with other code).
+    """Edits that remove `aliases` from the import `node` (`import a, b` or `from m import a, b`):
+    the whole statement (its lines) when all its names go, or None when that would take other
+    code with it (the statement shares its line with other code).
     A comment after the statement counts as other code unless `comment_goes`: a note on an
     import that merely became unused is a person's to remove, a note on the import a fix
     rewrites goes with it.
