@@ -208,26 +208,7 @@ class Configs:
         """The configuration file governing `path` (a file, or a directory's files)."""
         if self.fixed is not None:
             return self.fixed
-        absolute = os.path.abspath(path)
-        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-        walked: list[str] = []
-        found: Path | None = None
-        while True:
-            if directory in self._by_directory:
-                found = self._by_directory[directory]
-                break
-            walked.append(directory)
-            candidate = os.path.join(directory, "pyproject.toml")
-            if _has_table(candidate):
-                found = Path(candidate)
-                break
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                break
-            directory = parent
-        for name in walked:
-            self._by_directory[name] = found
-        return found
+        return _nearest(path, self._by_directory, _configuration_in)
 
     def for_config(self, config: Path | None) -> Settings:
         settings = self._by_config.get(config)
@@ -245,25 +226,11 @@ class Configs:
             return None
         from .semantic.versions import PROJECT_MARKERS  # noqa: PLC0415 - start-up: only a resolving run needs it
 
-        absolute = os.path.abspath(path)
-        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-        walked: list[str] = []
-        found: Path | None = None
-        while True:
-            if directory in self._projects:
-                found = self._projects[directory]
-                break
-            walked.append(directory)
-            if any(os.path.isfile(os.path.join(directory, m)) for m in PROJECT_MARKERS):
-                found = Path(directory)
-                break
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                break
-            directory = parent
-        for name in walked:
-            self._projects[name] = found
-        return found
+        def declares_project(directory: str) -> Path | None:
+            markers = (os.path.join(directory, m) for m in PROJECT_MARKERS)
+            return Path(directory) if any(os.path.isfile(m) for m in markers) else None
+
+        return _nearest(path, self._projects, declares_project)
 
     def group_of(self, path: str | os.PathLike[str]) -> tuple[Path | None, Path | None]:
         """(configuration, project) of `path`: the files checked together, with one `Settings`."""
@@ -282,6 +249,43 @@ class Configs:
 
     def for_path(self, path: str | os.PathLike[str]) -> Settings:
         return self.for_group(*self.group_of(path))
+
+
+def _nearest(
+    path: str | os.PathLike[str],
+    memo: dict[str, Path | None],
+    found_in: Callable[[str], Path | None],
+) -> Path | None:
+    """`found_in` of the nearest directory at or above `path` where it finds something, or None.
+
+    Every directory walked is remembered in `memo` with the answer, so the files of one tree
+    cost one walk between them.
+    """
+    absolute = os.path.abspath(path)
+    directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    walked: list[str] = []
+    found: Path | None = None
+    while True:
+        if directory in memo:
+            found = memo[directory]
+            break
+        walked.append(directory)
+        found = found_in(directory)
+        if found is not None:
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for name in walked:
+        memo[name] = found
+    return found
+
+
+def _configuration_in(directory: str) -> Path | None:
+    """The directory's pyproject.toml when it has a `[tool.fastapi-lint]` table."""
+    candidate = os.path.join(directory, "pyproject.toml")
+    return Path(candidate) if _has_table(candidate) else None
 
 
 def _has_table(candidate: str) -> bool:
