@@ -69,7 +69,8 @@ _MARKER = "CACHEDIR.TAG"
 MAX_CACHE_FILE = 256 * 1024 * 1024
 _NAMESPACE = re.compile(r"[0-9a-f]{20}\Z")
 _OWN_FILE = re.compile(
-    r"(?:shard-\d\d\.marshal|summaries-\d\d\.marshal|project\.marshal|depends\.marshal|\.tmp-[A-Za-z0-9_]+"
+    r"(?:shard-\d\d\.marshal|summaries-\d\d\.marshal|(?:project|depends)(?:-[0-9a-f]{12})?\.marshal"
+    r"|\.tmp-[A-Za-z0-9_]+"
     r"|CACHEDIR\.TAG|\.gitignore)\Z"
 )
 _GITIGNORE = b"# Created by fastapi-lint.\n*\n"
@@ -323,9 +324,13 @@ SummaryEntry = tuple[bytes, tuple | None]
 
 
 class Cache:
-    def __init__(self, directory: str, space: str, project: str = "") -> None:
+    def __init__(self, directory: str, space: str, project: str = "", group: str = "") -> None:
         self.base = directory
         self.directory = os.path.join(directory, space)
+        # The files checked together in one project pass, when a run checks several groups
+        # (one per configuration and project) with the same settings: their entries share the
+        # namespace, each group's project record is its own (`project_path`).
+        self._group = group
         # Entries are keyed by path relative to the project root where possible.
         self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
         self._cwd = os.getcwd()
@@ -338,8 +343,13 @@ class Cache:
         self._dirty_summaries: set[int] = set()
 
     @classmethod
-    def for_run(cls, cache_dir: str, root: str, fingerprint: str, codes: Iterable[str]) -> Cache:
-        return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root)
+    def for_run(
+        cls, cache_dir: str, root: str, fingerprint: str, codes: Iterable[str], group: str = ""
+    ) -> Cache:
+        """The cache of a run; `group` names the group of files of a run over several groups
+        (see `__init__`): any text, digested into the names of its project records."""
+        tag = hashlib.sha256(group.encode()).hexdigest()[:12] if group else ""
+        return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root, tag)
 
     def _key(self, path: str) -> str:
         # Asked several times per file in a run (look-up, project key, store): `abspath` asks
@@ -539,13 +549,18 @@ class Cache:
     def stored_project(self) -> list[ModuleSummary] | None:
         """The summaries of the files of the last project runs, paths relative to the current
         directory; None without one. For the flake8 plugin, which sees one file at a time."""
-        record = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 5 or not isinstance(record[1], tuple):
+        # Every group's record: a run over several groups (see `__init__`) records each.
+        keys: dict[str, None] = {}
+        found_record = False
+        for path in self._project_records():
+            record = self._read(path)
+            if isinstance(record, tuple) and len(record) == 5 and isinstance(record[1], tuple):
+                found_record = True
+                keys.update((key, None) for key in record[1] if isinstance(key, str))
+        if not found_record:
             return None
         summaries = []
-        for key in record[1]:
-            if not isinstance(key, str):
-                continue
+        for key in keys:
             found = self._summary_shard(self._shard_of(key)).get(key)
             if not isinstance(found, tuple) or len(found) != 2 or found[1] is None:
                 continue
@@ -566,10 +581,33 @@ class Cache:
         return key if os.path.isabs(key) else self._prefix + key
 
     def project_path(self) -> str:
-        return os.path.join(self.directory, "project.marshal")
+        suffix = f"-{self._group}" if self._group else ""
+        return os.path.join(self.directory, f"project{suffix}.marshal")
 
     def _depends_path(self) -> str:
-        return os.path.join(self.directory, "depends.marshal")
+        suffix = f"-{self._group}" if self._group else ""
+        return os.path.join(self.directory, f"depends{suffix}.marshal")
+
+    def _project_records(self) -> list[str]:
+        """Every group's project record in the namespace (the untagged one first)."""
+        try:
+            names = sorted(
+                entry.name
+                for entry in os.scandir(self.directory)
+                if entry.name.startswith("project") and _OWN_FILE.match(entry.name)
+            )
+        except OSError:
+            return []
+        return [os.path.join(self.directory, name) for name in names]
+
+    def project_stamp(self) -> tuple[tuple[str, int], ...]:
+        """The project records and their modification times: changes when any group's
+        `fastapi-lint check` records a run (what the flake8 plugin reloads on)."""
+        stamps = []
+        for path in self._project_records():
+            with contextlib.suppress(OSError):
+                stamps.append((path, os.stat(path).st_mtime_ns))
+        return tuple(stamps)
 
     # ------------------------------------------------------------------- saving
 

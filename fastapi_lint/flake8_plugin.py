@@ -39,23 +39,23 @@ def _ruleset_for(config: Path | None) -> RuleSet:
     return RuleSet(resolve_project(load_settings(config), config.parent if config else "."))
 
 
-# The stored index per project record, reloaded when it changes (a new `fastapi-lint check`).
-_INDEXES: dict[str, tuple[int, ProjectIndex | None]] = {}
+# The stored index per cache namespace, reloaded when a project record changes (a new
+# `fastapi-lint check`).
+_INDEXES: dict[str, tuple[tuple[tuple[str, int], ...], ProjectIndex | None]] = {}
 
 
 @lru_cache(maxsize=32)
-def _record_of(ruleset: RuleSet) -> str:
+def _store_of(ruleset: RuleSet) -> Cache:
     settings = ruleset.settings
-    store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes)
-    return store.project_path()
+    return Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes)
 
 
 def _index_for(ruleset: RuleSet) -> ProjectIndex | None:
-    record = _record_of(ruleset)
-    try:
-        stamp = os.stat(record).st_mtime_ns
-    except OSError:
+    store = _store_of(ruleset)
+    stamp = store.project_stamp()
+    if not stamp:
         return None
+    record = store.directory
     cached = _INDEXES.get(record)
     if cached is None or cached[0] != stamp:
         cached = (stamp, load_index(ruleset.settings, ruleset.codes))

@@ -121,7 +121,10 @@ def run(
     for group, files in groups.items():
         own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
-        done = _run_files(paths, files, own, own_mode, jobs, cache, project)
+        # Groups with the same settings share a cache namespace; each keeps its own record
+        # of the project pass, or every group would find another's there and start over.
+        tag = "\0".join(str(part) for part in group)
+        done = _run_files(paths, files, own, own_mode, jobs, cache, project, tag)
         reports.extend(done.files)
     reports.sort(key=lambda report: report.path)
     return RunReport(reports, unsafe=mode.unsafe, notices=newer_syntax_notices(reports))
@@ -164,8 +167,10 @@ def _run_files(
     jobs: int | None,
     cache: bool,
     project: bool,
+    group: str = "",
 ) -> RunReport:
-    """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration."""
+    """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration
+    (`group` names it when the run has several; see `Cache.for_run`)."""
     forget_packages()  # package markers may have changed since the last run in this process
     ruleset = RuleSet(settings)
     project = project and ruleset.defers
@@ -181,7 +186,7 @@ def _run_files(
         from .cache import Cache  # noqa: PLC0415 - start-up: only `run` needs it
 
         store = Cache.for_run(
-            settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes
+            settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes, group
         )
     reports: list[FileReport | None] = [None] * len(files)
     # Each file's summary, or the cache hit that holds it (decoded only if the index is built).
