@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from fastapi_lint.cache import Cache
-from fastapi_lint.config import find_config, load_settings
-from fastapi_lint.runner import run
+from fastapi_lint.config import Configs, find_config, load_settings
+from fastapi_lint.runner import discover_per_config, run
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "fixtures" / "projects"
@@ -178,3 +178,36 @@ def test_the_cli_after_an_edit_prints_the_bytes_of_a_run_without_cache(tmp_path:
     assert after != first
     assert after == check("--no-cache")
     assert check() == after  # and warm
+
+
+def test_two_projects_in_one_run_each_keep_their_stored_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A run over two projects (a `requirements.txt` each: two groups with the same settings,
+    one cache namespace) keeps one project record per group: after an edit in one project,
+    neither group runs the whole pass again, and the output is that of a run without cache."""
+    for name in ("shop", "helpers"):
+        shutil.copytree(PROJECTS / name, tmp_path / name)
+        (tmp_path / name / "requirements.txt").write_text("fastapi\n")
+    monkeypatch.chdir(tmp_path)
+    configs = Configs(project=lambda settings, project: settings)
+    assert len(discover_per_config(["."], configs)) == 2
+    cold = run(["."], configs, cache=True)
+    assert _details(cold) == _details(run(["."], configs))
+    space = next(p for p in (tmp_path / ".fastapi_lint_cache").iterdir() if p.is_dir())
+    assert len(list(space.glob("project-*.marshal"))) == 2
+    files = len(cold.files)
+    decodes = _Decodes(monkeypatch)
+    assert _details(run(["."], configs, cache=True)) == _details(cold)
+    assert decodes.count == 0  # warm: every group's findings as stored
+    _replace(
+        tmp_path / "shop/app/services/mailer.py",
+        'return f"hello {user_id}"',
+        'return open("hello").read()',
+    )()
+    edited = run(["."], configs, cache=True)
+    assert decodes.count < files // 2  # only what the edit can reach, in one group
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    assert _details(edited) == _details(run(["."], configs))
+    assert _details(edited) != _details(cold)
