@@ -475,16 +475,7 @@ class SemanticModel:
     ) -> tuple[str | None, str | None, bool] | None:
         """(iterated, subscripted, is a mapping) for `list[T]`, `Sequence[T]`, `tuple[T, ...]`
         (T, T) and `dict[K, V]`, `Mapping[K, V]` (K, V), through `Optional` and `Annotated`."""
-        if annotation is None:
-            return None
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            sides = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
-            return self.container_annotation(sides[0]) if len(sides) == 1 else None
+        annotation = _bare(annotation)
         if not isinstance(annotation, ast.Subscript):
             return None
         wrapper = self.qualified_name(annotation.value)
@@ -687,12 +678,7 @@ class SemanticModel:
         node = binding.node
         if not isinstance(node, ast.FunctionDef) or node.returns is None:
             return None
-        returns = node.returns
-        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-            try:
-                returns = ast.parse(returns.value, mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
+        returns = _parsed(node.returns)
         if not isinstance(returns, ast.Subscript):
             return None
         if self.qualified_name(returns.value) not in ("builtins.type", "typing.Type"):
@@ -710,12 +696,7 @@ class SemanticModel:
         for kw in call.keywords:
             if kw.arg != "bound":
                 continue
-            bound = kw.value
-            if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
-                try:
-                    bound = ast.parse(bound.value, mode="eval").body
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    return None
+            bound = _parsed(kw.value)
             if isinstance(bound, (ast.Name, ast.Attribute)):
                 name = self.qualified_name(bound)
                 return name if name is not None and not name.startswith("builtins.") else None
@@ -724,14 +705,7 @@ class SemanticModel:
     def class_annotation(self, annotation: ast.AST | None) -> str | None:
         """The class an annotation `type[X]` / `Type[X]` (also `Optional[...]`) promises the value
         is — `X` or a subclass of it — qualified (a TypeVar stands for its bound)."""
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            real = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
-            return self.class_annotation(real[0]) if len(real) == 1 else None
+        annotation = _bare(annotation)
         if not isinstance(annotation, ast.Subscript):
             return None
         wrapper = self.qualified_name(annotation.value)
@@ -956,17 +930,9 @@ class SemanticModel:
 
     def annotation_type(self, annotation: ast.AST | None) -> str | None:
         """The class an annotation promises: unwraps Optional, Annotated, `T | None`, strings."""
+        annotation = _bare(annotation)
         if annotation is None:
             return None
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            sides = [annotation.left, annotation.right]
-            real = [s for s in sides if not _is_none(s)]
-            return self.annotation_type(real[0]) if len(real) == 1 else None
         if isinstance(annotation, ast.Subscript):
             wrapper = self.qualified_name(annotation.value)
             inner = annotation.slice
@@ -1107,6 +1073,31 @@ def _root_name(func: ast.AST) -> str | None:
     while isinstance(func, ast.Attribute):
         func = func.value
     return func.id if isinstance(func, ast.Name) else None
+
+
+def _parsed(annotation: ast.AST | None) -> ast.AST | None:
+    """A string annotation (`"list[Item]"`, a forward reference) as the expression it holds;
+    any other node as it is. None for a string that does not parse."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return annotation
+
+
+def _bare(annotation: ast.AST | None) -> ast.AST | None:
+    """The annotation as every reader of a type wants it: strings parsed (`_parsed`), and
+    `X | None` / `None | X` reduced to `X`. None when nothing single is left: no annotation,
+    a string that does not parse, a union of two real types."""
+    while True:
+        annotation = _parsed(annotation)
+        if not (isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr)):
+            return annotation
+        real = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+        if len(real) != 1:
+            return None
+        annotation = real[0]
 
 
 def _is_none(expr: ast.AST) -> bool:
