@@ -1,5 +1,5 @@
 """What the CORS rules (FAL401-FAL403) share: deciding whether a registration's origins are a
-wildcard. Finding the registration in its three forms is `semantic.fastapi.cors_registration`."""
+wildcard, and reporting them (FAL401 and FAL402 differ only in `allow_credentials`). Finding the registration in its three forms is `semantic.fastapi.cors_registration`."""
 
 from __future__ import annotations
 
@@ -90,3 +90,20 @@ def settings_origins(
     if name is None:
         return None
     return origins, WildcardSetting(name, value.attr), ctx.text(value)
+
+
+def report_wildcard_origins(registration: CorsRegistration, ctx: Context) -> None:
+    """Report the registration's wildcard origins with the calling rule's message: each
+    wildcard argument at once, else origins from settings deferred to the project index."""
+    found = wildcard_arguments(registration, ctx)
+    for argument, what in found:
+        ctx.report(argument, what=what)
+    if any(argument.arg == "allow_origins" for argument, _ in found):
+        return
+    configured = settings_origins(registration, ctx)
+    if configured is not None:
+        # `allow_origins=settings.cors_origins`: a wildcard if the settings class's field
+        # defaults to `["*"]`, which the project index knows.
+        argument, condition, text = configured
+        what = f'`allow_origins` contains `"*"` (the default of `{text}`)'
+        ctx.defer(argument, (condition,), what=what)

@@ -5,7 +5,7 @@ import ast
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.fastapi import cors_registration
-from ._cors import allows_credentials, settings_origins, wildcard_arguments
+from ._cors import allows_credentials, report_wildcard_origins
 
 
 class WildcardCorsWithCredentials(Rule):
@@ -125,15 +125,4 @@ class WildcardCorsWithCredentials(Rule):
         registration = cors_registration(node, ctx)
         if registration is None or not allows_credentials(registration, ctx):
             return
-        found = wildcard_arguments(registration, ctx)
-        for argument, what in found:
-            ctx.report(argument, what=what)
-        if any(argument.arg == "allow_origins" for argument, _ in found):
-            return
-        configured = settings_origins(registration, ctx)
-        if configured is not None:
-            # `allow_origins=settings.cors_origins`: a wildcard if the settings class's field
-            # defaults to `["*"]`, which the project index knows.
-            argument, condition, text = configured
-            what = f'`allow_origins` contains `"*"` (the default of `{text}`)'
-            ctx.defer(argument, (condition,), what=what)
+        report_wildcard_origins(registration, ctx)
