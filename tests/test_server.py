@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 pytest.importorskip("pygls")
 pytest_lsp = pytest.importorskip("pytest_lsp")
@@ -75,6 +76,14 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
+@pytest_asyncio.fixture
+async def routes(client: LanguageClient) -> tuple[str, list[lsp.Diagnostic]]:
+    """The workspace's app/routes.py open in the editor, once its first findings are in."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    uri = _open(client, root / "app" / "routes.py", ROUTES)
+    return uri, await _diagnostics(client, uri, {"FAL106", "FAL108"})
+
+
 async def _diagnostics(client: LanguageClient, uri: str, want: set[str], timeout: float = 60):
     """Wait until the published diagnostics of `uri` have exactly the codes `want`."""
     loop = asyncio.get_running_loop()
@@ -95,6 +104,28 @@ def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> st
         lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", version, text))
     )
     return uri
+
+
+async def _open_new(client: LanguageClient, name: str, text: str) -> str:
+    """Write app/`name` with `text` and open it in the client."""
+    path = client.root / "app" / name  # type: ignore[attr-defined]
+    await asyncio.to_thread(path.write_text, text)
+    return _open(client, path, text)
+
+
+async def _actions(
+    client: LanguageClient, uri: str, diagnostic: lsp.Diagnostic
+) -> list[lsp.Command | lsp.CodeAction]:
+    """The code actions the server offers on `diagnostic`, as an editor asks for them."""
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri),
+            range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions is not None
+    return actions
 
 
 def _apply(text: str, edit: lsp.WorkspaceEdit) -> str:
@@ -119,10 +150,8 @@ def _apply(text: str, edit: lsp.WorkspaceEdit) -> str:
 
 
 @pytest.mark.asyncio
-async def test_open_shows_own_and_cross_module_findings(client: LanguageClient):
-    root: Path = client.root  # type: ignore[attr-defined]
-    uri = _open(client, root / "app" / "routes.py", ROUTES)
-    found = await _diagnostics(client, uri, {"FAL106", "FAL108"})
+async def test_open_shows_own_and_cross_module_findings(routes):
+    _, found = routes
     chain = next(d for d in found if d.code == "FAL106")
     # The finding names the helper in another module: only the project index knows it.
     assert "describe → fetch_profile → requests.get" in chain.message
@@ -136,10 +165,8 @@ async def test_open_shows_own_and_cross_module_findings(client: LanguageClient):
 
 
 @pytest.mark.asyncio
-async def test_change_relints_the_buffer(client: LanguageClient):
-    root: Path = client.root  # type: ignore[attr-defined]
-    uri = _open(client, root / "app" / "routes.py", ROUTES)
-    await _diagnostics(client, uri, {"FAL106", "FAL108"})
+async def test_change_relints_the_buffer(client: LanguageClient, routes):
+    uri, _ = routes
     # Delete the line with get_event_loop(): FAL108 goes, FAL106 stays.
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
@@ -156,12 +183,10 @@ async def test_change_relints_the_buffer(client: LanguageClient):
 
 
 @pytest.mark.asyncio
-async def test_editing_a_helper_updates_its_callers(client: LanguageClient):
+async def test_editing_a_helper_updates_its_callers(client: LanguageClient, routes):
     """A keystroke in one module re-resolves the cross-module findings of the other open one."""
-    root: Path = client.root  # type: ignore[attr-defined]
-    routes = _open(client, root / "app" / "routes.py", ROUTES)
-    helpers = _open(client, root / "app" / "helpers.py", HELPERS)
-    await _diagnostics(client, routes, {"FAL106", "FAL108"})
+    uri, _ = routes
+    helpers = _open(client, client.root / "app" / "helpers.py", HELPERS)  # type: ignore[attr-defined]
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
             lsp.VersionedTextDocumentIdentifier(uri=helpers, version=2),
@@ -172,23 +197,14 @@ async def test_editing_a_helper_updates_its_callers(client: LanguageClient):
             ],
         )
     )
-    await _diagnostics(client, routes, {"FAL108"})
+    await _diagnostics(client, uri, {"FAL108"})
 
 
 @pytest.mark.asyncio
-async def test_quick_fix_and_fix_all(client: LanguageClient):
-    root: Path = client.root  # type: ignore[attr-defined]
-    uri = _open(client, root / "app" / "routes.py", ROUTES)
-    found = await _diagnostics(client, uri, {"FAL106", "FAL108"})
+async def test_quick_fix_and_fix_all(client: LanguageClient, routes):
+    uri, found = routes
     fal108 = next(d for d in found if d.code == "FAL108")
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri),
-            range=fal108.range,
-            context=lsp.CodeActionContext(diagnostics=[fal108]),
-        )
-    )
-    assert actions is not None
+    actions = await _actions(client, uri, fal108)
     titles = [a.title for a in actions if isinstance(a, lsp.CodeAction)]
     fix = next(
         a
@@ -216,10 +232,8 @@ async def test_quick_fix_and_fix_all(client: LanguageClient):
 
 
 @pytest.mark.asyncio
-async def test_fix_all_source_action(client: LanguageClient):
-    root: Path = client.root  # type: ignore[attr-defined]
-    uri = _open(client, root / "app" / "routes.py", ROUTES)
-    await _diagnostics(client, uri, {"FAL106", "FAL108"})
+async def test_fix_all_source_action(client: LanguageClient, routes):
+    uri, _ = routes
     actions = await client.text_document_code_action_async(
         lsp.CodeActionParams(
             text_document=lsp.TextDocumentIdentifier(uri),
@@ -237,7 +251,6 @@ async def test_fix_all_source_action(client: LanguageClient):
 
 @pytest.mark.asyncio
 async def test_unsafe_fix_is_labelled(client: LanguageClient):
-    root: Path = client.root  # type: ignore[attr-defined]
     text = textwrap.dedent(
         """\
         import time
@@ -247,18 +260,9 @@ async def test_unsafe_fix_is_labelled(client: LanguageClient):
             time.sleep(1)
         """
     )
-    path = root / "app" / "jobs.py"
-    await asyncio.to_thread(path.write_text, text)
-    uri = _open(client, path, text)
+    uri = await _open_new(client, "jobs.py", text)
     (found,) = await _diagnostics(client, uri, {"FAL102"})
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri),
-            range=found.range,
-            context=lsp.CodeActionContext(diagnostics=[found]),
-        )
-    )
-    assert actions is not None
+    actions = await _actions(client, uri, found)
     fix = next(a for a in actions if isinstance(a, lsp.CodeAction) and "noqa" not in a.title)
     assert fix.title.endswith("(unsafe fix)") and not fix.is_preferred
 
@@ -287,11 +291,10 @@ async def test_hover_shows_rule_docs(client: LanguageClient):
 
 
 @pytest.mark.asyncio
-async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient):
+async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient, routes):
     """FAL106 is selected by the workspace's pyproject; a changed pyproject is read again."""
     root: Path = client.root  # type: ignore[attr-defined]
-    uri = _open(client, root / "app" / "routes.py", ROUTES)
-    await _diagnostics(client, uri, {"FAL106", "FAL108"})
+    uri, _ = routes
     config = '[tool.fastapi-lint]\nignore = ["FAL108"]\n'
     await asyncio.to_thread((root / "pyproject.toml").write_text, config)
     client.workspace_did_change_watched_files(
@@ -306,20 +309,10 @@ async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient
 async def test_noqa_action_goes_where_the_statement_ends(client: LanguageClient):
     """On a line that opens a multi-line string the comment goes after the string, where
     `--add-noqa` puts it and where it is read."""
-    root: Path = client.root  # type: ignore[attr-defined]
     text = 'import time\n\n\nasync def wait():\n    time.sleep(1); note = """a\n    b"""\n'
-    path = root / "app" / "notes.py"
-    await asyncio.to_thread(path.write_text, text)
-    uri = _open(client, path, text)
+    uri = await _open_new(client, "notes.py", text)
     (found,) = await _diagnostics(client, uri, {"FAL102"})
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri),
-            range=found.range,
-            context=lsp.CodeActionContext(diagnostics=[found]),
-        )
-    )
-    assert actions is not None
+    actions = await _actions(client, uri, found)
     noqa = next(a for a in actions if isinstance(a, lsp.CodeAction) and "noqa" in a.title)
     assert noqa.edit is not None
     assert _apply(text, noqa.edit).endswith('    b"""  # noqa: FAL102\n')
