@@ -28,7 +28,6 @@ worse with the fix codes applied to them, and exits 1 when any did.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import importlib.util
 import json
@@ -36,14 +35,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = Path("/tmp/fl-bench/corpus")
 DEFAULT_CLI = Path(sys.executable).parent / "fastapi-lint"
 DEFAULT_RUFF = Path(sys.executable).parent / "ruff"
 LINT_SELECT = "F401,F841,I001,E1,E9"
@@ -258,15 +255,11 @@ def check_tree(
 ) -> Result:
     """Copy `source`, fix the copy once, judge the changed files (the copy is deleted unless
     `work`)."""
-    temp = None
-    if work is None:
-        temp = tempfile.TemporaryDirectory(prefix="fal-fix-quality-")
-        work = Path(temp.name)
-    try:
-        return _check_copy(source, cli, ruff, work / source.name)
-    finally:
-        if temp is not None:
-            temp.cleanup()
+
+    def check(root: Path) -> Result:
+        return _check_copy(source, cli, ruff, root)
+
+    return _fix_safety().on_a_copy(source, work, "fal-fix-quality-", check)
 
 
 def _check_copy(source: Path, cli: Path, ruff: Path, root: Path) -> Result:
@@ -333,21 +326,13 @@ def render(result: Result, limit: int = 40) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("tree", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--cli", type=Path, default=DEFAULT_CLI, help="the fastapi-lint to run")
+    fix_safety = _fix_safety()
+    parser = fix_safety.arguments(__doc__)
     parser.add_argument("--ruff", type=Path, default=DEFAULT_RUFF, help="the ruff to judge with")
-    parser.add_argument("--work", type=Path, help="copy here and keep the copy")
-    parser.add_argument("--json", type=Path, help="also write the result as JSON")
     parser.add_argument("--limit", type=int, default=40, help="files and hunks listed")
-    args = parser.parse_args(argv)
-    if not args.tree.is_dir():
-        parser.error(f"not a directory: {args.tree}")
+    args = fix_safety.parse(parser, argv)
     result = check_tree(args.tree.resolve(), args.cli, args.ruff, args.work)
-    print(render(result, args.limit))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(result), indent=2) + "\n")
-    return 0 if result.ok else 1
+    return fix_safety.finish(result, render(result, args.limit), args.json)
 
 
 if __name__ == "__main__":

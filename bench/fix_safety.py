@@ -34,8 +34,12 @@ import tempfile
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 DEFAULT_CORPUS = Path("/tmp/fl-bench/corpus")
 DEFAULT_CLI = Path(sys.executable).parent / "fastapi-lint"
@@ -150,17 +154,23 @@ def parse_output(stdout: str, stderr: str) -> tuple[Counter, int, Counter, Count
     return fixes, dropped, fal000, internal
 
 
-def check_tree(source: Path, cli: Path = DEFAULT_CLI, work: Path | None = None) -> Result:
-    """Copy `source`, fix the copy twice, and report (the copy is deleted unless `work`)."""
+def on_a_copy(source: Path, work: Path | None, prefix: str, check: Callable[[Path], T]) -> T:
+    """`check(root)`, `root` the place of a copy of `source` (`work/<name>`, or in a temporary
+    directory deleted afterwards when there is no `work`): a fix bench never touches the tree."""
     temp = None
     if work is None:
-        temp = tempfile.TemporaryDirectory(prefix="fal-fix-safety-")
+        temp = tempfile.TemporaryDirectory(prefix=prefix)
         work = Path(temp.name)
     try:
-        return _check_copy(source, cli, work / source.name)
+        return check(work / source.name)
     finally:
         if temp is not None:
             temp.cleanup()
+
+
+def check_tree(source: Path, cli: Path = DEFAULT_CLI, work: Path | None = None) -> Result:
+    """Copy `source`, fix the copy twice, and report (the copy is deleted unless `work`)."""
+    return on_a_copy(source, work, "fal-fix-safety-", lambda root: _check_copy(source, cli, root))
 
 
 def _check_copy(source: Path, cli: Path, root: Path) -> Result:
@@ -241,20 +251,35 @@ def render(result: Result) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options of a fix bench: the tree, the CLI, where to keep the copy, JSON output."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("tree", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--cli", type=Path, default=DEFAULT_CLI, help="the fastapi-lint to run")
     parser.add_argument("--work", type=Path, help="copy here and keep the copy")
     parser.add_argument("--json", type=Path, help="also write the result as JSON")
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.tree.is_dir():
         parser.error(f"not a directory: {args.tree}")
-    result = check_tree(args.tree.resolve(), args.cli, args.work)
-    print(render(result))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(result), indent=2) + "\n")
+    return args
+
+
+def finish(result: Any, text: str, json_path: Path | None) -> int:
+    """Print `text`, write the result (a dataclass with `ok`) as JSON if asked; the exit code."""
+    print(text)
+    if json_path:
+        json_path.write_text(json.dumps(asdict(result), indent=2) + "\n")
     return 0 if result.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(arguments(__doc__), argv)
+    result = check_tree(args.tree.resolve(), args.cli, args.work)
+    return finish(result, render(result), args.json)
 
 
 if __name__ == "__main__":

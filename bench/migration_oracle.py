@@ -25,7 +25,6 @@ to <work>/<project>/<side>-failures.txt and the figures to <work>/<project>/resu
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -36,6 +35,8 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+
+from flbench import envs
 
 CLI = Path(sys.executable).parent / "fastapi-lint"
 
@@ -173,21 +174,11 @@ def unpack(sdist: Path, into: Path) -> Path:
 
 
 def venv(work: Path, requirements: tuple[str, ...]) -> Path:
-    """A venv with exactly these requirements, made once and reused (keyed by their hash)."""
-    key = hashlib.sha256("\n".join(sorted(requirements)).encode()).hexdigest()[:12]
-    path = work / "venvs" / key
-    python = path / "bin" / "python"
-    if (path / "ready").exists():
-        return python
-    if path.exists():
-        shutil.rmtree(path)
-    run([sys.executable, "-m", "venv", str(path)]).check_returncode()
-    proc = run([str(python), "-m", "pip", "install", "-q", *requirements])
-    if proc.returncode != 0:
-        raise SystemExit(f"installing {' '.join(requirements)} failed:\n{proc.stderr[-3000:]}")
-    (path / "requirements.txt").write_text("\n".join(requirements) + "\n")
-    (path / "ready").write_text("")
-    return python
+    """The interpreter of a venv with exactly these requirements, made once and reused."""
+    try:
+        return envs.ensure_venv(work / "venvs", "oracle", list(requirements)) / "bin" / "python"
+    except RuntimeError as error:  # pip failed: the run cannot go on
+        raise SystemExit(str(error)) from None
 
 
 def run_tests(python: Path, tree: Path, project: Project, failures: Path) -> Counts:

@@ -48,19 +48,28 @@ def _pip_install(venv: Path, args: list[str]) -> subprocess.CompletedProcess[str
     return subprocess.run([*pip, *args], capture_output=True, text=True)
 
 
+def _made(venv: Path, install: list[str]) -> subprocess.CompletedProcess[str] | None:
+    """Make `venv` with `pip install <install>` unless a finished one is there (its stamp is
+    written last, so a build that was interrupted is started again). None when it was there;
+    else pip's run: a failed one leaves no stamp."""
+    stamp = venv / ".fl-bench-ok"
+    if stamp.exists():
+        return None
+    shutil.rmtree(venv, ignore_errors=True)
+    print(f"  creating venv {venv.name}: pip install {' '.join(install)}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = _pip_install(venv, install)
+    if proc.returncode == 0:
+        stamp.touch()
+    return proc
+
+
 def ensure_venv(root: Path, name: str, spec: list[str]) -> Path:
     """Create (once) a venv with exactly `spec` installed; return its directory."""
     venv = _venv_dir(root, name, spec)
-    stamp = venv / ".fl-bench-ok"
-    if stamp.exists():
-        return venv
-    shutil.rmtree(venv, ignore_errors=True)
-    print(f"  creating venv {venv.name}: {' '.join(spec)}", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    proc = _pip_install(venv, spec)
-    if proc.returncode != 0:
+    proc = _made(venv, spec)
+    if proc is not None and proc.returncode != 0:
         raise RuntimeError(f"pip install {spec} failed: {proc.stderr.strip()[-2000:]}")
-    stamp.touch()
     return venv
 
 
@@ -71,16 +80,9 @@ def ensure_tool_venv(root: Path, repo: Path) -> tuple[Path | None, str | None]:
         return None, f"no pyproject.toml in {repo}"
     spec = [str(repo), hashlib.sha256(pyproject.read_bytes()).hexdigest()]
     venv = _venv_dir(root, "fastapi-lint", spec)
-    stamp = venv / ".fl-bench-ok"
-    if stamp.exists():
-        return venv, None
-    shutil.rmtree(venv, ignore_errors=True)
-    print(f"  creating venv {venv.name}: pip install -e {repo}", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    proc = _pip_install(venv, ["-e", str(repo)])
-    if proc.returncode != 0:
+    proc = _made(venv, ["-e", str(repo)])
+    if proc is not None and proc.returncode != 0:
         return None, f"pip install -e failed: {last_line(proc.stderr)}"
-    stamp.touch()
     return venv, None
 
 
