@@ -167,12 +167,20 @@ class ResidentProject:
         return outcome.text if outcome.text != source.text else None
 
     def dependants(self, changed: str) -> list[Document]:
-        """The open documents other than `changed` whose findings changed with the index
-        (`changed=""`: every open document)."""
-        changed = os.path.abspath(changed) if changed else ""
+        """The open documents other than `changed` (just linted by `update`) whose findings
+        changed with the index."""
+        return self._moved(skip=os.path.abspath(changed))
+
+    def refreshed(self) -> list[Document]:
+        """Every open document whose findings changed with the index: after files changed on
+        disk (`reload_from_disk`), where no open buffer has been linted yet."""
+        return self._moved(skip=None)
+
+    def _moved(self, skip: str | None) -> list[Document]:
+        """Resolve the facts of each open document but `skip` again; those whose findings moved."""
         moved = []
         for document in self.open.values():
-            if document.path == changed:
+            if document.path == skip:
                 continue
             before = document.findings
             document.findings = self._resolve(document)

@@ -200,7 +200,7 @@ async def did_change_watched_files(
     for change in params.changes:
         if _is_python(change.uri):
             project.reload_from_disk(_path(change.uri))
-    for document in project.dependants(""):
+    for document in project.refreshed():
         _publish(ls, document)
 
 
