@@ -373,7 +373,13 @@ def check(
 
         tune_gc()
         report = run(
-            targets, configs, mode, force_exclude=force_exclude, jobs=jobs, cache=not no_cache
+            targets,
+            configs,
+            mode,
+            force_exclude=force_exclude,
+            jobs=jobs,
+            cache=not no_cache,
+            keep_index=False,
         )
         if add_noqa:
             # Written as fixes are: through a symlink only into the project or a checked path.

@@ -43,6 +43,8 @@ def project_pass(
     store: Cache | None,
     settings: Settings,
     summarize: Callable[[SourcePath], ModuleSummary | None],
+    *,
+    record_reads: bool = True,
 ) -> ProjectIndex | None:
     """Pass 2: add to each report the findings its deferred facts turn into.
 
@@ -54,11 +56,17 @@ def project_pass(
     against an index that loads only the summaries those questions reach (`lazy_index`);
     anything else — the whole pass, as without the cache. The index is returned when every
     fact was resolved with it (None otherwise). `summarize` runs pass 1 again for a cached
-    file whose summary is missing.
+    file whose summary is missing. Without the cache, `record_reads=False` makes an index
+    that keeps no consulted module names (`ProjectIndex`): for a run whose index nobody
+    updates afterwards.
     """
     if store is None:
         decoded = [cast("ModuleSummary | None", entry) for entry in summaries]
-        index = ProjectIndex((s for s in decoded if s is not None), external_for(settings))
+        index = ProjectIndex(
+            (s for s in decoded if s is not None),
+            external_for(settings),
+            record_reads=record_reads,
+        )
         for report, summary in zip(reports, decoded, strict=True):
             if summary is not None and summary.facts:
                 new = index.diagnostics(summary)

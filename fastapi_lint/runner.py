@@ -94,6 +94,7 @@ def run(
     jobs: int | None = 1,
     cache: bool = False,
     project: bool = True,
+    keep_index: bool = True,
 ) -> RunReport:
     """Check (and fix) the files under `paths`.
 
@@ -107,16 +108,19 @@ def run(
     pass 1 lints every file and summarises it (in the pool, or from the cache), pass 2 builds
     the index and resolves the cross-module findings in this process; with --fix/--diff the
     files that then have a fix to apply are fixed with the index at hand.
+    `keep_index`: the caller updates the returned index afterwards (the language server).
+    When it does not, a run without the cache and without fixes makes the index without
+    the module names each answer read, which only updates use (less than half the memory).
     """
     if isinstance(settings, Settings):
         files = discover(paths, settings, force_exclude)
-        return _run_files(paths, files, settings, mode, jobs, cache, project)
+        return _run_files(paths, files, settings, mode, jobs, cache, project, keep_index=keep_index)
     groups = discover_per_config(paths, settings, force_exclude)
     if len(groups) == 1:
         ((group, files),) = groups.items()
         own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
-        return _run_files(paths, files, own, own_mode, jobs, cache, project)
+        return _run_files(paths, files, own, own_mode, jobs, cache, project, keep_index=keep_index)
     reports: list[FileReport] = []
     for group, files in groups.items():
         own = settings.for_group(*group)
@@ -124,7 +128,9 @@ def run(
         # Groups with the same settings share a cache namespace; each keeps its own record
         # of the project pass, or every group would find another's there and start over.
         tag = "\0".join(str(part) for part in group)
-        done = _run_files(paths, files, own, own_mode, jobs, cache, project, tag)
+        done = _run_files(
+            paths, files, own, own_mode, jobs, cache, project, tag, keep_index=keep_index
+        )
         reports.extend(done.files)
     reports.sort(key=lambda report: report.path)
     return RunReport(reports, unsafe=mode.unsafe, notices=newer_syntax_notices(reports))
@@ -168,6 +174,7 @@ def _run_files(
     cache: bool,
     project: bool,
     group: str = "",
+    keep_index: bool = True,
 ) -> RunReport:
     """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration
     (`group` names it when the run has several; see `Cache.for_run`)."""
@@ -233,7 +240,18 @@ def _run_files(
         def summarize(item: SourcePath) -> ModuleSummary | None:
             return check_file(item, ruleset, Mode(), summarize=True).summary
 
-        index = project_pass(files, finished, summaries, digests, store, settings, summarize)
+        # The names each answer read serve only updates of the index: the cache's next run,
+        # the fix loop's re-lints and the caller's (`ProjectIndex.with_module`).
+        index = project_pass(
+            files,
+            finished,
+            summaries,
+            digests,
+            store,
+            settings,
+            summarize,
+            record_reads=keep_index or mode.fixing,
+        )
         if mode.fixing:
             assert index is not None
             redo = [

@@ -405,11 +405,13 @@ def test_pool_and_cache_give_the_serial_findings(tmp_path: Path, monkeypatch):
     assert after == [f for f in serial if "smtplib" not in f]
 
 
+@pytest.mark.parametrize("record_reads", [True, False], ids=["recorded", "unrecorded"])
 @pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
-def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
+def test_with_module_equals_a_rebuilt_index(name: str, record_reads: bool, monkeypatch):
     """The fix loop swaps a file's summary into the index; the updated index must answer as
     one built from scratch — for the file itself and for every other module — whether the
-    new summary keeps the chains' shape (same text) or not (lines added above everything)."""
+    new summary keeps the chains' shape (same text) or not (lines added above everything).
+    An index that recorded no consulted names (a run without the cache) must too."""
     project = PROJECTS / name
     monkeypatch.chdir(project)
     settings = _settings(project)
@@ -431,8 +433,9 @@ def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
 
     texts = {path: Path(path).read_text() for path in paths}
     summaries = [summarise(path, texts[path]) for path in paths]
-    index = ProjectIndex(summaries)
-    resident = ProjectIndex(summaries)  # updated in place, as the language server's
+    index = ProjectIndex(summaries, record_reads=record_reads)
+    # Updated in place, as the language server's.
+    resident = ProjectIndex(summaries, record_reads=record_reads)
     for summary in summaries:
         index.diagnostics(summary)  # fill the caches the update may carry over
         resident.diagnostics(summary)
@@ -446,6 +449,36 @@ def test_with_module_equals_a_rebuilt_index(name: str, monkeypatch):
                 assert updated.diagnostics(summary) == rebuilt.diagnostics(summary), path
                 assert resident.diagnostics(summary) == rebuilt.diagnostics(summary), path
         resident.with_module(summaries[position], in_place=True)  # the file as it was
+
+
+def _consulted(index: ProjectIndex) -> list[frozenset[str]]:
+    """The consulted module names the index keeps with its stored answers."""
+    return [
+        *(names for _, names in index._resolved.values()),
+        *(answer[3] for answer in index._blocking.values()),
+        *(names for _, names in index._edges.values()),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
+def test_a_run_without_the_cache_keeps_no_consulted_names(name: str, monkeypatch):
+    """`fastapi-lint check --no-cache` (`keep_index=False`) gives the findings of a run whose
+    index records what every answer read, and keeps none of those names: nobody updates
+    its index afterwards (on the corpus they were more than half of the run's memory)."""
+    project = PROJECTS / name
+    monkeypatch.chdir(project)
+    settings = _settings(project)
+    kept = run(["."], settings, jobs=1)
+    alone = run(["."], settings, jobs=1, keep_index=False)
+    assert _findings(alone) == _findings(kept)
+    assert kept.index is not None and alone.index is not None
+    assert any(_consulted(kept.index))  # the names exist where an update may need them
+    assert len(_consulted(alone.index)) == len(_consulted(kept.index))  # the same answers
+    assert not any(_consulted(alone.index))
+    assert not alone.index.deps
+    # With fixes the index is updated after every re-lint: it records.
+    fixing = run(["."], settings, Mode(diff=True), jobs=1, keep_index=False)
+    assert fixing.index is not None and any(_consulted(fixing.index))
 
 
 def test_with_module_keeps_a_shared_module_name_incremental(tmp_path: Path, monkeypatch):

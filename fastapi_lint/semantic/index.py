@@ -65,6 +65,20 @@ TRANSPARENT_DECORATORS = frozenset(
 )
 
 
+class _Unrecorded(set):
+    """The consulted names of an index that records none: adding keeps nothing."""
+
+    def add(self, name: str) -> None:
+        pass
+
+    def update(self, *names: Iterable[str]) -> None:
+        pass
+
+
+_UNRECORDED = _Unrecorded()
+_NOTHING: frozenset[str] = frozenset()
+
+
 class Blocking(NamedTuple):
     """Why a sync project function blocks: the functions called, then the blocking call."""
 
@@ -97,13 +111,21 @@ class ProjectIndex:
     Each answer records the module names it consulted, found or not (`deps`), so that the
     caller knows which changes could alter it: a fact whose names include none of the
     modules that changed (old or new name, and their path aliases) resolves as before.
+    An index made with `record_reads=False` keeps no such names (a whole-project run without
+    the result cache, whose index nobody updates afterwards: the names were more than half
+    of its memory); `with_module` on it then keeps no answer that could depend on the module.
     """
 
     def __init__(
-        self, summaries: Iterable[ModuleSummary], external: External | None = None
+        self,
+        summaries: Iterable[ModuleSummary],
+        external: External | None = None,
+        *,
+        record_reads: bool = True,
     ) -> None:
         loaded: list[ModuleSummary | None] = list(summaries)
         heads = [(s.path, s.module) for s in loaded if s is not None]
+        self.record_reads = record_reads
         self._setup(heads, loaded, None, external)
 
     @classmethod
@@ -116,6 +138,7 @@ class ProjectIndex:
         """An index of the modules `heads` ((display path, module name), in run order) whose
         summaries `load(position)` gives when first needed."""
         new = object.__new__(cls)
+        new.record_reads = True
         new._setup(list(heads), [None] * len(heads), load, external)
         return new
 
@@ -180,12 +203,18 @@ class ProjectIndex:
             int, tuple[dict[str, list[tuple[tuple[int, int], str]]], frozenset[str]]
         ] = {}
         # The module names consulted by the question being answered (see `answer`).
-        self.deps: set[str] = set()
+        self.deps: set[str] = self._reads()
         # One copy of each set of consulted names: most answers read the same few modules,
         # and a copy per answer doubled the memory of a whole-corpus run.
         self._sets: dict[frozenset[str], frozenset[str]] = {}
 
+    def _reads(self) -> set[str]:
+        """A new collection of consulted names (one that keeps nothing when not recording)."""
+        return set() if self.record_reads else _UNRECORDED
+
     def _frozen(self, names: set[str]) -> frozenset[str]:
+        if not self.record_reads:
+            return _NOTHING
         frozen = frozenset(names)
         return self._sets.setdefault(frozen, frozen)
 
@@ -276,7 +305,11 @@ class ProjectIndex:
             entry = None
             if function is not None and place is not None:
                 entry = (function[1], self._summary(function[0]), place)
-            found = (entry, cls[1] if cls is not None else None, tuple(names))
+            found = (
+                entry,
+                cls[1] if cls is not None else None,
+                tuple(names) if self.record_reads else (),
+            )
             self._entries[qualname] = found
         self.deps.update(found[2])
         return found[0], found[1]
@@ -292,7 +325,8 @@ class ProjectIndex:
         """The module's findings (`diagnostics`), and the module names the answer consulted:
         it stands as long as no module of those names (or path aliases) changes."""
         outer = self.deps
-        self.deps = {summary.module}
+        self.deps = self._reads()
+        self.deps.add(summary.module)
         try:
             found = self.diagnostics(summary)
             return found, self._frozen(self.deps)
@@ -315,9 +349,14 @@ class ProjectIndex:
         slot = self._by_path.get(summary.path)
         if slot is None or self._heads[slot][1] != summary.module:
             others = [s for s in self.summaries if s.path != summary.path]
-            return ProjectIndex([*others, summary], self.external)
+            return ProjectIndex([*others, summary], self.external, record_reads=self.record_reads)
         old = self._loaded[slot]
         changed = {summary.module, *path_aliases(summary.path, summary.module)}
+
+        def stale(names: frozenset[str]) -> bool:
+            # Without recorded names, any answer may have read the module.
+            return not self.record_reads or not changed.isdisjoint(names)
+
         # Other modules' answers stand unless they read this module; the blocking chains
         # also stand while the module keeps what they are made of (an edit inside a
         # function body: every keystroke in an editor).
@@ -331,14 +370,13 @@ class ProjectIndex:
             self._entries = {}
             self._resolved = {}
             if not same:
-                for stale in [q for q, v in self._blocking.items() if not changed.isdisjoint(v[3])]:
-                    del self._blocking[stale]
-            for stale_slot in [
-                k for k, v in self._edges.items() if k == slot or not changed.isdisjoint(v[1])
-            ]:
+                for qualname in [q for q, v in self._blocking.items() if stale(v[3])]:
+                    del self._blocking[qualname]
+            for stale_slot in [k for k, v in self._edges.items() if k == slot or stale(v[1])]:
                 del self._edges[stale_slot]
             return self
         new = object.__new__(ProjectIndex)
+        new.record_reads = self.record_reads
         new.external = self.external
         new._heads = self._heads
         new._loaded = list(self._loaded)
@@ -357,12 +395,10 @@ class ProjectIndex:
         new._blocking = (
             dict(self._blocking)
             if same
-            else {q: v for q, v in self._blocking.items() if changed.isdisjoint(v[3])}
+            else {q: v for q, v in self._blocking.items() if not stale(v[3])}
         )
-        new._edges = {
-            k: v for k, v in self._edges.items() if k != slot and changed.isdisjoint(v[1])
-        }
-        new.deps = set()
+        new._edges = {k: v for k, v in self._edges.items() if k != slot and not stale(v[1])}
+        new.deps = new._reads()
         new._sets = self._sets
         return new
 
@@ -391,7 +427,7 @@ class ProjectIndex:
             return known[0]
         self._resolved[key] = (None, frozenset())  # a cycle through this name: nothing
         outer = self.deps
-        self.deps = set()
+        self.deps = self._reads()
         try:
             result = self._resolve(dotted, home, 0)
         finally:
@@ -811,7 +847,7 @@ class ProjectIndex:
     def _walk(self, start: str) -> None:
         """Answer `_chain` for `start` and every function reachable from it not yet answered."""
         outer = self.deps
-        self.deps = set()
+        self.deps = self._reads()
         try:
             new = [start]
             seen = {start}
@@ -897,7 +933,7 @@ class ProjectIndex:
         known = self._edges.get(slot)
         if known is None:
             outer = self.deps
-            self.deps = set()
+            self.deps = self._reads()
             try:
                 summary = self._summary(slot)
                 key = self._key[slot]
