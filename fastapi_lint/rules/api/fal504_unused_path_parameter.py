@@ -55,7 +55,13 @@ class UnusedPathParameter(Rule):
     FastAPI passes every value by keyword, so a positional-only parameter (before `/`) of
     the same name does not receive the path parameter (the request fails instead), and
     neither does `**kwargs` (FastAPI reads it as a query parameter named `kwargs`): both are
-    reported. Each of stacked route decorators is checked with its own path.
+    reported, the first with advice to move it after the `/`. A parameter declared as a
+    dependency (`item_id = Depends(get_item)`, or `Annotated[..., Depends(...)]`) does not
+    receive the path parameter of its name either: FastAPI gives it the dependency's result
+    (`get_dependant` makes it a sub-dependency and reads no path value for it). The
+    dependency's own signature does receive it: `def get_item(item_id: int)` gets the path's
+    `{item_id}`, so that route is not reported. Each of stacked route decorators is checked
+    with its own path.
 
     ## Why is this bad?
     FastAPI still matches the path, but the value is thrown away: the route answers for any
@@ -95,7 +101,7 @@ class UnusedPathParameter(Rule):
 
     code = "FAL504"
     name = "unused-path-parameter"
-    message = "path parameter `{parameter}` of `{path}` is not a parameter of `{function}`{advice}"
+    message = "path parameter `{parameter}` of `{path}` {problem}{advice}"
     defers = True
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
     triggers = ("{",)
@@ -120,6 +126,18 @@ class UnusedPathParameter(Rule):
 
         @app.get('/items/{item_id}')
         def item(item=Depends(load_item)):
+            ...
+        """,
+        # A dependency parameter of the path name: its dependency's own signature receives it.
+        """
+        from fastapi import Depends, FastAPI
+        app = FastAPI()
+
+        def load_item(item_id: int):
+            return item_id
+
+        @app.get('/items/{item_id}')
+        def item(item_id: int = Depends(load_item)):
             ...
         """,
         # Consumed by a dependency defined elsewhere: unknown, not reported.
@@ -236,6 +254,44 @@ class UnusedPathParameter(Rule):
                 "7:10-7:28 path parameter `item_id` of `/items/{item_id}` is not a parameter of `item`; add `item_id: str` to its signature"
             ],
         ),
+        # Positional-only: FastAPI passes the value by keyword, so the call would fail.
+        Invalid(
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/items/{item_id}')
+            def item(item_id: int, /):
+                ...
+            """,
+            expect=[
+                "4:10-4:28 path parameter `item_id` of `/items/{item_id}` is a positional-only parameter of `item`, which FastAPI cannot fill (it passes parameters by keyword); move `item_id` after the `/`"
+            ],
+        ),
+        # A dependency parameter of the path name gets the dependency's result; the
+        # dependency does not take the path parameter.
+        Invalid(
+            """
+            from typing import Annotated
+            from fastapi import Depends, FastAPI, Security
+            app = FastAPI()
+
+            def get_db():
+                return None
+
+            @app.get('/items/{item_id}')
+            def item(item_id=Depends(get_db)):
+                ...
+
+            @app.get('/users/{user_id}')
+            def user(user_id: Annotated[str, Security(get_db)]):
+                ...
+            """,
+            expect=[
+                "8:10-8:28 path parameter `item_id` of `/items/{item_id}` is a dependency of `item` (`Depends`), which receives the dependency's result, not the path parameter; rename the parameter, or take `item_id` in the dependency's signature",
+                "12:10-12:28 path parameter `user_id` of `/users/{user_id}` is a dependency of `user` (`Security`), which receives the dependency's result, not the path parameter; rename the parameter, or take `user_id` in the dependency's signature",
+            ],
+        ),
         # One parameter nearly matches: renaming it is the fix.
         Invalid(
             """
@@ -324,12 +380,16 @@ class UnusedPathParameter(Rule):
                 continue
             kind = _CONVERTOR_TYPES.get(convertor or "", "str")
             fix = None
+            problem = f"is not a parameter of `{node.name}`"
             advice = f"; add `{name}: {kind}` to its signature"
             found = near[name]
-            if len(found) == 1 and claimed.count(found[0]) == 1:
+            why = _why_not_received(node, name, ctx)
+            if why is not None:
+                problem, advice = why
+            elif len(found) == 1 and claimed.count(found[0]) == 1:
                 advice = f"; is `{found[0].arg}` meant to be `{name}`?"
                 fix = _rename(node, found[0], name, ctx)
-            fmt = {"parameter": name, "path": path, "function": node.name, "advice": advice}
+            fmt = {"parameter": name, "path": path, "problem": problem, "advice": advice}
             if external:
                 # Only if none of the other modules' dependencies receives it either.
                 fact = NotReceived(name, tuple(external))
@@ -366,11 +426,12 @@ def _received(
     # FastAPI calls route functions and dependencies with keyword arguments: a positional-only
     # parameter never receives the path parameter of its name (the call fails instead), and
     # `**kwargs` receives nothing (FastAPI reads it as one query parameter named `kwargs`).
-    positional_only = set(function.args.posonlyargs)
+    # A parameter with `Depends(f)` is a dependency: FastAPI gives it `f`'s result, never the
+    # path parameter of its name (`f`'s own parameters receive theirs).
     for arg, default, _ in parameters_with_defaults(function):
         if skip_self and arg is _first_parameter(function):
             continue
-        if arg not in positional_only:
+        if _passed_by_name(function, arg, default, ctx):
             names.add(arg.arg)
         for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
             kind = param_function(marker, ctx)
@@ -393,6 +454,48 @@ def _received(
                         if isinstance(n, ast.Constant) and isinstance(n.value, str)
                     )
     return names
+
+
+def _passed_by_name(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    arg: ast.arg,
+    default: ast.expr | None,
+    ctx: Context,
+) -> bool:
+    """Can FastAPI give `arg` the path parameter of its name? Not when it is positional-only
+    (FastAPI calls by keyword) or a dependency (`Depends`/`Security`, as default or in
+    `Annotated`)."""
+    if arg in function.args.posonlyargs:
+        return False
+    markers = [default, *annotated_metadata(arg.annotation, ctx)]
+    return not any(param_function(m, ctx) in ("Depends", "Security") for m in markers)
+
+
+def _why_not_received(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, ctx: Context
+) -> tuple[str, str] | None:
+    """(problem, advice) of the message when the route function has a parameter `name` that
+    does not receive the path parameter; None when it has none."""
+    for arg, default, _ in parameters_with_defaults(function):
+        if arg.arg != name:
+            continue
+        if arg in function.args.posonlyargs:
+            return (
+                f"is a positional-only parameter of `{function.name}`, which FastAPI cannot "
+                "fill (it passes parameters by keyword)",
+                f"; move `{name}` after the `/`",
+            )
+        markers = [default, *annotated_metadata(arg.annotation, ctx)]
+        kind = next(
+            (k for m in markers if (k := param_function(m, ctx)) in ("Depends", "Security")), None
+        )
+        if kind is not None:
+            return (
+                f"is a dependency of `{function.name}` (`{kind}`), which receives the "
+                "dependency's result, not the path parameter",
+                f"; rename the parameter, or take `{name}` in the dependency's signature",
+            )
+    return None
 
 
 def _dependency_names(marker: ast.AST, arg: ast.arg | None, ctx: Context, depth: int) -> set[str]:
