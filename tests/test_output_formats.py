@@ -401,8 +401,8 @@ def test_json_writer_matches_the_standard_library(value: Any):
 def test_json_output_is_the_standard_librarys_text_of_the_records(tmp_path: Path):
     """The JSON output is written from a template per finding; on every fixture (findings with
     and without fixes, non-ASCII messages and fix contents) it must be character for character
-    what `json.dumps(..., indent=2)` makes of `diagnostic_json`."""
-    from fastapi_lint.output.json_format import diagnostic_json, render
+    what `json.dumps(..., indent=2)` makes of `diagnostics_json`."""
+    from fastapi_lint.output.json_format import diagnostics_json, render
     from fastapi_lint.output.options import ReportOptions
     from fastapi_lint.runner import run
     from fastapi_lint.settings import Settings
@@ -411,7 +411,88 @@ def test_json_output_is_the_standard_librarys_text_of_the_records(tmp_path: Path
     report = run([str(fixtures)], Settings(), jobs=1, cache=False)
     assert any(d.fix is not None for d in report.diagnostics)
     assert any(not d.message.isascii() for d in report.diagnostics)
-    expected = json.dumps([diagnostic_json(d) for d in report.diagnostics], indent=2)
+    records = diagnostics_json(report.diagnostics)
+    assert any("shared_with" in (r["fix"] or {}) for r in records)  # FAL201's lifespan fix
+    expected = json.dumps(records, indent=2)
     assert render(report, ReportOptions()) == expected
     clean = run([str(tmp_path)], Settings(), jobs=1, cache=False)
     assert render(clean, ReportOptions()) == json.dumps([], indent=2)
+
+
+# ------------------------------------------------------------------ a fix shared by findings
+
+EVENTS = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.on_event("startup")
+async def connect():
+    pass
+
+
+@app.on_event("startup")
+async def warm():
+    pass
+
+
+@app.on_event("shutdown")
+async def disconnect():
+    pass
+"""
+
+
+def _apply_json_fix(text: str, fix: dict[str, Any]) -> str:
+    """Apply a JSON fix's edits (1-based rows and columns, exclusive ends), as a reader does."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(location: dict[str, int]) -> int:
+        return starts[location["row"] - 1] + location["column"] - 1
+
+    for edit in sorted(fix["edits"], key=lambda e: offset(e["location"]), reverse=True):
+        start, end = offset(edit["location"]), offset(edit["end_location"])
+        text = text[:start] + edit["content"] + text[end:]
+    return text
+
+
+@pytest.mark.slow
+def test_a_fix_shared_by_findings_is_written_once(tmp_path: Path):
+    """FAL201's lifespan fix moves all three handlers: it is written with the first handler's
+    finding, and the others point to it, in JSON, JSON lines and SARIF alike (rdjson, which
+    cannot point, suggests it once); applied from the JSON, it gives what `--fix` writes."""
+    (tmp_path / "main.py").write_text(EVENTS)
+    args = ("check", "main.py", "--select", "FAL201", "--unsafe-fixes")
+    findings = json.loads(cli(*args, "--output-format", "json", cwd=tmp_path).stdout)
+    assert [f["location"]["row"] for f in findings] == [6, 11, 16]
+    first, *others = findings
+    edits = len(first["fix"]["edits"])  # the import, the lifespan, each handler
+    assert edits > 3 and sum(len(f["fix"]["edits"]) for f in findings) == edits
+    for other in others:
+        assert other["fix"] == {
+            "applicability": "unsafe",
+            "message": first["fix"]["message"],
+            "edits": [],
+            "shared_with": {"code": "FAL201", "location": {"row": 6, "column": 2}},
+        }
+    lines = cli(*args, "--output-format", "json-lines", cwd=tmp_path).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == findings
+
+    data = sarif(tmp_path, *args[1:])
+    results = data["runs"][0]["results"]
+    assert len(results[0]["fixes"][0]["artifactChanges"][0]["replacements"]) == edits
+    for result in results[1:]:
+        assert "fixes" not in result
+        assert result["properties"] == {"fixSharedWith": 0}
+    assert apply_sarif_fix(EVENTS, results[0]["fixes"][0]) == _apply_json_fix(EVENTS, first["fix"])
+
+    review = json.loads(cli(*args, "--output-format", "rdjson", cwd=tmp_path).stdout)
+    suggested = [len(d.get("suggestions", [])) for d in review["diagnostics"]]
+    assert suggested == [edits, 0, 0]
+
+    fixed = _apply_json_fix(EVENTS, first["fix"])
+    cli("check", "main.py", "--select", "FAL201", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert (tmp_path / "main.py").read_text() == fixed
+    assert "lifespan" in fixed and "on_event" not in fixed

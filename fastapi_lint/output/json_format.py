@@ -1,4 +1,9 @@
-"""A JSON list in the shape of ruff's `--output-format json`, so tools that read ruff read us."""
+"""A JSON list in the shape of ruff's `--output-format json`, so tools that read ruff read us.
+
+A fix that answers several findings of a file (FAL201's lifespan fix) is written in full with
+the first of them; each of the others has a fix with the same applicability and message, no
+edits, and `"shared_with": {"code": ..., "location": {"row": ..., "column": ...}}` naming the
+finding that carries it (see `_shared_fixes`)."""
 
 from __future__ import annotations
 
@@ -9,19 +14,30 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..runner import RunReport
+from ._shared_fixes import first_with_same_fix
 from ._text import well_formed
 from .options import ReportOptions
 
 _STRING = json.encoder.encode_basestring_ascii
 
 
-def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+def diagnostics_json(diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    """The records of the findings, a fix shared by several written once."""
+    shared = first_with_same_fix(diagnostics)
+    return [
+        diagnostic_json(d, None if s is None else diagnostics[s])
+        for d, s in zip(diagnostics, shared, strict=True)
+    ]
+
+
+def diagnostic_json(d: Diagnostic, fixed_with: Diagnostic | None = None) -> dict[str, Any]:
+    """The record of one finding; `fixed_with`: the earlier finding that carries its fix."""
     return {
         "cell": None,
         "code": d.code,
         "end_location": {"row": d.end_row, "column": d.end_col},
         "filename": well_formed(os.path.abspath(d.path)),
-        "fix": fix_json(d),
+        "fix": fix_json(d, fixed_with),
         "location": {"row": d.row, "column": d.col},
         "message": well_formed(d.message),
         "noqa_row": d.row,
@@ -29,9 +45,19 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def fix_json(d: Diagnostic) -> dict[str, Any] | None:
+def fix_json(d: Diagnostic, fixed_with: Diagnostic | None = None) -> dict[str, Any] | None:
     if d.fix is None:
         return None
+    if fixed_with is not None:
+        return {
+            "applicability": d.fix.applicability.value,
+            "message": d.fix.message or None,
+            "edits": [],
+            "shared_with": {
+                "code": fixed_with.code,
+                "location": {"row": fixed_with.row, "column": fixed_with.col},
+            },
+        }
     return {
         "applicability": d.fix.applicability.value,
         "message": d.fix.message or None,
@@ -70,18 +96,23 @@ def render(report: RunReport, options: ReportOptions) -> str:
         return dumps(statistics_json(report))
     if not report.diagnostics:
         return "[]"
-    items = ",\n  ".join(_diagnostic_text(d) for d in report.diagnostics)
+    diagnostics = report.diagnostics
+    shared = first_with_same_fix(diagnostics)
+    items = ",\n  ".join(
+        _diagnostic_text(d, None if s is None else diagnostics[s])
+        for d, s in zip(diagnostics, shared, strict=True)
+    )
     return f"[\n  {items}\n]"
 
 
-def _diagnostic_text(d: Diagnostic) -> str:
-    """`diagnostic_json(d)` as `dumps` writes it inside the top-level list, from a template:
-    the output of a large project is thousands of these, all of one shape."""
+def _diagnostic_text(d: Diagnostic, fixed_with: Diagnostic | None) -> str:
+    """`diagnostic_json(d, fixed_with)` as `dumps` writes it inside the top-level list, from a
+    template: the output of a large project is thousands of these, all of one shape."""
     if d.fix is None:
         fix = "null"
     else:
         fix_out: list[str] = []
-        _write(fix_json(d), "\n    ", fix_out)
+        _write(fix_json(d, fixed_with), "\n    ", fix_out)
         fix = "".join(fix_out)
     return (
         "{\n"

@@ -4,7 +4,10 @@ fixes into suggested changes, on GitHub, GitLab, Gerrit and Bitbucket.
 Columns are counted in UTF-8 bytes, as the format defines them (every other format counts
 characters): the file is read again to convert them; a file that cannot be read keeps its
 character columns. End positions are exclusive. Every fix becomes suggestions, one per edit,
-whatever its applicability: a suggestion is applied by a reviewer, not by the tool.
+whatever its applicability: a suggestion is applied by a reviewer, not by the tool. A fix that
+answers several findings (FAL201's lifespan fix) is suggested with the first of them only:
+the format has no way to point to another diagnostic's suggestions, and the same suggestions
+under every finding would be applied, or conflict, once per finding.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, docs_base
 from ..runner import RunReport
+from ._shared_fixes import first_with_same_fix
 from ._text import well_formed
 from .json_format import dumps
 from .options import ReportOptions
@@ -31,7 +35,7 @@ def _range(sources: SourceLines, path: str, position: tuple[int, int, int, int])
     }
 
 
-def _diagnostic(d: Diagnostic, sources: SourceLines) -> dict[str, Any]:
+def _diagnostic(d: Diagnostic, sources: SourceLines, suggest: bool) -> dict[str, Any]:
     item: dict[str, Any] = {
         "message": well_formed(d.message),
         "location": {
@@ -41,7 +45,7 @@ def _diagnostic(d: Diagnostic, sources: SourceLines) -> dict[str, Any]:
         "severity": "ERROR",
         "code": {"value": d.code, "url": d.url},
     }
-    if d.fix is not None and len(d.fix_positions) == len(d.fix.edits):
+    if suggest and d.fix is not None and len(d.fix_positions) == len(d.fix.edits):
         item["suggestions"] = [
             {"range": _range(sources, d.path, position), "text": well_formed(edit.content)}
             for edit, position in zip(d.fix.edits, d.fix_positions, strict=True)
@@ -55,6 +59,11 @@ def render(report: RunReport, options: ReportOptions) -> str:
         {
             "source": {"name": "fastapi-lint", "url": docs_base()},
             "severity": "ERROR",
-            "diagnostics": [_diagnostic(d, sources) for d in report.diagnostics],
+            "diagnostics": [
+                _diagnostic(d, sources, suggest=shared is None)
+                for d, shared in zip(
+                    report.diagnostics, first_with_same_fix(report.diagnostics), strict=True
+                )
+            ],
         }
     )

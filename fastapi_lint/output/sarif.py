@@ -14,6 +14,9 @@ of regions). Choices worth knowing:
   are also in `help.markdown`, for viewers that are offline.
 - Every finding is level `error`, as in the other formats (and ruff's SARIF).
 - Internal errors are `toolExecutionNotifications`; the invocation then did not succeed.
+- A fix that answers several findings of a file (FAL201's lifespan fix) is written once, in
+  the `fixes` of the first of them; each of the others has no `fixes` and names that result
+  in its property bag: `"properties": {"fixSharedWith": <index in results>}`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from urllib.parse import quote, urlsplit
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, rule_url
 from ..runner import RunReport
+from ._shared_fixes import first_with_same_fix
 from ._text import path_bytes, well_formed
 from .options import ReportOptions
 
@@ -95,7 +99,7 @@ def _fix(d: Diagnostic, fix: Fix) -> dict[str, Any] | None:
     }
 
 
-def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+def _result(d: Diagnostic, rule_index: int, fix_shared_with: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
@@ -110,6 +114,9 @@ def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
             }
         ],
     }
+    if fix_shared_with is not None:
+        result["properties"] = {"fixSharedWith": fix_shared_with}
+        return result
     fix = _fix(d, d.fix) if d.fix is not None else None
     if fix is not None:
         result["fixes"] = [fix]
@@ -145,7 +152,10 @@ def sarif_log(report: RunReport) -> dict[str, Any]:
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(Path.cwd())}},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
-        "results": [_result(d, index[d.code]) for d in diagnostics],
+        "results": [
+            _result(d, index[d.code], shared)
+            for d, shared in zip(diagnostics, first_with_same_fix(diagnostics), strict=True)
+        ],
     }
     return {"version": "2.1.0", "runs": [run]}
 
