@@ -81,7 +81,10 @@ class V1ModelMethod(PydanticRule):
     is nowhere, v1 raised `ConfigError` and v2 now validates). Report only: `parse_file`,
     `from_orm` with other arguments, `schema_json`, `__fields__` (its values are `FieldInfo`,
     not `ModelField`), `skip_defaults=`, `encoder=`, `models_as_dict=`,
-    `copy(include=/exclude=)`, and calls with `*args`/`**kwargs`.
+    `copy(include=/exclude=)`, and calls with `*args`/`**kwargs`. On a model instance
+    (`self.__fields__` in a method, `user.__fields__`), the advice is `type(self).model_fields`:
+    reading `model_fields` from an instance is deprecated since Pydantic 2.11 (FAL901), so the
+    plain rename would only trade this finding for that one.
 
     Only the method name changes; what the deprecated v1 spelling does under v2 (which is a
     call of the v2 method) is unchanged. Output that differs between the two *library*
@@ -402,6 +405,25 @@ class V1ModelMethod(PydanticRule):
                 "7:7-7:22 `__fields__` is the Pydantic v1 API; use `model_fields` (its values are `FieldInfo` objects, not v1 `ModelField`s)"
             ],
         ),
+        # On an instance, `model_fields` is deprecated too (FAL901): the class's is advised.
+        Invalid(
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+
+                def names(self):
+                    return list(self.__fields__)
+
+            def keys(user: User):
+                return user.__fields__.keys()
+            """,
+            expect=[
+                "7:21-7:36 `__fields__` is the Pydantic v1 API; use `type(self).model_fields` (its values are `FieldInfo` objects, not v1 `ModelField`s)",
+                "10:12-10:27 `__fields__` is the Pydantic v1 API; use `type(user).model_fields` (its values are `FieldInfo` objects, not v1 `ModelField`s)",
+            ],
+        ),
         Invalid(
             """
             from pydantic import BaseModel
@@ -569,9 +591,14 @@ class V1ModelMethod(PydanticRule):
         new = MODEL_ATTRIBUTES.get(node.attr)
         if new is None or not isinstance(node.ctx, ast.Load) or in_v1_fallback(node, ctx):
             return
-        model = model_class_of(node.value, ctx) or model_instance_of(node.value, ctx)
+        cls = model_class_of(node.value, ctx)
+        model = cls or model_instance_of(node.value, ctx)
         if model is not None and defines_member(model, node.attr, ctx):
             return
+        if new == "model_fields" and cls is None and model is not None:
+            # Read from an instance, `model_fields` is itself deprecated (Pydantic 2.11,
+            # FAL901): advise the class's, so that following the advice is the end of it.
+            new = f"type({ctx.text(node.value)}).model_fields"
         note = MODEL_ATTRIBUTE_NOTES.get(node.attr, "")
         fix = None
         if not note:
