@@ -678,7 +678,7 @@ class SemanticModel:
         node = binding.node
         if not isinstance(node, ast.FunctionDef) or node.returns is None:
             return None
-        returns = _parsed(node.returns)
+        returns = parsed_annotation(node.returns)
         if not isinstance(returns, ast.Subscript):
             return None
         if self.qualified_name(returns.value) not in ("builtins.type", "typing.Type"):
@@ -696,7 +696,7 @@ class SemanticModel:
         for kw in call.keywords:
             if kw.arg != "bound":
                 continue
-            bound = _parsed(kw.value)
+            bound = parsed_annotation(kw.value)
             if isinstance(bound, (ast.Name, ast.Attribute)):
                 name = self.qualified_name(bound)
                 return name if name is not None and not name.startswith("builtins.") else None
@@ -1075,7 +1075,7 @@ def _root_name(func: ast.AST) -> str | None:
     return func.id if isinstance(func, ast.Name) else None
 
 
-def _parsed(annotation: ast.AST | None) -> ast.AST | None:
+def parsed_annotation(annotation: ast.AST | None) -> ast.AST | None:
     """A string annotation (`"list[Item]"`, a forward reference) as the expression it holds;
     any other node as it is. None for a string that does not parse."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
@@ -1087,11 +1087,11 @@ def _parsed(annotation: ast.AST | None) -> ast.AST | None:
 
 
 def _bare(annotation: ast.AST | None) -> ast.AST | None:
-    """The annotation as every reader of a type wants it: strings parsed (`_parsed`), and
-    `X | None` / `None | X` reduced to `X`. None when nothing single is left: no annotation,
-    a string that does not parse, a union of two real types."""
+    """The annotation as every reader of a type wants it: strings parsed
+    (`parsed_annotation`), and `X | None` / `None | X` reduced to `X`. None when nothing single
+    is left: no annotation, a string that does not parse, a union of two real types."""
     while True:
-        annotation = _parsed(annotation)
+        annotation = parsed_annotation(annotation)
         if not (isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr)):
             return annotation
         real = [side for side in (annotation.left, annotation.right) if not _is_none(side)]

@@ -29,7 +29,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...rule import Rule
-from ...semantic.model import Binding, BindingKind, Scope, ScopeKind
+from ...semantic.model import Binding, BindingKind, Scope, ScopeKind, parsed_annotation
 
 # Roots of names that are never project models: the standard library and the libraries whose
 # types the catalogues know.
@@ -533,19 +533,9 @@ def _scope_holding(binding: Binding, ctx: Context) -> Scope | None:
 # -------------------------------------------------------------- annotations
 
 
-def unwrap_string(annotation: ast.expr) -> ast.expr | None:
-    """Parse a string annotation (`"Optional[int]"`); None when it is not valid Python."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            return ast.parse(annotation.value, mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return annotation
-
-
 def optional_kind(annotation: ast.expr, ctx: Context, depth: int = 0) -> str | None:
     """ "Optional", "X | None" or "Any" when the annotation admits None without saying so."""
-    expr = unwrap_string(annotation)
+    expr = parsed_annotation(annotation)
     if expr is None or depth > 10:
         return None
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
