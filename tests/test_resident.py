@@ -6,40 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from editor_workspace import HELPERS, QUIET_HELPERS, ROUTES, write_workspace
 
 from fastapi_lint.config import load_settings
 from fastapi_lint.resident import ResidentProject
 
-HELPERS = """\
-import requests
-
-
-def fetch_profile(user_id):
-    return requests.get(f"https://example.org/users/{user_id}").json()
-"""
-
-ROUTES = """\
-from fastapi import APIRouter
-
-from app.helpers import fetch_profile
-
-router = APIRouter()
-
-
-@router.get("/users/{user_id}")
-async def describe(user_id: int):
-    return fetch_profile(user_id)
-"""
-
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ResidentProject:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
-    (tmp_path / "app" / "helpers.py").write_text(HELPERS)
-    (tmp_path / "app" / "routes.py").write_text(ROUTES)
-    config = tmp_path / "pyproject.toml"
-    config.write_text('[tool.fastapi-lint]\nextend-select = ["FAL106"]\n')
+    config = write_workspace(tmp_path) / "pyproject.toml"
     monkeypatch.chdir(tmp_path)  # the server runs in the workspace root
     resident = ResidentProject(str(tmp_path), load_settings(config))
     resident.load(cache=False)
@@ -53,13 +28,13 @@ def _codes(document) -> list[str]:
 def test_a_file_changed_on_disk_refreshes_every_open_document_it_moves(project):
     root = Path(project.root)
     routes = project.update(str(root / "app" / "routes.py"), ROUTES)
-    assert _codes(routes) == ["FAL106"]  # describe → fetch_profile → requests.get
+    assert _codes(routes) == ["FAL108", "FAL106"]  # FAL106: describe → fetch_profile → requests.get
     helpers = root / "app" / "helpers.py"
-    helpers.write_text("def fetch_profile(user_id):\n    return {}\n")
+    helpers.write_text(QUIET_HELPERS)
     project.reload_from_disk(str(helpers))
     # No buffer was edited: every open document is looked at, and the caller's finding goes.
     assert project.refreshed() == [routes]
-    assert _codes(routes) == []
+    assert _codes(routes) == ["FAL108"]
     assert project.refreshed() == []  # nothing moved since
 
 
@@ -67,13 +42,11 @@ def test_dependants_leave_out_the_document_just_edited(project):
     root = Path(project.root)
     routes_path = str(root / "app" / "routes.py")
     routes = project.update(routes_path, ROUTES)
-    helpers = project.update(
-        str(root / "app" / "helpers.py"), "def fetch_profile(user_id):\n    return {}\n"
-    )
+    helpers = project.update(str(root / "app" / "helpers.py"), QUIET_HELPERS)
     # The helper's edit moves the caller's findings: it is a dependant of the helper ...
     assert project.dependants(helpers.path) == [routes]
-    assert _codes(routes) == []
+    assert _codes(routes) == ["FAL108"]
     # ... while the edited document itself is never handed back, even when its findings move.
     project.update(helpers.path, HELPERS)
     assert project.dependants(routes_path) == []
-    assert _codes(routes) == []  # not resolved again: the caller handles the edited one
+    assert _codes(routes) == ["FAL108"]  # not resolved again: the caller handles the edited one

@@ -15,48 +15,16 @@ pytest.importorskip("pygls")
 pytest_lsp = pytest.importorskip("pytest_lsp")
 
 from clitools import SCRIPT  # noqa: E402
+from editor_workspace import HELPERS, QUIET_HELPERS, ROUTES, write_workspace  # noqa: E402
 from lsprotocol import types as lsp  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-HELPERS = """\
-import requests
-
-
-def fetch_profile(user_id):
-    return requests.get(f"https://example.org/users/{user_id}").json()
-"""
-
-ROUTES = """\
-import asyncio
-
-from fastapi import APIRouter
-
-from app.helpers import fetch_profile
-
-router = APIRouter()
-
-
-@router.get("/users/{user_id}")
-async def describe(user_id: int):
-    loop = asyncio.get_event_loop()
-    return fetch_profile(user_id)
-"""
-
-
-def _workspace(root: Path) -> Path:
-    (root / "app").mkdir()
-    (root / "app" / "__init__.py").write_text("")
-    (root / "app" / "helpers.py").write_text(HELPERS)
-    (root / "app" / "routes.py").write_text(ROUTES)
-    (root / "pyproject.toml").write_text('[tool.fastapi-lint]\nextend-select = ["FAL106"]\n')
-    return root
-
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[SCRIPT, "server"]))
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    root = await asyncio.to_thread(_workspace, tmp_path)
+    root = await asyncio.to_thread(write_workspace, tmp_path)
     registered: list[lsp.Registration] = []
 
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
@@ -190,11 +158,7 @@ async def test_editing_a_helper_updates_its_callers(client: LanguageClient, rout
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
             lsp.VersionedTextDocumentIdentifier(uri=helpers, version=2),
-            [
-                lsp.TextDocumentContentChangeWholeDocument(
-                    text="def fetch_profile(user_id):\n    return {}\n"
-                )
-            ],
+            [lsp.TextDocumentContentChangeWholeDocument(text=QUIET_HELPERS)],
         )
     )
     await _diagnostics(client, uri, {"FAL108"})
