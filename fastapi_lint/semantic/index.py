@@ -780,7 +780,7 @@ class ProjectIndex:
         record, summary = entry
         if record.kwarg:
             return None
-        names = set(record.params)
+        names = set(record.params) - set(record.unfilled)
         for dependency in record.depends:
             if dependency == "?":
                 return None

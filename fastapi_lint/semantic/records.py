@@ -73,6 +73,10 @@ class FunctionRecord(NamedTuple):
     # whose result it returns (the index follows it); "" when unknown, and for coroutine
     # functions and generators, whose call gives a coroutine or a generator.
     returns: str = ""
+    # Parameters FastAPI never fills with the path parameter of their name (FAL504): the
+    # positional-only ones (it passes values by keyword) and dependencies (`Depends`/
+    # `Security`: they get the dependency's result).
+    unfilled: tuple[str, ...] = ()
 
 
 class ClassRecord(NamedTuple):
@@ -345,6 +349,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
     depends, kwarg, accepted = entry[11:14]
     middleware = entry[14] if len(entry) > 14 else ()
     returns = str(entry[15]) if len(entry) > 15 else ""
+    unfilled = tuple(str(n) for n in entry[16]) if len(entry) > 16 else ()
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -362,6 +367,7 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
         accepted=bool(accepted),
         middleware=tuple((str(name), bool(cors)) for name, cors in middleware),
         returns=returns,
+        unfilled=unfilled,
     )
 
 

@@ -203,6 +203,7 @@ class SummaryCollector:
             depends=_dependencies(node, ctx),
             kwarg=args.kwarg is not None,
             accepted=_accepts(ctx, node.lineno),
+            unfilled=_unfilled(node, ctx),
         )
         self.functions[node] = _FunctionBuilder(record, node)
 
@@ -369,6 +370,16 @@ def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) ->
                     name = f"{ctx.semantic.module}.{target.id}"  # a module-level instance
             found.append(name or "?")
     return tuple(found)
+
+
+def _unfilled(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
+    """Its parameters FastAPI never fills by name (`FunctionRecord.unfilled`)."""
+    out = [arg.arg for arg in node.args.posonlyargs]
+    for arg, default, _ in parameters_with_defaults(node):
+        markers = [default, *annotated_metadata(arg.annotation, ctx)]
+        if any(param_function(m, ctx) in ("Depends", "Security") for m in markers):
+            out.append(arg.arg)
+    return tuple(dict.fromkeys(out))
 
 
 def _wildcards(node: ast.ClassDef) -> tuple[str, ...]:
