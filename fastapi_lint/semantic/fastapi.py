@@ -58,6 +58,16 @@ def parameters_with_defaults(
         yield arg, default, True
 
 
+def dependency_marker(arg: ast.arg, default: ast.expr | None, ctx: Context) -> str | None:
+    """ "Depends" or "Security" when the parameter is a dependency (the marker as its default
+    or in its `Annotated` metadata): FastAPI gives it the dependency's result."""
+    for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
+        kind = param_function(marker, ctx)
+        if kind in ("Depends", "Security"):
+            return kind
+    return None
+
+
 def annotated_metadata(annotation: ast.AST | None, ctx: Context) -> list[ast.expr]:
     """The metadata of `Annotated[T, meta, ...]`, else an empty list.
 

@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING
 from ..catalogues.blocking import TABLES
 from ..noqa import is_suppressed, line_codes
 from .blocking import blocking_call  # the blocking rules' own matcher
-from .fastapi import annotated_metadata, cors_registration, param_function, parameters_with_defaults
+from .fastapi import (
+    annotated_metadata,
+    cors_registration,
+    dependency_marker,
+    param_function,
+    parameters_with_defaults,
+)
 from .model import (
     APP_TYPES,
     ROUTE_METHODS,
@@ -376,8 +382,7 @@ def _unfilled(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tup
     """Its parameters FastAPI never fills by name (`FunctionRecord.unfilled`)."""
     out = [arg.arg for arg in node.args.posonlyargs]
     for arg, default, _ in parameters_with_defaults(node):
-        markers = [default, *annotated_metadata(arg.annotation, ctx)]
-        if any(param_function(m, ctx) in ("Depends", "Security") for m in markers):
+        if dependency_marker(arg, default, ctx) is not None:
             out.append(arg.arg)
     return tuple(dict.fromkeys(out))
 

@@ -9,6 +9,7 @@ from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import (
     SECURITY_SCHEMES,
     annotated_metadata,
+    dependency_marker,
     is_annotated,
     param_function,
     parameters_with_defaults,
@@ -467,8 +468,7 @@ def _passed_by_name(
     `Annotated`)."""
     if arg in function.args.posonlyargs:
         return False
-    markers = [default, *annotated_metadata(arg.annotation, ctx)]
-    return not any(param_function(m, ctx) in ("Depends", "Security") for m in markers)
+    return dependency_marker(arg, default, ctx) is None
 
 
 def _why_not_received(
@@ -485,10 +485,7 @@ def _why_not_received(
                 "fill (it passes parameters by keyword)",
                 f"; move `{name}` after the `/`",
             )
-        markers = [default, *annotated_metadata(arg.annotation, ctx)]
-        kind = next(
-            (k for m in markers if (k := param_function(m, ctx)) in ("Depends", "Security")), None
-        )
+        kind = dependency_marker(arg, default, ctx)
         if kind is not None:
             return (
                 f"is a dependency of `{function.name}` (`{kind}`), which receives the "
