@@ -43,6 +43,8 @@ CODES = (
     "FAL310",
     "FAL312",
     "FAL313",
+    "FAL401",
+    "FAL402",
     "FAL403",
     "FAL501",
     "FAL504",

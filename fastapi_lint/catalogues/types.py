@@ -179,3 +179,12 @@ MAPPING_TYPES: frozenset[str] = frozenset(
         "collections.abc.MutableMapping",
     }
 )
+
+# Reading the environment with a default: the position and keyword of the default argument.
+# Where the variable is unset the default is the value, so a default written in the project is
+# one of the values the code may run with (a rule asking "may this be `*`?" reads it).
+ENVIRONMENT_READS: dict[str, tuple[int, str]] = {
+    "os.getenv": (1, "default"),
+    "os.environ.get": (1, "default"),
+    "os.environ.setdefault": (1, "default"),
+}

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .values import resolve
+from .model import BindingKind
+from .values import Possible, configured_elements, configured_values, resolve, string_value
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -122,3 +123,36 @@ def cors_registration(call: ast.Call, ctx: Context) -> CorsRegistration | None:
     if name in CORS_MIDDLEWARE:
         return CorsRegistration(call, "CORSMiddleware")
     return None
+
+
+def wildcard_origins(expr: ast.AST, ctx: Context) -> Possible | None:
+    """The value by which `allow_origins=expr` may let every origin in, if one is known.
+    Starlette tests `"*" in allow_origins`: a list holding `"*"`, and also a plain string
+    containing `*`. Values are read as `configured_values` reads them, so a default in the
+    environment or a project function's return counts, with how it gets there."""
+    for value in configured_values(expr, ctx):
+        text = string_value(value.node)
+        if text is not None and "*" in text:
+            return value
+    for element in configured_elements(expr, ctx):
+        if string_value(element.node) == "*":
+            return element
+    return None
+
+
+def imported_origins(expr: ast.AST, ctx: Context) -> list[str]:
+    """The imported names `allow_origins=expr` may be, as they are qualified here
+    (`app.config.ORIGINS`): whether one holds a wildcard, the project index knows."""
+    found: list[str] = []
+    semantic = ctx.semantic
+    for value in configured_values(expr, ctx):
+        node = value.node
+        if not isinstance(node, ast.Name):
+            continue
+        scope = semantic.module_scope if value.frame is not None else None
+        binding = semantic.lookup(node.id, scope)
+        if binding is None or binding.kind is not BindingKind.IMPORT or not binding.qualname:
+            continue
+        if binding.qualname not in found:
+            found.append(binding.qualname)
+    return found

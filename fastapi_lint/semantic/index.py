@@ -42,7 +42,9 @@ from .records import (
     Registers,
     RouterType,
     SettingsModel,
+    WildcardRecord,
     WildcardSetting,
+    WildcardValue,
 )
 
 _MAX_DEPTH = 24  # alias hops and base classes followed before giving up (cycles end here)
@@ -738,6 +740,26 @@ class ProjectIndex:
             cls = below[0]
         return False
 
+    def wildcard_value(
+        self, name: str, home: ModuleSummary | None = None
+    ) -> tuple[WildcardRecord, str] | None:
+        """The record of the module-level name `name` (`app.config.ORIGINS`, followed through
+        imports and re-exports) if its value may let every origin in, with its module's path."""
+        for _ in range(_MAX_DEPTH):
+            module, _, head = name.rpartition(".")
+            summary = self.module(module, home) if module else None
+            if summary is None:
+                return None
+            for record in summary.wildcards:
+                if record.name == head:
+                    return record, summary.path
+            own = self._own(summary)
+            target = own.names.get(head) if own is not None else None
+            if target is None or target == name:
+                return None
+            name = target
+        return None
+
     def _declared(self, cls: str, depth: int = 0) -> set[str]:
         """The fields a project class and its project bases declare."""
         record = self._class(cls)
@@ -1012,6 +1034,13 @@ class ProjectIndex:
             return {} if self.is_router_type(condition.owner_type, home) else None
         if isinstance(condition, WildcardSetting):
             return {} if self.wildcard_setting(condition.name, condition.field, home) else None
+        if isinstance(condition, WildcardValue):
+            found = self.wildcard_value(condition.name, home)
+            if found is None:
+                return None
+            record, path = found
+            origin = record.origin or f"the value of `{record.name}`"
+            return {"origin": f" ({origin}, {path}:{record.row})"}
         if isinstance(condition, MakesCoroutine):
             return {} if self.coroutine_function(condition.function, home) else None
         if isinstance(condition, NotReceived):

@@ -85,6 +85,10 @@ class Binding:
     # For assignments: the expression assigned (None when unknown, e.g. tuple unpacking of a
     # call). Lets rules read a constant's value: `ORIGINS = ["*"]`, `app = FastAPI(...)`.
     value: ast.AST | None = None
+    # For a name unpacked from a value that is not written as a tuple (`origins, creds =
+    # get_config()`): that value and the name's position in the target, so that a reader of
+    # values can take the element once it knows the value is a tuple or list.
+    unpacked: tuple[ast.AST, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -436,7 +440,7 @@ class SemanticModel:
             function = self.project_function(expr.func)
             if function is None or isinstance(function, ast.AsyncFunctionDef) != awaited:
                 return None
-            if function.returns is None or not self._keeps_return(function):
+            if function.returns is None or not self.keeps_return(function):
                 return None
             return self.container_annotation(function.returns)
         if awaited or not isinstance(expr, ast.Name):
@@ -571,7 +575,7 @@ class SemanticModel:
         if not isinstance(init, ast.FunctionDef) or not init.args.args:
             return None
         this = init.args.args[0].arg
-        locals_, _, _ = self._function_locals(init)
+        locals_, _, _ = self.function_locals(init)
         found: Returned | None = None
         for child in _own_nodes(init.body):
             if isinstance(child, ast.Assign):
@@ -793,7 +797,7 @@ class SemanticModel:
         memo[node] = result
         return result
 
-    def _keeps_return(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def keeps_return(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Does calling the decorated function give what its body returns?"""
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -802,7 +806,7 @@ class SemanticModel:
         return True
 
     def _infer_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
-        if not self._keeps_return(node):
+        if not self.keeps_return(node):
             return None
         annotated = self.annotation_type(node.returns) if node.returns is not None else None
         body = self._body_returned(node)
@@ -813,7 +817,7 @@ class SemanticModel:
         return Returned(annotated)
 
     def _body_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
-        locals_, values, generator = self._function_locals(node)
+        locals_, values, generator = self.function_locals(node)
         if generator:
             return None
         found: Returned | None = None
@@ -825,7 +829,7 @@ class SemanticModel:
         return found
 
     @staticmethod
-    def _function_locals(
+    def function_locals(
         node: ast.FunctionDef | ast.AsyncFunctionDef,
     ) -> tuple[dict[str, list[ast.AST] | None], list[ast.expr], bool]:
         """One read of a function's own body: its local names with the values plainly assigned

@@ -14,7 +14,7 @@ from ..diagnostics import Applicability, Edit, Fix
 
 C = TypeVar("C", bound="Condition")
 
-SUMMARY_VERSION = 6  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 7  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
@@ -87,6 +87,18 @@ class ClassRecord(NamedTuple):
     # Fields whose default, written in the body, is a literal holding the string "*"
     # (`cors_origins: list[str] = ["*"]`): a wildcard for the CORS rules.
     wildcards: tuple[str, ...] = ()
+
+
+class WildcardRecord(NamedTuple):
+    """A module-level name whose value may let every origin in as `allow_origins` (a list
+    holding `"*"`, a string containing `*`; `semantic.fastapi.wildcard_origins`), for the CORS
+    rules of the modules importing it."""
+
+    name: str
+    # How configuration puts the wildcard there ("the default of `os.getenv('ORIGINS', '*')`");
+    # "" when the value is written in the assignment (or reached through plain assignments).
+    origin: str
+    row: int  # the line that says so: the origin's, else the assignment's
 
 
 class RegistrationRecord(NamedTuple):
@@ -196,6 +208,16 @@ class WildcardSetting(Condition):
 
 @_condition
 @dataclass(frozen=True)
+class WildcardValue(Condition):
+    """The imported name `name` is a module-level name of the project whose value may let
+    every origin in (`ModuleSummary.wildcards`); adds `origin`, where that comes from."""
+
+    kind: ClassVar[str] = "wildcard-value"
+    name: str
+
+
+@_condition
+@dataclass(frozen=True)
 class MakesCoroutine(Condition):
     """Calling `function` creates a coroutine."""
 
@@ -281,6 +303,7 @@ class ModuleSummary(NamedTuple):
     functions: tuple[FunctionRecord, ...]
     registrations: tuple[RegistrationRecord, ...]
     facts: tuple[Fact, ...] = ()
+    wildcards: tuple[WildcardRecord, ...] = ()
 
     def without_facts(self) -> ModuleSummary:
         return self._replace(facts=())
@@ -304,7 +327,7 @@ def to_plain(summary: ModuleSummary) -> tuple[Any, ...]:
         )
         for fact in summary.facts
     )
-    return (*_plain(summary[:8]), facts)
+    return (*_plain(summary[:8]), facts, _plain(summary.wildcards))
 
 
 def from_plain(entry: Sequence[Any]) -> ModuleSummary:
@@ -320,6 +343,10 @@ def from_plain(entry: Sequence[Any]) -> ModuleSummary:
         functions=tuple(_function(f) for f in functions),
         registrations=tuple(RegistrationRecord(*r) for r in registrations),
         facts=tuple(_fact(f) for f in entry[8]) if len(entry) > 8 else (),
+        wildcards=tuple(
+            WildcardRecord(str(n), str(o), int(r))
+            for n, o, r in (entry[9] if len(entry) > 9 else ())
+        ),
     )
 
 

@@ -26,6 +26,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import TABLES
+from ..catalogues.pydantic_v1 import FIELD_CALLS
 from ..noqa import is_suppressed, line_codes
 from .blocking import blocking_call  # the blocking rules' own matcher
 from .fastapi import (
@@ -34,6 +35,7 @@ from .fastapi import (
     dependency_marker,
     param_function,
     parameters_with_defaults,
+    wildcard_origins,
 )
 from .model import (
     APP_TYPES,
@@ -51,6 +53,7 @@ from .records import (
     ModuleSummary,
     RegistrationRecord,
     RouteRecord,
+    WildcardRecord,
 )
 
 if TYPE_CHECKING:
@@ -319,7 +322,7 @@ class SummaryCollector:
                     info.bases,
                     _members(info.node),
                     info.node.lineno,
-                    _wildcards(info.node),
+                    _wildcards(info.node, ctx),
                 )
             )
         functions = tuple(
@@ -341,6 +344,7 @@ class SummaryCollector:
             classes=tuple(classes),
             functions=functions,
             registrations=tuple(self.registrations),
+            wildcards=_wildcard_values(ctx),
         )
 
 
@@ -387,19 +391,53 @@ def _unfilled(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tup
     return tuple(dict.fromkeys(out))
 
 
-def _wildcards(node: ast.ClassDef) -> tuple[str, ...]:
-    """The fields of the class body whose default is a literal holding the string "*"."""
+def _wildcard_values(ctx: Context) -> tuple[WildcardRecord, ...]:
+    """The module-level names whose value may let every origin in as `allow_origins`
+    (`ORIGINS = ["*"]`, `os.getenv("ORIGINS", "*").split(",")`), read where the module ends,
+    as an importer sees them: the last assignment of each name."""
+    semantic = ctx.semantic
+    saved = semantic.scope
+    semantic.scope = semantic.module_scope
+    found: list[WildcardRecord] = []
+    try:
+        for name, binding in semantic.module_scope.bindings.items():
+            if binding.kind is not BindingKind.ASSIGNMENT or binding.qualname is not None:
+                continue
+            value = binding.value
+            if value is None and binding.unpacked is None:
+                continue
+            if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+                continue  # numbers, None, booleans: the bulk of module constants
+            target = ast.Name(id=name, ctx=ast.Load())
+            wildcard = wildcard_origins(target, ctx)
+            if wildcard is not None:
+                row = wildcard.row if wildcard.origin else getattr(binding.node, "lineno", 0)
+                found.append(WildcardRecord(name, wildcard.origin or "", row))
+    finally:
+        semantic.scope = saved
+    return tuple(found)
+
+
+def _wildcards(node: ast.ClassDef, ctx: Context) -> tuple[str, ...]:
+    """The fields of the class body whose default is a literal holding the string "*", also
+    given as Pydantic's `Field("*")` / `Field(default=["*"])`."""
     names: list[str] = []
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            if statement.value is not None and _holds_wildcard(statement.value):
+            if statement.value is not None and _holds_wildcard(statement.value, ctx):
                 names.append(statement.target.id)
-        elif isinstance(statement, ast.Assign) and _holds_wildcard(statement.value):
+        elif isinstance(statement, ast.Assign) and _holds_wildcard(statement.value, ctx):
             names.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
     return tuple(names)
 
 
-def _holds_wildcard(value: ast.expr) -> bool:
+def _holds_wildcard(value: ast.expr, ctx: Context) -> bool:
+    if isinstance(value, ast.Call) and ctx.qualified_name(value.func) in FIELD_CALLS:
+        default = value.args[0] if value.args else None
+        for kw in value.keywords:
+            if kw.arg == "default":
+                default = kw.value
+        return default is not None and _holds_wildcard(default, ctx)
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         return any(isinstance(e, ast.Constant) and e.value == "*" for e in value.elts)
     return isinstance(value, ast.Constant) and value.value == "*"

@@ -325,7 +325,12 @@ class Traversal:
         assert isinstance(node, ast.NamedExpr)
         stack.extend(reversed([node.value, lambda: self._bind_targets([node.target], node.value)]))
 
-    def _bind_targets(self, targets: list[ast.expr], value: ast.expr | None) -> None:
+    def _bind_targets(
+        self,
+        targets: list[ast.expr],
+        value: ast.expr | None,
+        unpacked: tuple[ast.AST, int] | None = None,
+    ) -> None:
         semantic = self.semantic
         for target in targets:
             if isinstance(target, ast.Name):
@@ -338,17 +343,21 @@ class Traversal:
                     qualname = semantic.returned_class(value) or semantic.typevar_bound(value)
                 known = semantic.type_of(value) if value is not None else None
                 semantic.bind(
-                    Binding(target.id, BindingKind.ASSIGNMENT, target, qualname, known, value)
+                    Binding(
+                        target.id, BindingKind.ASSIGNMENT, target, qualname, known, value, unpacked
+                    )
                 )
             elif isinstance(target, (ast.Tuple, ast.List)):
-                values = (
-                    value.elts
-                    if isinstance(value, (ast.Tuple, ast.List))
-                    and len(value.elts) == len(target.elts)
-                    else [None] * len(target.elts)
-                )
-                for sub_target, sub_value in zip(target.elts, values, strict=True):
-                    self._bind_targets([sub_target], sub_value)
+                if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+                    for sub_target, sub_value in zip(target.elts, value.elts, strict=True):
+                        self._bind_targets([sub_target], sub_value)
+                    continue
+                # `origins, creds = get_config()`: each name is an element of the value,
+                # which only a reader of values may know (none when a `*rest` shifts them).
+                starred = any(isinstance(e, ast.Starred) for e in target.elts)
+                for index, sub_target in enumerate(target.elts):
+                    whole = (value, index) if value is not None and not starred else None
+                    self._bind_targets([sub_target], None, whole)
             elif isinstance(target, ast.Starred):
                 self._bind_targets([target.value], None)
 

@@ -24,15 +24,22 @@ class WildcardCorsOrigin(Rule):
     right for a truly public, anonymous API and wrong for everything else; it is the setting
     most often left over from development.
 
-    A value from configuration counts when its default is known: `allow_origins=
+    A value from configuration counts when the project writes it down: the default of an
+    environment variable (`os.getenv("ORIGINS", "*").split(",")`, `os.environ.get(...)`),
+    which is the value wherever the variable is unset; what a plain function of the module
+    returns (every `return`, and every value assigned to a local it returns, is a possible
+    value; `origins, creds = cors_config()` takes the element); a module-level name imported
+    from another module of the project, read there in the same way; and `allow_origins=
     settings.cors_origins`, where `settings` is a module-level instance (of this module or
     imported) of a settings class (`BaseSettings`) whose `cors_origins` field defaults to a
-    literal holding `"*"` (in the class, or the nearest project base that declares it); the
-    project index decides. Any other value the linter cannot see (an environment variable, a
-    field without such a default, a parameter) is not reported: guessing would flag every
-    correctly configured app. A regex counts as a wildcard when it accepts arbitrary HTTPS origins
-    (Starlette matches the whole origin), because an attacker can host a page on any of them.
-    A plain string such as `allow_origins="*"` also counts: Starlette tests `"*" in
+    literal holding `"*"` (also as `Field(default="*")`; in the class, or the nearest project
+    base that declares it). The message says where the wildcard comes from. Anything the
+    linter cannot read (the variable itself, a variable without default, a parameter, a
+    field without such a default, a function whose decorator may change what it returns) is
+    not reported: guessing would flag every correctly configured app.
+
+    A regex counts as a wildcard when it accepts arbitrary HTTPS origins (Starlette matches
+    the whole origin), because an attacker can host a page on any of them. A plain string such as `allow_origins="*"` also counts: Starlette tests `"*" in
     allow_origins`, which is true for a string containing `*`.
 
     ## Example
@@ -55,7 +62,9 @@ class WildcardCorsOrigin(Rule):
 
     code = "FAL401"
     name = "wildcard-cors-origin"
-    message = "{what}: every website may read responses; list the allowed origins explicitly"
+    message = (
+        "{what}{origin}: every website may read responses; list the allowed origins explicitly"
+    )
     defers = True
     nodes = (ast.Call,)
     triggers = ("CORSMiddleware",)
@@ -66,6 +75,14 @@ class WildcardCorsOrigin(Rule):
         from fastapi.middleware.cors import CORSMiddleware
         app = FastAPI()
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins)
+        """,
+        # An environment variable without a default: its value is not known.
+        """
+        import os
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=os.environ['ORIGINS'].split(','))
         """,
         # Explicit origins; `*` only for methods and headers.
         """
@@ -147,6 +164,19 @@ class WildcardCorsOrigin(Rule):
             """,
             expect=[
                 '6:32-6:81 `allow_origins` contains `"*"`: every website may read responses; list the allowed origins explicitly'
+            ],
+        ),
+        Invalid(
+            """
+            import os
+            from fastapi import FastAPI
+            from fastapi.middleware.cors import CORSMiddleware
+            ORIGINS = os.getenv('CORS_ORIGINS', '*').split(',')
+            app = FastAPI()
+            app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)
+            """,
+            expect=[
+                "6:36-6:57 `allow_origins` contains `\"*\"` (the default of `os.getenv('CORS_ORIGINS', '*')`, line 4): every website may read responses; list the allowed origins explicitly"
             ],
         ),
         Invalid(

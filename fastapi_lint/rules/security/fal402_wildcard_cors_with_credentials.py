@@ -10,9 +10,12 @@ from ._cors import allows_credentials, report_wildcard_origins
 
 class WildcardCorsWithCredentials(Rule):
     """## What it does
-    Checks for `CORSMiddleware` that accepts every origin (see FAL401; also a settings field
-    whose default is `["*"]`) *and* sets `allow_credentials=True` (a literal, a constant, or one
-    branch of a conditional).
+    Checks for `CORSMiddleware` that accepts every origin (see FAL401, values from
+    configuration included) *and* sets `allow_credentials=True` (a literal, a constant, or one
+    branch of a conditional). As for FAL401, the origins may come from configuration the
+    project writes down (an environment variable's default, a module function's return, a
+    name imported from another module, a settings field whose default is `["*"]`), and the
+    message says where.
     Reported instead of FAL401 for the same registration.
 
     ## Why is this bad?
@@ -48,7 +51,7 @@ class WildcardCorsWithCredentials(Rule):
     code = "FAL402"
     name = "wildcard-cors-with-credentials"
     message = (
-        "{what} with `allow_credentials=True`: any website can make authenticated requests "
+        "{what}{origin} with `allow_credentials=True`: any website can make authenticated requests "
         "as your users; list the allowed origins explicitly"
     )
     defers = True
