@@ -132,6 +132,7 @@ def test_every_condition_kind_is_answered_and_round_trips():
         "router-type",
         "settings-model",
         "wildcard-setting",
+        "wildcard-value",
     ]
     for kind, cls in CONDITIONS.items():
         names = [f.name for f in dataclasses.fields(cls)]

@@ -1035,10 +1035,10 @@ class ProjectIndex:
         if isinstance(condition, WildcardSetting):
             return {} if self.wildcard_setting(condition.name, condition.field, home) else None
         if isinstance(condition, WildcardValue):
-            found = self.wildcard_value(condition.name, home)
-            if found is None:
+            wildcard = self.wildcard_value(condition.name, home)
+            if wildcard is None:
                 return None
-            record, path = found
+            record, path = wildcard
             origin = record.origin or f"the value of `{record.name}`"
             return {"origin": f" ({origin}, {path}:{record.row})"}
         if isinstance(condition, MakesCoroutine):

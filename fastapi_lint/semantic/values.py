@@ -215,12 +215,13 @@ class _Reader:
                 return unknown
             found: list[Possible] = []
             for source in assigned:
+                written: ast.AST | None = source
                 if isinstance(source, ast.AnnAssign):
-                    source = source.value  # `origins: list[str] = [...]`
-                if source is None or isinstance(source, ast.arg):
+                    written = source.value  # `origins: list[str] = [...]`
+                if written is None or isinstance(written, ast.arg):
                     found.extend(unknown)  # a parameter: what the caller passes
                 else:
-                    found.extend(self.values(source, frame, depth + 1, index))
+                    found.extend(self.values(written, frame, depth + 1, index))
             return found
         semantic = self.semantic
         binding = semantic.lookup(expr.id, semantic.module_scope if frame is not None else None)
@@ -270,20 +271,13 @@ class _Reader:
             return None
         separator: str | None = None
         limit = -1
-        for position, argument in enumerate(call.args):
-            value = argument.value if isinstance(argument, ast.Constant) else ...
-            if position == 0 and (value is None or isinstance(value, str)):
-                separator = value
-            elif position == 1 and type(value) is int:
-                limit = value
-            else:
-                return None
-        for kw in call.keywords:
-            value = kw.value.value if isinstance(kw.value, ast.Constant) else ...
-            if kw.arg == "sep" and (value is None or isinstance(value, str)):
-                separator = value
-            elif kw.arg == "maxsplit" and type(value) is int:
-                limit = value
+        given = [*enumerate(call.args), *((kw.arg, kw.value) for kw in call.keywords)]
+        for key, argument in given:
+            constant = argument.value if isinstance(argument, ast.Constant) else ...
+            if key in (0, "sep") and (constant is None or isinstance(constant, str)):
+                separator = constant
+            elif key in (1, "maxsplit") and type(constant) is int:
+                limit = constant
             else:
                 return None
         if separator == "":

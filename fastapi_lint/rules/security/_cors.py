@@ -135,6 +135,6 @@ def report_wildcard_origins(registration: CorsRegistration, ctx: Context) -> Non
     imported = imported_wildcards(registration, ctx)
     if imported is not None:
         # `allow_origins=ORIGINS` imported from the project: the index says where it comes from.
-        argument, conditions = imported
-        for condition in conditions:
-            ctx.defer(argument, (condition,), what=WILDCARD_ORIGINS, origin="")
+        argument, names = imported
+        for name in names:
+            ctx.defer(argument, (name,), what=WILDCARD_ORIGINS, origin="")
