@@ -39,6 +39,7 @@ anything else is a miss.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import marshal
 import os
@@ -57,7 +58,7 @@ from .semantic.modules import module_name
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import read_regular
 
-FORMAT = 3
+FORMAT = 4
 _PROJECT_FORMAT = "project-2"
 SHARDS = 16
 KEEP_NAMESPACES = 8
@@ -319,8 +320,19 @@ class Depends:
 # An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
 Entry = tuple[str, str, StatKey, int, bytes, tuple]
 # The module summaries of project analysis live in shards of their own, loaded only when the
-# project index must be built: (digest of the content summarised, summary in plain form or None).
-SummaryEntry = tuple[bytes, tuple | None]
+# project index must be built: (digest of the content summarised, the marshalled plain form of
+# the summary, or None for a file that does not parse).
+SummaryEntry = tuple[bytes, bytes | None]
+
+
+def _summary_from(stored: object) -> ModuleSummary | None:
+    """A summary as a summary shard holds it (under the shard's checksum); raises on anything
+    else."""
+    if stored is None:
+        return None
+    if not isinstance(stored, bytes):
+        raise TypeError("not a stored summary")
+    return from_plain(marshal.loads(stored))
 
 
 class Cache:
@@ -350,6 +362,15 @@ class Cache:
         (see `__init__`): any text, digested into the names of its project records."""
         tag = hashlib.sha256(group.encode()).hexdigest()[:12] if group else ""
         return cls(cache_root(cache_dir, root), namespace(fingerprint, codes), root, tag)
+
+    def for_group(self, group: str) -> Cache:
+        """This cache for another group of files of the same run (see `for_run`): the entries
+        and summaries, loaded once, are shared; the project record is the group's own."""
+        other = copy.copy(self)
+        other._group = hashlib.sha256(group.encode()).hexdigest()[:12] if group else ""
+        other._project = None
+        other._depends = ()
+        return other
 
     def _key(self, path: str) -> str:
         # Asked several times per file in a run (look-up, project key, store): `abspath` asks
@@ -453,7 +474,10 @@ class Cache:
         self._dirty.add(index)
         summaries = self._summary_shard(index)
         if summarized:
-            summaries[key] = (content.digest, None if summary is None else to_plain(summary))
+            # Marshalled on its own: a run that needs a few summaries (one file changed)
+            # unmarshals the shard's bytes, and only those summaries' contents.
+            plain = None if summary is None else marshal.dumps(to_plain(summary))
+            summaries[key] = (content.digest, plain)
             self._dirty_summaries.add(index)
         elif summaries.pop(key, None) is not None:
             self._dirty_summaries.add(index)
@@ -464,9 +488,8 @@ class Cache:
         found = self._summary_shard(self._shard_of(hit.key)).get(hit.key)
         if not isinstance(found, tuple) or len(found) != 2 or found[0] != hit.digest:
             raise KeyError(hit.key)
-        plain = found[1]
         try:
-            return None if plain is None else from_plain(plain)
+            return _summary_from(found[1])
         except Exception as exc:  # a malformed record: as if absent
             raise KeyError(hit.key) from exc
 
@@ -566,8 +589,10 @@ class Cache:
                 continue
             path = self._path_of(key)
             try:
-                summary = from_plain(found[1])
+                summary = _summary_from(found[1])
             except Exception:
+                continue
+            if summary is None:
                 continue
             with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
                 path = os.path.relpath(path)

@@ -6,6 +6,7 @@ here too, as before.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ from .settings import Settings
 from .source import Source, SourceError
 
 if TYPE_CHECKING:
-    from .cache import Hit
+    from .cache import Cache, Hit
     from .semantic.index import ProjectIndex
     from .semantic.records import ModuleSummary
 
@@ -122,6 +123,8 @@ def run(
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
         return _run_files(paths, files, own, own_mode, jobs, cache, project, keep_index=keep_index)
     reports: list[FileReport] = []
+    # One cache per namespace, shared by the groups that have it (its shards read once).
+    stores: dict[tuple[object, ...], Cache] = {}
     for group, files in groups.items():
         own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
@@ -129,7 +132,7 @@ def run(
         # of the project pass, or every group would find another's there and start over.
         tag = "\0".join(str(part) for part in group)
         done = _run_files(
-            paths, files, own, own_mode, jobs, cache, project, tag, keep_index=keep_index
+            paths, files, own, own_mode, jobs, cache, project, tag, stores, keep_index=keep_index
         )
         reports.extend(done.files)
     reports.sort(key=lambda report: report.path)
@@ -153,15 +156,22 @@ def discover_per_config(
     top_settings = configs.for_config(top)
     files = discover(paths, top_settings, force_exclude and configs.fixed is not None)
     groups: dict[tuple[Path | None, Path | None], list[SourcePath]] = {}
+    # Files of one directory are in one group: asked once per directory, not per file (each
+    # question makes the path absolute and stats it).
+    by_directory: dict[str, tuple[Path | None, Path | None]] = {}
     for item in files:
-        config = configs.config_of(item.path)
+        directory = os.path.dirname(item.path)
+        group = by_directory.get(directory)
+        if group is None:
+            group = by_directory[directory] = configs.group_of(item.path)
+        config = group[0]
         own = configs.for_config(config)
         if item.explicit:
             if force_exclude and configs.fixed is None and excluded_anywhere(item.path, own):
                 continue
         elif config != top and excluded_below_root(item.path, own):
             continue
-        groups.setdefault((config, configs.project_of(item.path)), []).append(item)
+        groups.setdefault(group, []).append(item)
     return groups
 
 
@@ -174,6 +184,7 @@ def _run_files(
     cache: bool,
     project: bool,
     group: str = "",
+    stores: dict[tuple[object, ...], Cache] | None = None,
     keep_index: bool = True,
 ) -> RunReport:
     """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration
@@ -192,9 +203,14 @@ def _run_files(
     if cache and not mode.fixing:
         from .cache import Cache  # noqa: PLC0415 - start-up: only `run` needs it
 
-        store = Cache.for_run(
-            settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes, group
-        )
+        where = (settings.cache_dir, settings.root, settings.fingerprint(), ruleset.codes)
+        shared = stores.get(where) if stores is not None else None
+        if shared is not None:
+            store = shared.for_group(group)
+        else:
+            store = Cache.for_run(*where, group)
+            if stores is not None:
+                stores[where] = store
     reports: list[FileReport | None] = [None] * len(files)
     # Each file's summary, or the cache hit that holds it (decoded only if the index is built).
     summaries: list[ModuleSummary | Hit | None] = [None] * len(files)
