@@ -47,6 +47,13 @@ class FastapiLintServer(LanguageServer):
         self.root = os.getcwd()
         self.settings_error = ""
         self.loading: asyncio.Future[Any] | None = None
+        # The project is changed by one lint at a time, in a worker thread, so that the event
+        # loop keeps reading the editor's messages meanwhile; every handler that reads or
+        # changes the project's index holds this lock.
+        self.lock = asyncio.Lock()
+        # The lint on its way for each buffer (by URI): changes that arrive before it takes
+        # the buffer's text are linted by it; those that arrive while it runs, after it.
+        self.linting: dict[str, asyncio.Future[None]] = {}
 
 
 server = FastapiLintServer()
@@ -93,10 +100,11 @@ async def _load(ls: FastapiLintServer) -> None:
             lsp.LogMessageParams(lsp.MessageType.Error, f"{NAME}: project index not built: {exc}")
         )
         return
-    if ls.project is not project:  # settings changed meanwhile: a newer load is on its way
-        return
-    project.install(index, on_disk)
-    modules = len(index.summaries) if index is not None else 0
+    async with ls.lock:
+        if ls.project is not project:  # settings changed meanwhile: a newer load is on its way
+            return
+        project.install(index, on_disk)
+    modules = len(index) if index is not None else 0
     ls.window_log_message(
         lsp.LogMessageParams(
             lsp.MessageType.Info,
@@ -135,7 +143,9 @@ def _use_settings(ls: FastapiLintServer, settings: Settings, error: str) -> None
 
 
 async def _reload_settings(ls: FastapiLintServer) -> None:
-    _use_settings(ls, *await asyncio.to_thread(_settings, ls.root))
+    found = await asyncio.to_thread(_settings, ls.root)
+    async with ls.lock:
+        _use_settings(ls, *found)
     await _load(ls)
 
 
@@ -163,12 +173,12 @@ def _watch_files(ls: FastapiLintServer) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FastapiLintServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    _changed(ls, params.text_document.uri)
+    _schedule(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FastapiLintServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    _changed(ls, params.text_document.uri)
+    _schedule(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -178,11 +188,12 @@ async def did_save(ls: FastapiLintServer, params: lsp.DidSaveTextDocumentParams)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: FastapiLintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+async def did_close(ls: FastapiLintServer, params: lsp.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if ls.project is not None and _is_python(uri):
-        ls.project.close(_path(uri))
-        _publish_dependants(ls, _path(uri))
+    async with ls.lock:
+        if ls.project is not None and _is_python(uri):
+            ls.project.close(_path(uri))
+            _publish_dependants(ls, _path(uri))
     # A closed file's findings are those of the last `check`, not the editor's: clear them.
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -191,17 +202,20 @@ def did_close(ls: FastapiLintServer, params: lsp.DidCloseTextDocumentParams) -> 
 async def did_change_watched_files(
     ls: FastapiLintServer, params: lsp.DidChangeWatchedFilesParams
 ) -> None:
-    project = ls.project
-    if project is None:
+    if ls.project is None:
         return
     if any(os.path.basename(_path(c.uri)) == "pyproject.toml" for c in params.changes):
         await _reload_settings(ls)
         return
-    for change in params.changes:
-        if _is_python(change.uri):
-            project.reload_from_disk(_path(change.uri))
-    for document in project.refreshed():
-        _publish(ls, document)
+    async with ls.lock:
+        project = ls.project
+        if project is None:
+            return
+        for change in params.changes:
+            if _is_python(change.uri):
+                project.reload_from_disk(_path(change.uri))
+        for document in project.refreshed():
+            _publish(ls, document)
 
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -211,14 +225,45 @@ async def did_change_configuration(
     await _reload_settings(ls)
 
 
-def _changed(ls: FastapiLintServer, uri: str) -> None:
-    if ls.project is None or not _is_python(uri):
+def _schedule(ls: FastapiLintServer, uri: str) -> None:
+    """Lint the buffer `uri` soon: an editor sends a change per keystroke, and only the newest
+    text's findings matter, so changes that arrive while a lint runs are linted together, once,
+    after it (the versions in between are never published)."""
+    if ls.project is None or not _is_python(uri) or uri in ls.linting:
         return
-    document = ls.workspace.get_text_document(uri)
+    ls.linting[uri] = asyncio.ensure_future(_lint_newest(ls, uri))
+
+
+async def _lint_newest(ls: FastapiLintServer, uri: str) -> None:
     path = _path(uri)
-    linted = ls.project.update(path, document.source)
-    _publish(ls, linted, document.version)
-    _publish_dependants(ls, path)
+    try:
+        async with ls.lock:
+            while True:
+                project = ls.project
+                if project is None or not _is_open(ls, uri):
+                    return  # closed meanwhile, or the settings changed (they re-lint)
+                document = ls.workspace.get_text_document(uri)
+                version = document.version
+                # Off the event loop: the editor's next changes are read meanwhile.
+                linted, moved = await asyncio.to_thread(_lint, project, path, document.source)
+                if ls.workspace.get_text_document(uri).version == version:
+                    # No change since the text was taken (nothing awaited since the check):
+                    # the next change schedules a lint of its own.
+                    ls.linting.pop(uri, None)
+                    break
+            if project is not ls.project:
+                return
+            _publish(ls, linted, version)
+            for other in moved:
+                _publish(ls, other)
+    finally:
+        if ls.linting.get(uri) is asyncio.current_task():
+            ls.linting.pop(uri, None)
+
+
+def _lint(project: ResidentProject, path: str, text: str) -> tuple[Document, list[Document]]:
+    """The buffer linted against the project, and the other open buffers whose findings moved."""
+    return project.update(path, text), project.dependants(path)
 
 
 def _publish_dependants(ls: FastapiLintServer, path: str) -> None:
@@ -264,7 +309,12 @@ def _diagnostic(ls: FastapiLintServer, lines: Sequence[str], found: Diagnostic) 
         resolve_provider=False,
     ),
 )
-def code_action(ls: FastapiLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+async def code_action(ls: FastapiLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    async with ls.lock:  # the fixes are linted against the index
+        return _code_actions(ls, params)
+
+
+def _code_actions(ls: FastapiLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     project = ls.project
     uri = params.text_document.uri
     if project is None or not _is_python(uri):
@@ -449,6 +499,11 @@ def _path(uri: str) -> str:
 def _uri(path: str) -> str:
 
     return Path(os.path.abspath(path)).as_uri()
+
+
+def _is_open(ls: FastapiLintServer, uri: str) -> bool:
+    documents = ls.workspace.text_documents
+    return uri in documents or unquote(uri) in documents
 
 
 def _is_python(uri: str) -> bool:

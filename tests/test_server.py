@@ -280,3 +280,41 @@ async def test_noqa_action_goes_where_the_statement_ends(client: LanguageClient)
     noqa = next(a for a in actions if isinstance(a, lsp.CodeAction) and "noqa" in a.title)
     assert noqa.edit is not None
     assert _apply(text, noqa.edit).endswith('    b"""  # noqa: FAL102\n')
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_changes_ends_with_the_findings_of_the_last(client: LanguageClient):
+    """An editor sends a change per keystroke; the server may skip versions that are already
+    superseded, but the last diagnostics published are those of the newest text, for its
+    version, and no older version's come after them."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    published: list[tuple[int | None, set[str]]] = []
+    features = client.protocol.fm.features
+    default = features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: lsp.PublishDiagnosticsParams) -> None:
+        if params.uri == uri:
+            published.append((params.version, {str(d.code) for d in params.diagnostics}))
+        default(params)
+
+    features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    uri = _open(client, root / "app" / "routes.py", ROUTES)
+    await _diagnostics(client, uri, {"FAL106", "FAL108"})
+    text = ROUTES
+    last = 41
+    for version in range(2, last + 1):
+        # Type a comment line at the end, a character at a time; the last change removes
+        # the get_event_loop() line (FAL108 goes).
+        text = text.replace("    loop = asyncio.get_event_loop()\n", "") if version == last else text
+        text += "#" if version < last else ""
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    await _diagnostics(client, uri, {"FAL106"})
+    await asyncio.sleep(0.5)  # anything published late would come now
+    assert published[-1] == (last, {"FAL106"})
+    versions = [v for v, _ in published if v is not None]
+    assert versions == sorted(versions)  # never an older version after a newer one
