@@ -305,7 +305,9 @@ async def test_a_burst_of_changes_ends_with_the_findings_of_the_last(client: Lan
     for version in range(2, last + 1):
         # Type a comment line at the end, a character at a time; the last change removes
         # the get_event_loop() line (FAL108 goes).
-        text = text.replace("    loop = asyncio.get_event_loop()\n", "") if version == last else text
+        text = (
+            text.replace("    loop = asyncio.get_event_loop()\n", "") if version == last else text
+        )
         text += "#" if version < last else ""
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(
