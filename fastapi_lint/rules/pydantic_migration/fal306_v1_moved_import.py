@@ -3,6 +3,13 @@ from __future__ import annotations
 import ast
 import re
 
+from ...catalogues.pydantic_removed import (
+    V2_DEPRECATED_MOVED,
+    V2_MOVED,
+    V2_REDIRECTED_TO_V1,
+    V2_REMOVED,
+    V2_STUB_MODULES,
+)
 from ...catalogues.pydantic_v1 import MOVED_IMPORTS, V2_ERRORS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
@@ -11,6 +18,8 @@ from ._models import PydanticRule, is_guarded_import
 
 _FROM_MODULE = re.compile(r"from[\s\\]+([\w.]+)")
 _V1_ERROR_MODULES = frozenset({"pydantic.errors", "pydantic.error_wrappers"})
+# `GenericModel`'s move to `BaseModel` with `Generic[T]` is FAL309's.
+GENERIC_MODEL_IMPORTS = frozenset({"pydantic.generics:GenericModel"})
 
 
 class V1MovedImport(PydanticRule):
@@ -21,15 +30,26 @@ class V1MovedImport(PydanticRule):
     `pydantic.errors` / `pydantic.error_wrappers` that no longer exist. Also
     `pydantic.BaseSettings` used through `import pydantic`.
 
+    The other v1 names are judged by Pydantic's own migration tables (`pydantic/_migration.py`
+    of Pydantic 2.14.4, copied as data): a name Pydantic removed (`ConstrainedStr`,
+    `Required`, `pydantic.utils.ValueItems`), a name it moved under another name
+    (`pydantic.utils.to_camel` is `pydantic.alias_generators.to_pascal`), a name it only hands
+    out from its v1 layer (`pydantic.utils.GetterDict` gives `pydantic.v1.utils.GetterDict`),
+    and any other name of a v1 module that Pydantic 2 keeps only as a stub (`pydantic.schema`,
+    `pydantic.typing`, `pydantic.utils`, ...). Names Pydantic keeps importable as deprecated
+    (`pydantic.json.pydantic_encoder`, `pydantic.class_validators.validator`) are left to the
+    rules that advise on their use, and `GenericModel` to FAL309.
+
     An import inside a `try` whose handler catches `ImportError` is a compatibility shim that
     already copes with the name being missing; it is not reported.
 
     ## Why is this bad?
-    Under Pydantic v2, `BaseSettings` and the removed error classes fail at import time
-    (`PydanticImportError`), so the whole module — usually the settings module every other
+    Under Pydantic v2, `BaseSettings`, the removed names and the names of the stub modules
+    fail at import time (`PydanticImportError`, `ImportError`), so the whole module — usually the settings module every other
     module imports — cannot load. `pydantic.color`, `pydantic.payment` and
     `pydantic.error_wrappers.ValidationError` still import, through deprecation shims that will
-    be removed.
+    be removed; a name handed out from the v1 layer is a v1 object, which v2 models do not
+    accept (a v1 `GetterDict` does nothing for `from_attributes`).
 
     ## Example
     ```python
@@ -48,8 +68,9 @@ class V1MovedImport(PydanticRule):
     `as` alias), or its module is replaced when every name moves to the same place;
     `pydantic.BaseSettings` becomes `pydantic_settings.BaseSettings` with `import
     pydantic_settings` added. The new packages (`pydantic-settings`, `pydantic-extra-types`)
-    must be installed. Removed error classes are reported only: there is nothing to import
-    instead (raise `ValueError`/`PydanticCustomError` in validators).
+    must be installed. Removed names are reported only: there is nothing to import instead
+    (raise `ValueError`/`PydanticCustomError` in validators); the message says what Pydantic
+    says of a renamed or redirected name.
 
     ## References
     - Pydantic migration guide, "BaseSettings has moved to pydantic-settings", "Color and
@@ -94,6 +115,11 @@ class V1MovedImport(PydanticRule):
         except ImportError:
             class Color:
                 pass
+        """,
+        # Deprecated in v2 but still importable: other rules advise on their use.
+        """
+        from pydantic.json import pydantic_encoder
+        from pydantic.class_validators import validator
         """,
         # An attribute called BaseSettings on something else.
         """
@@ -186,6 +212,16 @@ class V1MovedImport(PydanticRule):
             """,
             expect=["1:1-1:60 `MissingError` no longer exists in `pydantic.errors` in Pydantic v2"],
         ),
+        Invalid(
+            """
+            from pydantic.utils import GetterDict
+            from pydantic.schema import field_schema
+            """,
+            expect=[
+                "1:1-1:38 `GetterDict` of `pydantic.utils` comes from the v1 layer (`pydantic.v1.utils`, with a warning) in Pydantic v2",
+                "2:1-2:41 `field_schema` no longer exists in `pydantic.schema` in Pydantic v2",
+            ],
+        ),
         # One moved name (fixed) and one removed name (reported) in the same statement: one
         # finding for the statement.
         Invalid(
@@ -221,16 +257,31 @@ class V1MovedImport(PydanticRule):
             where = ", ".join(f"`{t}`" for t in targets)
             parts.append(f"{names} moved from `{module}` to {where}")
             fix = _import_fix(node, moved, ctx)
-        if module in _V1_ERROR_MODULES:
-            gone = [
-                a.name
-                for a in node.names
-                if a.name not in V2_ERRORS and (module, a.name) not in MOVED_IMPORTS
-            ]
-            if gone:
-                names = ", ".join(f"`{n}`" for n in gone)
-                verb = "exists" if len(gone) == 1 else "exist"
-                parts.append(f"{names} no longer {verb} in `{module}`")
+        gone: list[str] = []
+        layered: dict[str, list[str]] = {}  # v1 module → names handed out from it
+        for alias in node.names:
+            if alias in moved:
+                continue
+            fate = removed_name(module, alias.name)
+            if fate is None:
+                continue
+            kind, detail = fate
+            if kind == "renamed":
+                parts.append(f"`{alias.name}` moved from `{module}` to {detail}")
+            elif kind == "v1":
+                layered.setdefault(detail, []).append(alias.name)
+            else:
+                gone.append(alias.name)
+        for place, names_of in layered.items():
+            names = ", ".join(f"`{n}`" for n in names_of)
+            verb = "comes" if len(names_of) == 1 else "come"
+            parts.append(
+                f"{names} of `{module}` {verb} from the v1 layer (`{place}`, with a warning)"
+            )
+        if gone:
+            names = ", ".join(f"`{n}`" for n in gone)
+            verb = "exists" if len(gone) == 1 else "exist"
+            parts.append(f"{names} no longer {verb} in `{module}`")
         if parts:
             ctx.report(node, what="; ".join(parts) + " in Pydantic v2", fix=fix)
 
@@ -241,6 +292,17 @@ class V1MovedImport(PydanticRule):
         module, _, attr = name.rpartition(".")
         target = MOVED_IMPORTS.get((module, attr))
         if target is None:
+            fate = removed_name(module, attr)
+            if fate is None:
+                return
+            kind, detail = fate
+            if kind == "renamed":
+                what = f"`{name}` moved to {detail}"
+            elif kind == "v1":
+                what = f"`{name}` comes from the v1 layer (`{detail}`, with a warning)"
+            else:
+                what = f"`{name}` no longer exists"
+            ctx.report(node, what=f"{what} in Pydantic v2")
             return
         fix = None
         local, import_edit = ctx.import_edit(target)
@@ -250,6 +312,36 @@ class V1MovedImport(PydanticRule):
                 edits.insert(0, import_edit)
             fix = Fix(tuple(edits), Applicability.SAFE, f"Use `{target}.{attr}`")
         ctx.report(node, what=f"`{name}` moved to `{target}.{attr}` in Pydantic v2", fix=fix)
+
+
+def removed_name(module: str, name: str) -> tuple[str, str] | None:
+    """What Pydantic 2 made of the v1 name `module.name` when importing it no longer gives
+    what it gave (`catalogues/pydantic_removed.py`, Pydantic's own tables): ("renamed",
+    "`new.place` as `new_name`"), ("v1", the `pydantic.v1` module the import hands out from), or
+    ("removed", ""). None when it still imports as before, is deprecated but importable
+    (other rules advise on those), is `MOVED_IMPORTS`'s (fixed by this rule), or is
+    `GenericModel` (FAL309)."""
+    if not module.startswith("pydantic") or (module, name) in MOVED_IMPORTS:
+        return None
+    key = f"{module}:{name}"
+    moved = V2_MOVED.get(key)
+    if moved is not None:
+        if key in GENERIC_MODEL_IMPORTS:
+            return None
+        place, _, new = moved.partition(":")
+        return "renamed", f"`{place}` as `{new}`" if new != name else f"`{place}`"
+    redirected = V2_REDIRECTED_TO_V1.get(key)
+    if redirected is not None:
+        return "v1", redirected.partition(":")[0]
+    if key in V2_REMOVED:
+        return "removed", ""
+    if key in V2_DEPRECATED_MOVED:
+        return None
+    if module in V2_STUB_MODULES:
+        return "removed", ""  # the module is a stub: any name not in Pydantic's tables fails
+    if module in _V1_ERROR_MODULES and name not in V2_ERRORS:
+        return "removed", ""
+    return None
 
 
 def _import_fix(node: ast.ImportFrom, moved: list[ast.alias], ctx: Context) -> Fix | None:
