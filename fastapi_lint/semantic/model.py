@@ -62,6 +62,8 @@ _UNWRAP = frozenset(
 )
 _NONE_NAMES = frozenset({"None", "NoneType"})
 _TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+# Pydantic's factory of model classes (v1 and v2).
+CREATE_MODEL = frozenset({"pydantic.create_model", "pydantic.main.create_model"})
 
 
 class BindingKind(StrEnum):
@@ -705,6 +707,23 @@ class SemanticModel:
                 name = self.qualified_name(bound)
                 return name if name is not None and not name.startswith("builtins.") else None
         return None
+
+    def created_model(self, call: ast.Call) -> str | None:
+        """The base of a model class made by `pydantic.create_model("Name", __base__=Base,
+        ...)`, qualified (`pydantic.BaseModel` without `__base__`): the class made is a
+        subclass of it, so the name stands for it wherever a class is asked about ("is
+        `class Settings(SettingsFieldsMixin)` a settings model?"). None for several bases, a
+        base the module cannot name, or any other call."""
+        if self.qualified_name(call.func) not in CREATE_MODEL:
+            return None
+        for kw in call.keywords:
+            if kw.arg == "__base__":
+                if not isinstance(kw.value, (ast.Name, ast.Attribute)):
+                    return None  # a tuple of bases, a call: not one class
+                return self.qualified_name(kw.value)
+            if kw.arg is None:
+                continue  # `**fields`: the field definitions
+        return "pydantic.BaseModel"
 
     def class_annotation(self, annotation: ast.AST | None) -> str | None:
         """The class an annotation `type[X]` / `Type[X]` (also `Optional[...]`) promises the value

@@ -340,7 +340,12 @@ class Traversal:
                 elif isinstance(value, ast.Call):
                     # `APIRouter = router_class()` where `def router_class() -> type[APIRouter]`;
                     # `ModelT = TypeVar("ModelT", bound=BaseModel)` stands for its bound.
-                    qualname = semantic.returned_class(value) or semantic.typevar_bound(value)
+                    # `Mixin = create_model("Mixin", __base__=BaseSettings)` stands for its base.
+                    qualname = (
+                        semantic.returned_class(value)
+                        or semantic.typevar_bound(value)
+                        or semantic.created_model(value)
+                    )
                 known = semantic.type_of(value) if value is not None else None
                 semantic.bind(
                     Binding(
