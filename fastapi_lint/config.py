@@ -398,4 +398,66 @@ def resolve_project(settings: Settings, start: str | os.PathLike[str]) -> Settin
     except EnvironmentNotFound as exc:
         raise ConfigError(f"python: {exc}") from None
     versions = resolve(root, environment, settings.target_versions)
-    return replace(settings, environment=environment, versions=versions)
+    line_length = formatter_line_length(root if root is not None else start)
+    return replace(settings, environment=environment, versions=versions, line_length=line_length)
+
+
+DEFAULT_LINE_LENGTH = 88  # ruff's and black's
+
+
+def formatter_line_length(start: str | os.PathLike[str] | None) -> int:
+    """The line length the project's formatter keeps to, as the formatter finds it: ruff's
+    nearest configuration at or above `start` (`.ruff.toml`, `ruff.toml`, or a pyproject.toml
+    with `[tool.ruff]`; its `line-length`, followed through `extend`), else black's
+    `[tool.black] line-length` in the nearest pyproject.toml that has one, else 88. A file
+    that cannot be read or holds no valid number counts as saying nothing."""
+    if start is None:
+        return DEFAULT_LINE_LENGTH
+    here = Path(start).resolve()
+    directories = (here, *here.parents)
+    for directory in directories:
+        for name in (".ruff.toml", "ruff.toml", "pyproject.toml"):
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            table = _toml_or_empty(candidate)
+            if name == "pyproject.toml":
+                if "ruff" not in table.get("tool", {}):
+                    continue
+                table = table["tool"]["ruff"]
+            return _ruff_line_length(candidate, table, 0)
+    for directory in directories:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            black = _toml_or_empty(candidate).get("tool", {}).get("black")
+            if isinstance(black, dict):
+                return _valid_length(black.get("line-length")) or DEFAULT_LINE_LENGTH
+    return DEFAULT_LINE_LENGTH
+
+
+def _ruff_line_length(path: Path, table: dict[str, Any], depth: int) -> int:
+    found = _valid_length(table.get("line-length"))
+    if found is not None:
+        return found
+    extend = table.get("extend")
+    if isinstance(extend, str) and depth < 8:
+        base = Path(path.parent, os.path.expandvars(os.path.expanduser(extend)))
+        if base.is_file():
+            data = _toml_or_empty(base)
+            if base.name == "pyproject.toml":
+                data = data.get("tool", {}).get("ruff", {})
+            return _ruff_line_length(base, data, depth + 1)
+    return DEFAULT_LINE_LENGTH
+
+
+def _valid_length(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _toml_or_empty(path: Path) -> dict[str, Any]:
+    """The formatter's file, read leniently: it is the formatter's to validate, not ours."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}

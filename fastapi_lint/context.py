@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .import_placement import import_insertion
+from .layout import laid_out
 from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
 from .semantic.records import Condition, Fact
@@ -138,6 +139,7 @@ class Context:
         end_row, end_col = self.source.position(end)
         positions: tuple[tuple[int, int, int, int], ...] = ()
         if fix is not None:
+            fix = self._laid_out(fix)
             position = self.source.position
             positions = tuple((*position(e.start), *position(e.end)) for e in fix.edits)
         self.facts.append(
@@ -166,6 +168,8 @@ class Context:
         for diagnostic, fix in self.pending:
             if callable(fix):
                 fix = fix()
+            if fix is not None:
+                fix = self._laid_out(fix)
             diagnostic.fix = fix
             if fix is not None:
                 known = positions.get(id(fix))
@@ -177,6 +181,15 @@ class Context:
                 diagnostic.fix_positions = known
             out.append(diagnostic)
         return out
+
+    def _laid_out(self, fix: Fix) -> Fix:
+        """The fix with the lines it makes too long laid out as the formatter would
+        (`layout.py`); once per fix, however many findings share it."""
+        done: dict[int, tuple[Fix, Fix]] = self.shared("layout", dict)
+        known = done.get(id(fix))
+        if known is None or known[0] is not fix:
+            known = done[id(fix)] = (fix, laid_out(fix, self.source, self.settings.line_length))
+        return known[1]
 
     # ------------------------------------------------------------ fix helpers
 

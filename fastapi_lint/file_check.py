@@ -217,7 +217,12 @@ def lint_and_fix(
             first.append(found)
         return found
 
-    outcome, remaining = fix_text(source.text, lint_first_kept, unsafe=mode.unsafe)
+    outcome, remaining = fix_text(
+        source.text,
+        lint_first_kept,
+        unsafe=mode.unsafe,
+        line_length=ruleset.settings.line_length,
+    )
     report.diagnostics = remaining
     report.dropped = list(dict.fromkeys(outcome.dropped))
     if outcome.text == source.text:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Edit, Fix
 from .import_placement import join_import_insertions
+from .layout import laid_out
 from .parsing import at_top_of_stack
 from .source import Source, split_lines
 
@@ -44,7 +45,9 @@ def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[
     return text, [code for code, _ in taken_fixes]
 
 
-def _apply(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[tuple[str, Fix]]]:
+def _apply(
+    text: str, fixes: Iterable[tuple[str, Fix]], line_length: int | None = None
+) -> tuple[str, list[tuple[str, Fix]]]:
     taken = _Ranges()
     seen: set[Edit] = set()
     reserved = _Ranges()  # isolation ranges of the fixes taken so far
@@ -65,6 +68,12 @@ def _apply(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[tuple
         seen.update(new)
         applied.append((code, fix))
     edits = join_import_insertions(sorted(taken.edits, key=lambda e: (e.start, e.end)))
+    if line_length is not None and len(applied) > 1:
+        # Each fix fits the line on its own; several on one line together may not.
+        edits = sorted(
+            laid_out(Fix(tuple(edits)), Source(text), line_length).edits,
+            key=lambda e: (e.start, e.end),
+        )
     pieces: list[str] = []
     cursor = 0
     for edit in edits:
@@ -143,9 +152,11 @@ def parses(text: str, strict: bool = True) -> bool:
 
 
 def fix_text(
-    text: str, lint: Callable[[str], list[Diagnostic]], *, unsafe: bool
+    text: str, lint: Callable[[str], list[Diagnostic]], *, unsafe: bool, line_length: int = 88
 ) -> tuple[FixOutcome, list[Diagnostic]]:
-    """Fix until stable; return the outcome and the findings left in the final text."""
+    """Fix until stable; return the outcome and the findings left in the final text. A line the
+    fixes of a pass together make longer than `line_length` is laid out as the formatter would
+    (`layout.py`; each fix already is on its own)."""
     outcome = FixOutcome(text=text)
     # A file that does not compile to begin with is held to the parser's standard only.
     strict = parses(text)
@@ -155,9 +166,9 @@ def fix_text(
         candidates = [(d.code, d.fix, d) for d in diagnostics if d.fixable(unsafe) and d.fix]
         if not candidates:
             break
-        new_text, applied = _apply(outcome.text, [(c, f) for c, f, _ in candidates])
+        new_text, applied = _apply(outcome.text, [(c, f) for c, f, _ in candidates], line_length)
         if new_text != outcome.text and not parses(new_text, strict):
-            new_text, applied = _apply_one_by_one(outcome, candidates, strict)
+            new_text, applied = _apply_one_by_one(outcome, candidates, strict, line_length)
         if new_text == outcome.text:
             break
         outcome.text = new_text
@@ -308,7 +319,10 @@ def _imported(tree: ast.Module) -> list[tuple[str, str, str | None]]:
 
 
 def _apply_one_by_one(
-    outcome: FixOutcome, candidates: list[tuple[str, Fix, Diagnostic]], strict: bool
+    outcome: FixOutcome,
+    candidates: list[tuple[str, Fix, Diagnostic]],
+    strict: bool,
+    line_length: int | None = None,
 ) -> tuple[str, list[tuple[str, Fix]]]:
     """The fallback when a pass broke the file: keep only the fixes that parse on their own.
 
@@ -328,7 +342,7 @@ def _apply_one_by_one(
             )
     if not good:
         return text, []
-    combined, applied = _apply(text, good)
+    combined, applied = _apply(text, good, line_length)
     if parses(combined, strict):
         return combined, applied
     return _apply(text, good[:1])

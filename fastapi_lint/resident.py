@@ -163,7 +163,9 @@ class ResidentProject:
                 index=self.index,
             ).diagnostics
 
-        outcome, _ = fix_text(source.text, lint, unsafe=unsafe)
+        outcome, _ = fix_text(
+            source.text, lint, unsafe=unsafe, line_length=self.settings.line_length
+        )
         return outcome.text if outcome.text != source.text else None
 
     def dependants(self, changed: str) -> list[Document]:

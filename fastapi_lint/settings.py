@@ -71,6 +71,10 @@ class Settings:
     versions: ProjectVersions = field(default_factory=ProjectVersions)
     # Rules in preview (new, not yet reviewed on the corpus) run only with this on.
     preview: bool = False
+    # The line length of the project's formatter (ruff's `line-length`, else black's; 88 when
+    # neither says): fixes lay out what they write to fit it (`layout.py`). Resolved with the
+    # project (`config.resolve_project`).
+    line_length: int = 88
     # Codes or prefixes whose fixes may be applied, and those whose fixes never are.
     fixable: tuple[str, ...] = ("ALL",)
     unfixable: tuple[str, ...] = ()

@@ -150,7 +150,10 @@ class NonAnnotatedDependency(Rule):
             app = FastAPI()
 
             @app.get('/items/{item_id}')
-            def item(item_id: Annotated[int, Path(ge=1)], q: Annotated[str | None, Query(max_length=5)] = None):
+            def item(
+                item_id: Annotated[int, Path(ge=1)],
+                q: Annotated[str | None, Query(max_length=5)] = None,
+            ):
                 ...
             """,
             unsafe=True,

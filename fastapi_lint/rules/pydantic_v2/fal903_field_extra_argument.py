@@ -157,7 +157,9 @@ class FieldExtraArgument(Rule):
             class Item(BaseModel):
                 model_config = ConfigDict(frozen=True)
 
-                name: str = Field(json_schema_extra={"example": "Lamp", "unit": "text"}, max_length=40)
+                name: str = Field(
+                    json_schema_extra={"example": "Lamp", "unit": "text"}, max_length=40
+                )
                 size: int = Field(0, json_schema_extra={"x-order": 2}, example=3)
             """,
             unsafe=True,

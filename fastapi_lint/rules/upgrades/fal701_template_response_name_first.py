@@ -144,7 +144,9 @@ class TemplateResponseNameFirst(Rule):
 
             @app.get("/items/{id}")
             async def read_item(request: Request, id: str):
-                return templates.TemplateResponse(request, "item.html", {"request": request, "id": id})
+                return templates.TemplateResponse(
+                    request, "item.html", {"request": request, "id": id}
+                )
             """,
             unsafe=True,
         ),

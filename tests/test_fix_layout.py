@@ -1,0 +1,208 @@
+"""A line a fix makes too long is laid out as the project's formatter would lay it out.
+
+The line length is the project's own (ruff's `line-length`, else black's, else 88); the tests run
+the real command line on real project directories, and hold the result to the real ruff where
+the project is configured for ruff.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from clitools import cli
+
+from fastapi_lint.config import formatter_line_length
+from fastapi_lint.layout import relayout
+
+RUFF = Path(sys.executable).parent / "ruff"
+
+# Both signatures fit 88 columns as written (77 and 83); `Annotated[...]` makes them 97 and 93
+# columns long.
+ROUTES = textwrap.dedent(
+    """\
+    from typing import Annotated
+
+    from fastapi import Depends, FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/short")
+    def short(user_name: str = Depends(current_user_name), db: Db = Depends(db)):
+        return user_name
+
+
+    @app.get("/long")
+    async def long(request: Request, manager: UserManager = Depends(get_user_manager)):
+        return request
+    """
+)
+
+SHORT_ONE_LINE = (
+    "def short(user_name: Annotated[str, Depends(current_user_name)], "
+    "db: Annotated[Db, Depends(db)]):"
+)
+SHORT_SPLIT = """\
+def short(
+    user_name: Annotated[str, Depends(current_user_name)],
+    db: Annotated[Db, Depends(db)],
+):"""
+LONG_ONE_LINE = (
+    "async def long(request: Request, manager: Annotated[UserManager, Depends(get_user_manager)]):"
+)
+LONG_SPLIT_88 = """\
+async def long(
+    request: Request, manager: Annotated[UserManager, Depends(get_user_manager)]
+):"""
+
+
+def _fix(tmp_path: Path, config: dict[str, str]) -> str:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name, text in config.items():
+        (project / name).write_text(textwrap.dedent(text))
+    (project / "app.py").write_text(ROUTES)
+    result = cli("check", "--fix", "--unsafe-fixes", "--no-cache", "-q", "app.py", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (project / "app.py").read_text()
+
+
+def _ruff_format_check(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(RUFF), "format", "--check", "--diff", "--no-cache", "app.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_default_line_length_splits_what_no_longer_fits(tmp_path):
+    fixed = _fix(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n"})
+    assert SHORT_SPLIT in fixed
+    assert LONG_SPLIT_88 in fixed
+    # The fixed routes are what ruff format writes (with its default, 88).
+    check = _ruff_format_check(tmp_path / "project")
+    assert check.returncode == 0, check.stdout
+
+
+def test_ruff_line_length_95_keeps_what_fits(tmp_path):
+    fixed = _fix(tmp_path, {"pyproject.toml": "[tool.ruff]\nline-length = 95\n"})
+    assert LONG_ONE_LINE in fixed  # 93 columns: fits 95
+    assert SHORT_SPLIT.replace(",\n    db", ", db").replace("],\n)", "]\n)") in fixed
+    check = _ruff_format_check(tmp_path / "project")
+    assert check.returncode == 0, check.stdout
+
+
+def test_ruff_toml_and_black(tmp_path):
+    (tmp_path / "a").mkdir()
+    fixed = _fix(tmp_path / "a", {"ruff.toml": "line-length = 120\n"})
+    assert SHORT_ONE_LINE in fixed and LONG_ONE_LINE in fixed
+    (tmp_path / "b").mkdir()
+    fixed = _fix(tmp_path / "b", {"pyproject.toml": "[tool.black]\nline-length = 95\n"})
+    assert SHORT_ONE_LINE not in fixed and LONG_ONE_LINE in fixed
+
+
+def test_a_line_already_too_long_keeps_its_style(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.ruff]\nline-length = 60\n")
+    (project / "app.py").write_text(ROUTES)
+    result = cli("check", "--fix", "--unsafe-fixes", "--no-cache", "-q", "app.py", cwd=project)
+    assert result.returncode == 0, result.stderr
+    fixed = (project / "app.py").read_text()
+    assert SHORT_ONE_LINE in fixed and LONG_ONE_LINE in fixed
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, 88),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, 100),
+        ({"pyproject.toml": "[tool.ruff.format]\nquote-style = 'single'\n"}, 88),
+        ({"pyproject.toml": "[tool.black]\nline-length = 79\n"}, 79),
+        (
+            {
+                "pyproject.toml": "[tool.black]\nline-length = 79\n[tool.ruff]\nline-length = 99\n",
+            },
+            99,
+        ),
+        ({"ruff.toml": "line-length = 120\n", "pyproject.toml": "[tool.ruff]\n"}, 120),
+        ({".ruff.toml": "line-length = 70\n", "ruff.toml": "line-length = 120\n"}, 70),
+        ({"ruff.toml": "extend = 'base.toml'\n", "base.toml": "line-length = 101\n"}, 101),
+        ({"pyproject.toml": "[tool.ruff\n"}, 88),  # not ours to validate: the default
+    ],
+)
+def test_formatter_line_length(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert formatter_line_length(tmp_path) == expected
+
+
+def test_a_nested_project_reads_the_configuration_above_it(tmp_path):
+    (tmp_path / "ruff.toml").write_text("line-length = 110\n")
+    service = tmp_path / "services" / "api"
+    service.mkdir(parents=True)
+    (service / "pyproject.toml").write_text("[project]\nname = 'api'\n")
+    assert formatter_line_length(service) == 110
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Parameters on one indented line when they fit there.
+        (
+            "def f(self, user: Annotated[User, Depends(current_user)], db: Annotated[Db, Depends(db)]):",
+            "def f(\n"
+            "    self, user: Annotated[User, Depends(current_user)], db: Annotated[Db, Depends(db)]\n"
+            "):",
+        ),
+        # A lone parameter takes a trailing comma; the return annotation stays with `)`.
+        (
+            "def get_path_param_min_max_length(item_id: Annotated[str, Path(max_length=3)]) -> int:",
+            "def get_path_param_min_max_length(\n"
+            "    item_id: Annotated[str, Path(max_length=3)],\n"
+            ") -> int:",
+        ),
+        # A statement splits at its last bracket.
+        (
+            '    x: int = Field(default=1, description="something long here", json_schema_extra={"a": 1})',
+            "    x: int = Field(\n"
+            '        default=1, description="something long here", json_schema_extra={"a": 1}\n'
+            "    )",
+        ),
+        # A from-import is wrapped one name a line, as isort does.
+        (
+            "from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, validator",
+            "from pydantic import (\n    BaseModel,\n    ConfigDict,\n    Field,\n"
+            "    PrivateAttr,\n    ValidationInfo,\n    validator,\n)",
+        ),
+        # Not handled: a comment, a compound statement header, unbalanced brackets.
+        (
+            "x = call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb)  # c",
+            None,
+        ),
+        (
+            "if call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb):",
+            None,
+        ),
+        (
+            "x = call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbb,",
+            None,
+        ),
+    ],
+)
+def test_relayout(line, expected):
+    assert relayout(line, 88) == expected
+    if expected is not None:
+        formatted = subprocess.run(
+            [str(RUFF), "format", "--isolated", "-"],
+            input=expected + "\n    pass\n" if expected.endswith(":") else expected + "\n",
+            capture_output=True,
+            text=True,
+        )
+        if not expected.startswith(" "):
+            assert formatted.stdout.startswith(expected), formatted.stdout
