@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
-from .import_placement import import_insertion
+from .import_placement import first_party_package, import_insertion
 from .layout import laid_out
 from .rule import Rule
 from .semantic.model import Route, Scope, SemanticModel
@@ -231,5 +231,6 @@ class Context:
                 return module, None  # `import a` already makes `a.b` reachable
         # Where isort would put it (see import_placement), so that every fix needing it
         # produces the identical edit and the fixer applies it once.
-        edit = import_insertion(self.semantic.tree, self.source, module, name)
+        first_party = self.shared("first-party", lambda: first_party_package(self.path))
+        edit = import_insertion(self.semantic.tree, self.source, module, name, first_party)
         return name or module, edit

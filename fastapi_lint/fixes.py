@@ -180,10 +180,46 @@ def fix_text(
         outcome.converged = not any(d.fixable(unsafe) for d in diagnostics)
     if retired:
         cleaned = drop_retired_imports(outcome.text, retired)
+        cleaned = rejoin_imports(text, cleaned, line_length)
         if cleaned != outcome.text and parses(cleaned, strict):
             outcome.text = cleaned
             diagnostics = lint(cleaned)
     return outcome, diagnostics
+
+
+def rejoin_imports(original: str, text: str, line_length: int) -> str:
+    """`text` with each top-level `from m import (...)` that the fixes wrapped (one line in
+    `original`) and that fits one line again once the retired names are gone written on one
+    line, as it was: names added by a pass may have wrapped it, the cleanup shrinks it back."""
+    before, after = _parse(original), _parse(text)
+    if before is None or after is None:
+        return text
+    single = {
+        (node.level, node.module)
+        for node in before.body
+        if isinstance(node, ast.ImportFrom) and node.lineno == node.end_lineno
+    }
+    source = Source(text)
+    edits = []
+    for node in after.body:
+        if (
+            not isinstance(node, ast.ImportFrom)
+            or node.lineno == node.end_lineno
+            or (node.level, node.module) not in single
+        ):
+            continue
+        start, end = source.span(node)
+        if "#" in text[start:end] or "\\" in text[start:end]:
+            continue
+        names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
+        line = f"from {'.' * node.level}{node.module or ''} import {names}"
+        row_start = source.line_starts[node.lineno - 1]
+        if row_start != start or len(line) > line_length:
+            continue
+        edits.append(Edit(start, end, line))
+    if not edits:
+        return text
+    return _apply(text, [("", Fix(tuple(edits)))])[0]
 
 
 def drop_retired_imports(text: str, retired: set[str]) -> str:

@@ -5,8 +5,9 @@ of the file, it lands after the third-party and relative imports, and every sort
 touches would draw an import-order finding. So the new import goes into the leading block of
 top-level imports the way isort's defaults sort it:
 
-- sections in order: `__future__`, the standard library, everything else (third-party and
-  first-party cannot be told apart from one file: they are one section here), relative imports;
+- sections in order: `__future__`, the standard library, third-party, first-party, relative
+  imports; first-party is the package the file is in (the top directory of its chain of
+  `__init__.py` files), as ruff's isort finds it with `detect-same-package`;
 - in a section, `import m` before `from m import n`, each by module name, case-insensitively;
 - a section that did not exist yet is separated from its neighbours by a blank line;
 - `from m import n` joins an existing `from m import ...` of the same module, in the place
@@ -21,13 +22,15 @@ neighbours suggest; nothing else is reordered.
 from __future__ import annotations
 
 import ast
+import os
+import re
 import sys
 from dataclasses import dataclass
 
 from .diagnostics import Edit
 from .source import Source
 
-_FUTURE, _STDLIB, _OTHER, _LOCAL = range(4)
+_FUTURE, _STDLIB, _OTHER, _FIRST, _LOCAL = range(5)
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,40 @@ class _Placed:
     key: tuple[int, int, str]
 
 
-def _section(module: str, level: int) -> int:
+def _section(module: str, level: int, first_party: str | None = None) -> int:
     if level:
         return _LOCAL
     if module == "__future__":
         return _FUTURE
-    return _STDLIB if module.split(".")[0] in sys.stdlib_module_names else _OTHER
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names:
+        return _STDLIB
+    return _FIRST if top == first_party else _OTHER
 
 
-def _key(statement: ast.Import | ast.ImportFrom) -> tuple[int, int, str]:
+def _key(
+    statement: ast.Import | ast.ImportFrom, first_party: str | None = None
+) -> tuple[int, int, str]:
     if isinstance(statement, ast.Import):
         module = statement.names[0].name
-        return (_section(module, 0), 0, module.lower())
+        return (_section(module, 0, first_party), 0, module.lower())
     module = statement.module or ""
-    return (_section(module, statement.level), 1, ("." * statement.level + module).lower())
+    key = ("." * statement.level + module).lower()
+    return (_section(module, statement.level, first_party), 1, key)
+
+
+def first_party_package(path: str) -> str | None:
+    """The package `path` is in: the top directory of its chain of `__init__.py` files (ruff's
+    isort counts imports of it as first-party), or None for a module outside any package."""
+    directory = os.path.dirname(os.path.abspath(path))
+    top = None
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        top = os.path.basename(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return top if top and top.isidentifier() else None
 
 
 def _member_key(name: str) -> tuple[int, str]:
@@ -81,8 +104,15 @@ def leading_imports(tree: ast.Module) -> tuple[list[ast.stmt], ast.stmt | None]:
     return imports, docstring
 
 
-def import_insertion(tree: ast.Module, source: Source, module: str, name: str | None) -> Edit:
-    """The edit that adds `import module` (or `from module import name`) to the file."""
+def import_insertion(
+    tree: ast.Module,
+    source: Source,
+    module: str,
+    name: str | None,
+    first_party: str | None = None,
+) -> Edit:
+    """The edit that adds `import module` (or `from module import name`) to the file
+    (`first_party`: the package of the file, see `first_party_package`)."""
     newline = source.newline
     text = source.text
     imports, docstring = leading_imports(tree)
@@ -95,8 +125,12 @@ def import_insertion(tree: ast.Module, source: Source, module: str, name: str | 
         offset = _row_after(docstring, source) if docstring is not None else 0
         before = newline if offset == len(text) and text and not text.endswith(("\n", "\r")) else ""
         return Edit(offset, offset, before + statement + newline)
-    placed = [_Placed(s, _key(s)) for s in imports if isinstance(s, (ast.Import, ast.ImportFrom))]
-    new = (_section(module, 0), 0 if name is None else 1, module.lower())
+    placed = [
+        _Placed(s, _key(s, first_party))
+        for s in imports
+        if isinstance(s, (ast.Import, ast.ImportFrom))
+    ]
+    new = (_section(module, 0, first_party), 0 if name is None else 1, module.lower())
     earlier = [p for p in placed if p.key <= new]
     later = [p for p in placed if p.key > new]
     if earlier and earlier[-1].key[0] == new[0]:
@@ -217,6 +251,10 @@ def join_import_insertions(edits: list[Edit]) -> list[Edit]:
         ):
             group.append(following)
         index += len(group)
+        names = _sorted_names(group)
+        if names is not None:
+            out.append(names)
+            continue
         keyed = [_import_key(e.content) for e in group]
         if len(group) < 2 or None in keyed or len({k[0][0] for k in keyed if k}) != 1:
             out.extend(group)
@@ -228,6 +266,33 @@ def join_import_insertions(edits: list[Edit]) -> list[Edit]:
         content = newline.join(statements) + newline + (newline if blank else "")
         out.append(Edit(edit.start, edit.end, content))
     return out
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _sorted_names(group: list[Edit]) -> Edit | None:
+    """Names inserted into one `from m import ...` at the same place by different fixes (or
+    one fix needing two names), joined in isort's order instead of the fixes' order; None
+    when the group is not that."""
+    if len(group) < 2:
+        return None
+    shapes = set()
+    named = []
+    for edit in group:
+        found = _NAME.search(edit.content)
+        if found is None or "," not in edit.content:
+            return None
+        shape = edit.content[: found.start()] + "\0" + edit.content[found.end() :]
+        if _NAME.search(shape) or shape.strip("\0 ,\t\r\n"):
+            return None
+        shapes.add(shape)
+        named.append((_member_key(found.group()), edit.content))
+    if len(shapes) != 1:
+        return None
+    named.sort(key=lambda pair: pair[0])
+    first = group[0]
+    return Edit(first.start, first.end, "".join(content for _, content in named))
 
 
 def _import_key(content: str) -> tuple[tuple[int, int, str], str, bool] | None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .diagnostics import Edit, Fix
+from .import_placement import join_import_insertions
 from .source import Source
 
 _UNIT = "    "  # ruff's and black's default indent width
@@ -111,7 +112,8 @@ def _enclosed(text: str, starts: list[int], row: int) -> bool:
 def _apply(line: str, offset: int, edits: list[Edit]) -> str:
     pieces = []
     cursor = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    # Names inserted at one place into an import go in isort's order, as the fixer joins them.
+    for edit in join_import_insertions(sorted(edits, key=lambda e: (e.start, e.end))):
         start, end = edit.start - offset, edit.end - offset
         pieces.append(line[cursor:start])
         pieces.append(edit.content)

@@ -206,3 +206,72 @@ def test_relayout(line, expected):
         )
         if not expected.startswith(" "):
             assert formatted.stdout.startswith(expected), formatted.stdout
+
+
+MODELS = textwrap.dedent(
+    """\
+    from typing import Optional
+
+    from pydantic import BaseModel, Field, PrivateAttr, StrictBool, StrictInt, validator
+
+    from shop.base import Base
+
+
+    class Item(BaseModel):
+        name: Optional[str] = None
+
+        @validator("name")
+        def check(cls, v, values):
+            return v or values.get("other")
+    """
+)
+
+TOOL = textwrap.dedent(
+    """\
+    import json
+
+    from shop.base import Base
+
+
+    class Tool(Base):
+        class Config:
+            extra = "forbid"
+
+        def dump(self):
+            return json.dumps(self.model_dump())
+    """
+)
+
+
+def test_imports_the_fixes_add_are_sorted_and_wrapped_as_isort_does(tmp_path):
+    """Two names one fix adds to one import (`ValidationInfo`, `field_validator`) go in isort's
+    order; the import pushed past the line length is wrapped; a new import goes into the
+    third-party section, above the package's own imports."""
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass Base(BaseModel): ...\n"
+    )
+    (package / "models.py").write_text(MODELS)
+    (package / "tool.py").write_text(TOOL)
+    result = cli(
+        "check", "--fix", "--unsafe-fixes", "--no-cache", "-q", "--exit-zero", ".", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    models = (package / "models.py").read_text()
+    assert (
+        "from pydantic import (\n    BaseModel,\n    Field,\n    PrivateAttr,\n    StrictBool,\n"
+        "    StrictInt,\n    ValidationInfo,\n    field_validator,\n)\n"
+    ) in models
+    tool = (package / "tool.py").read_text()
+    assert tool.startswith(
+        "import json\n\nfrom pydantic import ConfigDict\n\nfrom shop.base import Base\n"
+    ), tool
+    lint = subprocess.run(
+        [str(RUFF), "check", "--no-cache", "--select", "I001", "shop"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout

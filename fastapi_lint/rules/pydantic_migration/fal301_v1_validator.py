@@ -215,7 +215,7 @@ class V1Validator(PydanticRule):
                 "7:6-7:54 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
             ],
             fixed="""
-            from pydantic import BaseModel, field_validator, ValidationInfo, Field
+            from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
             class A(BaseModel):
                 title: str
@@ -244,7 +244,7 @@ class V1Validator(PydanticRule):
                 "7:6-7:20 `@validator` is the Pydantic v1 API; use `@field_validator` with `@classmethod`"
             ],
             fixed="""
-            from pydantic import BaseModel, field_validator, ValidationInfo
+            from pydantic import BaseModel, ValidationInfo, field_validator
 
             class C(BaseModel):
                 a: int
