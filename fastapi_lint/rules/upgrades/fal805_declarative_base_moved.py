@@ -5,6 +5,7 @@ import ast
 from ...catalogues.upgrades import DECLARATIVE_IN_ORM, DECLARATIVE_MOVED
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...import_placement import import_insertion, leading_imports, merge_into
 from ...rule import FixAvailability, Invalid, Rule
 from ._versions import fix_applicability, worth_reporting
 
@@ -41,7 +42,8 @@ class DeclarativeBaseMoved(Rule):
     fallback for older releases) is not reported.
 
     ## Fix safety
-    The fix imports from `sqlalchemy.orm` instead: the wrappers only warn and call the
+    The fix imports from `sqlalchemy.orm` instead (into the module's `from sqlalchemy.orm
+    import ...` when it has one, else where isort puts the statement): the wrappers only warn and call the
     `sqlalchemy.orm` function. It is offered when every name of the statement is in
     `sqlalchemy.orm` (the four above, `declared_attr`, `DeclarativeMeta`); an import that also
     takes `ConcreteBase` or `DeferredReflection`, which stay in the extension, is reported
@@ -93,6 +95,27 @@ class DeclarativeBaseMoved(Rule):
             """,
             unsafe=True,
         ),
+        # Into the file's own `from sqlalchemy.orm import ...`, in isort's order.
+        Invalid(
+            """
+            from sqlalchemy import create_engine
+            from sqlalchemy.ext.declarative import declarative_base
+            from sqlalchemy.orm import sessionmaker
+
+            Base = declarative_base()
+            """,
+            expect=[
+                "2:1-2:56 `sqlalchemy.ext.declarative.declarative_base` moved to "
+                "`sqlalchemy.orm` in SQLAlchemy 1.4 (deprecated in 2.0)"
+            ],
+            fixed="""
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import declarative_base, sessionmaker
+
+            Base = declarative_base()
+            """,
+            unsafe=True,
+        ),
         # A name that stays: report only.
         Invalid(
             """
@@ -114,11 +137,60 @@ class DeclarativeBaseMoved(Rule):
         fix = None
         applicability = fix_applicability(ctx, "sqlalchemy", _ORM_SINCE)
         if applicability is not None and all(a.name in DECLARATIVE_IN_ORM for a in node.names):
-            text = ctx.source.text
-            start = text.find(_MODULE, ctx.span(node)[0])
-            edit = Edit(start, start + len(_MODULE), "sqlalchemy.orm")
-            fix = Fix((edit,), applicability, "Import from `sqlalchemy.orm`")
+            edits = _moved(node, ctx)
+            if edits is None:
+                text = ctx.source.text
+                start = text.find(_MODULE, ctx.span(node)[0])
+                edits = [Edit(start, start + len(_MODULE), "sqlalchemy.orm")]
+            fix = Fix(tuple(edits), applicability, "Import from `sqlalchemy.orm`")
         ctx.report(node, module=_MODULE, name=moved[0], fix=fix)
+
+
+def _moved(node: ast.ImportFrom, ctx: Context) -> list[Edit] | None:
+    """The statement removed and its names imported from `sqlalchemy.orm` where isort puts
+    them: into the file's `from sqlalchemy.orm import ...` when there is one, else as a
+    statement of its own in its place in the import block (`import_placement`). None when
+    the statement is not in the leading import block or shares its lines with other code or a
+    comment: then the module is renamed in place."""
+    imports, _ = leading_imports(ctx.semantic.tree)
+    if node not in imports:
+        return None
+    source = ctx.source
+    start, end = ctx.span(node)
+    starts = source.line_starts
+    row_start = starts[node.lineno - 1]
+    end_row = node.end_lineno or node.lineno
+    row_end = starts[end_row] if end_row < len(starts) else len(source.text)
+    if source.text[row_start:start].strip() or source.text[end:row_end].strip():
+        return None
+    names = [f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names]
+    removal = Edit(row_start, row_end, "")
+    target = next(
+        (
+            s
+            for s in imports
+            if isinstance(s, ast.ImportFrom)
+            and s.module == "sqlalchemy.orm"
+            and not s.level
+            and all(a.name != "*" for a in s.names)
+        ),
+        None,
+    )
+    if target is None:
+        insertion = import_insertion(ctx.semantic.tree, source, "sqlalchemy.orm", ", ".join(names))
+        if removal.start < insertion.start < removal.end:
+            return None
+        return [removal, insertion]
+    present = {f"{a.name} as {a.asname}" if a.asname else a.name for a in target.names}
+    edits = [removal]
+    for name in names:
+        if name in present:
+            continue
+        edit = merge_into(target, source, name)
+        if edit is None:
+            return None
+        edits.append(edit)
+    return edits
 
 
 def _fallback(ctx: Context) -> bool:
