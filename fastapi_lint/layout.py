@@ -187,6 +187,59 @@ def _item_lines(indent: str, items: list[str], line_length: int, newline: str) -
     return lines
 
 
+def has_comment(text: str) -> bool:
+    """Does the code `text` hold a comment (a `#` outside strings)?"""
+    if "#" not in text:
+        return False
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        return any(token.type == tokenize.COMMENT for token in tokens)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return True
+
+
+def flattened(text: str) -> str | None:
+    """`text`, an expression written over several lines, on one line as the formatter joins it
+    when it fits (no space after an opening bracket or before a closing one), or None when
+    the formatter would keep it split: a comment, a magic trailing comma, a string over
+    several lines."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    previous = ""
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            return None
+        if token.type == tokenize.STRING and token.start[0] != token.end[0]:
+            return None
+        if token.type == tokenize.OP and token.string in (")", "]", "}") and previous == ",":
+            return None
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            previous = token.string
+    lines = [line.strip() for line in text.splitlines()]
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        if not line:
+            continue
+        joiner = "" if out.endswith(("(", "[", "{")) or line.startswith((")", "]", "}")) else " "
+        out += joiner + line
+    return out
+
+
+def fitted(indent: str, text: str, suffix: str, line_length: int, newline: str) -> str:
+    """`text` (one line) placed at `indent` and followed by `suffix`, split as the formatter
+    splits it when it does not fit; returned without the indent of its first line and without
+    the suffix."""
+    line = indent + text + suffix
+    if len(line) <= line_length:
+        return text
+    split = relayout(line, line_length, newline)
+    if split is None or not split.endswith(suffix):
+        return text
+    return split[len(indent) : len(split) - len(suffix)]
+
+
 def _wrap_import(indent: str, code: str, line_length: int, newline: str) -> str | None:
     head, _, names = code.partition(" import ")
     items = [name.strip() for name in names.split(",")]

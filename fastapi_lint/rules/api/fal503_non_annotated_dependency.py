@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...layout import fitted, flattened, has_comment
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import is_annotated, param_function, parameters_with_defaults
 from ._fastapi import annotated_name
@@ -53,7 +54,8 @@ class NonAnnotatedDependency(Rule):
     keeps one (`def f(limit: int = 10, db: Session = Depends(get_db))`): Python rejects
     that. As in ruff, such a parameter is reported without a fix. Unlike ruff, keyword-only
     parameters (after `*`) are always fixed, since their order is free.
-    Parameters without an annotation are reported without a fix: there is no type to write.
+    Parameters without an annotation are reported without a fix: there is no type to write,
+    nor are defaults holding a comment, which the rewrite would lose.
 
     ## References
     - ruff FAST002 `fast-api-non-annotated-dependency`
@@ -201,6 +203,56 @@ class NonAnnotatedDependency(Rule):
             """,
             unsafe=True,
         ),
+        # A default split only to fit the old line is joined, as ruff format joins it.
+        Invalid(
+            """
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            @app.get('/me')
+            def me(
+                token: tuple[str, str] = Depends(
+                    read_token
+                ),
+            ):
+                ...
+            """,
+            expect=[
+                "6:5-6:27 `token` uses `Depends(...)` as its default; declare it as `Annotated[..., Depends(...)]`"
+            ],
+            fixed="""
+            from typing import Annotated
+
+            from fastapi import Depends, FastAPI
+            app = FastAPI()
+
+            @app.get('/me')
+            def me(
+                token: Annotated[tuple[str, str], Depends(read_token)],
+            ):
+                ...
+            """,
+            unsafe=True,
+        ),
+        # A comment in the default: the rewrite would lose it, so no fix.
+        Invalid(
+            """
+            from fastapi import FastAPI, Query
+            app = FastAPI()
+
+            @app.get('/items')
+            def items(
+                q: str = Query(
+                    None,
+                    max_length=50,  # the column's width
+                ),
+            ):
+                ...
+            """,
+            expect=[
+                "6:5-6:11 `q` uses `Query(...)` as its default; declare it as `Annotated[..., Query(...)]`"
+            ],
+        ),
         # No annotation: reported without a fix.
         Invalid(
             """
@@ -258,8 +310,14 @@ class NonAnnotatedDependency(Rule):
             isinstance(a, ast.Starred) for a in default.args
         ):
             return None, True
+        if has_comment(ctx.text(default)):
+            return None, True  # the rewrite would lose it: reported without a fix
         annotation = ctx.text(arg.annotation)
         layout = _Layout.of(arg, default, ctx)
+        if layout is not None:
+            flat = _flat(arg, default, function, annotated, ctx)
+            if flat is not None:
+                return flat
         if function in _DEPENDENCIES:
             if layout is not None:
                 return layout.parameter(arg.arg, annotated, annotation, ctx.text(default)), False
@@ -282,6 +340,53 @@ class NonAnnotatedDependency(Rule):
         if value is None or (isinstance(value, ast.Constant) and value.value is ...):
             return text, False  # required
         return f"{text} = {ctx.text(value)}", True
+
+
+def _flat(
+    arg: ast.arg, default: ast.Call, function: str, annotated: str, ctx: Context
+) -> tuple[str, bool] | None:
+    """The rewritten parameter of a default spanning several lines, joined on one line when
+    the formatter would join it (the split call was only there to fit the old line) and laid
+    out as the formatter lays the line out (`layout.fitted`); None when it would stay split."""
+    assert arg.annotation is not None
+    annotation = flattened(ctx.text(arg.annotation))
+    if annotation is None or flattened(ctx.text(default)) is None:
+        return None  # a comment or a magic trailing comma in it: kept split
+    value: ast.expr | None = None
+    if function in _DEPENDENCIES:
+        call = flattened(ctx.text(default))
+    else:
+        if len(default.args) > 1:
+            return None
+        value = default.args[0] if default.args else None
+        others = []
+        for kw in default.keywords:
+            if kw.arg == "default":
+                value = kw.value
+            else:
+                others.append(kw)
+        texts = [flattened(ctx.text(kw)) for kw in others]
+        if any(t is None for t in texts):
+            return None
+        call = f"{ctx.text(default.func)}({', '.join(t for t in texts if t is not None)})"
+    if call is None:
+        return None
+    text = f"{arg.arg}: {annotated}[{annotation}, {call}]"
+    keeps_default = not (value is None or (isinstance(value, ast.Constant) and value.value is ...))
+    if keeps_default:
+        assert value is not None
+        value_text = flattened(ctx.text(value))
+        if value_text is None:
+            return None
+        text += f" = {value_text}"
+    source = ctx.source
+    row_start = source.line_starts[arg.lineno - 1]
+    indent = source.text[row_start : ctx.span(arg)[0]]
+    end = ctx.span(default)[1]
+    after = source.text[end : end + 1]
+    suffix = "," if after == "," else ""
+    laid = fitted(indent, text, suffix, ctx.settings.line_length, source.newline)
+    return laid, keeps_default
 
 
 @dataclass(frozen=True)
