@@ -187,17 +187,6 @@ def _item_lines(indent: str, items: list[str], line_length: int, newline: str) -
     return lines
 
 
-def has_comment(text: str) -> bool:
-    """Does the code `text` hold a comment (a `#` outside strings)?"""
-    if "#" not in text:
-        return False
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
-        return any(token.type == tokenize.COMMENT for token in tokens)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return True
-
-
 def flattened(text: str) -> str | None:
     """`text`, an expression written over several lines, on one line as the formatter joins it
     when it fits (no space after an opening bracket or before a closing one), or None when

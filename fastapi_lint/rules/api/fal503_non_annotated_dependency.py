@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...layout import fitted, flattened, has_comment
+from ...layout import fitted, flattened
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import is_annotated, param_function, parameters_with_defaults
 from ._fastapi import annotated_name
@@ -54,8 +54,7 @@ class NonAnnotatedDependency(Rule):
     keeps one (`def f(limit: int = 10, db: Session = Depends(get_db))`): Python rejects
     that. As in ruff, such a parameter is reported without a fix. Unlike ruff, keyword-only
     parameters (after `*`) are always fixed, since their order is free.
-    Parameters without an annotation are reported without a fix: there is no type to write,
-    nor are defaults holding a comment, which the rewrite would lose.
+    Parameters without an annotation are reported without a fix: there is no type to write.
 
     ## References
     - ruff FAST002 `fast-api-non-annotated-dependency`
@@ -234,25 +233,6 @@ class NonAnnotatedDependency(Rule):
             """,
             unsafe=True,
         ),
-        # A comment in the default: the rewrite would lose it, so no fix.
-        Invalid(
-            """
-            from fastapi import FastAPI, Query
-            app = FastAPI()
-
-            @app.get('/items')
-            def items(
-                q: str = Query(
-                    None,
-                    max_length=50,  # the column's width
-                ),
-            ):
-                ...
-            """,
-            expect=[
-                "6:5-6:11 `q` uses `Query(...)` as its default; declare it as `Annotated[..., Query(...)]`"
-            ],
-        ),
         # No annotation: reported without a fix.
         Invalid(
             """
@@ -310,8 +290,6 @@ class NonAnnotatedDependency(Rule):
             isinstance(a, ast.Starred) for a in default.args
         ):
             return None, True
-        if has_comment(ctx.text(default)):
-            return None, True  # the rewrite would lose it: reported without a fix
         annotation = ctx.text(arg.annotation)
         layout = _Layout.of(arg, default, ctx)
         if layout is not None:
