@@ -60,6 +60,10 @@ def suppressing_row(source: Source, code: str, row: int) -> int | None:
         return None
     if is_suppressed(code, suppressed_codes(source.line(row))):
         return row
+    if _last_noqa_row(source) <= row:
+        # No `noqa` below: no row a comment about `row` could go to suppresses it, and the
+        # file need not be tokenized (that was a twentieth of a whole-corpus run).
+        return None
     end = comment_row(source, row)
     if end != row and is_suppressed(code, suppressed_codes(source.line(end))):
         return end
@@ -80,6 +84,19 @@ def comment_row(source: Source, row: int) -> int:
     multi-line string or backslash continuation that `row` is part of ends (chained: a
     string that ends on a line where another begins goes on to that one's end)."""
     return _comment_rows(source).get(row, row)
+
+
+_NOQA_WORD = re.compile("noqa", re.I)
+
+
+def _last_noqa_row(source: Source) -> int:
+    """The last row whose line mentions `noqa` (0: none)."""
+
+    def last() -> int:
+        found = [match.start() for match in _NOQA_WORD.finditer(source.text)]
+        return source.position(found[-1])[0] if found else 0
+
+    return source.computed("noqa-last-row", last)
 
 
 def _comment_rows(source: Source) -> dict[int, int]:
