@@ -381,6 +381,7 @@ def check(
             cache=not no_cache,
             keep_index=False,
         )
+        report.index = None  # with the summaries it holds: their memory serves the output
         if add_noqa:
             # Written as fixes are: through a symlink only into the project or a checked path.
             roots = tuple(

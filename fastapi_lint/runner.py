@@ -125,7 +125,9 @@ def run(
     reports: list[FileReport] = []
     # One cache per namespace, shared by the groups that have it (its shards read once).
     stores: dict[tuple[object, ...], Cache] = {}
-    for group, files in groups.items():
+    # Smallest group first: a pool's workers are forked from this process, and after a large
+    # group (its summaries and index) they would each start with its memory.
+    for group, files in sorted(groups.items(), key=lambda item: len(item[1])):
         own = settings.for_group(*group)
         own_mode = replace(mode, unsafe=own.unsafe_fixes)
         # Groups with the same settings share a cache namespace; each keeps its own record
