@@ -149,9 +149,11 @@ def relayout(
     pairs, commas = _pairs(code)
     if enclosed and commas:
         items = _split(code, [-1, *commas, len(code)])
-        if items and not items[-1]:
+        if not items[-1] and len(items) > 2:
             return None  # a trailing comma: the formatter would have split it already
-        return newline.join(_item_lines(indent, items, line_length, newline))
+        if items[-1]:
+            return newline.join(_item_lines(indent, items, line_length, newline))
+        # A lone item with its trailing comma: split at its last bracket, below.
     if not pairs:
         return None
     pair = pairs[0] if is_def else pairs[-1]

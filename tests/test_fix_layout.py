@@ -275,3 +275,21 @@ def test_imports_the_fixes_add_are_sorted_and_wrapped_as_isort_does(tmp_path):
         text=True,
     )
     assert lint.returncode == 0, lint.stdout
+
+
+def test_a_lone_parameter_line_splits_at_its_subscript():
+    """The one parameter of a signature already split (its line between `(` and `)`), made too
+    long by the fix: the subscript splits, as ruff format splits it."""
+    line = (
+        "        credentials: Annotated[HTTPAuthorizationCredentials, Security(subclass_security)],"
+    )
+    assert relayout(line, 88, enclosed=True) == (
+        "        credentials: Annotated[\n"
+        "            HTTPAuthorizationCredentials, Security(subclass_security)\n"
+        "        ],"
+    )
+    # Two parameters on that line go one a line.
+    line = "    request: Request, manager: Annotated[UserManager, Depends(get_user_manager_dep)]"
+    assert relayout(line, 88, enclosed=True) == (
+        "    request: Request,\n    manager: Annotated[UserManager, Depends(get_user_manager_dep)],"
+    )
