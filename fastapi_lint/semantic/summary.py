@@ -79,6 +79,11 @@ def call_candidate(call: ast.Call, semantic: SemanticModel, name: str | None) ->
     callers have at hand already.
     """
     func = call.func
+    if name is None and isinstance(func, ast.Name):
+        # `inner()` of a `def inner` nested in the function: recorded under its own name.
+        binding = semantic.lookup(func.id)
+        if binding is not None and binding.kind is BindingKind.FUNCTION:
+            name = function_qualname(binding.node, semantic)
     if name is None and isinstance(func, ast.Attribute):
         receiver = func.value
         owner = semantic.type_of(receiver)
@@ -89,6 +94,30 @@ def call_candidate(call: ast.Call, semantic: SemanticModel, name: str | None) ->
     if name is None or name.split(".", 1)[0] in _EXTERNAL_ROOTS:
         return None
     return name
+
+
+def function_qualname(node: ast.AST | None, semantic: SemanticModel) -> str | None:
+    """The name a function of the module is recorded under, as Python's `__qualname__` has
+    it after the module's name: `app.db.connect`, a method `app.repo.Users.get`, a function
+    nested in another `app.api.handler.<locals>.load`. None for a function the walk has not
+    declared, and inside classes defined in functions (their names are not unique)."""
+    scope = semantic.functions.get(node) if node is not None else None
+    if scope is None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    parent = scope.parent
+    if parent is None:
+        return None
+    if parent is semantic.module_scope:
+        return f"{semantic.module}.{node.name}"
+    if parent.kind is ScopeKind.CLASS and parent.parent is not None:
+        owner = parent.bindings.get("__qualname__")
+        if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
+            return None
+        return f"{owner.qualname}.{node.name}"
+    if parent.kind is ScopeKind.FUNCTION:
+        outer = function_qualname(parent.node, semantic)
+        return f"{outer}.<locals>.{node.name}" if outer is not None else None
+    return None
 
 
 def method_owner(name: str, semantic: SemanticModel) -> str | None:
@@ -181,16 +210,11 @@ class SummaryCollector:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         semantic = ctx.semantic
-        scope = semantic.scope
-        if scope is semantic.module_scope:
-            qualname = f"{semantic.module}.{node.name}"
-        elif scope.kind is ScopeKind.CLASS and scope.parent is not None:
-            owner = scope.bindings.get("__qualname__")
-            if owner is None or owner.qualname is None or "<locals>" in owner.qualname:
-                return
-            qualname = f"{owner.qualname}.{node.name}"
-        else:
-            return  # nested functions cannot be reached from other modules
+        # A nested function is recorded too: the function it is nested in may call it, and
+        # FAL106's chains go through it (`def load(): ...` inside an `async def`).
+        qualname = function_qualname(node, semantic)
+        if qualname is None:
+            return
         decorators = tuple(
             semantic.qualified_name(d.func if isinstance(d, ast.Call) else d) or ""
             for d in node.decorator_list

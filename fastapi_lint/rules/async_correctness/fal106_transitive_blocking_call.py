@@ -22,8 +22,10 @@ class TransitiveBlockingCall(Rule):
     receiver whose project class is known (`repo: UserRepo`, `cache = ProfileCache()` at
     module level, `self.load()`), followed through the class's project bases. A function
     passed as a reference to `asyncio.to_thread`, `run_in_threadpool` or
-    `loop.run_in_executor` is not called, and is not reported; neither is a call inside a
-    nested `def` or `lambda`, a sync generator (calling it runs nothing yet), or a function
+    `loop.run_in_executor` is not called, and is not reported. A `def` nested in a function
+    (`def load(): ...` in the route, then `load()`) is a sync function like any other: the
+    call of it is reported, not the calls inside it, which run where it is called. Not
+    reported either: a call inside a `lambda`, a sync generator (calling it runs nothing yet), or a function
     with a decorator that may replace it (only `staticmethod`, `classmethod` and `wraps` are
     known to keep it; a `functools.cache`/`lru_cache` function blocks only on its first call
     and is not reported).
@@ -141,6 +143,21 @@ class TransitiveBlockingCall(Rule):
         async def handler():
             return walk(3)
         """,
+        # A nested `def` run in a thread, and one that does not block.
+        """
+        import asyncio
+        import time
+
+        async def handler():
+            def settle():
+                time.sleep(0.01)
+
+            def label(name):
+                return name.title()
+
+            await asyncio.to_thread(settle)
+            return label('x')
+        """,
         # A method called `get` of a class that does not block.
         """
         class Cache:
@@ -202,6 +219,21 @@ class TransitiveBlockingCall(Rule):
         """,
     ]
     invalid = [
+        # A `def` nested in the coroutine, which blocks.
+        Invalid(
+            """
+            import time
+
+            async def handler():
+                def settle():
+                    time.sleep(0.01)
+
+                settle()
+            """,
+            expect=[
+                "7:5-7:13 `settle()` blocks the event loop in async function `handler`: handler → handler.<locals>.settle → time.sleep (example.py:5); run it with `await asyncio.to_thread(...)` or make it async"
+            ],
+        ),
         Invalid(
             """
             import requests
