@@ -40,6 +40,9 @@ class Context:
         # (code, row) of noqa comments that did their work without a finding to take away
         # (FAL106's accepted blocking calls): FAL001 must not call them unused.
         self.noqa_uses: list[tuple[str, int]] = []
+        # The rules running on this file only for what other modules define: their triggers
+        # do not occur in it (see `Rule.across_modules`).
+        self.untriggered: frozenset[str] = frozenset()
         self._state: dict[str, Any] = {}
         self._shared: dict[str, Any] = {}
 
@@ -117,6 +120,7 @@ class Context:
         requires: tuple[Condition, ...],
         *,
         fix: Fix | None = None,
+        message: str | None = None,
         **fmt: Any,
     ) -> None:
         """Report `node` if the project index confirms every condition in `requires`.
@@ -124,7 +128,8 @@ class Context:
         For what one file cannot decide: `IsModel("app.schemas.ItemUpdate")` — is that class,
         defined elsewhere, a Pydantic model? The fact is kept in the module's summary and
         resolved in the project pass (see `semantic/index.py` for the conditions). Values a
-        condition supplies (FAL106's `{chain}`) fill the rest of the message.
+        condition supplies (FAL106's `{chain}`) fill the rest of the message; `message`
+        replaces the rule's own when it has no place for them (`InstanceOf`'s `{type}`).
         """
         rule = self.rule
         assert isinstance(rule, Rule), "defer() is only valid inside a rule's check"
@@ -146,7 +151,7 @@ class Context:
             Fact(
                 code=rule.code,
                 requires=requires,
-                template=rule.message + refusal.replace("{", "{{").replace("}", "}}"),
+                template=(message or rule.message) + refusal.replace("{", "{{").replace("}", "}}"),
                 values=tuple((key, str(value)) for key, value in fmt.items()),
                 row=row,
                 col=col,

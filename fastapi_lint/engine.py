@@ -145,14 +145,21 @@ def _lint_source(
     text = source.text
     exempt = file_exempt(text)
     rules = []
+    # Rules let through only for what other modules define (`Rule.across_modules`): with an
+    # index to ask, or a summary to keep the facts in.
+    untriggered: set[str] = set()
     if not exempt:
         candidates = ruleset.for_path(path)
         seen = presence(text, candidates)
-        rules = [
-            rule
-            for rule in candidates
-            if rule.code != PARSE_ERROR and gate_passes(rule, text, seen)
-        ]
+        across = summarize or index is not None
+        for rule in candidates:
+            if rule.code == PARSE_ERROR:
+                continue
+            if gate_passes(rule, text, seen):
+                rules.append(rule)
+            elif across and rule.across_modules and gate_passes(rule, text, seen, triggers=False):
+                rules.append(rule)
+                untriggered.add(rule.code)
     parse_reported = not exempt and ruleset.enabled(PARSE_ERROR, path)
     if not rules and not parse_reported and not summarize:
         return result
@@ -174,6 +181,7 @@ def _lint_source(
     semantic.external = external_for(ruleset.settings)
     semantic.tree = tree
     ctx = Context(source, path, semantic, ruleset.settings)
+    ctx.untriggered = frozenset(untriggered)
     rules = [rule for rule in rules if _applies(rule, ctx, result.errors)]
     if not rules and not summarize:
         return result

@@ -55,8 +55,13 @@ def _automaton(kinds: tuple[type[Rule], ...]) -> tuple[tuple[str, ...], Any] | N
     return tuple(strings), machine
 
 
-def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> bool:
+def gate_passes(
+    rule: Rule, text: str, seen: dict[str, bool] | None = None, *, triggers: bool = True
+) -> bool:
     """Can `rule` fire on a file with this text? False only when it certainly cannot.
+
+    Without `triggers`, only `requires` and `requires_any` are asked: whether the rule can
+    fire there through another module (`Rule.across_modules`).
 
     `seen` memoises substring tests across the rules of one file: each is a scan of the
     whole text, and several rules share them ("async", common module names).
@@ -78,7 +83,7 @@ def gate_passes(rule: Rule, text: str, seen: dict[str, bool] | None = None) -> b
                 break
         else:
             return False
-    if not rule.triggers and not rule.trigger_words:
+    if not triggers or (not rule.triggers and not rule.trigger_words):
         return True
     for trigger in rule.triggers:
         found = seen.get(trigger)

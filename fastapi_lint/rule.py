@@ -104,6 +104,12 @@ class Rule:
     # True when the rule may call `ctx.defer` (findings the project index decides): the engine
     # then collects the module's summary in the same walk, to resolve them.
     defers: ClassVar[bool] = False
+    # True when a finding may rest on what another module defines (a client imported from it,
+    # a helper of it that makes an engine), which no word of this file shows. In a run with a
+    # project index, the rule then also runs on the files its `requires` admit and its
+    # triggers rule out, with its code in `ctx.untriggered`: there it only defers such findings
+    # (and should do little else: most files are such files).
+    across_modules: ClassVar[bool] = False
     # Examples, also the rule's tests (tests/test_rule_examples.py). A plain string in `valid`
     # is a `Valid` at the default path; every rule class sees a list of `Valid` only.
     valid: ClassVar[list[str | Valid]] = []

@@ -123,6 +123,7 @@ def test_every_condition_kind_is_answered_and_round_trips():
     assert sorted(CONDITIONS) == [
         "blocking",
         "coroutine",
+        "instance-of",
         "model",
         "model-without",
         "not-received",
@@ -136,7 +137,7 @@ def test_every_condition_kind_is_answered_and_round_trips():
     ]
     for kind, cls in CONDITIONS.items():
         names = [f.name for f in dataclasses.fields(cls)]
-        values = [("m.y",) if n == "dependencies" else "m.x" for n in names]
+        values = [("m.y",) if n in ("dependencies", "types") else "m.x" for n in names]
         condition = cls(*values)
         assert condition.kind == kind
         assert index.holds(condition, summary) is None

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "fixtures" / "projects"
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "projects"
 CODES = (
+    "FAL101",
+    "FAL105",
     "FAL106",
     "FAL107",
     "FAL202",

@@ -13,7 +13,8 @@ from ..catalogues.blocking import TABLES
 from ..context import Context, FixLike
 from ..diagnostics import Applicability, Edit, Fix
 from ..rule import FixAvailability, Rule
-from ..semantic.blocking import blocking_call
+from ..semantic.blocking import blocking_call, blocking_types, imported_receiver
+from ..semantic.records import InstanceOf
 from ..settings import Settings
 
 _ASYNC_DEF = re.compile(r"async\s+def\b")
@@ -56,6 +57,11 @@ class _Pending:
     findings: list[tuple[ast.Call, tuple[int, str] | None, dict[str, Any]]] = field(
         default_factory=list
     )
+    # Calls on an object imported from another module, of a type only the index knows:
+    # (call, receiver key, the condition, the message's fields).
+    deferred: list[tuple[ast.Call, tuple[int, str] | None, InstanceOf, dict[str, Any]]] = field(
+        default_factory=list
+    )
     awaited_calls: set[int] = field(default_factory=set)
     async_receivers: set[tuple[int, str]] = field(default_factory=set)
 
@@ -90,6 +96,10 @@ class BlockingCallRule(Rule):
     fix_applicability = (Applicability.UNSAFE,)
     message = "Blocking {kind} {call} in async function `{function}`; use {replacement}"
     abstract: ClassVar[bool] = True
+    # A receiver imported from another module (`from app.clients import http`) is typed by the
+    # project index: the finding is deferred on `InstanceOf` and says the type it found.
+    defers = True
+    across_modules = True
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -99,6 +109,16 @@ class BlockingCallRule(Rule):
             # An extended call can only appear in a file that imports its top-level module.
             # The gate reads the instance's triggers: this rule's own shadow the class's.
             self.triggers = (*type(self).triggers, *{n.split(".")[0] for n in self.extra})  # type: ignore[misc]
+        # The method names that block on some receiver type: a call of any other method of an
+        # imported object needs no question to the index.
+        methods = self.table.methods.values()
+        self.any_method = any(m.methods is None for m in methods)
+        self.method_names = frozenset(
+            {name for m in methods for name in m.methods or ()}
+            | {name.rpartition(".")[2] for name in self.extra}
+        )
+        # Only a table with methods can block through an object another module made.
+        self.across_modules = bool(self.table.methods or self.extra)  # type: ignore[misc]
 
     def check(self, node: ast.Call | ast.Await, ctx: Context) -> None:
         if not ctx.in_async_function:
@@ -114,8 +134,13 @@ class BlockingCallRule(Rule):
             return
         if id(node) in pending.awaited_calls:
             return  # an awaited call returns an awaitable: not a blocking sync call
+        if self.code in ctx.untriggered:
+            # None of the table's names occur in the file: only a receiver from elsewhere.
+            self._imported(node, pending, ctx)
+            return
         call = blocking_call(node, ctx, self.table, self.extra)
         if call is None:
+            self._imported(node, pending, ctx)
             return
         function = ctx.function
         assert function is not None and isinstance(function.node, ast.AsyncFunctionDef)
@@ -128,11 +153,44 @@ class BlockingCallRule(Rule):
         }
         pending.findings.append((node, _receiver_key(node, ctx), fields))
 
+    def _imported(self, node: ast.Call, pending: _Pending, ctx: Context) -> None:
+        """`http.get()` on an object of another module: the index says whether its type is
+        one on which the method blocks."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if not self.any_method and func.attr not in self.method_names:
+            return
+        types = blocking_types(self.table, func.attr, self.extra)
+        if not types:
+            return
+        name = imported_receiver(node, ctx)
+        if name is None:
+            return
+        function = ctx.function
+        assert function is not None and isinstance(function.node, ast.AsyncFunctionDef)
+        fields = {
+            "kind": self.table.kind,
+            "call": f"`{''.join(ctx.text(node.func).split())}()` on `{name}`",
+            "function": function.node.name,
+            "replacement": self.table.replacement,
+            "fix": self.fix(node, ctx),
+        }
+        pending.deferred.append((node, _receiver_key(node, ctx), InstanceOf(name, types), fields))
+
     def finish(self, ctx: Context) -> None:
         pending = ctx.state(_Pending)
         for node, key, fields in pending.findings:
             if key is None or key not in pending.async_receivers:
                 ctx.report(node, **fields)
+        for node, key, condition, fields in pending.deferred:
+            if key is not None and key in pending.async_receivers:
+                continue
+            fix = fields.pop("fix")
+            message = self.message.replace("{call}", "{call} ({type})")
+            ctx.defer(
+                node, (condition,), fix=fix() if callable(fix) else fix, message=message, **fields
+            )
 
     def fix(self, node: ast.Call, ctx: Context) -> FixLike:
         return route_to_sync_fix(ctx)

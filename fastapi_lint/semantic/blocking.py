@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from ..catalogues.blocking import BlockingTable, Methods
 from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import describe_type
+from .model import BindingKind
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -56,6 +58,45 @@ def blocking_call(
     if methods is not None and methods.through_attributes and _method_blocks(methods, func.attr):
         return f"`{_compact(ctx.text(func))}()` on {describe_type(root)}"
     return None
+
+
+def blocking_types(
+    table: BlockingTable, method: str, extra: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The receiver types on which a call of `method` blocks, per the table (and the user's
+    `Type.method` extensions), sorted."""
+    found = {t for t, methods in table.methods.items() if _method_blocks(methods, method)}
+    found.update(name.rpartition(".")[0] for name in extra if name.endswith(f".{method}"))
+    return tuple(sorted(found))
+
+
+_STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
+
+
+def imported_receiver(call: ast.Call, ctx: Context) -> str | None:
+    """The qualified name of a method call's receiver when it is an object imported from
+    another module whose type this module cannot know (`http.get()` after `from
+    app.clients import http`, `clients.http.get()` after `from app import clients`): the
+    project index may (`ProjectIndex.instance_type`). None for anything else: a local name,
+    a receiver of known type, the standard library."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value
+    root = receiver
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return None
+    binding = ctx.semantic.lookup(root.id)
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return None
+    if ctx.type_of(receiver) is not None:
+        return None  # known here: `blocking_call` answered
+    name = ctx.qualified_name(receiver)
+    if name is None or "." not in name or name.split(".", 1)[0] in _STDLIB:
+        return None
+    return name
 
 
 def _compact(text: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..catalogues.pydantic_v1 import CLASSMETHOD_CONSTRUCTORS, MODEL_BASES, SETTINGS_BASES
+from ..catalogues.types import describe_type
 from ..diagnostics import Diagnostic
 from .model import APP_TYPES
 
@@ -32,6 +33,7 @@ from .records import (
     ClassRecord,
     Condition,
     FunctionRecord,
+    InstanceOf,
     IsModel,
     IsRouter,
     MakesCoroutine,
@@ -703,6 +705,35 @@ class ProjectIndex:
             return self.is_router_type(record.returns, summary, depth + 1)
         return False
 
+    def instance_type(self, name: str, home: ModuleSummary | None = None) -> str | None:
+        """The class of the module-level object `name` (`app.clients.http`), as a type checker
+        would infer it: what its module records it is bound to (`httpx.Client()`), where a
+        project function's name means what that function returns, followed across modules
+        (`http = make_client()`, `make_client` returning `httpx.Client(...)`). A project class
+        by its qualified name, any other by its canonical name; None when unknown."""
+        found = self.resolve(name, home)
+        if found is None or found[0] != "instance":
+            return None
+        return self._made(found[1], self._home_of(name), 0)
+
+    def _made(self, type_: str, home: ModuleSummary | None, depth: int) -> str | None:
+        """What a recorded type stands for (see `instance_type`)."""
+        if depth > _MAX_DEPTH:
+            return None
+        found = self.resolve(type_, home)
+        if found is None:
+            return type_  # outside the project: canonical already
+        if found[0] == "class":
+            return found[1]
+        if found[0] == "function":
+            entry = self._function_entry(found[1])
+            assert entry is not None
+            record, summary = entry
+            if not record.returns or record.is_async or record.is_generator:
+                return None
+            return self._made(record.returns, summary, depth + 1)
+        return None
+
     def coroutine_function(self, name: str, home: ModuleSummary | None = None) -> bool:
         """Does calling `name` create a coroutine: a project `async def`, not a generator,
         whose decorators (if any) are known to hand the function back unchanged?"""
@@ -1043,6 +1074,9 @@ class ProjectIndex:
             return {"origin": f" ({origin}, {path}:{record.row})"}
         if isinstance(condition, MakesCoroutine):
             return {} if self.coroutine_function(condition.function, home) else None
+        if isinstance(condition, InstanceOf):
+            held = self.instance_type(condition.name, home)
+            return {"type": describe_type(held)} if held in condition.types else None
         if isinstance(condition, NotReceived):
             for dependency in condition.dependencies:
                 names = self.received(dependency, home)

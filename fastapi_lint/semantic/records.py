@@ -236,6 +236,19 @@ class BlocksLoop(Condition):
 
 @_condition
 @dataclass(frozen=True)
+class InstanceOf(Condition):
+    """The object `name`, a module-level name of another module (`app.clients.http`), holds
+    an instance of one of `types` (canonical class names): what its module binds it to, a
+    constructor, a catalogued factory, or a project function whose return is known (followed
+    across modules). Adds `type`: the one it holds, as messages name it (a `httpx.Client`)."""
+
+    kind: ClassVar[str] = "instance-of"
+    name: str
+    types: tuple[str, ...]
+
+
+@_condition
+@dataclass(frozen=True)
 class NotReceived(Condition):
     """No dependency in `dependencies` receives a parameter named `parameter`."""
 
@@ -260,8 +273,9 @@ def condition_from_plain(entry: Sequence[Any]) -> Condition:
     """The condition `Condition.plain` made; raises on an unknown kind or a wrong shape."""
     kind, *values = (str(v) for v in entry)
     cls = CONDITIONS[kind]
-    names = [f.name for f in fields(cls)]
-    if names and names[-1] == "dependencies":  # the one tuple field: the rest of the values
+    declared = fields(cls)
+    names = [f.name for f in declared]
+    if declared and str(declared[-1].type).startswith("tuple"):  # a last tuple field: the rest
         head = len(names) - 1
         return cls(*values[:head], tuple(values[head:]))  # type: ignore[call-arg]  # fields vary per kind
     if len(values) != len(names):
