@@ -38,6 +38,8 @@ CODES = (
     "FAL106",
     "FAL107",
     "FAL202",
+    "FAL203",
+    "FAL204",
     "FAL301",
     "FAL302",
     "FAL303",

@@ -36,6 +36,7 @@ from .records import (
     InstanceOf,
     IsModel,
     IsRouter,
+    Makes,
     MakesCoroutine,
     ModelWithout,
     ModuleSummary,
@@ -734,6 +735,34 @@ class ProjectIndex:
             return self._made(record.returns, summary, depth + 1)
         return None
 
+    def made(
+        self, name: str, home: ModuleSummary | None = None
+    ) -> tuple[str, str, tuple[str, ...]] | None:
+        """What calling the project function `name` gives, as its module recorded it and
+        followed through functions of other modules whose result it returns: (the class, the
+        callable outside the project that makes it or "", the functions it goes through, for
+        messages: `` `create_db_engine()` (app/db.py) ``, then each further one). A project
+        class by its qualified name; None when unknown."""
+        record = self.function(name, home)
+        through: list[str] = []
+        for _ in range(_MAX_DEPTH):
+            if record is None or not record.returns or record.is_async or record.is_generator:
+                return None
+            entry = self._function_entry(record.qualname)
+            assert entry is not None
+            summary = entry[1]
+            through.append(f"`{self._display(record, summary)}()` ({summary.path})")
+            through.extend(f"`{v}()`" for v in record.via)
+            found = self.resolve(record.returns, summary)
+            if found is None:
+                return record.returns, record.maker, tuple(through)
+            if found[0] == "class":
+                return found[1], "", tuple(through)
+            if found[0] != "function" or found[1] == record.qualname:
+                return None
+            record = self.function(found[1], summary)
+        return None
+
     def coroutine_function(self, name: str, home: ModuleSummary | None = None) -> bool:
         """Does calling `name` create a coroutine: a project `async def`, not a generator,
         whose decorators (if any) are known to hand the function back unchanged?"""
@@ -1077,6 +1106,17 @@ class ProjectIndex:
         if isinstance(condition, InstanceOf):
             held = self.instance_type(condition.name, home)
             return {"type": describe_type(held)} if held in condition.types else None
+        if isinstance(condition, Makes):
+            made = self.made(condition.function, home)
+            if made is None or made[0] not in condition.types:
+                return None
+            type_, maker, through = made
+            name = f"`{type_}`"
+            return {
+                "type": name,
+                "maker": f"`{maker.rpartition('.')[2]}()`" if maker else name,
+                "through": " → ".join(through),
+            }
         if isinstance(condition, NotReceived):
             for dependency in condition.dependencies:
                 names = self.received(dependency, home)

@@ -77,6 +77,11 @@ class FunctionRecord(NamedTuple):
     # positional-only ones (it passes values by keyword) and dependencies (`Depends`/
     # `Security`: they get the dependency's result).
     unfilled: tuple[str, ...] = ()
+    # How the value it returns is made, for messages: the functions of its module the body
+    # hands the call on to (`_create_engine`), and the callable outside them that makes it
+    # (`sqlalchemy.create_engine`; "" when only the annotation says what it returns).
+    via: tuple[str, ...] = ()
+    maker: str = ""
 
 
 class ClassRecord(NamedTuple):
@@ -249,6 +254,20 @@ class InstanceOf(Condition):
 
 @_condition
 @dataclass(frozen=True)
+class Makes(Condition):
+    """Calling the project function `function` (of another module) gives an instance of one of
+    `types`: what it records it returns, followed across modules (`create_db_engine(url)`
+    returning `create_engine(url)`). Adds `type` (the class, in backticks), `maker` (the
+    callable that makes it, else the class) and `through` (the functions it goes through,
+    with the module of the first)."""
+
+    kind: ClassVar[str] = "makes"
+    function: str
+    types: tuple[str, ...]
+
+
+@_condition
+@dataclass(frozen=True)
 class NotReceived(Condition):
     """No dependency in `dependencies` receives a parameter named `parameter`."""
 
@@ -391,6 +410,8 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
     middleware = entry[14] if len(entry) > 14 else ()
     returns = str(entry[15]) if len(entry) > 15 else ""
     unfilled = tuple(str(n) for n in entry[16]) if len(entry) > 16 else ()
+    via = tuple(str(v) for v in entry[17]) if len(entry) > 17 else ()
+    maker = str(entry[18]) if len(entry) > 18 else ""
     return FunctionRecord(
         qualname=str(qualname),
         name=str(name),
@@ -409,6 +430,8 @@ def _function(entry: Sequence[Any]) -> FunctionRecord:
         middleware=tuple((str(name), bool(cors)) for name, cors in middleware),
         returns=returns,
         unfilled=unfilled,
+        via=via,
+        maker=maker,
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..catalogues.blocking import TABLES
 from ..catalogues.pydantic_v1 import FIELD_CALLS
@@ -355,7 +355,7 @@ class SummaryCollector:
                 calls=tuple(b.calls),
                 blocking=tuple(b.blocking),
                 middleware=tuple(b.middleware),
-                returns=_returns(b, semantic),
+                **_returns(b, semantic),
             )
             for b in self.functions.values()
         )
@@ -372,17 +372,20 @@ class SummaryCollector:
         )
 
 
-def _returns(builder: _FunctionBuilder, semantic: SemanticModel) -> str:
-    """What the function returns, for other modules (`FunctionRecord.returns`). Only a
-    function with a return annotation or a `return <value>` is asked: inferring reads the body
-    again, and most functions' results nobody asks about would be unknown anyway."""
+def _returns(builder: _FunctionBuilder, semantic: SemanticModel) -> dict[str, Any]:
+    """What the function returns, for other modules (`FunctionRecord.returns`, `via`,
+    `maker`). Only a function with a return annotation or a `return <value>` is asked:
+    inferring reads the body again, and most functions' results nobody asks about would be
+    unknown anyway."""
     node = builder.node
     if not isinstance(node, ast.FunctionDef) or builder.generator:
-        return ""  # calling it gives a coroutine or a generator
+        return {}  # calling it gives a coroutine or a generator
     if node.returns is None and not builder.returns:
-        return ""
+        return {}
     returned = semantic.returned(node)
-    return returned.type if returned is not None else ""
+    if returned is None:
+        return {}
+    return {"returns": returned.type, "via": returned.via, "maker": returned.maker or ""}
 
 
 def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:

@@ -8,7 +8,9 @@ class BlockingHttpCallInAsync(BlockingCallRule):
     """## What it does
     Checks for synchronous HTTP requests inside `async def`: `requests` verbs, `httpx.get()` and
     friends, methods of a known `requests.Session` or `httpx.Client`, `urllib.request.urlopen`,
-    `urllib3` requests and `http.client` connections.
+    `urllib3` requests and `http.client` connections. A client imported from another module of
+    the project (`from app.clients import http`, where `http = httpx.Client()`) is known
+    through the project index.
 
     ## Why is this bad?
     An `async def` route runs on the event loop. A synchronous request holds the loop for the

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...rule import Rule
-from ...semantic.model import Scope
+from ...semantic.model import BindingKind, Scope
+from ...semantic.records import Makes
+from ...semantic.summary import project_type
 from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
 _SPACE = re.compile(r"\s+")
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
+# Stands for the resource's description in a message until the project index supplies it.
+_MADE = "\x00made\x00"
 
 
 @dataclass
@@ -30,6 +34,9 @@ class Created:
     call: ast.Call
     what: str
     targets: tuple[str, ...]
+    # A call of a function of another module, which makes the resource if the project index
+    # says so (`engine = create_db_engine(url)`); `what` is then a placeholder.
+    condition: Makes | None = None
 
 
 @dataclass
@@ -82,6 +89,14 @@ class ResourceRule(Rule):
         ast.If,
     )
     release_methods: frozenset[str] = frozenset()
+    # A resource made by a helper of another module is confirmed by the project index.
+    defers = True
+    across_modules = True
+    # The classes of the resources (canonical names), for the index's answer about a helper of
+    # another module, and how the message describes such a resource: a template over the
+    # index's `{type}`, `{maker}` and `{through}` (see `records.Makes`).
+    resource_types: frozenset[str] = frozenset()
+    made_elsewhere = "{maker} through {through}"
 
     # ------------------------------------------------------------ subclasses
 
@@ -98,6 +113,10 @@ class ResourceRule(Rule):
         if is_test_path(ctx.path):
             return  # a test module's engine or client lives as long as the test run
         facts = ctx.state(FileFacts)
+        if self.code in ctx.untriggered and not facts.created and ctx.function is not None:
+            # Only helpers of other modules can make a resource here, at module level, which is
+            # walked before any function body: none was called, nothing more to collect.
+            return
         semantic = ctx.semantic
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node, facts, ctx)
@@ -166,9 +185,14 @@ class ResourceRule(Rule):
             facts.handler_names.add(node.args[1].id)
         if not ctx.semantic.at_import_time or node in facts.with_items:
             return
-        what = self.created(node, ctx)
+        what = self.created(node, ctx) if self.code not in ctx.untriggered else None
         if what is not None:
             facts.created.append(Created(node, what, facts.targets.get(node, ())))
+            return
+        helper = _imported_function(node, ctx)
+        if helper is not None:
+            condition = Makes(helper, tuple(sorted(self.resource_types)))
+            facts.created.append(Created(node, _MADE, facts.targets.get(node, ()), condition))
 
     def finish(self, ctx: Context) -> None:
         if is_test_path(ctx.path):
@@ -178,6 +202,16 @@ class ResourceRule(Rule):
             return
         for item in facts.created:
             self.decide(item, facts, ctx)
+
+    def report_created(self, item: Created, ctx: Context, **fmt: str) -> None:
+        """Report the resource, or, when a helper of another module makes it, defer the finding
+        to the project index with the message's description of it left for the index."""
+        if item.condition is None:
+            ctx.report(item.call, **fmt)
+            return
+        escaped = {k: v.replace("{", "{{").replace("}", "}}") for k, v in fmt.items()}
+        message = self.message.format(**escaped).replace(_MADE, self.made_elsewhere)
+        ctx.defer(item.call, (item.condition,), message=message)
 
     # ------------------------------------------------------------- queries
 
@@ -222,6 +256,26 @@ def made_through(call: ast.Call, ctx: Context) -> Made | None:
         return None
     through = " → ".join(f"`{name}()`" for name in returned.via)
     return Made(returned.type, returned.maker, through)
+
+
+def _imported_function(call: ast.Call, ctx: Context) -> str | None:
+    """The qualified name of what the call calls when it is imported from a module that may be
+    the project's (not the standard library): the index says whether it is a function of the
+    project and what it makes (`project_type` leaves the standard library and the frameworks
+    out)."""
+    func = call.func
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return None
+    binding = ctx.semantic.lookup(root.id)
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return None
+    name = ctx.qualified_name(func)
+    if name is None or not project_type(name, ctx.semantic):
+        return None  # the standard library, FastAPI, SQLAlchemy, httpx, ...
+    return name
 
 
 def function_name(scope: Scope | None) -> str | None:

@@ -14,7 +14,9 @@ class ModuleLevelEngine(ResourceRule):
     `create_async_engine(...)` or `sqlmodel.create_engine(...)` at module scope (including
     module-level `if`, `try` and `with` blocks), directly or through a helper of the same
     module whose return is known (annotated `-> Engine`, or whose body returns
-    `create_engine(...)`; the message names the helpers). The message says whether the file
+    `create_engine(...)`; the message names the helpers), or of another module of the project
+    (`engine = create_db_engine(url)` with `create_db_engine` in `app/db.py`; the project
+    index decides, and the message names the module). The message says whether the file
     disposes of the engine, and where.
 
     ## Why is this bad?
@@ -64,6 +66,7 @@ class ModuleLevelEngine(ResourceRule):
     message = "{what} is created at import time; {disposal}"
     triggers = ("create_engine", "create_async_engine", "Engine")
     release_methods = DISPOSE_METHODS
+    resource_types = ENGINE_TYPES
     valid = [
         # Created in the lifespan.
         """
@@ -292,4 +295,4 @@ class ModuleLevelEngine(ResourceRule):
         else:
             disposal = "it is never disposed in this file"
         target = f"Engine `{item.targets[0]}`" if item.targets else "An engine"
-        ctx.report(item.call, what=f"{target} ({item.what})", disposal=disposal)
+        self.report_created(item, ctx, what=f"{target} ({item.what})", disposal=disposal)

@@ -14,7 +14,8 @@ class ModuleLevelClient(ResourceRule):
     file: `httpx.AsyncClient` / `httpx.Client`, `aiohttp.ClientSession`, `redis.Redis`,
     `redis.asyncio.Redis` (also from `from_url`), `pymongo.MongoClient` and `motor` clients,
     assigned at module scope, directly or through a helper of the same module whose return is
-    known (annotated, or whose body returns the client; the message names the helpers).
+    known (annotated, or whose body returns the client; the message names the helpers), or
+    of another module of the project (the project index decides).
 
     ## Why is this bad?
     The client holds a connection pool that is never closed: connections leak at shutdown
@@ -64,6 +65,8 @@ class ModuleLevelClient(ResourceRule):
     message = "`{target}` ({what}) is created at import time and never closed in this file"
     triggers = ("httpx", "aiohttp", "redis", "pymongo", "MongoClient", "motor")
     release_methods = CLOSE_METHODS
+    resource_types = frozenset(CLIENT_TYPES)
+    made_elsewhere = "{type} through {through}"
     valid = [
         # Closed in the lifespan.
         """
@@ -223,4 +226,4 @@ class ModuleLevelClient(ResourceRule):
         # An unbound client (passed straight into another call) is owned by that call.
         if not item.targets or self.releases_of(item, facts):
             return
-        ctx.report(item.call, what=item.what, target=item.targets[0])
+        self.report_created(item, ctx, what=item.what, target=item.targets[0])

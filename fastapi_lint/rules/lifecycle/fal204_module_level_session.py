@@ -13,7 +13,8 @@ class ModuleLevelSession(ResourceRule):
     Checks for a SQLAlchemy (or SQLModel) `Session` or `AsyncSession` *instance* created at
     import time: `Session(engine)`, `AsyncSession(engine)`, or a call of a `sessionmaker` /
     `async_sessionmaker` factory, at module scope, directly or through a helper of the same
-    module whose return is known (the message names the helpers).
+    module whose return is known (the message names the helpers), or of another module of the
+    project (the project index decides).
 
     ## Why is this bad?
     A session is a unit of work for one request: it is not safe to share between threads or
@@ -63,6 +64,8 @@ class ModuleLevelSession(ResourceRule):
     name = "module-level-session"
     message = "{what} instance {target}is created at import time and shared by every request"
     triggers = ("Session", "sessionmaker")
+    resource_types = frozenset(SESSION_TYPES)
+    made_elsewhere = "{type} (through {through})"
     valid = [
         # Factories are fine.
         """
@@ -173,4 +176,4 @@ class ModuleLevelSession(ResourceRule):
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         target = f"`{item.targets[0]}` " if item.targets else ""
-        ctx.report(item.call, what=item.what, target=target)
+        self.report_created(item, ctx, what=item.what, target=target)
