@@ -194,6 +194,9 @@ def _lint_source(
         collector.start()
     walkers: list[Walker] = [*rules, collector] if collector is not None else [*rules]
     traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(walkers), result.errors)
+    traversal.module_level = [
+        rule for rule in rules if rule.code in untriggered and hasattr(rule, "needs_bodies")
+    ]
     # The collector needs sync bodies too (helpers that block are sync functions).
     traversal.skip_sync_bodies = collector is None and all(r.only_in_async for r in rules)
     try:

@@ -69,6 +69,10 @@ class Traversal:
         # Every rule is `only_in_async`: code that cannot be in an `async def` is not walked.
         self.skip_sync_bodies = False
         self._async_lines: list[int] | None = None
+        # Walkers to ask, once module level is walked, whether they need the function bodies
+        # (each has a `needs_bodies(ctx)`): the engine lists the rules that run on a file only
+        # for what other modules define (`Rule.across_modules`).
+        self.module_level: list[Walker] = []
         self.table = _walk_table(dispatch)
 
     # ------------------------------------------------------------------ walk
@@ -80,6 +84,14 @@ class Traversal:
     def run(self, tree: ast.Module) -> None:
         self.semantic.tree = tree
         self._walk(list(tree.body))
+        # Walkers that looked at module level only to decide whether function bodies matter to
+        # them (`Walker.needs_bodies`): those that say no are not handed any node of them.
+        done = [w for w in self.module_level if not self._needs_bodies(w)]
+        if done:
+            dispatch = {
+                cls: [w for w in walkers if w not in done] for cls, walkers in self.dispatch.items()
+            }
+            self.table = _walk_table({cls: ws for cls, ws in dispatch.items() if ws})
         while self.deferred:
             node, scope = self.deferred.popleft()
             self._function_body(node, scope)
@@ -141,6 +153,18 @@ class Traversal:
             raise
         except Exception as exc:
             self._failed(rule, exc)
+
+    def _needs_bodies(self, rule: Walker) -> bool:
+        if rule.code in self.failed:
+            return False
+        self.ctx.rule = rule
+        try:
+            return bool(rule.needs_bodies(self.ctx))  # type: ignore[attr-defined]  # see `module_level`
+        except RecursionError:
+            raise
+        except Exception as exc:
+            self._failed(rule, exc)
+            return False
 
     def _failed(self, rule: Walker, exc: Exception) -> None:
         self.failed.add(rule.code)

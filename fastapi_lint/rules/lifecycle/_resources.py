@@ -113,10 +113,6 @@ class ResourceRule(Rule):
         if is_test_path(ctx.path):
             return  # a test module's engine or client lives as long as the test run
         facts = ctx.state(FileFacts)
-        if self.code in ctx.untriggered and not facts.created and ctx.function is not None:
-            # Only helpers of other modules can make a resource here, at module level, which is
-            # walked before any function body: none was called, nothing more to collect.
-            return
         semantic = ctx.semantic
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node, facts, ctx)
@@ -202,6 +198,12 @@ class ResourceRule(Rule):
             return
         for item in facts.created:
             self.decide(item, facts, ctx)
+
+    def needs_bodies(self, ctx: Context) -> bool:
+        """Asked after module level is walked when the rule runs only for helpers of other
+        modules (`ctx.untriggered`): function bodies matter (releases, lifespans) only if such
+        a helper was called there."""
+        return bool(ctx.state(FileFacts).created)
 
     def report_created(self, item: Created, ctx: Context, **fmt: str) -> None:
         """Report the resource, or, when a helper of another module makes it, defer the finding
