@@ -121,9 +121,11 @@ def test_every_condition_kind_is_answered_and_round_trips():
     assert summary is not None
     index = ProjectIndex([summary])
     assert sorted(CONDITIONS) == [
+        "attribute-of",
         "blocking",
         "coroutine",
         "instance-of",
+        "makes",
         "model",
         "model-without",
         "not-received",

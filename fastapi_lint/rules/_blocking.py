@@ -14,7 +14,8 @@ from ..context import Context, FixLike
 from ..diagnostics import Applicability, Edit, Fix
 from ..rule import FixAvailability, Rule
 from ..semantic.blocking import blocking_call, blocking_types, imported_receiver
-from ..semantic.records import InstanceOf
+from ..semantic.records import AttributeOf, Condition, InstanceOf
+from ..semantic.summary import project_type
 from ..settings import Settings
 
 _ASYNC_DEF = re.compile(r"async\s+def\b")
@@ -59,7 +60,7 @@ class _Pending:
     )
     # Calls on an object imported from another module, of a type only the index knows:
     # (call, receiver key, the condition, the message's fields).
-    deferred: list[tuple[ast.Call, tuple[int, str] | None, InstanceOf, dict[str, Any]]] = field(
+    deferred: list[tuple[ast.Call, tuple[int, str] | None, Condition, dict[str, Any]]] = field(
         default_factory=list
     )
     awaited_calls: set[int] = field(default_factory=set)
@@ -78,6 +79,18 @@ def _receiver_key(call: ast.Call, ctx: Context) -> tuple[int, str] | None:
     if not isinstance(root, ast.Name) or function is None:
         return None
     return id(function), root.id
+
+
+def _foreign_attribute(receiver: ast.expr, ctx: Context) -> tuple[str, str] | None:
+    """(class, attribute) for `service.client` where `service` is an instance of a class of
+    another module of the project (`service = Service()`, `service: Service`) and this module
+    cannot type the attribute: the index may (`ProjectIndex.attribute_type`)."""
+    if not isinstance(receiver, ast.Attribute) or ctx.type_of(receiver) is not None:
+        return None
+    owner = ctx.type_of(receiver.value)
+    if owner is None or not project_type(owner, ctx.semantic):
+        return None
+    return owner, receiver.attr
 
 
 class BlockingCallRule(Rule):
@@ -165,8 +178,16 @@ class BlockingCallRule(Rule):
         if not types:
             return
         name = imported_receiver(node, ctx)
-        if name is None:
-            return
+        condition: Condition
+        if name is not None:
+            condition = InstanceOf(name, types)
+        else:
+            found = _foreign_attribute(func.value, ctx)
+            if found is None:
+                return
+            owner, attr = found
+            name = f"{owner.rpartition('.')[2]}.{attr}"
+            condition = AttributeOf(owner, attr, types)
         function = ctx.function
         assert function is not None and isinstance(function.node, ast.AsyncFunctionDef)
         fields = {
@@ -176,7 +197,7 @@ class BlockingCallRule(Rule):
             "replacement": self.table.replacement,
             "fix": self.fix(node, ctx),
         }
-        pending.deferred.append((node, _receiver_key(node, ctx), InstanceOf(name, types), fields))
+        pending.deferred.append((node, _receiver_key(node, ctx), condition, fields))
 
     def finish(self, ctx: Context) -> None:
         pending = ctx.state(_Pending)

@@ -29,6 +29,7 @@ from .model import APP_TYPES
 if TYPE_CHECKING:
     from .external import External
 from .records import (
+    AttributeOf,
     BlocksLoop,
     ClassRecord,
     Condition,
@@ -717,6 +718,29 @@ class ProjectIndex:
             return None
         return self._made(found[1], self._home_of(name), 0)
 
+    def attribute_type(
+        self, cls: str, attr: str, home: ModuleSummary | None = None, depth: int = 0
+    ) -> str | None:
+        """The type of attribute `attr` of instances of the project class `cls` (a name as
+        `home` knows it): as the class's module types it (`ClassRecord.attributes`), else the
+        nearest project base that declares it, in order; followed as `instance_type` follows
+        a module-level object. None when unknown, or declared without a known type."""
+        resolved = self.resolve_class(cls, home)
+        record = self._class(resolved) if resolved is not None else None
+        if record is None or depth > _MAX_DEPTH:
+            return None
+        owner = self._home_of(record.qualname)
+        for name, type_ in record.attributes:
+            if name == attr:
+                return self._made(type_, owner, 0)
+        if attr in record.members:
+            return None  # declared here, of a type its module does not know
+        for base in record.bases:
+            found = self.attribute_type(base, attr, owner, depth + 1)
+            if found is not None:
+                return found
+        return None
+
     def _made(self, type_: str, home: ModuleSummary | None, depth: int) -> str | None:
         """What a recorded type stands for (see `instance_type`)."""
         if depth > _MAX_DEPTH:
@@ -1105,6 +1129,9 @@ class ProjectIndex:
             return {} if self.coroutine_function(condition.function, home) else None
         if isinstance(condition, InstanceOf):
             held = self.instance_type(condition.name, home)
+            return {"type": describe_type(held)} if held in condition.types else None
+        if isinstance(condition, AttributeOf):
+            held = self.attribute_type(condition.cls, condition.attr, home)
             return {"type": describe_type(held)} if held in condition.types else None
         if isinstance(condition, Makes):
             made = self.made(condition.function, home)

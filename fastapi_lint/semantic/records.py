@@ -92,6 +92,10 @@ class ClassRecord(NamedTuple):
     # Fields whose default, written in the body, is a literal holding the string "*"
     # (`cors_origins: list[str] = ["*"]`): a wildcard for the CORS rules.
     wildcards: tuple[str, ...] = ()
+    # Instance attributes of a known type, as its module types them (`SemanticModel.
+    # attribute_type`: `client: httpx.Client` in the body, `self.client = httpx.Client()` in
+    # `__init__`): (name, type), where a project function's name means what it returns.
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 class WildcardRecord(NamedTuple):
@@ -268,6 +272,19 @@ class Makes(Condition):
 
 @_condition
 @dataclass(frozen=True)
+class AttributeOf(Condition):
+    """Instances of the class `cls` (of any module of the project) hold in attribute `attr` an
+    instance of one of `types`: as the class's module types the attribute, or the nearest
+    project base that does. Adds `type`, as `InstanceOf` does."""
+
+    kind: ClassVar[str] = "attribute-of"
+    cls: str
+    attr: str
+    types: tuple[str, ...]
+
+
+@_condition
+@dataclass(frozen=True)
 class NotReceived(Condition):
     """No dependency in `dependencies` receives a parameter named `parameter`."""
 
@@ -397,8 +414,14 @@ def fix_to_plain(fix: Fix) -> tuple[Any, ...]:
 def _class(entry: Sequence[Any]) -> ClassRecord:
     qualname, bases, members, row = entry[:4]
     wildcards = entry[4] if len(entry) > 4 else ()
+    attributes = entry[5] if len(entry) > 5 else ()
     return ClassRecord(
-        str(qualname), tuple(bases), tuple(members), int(row), tuple(str(w) for w in wildcards)
+        str(qualname),
+        tuple(bases),
+        tuple(members),
+        int(row),
+        tuple(str(w) for w in wildcards),
+        tuple((str(name), str(type_)) for name, type_ in attributes),
     )
 
 

@@ -347,6 +347,7 @@ class SummaryCollector:
                     _members(info.node),
                     info.node.lineno,
                     _wildcards(info.node, ctx),
+                    _attributes(info.qualname, info.node, semantic),
                 )
             )
         functions = tuple(
@@ -416,6 +417,38 @@ def _unfilled(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tup
         if dependency_marker(arg, default, ctx) is not None:
             out.append(arg.arg)
     return tuple(dict.fromkeys(out))
+
+
+def _attributes(
+    cls: str, node: ast.ClassDef, semantic: SemanticModel
+) -> tuple[tuple[str, str], ...]:
+    """The instance attributes of the class whose type its module knows: annotated in the body,
+    or assigned to `self.<name>` in `__init__` (see `SemanticModel.attribute_type`). Builtin
+    and `typing` types are left out: no question across modules is about them."""
+    names: dict[str, None] = {}
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names[statement.target.id] = None
+        elif isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
+            if not statement.args.args:
+                continue
+            this = statement.args.args[0].arg
+            for child in ast.walk(statement):
+                target = child.target if isinstance(child, ast.AnnAssign) else None
+                targets = child.targets if isinstance(child, ast.Assign) else [target]
+                for item in targets:
+                    if (
+                        isinstance(item, ast.Attribute)
+                        and isinstance(item.value, ast.Name)
+                        and item.value.id == this
+                    ):
+                        names[item.attr] = None
+    found = []
+    for name in names:
+        type_ = semantic.attribute_type(cls, name)
+        if type_ is not None and type_.split(".", 1)[0] not in ("builtins", "typing"):
+            found.append((name, type_))
+    return tuple(found)
 
 
 def _wildcard_values(ctx: Context) -> tuple[WildcardRecord, ...]:
