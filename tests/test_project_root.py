@@ -5,6 +5,8 @@ projects, and whichever path comes first on the command line."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from clitools import cli
@@ -53,3 +55,15 @@ def test_show_settings_resolves_the_files_own_project(tmp_path: Path):
     listing = cli("check", "current/models.py", "--show-settings", cwd=tmp_path).stdout
     assert f'Settings path: "{tmp_path / "pyproject.toml"}"' in listing
     assert 'resolved-versions = { "pydantic" = ">=2 (pydantic>=2 in pyproject.toml)" }' in listing
+
+
+def test_the_layered_fixture_names_its_own_environment():
+    """A project without a venv of its own is checked against the interpreter running the
+    check, as mypy does (the CLI run from a checkout would read the checkout's `.venv`). The
+    layered fixture names an empty environment of its own, so what it finds depends on its
+    files alone, whatever runs the tests; `VIRTUAL_ENV` set by an activated venv does not
+    change that either (an explicit `python =` comes first)."""
+    layered = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "layered"
+    env = {**os.environ, "VIRTUAL_ENV": sys.prefix}
+    listing = cli("check", ".", "--show-settings", cwd=layered, env=env).stdout
+    assert f'environment = "{layered / "empty-env"} (--python)"' in listing
