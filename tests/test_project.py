@@ -37,6 +37,7 @@ CODES = (
     "FAL105",
     "FAL106",
     "FAL107",
+    "FAL201",
     "FAL202",
     "FAL203",
     "FAL204",

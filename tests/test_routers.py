@@ -23,7 +23,7 @@ from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "routers"
-CODES = ("FAL107", "FAL401", "FAL402", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504")
+CODES = ("FAL107", "FAL201", "FAL401", "FAL402", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504")
 
 
 def _expected() -> set[tuple[str, int, str]]:

@@ -7,6 +7,8 @@ from ...context import Context
 from ...diagnostics import Applicability
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
+from ...semantic.records import RouterType
+from ...semantic.summary import project_type
 from ._lifespan_fix import FOLDABLE, SAFE_APP_CONSUMERS, Planner, Registration
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter", "starlette.Starlette"})
@@ -21,7 +23,9 @@ class DeprecatedOnEvent(Rule):
     """## What it does
     Checks for the deprecated event-handler API: `@app.on_event("startup")` and
     `@router.on_event(...)`, `app.add_event_handler(...)`, and `FastAPI(on_startup=[...],
-    on_shutdown=[...])`.
+    on_shutdown=[...])`. The app may be an instance of a subclass of another module of the
+    project, or what a factory there returns (`app = ServiceApp()`, `app = create_app()`): the
+    project index decides, and such a finding has no fix (the app is not made in the file).
 
     ## Why is this bad?
     FastAPI deprecated startup and shutdown events in favour of a single `lifespan` context
@@ -89,6 +93,7 @@ class DeprecatedOnEvent(Rule):
     """
 
     code = "FAL201"
+    defers = True
     name = "deprecated-on-event"
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.UNSAFE,)
@@ -398,6 +403,9 @@ class DeprecatedOnEvent(Rule):
             if decorator.func.attr != "on_event":
                 continue
             owner = ctx.type_of(decorator.func.value)
+            if _elsewhere(owner, ctx):
+                events.decorators.add(decorator)
+                events.elsewhere.append((decorator, f"`@{ctx.text(decorator.func)}`", owner))
             if owner in _APPS:
                 events.decorators.add(decorator)
                 events.registrations.append(
@@ -419,6 +427,9 @@ class DeprecatedOnEvent(Rule):
         self._note_app_passed(node, events, ctx)
         if isinstance(func, ast.Attribute) and func.attr in ("add_event_handler", "on_event"):
             owner = ctx.type_of(func.value)
+            if _elsewhere(owner, ctx) and not _forwards(func.attr, ctx):
+                events.elsewhere.append((node, f"`{ctx.text(func)}()`", owner))
+                return
             if owner in _APPS and not _forwards(func.attr, ctx):
                 app = _app_call(func.value, ctx)
                 if func.attr == "on_event" and app is not None:
@@ -521,6 +532,15 @@ class DeprecatedOnEvent(Rule):
             else:
                 hint = "; move it into the app's `lifespan` by hand"
             ctx.report(registration.node, fix=fix, what=registration.what, hint=hint)
+        for node, what, owner in events.elsewhere:
+            hint = "; move it into the app's `lifespan` by hand (its class is another module's)"
+            ctx.defer(node, (RouterType(owner),), what=what, hint=hint)
+
+
+def _elsewhere(owner: str | None, ctx: Context) -> bool:
+    """Is `owner` a class or factory of another module of the project, which the index may
+    know to make an app or router?"""
+    return owner is not None and owner not in _APPS and project_type(owner, ctx.semantic)
 
 
 @dataclass
@@ -532,6 +552,10 @@ class _Events:
     blockers: dict[ast.Call, list[str]] = field(default_factory=dict)
     # Decorator calls already taken as registrations (the walk also hands them over as calls).
     decorators: set[ast.AST] = field(default_factory=set)
+    # Registrations on an object whose class (or factory) lives in another module of the
+    # project (`app = ServiceApp()`): (node, how the message names it, its type), reported if
+    # the index finds an app or router there. No fix: the app is not made here.
+    elsewhere: list[tuple[ast.AST, str, str]] = field(default_factory=list)
 
 
 def _app_call(expr: ast.expr, ctx: Context) -> ast.Call | None:
