@@ -424,11 +424,14 @@ def _attributes(
 ) -> tuple[tuple[str, str], ...]:
     """The instance attributes of the class whose type its module knows: annotated in the body,
     or assigned to `self.<name>` in `__init__` (see `SemanticModel.attribute_type`). Builtin
-    and `typing` types are left out: no question across modules is about them."""
-    names: dict[str, None] = {}
+    and `typing` types are left out: no question across modules is about them. The body's
+    annotations are read in one pass (models have many fields); `__init__` only for the rest."""
+    found: dict[str, str | None] = {}
+    assigned: dict[str, None] = {}
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            names[statement.target.id] = None
+            if statement.target.id not in found:
+                found[statement.target.id] = semantic.annotation_type(statement.annotation)
         elif isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
             if not statement.args.args:
                 continue
@@ -442,13 +445,15 @@ def _attributes(
                         and isinstance(item.value, ast.Name)
                         and item.value.id == this
                     ):
-                        names[item.attr] = None
-    found = []
-    for name in names:
-        type_ = semantic.attribute_type(cls, name)
-        if type_ is not None and type_.split(".", 1)[0] not in ("builtins", "typing"):
-            found.append((name, type_))
-    return tuple(found)
+                        assigned[item.attr] = None
+    for name in assigned:
+        if name not in found:
+            found[name] = semantic.attribute_type(cls, name)
+    return tuple(
+        (name, type_)
+        for name, type_ in found.items()
+        if type_ is not None and type_.split(".", 1)[0] not in ("builtins", "typing")
+    )
 
 
 def _wildcard_values(ctx: Context) -> tuple[WildcardRecord, ...]:
