@@ -553,6 +553,13 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
     return None
 
 
+def outside_project(name: str) -> bool:
+    """Is the dotted name certainly not the project's: the standard library, builtins, or a
+    framework whose classes and functions are known (`fastapi`, `sqlalchemy`, `httpx`, ...)?"""
+    root = name.split(".", 1)[0]
+    return root in _EXTERNAL_ROOTS or root in _FRAMEWORKS
+
+
 def project_type(type_: str, semantic: SemanticModel) -> bool:
     """Could the class `type_` (a value's type as this module knows it) be defined in another
     module of the project? Not a class of this module, the standard library or a catalogued

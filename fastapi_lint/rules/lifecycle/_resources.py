@@ -17,7 +17,7 @@ from ...context import Context
 from ...rule import Rule
 from ...semantic.model import BindingKind, Scope
 from ...semantic.records import Makes
-from ...semantic.summary import project_type
+from ...semantic.summary import outside_project
 from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
@@ -106,6 +106,14 @@ class ResourceRule(Rule):
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         raise NotImplementedError
+
+    def applies(self, ctx: Context) -> bool:
+        """Without its trigger words (`ctx.untriggered`), the rule matters to a file only if
+        module level calls something imported from a module that may be the project's: asked
+        once per file, on the tree, so that most files are not walked for it at all."""
+        if self.code not in ctx.untriggered:
+            return True
+        return ctx.shared("calls-imported-at-module-level", lambda: _calls_imported(ctx))
 
     # ------------------------------------------------------------- the walk
 
@@ -260,11 +268,50 @@ def made_through(call: ast.Call, ctx: Context) -> Made | None:
     return Made(returned.type, returned.maker, through)
 
 
+def _calls_imported(ctx: Context) -> bool:
+    """Does code that runs at import time (module level, in its `if`/`try`/`with`/loop blocks,
+    outside `def` and `class` bodies) call a name imported from a module that may be the
+    project's (a relative import, or one outside the standard library and the frameworks)?
+    Read from the tree before the walk."""
+    imported: set[str] = set()
+    statements: list[ast.stmt] = []
+    pending: list[ast.AST] = list(ctx.semantic.tree.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.ImportFrom):
+            if statement.level or not outside_project(statement.module or ""):
+                imported.update(a.asname or a.name for a in statement.names)
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if not outside_project(alias.name):
+                    imported.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                pending.extend(getattr(statement, name, ()))
+        elif isinstance(statement, ast.ExceptHandler):
+            pending.extend(statement.body)
+        elif isinstance(statement, ast.stmt) and not isinstance(
+            statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        ):
+            statements.append(statement)
+    if not imported:
+        return False
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call):
+                root = node.func
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id in imported:
+                    return True
+    return False
+
+
 def _imported_function(call: ast.Call, ctx: Context) -> str | None:
     """The qualified name of what the call calls when it is imported from a module that may be
     the project's (not the standard library): the index says whether it is a function of the
-    project and what it makes (`project_type` leaves the standard library and the frameworks
-    out)."""
+    project and what it makes (`outside_project` leaves the standard library and the
+    frameworks out)."""
     func = call.func
     root = func
     while isinstance(root, ast.Attribute):
@@ -275,7 +322,7 @@ def _imported_function(call: ast.Call, ctx: Context) -> str | None:
     if binding is None or binding.kind is not BindingKind.IMPORT:
         return None
     name = ctx.qualified_name(func)
-    if name is None or not project_type(name, ctx.semantic):
+    if name is None or "." not in name or outside_project(name):
         return None  # the standard library, FastAPI, SQLAlchemy, httpx, ...
     return name
 
