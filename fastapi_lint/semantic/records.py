@@ -14,7 +14,7 @@ from ..diagnostics import Applicability, Edit, Fix
 
 C = TypeVar("C", bound="Condition")
 
-SUMMARY_VERSION = 7  # bump when a record changes shape: stored summaries are then ignored
+SUMMARY_VERSION = 8  # bump when a record changes shape: stored summaries are then ignored
 
 
 class CallRecord(NamedTuple):
