@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...context import Context
 from ...rule import Rule
@@ -213,13 +214,13 @@ class ResourceRule(Rule):
         a helper was called there."""
         return bool(ctx.state(FileFacts).created)
 
-    def report_created(self, item: Created, ctx: Context, **fmt: str) -> None:
+    def report_created(self, item: Created, ctx: Context, **fmt: Any) -> None:
         """Report the resource, or, when a helper of another module makes it, defer the finding
         to the project index with the message's description of it left for the index."""
         if item.condition is None:
             ctx.report(item.call, **fmt)
             return
-        escaped = {k: v.replace("{", "{{").replace("}", "}}") for k, v in fmt.items()}
+        escaped = {k: str(v).replace("{", "{{").replace("}", "}}") for k, v in fmt.items()}
         message = self.message.format(**escaped).replace(_MADE, self.made_elsewhere)
         ctx.defer(item.call, (item.condition,), message=message)
 

@@ -403,7 +403,7 @@ class DeprecatedOnEvent(Rule):
             if decorator.func.attr != "on_event":
                 continue
             owner = ctx.type_of(decorator.func.value)
-            if _elsewhere(owner, ctx):
+            if owner is not None and _elsewhere(owner, ctx):
                 events.decorators.add(decorator)
                 events.elsewhere.append((decorator, f"`@{ctx.text(decorator.func)}`", owner))
             if owner in _APPS:
@@ -427,7 +427,7 @@ class DeprecatedOnEvent(Rule):
         self._note_app_passed(node, events, ctx)
         if isinstance(func, ast.Attribute) and func.attr in ("add_event_handler", "on_event"):
             owner = ctx.type_of(func.value)
-            if _elsewhere(owner, ctx) and not _forwards(func.attr, ctx):
+            if owner is not None and _elsewhere(owner, ctx) and not _forwards(func.attr, ctx):
                 events.elsewhere.append((node, f"`{ctx.text(func)}()`", owner))
                 return
             if owner in _APPS and not _forwards(func.attr, ctx):
@@ -537,10 +537,10 @@ class DeprecatedOnEvent(Rule):
             ctx.defer(node, (RouterType(owner),), what=what, hint=hint)
 
 
-def _elsewhere(owner: str | None, ctx: Context) -> bool:
+def _elsewhere(owner: str, ctx: Context) -> bool:
     """Is `owner` a class or factory of another module of the project, which the index may
     know to make an app or router?"""
-    return owner is not None and owner not in _APPS and project_type(owner, ctx.semantic)
+    return owner not in _APPS and project_type(owner, ctx.semantic)
 
 
 @dataclass
