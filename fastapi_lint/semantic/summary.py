@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from sys import intern  # names repeated across files: one object each in a pool's message
 from typing import TYPE_CHECKING, Any
 
 from ..catalogues.blocking import TABLES
@@ -216,7 +217,7 @@ class SummaryCollector:
         if qualname is None:
             return
         decorators = tuple(
-            semantic.qualified_name(d.func if isinstance(d, ast.Call) else d) or ""
+            intern(semantic.qualified_name(d.func if isinstance(d, ast.Call) else d) or "")
             for d in node.decorator_list
         )
         args = node.args
@@ -250,7 +251,9 @@ class SummaryCollector:
         candidate = call_candidate(node, ctx.semantic, name)
         if candidate is not None:
             builder.calls.append(
-                CallRecord(candidate, node.lineno, node.col_offset + 1, id(node) in self.awaited)
+                CallRecord(
+                    intern(candidate), node.lineno, node.col_offset + 1, id(node) in self.awaited
+                )
             )
         blocking = self._blocking(node, name, ctx)
         if blocking is not None and not self._accepted(node, ctx):
@@ -332,9 +335,9 @@ class SummaryCollector:
                 binding.kind is BindingKind.ASSIGNMENT and binding.qualname
             ):
                 if binding.qualname:
-                    imports.append((name, binding.qualname))
+                    imports.append((intern(name), intern(binding.qualname)))
             elif binding.kind is BindingKind.ASSIGNMENT and binding.type:
-                instances.append((name, binding.type))
+                instances.append((intern(name), intern(binding.type)))
         imports.extend(("*", module) for module in semantic.star_imports)
         classes = []
         for info in semantic.classes.values():
