@@ -1088,7 +1088,7 @@ _LEAF_FIELDS = frozenset(
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 
 
-def _node_fields(kind: type) -> tuple[str, ...]:
+def _node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     fields = _NODE_FIELDS.get(kind)
     if fields is None:
         fields = _NODE_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
