@@ -60,7 +60,11 @@ def test_pinned_to_starlette_1_the_fixes_are_safe_and_applied_by_fix(tmp_path: P
     assert _check(root) == {"FAL701": ["safe", "safe"], "FAL702": ["safe"]}
     run("check", "--select", "FAL701,FAL702", "--fix", ".", cwd=root)
     fixed = (root / "pages.py").read_text()
-    assert 'TemplateResponse(request, "error.html", {"request": request}, 422)' in fixed
+    # The first call no longer fits in 88 columns with `request` added: it is laid out as
+    # ruff format lays it out.
+    assert (
+        'TemplateResponse(\n            request, "error.html", {"request": request}, 422\n        )'
+    ) in fixed
     assert 'TemplateResponse(request, "home.html", {"request": request})' in fixed
     assert "status.HTTP_422_UNPROCESSABLE_CONTENT" in fixed
     assert _check(root) == {}
