@@ -128,7 +128,12 @@ def setup_peers(root: Path, groups: set[str]) -> tuple[dict[str, Path], dict[str
 
 def setup_tool(args: argparse.Namespace) -> envs.Tool:
     if args.tool != "auto":
-        return envs.detect_tool(shlex.split(args.tool))
+        cmd = shlex.split(args.tool)
+        # The rows run from the corpus, not from here: a relative path such as
+        # `.venv/bin/fastapi-lint` is made absolute; a bare name is left to the PATH.
+        if cmd and os.sep in cmd[0]:
+            cmd[0] = os.path.abspath(cmd[0])
+        return envs.detect_tool(cmd)
     venv, why = envs.ensure_tool_venv(args.root / "venvs", REPO)
     if venv is None:
         return envs.detect_tool(None, why)
