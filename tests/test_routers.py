@@ -52,6 +52,25 @@ def test_routes_of_every_kind_of_router_are_checked(tmp_path: Path):
     assert ("service/api/orders.py", 12, "FAL501") in found  # a factory from another module
 
 
+def test_route_fixes_on_routers_of_other_modules(tmp_path: Path, snapshot):
+    """FAL502-FAL504 found through the project index keep their fixes: they touch only the
+    route's decorator and signature, in the file of the route."""
+    project = tmp_path / "routers"
+    shutil.copytree(PROJECT, project)
+    result = cli(
+        "check", ".", "--no-cache", "--select", "FAL502,FAL503,FAL504", "--fix",
+        "--unsafe-fixes", cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr  # `user_id` of `/users/{user_id}/name` has no fix
+    snapshot.snapshot_dir = Path(__file__).parent / "snapshots" / "routers"
+    fixed = (project / "service" / "api" / "users.py").read_text()
+    snapshot.assert_match(fixed, "users_fixed.py.txt")
+    # The look-alikes are untouched: a `Cache.get`, and names the project does not define.
+    assert "@cache.get(\"/cached/{key}\", response_model=ItemPatch)" in fixed
+    assert "async def read_ghost(user: str = Depends(current_user))" in fixed
+    assert "async def read_spirit(user: str = Depends(current_user))" in fixed
+
+
 def test_a_factory_records_the_class_it_returns():
     """The summary keeps a function's return annotation, through the plain (cached) form."""
     text = (PROJECT / "service" / "routing.py").read_text()

@@ -42,6 +42,7 @@ from .model import (
     APP_TYPES,
     ROUTE_METHODS,
     BindingKind,
+    Route,
     ScopeKind,
     SemanticModel,
     route_target,
@@ -50,10 +51,13 @@ from .records import (
     BlockingRecord,
     CallRecord,
     ClassRecord,
+    Condition,
     FunctionRecord,
+    IsRouter,
     ModuleSummary,
     RegistrationRecord,
     RouteRecord,
+    RouterType,
     WildcardRecord,
 )
 
@@ -531,6 +535,23 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
     route = scope.route if scope is not None else None
     if route is not None:
         return RouteRecord(route.method, route.path, route.owner, "")
+    for route, condition in routes_elsewhere(node, semantic):
+        if isinstance(condition, RouterType):
+            return RouteRecord(route.method, route.path, condition.owner_type, "")
+        assert isinstance(condition, IsRouter)
+        return RouteRecord(route.method, route.path, "", condition.name)
+    return None
+
+
+def routes_elsewhere(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, semantic: SemanticModel
+) -> list[tuple[Route, Condition]]:
+    """The route decorators of `node` whose app or router only the project index can tell:
+    `router = V1Router()` / `make_router()` with the class or factory in another module of
+    the project (`RouterType`), or a router imported from one (`IsRouter`). Each comes with
+    the condition a rule defers its finding on; `Route.owner` is the type or imported name.
+    Routes this module knows (`Scope.routes`) are not among them."""
+    found: list[tuple[Route, Condition]] = []
     for decorator in node.decorator_list:
         if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
             continue
@@ -539,11 +560,11 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
         owner_expr = decorator.func.value
         known = semantic.type_of(owner_expr)
         if known is not None:
-            if project_type(known, semantic):
+            if semantic.app_type(known) is None and project_type(known, semantic):
                 # `router = V1Router()` / `make_router()` of another module of the project:
                 # the index knows whether that class (or what that function returns) is one.
                 method, path = route_target(decorator)
-                return RouteRecord(method, path, known, "")
+                found.append((Route(method, path, decorator, known), RouterType(known)))
             continue  # a local object of another class: not a route
         owner = semantic.qualified_name(owner_expr)
         if owner is None or owner.split(".", 1)[0] in _EXTERNAL_ROOTS:
@@ -552,8 +573,8 @@ def route_record(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> 
         if binding is not None and binding.kind is not BindingKind.IMPORT:
             continue  # a local name of unknown type
         method, path = route_target(decorator)
-        return RouteRecord(method, path, "", owner)
-    return None
+        found.append((Route(method, path, decorator, owner), IsRouter(owner)))
+    return found
 
 
 def outside_project(name: str) -> bool:

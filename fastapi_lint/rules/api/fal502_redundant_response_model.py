@@ -5,6 +5,8 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Fix
 from ...rule import FixAvailability, Invalid, Rule
+from ...semantic.records import Condition
+from ...semantic.summary import routes_elsewhere
 from ...semantic.values import keyword
 from .._arguments import remove_argument
 
@@ -18,7 +20,9 @@ class RedundantResponseModel(Rule):
     Since FastAPI 0.89 the return annotation *is* the response model when `response_model`
     is not given. Saying it twice is noise, and the two drift apart when one is edited.
     The annotations are compared as written (after resolving names through imports);
-    `response_model=None`, which turns the annotation off, is never reported.
+    `response_model=None`, which turns the annotation off, is never reported. The router may
+    be an instance of a router class of another module of the project, or what a factory
+    there returns (`router = V1Router()`): in a project run the index decides.
 
     ## Example
     ```python
@@ -45,6 +49,7 @@ class RedundantResponseModel(Rule):
     """
 
     code = "FAL502"
+    defers = True
     name = "redundant-response-model"
     message = "`response_model={model}` repeats the return annotation of `{function}`; drop it"
     nodes = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -209,6 +214,10 @@ class RedundantResponseModel(Rule):
         for route in scope.routes:
             if route.method != "websocket":
                 self._check_route(node, node.returns, route.decorator, ctx)
+        # A router whose class (or factory) lives in another module: the index decides.
+        for route, condition in routes_elsewhere(node, ctx.semantic):
+            if route.method != "websocket":
+                self._check_route(node, node.returns, route.decorator, ctx, condition)
 
     def _check_route(
         self,
@@ -216,6 +225,7 @@ class RedundantResponseModel(Rule):
         returns: ast.expr,
         decorator: ast.Call,
         ctx: Context,
+        condition: Condition | None = None,
     ) -> None:
         argument = keyword(decorator, "response_model")
         if argument is None:
@@ -225,12 +235,12 @@ class RedundantResponseModel(Rule):
             return
         if not _same_annotation(value, returns, ctx):
             return
-        ctx.report(
-            argument,
-            model=ctx.text(value),
-            function=node.name,
-            fix=_remove_argument(decorator, argument, ctx),
-        )
+        fmt = {"model": ctx.text(value), "function": node.name}
+        fix = _remove_argument(decorator, argument, ctx)
+        if condition is not None:
+            ctx.defer(argument, (condition,), fix=fix, **fmt)
+        else:
+            ctx.report(argument, fix=fix, **fmt)
 
 
 def _same_annotation(a: ast.AST, b: ast.AST, ctx: Context) -> bool:

@@ -8,6 +8,8 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...layout import fitted, flattened
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import is_annotated, param_function, parameters_with_defaults
+from ...semantic.records import Condition
+from ...semantic.summary import routes_elsewhere
 from ._fastapi import annotated_name
 
 # These take the dependency itself as their argument; the others take the parameter's default.
@@ -18,7 +20,9 @@ class NonAnnotatedDependency(Rule):
     """## What it does
     Checks for route parameters whose default is `Depends(...)`, `Security(...)`,
     `Query(...)`, `Path(...)`, `Body(...)`, `Header(...)`, `Cookie(...)`, `Form(...)` or
-    `File(...)` instead of being declared with `Annotated`.
+    `File(...)` instead of being declared with `Annotated`. The router may be an instance of
+    a router class of another module of the project, or what a factory there returns
+    (`router = V1Router()`): in a project run the index decides.
 
     ## Why is this bad?
     FastAPI's docs recommend `Annotated`: the parameter keeps a real default (or none), so
@@ -62,6 +66,7 @@ class NonAnnotatedDependency(Rule):
     """
 
     code = "FAL503"
+    defers = True
     name = "non-annotated-dependency"
     message = (
         "`{parameter}` uses `{function}(...)` as its default; "
@@ -251,8 +256,16 @@ class NonAnnotatedDependency(Rule):
 
     def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         scope = ctx.semantic.functions.get(node)
-        if scope is None or scope.route is None:
+        if scope is None:
             return
+        condition: Condition | None = None
+        if scope.route is None:
+            # A router whose class (or factory) lives in another module: the index decides
+            # (on the outermost such decorator: one finding per parameter, as here).
+            elsewhere = routes_elsewhere(node, ctx.semantic)
+            if not elsewhere:
+                return
+            condition = elsewhere[0][1]
         seen_default = False  # a positional parameter before this one keeps a default
         annotated = annotated_name(ctx)
         name = annotated[0] if annotated is not None else "Annotated"
@@ -277,7 +290,10 @@ class NonAnnotatedDependency(Rule):
                 fix = Fix(tuple(edits), Applicability.UNSAFE, "Use `Annotated`")
             if not keyword_only and (keeps_default or fix is None):
                 seen_default = True
-            ctx.report(arg, parameter=arg.arg, function=function, fix=fix)
+            if condition is not None:
+                ctx.defer(arg, (condition,), parameter=arg.arg, function=function, fix=fix)
+            else:
+                ctx.report(arg, parameter=arg.arg, function=function, fix=fix)
 
     @staticmethod
     def _replacement(

@@ -15,7 +15,8 @@ from ...semantic.fastapi import (
     parameters_with_defaults,
 )
 from ...semantic.model import BindingKind
-from ...semantic.records import NotReceived
+from ...semantic.records import Condition, NotReceived
+from ...semantic.summary import routes_elsewhere
 from ...semantic.values import keyword, resolve, string_value
 
 # Starlette's path parameter syntax: `{name}` or `{name:convertor}`.
@@ -51,7 +52,9 @@ class UnusedPathParameter(Rule):
     instance `Depends(SomeClass())` what its `__call__` takes. When a dependency is anything
     else (a function or class the project does not define, a class with other bases or a
     model configuration), or when the app or router was created with `dependencies=`, the
-    parameter may be consumed where the linter cannot see, and nothing is reported.
+    parameter may be consumed where the linter cannot see, and nothing is reported. The
+    router may be an instance of a router class of another module of the project, or what a
+    factory there returns (`router = V1Router()`): in a project run the index decides.
 
     FastAPI passes every value by keyword, so a positional-only parameter (before `/`) of
     the same name does not receive the path parameter (the request fails instead), and
@@ -343,6 +346,10 @@ class UnusedPathParameter(Rule):
         for route in scope.routes:
             if route.path is not None:
                 self._check_route(node, route.path, route.decorator, ctx)
+        # A router whose class (or factory) lives in another module: the index decides.
+        for route, condition in routes_elsewhere(node, ctx.semantic):
+            if route.path is not None:
+                self._check_route(node, route.path, route.decorator, ctx, condition)
 
     def _check_route(
         self,
@@ -350,6 +357,7 @@ class UnusedPathParameter(Rule):
         path: str,
         decorator: ast.Call,
         ctx: Context,
+        condition: Condition | None = None,
     ) -> None:
         wanted = [(m.group(1), m.group(2)) for m in _PATH_PARAMETER.finditer(path)]
         if not wanted:
@@ -391,10 +399,12 @@ class UnusedPathParameter(Rule):
                 advice = f"; is `{found[0].arg}` meant to be `{name}`?"
                 fix = _rename(node, found[0], name, ctx)
             fmt = {"parameter": name, "path": path, "problem": problem, "advice": advice}
+            requires: list[Condition] = [] if condition is None else [condition]
             if external:
                 # Only if none of the other modules' dependencies receives it either.
-                fact = NotReceived(name, tuple(external))
-                ctx.defer(path_node, (fact,), fix=fix, **fmt)
+                requires.append(NotReceived(name, tuple(external)))
+            if requires:
+                ctx.defer(path_node, tuple(requires), fix=fix, **fmt)
             else:
                 ctx.report(path_node, fix=fix, **fmt)
 
