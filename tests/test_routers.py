@@ -66,7 +66,7 @@ def test_route_fixes_on_routers_of_other_modules(tmp_path: Path, snapshot):
     fixed = (project / "service" / "api" / "users.py").read_text()
     snapshot.assert_match(fixed, "users_fixed.py.txt")
     # The look-alikes are untouched: a `Cache.get`, and names the project does not define.
-    assert "@cache.get(\"/cached/{key}\", response_model=ItemPatch)" in fixed
+    assert '@cache.get("/cached/{key}", response_model=ItemPatch)' in fixed
     assert "async def read_ghost(user: str = Depends(current_user))" in fixed
     assert "async def read_spirit(user: str = Depends(current_user))" in fixed
 
