@@ -23,7 +23,9 @@ from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "routers"
-CODES = ("FAL107", "FAL201", "FAL401", "FAL402", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504")
+CODES = (
+    "FAL107", "FAL201", "FAL401", "FAL402", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504", "FAL507",
+)  # fmt: skip
 
 
 def _expected() -> set[tuple[str, int, str]]:
@@ -53,12 +55,12 @@ def test_routes_of_every_kind_of_router_are_checked(tmp_path: Path):
 
 
 def test_route_fixes_on_routers_of_other_modules(tmp_path: Path, snapshot):
-    """FAL502-FAL504 found through the project index keep their fixes: they touch only the
-    route's decorator and signature, in the file of the route."""
+    """FAL502-FAL504 and FAL507 found through the project index keep their fixes: they touch
+    only the route's decorator, signature and body, in the file of the route."""
     project = tmp_path / "routers"
     shutil.copytree(PROJECT, project)
     result = cli(
-        "check", ".", "--no-cache", "--select", "FAL502,FAL503,FAL504", "--fix",
+        "check", ".", "--no-cache", "--select", "FAL502,FAL503,FAL504,FAL507", "--fix",
         "--unsafe-fixes", cwd=project,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr  # `user_id` of `/users/{user_id}/name` has no fix
@@ -69,6 +71,7 @@ def test_route_fixes_on_routers_of_other_modules(tmp_path: Path, snapshot):
     assert '@cache.get("/cached/{key}", response_model=ItemPatch)' in fixed
     assert "async def read_ghost(user: str = Depends(current_user))" in fixed
     assert "async def read_spirit(user: str = Depends(current_user))" in fixed
+    assert "return HTTPException(status_code=404)  # a `Cache.get`" in fixed
 
 
 def test_a_factory_records_the_class_it_returns():

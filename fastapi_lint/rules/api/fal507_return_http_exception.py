@@ -5,6 +5,8 @@ import ast
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid, Rule
+from ...semantic.records import Condition
+from ...semantic.summary import routes_elsewhere
 
 _EXCEPTIONS = frozenset(
     {
@@ -18,7 +20,9 @@ _EXCEPTIONS = frozenset(
 class ReturnHttpException(Rule):
     """## What it does
     Checks for `return HTTPException(...)` in a route function (FastAPI's or Starlette's
-    `HTTPException`, or a class of this module derived from one).
+    `HTTPException`, or a class of this module derived from one). The router may be an
+    instance of a router class of another module of the project, or what a factory there
+    returns (`router = V1Router()`): in a project run the index decides.
 
     ## Why is this bad?
     Returning the exception does not raise it: FastAPI serialises the object as the response
@@ -57,6 +61,7 @@ class ReturnHttpException(Rule):
     """
 
     code = "FAL507"
+    defers = True
     name = "return-http-exception"
     message = (
         "`{name}` is returned, not raised, in route `{function}`: the client gets it as a 200 body"
@@ -178,7 +183,18 @@ class ReturnHttpException(Rule):
         if not isinstance(value, ast.Call):
             return
         route = ctx.route
-        if route is None or route.method == "websocket":
+        condition: Condition | None = None
+        if route is None:
+            # A router whose class (or factory) lives in another module: the index decides.
+            scope = ctx.semantic.function_scope
+            node_def = scope.node if scope is not None else None
+            if not isinstance(node_def, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return
+            elsewhere = routes_elsewhere(node_def, ctx.semantic)
+            if not elsewhere:
+                return
+            route, condition = elsewhere[0]
+        if route.method == "websocket":
             return
         made = ctx.semantic.call_result_type(value)
         if made is None or not ctx.semantic.is_subclass(made, _EXCEPTIONS):
@@ -187,4 +203,8 @@ class ReturnHttpException(Rule):
         fix = Fix((Edit(start, start + len("return"), "raise"),), Applicability.UNSAFE, "Raise it")
         function = ctx.function
         name = function.node.name if function is not None else "?"  # type: ignore[union-attr]
-        ctx.report(node, name=ctx.text(value.func), function=name, fix=fix)
+        fmt = {"name": ctx.text(value.func), "function": name}
+        if condition is not None:
+            ctx.defer(node, (condition,), fix=fix, **fmt)
+        else:
+            ctx.report(node, fix=fix, **fmt)
