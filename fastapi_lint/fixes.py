@@ -16,9 +16,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .diagnostics import Diagnostic, Edit, Fix
-from .import_placement import join_import_insertions
+from .import_placement import join_import_insertions, member_key
 from .layout import laid_out
 from .parsing import at_top_of_stack
 from .source import Source, split_lines
@@ -178,13 +179,77 @@ def fix_text(
         diagnostics = lint(new_text)
     else:
         outcome.converged = not any(d.fixable(unsafe) for d in diagnostics)
+    cleaned = outcome.text
     if retired:
-        cleaned = drop_retired_imports(outcome.text, retired)
+        cleaned = drop_retired_imports(cleaned, retired)
         cleaned = rejoin_imports(text, cleaned, line_length)
-        if cleaned != outcome.text and parses(cleaned, strict):
-            outcome.text = cleaned
-            diagnostics = lint(cleaned)
+    if outcome.passes:
+        cleaned = merge_added_imports(text, cleaned, line_length)
+    if cleaned != outcome.text and parses(cleaned, strict):
+        outcome.text = cleaned
+        diagnostics = lint(cleaned)
     return outcome, diagnostics
+
+
+def merge_added_imports(original: str, text: str, line_length: int) -> str:
+    """`text` with two adjacent top-level `from m import ...` of one module joined into one,
+    where the fixes made the second: in one pass FAL306 rewrites `from pydantic import
+    BaseSettings` to `pydantic_settings` while FAL303 adds `from pydantic_settings import
+    SettingsConfigDict` beside it, and isort (ruff's I001) would join the two. A file that
+    imports some module on two statements already keeps its style (force-single-line); those with
+    a comment, a backslash or a star, or not alone on their lines, are left for a person. The
+    names go in isort's order-by-type; a joined import longer than `line_length` is wrapped one
+    name a line, as isort wraps it."""
+    if text == original:
+        return text
+    before, after = _parse(original), _parse(text)
+    if before is None or after is None:
+        return text
+    had = Counter((n.level, n.module) for n in before.body if isinstance(n, ast.ImportFrom))
+    if any(count > 1 for count in had.values()):
+        return text  # one name a statement is the file's style (isort's force-single-line)
+    source = Source(text)
+    edits: list[Edit] = []
+    taken: set[int] = set()
+    for first, second in pairwise(after.body):
+        if not isinstance(first, ast.ImportFrom) or not isinstance(second, ast.ImportFrom):
+            continue
+        key = (first.level, first.module)
+        if first.level or (second.level, second.module) != key:
+            continue
+        if id(first) in taken:
+            continue
+        if second.lineno != (first.end_lineno or first.lineno) + 1:
+            continue
+        start, _ = source.span(first)
+        _, end = source.span(second)
+        chunk = text[start:end]
+        if "#" in chunk or "\\" in chunk or ";" in chunk:
+            continue
+        if start != source.line_starts[first.lineno - 1]:
+            continue
+        if any(alias.name == "*" for alias in (*first.names, *second.names)):
+            continue
+        names: list[str] = []
+        for alias in sorted((*first.names, *second.names), key=lambda a: member_key(a.name)):
+            written = f"{alias.name} as {alias.asname}" if alias.asname else alias.name
+            if written not in names:
+                names.append(written)
+        head = f"from {'.' * first.level}{first.module or ''} import "
+        line = head + ", ".join(names)
+        if len(line) > line_length:
+            newline = "\r\n" if "\r\n" in chunk else "\n"
+            line = head + "(" + newline + "".join(f"    {n},{newline}" for n in names) + ")"
+        edits.append(Edit(start, end, line))
+        taken.add(id(second))
+    if not edits:
+        return text
+    result = _apply(text, [("", Fix(tuple(edits)))])[0]
+    # Joined, not changed: every imported name is still imported, under the same name.
+    merged = _parse(result)
+    if merged is None or set(_imported(merged)) != set(_imported(after)):
+        return text
+    return result
 
 
 def rejoin_imports(original: str, text: str, line_length: int) -> str:

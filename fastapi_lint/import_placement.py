@@ -75,7 +75,7 @@ def first_party_package(path: str) -> str | None:
     return top if top and top.isidentifier() else None
 
 
-def _member_key(name: str) -> tuple[int, str]:
+def member_key(name: str) -> tuple[int, str]:
     """isort's order-by-type: CONSTANTS, then Classes, then functions and variables."""
     if name.isupper() and len(name) > 1:
         return (0, name.lower())
@@ -186,8 +186,8 @@ def merge_into(target: ast.ImportFrom, source: Source, name: str) -> Edit | None
     removal or renaming of a name), or None when the names share lines in a parenthesised
     list."""
     names = target.names
-    key = _member_key(name)
-    index = next((i for i, a in enumerate(names) if _member_key(a.name) > key), len(names))
+    key = member_key(name)
+    index = next((i for i, a in enumerate(names) if member_key(a.name) > key), len(names))
     text = source.text
     if target.lineno == target.end_lineno:
         if index < len(names):
@@ -287,7 +287,7 @@ def _sorted_names(group: list[Edit]) -> Edit | None:
         if _NAME.search(shape) or shape.strip("\0 ,\t\r\n"):
             return None
         shapes.add(shape)
-        named.append((_member_key(found.group()), edit.content))
+        named.append((member_key(found.group()), edit.content))
     if len(shapes) != 1:
         return None
     named.sort(key=lambda pair: pair[0])

@@ -293,3 +293,69 @@ def test_a_lone_parameter_line_splits_at_its_subscript():
     assert relayout(line, 88, enclosed=True) == (
         "    request: Request,\n    manager: Annotated[UserManager, Depends(get_user_manager_dep)],"
     )
+
+
+SETTINGS = """\
+from pydantic import BaseSettings
+
+
+class Settings(BaseSettings):
+    app_name: str = "Awesome API"
+
+    class Config:
+        env_file = ".env"
+"""
+
+
+def _fix_settings(tmp_path: Path, text: str) -> str:
+    (tmp_path / "config.py").write_text(text)
+    result = cli(
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--no-cache",
+        "-q",
+        "--exit-zero",
+        "--target-version",
+        "pydantic=2",
+        "config.py",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return (tmp_path / "config.py").read_text()
+
+
+def test_two_imports_of_one_module_made_in_one_pass_are_joined(tmp_path):
+    """FAL306 moves `BaseSettings` to `pydantic_settings` while FAL303 adds `from
+    pydantic_settings import SettingsConfigDict` beside it: isort would join the two."""
+    fixed = _fix_settings(tmp_path, SETTINGS)
+    assert fixed.startswith("from pydantic_settings import BaseSettings, SettingsConfigDict\n\n")
+    assert 'model_config = SettingsConfigDict(env_file=".env")' in fixed
+    lint = subprocess.run(
+        [str(RUFF), "check", "--no-cache", "--isolated", "--select", "I001,F401", "config.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_imports_the_fixes_did_not_make_keep_their_style(tmp_path):
+    """A file that imports a module on two statements already (isort's force-single-line
+    style), or an import with a comment, is not joined."""
+    single = (
+        "from typing import List\nfrom typing import Optional\n\n"
+        + SETTINGS
+        + "\n\nNAMES: Optional[List[str]] = None\n"
+    )
+    fixed = _fix_settings(tmp_path, single)
+    assert (
+        "from pydantic_settings import BaseSettings\n"
+        "from pydantic_settings import SettingsConfigDict\n"
+    ) in fixed
+
+    commented = SETTINGS.replace(
+        "from pydantic import BaseSettings\n", "from pydantic import BaseSettings  # settings\n"
+    )
+    fixed = _fix_settings(tmp_path, commented)
+    assert "BaseSettings, SettingsConfigDict" not in fixed
