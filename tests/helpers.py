@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi_lint.config import apply_overrides
 from fastapi_lint.diagnostics import Diagnostic
@@ -56,3 +57,14 @@ def expected_findings(text: str) -> list[tuple[int, str]]:
     """(row, code) of every finding the markers of a source text announce, sorted."""
     rows = enumerate(_LINE_BREAK.split(text), start=1)
     return sorted((row, code) for row, line in rows for code in expected_codes(line))
+
+
+def expected_in_project(project: Path) -> set[tuple[str, int, str]]:
+    """(module path relative to `project`, row, code) of every finding the `# expect:` markers
+    of a fixture project's modules announce."""
+    return {
+        (path.relative_to(project).as_posix(), row, code)
+        for path in project.rglob("*.py")
+        for row, line in enumerate(path.read_text().splitlines(), 1)
+        for code in expected_codes(line)
+    }

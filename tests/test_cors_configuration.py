@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from clitools import cli
-from helpers import expected_codes
+from helpers import expected_in_project
 
 from fastapi_lint.engine import lint_source
 from fastapi_lint.registry import RuleSet
@@ -25,15 +25,6 @@ from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "cors"
-
-
-def _expected() -> set[tuple[str, int, str]]:
-    found = set()
-    for path in PROJECT.rglob("*.py"):
-        for row, line in enumerate(path.read_text().splitlines(), 1):
-            for code in expected_codes(line):
-                found.add((path.relative_to(PROJECT).as_posix(), row, code))
-    return found
 
 
 def _check(project: Path, *paths: str) -> list[dict]:
@@ -53,7 +44,7 @@ def test_origins_from_configuration_in_another_module(tmp_path: Path):
         (Path(d["filename"]).relative_to(project).as_posix(), d["location"]["row"], d["code"])
         for d in findings
     }
-    assert found == _expected()
+    assert found == expected_in_project(PROJECT)
     messages = {d["location"]["row"]: d["message"] for d in findings}
     assert '(the default of `os.getenv("CORS_ORIGINS", "*")`, webapp/config.py:9)' in messages[21]
 

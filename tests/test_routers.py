@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from clitools import cli
-from helpers import expected_codes
+from helpers import expected_in_project
 
 from fastapi_lint.engine import lint_source
 from fastapi_lint.registry import RuleSet
@@ -26,15 +26,6 @@ PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "ro
 CODES = (
     "FAL107", "FAL201", "FAL401", "FAL402", "FAL407", "FAL501", "FAL502", "FAL503", "FAL504", "FAL507",
 )  # fmt: skip
-
-
-def _expected() -> set[tuple[str, int, str]]:
-    found = set()
-    for path in PROJECT.rglob("*.py"):
-        for row, line in enumerate(path.read_text().splitlines(), 1):
-            for code in expected_codes(line):
-                found.add((path.relative_to(PROJECT).as_posix(), row, code))
-    return found
 
 
 def test_routes_of_every_kind_of_router_are_checked(tmp_path: Path):
@@ -49,7 +40,7 @@ def test_routes_of_every_kind_of_router_are_checked(tmp_path: Path):
         (Path(d["filename"]).relative_to(project).as_posix(), d["location"]["row"], d["code"])
         for d in json.loads(result.stdout)
     }
-    assert found == _expected()
+    assert found == expected_in_project(PROJECT)
     assert ("service/api/items.py", 11, "FAL501") in found  # a subclass from another module
     assert ("service/api/orders.py", 12, "FAL501") in found  # a factory from another module
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..catalogues.blocking import BlockingTable, Methods
 from ..catalogues.third_party import OBJECT_TYPES
 from ..catalogues.types import describe_type
-from .model import BindingKind
+from .values import imported_name
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -83,19 +83,11 @@ def imported_receiver(call: ast.Call, ctx: Context) -> str | None:
     if not isinstance(func, ast.Attribute):
         return None
     receiver = func.value
-    root = receiver
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name):
-        return None
-    binding = ctx.semantic.lookup(root.id)
-    if binding is None or binding.kind is not BindingKind.IMPORT:
+    name = imported_name(receiver, ctx)
+    if name is None or name.split(".", 1)[0] in _STDLIB:
         return None
     if ctx.type_of(receiver) is not None:
         return None  # known here: `blocking_call` answered
-    name = ctx.qualified_name(receiver)
-    if name is None or "." not in name or name.split(".", 1)[0] in _STDLIB:
-        return None
     return name
 
 

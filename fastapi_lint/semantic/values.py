@@ -350,3 +350,21 @@ def _short(ctx: Context, node: ast.AST) -> str:
         if len(first) <= 40 and "\n" not in first:
             return f"{ctx.text(node.func)}({first}, ...)"
     return f"{ctx.text(node.func) if isinstance(node, ast.Call) else '...'}(...)"
+
+
+def imported_name(expr: ast.expr, ctx: Context) -> str | None:
+    """The qualified name of a name or attribute chain whose root this module imports
+    (`http` after `from app.clients import http`: `app.clients.http`; `clients.http.get` after
+    `from app import clients`), when it names something inside a module; None for a local, a
+    parameter, a call's result or a bare module. What the name holds is the project index's to
+    say (`InstanceOf`, `Makes`)."""
+    root = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return None
+    binding = ctx.semantic.lookup(root.id)
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return None
+    name = ctx.qualified_name(expr)
+    return name if name is not None and "." in name else None

@@ -16,9 +16,10 @@ from typing import Any
 
 from ...context import Context
 from ...rule import Rule
-from ...semantic.model import BindingKind, Scope
+from ...semantic.model import Scope
 from ...semantic.records import Makes
 from ...semantic.summary import outside_project
+from ...semantic.values import imported_name
 from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
@@ -313,17 +314,8 @@ def _imported_function(call: ast.Call, ctx: Context) -> str | None:
     the project's (not the standard library): the index says whether it is a function of the
     project and what it makes (`outside_project` leaves the standard library and the
     frameworks out)."""
-    func = call.func
-    root = func
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name):
-        return None
-    binding = ctx.semantic.lookup(root.id)
-    if binding is None or binding.kind is not BindingKind.IMPORT:
-        return None
-    name = ctx.qualified_name(func)
-    if name is None or "." not in name or outside_project(name):
+    name = imported_name(call.func, ctx)
+    if name is None or outside_project(name):
         return None  # the standard library, FastAPI, SQLAlchemy, httpx, ...
     return name
 
