@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from .diagnostics import Diagnostic, Edit, Fix
 from .import_placement import join_import_insertions, member_key
-from .layout import laid_out
+from .layout import laid_out, relayout
 from .parsing import at_top_of_stack
 from .source import Source, split_lines
 
@@ -230,16 +230,15 @@ def merge_added_imports(original: str, text: str, line_length: int) -> str:
             continue
         if any(alias.name == "*" for alias in (*first.names, *second.names)):
             continue
-        names: list[str] = []
-        for alias in sorted((*first.names, *second.names), key=lambda a: member_key(a.name)):
-            written = f"{alias.name} as {alias.asname}" if alias.asname else alias.name
-            if written not in names:
-                names.append(written)
-        head = f"from {'.' * first.level}{first.module or ''} import "
-        line = head + ", ".join(names)
+        ordered = sorted((*first.names, *second.names), key=lambda a: member_key(a.name))
+        once = {(a.name, a.asname): a for a in ordered}  # a name both import: written once
+        line = _from_import(first, once.values())
         if len(line) > line_length:
             newline = "\r\n" if "\r\n" in chunk else "\n"
-            line = head + "(" + newline + "".join(f"    {n},{newline}" for n in names) + ")"
+            wrapped = relayout(line, line_length, newline)  # as isort wraps it
+            if wrapped is None:
+                continue
+            line = wrapped
         edits.append(Edit(start, end, line))
         taken.add(id(second))
     if not edits:
@@ -250,6 +249,12 @@ def merge_added_imports(original: str, text: str, line_length: int) -> str:
     if merged is None or set(_imported(merged)) != set(_imported(after)):
         return text
     return result
+
+
+def _from_import(node: ast.ImportFrom, aliases: Iterable[ast.alias]) -> str:
+    """`from m import a, b as c` on one line: `node`'s module with `aliases` in the order given."""
+    names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in aliases)
+    return f"from {'.' * node.level}{node.module or ''} import {names}"
 
 
 def rejoin_imports(original: str, text: str, line_length: int) -> str:
@@ -276,8 +281,7 @@ def rejoin_imports(original: str, text: str, line_length: int) -> str:
         start, end = source.span(node)
         if "#" in text[start:end] or "\\" in text[start:end]:
             continue
-        names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
-        line = f"from {'.' * node.level}{node.module or ''} import {names}"
+        line = _from_import(node, node.names)
         row_start = source.line_starts[node.lineno - 1]
         if row_start != start or len(line) > line_length:
             continue
