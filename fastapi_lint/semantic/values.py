@@ -46,35 +46,17 @@ def resolve(expr: ast.AST, ctx: Context, depth: int = 0) -> ast.AST:
 
 
 def possible_values(expr: ast.AST, ctx: Context, depth: int = 0) -> Iterator[ast.AST]:
-    """Every expression `expr` may evaluate to: names resolved, conditional branches split."""
-    if depth > _MAX_DEPTH:
-        return
-    expr = resolve(expr, ctx)
-    if isinstance(expr, ast.IfExp):
-        yield from possible_values(expr.body, ctx, depth + 1)
-        yield from possible_values(expr.orelse, ctx, depth + 1)
-    elif isinstance(expr, ast.BoolOp):
-        # `ORIGINS or ["*"]`: any operand may be the value.
-        for operand in expr.values:
-            yield from possible_values(operand, ctx, depth + 1)
-    else:
-        yield expr
+    """Every expression `expr` may evaluate to: names resolved, conditional branches split.
+
+    The plain reading: `configured_values` without configuration (no call is followed)."""
+    for value in _Reader(ctx, configured=False).values(expr, None, depth, None):
+        yield value.node
 
 
 def possible_elements(expr: ast.AST, ctx: Context, depth: int = 0) -> Iterator[ast.AST]:
     """The possible elements of a list/tuple/set value: `["*"]`, `BASE + ["*"]`, `[*OTHER]`."""
-    if depth > _MAX_DEPTH:
-        return
-    for value in possible_values(expr, ctx, depth):
-        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-            for element in value.elts:
-                if isinstance(element, ast.Starred):
-                    yield from possible_elements(element.value, ctx, depth + 1)
-                else:
-                    yield from possible_values(element, ctx, depth + 1)
-        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-            yield from possible_elements(value.left, ctx, depth + 1)
-            yield from possible_elements(value.right, ctx, depth + 1)
+    for element in _Reader(ctx, configured=False).elements(expr, None, depth):
+        yield element.node
 
 
 def string_value(expr: ast.AST) -> str | None:
@@ -152,9 +134,14 @@ def configured_elements(expr: ast.AST, ctx: Context) -> list[Possible]:
 
 
 class _Reader:
-    def __init__(self, ctx: Context) -> None:
+    """The one reading of an expression's possible values. `configured`: follow configuration
+    too (`configured_values`); without it, only names, conditionals and containers
+    (`possible_values`)."""
+
+    def __init__(self, ctx: Context, *, configured: bool = True) -> None:
         self.ctx = ctx
         self.semantic = ctx.semantic
+        self.configured = configured
 
     def values(
         self, expr: ast.AST, frame: _Frame | None, depth: int, index: int | None
@@ -173,7 +160,7 @@ class _Reader:
         if isinstance(expr, ast.BoolOp):
             # `ORIGINS or ["*"]`: any operand may be the value.
             return [p for v in expr.values for p in self.values(v, frame, depth + 1, index)]
-        if isinstance(expr, ast.Call):
+        if isinstance(expr, ast.Call) and self.configured:
             found = self._call(expr, frame, depth, index)
             if found is not None:
                 return found
@@ -229,7 +216,7 @@ class _Reader:
             return unknown
         if binding.value is not None:
             return self.values(binding.value, None, depth + 1, index)
-        if binding.unpacked is not None and index is None:
+        if binding.unpacked is not None and index is None and self.configured:
             whole, position = binding.unpacked
             return self.values(whole, None, depth + 1, position)
         return unknown
