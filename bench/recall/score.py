@@ -275,7 +275,10 @@ def run_tool(tool: str, root: Path) -> list[Finding]:
         "--exit-zero",
         "--no-cache",
     ]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    try:
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    except OSError as exc:  # no such program: say which, not a traceback
+        raise LabelError(f"cannot run {cmd[0]!r} ({exc.strerror}); pass --tool") from None
     if proc.returncode != 0:
         raise LabelError(f"{' '.join(cmd)} failed in {root}: {proc.stderr.strip()[:500]}")
     return parse_findings(json.loads(proc.stdout or "[]"), root)
