@@ -181,9 +181,9 @@ def notes(args: argparse.Namespace, cfg: Settings, tool: envs.Tool) -> list[str]
         "Timings share the machine with whatever else runs on it; compare ratios from one run, not "
         "absolute times across runs.",
         f"Timer: {'hyperfine' if cfg.use_hyperfine else 'built-in'}; flake8 and bump-pydantic "
-        f"rows use {cfg.slow_runs} run(s) with the built-in timer. Peak RSS is the largest sampled "
-        "sum over the process tree (or the largest single process, whichever is larger), from the "
-        "first run.",
+        f"rows use {cfg.slow_runs} run(s) with the built-in timer. Peak MB is the largest sampled "
+        "sum of PSS over the process tree (or the largest single process's RSS, whichever is "
+        "larger), from the first run.",
     ]
     if tool.cmd is None:
         out.append(f"fastapi-lint rows are n/a: {tool.problem}.")

@@ -25,7 +25,7 @@ class Run:
     cpu_seconds: float  # user + system of the process and its reaped descendants
     exit_code: int
     max_rss_kb: int  # largest single process of the tree (wait4 rusage)
-    tree_peak_kb: int  # largest sampled sum of RSS over the whole tree
+    tree_peak_kb: int  # largest sampled sum of PSS (RSS where unreadable) over the whole tree
     stdout: str
     stderr: str
 
@@ -50,6 +50,17 @@ def _parent_map() -> dict[int, list[int]]:
 
 
 def _rss_kb(pid: int) -> int:
+    """The process's proportional set size: its private pages plus its share of the pages it
+    shares. Worker processes forked from the main one share the interpreter and the imported
+    modules copy-on-write; summing their RSS would count those pages once per process, summing
+    PSS counts them once. RSS where smaps_rollup is unreadable (older kernels)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:
             return int(f.read().split()[1]) * PAGE_KB
@@ -58,7 +69,7 @@ def _rss_kb(pid: int) -> int:
 
 
 def tree_rss_kb(root: int) -> int:
-    """Sum of the resident set sizes of `root` and all its descendants right now."""
+    """The memory `root` and all its descendants hold right now: the sum of their PSS."""
     children = _parent_map()
     total, todo = 0, [root]
     while todo:
@@ -69,7 +80,7 @@ def tree_rss_kb(root: int) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the tree's total RSS: every 20 ms for the first 2 s, then every 100 ms."""
+    """Samples the tree's total memory (`tree_rss_kb`): every 20 ms for the first 2 s, then every 100 ms."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
