@@ -54,7 +54,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .semantic.modules import module_name
+from .semantic.modules import module_name, module_name_in
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import read_regular
 
@@ -240,38 +240,53 @@ def pack(diagnostics: list[Diagnostic]) -> tuple:
 
 
 def unpack(packed: tuple, path: str) -> list[Diagnostic]:
-    """The findings `pack` stored; ValueError for anything that is not exactly that."""
-    if not isinstance(packed, tuple):
+    """The findings `pack` stored; ValueError for anything that is not exactly that.
+
+    A warm run unpacks every file's entry, so the checks are written out (exact classes, as
+    marshal makes them) rather than as generators: most entries are empty, and the others
+    are a handful of flat tuples."""
+    if packed.__class__ is not tuple:
         raise ValueError("malformed cache entry")
     out = []
     for item in packed:
-        if not isinstance(item, tuple) or len(item) != 10:
+        if item.__class__ is not tuple or len(item) != 10:
             raise ValueError("malformed cache entry")
         code, message, row, col, end_row, end_col, rule_name, start, positions, fix = item
         if not (
-            all(isinstance(v, str) for v in (code, message, rule_name))
-            and all(type(v) is int for v in (row, col, end_row, end_col, start))
-            and isinstance(positions, tuple)
-            and all(
-                isinstance(p, tuple) and len(p) == 4 and all(type(v) is int for v in p)
-                for p in positions
-            )
+            code.__class__ is str
+            and message.__class__ is str
+            and rule_name.__class__ is str
+            and row.__class__ is int
+            and col.__class__ is int
+            and end_row.__class__ is int
+            and end_col.__class__ is int
+            and start.__class__ is int
+            and positions.__class__ is tuple
         ):
             raise ValueError("malformed cache entry")
+        for p in positions:
+            if not (
+                p.__class__ is tuple
+                and len(p) == 4
+                and p[0].__class__ is int
+                and p[1].__class__ is int
+                and p[2].__class__ is int
+                and p[3].__class__ is int
+            ):
+                raise ValueError("malformed cache entry")
         diagnostic = Diagnostic(
-            code=code,
-            message=message,
-            path=path,
-            row=row,
-            col=col,
-            end_row=end_row,
-            end_col=end_col,
-            rule_name=rule_name,
-            fix_positions=tuple(tuple(p) for p in positions),
-            start_offset=start,
+            code,
+            message,
+            path,
+            row,
+            col,
+            end_row,
+            end_col,
+            None if fix is None else fix_from_plain(fix),
+            rule_name,
+            positions,  # a tuple of 4-tuples of ints, as checked: immutable as it is
+            start,
         )
-        if fix is not None:
-            diagnostic.fix = fix_from_plain(fix)
         out.append(diagnostic)
     return out
 
@@ -430,7 +445,7 @@ class Cache:
             return None
         try:
             shown, module, stat, read_at, known, packed = entry
-            if shown != display or module != module_name(absolute):
+            if shown != display or module != module_name_in(*os.path.split(absolute)):
                 return None
             now = time.time_ns()
             current = stat_key(os.stat(path))

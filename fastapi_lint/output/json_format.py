@@ -98,22 +98,27 @@ def render(report: RunReport, options: ReportOptions) -> str:
         return "[]"
     diagnostics = report.diagnostics
     shared = first_with_same_fix(diagnostics)
-    items = ",\n  ".join(
-        _diagnostic_text(d, None if s is None else diagnostics[s])
-        for d, s in zip(diagnostics, shared, strict=True)
-    )
-    return f"[\n  {items}\n]"
+    # A large project reports thousands of findings from a few hundred files and a few dozen
+    # rules: each file's name and each rule's address are written once, then reused.
+    filenames: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    items = []
+    for d, s in zip(diagnostics, shared, strict=True):
+        filename = filenames.get(d.path)
+        if filename is None:
+            filename = filenames[d.path] = _STRING(well_formed(os.path.abspath(d.path)))
+        url = urls.get(d.code)
+        if url is None:
+            url = urls[d.code] = _STRING(d.url)
+        items.append(_diagnostic_text(d, None if s is None else diagnostics[s], filename, url))
+    return "[\n  " + ",\n  ".join(items) + "\n]"
 
 
-def _diagnostic_text(d: Diagnostic, fixed_with: Diagnostic | None) -> str:
+def _diagnostic_text(d: Diagnostic, fixed_with: Diagnostic | None, filename: str, url: str) -> str:
     """`diagnostic_json(d, fixed_with)` as `dumps` writes it inside the top-level list, from a
-    template: the output of a large project is thousands of these, all of one shape."""
-    if d.fix is None:
-        fix = "null"
-    else:
-        fix_out: list[str] = []
-        _write(fix_json(d, fixed_with), "\n    ", fix_out)
-        fix = "".join(fix_out)
+    template: the output of a large project is thousands of these, all of one shape.
+    `filename` and `url` are already written as JSON strings."""
+    fix = "null" if d.fix is None else _fix_text(d, fixed_with)
     return (
         "{\n"
         '    "cell": null,\n'
@@ -122,7 +127,7 @@ def _diagnostic_text(d: Diagnostic, fixed_with: Diagnostic | None) -> str:
         f'      "row": {int(d.end_row)},\n'
         f'      "column": {int(d.end_col)}\n'
         "    },\n"
-        f'    "filename": {_STRING(well_formed(os.path.abspath(d.path)))},\n'
+        f'    "filename": {filename},\n'
         f'    "fix": {fix},\n'
         '    "location": {\n'
         f'      "row": {int(d.row)},\n'
@@ -130,9 +135,51 @@ def _diagnostic_text(d: Diagnostic, fixed_with: Diagnostic | None) -> str:
         "    },\n"
         f'    "message": {_STRING(well_formed(d.message))},\n'
         f'    "noqa_row": {int(d.row)},\n'
-        f'    "url": {_STRING(d.url)}\n'
+        f'    "url": {url}\n'
         "  }"
     )
+
+
+def _fix_text(d: Diagnostic, fixed_with: Diagnostic | None) -> str:
+    """`fix_json(d, fixed_with)` as `dumps` writes it as the value of a finding's `"fix"`,
+    from a template (most findings of a large project carry a fix)."""
+    fix = d.fix
+    assert fix is not None
+    message = _STRING(fix.message) if fix.message else "null"
+    head = (
+        "{\n"
+        f'      "applicability": {_STRING(fix.applicability.value)},\n'
+        f'      "message": {message},\n'
+    )
+    if fixed_with is not None:
+        return (
+            head + '      "edits": [],\n'
+            '      "shared_with": {\n'
+            f'        "code": {_STRING(fixed_with.code)},\n'
+            '        "location": {\n'
+            f'          "row": {int(fixed_with.row)},\n'
+            f'          "column": {int(fixed_with.col)}\n'
+            "        }\n"
+            "      }\n"
+            "    }"
+        )
+    edits = [
+        "{\n"
+        f'          "content": {_STRING(edit.content)},\n'
+        '          "location": {\n'
+        f'            "row": {int(pos[0])},\n'
+        f'            "column": {int(pos[1])}\n'
+        "          },\n"
+        '          "end_location": {\n'
+        f'            "row": {int(pos[2])},\n'
+        f'            "column": {int(pos[3])}\n'
+        "          }\n"
+        "        }"
+        for edit, pos in zip(fix.edits, d.fix_positions, strict=False)
+    ]
+    if not edits:
+        return head + '      "edits": []\n    }'
+    return head + '      "edits": [\n        ' + ",\n        ".join(edits) + "\n      ]\n    }"
 
 
 def dumps(value: Any) -> str:

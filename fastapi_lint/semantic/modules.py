@@ -62,7 +62,12 @@ def module_name(path: str) -> str:
     """The importable name of a file: `src/app/api/users.py` → `app.api.users`."""
     # `abspath` asks the OS for the working directory: not needed for an absolute path.
     absolute = os.path.normpath(path) if os.path.isabs(path) else os.path.abspath(path)
-    directory, filename = os.path.split(absolute)
+    return module_name_in(*os.path.split(absolute))
+
+
+def module_name_in(directory: str, filename: str) -> str:
+    """`module_name` of the file `filename` in `directory`, a normalised absolute path (a
+    caller that has the parts asks without normalising the path again)."""
     stem = filename[:-3] if filename.endswith(".py") else filename
     parts = list(_package_parts(directory))
     if stem != "__init__":
