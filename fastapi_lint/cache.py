@@ -44,6 +44,7 @@ import hashlib
 import marshal
 import os
 import re
+import stat as stat_module
 import sys
 import time
 import zlib
@@ -58,7 +59,7 @@ from .semantic.modules import module_name, module_name_in
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import read_regular
 
-FORMAT = 4
+FORMAT = 5
 _PROJECT_FORMAT = "project-2"
 SHARDS = 16
 KEEP_NAMESPACES = 8
@@ -338,6 +339,129 @@ Entry = tuple[str, str, StatKey, int, bytes, tuple]
 # project index must be built: (digest of the content summarised, the marshalled plain form of
 # the summary, or None for a file that does not parse).
 SummaryEntry = tuple[bytes, bytes | None]
+_SUMMARIES_MAGIC = b"fastapi-lint-summaries-2\n"
+_LENGTH_BYTES = 8
+
+
+def _check(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:16]
+
+
+class _SummaryShard:
+    """One `summaries-NN.marshal`: a sealed table — per cache key, the digest of the content
+    summarised and where the summary's bytes lie, with their own checksum — followed by the
+    summaries' bytes. A run that needs a few summaries (one file changed: about twenty of ten
+    thousand) reads the table and those bytes; the whole shard, read, checked and
+    unmarshalled, was most of the cost of such a run. The file stays open while the shard is
+    in use, so a shard another run renames into place meanwhile is not mixed with this one.
+
+    `stored`: the table as read, `(digest, offset, length, checksum)` per key, checked when an
+    entry is used; `added`: what this run put, `(digest, bytes or None)` per key.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.stored: dict[Any, Any] = {}
+        self.added: dict[str, SummaryEntry] = {}
+        self._handle: Any = None
+        self._base = 0
+        self._size = 0
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            self._open(path)
+
+    def _open(self, path: str) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        handle = os.fdopen(fd, "rb", buffering=0)
+        try:
+            info = os.fstat(fd)
+            # Only a regular file of a sane size (no FIFO, device or sparse monster).
+            if not stat_module.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_FILE:
+                raise ValueError("not a summary shard")
+            head = handle.read(len(_SUMMARIES_MAGIC) + _LENGTH_BYTES)
+            if head[: len(_SUMMARIES_MAGIC)] != _SUMMARIES_MAGIC:
+                raise ValueError("not a summary shard")
+            length = int.from_bytes(head[len(_SUMMARIES_MAGIC) :], "little")
+            if len(head) != len(_SUMMARIES_MAGIC) + _LENGTH_BYTES or length > info.st_size:
+                raise ValueError("not a summary shard")
+            sealed = handle.read(length)
+            # A checksum before unmarshalling, as for every other cache file.
+            if len(sealed) != length or sealed[:16] != _check(sealed[16:]):
+                raise ValueError("damaged summary shard")
+            table = marshal.loads(sealed[16:])
+            if not isinstance(table, dict):
+                raise ValueError("not a summary shard")
+        except BaseException:
+            handle.close()
+            raise
+        self._handle = handle
+        self._base = len(head) + length
+        self._size = info.st_size
+        self.stored = table
+
+    def get(self, key: str) -> SummaryEntry | None:
+        """(content digest, the summary's bytes or None), or None when absent or damaged."""
+        added = self.added.get(key)
+        if added is not None:
+            return added
+        entry = self.stored.get(key)
+        if entry is None:
+            return None
+        try:
+            digest, offset, length, check = entry
+        except (TypeError, ValueError):
+            return None
+        if not (isinstance(digest, bytes) and isinstance(check, bytes)):
+            return None
+        if offset is None:
+            return (digest, None)
+        if not (type(offset) is int and type(length) is int and offset >= 0 and length >= 0):
+            return None
+        if self._handle is None or self._base + offset + length > self._size:
+            return None
+        try:
+            self._handle.seek(self._base + offset)
+            data = self._handle.read(length)
+        except OSError:
+            return None
+        if len(data) != length or _check(data) != check:
+            return None
+        return (digest, data)
+
+    def put(self, key: str, digest: bytes, plain: bytes | None) -> None:
+        self.added[key] = (digest, plain)
+
+    def remove(self, key: str) -> bool:
+        """Forget `key`'s summary; True when there was one."""
+        found = self.added.pop(key, None) is not None
+        return self.stored.pop(key, None) is not None or found
+
+    def sealed(self) -> bytes:
+        """The shard as a file: every readable summary, new or stored (stored ones are read
+        and checked again here, so a damaged one is dropped, never copied)."""
+        table: dict[str, tuple[Any, ...]] = {}
+        blobs: list[bytes] = []
+        position = 0
+        keys = [k for k in self.stored if isinstance(k, str) and k not in self.added]
+        for key in [*keys, *self.added]:
+            found = self.get(key)
+            if found is None:
+                continue
+            digest, data = found
+            if data is None:
+                table[key] = (digest, None, 0, b"")
+                continue
+            table[key] = (digest, position, len(data), _check(data))
+            blobs.append(data)
+            position += len(data)
+        payload = marshal.dumps(table)
+        sealed = _check(payload) + payload
+        length = len(sealed).to_bytes(_LENGTH_BYTES, "little")
+        return b"".join([_SUMMARIES_MAGIC, length, sealed, *blobs])
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
 
 def _summary_from(stored: object) -> ModuleSummary | None:
@@ -366,7 +490,7 @@ class Cache:
         self._dirty: set[int] = set()
         self._project: tuple[object, ...] | None = None
         self._depends: tuple[object, ...] = ()
-        self._summaries: dict[int, dict[str, SummaryEntry]] = {}
+        self._summaries: dict[int, _SummaryShard] = {}
         self._dirty_summaries: set[int] = set()
 
     @classmethod
@@ -490,11 +614,11 @@ class Cache:
         summaries = self._summary_shard(index)
         if summarized:
             # Marshalled on its own: a run that needs a few summaries (one file changed)
-            # unmarshals the shard's bytes, and only those summaries' contents.
+            # reads and unmarshals only those (see `_SummaryShard`).
             plain = None if summary is None else marshal.dumps(to_plain(summary))
-            summaries[key] = (content.digest, plain)
+            summaries.put(key, content.digest, plain)
             self._dirty_summaries.add(index)
-        elif summaries.pop(key, None) is not None:
+        elif summaries.remove(key):
             self._dirty_summaries.add(index)
 
     def summary(self, hit: Hit) -> ModuleSummary | None:
@@ -508,12 +632,18 @@ class Cache:
         except Exception as exc:  # a malformed record: as if absent
             raise KeyError(hit.key) from exc
 
-    def _summary_shard(self, index: int) -> dict[str, SummaryEntry]:
+    def _summary_shard(self, index: int) -> _SummaryShard:
         shard = self._summaries.get(index)
         if shard is None:
-            data = self._read(self._summary_path(index))
-            shard = self._summaries[index] = data if isinstance(data, dict) else {}
+            shard = self._summaries[index] = _SummaryShard(self._summary_path(index))
         return shard
+
+    def _close_summaries(self) -> None:
+        """Let go of the summary shards' files (read again if asked for): before they are
+        replaced, which some systems refuse for an open file, and when a run is done."""
+        for shard in self._summaries.values():
+            shard.close()
+        self._summaries.clear()
 
     def _summary_path(self, index: int) -> str:
         return os.path.join(self.directory, f"summaries-{index:02d}.marshal")
@@ -612,6 +742,8 @@ class Cache:
             with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
                 path = os.path.relpath(path)
             summaries.append(summary._replace(path=path))
+        for index in [i for i in self._summaries if i not in self._dirty_summaries]:
+            self._summaries.pop(index).close()
         return summaries
 
     def key_of(self, path: str) -> str:
@@ -654,13 +786,16 @@ class Cache:
     def save(self) -> None:
         """Write the changed shards; a cache that cannot be written is silently skipped."""
         if not self._dirty and not self._dirty_summaries and self._project is None:
+            self._close_summaries()
             return
         try:
             self._claim()
             # Summaries before entries: an entry is never newer than the summary beside it (a
             # crash in between leaves summaries whose digest no entry has: unused, rewritten).
-            for index in sorted(self._dirty_summaries):
-                self._write(self._summary_path(index), _sealed(self._summaries[index]))
+            written = {i: self._summaries[i].sealed() for i in sorted(self._dirty_summaries)}
+            self._close_summaries()
+            for index, data in written.items():
+                self._write(self._summary_path(index), data)
             for index in sorted(self._dirty):
                 self._write(
                     os.path.join(self.directory, f"shard-{index:02d}.marshal"),
@@ -671,6 +806,10 @@ class Cache:
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()
         except OSError:
+            # Not written (an unwritable cache): the run goes on without; what the summary
+            # shards held for writing is gone with their files.
+            self._close_summaries()
+            self._dirty_summaries.clear()
             return
         self._dirty.clear()
         self._dirty_summaries.clear()

@@ -180,6 +180,36 @@ def test_a_damaged_shard_is_ignored(project: Path, linted: list[str], damage: by
     assert linted == []
 
 
+def test_a_summary_whose_bytes_changed_is_dropped_not_copied(tmp_path: Path):
+    """A summary shard is read piecewise: its table is checked when read, each summary when it
+    is used, so damage to one summary's bytes loses that summary alone, and a rewrite of the
+    shard leaves it out rather than carrying it along."""
+    path = tmp_path / "summaries-00.marshal"
+    shard = cache_module._SummaryShard(str(path))  # no file yet: empty
+    assert shard.get("a.py") is None
+    shard.put("a.py", b"digest-a", b"first summary")
+    shard.put("b.py", b"digest-b", b"second summary")
+    shard.put("c.py", b"digest-c", None)  # a file that does not parse
+    path.write_bytes(shard.sealed())
+    path.write_bytes(path.read_bytes().replace(b"first summary", b"first SUMMARY"))
+    again = cache_module._SummaryShard(str(path))
+    assert again.get("a.py") is None
+    assert again.get("b.py") == (b"digest-b", b"second summary")
+    assert again.get("c.py") == (b"digest-c", None)
+    rewritten = again.sealed()
+    again.close()
+    path.write_bytes(rewritten)
+    third = cache_module._SummaryShard(str(path))
+    assert sorted(third.stored) == ["b.py", "c.py"]
+    assert third.get("b.py") == (b"digest-b", b"second summary")
+    third.close()
+    # A table whose checksum does not match is no table at all.
+    data = bytearray(path.read_bytes())
+    data[len(cache_module._SUMMARIES_MAGIC) + 8 + 20] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert cache_module._SummaryShard(str(path)).stored == {}
+
+
 def test_a_malformed_entry_is_ignored(project: Path, linted: list[str]):
     first = _run()
     store = cache_module.Cache.for_run(

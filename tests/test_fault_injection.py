@@ -12,6 +12,7 @@ loses a concurrent writer's edit, and never reports an unwritten fix as a succes
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import random
 import shutil
@@ -154,8 +155,22 @@ def _hostile_cache(project: Path, damage) -> None:  # type: ignore[no-untyped-de
     """Rewrite every file of the cache with `damage(name, data)`, sealed as the cache seals
     its own files: the checksum is right, the content is not."""
     for path in (project / ".fastapi_lint_cache").glob("*/*.marshal"):
+        if path.name.startswith("summaries-"):
+            # A table of contents sealed as the cache seals it, holding what `damage` makes
+            # of the shard's summaries.
+            shard = cache_module._SummaryShard(str(path))
+            data = {key: shard.get(key) for key in shard.stored}
+            shard.close()
+            path.write_bytes(_summary_file(damage(path.name, data)))
+            continue
         data = cache_module.Cache._read(str(path))
         path.write_bytes(cache_module._sealed(damage(path.name, data)))
+
+
+def _summary_file(table: object) -> bytes:
+    payload = marshal.dumps(table)
+    sealed = cache_module._check(payload) + payload
+    return cache_module._SUMMARIES_MAGIC + len(sealed).to_bytes(8, "little") + sealed
 
 
 def _malformed(name: str, data: object) -> object:
