@@ -474,6 +474,9 @@ def _summary_from(stored: object) -> ModuleSummary | None:
     return from_plain(marshal.loads(stored))
 
 
+_UNREAD = object()
+
+
 class Cache:
     def __init__(self, directory: str, space: str, project: str = "", group: str = "") -> None:
         self.base = directory
@@ -489,6 +492,11 @@ class Cache:
         self._shards: dict[int, dict[str, Entry]] = {}
         self._dirty: set[int] = set()
         self._project: tuple[object, ...] | None = None
+        # The group's project record as `project_state` read it (`_UNREAD` before): the
+        # record a run writes keeps files of the one before, which need not be read twice.
+        self._recorded: object = _UNREAD
+        # Likewise the dependencies record (`project_depends`): not written again unchanged.
+        self._depends_read: object = _UNREAD
         self._depends: tuple[object, ...] = ()
         self._summaries: dict[int, _SummaryShard] = {}
         self._dirty_summaries: set[int] = set()
@@ -509,6 +517,8 @@ class Cache:
         other._group = hashlib.sha256(group.encode()).hexdigest()[:12] if group else ""
         other._project = None
         other._depends = ()
+        other._recorded = _UNREAD
+        other._depends_read = _UNREAD
         return other
 
     def _key(self, path: str) -> str:
@@ -653,7 +663,7 @@ class Cache:
     def project_state(self) -> ProjectState | None:
         """What the last project run recorded (None without one, or for anything this
         version did not write)."""
-        record = self._read(self.project_path())
+        record = self._recorded = self._read(self.project_path())
         if not isinstance(record, tuple) or len(record) != 5 or record[0] != _PROJECT_FORMAT:
             return None
         _, _, order, rows, results = record
@@ -679,6 +689,7 @@ class Cache:
         """What the findings of the run that recorded `state` read (None if missing, or
         written by another run)."""
         record = self._read(self._depends_path())
+        self._depends_read = record
         if not (
             isinstance(record, tuple)
             and len(record) == 4
@@ -703,7 +714,9 @@ class Cache:
         keys = [self._key(path) for path in files]
         # A run over some files (pre-commit passes the changed ones) keeps the other files of
         # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
-        previous = self._read(self.project_path())
+        previous = self._recorded
+        if previous is _UNREAD:
+            previous = self._read(self.project_path())
         if isinstance(previous, tuple) and len(previous) > 1 and isinstance(previous[1], tuple):
             seen = set(keys)
             for old in previous[1]:
@@ -802,7 +815,9 @@ class Cache:
                     _sealed(self._shards[index]),
                 )
             if self._project is not None:
-                self._write(self._depends_path(), _sealed(self._depends))
+                # One file changed often leaves what the findings read as it was.
+                if self._depends != self._depends_read:
+                    self._write(self._depends_path(), _sealed(self._depends))
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()
         except OSError:
@@ -814,6 +829,8 @@ class Cache:
         self._dirty.clear()
         self._dirty_summaries.clear()
         self._project = None
+        self._recorded = _UNREAD
+        self._depends_read = _UNREAD
 
     def _claim(self) -> None:
         """Create the namespace directory, marked as ours. `cache-dir` is marked (and ignored

@@ -1205,10 +1205,16 @@ def path_aliases(path: str, module: str) -> list[str]:
     own = module.split(".")
     if parts[-len(own) :] != own:
         return []
+    first = len(parts) - len(own) - 1
+    # Each alias is the previous one with one more directory in front (asked for every file
+    # of the project when an index is set up: linear, not a join and a check per suffix).
+    if first < 0 or not all(p.isidentifier() for p in parts[first + 1 :]):
+        return []
     aliases = []
-    for start in range(len(parts) - len(own) - 1, -1, -1):
-        suffix = parts[start:]
-        if not all(p.isidentifier() for p in suffix):
+    alias = module  # the last parts of the path, as checked above
+    for start in range(first, -1, -1):
+        if not parts[start].isidentifier():
             break
-        aliases.append(".".join(suffix))
+        alias = f"{parts[start]}.{alias}"
+        aliases.append(alias)
     return aliases
