@@ -203,12 +203,22 @@ class Configs:
         self._by_group: dict[tuple[Path | None, Path | None], Settings] = {}
         self._by_directory: dict[str, Path | None] = {}
         self._projects: dict[str, Path | None] = {}
+        # The names in each directory discovery listed (by absolute path; see `discover`):
+        # a configuration or project file that is not among them is not looked for there,
+        # so grouping a large tree costs no file system call per directory.
+        self.listings: dict[str, frozenset[str]] = {}
 
     def config_of(self, path: str | os.PathLike[str]) -> Path | None:
         """The configuration file governing `path` (a file, or a directory's files)."""
         if self.fixed is not None:
             return self.fixed
-        return _nearest(path, self._by_directory, _configuration_in)
+        return _nearest(path, self._by_directory, self._configuration_in)
+
+    def _configuration_in(self, directory: str) -> Path | None:
+        listed = self.listings.get(directory)
+        if listed is not None and "pyproject.toml" not in listed:
+            return None
+        return _configuration_in(directory)
 
     def for_config(self, config: Path | None) -> Settings:
         settings = self._by_config.get(config)
@@ -224,17 +234,29 @@ class Configs:
         when settings are not resolved per project."""
         if self.project is None:
             return None
+        return _nearest(path, self._projects, self._declares_project)
+
+    def _declares_project(self, directory: str) -> Path | None:
         from .semantic.versions import PROJECT_MARKERS  # noqa: PLC0415 - start-up: only a resolving run needs it
 
-        def declares_project(directory: str) -> Path | None:
-            markers = (os.path.join(directory, m) for m in PROJECT_MARKERS)
-            return Path(directory) if any(os.path.isfile(m) for m in markers) else None
-
-        return _nearest(path, self._projects, declares_project)
+        listed = self.listings.get(directory)
+        names = PROJECT_MARKERS if listed is None else listed.intersection(PROJECT_MARKERS)
+        markers = (os.path.join(directory, m) for m in names)
+        return Path(directory) if any(os.path.isfile(m) for m in markers) else None
 
     def group_of(self, path: str | os.PathLike[str]) -> tuple[Path | None, Path | None]:
         """(configuration, project) of `path`: the files checked together, with one `Settings`."""
         return self.config_of(path), self.project_of(path)
+
+    def group_of_directory(self, directory: str) -> tuple[Path | None, Path | None]:
+        """`group_of` for the files of `directory`, known to be a directory (no `stat`)."""
+        absolute = os.path.abspath(directory)
+        config = self.fixed
+        if config is None:
+            config = _nearest_from(absolute, self._by_directory, self._configuration_in)
+        if self.project is None:
+            return config, None
+        return config, _nearest_from(absolute, self._projects, self._declares_project)
 
     def for_group(self, config: Path | None, project: Path | None) -> Settings:
         """The settings of `config`, resolved for `project` (see `project_of`)."""
@@ -263,6 +285,13 @@ def _nearest(
     """
     absolute = os.path.abspath(path)
     directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    return _nearest_from(directory, memo, found_in)
+
+
+def _nearest_from(
+    directory: str, memo: dict[str, Path | None], found_in: Callable[[str], Path | None]
+) -> Path | None:
+    """`_nearest` from `directory`, an absolute, normalised path of a directory."""
     walked: list[str] = []
     found: Path | None = None
     while True:

@@ -156,7 +156,12 @@ def excluded_below_root(path: str, settings: Settings) -> bool:
     return False
 
 
-def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> list[SourcePath]:
+def discover(
+    paths: list[str],
+    settings: Settings,
+    force_exclude: bool = False,
+    listings: dict[str, frozenset[str]] | None = None,
+) -> list[SourcePath]:
     """Files to check, sorted, each once. Missing paths are kept so the engine reports them.
 
     Directories are walked iteratively (any depth) without following symlinks (no loops);
@@ -164,6 +169,8 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
     skipped, as is a directory that cannot be listed (permission, a path too long for the OS).
     With `respect-gitignore`, `.gitignore` files (and `.git/info/exclude`) are honoured.
     Leftover temporary files of a killed `--fix` run are removed on the way.
+    `listings`, when given, receives the names in each directory walked (by absolute path):
+    what is not among them need not be looked for there again (`Configs.listings`).
     """
     patterns = (*settings.exclude, *settings.extend_exclude)
     root = settings.root or os.getcwd()
@@ -202,12 +209,15 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                 add(absolute_dir, SourcePath(directory, shown, given=given, problem=problem))
                 continue
             names = [entry.name for entry in entries]
+            if listings is not None:
+                listings[absolute_dir] = frozenset(names)
             if settings.respect_gitignore and ".gitignore" in names:
                 ignores = (*ignores, *_load_ignore(os.path.join(directory, ".gitignore"), ""))
             if any(name.startswith(".fastapi-lint-") for name in names):
                 remove_stale(directory, names)
             subdirectories = []
             filenames = []
+            full_paths: dict[str, str] = {}  # as `os.path.join(directory, name)` makes them
             for entry in entries:
                 try:
                     is_directory = entry.is_dir()
@@ -215,6 +225,7 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                     is_directory = False
                 if not is_directory:
                     filenames.append(entry.name)
+                    full_paths[entry.name] = entry.path
                 elif not entry.is_symlink():
                     subdirectories.append(entry.name)
             subdirectories = sorted(
@@ -234,16 +245,17 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
                     )
                 )
             # A directory named like a Python file is reported as unreadable, not skipped.
+            absolute_prefix = os.path.join(absolute_dir, "")
             for filename in [*filenames, *(d for d in subdirectories if d.endswith(".py"))]:
                 if not filename.endswith(".py"):
                     continue
                 if matcher.excluded("", filename, matcher.child(relative_dir, filename)):
                     continue
-                if ignores and _ignored(ignores, filename, filename not in filenames):
+                if ignores and _ignored(ignores, filename, filename not in full_paths):
                     continue
-                full = os.path.join(directory, filename)
+                full = full_paths.get(filename) or os.path.join(directory, filename)
                 shown = full if display_dir is None else display_dir + filename
-                add(os.path.join(absolute_dir, filename), SourcePath(full, shown, given=given))
+                add(absolute_prefix + filename, SourcePath(full, shown, given=given))
     return sorted(found.values(), key=lambda p: p.display)
 
 

@@ -156,16 +156,18 @@ def discover_per_config(
     """
     top = configs.config_of(paths[0] if paths else ".")
     top_settings = configs.for_config(top)
-    files = discover(paths, top_settings, force_exclude and configs.fixed is not None)
+    files = discover(
+        paths, top_settings, force_exclude and configs.fixed is not None, configs.listings
+    )
     groups: dict[tuple[Path | None, Path | None], list[SourcePath]] = {}
-    # Files of one directory are in one group: asked once per directory, not per file (each
-    # question makes the path absolute and stats it).
+    # Files of one directory are in one group: asked once per directory, not per file, with
+    # what discovery saw in the directories it listed (no file system call for those).
     by_directory: dict[str, tuple[Path | None, Path | None]] = {}
     for item in files:
         directory = os.path.dirname(item.path)
         group = by_directory.get(directory)
         if group is None:
-            group = by_directory[directory] = configs.group_of(item.path)
+            group = by_directory[directory] = configs.group_of_directory(directory)
         config = group[0]
         own = configs.for_config(config)
         if item.explicit:
