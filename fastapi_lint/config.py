@@ -203,9 +203,9 @@ class Configs:
         self._by_group: dict[tuple[Path | None, Path | None], Settings] = {}
         self._by_directory: dict[str, Path | None] = {}
         self._projects: dict[str, Path | None] = {}
-        # The names in each directory discovery listed (by absolute path; see `discover`):
-        # a configuration or project file that is not among them is not looked for there,
-        # so grouping a large tree costs no file system call per directory.
+        # The regular files in each directory discovery listed (by absolute path; see
+        # `discover`): a configuration or project file is looked for there among them, so
+        # grouping a large tree costs no file system call per directory.
         self.listings: dict[str, frozenset[str]] = {}
 
     def config_of(self, path: str | os.PathLike[str]) -> Path | None:
@@ -240,9 +240,11 @@ class Configs:
         from .semantic.versions import PROJECT_MARKERS  # noqa: PLC0415 - start-up: only a resolving run needs it
 
         listed = self.listings.get(directory)
-        names = PROJECT_MARKERS if listed is None else listed.intersection(PROJECT_MARKERS)
-        markers = (os.path.join(directory, m) for m in names)
-        return Path(directory) if any(os.path.isfile(m) for m in markers) else None
+        if listed is not None:
+            declares = not listed.isdisjoint(PROJECT_MARKERS)
+        else:
+            declares = any(os.path.isfile(os.path.join(directory, m)) for m in PROJECT_MARKERS)
+        return Path(directory) if declares else None
 
     def group_of(self, path: str | os.PathLike[str]) -> tuple[Path | None, Path | None]:
         """(configuration, project) of `path`: the files checked together, with one `Settings`."""

@@ -169,8 +169,9 @@ def discover(
     skipped, as is a directory that cannot be listed (permission, a path too long for the OS).
     With `respect-gitignore`, `.gitignore` files (and `.git/info/exclude`) are honoured.
     Leftover temporary files of a killed `--fix` run are removed on the way.
-    `listings`, when given, receives the names in each directory walked (by absolute path):
-    what is not among them need not be looked for there again (`Configs.listings`).
+    `listings`, when given, receives the names of the regular files (symlinks followed) in
+    each directory walked, by absolute path: what is not among them need not be looked for
+    there again (`Configs.listings`, `modules.listed_files`).
     """
     patterns = (*settings.exclude, *settings.extend_exclude)
     root = settings.root or os.getcwd()
@@ -209,8 +210,6 @@ def discover(
                 add(absolute_dir, SourcePath(directory, shown, given=given, problem=problem))
                 continue
             names = [entry.name for entry in entries]
-            if listings is not None:
-                listings[absolute_dir] = frozenset(names)
             if settings.respect_gitignore and ".gitignore" in names:
                 ignores = (*ignores, *_load_ignore(os.path.join(directory, ".gitignore"), ""))
             if any(name.startswith(".fastapi-lint-") for name in names):
@@ -218,6 +217,7 @@ def discover(
             subdirectories = []
             filenames = []
             full_paths: dict[str, str] = {}  # as `os.path.join(directory, name)` makes them
+            regular: list[str] = []
             for entry in entries:
                 try:
                     is_directory = entry.is_dir()
@@ -226,8 +226,12 @@ def discover(
                 if not is_directory:
                     filenames.append(entry.name)
                     full_paths[entry.name] = entry.path
+                    if listings is not None and _is_file(entry):
+                        regular.append(entry.name)
                 elif not entry.is_symlink():
                     subdirectories.append(entry.name)
+            if listings is not None:
+                listings[absolute_dir] = frozenset(regular)
             subdirectories = sorted(
                 d
                 for d in subdirectories
@@ -257,6 +261,14 @@ def discover(
                 shown = full if display_dir is None else display_dir + filename
                 add(absolute_prefix + filename, SourcePath(full, shown, given=given))
     return sorted(found.values(), key=lambda p: p.display)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """`os.path.isfile` of the entry (from the directory listing, but for a symlink)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 # ------------------------------------------------------------------------------- .gitignore

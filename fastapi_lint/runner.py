@@ -36,7 +36,7 @@ from .parallel import check_files
 from .parsing import NEWER_SYNTAX, PARSE_ERROR, parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
-from .semantic.modules import forget_packages
+from .semantic.modules import forget_packages, listed_files
 from .settings import Settings
 from .source import Source, SourceError
 
@@ -117,6 +117,23 @@ def run(
         files = discover(paths, settings, force_exclude)
         return _run_files(paths, files, settings, mode, jobs, cache, project, keep_index=keep_index)
     groups = discover_per_config(paths, settings, force_exclude)
+    # Module names are made from what discovery listed (whether a directory has an
+    # `__init__.py`), not asked of the file system again, for the run's duration.
+    with listed_files(settings.listings):
+        return _run_groups(paths, groups, settings, mode, jobs, cache, project, keep_index)
+
+
+def _run_groups(
+    paths: list[str],
+    groups: dict[tuple[Path | None, Path | None], list[SourcePath]],
+    settings: Configs,
+    mode: Mode,
+    jobs: int | None,
+    cache: bool,
+    project: bool,
+    keep_index: bool,
+) -> RunReport:
+    """The body of `run` for files grouped by configuration and project."""
     if len(groups) == 1:
         ((group, files),) = groups.items()
         own = settings.for_group(*group)
@@ -154,6 +171,7 @@ def discover_per_config(
     is held against the patterns of its own configuration (pre-commit names files from
     every service of a monorepo at once).
     """
+    configs.listings.clear()  # what this walk sees, not an earlier one
     top = configs.config_of(paths[0] if paths else ".")
     top_settings = configs.for_config(top)
     files = discover(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator, Mapping
 
 
 def resolve_relative(module: str, level: int, name: str, is_package: bool = False) -> str:
@@ -20,6 +22,23 @@ def resolve_relative(module: str, level: int, name: str, is_package: bool = Fals
 
 
 _PACKAGES: dict[str, tuple[str, ...]] = {}
+# The regular files of the directories a run's discovery listed (by absolute path), while
+# the run lasts (`listed_files`): whether such a directory holds an `__init__.py` is known
+# without asking the file system.
+_LISTED: Mapping[str, frozenset[str]] = {}
+
+
+@contextlib.contextmanager
+def listed_files(listings: Mapping[str, frozenset[str]]) -> Iterator[None]:
+    """Within the block, `_package_parts` answers from `listings` (directory → the names of
+    its regular files, as discovery saw them) for the directories it has."""
+    global _LISTED
+    before = _LISTED
+    _LISTED = listings
+    try:
+        yield
+    finally:
+        _LISTED = before
 
 
 def _package_parts(directory: str) -> tuple[str, ...]:
@@ -36,7 +55,12 @@ def _package_parts(directory: str) -> tuple[str, ...]:
         if known is not None:
             parts = known
             break
-        if not os.path.isfile(os.path.join(current, "__init__.py")):
+        listed = _LISTED.get(current)
+        if listed is not None:
+            is_package = "__init__.py" in listed
+        else:
+            is_package = os.path.isfile(os.path.join(current, "__init__.py"))
+        if not is_package:
             _PACKAGES[current] = parts = ()
             break
         pending.append(current)
