@@ -164,14 +164,8 @@ class ProjectIndex:
         modules: dict[str, int | None] = {}  # None: two files claim the name
         for slot, (_, name) in enumerate(heads):
             modules[name] = None if name in modules else slot
-        aliases: dict[str, int | None] = {}
-        for slot, (path, name) in enumerate(heads):
-            for alias in path_aliases(path, name):
-                if alias in modules:
-                    continue
-                aliases[alias] = None if alias in aliases else slot
         self._modules = modules
-        self._aliases = aliases
+        self._aliases = _Aliases(heads, modules)
         # The name each module's definitions are filed under: its module name, or for a name
         # two files share, a private key (`jobs@2`) that only the module itself reaches (as
         # `home`): `jobs.work` then means each file's own `work` inside that file, and
@@ -234,7 +228,7 @@ class ProjectIndex:
 
     def module_names(self) -> set[str]:
         """Every name a module of the project can be imported by (names and path aliases)."""
-        return {*self._modules, *self._aliases}
+        return {*self._modules, *self._aliases.all()}
 
     def _summary(self, slot: int) -> ModuleSummary:
         summary = self._loaded[slot]
@@ -1189,6 +1183,56 @@ def _chain_shape(summary: ModuleSummary) -> tuple[object, ...]:
 
 def _rekey(qualname: str, summary: ModuleSummary, key: str) -> str:
     return key + qualname[len(summary.module) :]
+
+
+class _Aliases:
+    """The path aliases of the project's modules (`path_aliases`) that are not module names
+    themselves: alias → the file's slot, or None when two files have it.
+
+    Found when asked: an alias ends with its file's module name, so the files that may have
+    `name` are those whose module name is a dotted suffix of it. An index set up for a few
+    questions (one file changed) then computes a handful of files' aliases, not ten thousand
+    (about 45 ms on the corpus). `all` gives the whole table, as the eager walk made it.
+    """
+
+    def __init__(self, heads: Sequence[tuple[str, str]], modules: dict[str, int | None]) -> None:
+        self._heads = heads
+        self._modules = modules
+        self._by_module: dict[str, list[int]] | None = None
+        self._found: dict[str, int | None] = {}
+        self._table: dict[str, int | None] | None = None
+
+    def get(self, name: str) -> int | None:
+        if self._table is not None:
+            return self._table.get(name)
+        if name in self._found:
+            return self._found[name]
+        slot: int | None = None
+        if name not in self._modules:
+            if self._by_module is None:
+                self._by_module = {}
+                for number, (_, module) in enumerate(self._heads):
+                    self._by_module.setdefault(module, []).append(number)
+            having = []
+            parts = name.split(".")
+            for start in range(1, len(parts)):
+                for number in self._by_module.get(".".join(parts[start:]), ()):
+                    if name in path_aliases(*self._heads[number]):
+                        having.append(number)
+            slot = having[0] if len(having) == 1 else None
+        self._found[name] = slot
+        return slot
+
+    def all(self) -> dict[str, int | None]:
+        if self._table is None:
+            table: dict[str, int | None] = {}
+            for slot, (path, name) in enumerate(self._heads):
+                for alias in path_aliases(path, name):
+                    if alias in self._modules:
+                        continue
+                    table[alias] = None if alias in table else slot
+            self._table = table
+        return self._table
 
 
 def path_aliases(path: str, module: str) -> list[str]:
