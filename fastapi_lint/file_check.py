@@ -61,6 +61,9 @@ class FileReport:
     content: Content | None = field(default=None, repr=False)
     # Pass 1 of project analysis: the module's summary with its unresolved facts.
     summary: ModuleSummary | None = field(default=None, repr=False)
+    # The summary's facts when it came from a worker: packed (`records.pack_facts`), and the
+    # summary without them, until pass 2 resolves them.
+    packed_facts: bytes = field(default=b"", repr=False)
     # A fix computed in a worker process, written by the main process (see `parallel.py`):
     # (path, source without its line index, outcome, original bytes, where a symlink may
     # point: see `writing.allowed_roots`).

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .discovery import SourcePath
 from .file_check import FileReport, Mode, check_file, finish_write
 from .registry import RuleSet
+from .semantic.records import pack_facts
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -154,7 +155,13 @@ def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileRep
     assert _worker_state is not None, "worker not initialised"
     ruleset, options = _worker_state
     start, items = chunk
-    return start, [_check(item, ruleset, options, write=False) for item in items]
+    done = [_check(item, ruleset, options, write=False) for item in items]
+    for report in done:
+        summary = report.summary
+        if summary is not None and summary.facts:
+            report.packed_facts = pack_facts(summary.facts)
+            report.summary = summary.without_facts()
+    return start, done
 
 
 def _context() -> BaseContext:

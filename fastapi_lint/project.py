@@ -26,7 +26,7 @@ from .engine import withhold_fixes
 from .semantic.external import external_for
 from .semantic.index import ProjectIndex, path_aliases
 from .semantic.modules import module_name
-from .semantic.records import ModuleSummary
+from .semantic.records import ModuleSummary, unpack_facts
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def project_pass(
     summarize: Callable[[SourcePath], ModuleSummary | None],
     *,
     record_reads: bool = True,
+    packed: Sequence[bytes] = (),
 ) -> ProjectIndex | None:
     """Pass 2: add to each report the findings its deferred facts turn into.
 
@@ -58,7 +59,9 @@ def project_pass(
     fact was resolved with it (None otherwise). `summarize` runs pass 1 again for a cached
     file whose summary is missing. Without the cache, `record_reads=False` makes an index
     that keeps no consulted module names (`ProjectIndex`): for a run whose index nobody
-    updates afterwards.
+    updates afterwards. Also without the cache, `packed` holds per file the facts of a
+    summary that came from a worker without them (`records.pack_facts`; b"": they are in the
+    summary): each file's are unpacked only while they are resolved.
     """
     if store is None:
         decoded = [cast("ModuleSummary | None", entry) for entry in summaries]
@@ -67,9 +70,12 @@ def project_pass(
             external_for(settings),
             record_reads=record_reads,
         )
-        for report, summary in zip(reports, decoded, strict=True):
-            if summary is not None and summary.facts:
-                new = index.diagnostics(summary)
+        for number, (report, summary) in enumerate(zip(reports, decoded, strict=True)):
+            if summary is None:
+                continue
+            facts = unpack_facts(packed[number]) if packed and packed[number] else summary.facts
+            if facts:
+                new = index.diagnostics(summary, facts)
                 withhold_fixes(new, settings)
                 if new:
                     _add(report, new)

@@ -37,6 +37,7 @@ from .parsing import NEWER_SYNTAX, PARSE_ERROR, parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
 from .semantic.modules import forget_packages, listed_files
+from .semantic.records import unpack_facts
 from .settings import Settings
 from .source import Source, SourceError
 
@@ -237,6 +238,8 @@ def _run_files(
     # Each file's summary, or the cache hit that holds it (decoded only if the index is built).
     summaries: list[ModuleSummary | Hit | None] = [None] * len(files)
     digests: list[bytes] = [b""] * len(files)  # content digests, for the project result
+    # The facts of summaries that came from a worker, packed until pass 2 (see `FileReport`).
+    packed: list[bytes] = [b""] * len(files)
     todo: list[int] = []
     for number, item in enumerate(files):
         cached = store.get(item.path, item.display) if store is not None else None
@@ -258,6 +261,13 @@ def _run_files(
     for number, report in zip(todo, done, strict=True):
         reports[number] = report
         summary = report.summary  # freshly made: a summary, never a cache hit
+        if report.packed_facts:
+            if store is not None:  # the cache stores whole summaries
+                assert summary is not None
+                summary = summary._replace(facts=unpack_facts(report.packed_facts))
+            else:
+                packed[number] = report.packed_facts
+            report.packed_facts = b""
         summaries[number] = summary
         report.summary = None
         if report.content is not None:
@@ -289,6 +299,7 @@ def _run_files(
             settings,
             summarize,
             record_reads=keep_index or mode.fixing,
+            packed=packed,
         )
         if mode.fixing:
             assert index is not None

@@ -60,6 +60,34 @@ def test_parallel_equals_serial(tree: Path, mode: Mode):
 
 
 @pytest.mark.slow  # a real process pool
+def test_summaries_cross_with_their_facts_packed(tree: Path):
+    """A worker's summary comes back without its facts, which come packed beside it (the main
+    process unpacks each module's only to resolve them): unpacked, they are the serial ones."""
+    from fastapi_lint.discovery import discover
+    from fastapi_lint.registry import RuleSet
+    from fastapi_lint.semantic.records import unpack_facts
+
+    settings = Settings()
+    files = discover([str(tree)], settings)
+    ruleset = RuleSet(settings)
+    serial = parallel.check_files(files, ruleset, Mode(), jobs=1, summarize=True)
+    pooled = parallel.check_files(files, ruleset, Mode(), jobs=2, summarize=True)
+    with_facts = 0
+    for alone, crossed in zip(serial, pooled, strict=True):
+        assert alone.packed_facts == b""
+        if alone.summary is None:
+            assert crossed.summary is None
+            continue
+        assert crossed.summary == alone.summary.without_facts()
+        if alone.summary.facts:
+            with_facts += 1
+            assert unpack_facts(crossed.packed_facts) == alone.summary.facts
+        else:
+            assert crossed.packed_facts == b""
+    assert with_facts > 5
+
+
+@pytest.mark.slow  # a real process pool
 def test_parallel_fix_writes_the_same_files(tree: Path, tmp_path_factory):
     other = tmp_path_factory.mktemp("other")
     shutil.copytree(tree, other / "tree", symlinks=True)

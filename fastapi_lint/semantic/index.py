@@ -33,6 +33,7 @@ from .records import (
     BlocksLoop,
     ClassRecord,
     Condition,
+    Fact,
     FunctionRecord,
     InstanceOf,
     IsModel,
@@ -1062,11 +1063,14 @@ class ProjectIndex:
 
     # ------------------------------------------------------------ conditions
 
-    def diagnostics(self, summary: ModuleSummary) -> list[Diagnostic]:
-        """The module's deferred facts that the index confirms, as findings (pass 2)."""
+    def diagnostics(
+        self, summary: ModuleSummary, facts: Sequence[Fact] | None = None
+    ) -> list[Diagnostic]:
+        """The module's deferred facts (`summary.facts`, or `facts` when the summary is kept
+        without them) that the index confirms, as findings (pass 2)."""
         found = []
         seen: set[tuple[str, int, int]] = set()  # one finding per rule and place
-        for fact in summary.facts:
+        for fact in summary.facts if facts is None else facts:
             if (fact.code, fact.row, fact.col) in seen:
                 continue
             values = dict(fact.values)

@@ -6,6 +6,7 @@ the flake8 plugin reads; nothing here may hold an `ast` node.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, NamedTuple, TypeVar
@@ -357,6 +358,21 @@ class ModuleSummary(NamedTuple):
 
     def without_facts(self) -> ModuleSummary:
         return self._replace(facts=())
+
+
+def pack_facts(facts: tuple[Fact, ...]) -> bytes:
+    """A module's facts as bytes, to cross from a worker to the main process.
+
+    The main process holds every module's summary from pass 1 to the end of pass 2, but a
+    module's facts only while it resolves them; as objects they were a third of its memory
+    on the corpus (111k facts, 65 MB; 19 MB packed), so they wait packed (`unpack_facts`).
+    """
+    return pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_facts(packed: bytes) -> tuple[Fact, ...]:
+    facts: tuple[Fact, ...] = pickle.loads(packed)  # only ever our own worker's bytes
+    return facts
 
 
 # ------------------------------------------------------------- plain form
