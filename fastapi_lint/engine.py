@@ -193,7 +193,7 @@ def _lint_source(
         collector = ruleset.collector()
         collector.start()
     walkers: list[Walker] = [*rules, collector] if collector is not None else [*rules]
-    traversal = Traversal(semantic, ctx, RuleSet.dispatch_table(walkers), result.errors)
+    traversal = Traversal.of(semantic, ctx, walkers, result.errors)
     traversal.module_level = [
         rule for rule in rules if rule.code in untriggered and hasattr(rule, "needs_bodies")
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import importlib
 import pkgutil
@@ -16,7 +15,6 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .semantic.summary import SummaryCollector
-    from .semantic.traversal import Walker
 
 
 class UnknownSelector(ValueError):
@@ -136,14 +134,6 @@ class RuleSet:
 
     def enabled(self, code: str, path: str) -> bool:
         return any(rule.code == code for rule in self.for_path(path))
-
-    @staticmethod
-    def dispatch_table(rules: Iterable[Walker]) -> dict[type[ast.AST], list[Walker]]:
-        table: dict[type[ast.AST], list[Walker]] = {}
-        for rule in rules:
-            for node_type in rule.nodes:
-                table.setdefault(node_type, []).append(rule)
-        return table
 
 
 def _path_matches(path: str, pattern: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -96,6 +96,15 @@ class Rule:
     # triggers: ("pydantic", "sqlmodel") for a rule matching names imported from those packages
     # spares files without them the scans for its many `triggers`.
     requires_any: ClassVar[tuple[str, ...]] = ()
+    # The callee names of the calls its `check` can act on (with `ast.Call` in `nodes`): the
+    # attribute called (`x.get(...)`: "get"), or for a plain name the name as written or the
+    # last part of what it is bound to (`nap()` after `from time import sleep as nap`: "nap"
+    # and "sleep"). The walk hands the rule only those calls, and calls of anything else
+    # (`make()()`, `handlers[key]()`); other nodes are not affected. None: every call. Derive
+    # it from the table the check matches (`callees = callee_names(TABLE)`), so that a name cannot be
+    # forgotten; tests/test_engine_equivalence.py compares with a walk that hands every call
+    # to every rule.
+    callees: ClassVar[frozenset[str] | None] = None
     # True when the rule only ever reports code that runs directly in an `async def` (its
     # `check` returns at once unless `ctx.in_async_function`, and it has no `finish`). The
     # engine then skips calling it elsewhere, and when every rule checking a file says so, it
@@ -191,6 +200,13 @@ class Rule:
 
 
 FixFactory = Callable[[], Any]
+
+
+def callee_names(qualified: Iterable[str]) -> frozenset[str]:
+    """The last parts of qualified names (`time.sleep` → `sleep`): what `Rule.callees` holds for
+    a check that acts on calls whose `ctx.qualified_name(node.func)` is one of them (the
+    qualified name of `x.attr` ends in `attr`, that of a plain name is what it is bound to)."""
+    return frozenset(name.rpartition(".")[2] for name in qualified)
 
 
 def _refusal(targets: tuple[str, tuple[int, ...], str] | None, settings: Settings) -> str:

@@ -155,3 +155,68 @@ def test_syntax_only_check_agrees_with_the_parser(text: str, monkeypatch):
     slow = engine.lint_source(Source(text), "example.py", ruleset)
     assert [_key(d) for d in fast.diagnostics] == [_key(d) for d in slow.diagnostics]
     assert fast.parsed == slow.parsed
+
+
+def _declaring_callees() -> list[str]:
+    return sorted(code for code, rule in all_rules().items() if rule.callees is not None)
+
+
+def test_declared_callees_cover_the_calls_each_rule_acts_on():
+    """A rule that declares `callees` is handed only calls of those names; the reference walk
+    hands it every call. With only those rules selected, on every rule's examples and on the
+    fixtures, both find the same: a name missing from a rule's declaration would show here."""
+    codes = _declaring_callees()
+    assert len(codes) >= 10
+    for code in codes:
+        rule = all_rules()[code]
+        assert ast.Call in rule.nodes, code
+        assert isinstance(rule.callees, frozenset) and rule.callees, code
+        assert all(isinstance(n, str) and n.isidentifier() for n in rule.callees), code
+    ruleset = RuleSet(apply_overrides(Settings(), select=codes))
+    snippets = [
+        (example.code, example.path)
+        for rule in all_rules().values()
+        for example in [*rule.invalid, *rule.valid]
+    ]
+
+    def check() -> list[tuple]:
+        out = []
+        for text, path in snippets:
+            result = engine.lint_source(Source(text), path, ruleset, module="example")
+            out.append([_key(d) for d in result.diagnostics])
+        out.append(_files_report(discover([str(ROOT / "fixtures")], Settings()), ruleset))
+        return out
+
+    fast, reference = _both(check)
+    assert fast == reference
+    assert sum(1 for found in fast if found) > len(codes)
+
+
+def test_calls_reach_rules_by_callee_name_and_import_alias(monkeypatch):
+    """An aliased import is dispatched under the name it is bound to; a call of another
+    name never reaches a rule that declared its callees."""
+    from fastapi_lint.rules.security.fal404_jwt_decode_unverified import JwtDecodeUnverified
+
+    seen: list[str] = []
+    original = JwtDecodeUnverified.check
+
+    def spy(self, node, ctx):  # type: ignore[no-untyped-def]
+        seen.append(ast.unparse(node.func))
+        original(self, node, ctx)
+
+    monkeypatch.setattr(JwtDecodeUnverified, "check", spy)
+    text = (
+        "from jwt import decode as unpack\n"
+        "import jwt\n"
+        "def read(token, items):\n"
+        "    print(token)\n"
+        "    items.append(token)\n"
+        "    jwt.encode({}, 'k')\n"
+        "    handlers[0](token)\n"
+        "    jwt.decode(token, 'k')\n"
+        "    return unpack(token, 'k')\n"
+    )
+    ruleset = RuleSet(apply_overrides(Settings(), select=["FAL404"]))
+    result = engine.lint_source(Source(text), "example.py", ruleset, module="example")
+    assert seen == ["handlers[0]", "jwt.decode", "unpack"]
+    assert [(d.code, d.row) for d in result.diagnostics] == [("FAL404", 8), ("FAL404", 9)]

@@ -58,6 +58,7 @@ class Traversal:
         ctx: Context,
         dispatch: dict[type[ast.AST], list[Walker]],
         errors: list[InternalError],
+        table: dict[type, tuple] | None = None,
     ) -> None:
         self.semantic = semantic
         self.ctx = ctx
@@ -73,7 +74,32 @@ class Traversal:
         # (each has a `needs_bodies(ctx)`): the engine lists the rules that run on a file only
         # for what other modules define (`Rule.across_modules`).
         self.module_level: list[Walker] = []
-        self.table = _walk_table(dispatch)
+        self.table = _walk_table(dispatch) if table is None else table
+
+    @classmethod
+    def of(
+        cls,
+        semantic: SemanticModel,
+        ctx: Context,
+        walkers: list[Walker],
+        errors: list[InternalError],
+    ) -> Traversal:
+        """A traversal handing nodes to `walkers`, in their order (each node class to those
+        whose `nodes` name it). The dispatch and walk tables are made once per list of walker
+        instances: a run has a handful of such lists (the rules the gate lets through vary
+        from file to file), and building them for every file was 2 % of a corpus profile."""
+        key = tuple(walkers)
+        known = _BY_WALKERS.get(key)
+        if known is None:
+            dispatch: dict[type[ast.AST], list[Walker]] = {}
+            for walker in walkers:
+                for node_type in walker.nodes:
+                    dispatch.setdefault(node_type, []).append(walker)
+            known = (dispatch, _walk_table(dispatch))
+            if len(_BY_WALKERS) > 256:  # many rule sets (tests): keep memory bounded
+                _BY_WALKERS.clear()
+            _BY_WALKERS[key] = known
+        return cls(semantic, ctx, known[0], errors, known[1])
 
     # ------------------------------------------------------------------ walk
 
@@ -121,6 +147,8 @@ class Traversal:
             declare, rules, only_in_async, handler, fields = info
             if declare:
                 self._declare_function(item)
+            if rules.__class__ is _ByCallee:  # a call: the rules that want its callee's name
+                rules, only_in_async = rules.pick(item.func, semantic)
             if rules and (not only_in_async or semantic.in_async_function):
                 for rule in rules:
                     if rule.code in failed:
@@ -614,8 +642,58 @@ _HANDLERS: dict[type[ast.AST], Callable[[Traversal, ast.AST, list], None]] = {
     ast.TryStar: Traversal._try,
 }
 
+
+class _ByCallee:
+    """The rules checking a call, picked by the callee's name (`Rule.callees`).
+
+    Most rules act on a few callee names only (`decode`, `Field`, `execute`); handing them
+    every call of a file cost a Python call each, and next to none of them matched. A method
+    call picks by its attribute; a plain name by itself and by the last part of what it is
+    bound to (an import alias); any other callee gets every rule. Each pick keeps the rules'
+    order and says whether they all look only inside `async def`.
+    """
+
+    __slots__ = ("every", "named", "unnamed")
+
+    def __init__(self, rules: tuple[Walker, ...]) -> None:
+        self.every = _entry(rules)
+        self.unnamed = _entry(tuple(r for r in rules if _calls(r) is None))
+        names = {name for r in rules for name in _calls(r) or ()}
+        self.named = {
+            name: _entry(tuple(r for r in rules if _calls(r) is None or name in _calls(r)))  # type: ignore[operator]  # None ruled out first
+            for name in names
+        }
+
+    def pick(self, func: ast.expr, semantic: SemanticModel) -> tuple[tuple[Walker, ...], bool]:
+        kind = func.__class__
+        if kind is ast.Attribute:
+            return self.named.get(func.attr, self.unnamed)  # type: ignore[attr-defined]  # an Attribute
+        if kind is not ast.Name:
+            return self.every
+        name: str = func.id  # type: ignore[attr-defined]  # a Name
+        binding = semantic.lookup(name)
+        if binding is not None and binding.qualname:
+            bound = binding.qualname.rpartition(".")[2]
+            if bound != name:
+                first, second = self.named.get(name), self.named.get(bound)
+                if first is None or second is None:
+                    return first or second or self.unnamed
+                return _entry(tuple(r for r in self.every[0] if r in first[0] or r in second[0]))
+        return self.named.get(name, self.unnamed)
+
+
+def _calls(walker: Walker) -> frozenset[str] | None:
+    return getattr(walker, "callees", None)  # the summary collector declares none
+
+
+def _entry(rules: tuple[Walker, ...]) -> tuple[tuple[Walker, ...], bool]:
+    return rules, bool(rules) and all(rule.only_in_async for rule in rules)
+
+
 _NODE_CLASSES = _node_classes()
 _TABLES: dict[tuple[tuple[type[ast.AST], tuple[Walker, ...]], ...], dict] = {}
+# (dispatch, walk table) per tuple of walker instances (`Traversal.of`).
+_BY_WALKERS: dict[tuple[Walker, ...], tuple[dict[type[ast.AST], list[Walker]], dict]] = {}
 
 
 def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple]:
@@ -640,7 +718,9 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
         rules = tuple(dispatch.get(cls, ()))
         only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
         handler = _HANDLERS.get(cls)
-        if fields or rules or handler is not None:
+        if cls is ast.Call and any(_calls(rule) is not None for rule in rules):
+            table[cls] = (False, _ByCallee(rules), only_in_async, handler, fields)
+        elif fields or rules or handler is not None:
             table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
         else:
             table[cls] = _LEAF

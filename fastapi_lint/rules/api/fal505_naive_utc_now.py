@@ -4,7 +4,7 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule, callee_names
 from ...semantic.model import BindingKind
 
 _CALLS = {
@@ -48,6 +48,7 @@ class NaiveUtcNow(Rule):
     name = "naive-utc-now"
     message = "`{call}` is deprecated and returns a naive datetime; use `{replacement}`"
     nodes = (ast.Call,)
+    callees = callee_names(_CALLS)
     triggers = ("utcnow", "utcfromtimestamp")
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.UNSAFE,)

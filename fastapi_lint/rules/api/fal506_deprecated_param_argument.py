@@ -4,8 +4,8 @@ import ast
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid, Rule
-from ...semantic.fastapi import param_function
+from ...rule import FixAvailability, Invalid, Rule, callee_names
+from ...semantic.fastapi import PARAM_FUNCTIONS, param_function
 from ...semantic.model import BindingKind
 from ...semantic.values import keyword
 
@@ -50,6 +50,7 @@ class DeprecatedParamArgument(Rule):
     name = "deprecated-param-argument"
     message = "`{argument}=` of `{function}()` is deprecated; {remedy}"
     nodes = (ast.Call,)
+    callees = callee_names(PARAM_FUNCTIONS)
     triggers = ("regex", "example")
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE,)

@@ -112,7 +112,10 @@ class ResourceRule(Rule):
     def applies(self, ctx: Context) -> bool:
         """Without its trigger words (`ctx.untriggered`), the rule matters to a file only if
         module level calls something imported from a module that may be the project's: asked
-        once per file, on the tree, so that most files are not walked for it at all."""
+        once per file, on the tree, so that most files are not walked for it at all. A test
+        module's engine or client lives as long as the test run: such files are left out."""
+        if is_test_path(ctx.path):
+            return False
         if self.code not in ctx.untriggered:
             return True
         return ctx.shared("calls-imported-at-module-level", lambda: _calls_imported(ctx))
@@ -120,8 +123,6 @@ class ResourceRule(Rule):
     # ------------------------------------------------------------- the walk
 
     def check(self, node: ast.AST, ctx: Context) -> None:
-        if is_test_path(ctx.path):
-            return  # a test module's engine or client lives as long as the test run
         facts = ctx.state(FileFacts)
         semantic = ctx.semantic
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -177,7 +178,13 @@ class ResourceRule(Rule):
                 facts.handler_names.update(
                     e.id for e in keyword.value.elts if isinstance(e, ast.Name)
                 )
-        if ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS:
+        # Whether the module builds an app matters only to a module with a `__main__` block
+        # (`FileFacts.is_script`): the type of every call is not asked in the others.
+        if (
+            not facts.builds_app
+            and ctx.shared("main-block-at-module-level", lambda: _has_main_block(ctx))
+            and ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS
+        ):
             facts.builds_app = True
         func = node.func
         if (
@@ -201,8 +208,6 @@ class ResourceRule(Rule):
             facts.created.append(Created(node, _MADE, facts.targets.get(node, ()), condition))
 
     def finish(self, ctx: Context) -> None:
-        if is_test_path(ctx.path):
-            return
         facts = ctx.state(FileFacts)
         if facts.is_script:
             return
@@ -248,6 +253,25 @@ class ResourceRule(Rule):
                 return node.name
             scope = scope.parent
         return None
+
+
+def _has_main_block(ctx: Context) -> bool:
+    """Does module level (outside functions and classes) hold an `if __name__ == "__main__":`?
+    The statements alone tell (`SemanticModel.guard_kind` reads the test's syntax only)."""
+    pending: list[ast.stmt] = list(ctx.semantic.tree.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, ast.If) and ctx.semantic.guard_kind(statement.test) == "main":
+            return True
+        for name in ("body", "orelse", "finalbody"):
+            pending.extend(getattr(statement, name, ()))
+        for handler in getattr(statement, "handlers", ()):
+            pending.extend(handler.body)
+        for case in getattr(statement, "cases", ()):
+            pending.extend(case.body)
+    return False
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ class V1ModelMethod(PydanticRule):
     message = "`{old}` is the Pydantic v1 API; use `{new}`{note}"
     defers = True
     nodes = (ast.Call, ast.Attribute)
+    callees = frozenset(MODEL_METHODS)
     # A model may come from another module (`app/schemas.py`), so a file that never imports
     # pydantic can still call its v1 methods.
     triggers = (

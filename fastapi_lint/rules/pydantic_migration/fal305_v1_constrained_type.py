@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import CONSTRAINED_TYPES
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid
+from ...rule import FixAvailability, Invalid, callee_names
 from ...semantic.versions import typing_module
 from ._fixes import Imports, anchored_literal
 from ._models import PydanticRule
@@ -61,6 +61,7 @@ class V1ConstrainedType(PydanticRule):
     name = "v1-constrained-type"
     message = "`{func}()` is a Pydantic v1 constrained type; use `Annotated[{base}, {how}]`{extra}"
     nodes = (ast.Call,)
+    callees = callee_names(CONSTRAINED_TYPES)
     # The gate: the function's own name is in the call or in its import.
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in CONSTRAINED_TYPES}))
     # Where the names above are imported from (a relative import: inside those packages).

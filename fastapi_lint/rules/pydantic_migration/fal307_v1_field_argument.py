@@ -15,7 +15,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid
+from ...rule import FixAvailability, Invalid, callee_names
 from ._fixes import Imports
 from ._models import PydanticRule, enclosing_model, is_settings, written_for_v2
 
@@ -108,6 +108,7 @@ class V1FieldArgument(PydanticRule):
     name = "v1-field-argument"
     message = "`Field({arg}=...)` is Pydantic v1; {advice}"
     nodes = (ast.Call,)
+    callees = callee_names(FIELD_CALLS)
     # The gate: a reported keyword is written out (`regex=`); `**kwargs` is never reported.
     # Extra keywords can be any word: a file that calls `Field(` is walked.
     triggers = tuple(sorted({*FIELD_RENAMES, *FIELD_INVERTED, *FIELD_REMOVED, "env", "Field("}))

@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import PARSE_FUNCTIONS
 from ...context import Context
 from ...diagnostics import Applicability, Fix
-from ...rule import FixAvailability, Invalid
+from ...rule import FixAvailability, Invalid, callee_names
 from ._fixes import Imports
 from ._models import PydanticRule
 
@@ -45,6 +45,7 @@ class V1ParseFunction(PydanticRule):
     name = "v1-parse-function"
     message = "`{func}()` is the Pydantic v1 API; use `TypeAdapter(T).{method}(...)`"
     nodes = (ast.Call,)
+    callees = callee_names(PARSE_FUNCTIONS)
     # The gate: the function's own name is in the call or in its import.
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in PARSE_FUNCTIONS}))
     # Where the functions above are imported from (a relative import: inside pydantic).

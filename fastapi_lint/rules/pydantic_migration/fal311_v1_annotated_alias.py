@@ -5,7 +5,7 @@ import ast
 from ...catalogues.pydantic_v1 import ANNOTATED_ALIASES, ANNOTATED_ALIASES_CALL_FAILS
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid
+from ...rule import FixAvailability, Invalid, callee_names
 from ._fixes import Imports
 from ._models import PydanticRule
 
@@ -70,6 +70,7 @@ class V1AnnotatedAlias(PydanticRule):
     name = "v1-annotated-alias"
     message = "`{use}` raises `TypeError` under Pydantic v2, where `{name}` is an `Annotated` alias; {advice}"
     nodes = (ast.Call,)
+    callees = callee_names(_TYPE_CHECKS | ANNOTATED_ALIASES_CALL_FAILS)
     triggers = tuple(sorted({name.rsplit(".", 1)[1] for name in ANNOTATED_ALIASES}))
     requires_any = ("pydantic",)
     fix_availability = FixAvailability.SOMETIMES

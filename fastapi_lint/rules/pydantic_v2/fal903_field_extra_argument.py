@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
-from ...rule import FixAvailability, Invalid, Rule
+from ...rule import FixAvailability, Invalid, Rule, callee_names
 from ._v2code import (
     FIELD_CALLS,
     FIELD_PARAMETERS,
@@ -90,6 +90,7 @@ class FieldExtraArgument(Rule):
     name = "field-extra-argument"
     message = "{problem}"
     nodes = (ast.Call,)
+    callees = callee_names(FIELD_CALLS)
     triggers = ("Field",)
     requires_any = ("pydantic", "from .")
     fix_availability = FixAvailability.SOMETIMES

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...rule import Invalid, Rule
+from ...rule import Invalid, Rule, callee_names
 from ...semantic.model import ScopeKind
 from ._v2code import may_be_v2
 
@@ -69,6 +69,7 @@ class JsonEncodersConfig(Rule):
     name = "json-encoders-config"
     message = "{problem}"
     nodes = (ast.Call, ast.Assign, ast.AnnAssign)
+    callees = callee_names(_CONFIG_DICTS)
     triggers = ("json_encoders",)
     valid = [
         # The v2 way.

@@ -4,7 +4,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ...context import Context
-from ...rule import Invalid, Rule
+from ...rule import Invalid, Rule, callee_names
 from ._v2code import FIELD_CALLS, may_be_v2, written_for_v2
 
 
@@ -69,6 +69,7 @@ class FieldNullable(Rule):
         "the JSON schema (and warns as an extra argument); say `X | None` in the annotation"
     )
     nodes = (ast.Call,)
+    callees = callee_names(FIELD_CALLS)
     triggers = ("nullable",)
     requires_any = ("pydantic", "from .")
     valid = [

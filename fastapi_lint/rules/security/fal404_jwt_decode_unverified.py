@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from ...context import Context
-from ...rule import Invalid, Rule
+from ...rule import Invalid, Rule, callee_names
 from ...semantic.values import keyword, possible_elements, possible_values, resolve, string_value
 
 # `decode` functions by library. PyJWT and python-jose take `algorithms=`; authlib's
@@ -62,6 +62,7 @@ class JwtDecodeUnverified(Rule):
     name = "jwt-decode-unverified"
     message = "`{call}` {problem}; {remedy}"
     nodes = (ast.Call,)
+    callees = callee_names(_PYJWT | _JOSE | _AUTHLIB)
     triggers = ("jwt", "jose")
     valid = [
         """

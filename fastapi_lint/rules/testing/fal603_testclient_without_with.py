@@ -4,7 +4,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ...context import Context
-from ...rule import Invalid, Rule
+from ...rule import Invalid, Rule, callee_names
 from ...semantic.model import BindingKind, Scope
 from ...semantic.values import keyword
 
@@ -63,6 +63,7 @@ class TestclientWithoutWith(Rule):
     name = "testclient-without-with"
     message = "`{call}` outside `with`: the lifespan of `{app}` does not run"
     nodes = (ast.Call, ast.With)
+    callees = callee_names(_CLIENTS)
     triggers = ("TestClient",)
     default_enabled = False
     valid = [

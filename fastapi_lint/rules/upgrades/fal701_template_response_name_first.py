@@ -70,6 +70,7 @@ class TemplateResponseNameFirst(Rule):
         "pass the request first: `TemplateResponse(request, name, context)`"
     )
     nodes = (ast.Call,)
+    callees = frozenset({"TemplateResponse"})
     triggers = ("TemplateResponse",)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (

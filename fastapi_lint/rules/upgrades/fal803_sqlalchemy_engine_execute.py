@@ -50,6 +50,7 @@ class SqlalchemyEngineExecute(Rule):
     name = "sqlalchemy-engine-execute"
     message = "`Engine.{method}()` was removed in SQLAlchemy 2.0; {remedy}"
     nodes = (ast.Call,)
+    callees = frozenset(ENGINE_REMOVED)
     triggers = tuple(sorted(ENGINE_REMOVED))
     valid = [
         """

@@ -48,6 +48,7 @@ class SqlalchemyRawSqlString(Rule):
     name = "sqlalchemy-raw-sql-string"
     message = "`{receiver}.execute()` with a plain SQL string fails in SQLAlchemy 2.0; wrap it in `text()`"
     nodes = (ast.Call,)
+    callees = frozenset({"execute"})
     triggers = ("execute",)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.UNSAFE,)

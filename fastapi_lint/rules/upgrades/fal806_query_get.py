@@ -48,6 +48,7 @@ class QueryGet(Rule):
     name = "query-get"
     message = "`Query.get()` is legacy in SQLAlchemy 2.0; use `{session}.get({model}, ...)`"
     nodes = (ast.Call,)
+    callees = frozenset({"get"})
     triggers = ("query",)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (Applicability.SAFE, Applicability.UNSAFE)

@@ -45,6 +45,7 @@ class LegacySessionQuery(Rule):
     name = "legacy-session-query"
     message = "`{session}.query()` is SQLAlchemy's legacy Query API; use `select()` with `{session}.execute()`/`scalars()`"
     nodes = (ast.Call,)
+    callees = frozenset({"query"})
     triggers = ("query",)
     default_enabled = False
     valid = [
