@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from ..catalogues.blocking import TABLES
 from ..context import Context, FixLike
 from ..diagnostics import Applicability, Edit, Fix
-from ..rule import FixAvailability, Rule
+from ..rule import FixAvailability, Rule, callee_names
 from ..semantic.blocking import blocking_call, blocking_types, imported_receiver
 from ..semantic.records import AttributeOf, Condition, InstanceOf
 from ..semantic.summary import project_type
@@ -132,6 +132,12 @@ class BlockingCallRule(Rule):
         )
         # Only a table with methods can block through an object another module made.
         self.across_modules = bool(self.table.methods or self.extra)  # type: ignore[misc]
+        # The calls `check` can act on (`Rule.callees`): the table's functions, the methods
+        # that block on some type and the user's extensions, by their last names; every
+        # call when a type blocks in any of its methods (FAL105's clients).
+        self.callees = (  # type: ignore[misc]
+            None if self.any_method else callee_names(self.table.calls) | self.method_names
+        )
 
     def check(self, node: ast.Call | ast.Await, ctx: Context) -> None:
         if not ctx.in_async_function:

@@ -78,6 +78,7 @@ class TransitiveBlockingCall(Rule):
     )
     defers = True
     nodes = (ast.Call,)
+    only_in_async = True  # `check` returns at once outside `async def`; no `finish`
     triggers = ("async",)
     valid = [
         # A sync helper that does no I/O.
