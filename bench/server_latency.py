@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "edits": len(latencies),
         "median_ms": round(statistics.median(latencies), 1),
         "p90_ms": round(latencies[int(0.9 * (len(latencies) - 1))], 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
         "max_ms": round(latencies[-1], 1),
         "per_file_median_ms": per_file,
     }

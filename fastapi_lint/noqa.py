@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,7 +103,15 @@ def _last_noqa_row(source: Source) -> int:
 def _comment_rows(source: Source) -> dict[int, int]:
     # Computed once per text (the fix loop's passes are other texts) and only when asked:
     # tokenizing is needed only for findings not suppressed on their own line.
-    return source.computed("noqa-rows", lambda: _joined_rows(source.text))
+    return source.computed("noqa-rows", lambda: joined_rows(source.text))
+
+
+def joined_rows(text: str) -> dict[int, int]:
+    """Each row that is part of a multi-line string or a backslash continuation, mapped to
+    the row where that ends (see `comment_row`)."""
+    if sys.version_info < (3, 12):
+        return _scanned_rows(text)
+    return _joined_rows(text)  # the C tokenizer: fast, and it nests quotes in f-strings
 
 
 def _joined_rows(text: str) -> dict[int, int]:
@@ -135,6 +144,99 @@ def _joined_rows(text: str) -> dict[int, int]:
         for row in range(first, last):
             rows[row] = last
     return rows
+
+
+# Before Python 3.12 the `tokenize` module is pure Python: tokenizing a large buffer was a
+# quarter of its lint in the language server. What `_joined_rows` needs of the tokens (where
+# strings and comments begin and end, where a line is continued) is found here with one
+# regular expression made as `tokenize`'s own are (an f-string is a plain string there), with
+# the two ways it stops early: a string still open at the end, and a dedent to no enclosing
+# indentation. `tests/test_noqa_rows.py` checks that the two agree.
+_TOKENS = re.compile(
+    r"""
+      (?P<newline>\r?\n)
+    | (?P<string>'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+        | \"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+        | '[^\n'\\]*(?:\\.[^\n'\\]*)*'
+        | "[^\n"\\]*(?:\\.[^\n"\\]*)*")
+    | (?P<open>'''|\"\"\"
+        | '[^\n'\\]*(?:\\.[^\n'\\]*)*\\\r?\n
+        | "[^\n"\\]*(?:\\.[^\n"\\]*)*\\\r?\n)
+    | (?P<continued>\\\r?\n)
+    | (?P<comment>\#[^\n]*)
+    | (?P<opening>[(\[{])
+    | (?P<closing>[)\]}])
+    | (?P<other>[^ \t\f\n\#'"\\()\[\]{}]+|['"\\])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _scanned_rows(text: str) -> dict[int, int]:
+    """`_joined_rows` without `tokenize` (see `_TOKENS`)."""
+    spans: list[tuple[int, int]] = []
+    row = 1
+    last_end = 0
+    depth = 0  # brackets open: a newline inside them does not start a logical line
+    indents = [0]
+    line_start = True  # at the start of a logical line: its indentation is checked
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "newline":
+            row += 1
+            last_end = 0
+            line_start = depth == 0
+            continue
+        if line_start:
+            line_start = False
+            if kind != "comment":
+                column = _column(text, text.rfind("\n", 0, match.start()) + 1, match.start())
+                if column > indents[-1]:
+                    indents.append(column)
+                elif column < indents[-1]:
+                    if column not in indents:
+                        break  # `tokenize` raises: an unindent to no outer level
+                    while column < indents[-1]:
+                        indents.pop()
+        if kind == "continued":
+            row += 1
+            continue
+        if kind == "open":
+            break  # a string still open at the end of the text: `tokenize` stops there
+        if last_end and row > last_end:
+            spans.append((last_end, row))
+        if kind == "string":
+            end = row + match.group().count("\n")
+            if end > row:
+                spans.append((row, end))
+            row = last_end = end
+            continue
+        last_end = row
+        if kind == "opening":
+            depth += 1
+        elif kind == "closing":
+            depth -= 1
+    rows: dict[int, int] = {}
+    for first, last in _merged(spans):
+        for line in range(first, last):
+            rows[line] = last
+    return rows
+
+
+def _column(text: str, start: int, end: int) -> int:
+    """The indentation column of text[start:end] as `tokenize` counts it (tabs to 8)."""
+    indentation = text[start:end]
+    if "\t" not in indentation and "\f" not in indentation:
+        return len(indentation)
+    column = 0
+    for char in indentation:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column = (column // 8 + 1) * 8
+        else:
+            column = 0  # a form feed
+    return column
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
