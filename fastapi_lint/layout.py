@@ -24,6 +24,8 @@ header other than `def`, or brackets that do not balance within it is left as th
 from __future__ import annotations
 
 import io
+import keyword
+import re
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -50,62 +52,283 @@ _COMPOUND = (
     "class ",
     "match ",
     "case ",
-    "@",
 )
 
 
 def laid_out(fix: Fix, source: Source, line_length: int) -> Fix:
-    """`fix`, with each line it makes too long (and that was not before) laid out as the
-    formatter would: its edits of that line replaced by one edit of the whole line."""
+    """`fix`, laid out as the formatter would lay out what it writes: a construct split over
+    lines that the fix shortened so that it fits one line is joined (`_joined`), and each line
+    it makes too long (and that was not before) is split. The edits of such a line or
+    construct are replaced by one edit of the whole of it."""
     starts = source.line_starts
     text = source.text
-    by_row: dict[int, list[Edit]] = {}
-    blocked: set[int] = set()
-    for edit in fix.edits:
-        row = bisect_right(starts, edit.start) - 1
-        end_row = bisect_right(starts, max(edit.end - 1, edit.start)) - 1
-        if end_row != row or "\n" in edit.content or "\r" in edit.content:
-            blocked.update(range(row, end_row + 1))
+    edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+    replaced: dict[
+        Edit, Edit
+    ] = {}  # an edit of the fix → the edit of its line(s) that stands for it
+    joined = _joined(edits, source, line_length)
+    for group, edit in joined:
+        for member in group:
+            replaced[member] = edit
+    for first, last, group in _row_groups([e for e in edits if e not in replaced], starts):
+        row_start = starts[first]
+        row_end = _row_end(text, starts, last)
+        line = text[row_start:row_end]
+        if any(e.end > row_end for e in group):
+            continue  # a whole line deleted: nothing grows
+        if any(
+            _width(text[starts[r] : _row_end(text, starts, r)]) > line_length
+            for r in range(first, last + 1)
+        ):
             continue
-        by_row.setdefault(row, []).append(edit)
-    replaced: dict[int, Edit] = {}
-    for row, edits in by_row.items():
-        if row in blocked:
+        new = _apply(line, row_start, group)
+        if "\n" in new or "\r" in new or _width(new) <= line_length:
             continue
-        row_start = starts[row]
-        row_end = starts[row + 1] if row + 1 < len(starts) else len(text)
-        line = text[row_start:row_end].rstrip("\r\n")
-        enclosed = _enclosed(text, starts, row)
-        if len(line) > line_length or any(e.end > row_start + len(line) for e in edits):
-            continue
-        new = _apply(line, row_start, edits)
-        if len(new) <= line_length:
-            continue
-        layout = relayout(new, line_length, source.newline, enclosed=enclosed)
+        layout = relayout(
+            new, line_length, source.newline, enclosed=_enclosed(text, starts, first, last)
+        )
         if layout is not None:
-            replaced[row] = Edit(row_start, row_start + len(line), layout)
+            edit = Edit(row_start, row_end, layout)
+            for member in group:
+                replaced[member] = edit
     if not replaced:
         return fix
     kept: list[Edit] = []
     for edit in fix.edits:
-        row = bisect_right(starts, edit.start) - 1
-        if row in replaced:
-            if replaced[row] not in kept:
-                kept.append(replaced[row])
-        else:
-            kept.append(edit)
+        new_edit = replaced.get(edit, edit)
+        if new_edit not in kept:
+            kept.append(new_edit)
     return Fix(tuple(kept), fix.applicability, fix.message, fix.isolation, fix.retires)
 
 
-def _enclosed(text: str, starts: list[int], row: int) -> bool:
-    """Is the line `row` the one line of a bracket's contents: the line before ends with an
+# The first words of a logical line that opens a compound statement: its header is not joined.
+_HEADER_WORDS = frozenset(
+    {
+        "def",
+        "class",
+        "if",
+        "elif",
+        "else",
+        "for",
+        "while",
+        "with",
+        "try",
+        "except",
+        "finally",
+        "async",
+        "match",
+        "case",
+    }
+)
+
+
+def _joined(edits: list[Edit], source: Source, line_length: int) -> list[tuple[list[Edit], Edit]]:
+    """The statements split over several lines that the edits shorten so that they fit one
+    line, joined as the formatter joins them: (the edits in the statement, the one edit that
+    writes it on one line). A statement or decorator is joined when, once edited, it holds no
+    comment, no magic trailing comma, no string over several lines and no implicit
+    concatenation, no backslash and no parenthesized expression (the formatter may drop those
+    parentheses), and fits the line length; and only when its old text did not fit one line
+    either (or was kept split by a magic trailing comma or a comment the fix removed): a
+    statement the project split by hand although it fitted keeps its style."""
+    text = source.text
+    starts = source.line_starts
+    if not any(_maybe_split(text, starts, edit) for edit in edits):
+        return []
+    units = source.computed("layout-units", lambda: _statements(text))
+    firsts = [unit[0] for unit in units]
+    out: list[tuple[list[Edit], Edit]] = []
+    for first, last in units_touched(units, firsts, edits, starts):
+        unit_start = starts[first]
+        unit_end = _row_end(text, starts, last)
+        members = [e for e in edits if unit_start <= e.start and e.end <= unit_end]
+        if not members or any(
+            e not in members and e.start <= unit_end and e.end >= unit_start for e in edits
+        ):
+            continue  # an edit reaching out of the statement: not laid out here
+        if any("\n" in e.content or "\r" in e.content for e in members):
+            continue  # lines the fix writes are laid out by the fix
+        new = _apply(text[unit_start:unit_end], unit_start, members)
+        if "\n" not in new:
+            continue
+        flat = _joinable(new)
+        if flat is None or _width(flat) > line_length:
+            continue
+        old_flat = _joinable(text[unit_start:unit_end])
+        if old_flat is not None and _width(old_flat) <= line_length:
+            continue  # split by hand although it fitted: the project's style
+        out.append((members, Edit(unit_start, unit_end, flat)))
+    return out
+
+
+def _maybe_split(text: str, starts: list[int], edit: Edit) -> bool:
+    """Could `edit` be inside a statement split over lines? A cheap look at its line and the
+    one before, so that a file is tokenized only for fixes that may need it."""
+    row = bisect_right(starts, edit.start) - 1
+    end_row = bisect_right(starts, max(edit.end - 1, edit.start)) - 1
+    if end_row != row:
+        return True
+    line = text[starts[row] : _row_end(text, starts, row)].strip()
+    before = text[starts[row - 1] : starts[row]].rstrip() if row else ""
+    return (
+        line.startswith((")", "]", "}"))
+        or line.endswith(_SPLIT_ENDS)
+        or before.endswith(_SPLIT_ENDS)
+    )
+
+
+_SPLIT_ENDS = ("(", "[", "{", ",")
+
+
+def _statements(text: str) -> list[tuple[int, int]]:
+    """(first row, last row), 0-based, of each logical line over several lines that is a
+    simple statement or a decorator (not a compound statement's header)."""
+    out: list[tuple[int, int]] = []
+    first: tokenize.TokenInfo | None = None
+    skip = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NEWLINE:
+                if (
+                    first is not None
+                    and token.start[0] > first.start[0]
+                    and first.string not in _HEADER_WORDS
+                ):
+                    out.append((first.start[0] - 1, token.start[0] - 1))
+                first = None
+            elif first is None and token.type not in skip:
+                first = token
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    return out
+
+
+def units_touched(
+    units: list[tuple[int, int]], firsts: list[int], edits: list[Edit], starts: list[int]
+) -> list[tuple[int, int]]:
+    """The statements of `units` that an edit starts in, in order, each once."""
+    out: dict[tuple[int, int], None] = {}
+    for edit in edits:
+        row = bisect_right(starts, edit.start) - 1
+        index = bisect_right(firsts, row) - 1
+        if index >= 0 and units[index][0] <= row <= units[index][1]:
+            out[units[index]] = None
+    return list(out)
+
+
+def _joinable(text: str) -> str | None:
+    """`text`, whole lines of one statement, on one line (with its indentation) as the
+    formatter would join it, or None when the formatter would not (see `_joined`)."""
+    if "\\\n" in text or "\\\r" in text:
+        return None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text.lstrip(" \t")).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    previous: tokenize.TokenInfo | None = None
+    for token in tokens:
+        kind = tokenize.tok_name.get(token.type, "")
+        if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if token.type == tokenize.COMMENT:
+            return None
+        if kind in ("STRING", "FSTRING_START"):
+            if token.start[0] != token.end[0]:
+                return None
+            if previous is not None and tokenize.tok_name.get(previous.type) in (
+                "STRING",
+                "FSTRING_END",
+            ):
+                return None  # implicit concatenation: the formatter may merge the strings
+        if token.type == tokenize.OP and token.string == "(" and _is_atom(previous):
+            return None
+        if token.string == "." and previous is not None and previous.end[0] != token.start[0]:
+            return None  # a method chain split before its dots
+        previous = token
+    flat = flattened(text)
+    if flat is None:
+        return None
+    return text[: len(text) - len(text.lstrip(" \t"))] + flat
+
+
+def _is_atom(previous: tokenize.TokenInfo | None) -> bool:
+    """Does a `(` after `previous` open a parenthesized expression (not a call)?"""
+    if previous is None:
+        return True
+    if previous.type == tokenize.NAME:
+        return keyword.iskeyword(previous.string)
+    return not (previous.type == tokenize.OP and previous.string in (")", "]", "}")) and (
+        tokenize.tok_name.get(previous.type) not in ("STRING", "FSTRING_END")
+    )
+
+
+_PRAGMA = re.compile(r"#\s*(?:noqa|nosec|(?:type|pyright|pylint|isort|flake8|ruff):)", re.I)
+
+
+def _width(line: str) -> int:
+    """The width of `line` as the formatter measures it: a trailing pragma comment (`# noqa`,
+    `# type: ignore`, ...) does not count."""
+    if "#" not in line:
+        return len(line)
+    code, comment = _trailing_comment(line)
+    if comment and _PRAGMA.match(comment):
+        return len(code.rstrip())
+    return len(line)
+
+
+def _trailing_comment(line: str) -> tuple[str, str]:
+    """(`line` without its trailing comment, the comment); the comment is empty when there is
+    none or the line does not tokenize alone."""
+    if "#" not in line:
+        return line, ""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line.lstrip(" \t") + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return line, ""
+    offset = len(line) - len(line.lstrip(" \t"))
+    for token in tokens:
+        if token.type == tokenize.COMMENT and token.start[0] == 1:
+            col = offset + token.start[1]
+            return line[:col].rstrip(), line[col:]
+    return line, ""
+
+
+def _row_end(text: str, starts: list[int], row: int) -> int:
+    """The offset of the end of line `row`, before its line break."""
+    end = starts[row + 1] if row + 1 < len(starts) else len(text)
+    while end > starts[row] and text[end - 1] in "\r\n":
+        end -= 1
+    return end
+
+
+def _row_groups(edits: list[Edit], starts: list[int]) -> list[tuple[int, int, list[Edit]]]:
+    """The edits (sorted) grouped by the lines they touch: (first row, last row, edits), the
+    rows of a group's edits overlapping. A group with an edit that writes a line break is left
+    out: what it writes is laid out by whoever wrote it."""
+    groups: list[tuple[int, int, list[Edit]]] = []
+    blocked: set[int] = set()
+    for edit in edits:
+        row = bisect_right(starts, edit.start) - 1
+        end_row = bisect_right(starts, max(edit.end - 1, edit.start)) - 1
+        if "\n" in edit.content or "\r" in edit.content:
+            blocked.update(range(row, end_row + 1))
+        if groups and row <= groups[-1][1]:
+            first, last, members = groups[-1]
+            groups[-1] = (first, max(last, end_row), [*members, edit])
+        else:
+            groups.append((row, end_row, [edit]))
+    return [g for g in groups if not blocked.intersection(range(g[0], g[1] + 1))]
+
+
+def _enclosed(text: str, starts: list[int], first: int, last: int) -> bool:
+    """Are the lines `first`..`last` the contents of a bracket: the line before ends with an
     opening bracket and the line after starts with a closing one (the shape the formatter
     gives a bracket's contents that fit on one line)?"""
-    if row == 0 or row + 1 >= len(starts):
+    if first == 0 or last + 1 >= len(starts):
         return False
-    before = text[starts[row - 1] : starts[row]].rstrip()
-    after_end = starts[row + 2] if row + 2 < len(starts) else len(text)
-    after = text[starts[row + 1] : after_end].lstrip()
+    before = text[starts[first - 1] : starts[first]].rstrip()
+    after_end = starts[last + 2] if last + 2 < len(starts) else len(text)
+    after = text[starts[last + 1] : after_end].lstrip()
     return before.endswith(("(", "[", "{")) and after.startswith((")", "]", "}"))
 
 
@@ -136,17 +359,33 @@ def relayout(
     """`line` (one physical line, without its line break) split as the formatter splits it
     when it is too long, or None when this does not know how. `enclosed`: the line is the
     contents of a bracket whose other lines hold only the brackets; items of it separated by
-    commas then go one a line, with a trailing comma."""
+    commas then go one a line, with a trailing comma. A trailing comment goes at the end of
+    the last line, as the formatter puts it (a pragma comment, which the formatter does not
+    count, is left alone)."""
+    code, comment = _trailing_comment(line)
+    if comment:
+        if _PRAGMA.match(comment):
+            return None
+        laid = _relayout(code, line_length, newline, enclosed)
+        return None if laid is None else f"{laid}  {comment}"
+    return _relayout(line, line_length, newline, enclosed)
+
+
+def _relayout(line: str, line_length: int, newline: str, enclosed: bool) -> str | None:
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     code = line[len(indent) :]
-    if "\t" in indent or not code:
+    if "\t" in indent or not code or ("#" in code and _trailing_comment(code)[1]):
         return None
     is_def = code.startswith(("def ", "async def "))
-    if not is_def and code.startswith(_COMPOUND):
+    header = code.startswith(("if ", "elif ", "while ")) and code.endswith(":")
+    is_with = code.startswith(("with ", "async with ")) and code.endswith(":")
+    if not (is_def or header or is_with) and code.startswith(_COMPOUND):
         return None
     if code.startswith("from ") and " import " in code and "(" not in code:
         return _wrap_import(indent, code, line_length, newline)
     pairs, commas = _pairs(code)
+    if is_with and commas:
+        return None  # several context managers: not a shape handled here
     if enclosed and commas:
         items = _split(code, [-1, *commas, len(code)])
         if not items[-1] and len(items) > 2:
@@ -154,11 +393,36 @@ def relayout(
         if items[-1]:
             return newline.join(_item_lines(indent, items, line_length, newline))
         # A lone item with its trailing comma: split at its last bracket, below.
+    elif enclosed and _operators(code):
+        return _operator_split(indent, code, line_length, newline)
+    # An expression the formatter may put in parentheses of its own: an `if` condition, an
+    # assignment's value, a returned value.
+    value_at = _value_start(code, header)
+    if value_at is not None:
+        end = len(code) - 1 if header else len(code)
+        value = code[value_at:end]
+        inside = [p for p in pairs if p.open >= value_at]
+        if not _can_omit_parentheses(value, [p for p in inside if p.close < end], value_at):
+            return _parenthesized(indent, code, value_at, end, line_length, newline)
     if not pairs:
         return None
-    pair = pairs[0] if is_def else pairs[-1]
-    if is_def and code[pair.open] != "(":
-        return None  # type parameters (`def f[T](...)`): not a shape handled here
+    if is_def:
+        pair = pairs[0]
+        if code[pair.open] != "(":
+            return None  # type parameters (`def f[T](...)`): not a shape handled here
+    else:
+        # The last bracket with something in it whose line before it fits (an empty `()` at
+        # the end stays with the closing bracket before it), as the formatter chooses it.
+        candidates = [
+            p
+            for p in reversed(pairs)
+            if p.items
+            and len(indent + code[: p.open + 1]) <= line_length
+            and len(indent + code[p.close :]) <= line_length
+        ]
+        if not candidates:
+            return None
+        pair = candidates[0]
     if not pair.items or pair.trailing_comma:
         return None  # nothing to split, or a magic trailing comma the formatter keeps anyway
     head = code[: pair.open + 1]
@@ -166,14 +430,183 @@ def relayout(
     inner = indent + _UNIT
     if len(indent + head) > line_length or len(indent + tail) > line_length:
         return None
+    collection = _is_collection(code, pair.open)
     flat = ", ".join(pair.items)
     if is_def and len(pair.items) == 1:
         flat += ","  # a lone parameter on its own line takes a trailing comma
-    if len(inner + flat) <= line_length:
+    if collection and len(pair.items) > 1:
+        # A list, dict, set or tuple that does not fit goes one item a line.
+        body = _item_lines(inner, list(pair.items), line_length, newline)
+    elif len(inner + flat) <= line_length:
         body = [inner + flat]
+    elif len(pair.items) == 1 and not is_def:
+        # A lone item splits in turn, without a trailing comma: before its loosest operators
+        # when it has some, else at its own brackets.
+        split = _operator_split(inner, flat, line_length, newline)
+        body = [split or relayout(inner + flat, line_length, newline) or inner + flat]
     else:
         body = _item_lines(inner, list(pair.items), line_length, newline)
     return newline.join([indent + head, *body, indent + tail])
+
+
+def _is_collection(code: str, open_at: int) -> bool:
+    """Does the bracket at `open_at` open a list, dict, set or tuple display (not a call or a
+    subscript)?"""
+    before = code[:open_at].rstrip()
+    if not before:
+        return True
+    if before[-1] in ")]}\"'":
+        return False
+    word = re.search(r"[A-Za-z_][A-Za-z0-9_]*$", before)
+    return word is None or keyword.iskeyword(word.group())
+
+
+def _value_start(code: str, header: bool) -> int | None:
+    """Where the expression the formatter may parenthesize starts in `code`: the condition of
+    an `if`, `elif` or `while` header, the value of an assignment, a returned value."""
+    if header:
+        return code.index(" ") + 1
+    if code.startswith("return "):
+        return len("return ")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    depth = 0
+    for token in tokens:
+        if token.type != tokenize.OP:
+            continue
+        if token.string in _OPEN:
+            depth += 1
+        elif token.string in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and token.string in ("=", "+=", "-=", "*=", "/=", "|=", "&=", "//="):
+            at = token.end[1]
+            return at + 1 if code[at : at + 1] == " " else at
+        elif depth == 0 and token.string in (":=", "lambda"):
+            return None
+    return None
+
+
+# Binary operators from the loosest binding, as the formatter splits an expression at the
+# loosest operators it holds: the conditional expression, `or`, `and`, comparisons, ...
+_PRECEDENCE = (
+    ("if", "else"),
+    ("or",),
+    ("and",),
+    ("<", ">", "==", ">=", "<=", "!=", "in", "not in", "is", "is not"),
+    ("|",),
+    ("^",),
+    ("&",),
+    ("<<", ">>"),
+    ("+", "-"),
+    ("*", "/", "//", "%", "@"),
+)
+
+
+def _operators(code: str) -> list[tuple[int, int, int]]:
+    """The binary operators outside any bracket of the expression `code`: (precedence, start
+    column, end column), the precedence an index of `_PRECEDENCE`. Nothing for an expression
+    with a `lambda`, a walrus or unary `not` at the top, or that does not tokenize."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    out: list[tuple[int, int, int]] = []
+    depth = 0
+    previous: tokenize.TokenInfo | None = None
+    fstrings = 0
+    for index, token in enumerate(tokens):
+        kind = tokenize.tok_name.get(token.type, "")
+        if kind == "FSTRING_START":
+            fstrings += 1
+        elif kind == "FSTRING_END":
+            fstrings -= 1
+        if fstrings:
+            previous = token
+            continue
+        value = token.string
+        if token.type == tokenize.OP and value in _OPEN:
+            depth += 1
+        elif token.type == tokenize.OP and value in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0:
+            operand_before = previous is not None and (
+                previous.type in (tokenize.NUMBER, tokenize.STRING)
+                or tokenize.tok_name.get(previous.type) == "FSTRING_END"
+                or (previous.type == tokenize.NAME and not keyword.iskeyword(previous.string))
+                or previous.string in (")", "]", "}", "None", "True", "False")
+            )
+            after = tokens[index + 1].string if index + 1 < len(tokens) else ""
+            words = (previous.string if previous else "", value, after)
+            if words[1:] in (("not", "in"), ("is", "not")):  # one operator of two words
+                out.append((3, token.start[1], tokens[index + 1].end[1]))
+            elif words[:2] in (("not", "in"), ("is", "not")):
+                pass  # the second word of one
+            elif value in ("lambda", ":=", "not"):
+                return []  # a lambda, a walrus, a unary `not`: not shapes handled here
+            elif token.type in (tokenize.OP, tokenize.NAME) and operand_before:
+                for level, names in enumerate(_PRECEDENCE):
+                    if value in names:
+                        out.append((level, token.start[1], token.end[1]))
+                        break
+        previous = token
+    return out
+
+
+def _can_omit_parentheses(value: str, pairs: list[_Pair], offset: int) -> bool:
+    """Would the formatter split `value` at its own brackets rather than put it in
+    parentheses? Yes when it has a bracket with something in it and at most one operator of
+    its loosest kind, and either no operator or a bracket at its start or its end."""
+    if not any(p.items for p in pairs):
+        return False
+    operators = _operators(value)
+    if not operators:
+        return True
+    loosest = min(level for level, _, _ in operators)
+    if sum(1 for level, _, _ in operators if level == loosest) > 1:
+        return False
+    starts = [p for p in pairs if p.open == offset and p.items]
+    ends = [p for p in pairs if p.close == offset + len(value) - 1 and p.items]
+    return bool(starts or ends)
+
+
+def _parenthesized(
+    indent: str, code: str, start: int, end: int, line_length: int, newline: str
+) -> str | None:
+    """`code` with `code[start:end]` put in parentheses of its own over several lines, as the
+    formatter does with a value or condition that does not fit and cannot split at brackets
+    of its own: on one line inside when it fits there, else split before its loosest
+    operators."""
+    value = code[start:end]
+    head = indent + code[:start] + "("
+    tail = indent + ")" + code[end:]
+    inner = indent + _UNIT
+    if len(head) > line_length or len(tail) > line_length:
+        return None
+    if len(inner + value) <= line_length:
+        body = inner + value
+    else:
+        split = _operator_split(inner, value, line_length, newline)
+        if split is None:
+            return None
+        body = split
+    return newline.join([head, body, tail])
+
+
+def _operator_split(indent: str, code: str, line_length: int, newline: str) -> str | None:
+    """`code`, an expression inside brackets, one operand a line split before each of its
+    loosest operators, or None when it has none or a part still does not fit."""
+    operators = _operators(code)
+    if not operators:
+        return None
+    loosest = min(level for level, _, _ in operators)
+    cuts = [start for level, start, _ in operators if level == loosest]
+    parts = [code[a:b].strip() for a, b in pairwise([0, *cuts, len(code)])]
+    lines = [indent + part for part in parts]
+    if any(not part for part in parts) or any(len(line) > line_length for line in lines):
+        return None
+    return newline.join(lines)
 
 
 def _item_lines(indent: str, items: list[str], line_length: int, newline: str) -> list[str]:

@@ -180,13 +180,82 @@ def test_a_nested_project_reads_the_configuration_above_it(tmp_path):
             "from pydantic import (\n    BaseModel,\n    ConfigDict,\n    Field,\n"
             "    PrivateAttr,\n    ValidationInfo,\n    validator,\n)",
         ),
-        # Not handled: a comment, a compound statement header, unbalanced brackets.
+        # A trailing comment goes after the closing bracket.
         (
-            "x = call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb)  # c",
+            "    example_text_lengths: List[int] = Field([], validate_default=True)  #: :meta private:",
+            "    example_text_lengths: List[int] = Field(\n"
+            "        [], validate_default=True\n"
+            "    )  #: :meta private:",
+        ),
+        # A value without brackets of its own, an `if` condition ending in a name: in
+        # parentheses, split before the loosest operators when it does not fit inside them.
+        (
+            '    base_url_esearch: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?"',
+            "    base_url_esearch: str = (\n"
+            '        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?"\n'
+            "    )",
+        ),
+        (
+            "            if asyncio.get_running_loop().time() - start_time >= MAX_TIME_TO_CLEAR_QUEUE:",
+            "            if (\n"
+            "                asyncio.get_running_loop().time() - start_time\n"
+            "                >= MAX_TIME_TO_CLEAR_QUEUE\n"
+            "            ):",
+        ),
+        (
+            "ffff = fooo(aaaaaa, bbbbbbbbbb) if cooooooooooooooooooondition else baaaaaaaaaaaaaaaaar(x)",
+            "ffff = (\n"
+            "    fooo(aaaaaa, bbbbbbbbbb) if cooooooooooooooooooondition else baaaaaaaaaaaaaaaaar(x)\n"
+            ")",
+        ),
+        # An empty `()` at the end stays with the bracket before it.
+        (
+            "        seconds_left: Final = (expiration_time - datetime.now(timezone.utc)).total_seconds()",
+            "        seconds_left: Final = (\n"
+            "            expiration_time - datetime.now(timezone.utc)\n"
+            "        ).total_seconds()",
+        ),
+        # A list or dict that does not fit goes one item a line; a lone item splits in turn.
+        (
+            '            where = {"OR": [{"expires": None}, {"expires": {"gt": datetime.now(timezone.utc)}}]}',
+            "            where = {\n"
+            '                "OR": [\n'
+            '                    {"expires": None},\n'
+            '                    {"expires": {"gt": datetime.now(timezone.utc)}},\n'
+            "                ]\n"
+            "            }",
+        ),
+        (
+            "if foo(asyncio.get_running_loop().time() - start_time >= MAX_TIME_TO_CLEAR_QUEUEEEEEEEEEEEEEEEEE):",
+            "if foo(\n"
+            "    asyncio.get_running_loop().time() - start_time\n"
+            "    >= MAX_TIME_TO_CLEAR_QUEUEEEEEEEEEEEEEEEEE\n"
+            "):",
+        ),
+        # A `with` of one context manager, a decorator.
+        (
+            '    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as ac:',
+            "    async with AsyncClient(\n"
+            '        transport=ASGITransport(app=app), base_url="http://test"\n'
+            "    ) as ac:",
+        ),
+        (
+            '@field_validator("lnbits_admin_users", "lnbits_allowed_users", "lnbits_admin_extensions", mode="before")',
+            "@field_validator(\n"
+            '    "lnbits_admin_users",\n'
+            '    "lnbits_allowed_users",\n'
+            '    "lnbits_admin_extensions",\n'
+            '    mode="before",\n'
+            ")",
+        ),
+        # Not handled: a pragma comment (the formatter does not count it), a compound
+        # statement header other than `def`, `if` and `with`, unbalanced brackets.
+        (
+            "x = call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb)  # noqa: E501",
             None,
         ),
         (
-            "if call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb):",
+            "for x in call(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb):",
             None,
         ),
         (
@@ -198,14 +267,19 @@ def test_a_nested_project_reads_the_configuration_above_it(tmp_path):
 def test_relayout(line, expected):
     assert relayout(line, 88) == expected
     if expected is not None:
+        # What ruff format writes, the line put at its indentation inside `if` blocks.
+        indent = len(expected) - len(expected.lstrip())
+        blocks = "".join(" " * level + "if x:\n" for level in range(0, indent, 4))
+        header = expected.lstrip().startswith(("def ", "async ", "if ", "with ", "for "))
+        body = " " * (indent + 4) + "pass\n" if header else ""
+        if expected.startswith("@"):
+            body = "def f(): ...\n"
+        text = blocks + expected + "\n" + body
         formatted = subprocess.run(
-            [str(RUFF), "format", "--isolated", "-"],
-            input=expected + "\n    pass\n" if expected.endswith(":") else expected + "\n",
-            capture_output=True,
-            text=True,
+            [str(RUFF), "format", "--isolated", "-"], input=text, capture_output=True, text=True
         )
-        if not expected.startswith(" "):
-            assert formatted.stdout.startswith(expected), formatted.stdout
+        assert formatted.returncode == 0, formatted.stderr
+        assert formatted.stdout == text
 
 
 MODELS = textwrap.dedent(
