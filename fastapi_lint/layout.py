@@ -23,6 +23,7 @@ header other than `def`, or brackets that do not balance within it is left as th
 
 from __future__ import annotations
 
+import ast
 import io
 import keyword
 import re
@@ -85,7 +86,11 @@ def laid_out(fix: Fix, source: Source, line_length: int) -> Fix:
         if "\n" in new or "\r" in new or _width(new) <= line_length:
             continue
         layout = relayout(
-            new, line_length, source.newline, enclosed=_enclosed(text, starts, first, last)
+            new,
+            line_length,
+            source.newline,
+            enclosed=_enclosed(text, starts, first, last),
+            statement=not _inside_brackets(text, starts, first),
         )
         if layout is not None:
             edit = Edit(row_start, row_end, layout)
@@ -320,6 +325,13 @@ def _row_groups(edits: list[Edit], starts: list[int]) -> list[tuple[int, int, li
     return [g for g in groups if not blocked.intersection(range(g[0], g[1] + 1))]
 
 
+def _inside_brackets(text: str, starts: list[int], row: int) -> bool:
+    """Does the line before `row` leave a bracket open (end with one, or with a comma)? Then
+    the line is an item inside brackets, not a statement."""
+    before = text[starts[row - 1] : starts[row]].rstrip() if row else ""
+    return before.endswith(_SPLIT_ENDS)
+
+
 def _enclosed(text: str, starts: list[int], first: int, last: int) -> bool:
     """Are the lines `first`..`last` the contents of a bracket: the line before ends with an
     opening bracket and the line after starts with a closing one (the shape the formatter
@@ -354,24 +366,34 @@ class _Pair:
 
 
 def relayout(
-    line: str, line_length: int, newline: str = "\n", *, enclosed: bool = False
+    line: str,
+    line_length: int,
+    newline: str = "\n",
+    *,
+    enclosed: bool = False,
+    statement: bool = True,
 ) -> str | None:
     """`line` (one physical line, without its line break) split as the formatter splits it
     when it is too long, or None when this does not know how. `enclosed`: the line is the
     contents of a bracket whose other lines hold only the brackets; items of it separated by
     commas then go one a line, with a trailing comma. A trailing comment goes at the end of
     the last line, as the formatter puts it (a pragma comment, which the formatter does not
-    count, is left alone)."""
+    count, is left alone). `statement`: the line may be a statement of its own, not an item
+    inside brackets (a parameter `x: T = v`, whose default the formatter never puts in
+    parentheses)."""
     code, comment = _trailing_comment(line)
+    statement = statement and not enclosed
     if comment:
         if _PRAGMA.match(comment):
             return None
-        laid = _relayout(code, line_length, newline, enclosed)
+        laid = _relayout(code, line_length, newline, enclosed, statement)
         return None if laid is None else f"{laid}  {comment}"
-    return _relayout(line, line_length, newline, enclosed)
+    return _relayout(line, line_length, newline, enclosed, statement)
 
 
-def _relayout(line: str, line_length: int, newline: str, enclosed: bool) -> str | None:
+def _relayout(
+    line: str, line_length: int, newline: str, enclosed: bool, statement: bool
+) -> str | None:
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     code = line[len(indent) :]
     if "\t" in indent or not code or ("#" in code and _trailing_comment(code)[1]):
@@ -397,7 +419,7 @@ def _relayout(line: str, line_length: int, newline: str, enclosed: bool) -> str 
         return _operator_split(indent, code, line_length, newline)
     # An expression the formatter may put in parentheses of its own: an `if` condition, an
     # assignment's value, a returned value.
-    value_at = _value_start(code, header)
+    value_at = _value_start(code, header) if statement and not code.endswith(",") else None
     if value_at is not None:
         end = len(code) - 1 if header else len(code)
         value = code[value_at:end]
@@ -443,7 +465,9 @@ def _relayout(line: str, line_length: int, newline: str, enclosed: bool) -> str 
         # A lone item splits in turn, without a trailing comma: before its loosest operators
         # when it has some, else at its own brackets.
         split = _operator_split(inner, flat, line_length, newline)
-        body = [split or relayout(inner + flat, line_length, newline) or inner + flat]
+        body = [
+            split or relayout(inner + flat, line_length, newline, statement=False) or inner + flat
+        ]
     else:
         body = _item_lines(inner, list(pair.items), line_length, newline)
     return newline.join([indent + head, *body, indent + tail])
@@ -615,7 +639,7 @@ def _item_lines(indent: str, items: list[str], line_length: int, newline: str) -
     for item in items:
         item_line = indent + item + ","
         if len(item_line) > line_length:
-            split = relayout(item_line, line_length, newline)
+            split = relayout(item_line, line_length, newline, statement=False)
             if split is not None:
                 item_line = split
         lines.append(item_line)
@@ -658,7 +682,7 @@ def fitted(indent: str, text: str, suffix: str, line_length: int, newline: str) 
     line = indent + text + suffix
     if len(line) <= line_length:
         return text
-    split = relayout(line, line_length, newline)
+    split = relayout(line, line_length, newline, statement=False)
     if split is None or not split.endswith(suffix):
         return text
     return split[len(indent) : len(split) - len(suffix)]
@@ -728,3 +752,53 @@ def _pair(code: str, open_at: int, close_at: int, commas: list[int]) -> _Pair:
     if items == [""]:
         items = []
     return _Pair(open_at, close_at, tuple(items), trailing)
+
+
+def nested_item(source: Source, start: int, head: str, key: str, value: ast.expr) -> str | None:
+    """`head{key value}` for a keyword argument starting its line at `start` whose value spans
+    several lines (`example={...}` becoming `json_schema_extra={"example": {...}}`), written as
+    the formatter writes it: the dict split over lines, its one item on a line of its own at
+    one indent more, the value's other lines moved with it. None when the value is on one
+    line, the keyword does not start its line, or the value holds a string over several lines
+    (moving its lines would change the string)."""
+    text = source.text
+    starts = source.line_starts
+    row = bisect_right(starts, start) - 1
+    indent = text[starts[row] : start]
+    value_start, value_end = source.span(value)
+    value_text = text[value_start:value_end]
+    if indent.strip(" ") or "\n" not in value_text:
+        return None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(value_text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    if any(t.type == tokenize.STRING and t.start[0] != t.end[0] for t in tokens):
+        return None
+    value_row = bisect_right(starts, value_start) - 1
+    line = text[starts[value_row] : value_start]
+    shift = len(indent) + len(_UNIT) - (len(line) - len(line.lstrip(" ")))
+    lines = value_text.splitlines()
+    moved = [lines[0]]
+    for other in lines[1:]:
+        if shift < 0 and other[:-shift].strip(" "):
+            return None
+        moved.append(" " * shift + other if shift >= 0 else other[-shift:])
+    newline = source.newline
+    body = newline.join(moved)
+    return f"{head}{{{newline}{indent}{_UNIT}{key}{body}{newline}{indent}}}"
+
+
+def argument_after(source: Source, end: int, start: int, argument: str) -> Edit:
+    """The edit that adds `argument` after the call argument spanning `start`..`end`. As the
+    formatter lays it out: after `, ` on the same line, except when that argument starts
+    its own line and spans several (`f(\\n    g(\\n        x,\\n    )\\n)`), where the call's
+    arguments are already one a line: then on a line of its own, with a trailing comma."""
+    text = source.text
+    starts = source.line_starts
+    row = bisect_right(starts, start) - 1
+    indent = text[starts[row] : start]
+    if indent.strip(" ") or "\t" in indent or "\n" not in text[start:end]:
+        return Edit(end, end, f", {argument}")
+    comma = "" if text[end : end + 1] == "," else ","
+    return Edit(end, end, f",{source.newline}{indent}{argument}{comma}")

@@ -10,6 +10,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...layout import argument_after
 from ...rule import FixAvailability, Invalid
 from ...semantic.records import ModelWithout
 from ._models import (
@@ -563,11 +564,11 @@ class V1ModelMethod(PydanticRule):
                 # `ConfigError`): ask for it in the call, which changes what a call without
                 # it did, so unsafe.
                 end = ctx.span(func)[1]
-                after = ctx.span(node.args[0])[1]
+                first, after = ctx.span(node.args[0])
                 fix = Fix(
                     (
                         Edit(end - len(spec.v1), end, spec.v2),
-                        Edit(after, after, ", from_attributes=True"),
+                        argument_after(ctx.source, after, first, "from_attributes=True"),
                     ),
                     Applicability.UNSAFE,
                     "Use `model_validate(..., from_attributes=True)`",

@@ -15,6 +15,7 @@ from ...catalogues.pydantic_v1 import (
 )
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...layout import nested_item
 from ...rule import FixAvailability, Invalid, callee_names
 from ._fixes import Imports
 from ._models import PydanticRule, enclosing_model, is_settings, written_for_v2
@@ -379,13 +380,14 @@ class V1FieldArgument(PydanticRule):
         fix = None
         if len(extras) == 1 and not any(k.arg == "json_schema_extra" for k in call.keywords):
             quote = _quote(ctx.text(call)) or _quote(ctx.source.text) or '"'
+            start, end = ctx.span(keyword)
+            key = f"{quote}{keyword.arg}{quote}: "
+            # A value over several lines: the dict split as the formatter splits it.
+            content = nested_item(ctx.source, start, "json_schema_extra=", key, keyword.value)
+            if content is None:
+                content = f"json_schema_extra={{{key}{ctx.text(keyword.value)}}}"
             fix = Fix(
-                (
-                    Edit(
-                        *ctx.span(keyword),
-                        f"json_schema_extra={{{quote}{keyword.arg}{quote}: {ctx.text(keyword.value)}}}",
-                    ),
-                ),
+                (Edit(start, end, content),),
                 Applicability.SAFE,
                 "Move it into `json_schema_extra`",
             )

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...layout import nested_item
 from ...rule import FixAvailability, Invalid, Rule, callee_names
 from ._v2code import (
     FIELD_CALLS,
@@ -237,6 +238,11 @@ def _fix(call: ast.Call, extras: list[ast.keyword], ctx: Context) -> Fix | None:
     entries = ", ".join(f'"{k.arg}": {ctx.text(k.value)}' for k in extras)
     kept = [ctx.text(n) for n in between]
     replacement = ", ".join([f"json_schema_extra={{{entries}}}", *kept])
+    if len(extras) == 1 and not kept:
+        # A value over several lines: the dict split as the formatter splits it.
+        key = f'"{extras[0].arg}": '
+        nested = nested_item(ctx.source, start, "json_schema_extra=", key, extras[0].value)
+        replacement = nested or replacement
     # The class of the fix is set when it is reported (it depends on the project's version).
     return Fix((Edit(start, end, replacement),), Applicability.SAFE, "Move into json_schema_extra")
 
