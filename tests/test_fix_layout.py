@@ -433,3 +433,252 @@ def test_imports_the_fixes_did_not_make_keep_their_style(tmp_path):
     )
     fixed = _fix_settings(tmp_path, commented)
     assert "BaseSettings, SettingsConfigDict" not in fixed
+
+
+# Formatted with ruff format (88 columns) before the fix; each fix shortens or rewrites a
+# construct split over lines.
+SPLIT_ROUTES = textwrap.dedent(
+    """\
+    import asyncio
+    import functools
+
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get(
+        "/exclude_unset", response_model=ModelDefaults, response_model_exclude_unset=True
+    )
+    def get_exclude_unset() -> ModelDefaults:
+        return ModelDefaults()
+
+
+    @app.get(
+        "/items",
+        response_model=ModelDefaults,
+        response_model_exclude_none=True,
+    )
+    def get_items() -> ModelDefaults:
+        return ModelDefaults()
+
+
+    async def emit(event, *args, **kwargs):
+        await asyncio.get_event_loop().run_in_executor(
+            None, functools.partial(event, *args, **kwargs)
+        )
+    """
+)
+
+SPLIT_ROUTES_FIXED = textwrap.dedent(
+    """\
+    import asyncio
+    import functools
+
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/exclude_unset", response_model_exclude_unset=True)
+    def get_exclude_unset() -> ModelDefaults:
+        return ModelDefaults()
+
+
+    @app.get(
+        "/items",
+        response_model_exclude_none=True,
+    )
+    def get_items() -> ModelDefaults:
+        return ModelDefaults()
+
+
+    async def emit(event, *args, **kwargs):
+        await asyncio.to_thread(functools.partial(event, *args, **kwargs))
+    """
+)
+
+SPLIT_MODELS = textwrap.dedent(
+    """\
+    from typing import Optional
+
+    from pydantic import BaseModel, Field, constr
+
+
+    class DatasetCreate(BaseModel):
+        guidelines: Optional[
+            constr(
+                min_length=DATASET_CREATE_GUIDELINES_MIN_LENGTH,
+                max_length=DATASET_CREATE_GUIDELINES_MAX_LENGTH,
+            )
+        ] = None
+        title: constr(
+            min_length=FIELD_CREATE_TITLE_MIN_LENGTH,
+            max_length=FIELD_CREATE_TITLE_MAX_LENGTH,
+        )
+        detail: dict = Field(
+            ...,
+            example={
+                "error": {
+                    "message": "Error message",
+                    "type": "error_type",
+                }
+            },
+        )
+        webhook: str = Field(
+            title="Webhook URL",
+            example=(
+                "https://your-org.webhook.office.com/webhookb2/XXX/IncomingWebhook/YYY/ZZZ"
+            ),
+        )
+
+
+    def get_dataset(service, current_user, name):
+        return DatasetCreate.from_orm(
+            service.find_by_name(
+                user=current_user,
+                name=name,
+            )
+        )
+    """
+)
+
+SPLIT_MODELS_FIXED = textwrap.dedent(
+    """\
+    from typing import Annotated, Optional
+
+    from pydantic import BaseModel, Field, StringConstraints
+
+
+    class DatasetCreate(BaseModel):
+        guidelines: Optional[
+            Annotated[
+                str,
+                StringConstraints(
+                    min_length=DATASET_CREATE_GUIDELINES_MIN_LENGTH,
+                    max_length=DATASET_CREATE_GUIDELINES_MAX_LENGTH,
+                ),
+            ]
+        ] = None
+        title: Annotated[
+            str,
+            StringConstraints(
+                min_length=FIELD_CREATE_TITLE_MIN_LENGTH,
+                max_length=FIELD_CREATE_TITLE_MAX_LENGTH,
+            ),
+        ]
+        detail: dict = Field(
+            ...,
+            json_schema_extra={
+                "example": {
+                    "error": {
+                        "message": "Error message",
+                        "type": "error_type",
+                    }
+                }
+            },
+        )
+        webhook: str = Field(
+            title="Webhook URL",
+            json_schema_extra={
+                "example": "https://your-org.webhook.office.com/webhookb2/XXX/IncomingWebhook/YYY/ZZZ"
+            },
+        )
+
+
+    def get_dataset(service, current_user, name):
+        return DatasetCreate.model_validate(
+            service.find_by_name(
+                user=current_user,
+                name=name,
+            ),
+            from_attributes=True,
+        )
+    """
+)
+
+
+def _fix_files(tmp_path: Path, files: dict[str, str], *options: str) -> dict[str, str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    check = subprocess.run(
+        [str(RUFF), "format", "--isolated", "--check", "--no-cache", *files],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout  # formatted before the fix
+    result = cli(
+        "check", "--fix", "--unsafe-fixes", "--no-cache", "-q", "--exit-zero", *options, ".",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    check = subprocess.run(
+        [str(RUFF), "format", "--isolated", "--diff", "--no-cache", *files],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout  # and still formatted after it
+    return {name: (tmp_path / name).read_text() for name in files}
+
+
+def test_fixes_lay_out_split_constructs_as_the_formatter_does(tmp_path):
+    """A split decorator (FAL502) or call (FAL108) the fix shortens so that it fits is joined
+    on one line; a magic trailing comma keeps it split. A multi-line `constr(...)` rewritten
+    (FAL305) is split again; a value over several lines moved into `json_schema_extra`
+    (FAL307) keeps the dict split with its lines moved; `from_attributes=True` (FAL304) after
+    an argument over several lines goes on a line of its own."""
+    fixed = _fix_files(tmp_path, {"routes.py": SPLIT_ROUTES, "models.py": SPLIT_MODELS})
+    assert fixed["routes.py"] == SPLIT_ROUTES_FIXED
+    assert fixed["models.py"] == SPLIT_MODELS_FIXED
+
+
+def test_field_extra_over_several_lines_in_v2_code(tmp_path):
+    """FAL903, the same move in code written for Pydantic 2."""
+    source = textwrap.dedent(
+        """\
+        from pydantic import BaseModel, Field
+
+
+        class Error(BaseModel):
+            detail: dict = Field(
+                ...,
+                example={
+                    "message": "Error message",
+                },
+            )
+        """
+    )
+    fixed = _fix_files(tmp_path, {"error.py": source}, "--target-version", "pydantic=2")
+    assert fixed["error.py"] == source.replace(
+        """\
+        example={
+            "message": "Error message",
+        },
+""",
+        """\
+        json_schema_extra={
+            "example": {
+                "message": "Error message",
+            }
+        },
+""",
+    )
+
+
+def test_a_statement_split_by_hand_stays_split(tmp_path):
+    """Split although it fitted one line: the project's style, kept after the fix shortened
+    it (ruff format would join it before the fix as well)."""
+    source = SPLIT_ROUTES.replace(
+        '@app.get(\n    "/exclude_unset", response_model=ModelDefaults, response_model_exclude_unset=True\n)',
+        '@app.get(\n    "/exclude_unset", response_model=ModelDefaults\n)',
+    )
+    assert '"/exclude_unset", response_model=ModelDefaults\n' in source
+    (tmp_path / "routes.py").write_text(source)
+    result = cli(
+        "check", "--fix", "--unsafe-fixes", "--no-cache", "-q", "--exit-zero", ".", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    fixed = (tmp_path / "routes.py").read_text()
+    assert '@app.get(\n    "/exclude_unset"\n)' in fixed
