@@ -790,15 +790,15 @@ def nested_item(source: Source, start: int, head: str, key: str, value: ast.expr
 
 
 def argument_after(source: Source, end: int, start: int, argument: str) -> Edit:
-    """The edit that adds `argument` after the call argument spanning `start`..`end`. As the
-    formatter lays it out: after `, ` on the same line, except when that argument starts
-    its own line and spans several (`f(\\n    g(\\n        x,\\n    )\\n)`), where the call's
-    arguments are already one a line: then on a line of its own, with a trailing comma."""
+    """The edit that adds `argument` after the last call argument, spanning `start`..`end`.
+    As the formatter lays it out: after `, ` on the same line, except when the arguments are
+    already one a line (that argument starts its own line and spans several, or has a magic
+    trailing comma): then on a line of its own, with a trailing comma."""
     text = source.text
     starts = source.line_starts
     row = bisect_right(starts, start) - 1
     indent = text[starts[row] : start]
-    if indent.strip(" ") or "\t" in indent or "\n" not in text[start:end]:
+    comma = text[end : end + 1] == ","
+    if indent.strip(" ") or "\t" in indent or not ("\n" in text[start:end] or comma):
         return Edit(end, end, f", {argument}")
-    comma = "" if text[end : end + 1] == "," else ","
-    return Edit(end, end, f",{source.newline}{indent}{argument}{comma}")
+    return Edit(end, end, f",{source.newline}{indent}{argument}{'' if comma else ','}")

@@ -5,6 +5,7 @@ import sys
 
 from ...context import Context
 from ...diagnostics import Applicability, Edit, Fix
+from ...layout import argument_after
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.fastapi import annotated_metadata, param_function, parameters_with_defaults
 from ...semantic.model import BindingKind
@@ -373,8 +374,8 @@ class PatchWithoutExcludeUnset(Rule):
     def _fix(node: ast.Call, ctx: Context) -> Fix:
         arguments = [*node.args, *node.keywords]
         if arguments:
-            end = max(ctx.span(a)[1] for a in arguments)
-            edit = Edit(end, end, ", exclude_unset=True")
+            start, end = max(ctx.span(a) for a in arguments)
+            edit = argument_after(ctx.source, end, start, "exclude_unset=True")
         else:
             end = ctx.span(node)[1] - 1  # just before the closing parenthesis
             edit = Edit(end, end, "exclude_unset=True")

@@ -104,7 +104,9 @@ class HttpxAppShortcut(Rule):
             from main import app
 
             async def test_root():
-                async with AsyncClient(transport=ASGITransport(app=app), base_url='http://test') as ac:
+                async with AsyncClient(
+                    transport=ASGITransport(app=app), base_url='http://test'
+                ) as ac:
                     await ac.get('/')
             """,
         ),
