@@ -12,9 +12,17 @@ a reviewer's tooling would:
 * **lint**: `ruff check --preview --select F401,F841,I001,E1,E9` (unused imports and variables,
   import order, indentation, syntax; `--preview` because ruff's E11x indentation rules are
   preview rules) must report no more findings after the fix than before, per file;
-* **format**: for every hunk of the fix (a run of changed lines), the lines `ruff format` would
-  change inside the hunk must be no more after the fix than before -- fixes keep the file's
-  formatting, so code the formatter leaves alone stays so after it was rewritten.
+* **format**: for every hunk of the fix (a hunk of its unified diff, as `--diff` shows it:
+  changes less than seven lines apart are one hunk), the changed lines `ruff format` would
+  change must be no more after the fix than before -- fixes keep the file's formatting, so
+  code the formatter leaves alone stays so after it was rewritten. The same count per run of
+  changed lines (a finer cut, which splits a rewritten block wherever a line such as `    ),`
+  happens to match) is printed too.
+
+A file whose own strings do not follow the configured quote style (the formatter would change
+quotes in it before any fix) is judged with `quote-style = "preserve"`, before and after alike:
+fixes write the file's quotes, and a split line then carries them onto more lines, which the
+formatter's quote rewrite would count against the fix.
 
 ruff runs with each file's own configuration (line length, isort sections, per-file ignores),
 from the directory of the copied package, so "before" and "after" are judged alike.
@@ -94,6 +102,9 @@ class Result:
     format_lines_before: int = 0
     format_lines_after: int = 0
     format_worse: list[Hunk] = field(default_factory=list)
+    runs: int = 0  # runs of changed lines, the finer cut
+    format_worse_runs: list[Hunk] = field(default_factory=list)
+    quotes_preserved: int = 0  # files judged with quote-style = "preserve"
     unreadable: list[str] = field(default_factory=list)  # ruff could not read before or after
     cli_exit: int = 0
     seconds_fix: float = 0.0
@@ -158,10 +169,15 @@ def ruff_lint(ruff: Path, root: Path, paths: list[str]) -> dict[str, Counter[str
     return out
 
 
-def ruff_formatted(ruff: Path, root: Path, rel: str, data: bytes) -> list[str] | None:
+PRESERVE_QUOTES = ("--config", 'format.quote-style = "preserve"')
+
+
+def ruff_formatted(
+    ruff: Path, root: Path, rel: str, data: bytes, options: tuple[str, ...] = ()
+) -> list[str] | None:
     """The file as `ruff format` would write it, as lines (None when ruff cannot read it)."""
     proc = subprocess.run(
-        [str(ruff), "format", "--no-cache", "--stdin-filename", rel, "-"],
+        [str(ruff), "format", "--no-cache", *options, "--stdin-filename", rel, "-"],
         input=data,
         capture_output=True,
         cwd=root,
@@ -190,8 +206,18 @@ def touched(source: list[str], formatted: list[str]) -> set[int]:
 
 
 def fix_hunks(before: list[str], after: list[str]) -> list[tuple[int, int, int, int]]:
+    """The runs of changed lines: (i1, i2, j1, j2), lines i1..i2 of `before` became j1..j2."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return [op[1:] for op in matcher.get_opcodes() if op[0] != "equal"]
+
+
+def diff_hunks(before: list[str], after: list[str]) -> list[list[tuple[int, int, int, int]]]:
+    """The hunks of the unified diff (3 lines of context, as `--diff` prints it), each as
+    its runs of changed lines."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        [op[1:] for op in group if op[0] != "equal"] for group in matcher.get_grouped_opcodes(3)
+    ]
 
 
 def judge(
@@ -222,7 +248,14 @@ def judge(
             continue
         old, new = lines_of(originals[rel]), lines_of(fixed[rel])
         formatted_old = ruff_formatted(ruff, root, rel, originals[rel])
-        formatted_new = ruff_formatted(ruff, root, rel, fixed[rel])
+        options: tuple[str, ...] = ()
+        if formatted_old is not None:
+            preserved = ruff_formatted(ruff, root, rel, originals[rel], PRESERVE_QUOTES)
+            if preserved is not None and preserved != formatted_old:
+                options = PRESERVE_QUOTES  # the file's quotes are its own style
+                formatted_old = preserved
+                result.quotes_preserved += 1
+        formatted_new = ruff_formatted(ruff, root, rel, fixed[rel], options)
         if formatted_old is None or formatted_new is None:
             result.unreadable.append(rel)
             continue
@@ -235,16 +268,24 @@ def judge(
             )
         touched_old = touched(old, formatted_old)
         touched_new = touched(new, formatted_new)
-        for i1, i2, j1, j2 in fix_hunks(old, new):
+        for runs in diff_hunks(old, new):
             result.hunks += 1
-            count_old = sum(1 for i in range(i1, i2) if i in touched_old)
-            count_new = sum(1 for j in range(j1, j2) if j in touched_new)
-            result.format_lines_before += count_old
-            result.format_lines_after += count_new
-            if count_new > count_old:
-                result.format_worse.append(
-                    Hunk(rel, j1 + 1, codes.get(rel, []), count_old, count_new)
-                )
+            hunk_old = hunk_new = 0
+            for i1, i2, j1, j2 in runs:
+                result.runs += 1
+                count_old = sum(1 for i in range(i1, i2) if i in touched_old)
+                count_new = sum(1 for j in range(j1, j2) if j in touched_new)
+                hunk_old += count_old
+                hunk_new += count_new
+                if count_new > count_old:
+                    result.format_worse_runs.append(
+                        Hunk(rel, j1 + 1, codes.get(rel, []), count_old, count_new)
+                    )
+            result.format_lines_before += hunk_old
+            result.format_lines_after += hunk_new
+            if hunk_new > hunk_old:
+                line = runs[0][2] + 1
+                result.format_worse.append(Hunk(rel, line, codes.get(rel, []), hunk_old, hunk_new))
     result.lint_before = dict(sorted(lint_before.items()))
     result.lint_after = dict(sorted(lint_after.items()))
     result.seconds_ruff = time.perf_counter() - start
@@ -304,14 +345,23 @@ def render(result: Result, limit: int = 40) -> str:
     for item in result.lint_worse[:limit]:
         lines.append(f"    {item.path} [{_codes(item.codes)}]: {item.before} -> {item.after}")
     lines += [
-        f"ruff format, lines it would change inside the fix hunks ({result.hunks} hunks):",
+        f"ruff format, changed lines it would change ({result.hunks} hunks, {result.runs} runs;"
+        f" quote-style preserve in {result.quotes_preserved} files):",
         f"  before fix:         {result.format_lines_before}",
         f"  after fix:          {result.format_lines_after}",
+        f"  runs with more after the fix: {len(result.format_worse_runs)}",
         f"  hunks with more after the fix: {len(result.format_worse)}",
     ]
     by_codes = Counter(_codes(hunk.codes) for hunk in result.format_worse)
     lines += [f"    {count:>4}  fixed {codes}" for codes, count in by_codes.most_common()]
     for hunk in result.format_worse[:limit]:
+        lines.append(
+            f"    {hunk.path}:{hunk.line} [{_codes(hunk.codes)}]: "
+            f"{hunk.format_before} -> {hunk.format_after}"
+        )
+    if result.format_worse_runs:
+        lines.append("  runs with more after the fix:")
+    for hunk in result.format_worse_runs[:limit]:
         lines.append(
             f"    {hunk.path}:{hunk.line} [{_codes(hunk.codes)}]: "
             f"{hunk.format_before} -> {hunk.format_after}"

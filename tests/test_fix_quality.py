@@ -123,6 +123,18 @@ def test_fix_quality_measures_lint_and_format_per_hunk():
     assert module.touched(before, formatted) == set()
     assert module.touched(after, formatted) == {0}
     assert module.fix_hunks(before, after) == [(0, 1, 0, 1)]
+    # A hunk is one of the unified diff: changes less than seven lines apart are one.
+    lines = [f"x{i} = {i}" for i in range(20)]
+    changed = [*lines[:2], "x2 = 0", *lines[3:6], "x6 = 0", *lines[7:19], "x19 = 0"]
+    assert module.diff_hunks(lines, changed) == [
+        [(2, 3, 2, 3), (6, 7, 6, 7)],
+        [(19, 20, 19, 20)],
+    ]
+    # A file in single quotes, against ruff's default double quotes: judged with its own.
+    single = b"x = 'a'\n"
+    ruff_formatted = module.ruff_formatted
+    assert ruff_formatted(RUFF, ROOT, "x.py", single) == ['x = "a"']
+    assert ruff_formatted(RUFF, ROOT, "x.py", single, module.PRESERVE_QUOTES) == ["x = 'a'"]
     listing = "Fixed 3 errors:\n- app/a.py:\n    2 × FAL503 (x)\n- b.py:\n    1 × FAL102 (y)\n"
     assert module.fixes_per_file(listing) == {"app/a.py": ["FAL503"], "b.py": ["FAL102"]}
 
