@@ -94,8 +94,14 @@ def family(rule: type[Rule]) -> str:
 
 
 def rule_page(rule: type[Rule]) -> str:
+    """docs/rules/CODE.md: the rule's help under a note that the file is generated."""
+    return f"{_GENERATED}\n\n{rule_help(rule)}"
+
+
+def rule_help(rule: type[Rule]) -> str:
+    """The rule's documentation as a reader sees it (an editor's hover shows it as Markdown, and
+    not every editor hides an HTML comment)."""
     return (
-        f"{_GENERATED}\n\n"
         f"# {title(rule)}\n\n"
         f"- Code: `{rule.code}`\n"
         f"- Name: `{rule.name}`\n"

@@ -498,11 +498,11 @@ def hover(ls: FastapiLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 
 def _rule_doc(code: str) -> str | None:
-    from .docs import rule_page  # noqa: PLC0415 - start-up: only `_rule_doc` needs it
+    from .docs import rule_help  # noqa: PLC0415 - start-up: only `_rule_doc` needs it
     from .registry import rule_by_code_or_name  # noqa: PLC0415 - start-up: only `_rule_doc` needs it
 
     rule = rule_by_code_or_name(code)
-    return rule_page(rule) if rule is not None else None
+    return rule_help(rule) if rule is not None else None
 
 
 # ---------------------------------------------------------------------- helpers

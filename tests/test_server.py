@@ -242,7 +242,7 @@ async def test_hover_shows_rule_docs(client: LanguageClient):
         lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(12, line.index("FAL106") + 2))
     )
     assert on_code is not None and isinstance(on_code.contents, lsp.MarkupContent)
-    assert "transitive-blocking-call-in-async" in on_code.contents.value
+    assert on_code.contents.value.startswith("# transitive-blocking-call-in-async (FAL106)\n")
     on_finding = await client.text_document_hover_async(
         lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(11, 20))
     )
