@@ -1,24 +1,33 @@
-"""How a fix lays out a line it made too long: as ruff format (and black) would.
+"""How a fix lays out what it writes: as ruff format (and black) would.
 
 A fix rewrites text in place, so a one-line signature stays on one line: `x: T = Depends(f)`
 becoming `x: Annotated[T, Depends(f)]` can push the line past the project's line length
-(`Settings.line_length`), and the formatter would then lay the line out again. So every fix,
-before it is offered (`Context`), goes through `laid_out`: a line that fitted before the fix and
-no longer fits after it is written the way the formatter splits it:
+(`Settings.line_length`), and the formatter would then lay the line out again; a fix that
+shortens a call split over lines leaves it split where the formatter would join it. So every
+fix, before it is offered (`Context`), goes through `laid_out`:
 
-- a `def` line splits at the parameters' parenthesis: the parameters on one indented line when
-  they fit there (a single parameter with a trailing comma), else one a line with a trailing
-  comma, and `)` (with the return annotation and `:`) on a line of its own at the `def`'s
-  indentation;
-- any other line splits at its last bracket pair: the contents on one indented line when they
-  fit, else one item a line with a trailing comma; an item still too long splits the same way;
-- `from m import a, b` is wrapped in parentheses with one name a line and a trailing comma, as
-  isort does.
+- a statement or decorator split over lines that the fix shortens so that it fits one line is
+  joined (`_joined`), unless a comment, a magic trailing comma, a string over several lines, an
+  implicit concatenation, a backslash or a parenthesized expression keeps the formatter from
+  joining it, or the old text fitted one line too (split by hand: the project's style);
+- a line that fitted before the fix and no longer fits after it is split the way the formatter
+  splits it (`relayout`): a `def` at its parameters' parenthesis (on one indented line when
+  they fit there, a single parameter with a trailing comma, else one a line with a trailing
+  comma); an assignment's value, a returned value or an `if`/`elif`/`while` condition that the
+  formatter would not split at its own brackets in parentheses of its own (split before its
+  loosest operators when it does not fit inside them); anything else at its last bracket with
+  something in it (the contents on one indented line when they fit, else one item a line with
+  a trailing comma; a list, dict, set or tuple always one item a line; a lone item split in
+  turn); a trailing comment after the last line; `from m import a, b` one name a line, as
+  isort wraps it.
 
-Only a line the fix edits within (no edit of it spans lines or writes a line break) is laid out,
-and only when the line fitted before: a project whose lines are longer than its configured
-length keeps its style. A line with a comment, a tab in its indentation, a compound statement
-header other than `def`, or brackets that do not balance within it is left as the fix wrote it.
+The lines split are those the fix edits, one edit spanning several of them included (a
+`constr(\n...\n)` rewritten on one line), and only when they fitted before: a project whose
+lines are longer than its configured length keeps its style. A line with a pragma comment
+(`# noqa`, `# type:`, which the formatter does not count), a tab in its indentation, a compound
+statement header other than `def`, `if`, `elif`, `while` and a `with` of one item, or brackets
+that do not balance within it is left as the fix wrote it; so is anything an edit writes line
+breaks into (its rule laid it out: `nested_item`, `argument_after`).
 """
 
 from __future__ import annotations
@@ -143,7 +152,7 @@ def _joined(edits: list[Edit], source: Source, line_length: int) -> list[tuple[l
     units = source.computed("layout-units", lambda: _statements(text))
     firsts = [unit[0] for unit in units]
     out: list[tuple[list[Edit], Edit]] = []
-    for first, last in units_touched(units, firsts, edits, starts):
+    for first, last in _units_touched(units, firsts, edits, starts):
         unit_start = starts[first]
         unit_end = _row_end(text, starts, last)
         members = [e for e in edits if unit_start <= e.start and e.end <= unit_end]
@@ -208,7 +217,7 @@ def _statements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def units_touched(
+def _units_touched(
     units: list[tuple[int, int]], firsts: list[int], edits: list[Edit], starts: list[int]
 ) -> list[tuple[int, int]]:
     """The statements of `units` that an edit starts in, in order, each once."""
