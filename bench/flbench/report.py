@@ -228,7 +228,8 @@ def row_cells(
     if server is not None and server.status == "ok" and server.output:
         out = server.output
         cells.setdefault("fl-server", []).append(
-            f"p90 {out.get('p90_ms')} ms, max {out.get('max_ms')} ms over {out.get('edits')} edits; "
+            f"median {out.get('median_ms')} ms, p90 {out.get('p90_ms')} ms, "
+            f"p95 {out.get('p95_ms')} ms, max {out.get('max_ms')} ms over {out.get('edits')} edits; "
             f"index loaded in {out.get('index_load_s')} s (median s = the whole session)"
         )
     for k, value in scaling(by_key, scales).items():
