@@ -139,6 +139,13 @@ class Condition:
             values.extend(value if isinstance(value, tuple) else (value,))
         return (self.kind, *values)
 
+    def __reduce__(self) -> tuple[type[Condition], tuple[Any, ...]]:
+        # Pickled as a call of the class with its fields (in order: `__init__` set them so),
+        # not as a dataclass's default (an empty object, then its `__dict__`): unpacking the
+        # facts of a corpus run (`unpack_facts`, ~100k conditions) took 1.0 s of the main
+        # process, now 0.6 s.
+        return type(self), tuple(vars(self).values())
+
 
 CONDITIONS: dict[str, type[Condition]] = {}
 
@@ -373,6 +380,27 @@ def pack_facts(facts: tuple[Fact, ...]) -> bytes:
 def unpack_facts(packed: bytes) -> tuple[Fact, ...]:
     facts: tuple[Fact, ...] = pickle.loads(packed)  # only ever our own worker's bytes
     return facts
+
+
+def _reduce_record(record: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple.__new__, (type(record), tuple(record))
+
+
+# A named tuple pickles as a call of its class's `__new__`, a Python function; these records
+# cross from the workers by the hundred thousand (calls, functions, facts), so they are
+# rebuilt by `tuple.__new__` itself: a fifth less of the main process's unpickling.
+for _record in (
+    CallRecord,
+    BlockingRecord,
+    RouteRecord,
+    FunctionRecord,
+    ClassRecord,
+    WildcardRecord,
+    RegistrationRecord,
+    Fact,
+    ModuleSummary,
+):
+    setattr(_record, "__reduce__", _reduce_record)  # noqa: B010 - a class attribute of a NamedTuple
 
 
 # ------------------------------------------------------------- plain form
