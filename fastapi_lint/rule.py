@@ -105,6 +105,9 @@ class Rule:
     # forgotten; tests/test_engine_equivalence.py compares with a walk that hands every call
     # to every rule.
     callees: ClassVar[frozenset[str] | None] = None
+    # Likewise for `ast.Attribute` nodes: the attribute names its `check` can act on (`close`
+    # in `engine.close`); None: every attribute.
+    attributes: ClassVar[frozenset[str] | None] = None
     # True when the rule only ever reports code that runs directly in an `async def` (its
     # `check` returns at once unless `ctx.in_async_function`, and it has no `finish`). The
     # engine then skips calling it elsewhere, and when every rule checking a file says so, it

@@ -157,23 +157,30 @@ def test_syntax_only_check_agrees_with_the_parser(text: str, monkeypatch):
     assert fast.parsed == slow.parsed
 
 
-def _declaring_callees() -> list[str]:
-    """The rules that declare `callees` (some per instance: the blocking rules' tables)."""
+def _declaring_names() -> list[str]:
+    """The rules that declare `callees` or `attributes` (some per instance: the blocking
+    rules' tables, the resource rules' release methods)."""
     every = RuleSet(apply_overrides(Settings(), select=sorted(all_rules()), preview=True))
-    return sorted(rule.code for rule in every.rules if rule.callees is not None)
+    return sorted(
+        rule.code for rule in every.rules if rule.callees is not None or rule.attributes is not None
+    )
 
 
-def test_declared_callees_cover_the_calls_each_rule_acts_on():
-    """A rule that declares `callees` is handed only calls of those names; the reference walk
-    hands it every call. With only those rules selected, on every rule's examples and on the
-    fixtures, both find the same: a name missing from a rule's declaration would show here."""
-    codes = _declaring_callees()
-    assert len(codes) >= 10
+def test_declared_names_cover_the_calls_and_attributes_each_rule_acts_on():
+    """A rule that declares `callees` (`attributes`) is handed only calls (attributes) of
+    those names; the reference walk hands it every one. With only those rules selected, on
+    every rule's examples and on the fixtures, both find the same: a name missing from a
+    rule's declaration would show here."""
+    codes = _declaring_names()
+    assert len(codes) >= 20
     ruleset = RuleSet(apply_overrides(Settings(), select=codes, preview=True))
     for rule in ruleset.rules:
-        assert ast.Call in rule.nodes, rule.code
-        assert isinstance(rule.callees, frozenset) and rule.callees, rule.code
-        assert all(isinstance(n, str) and n.isidentifier() for n in rule.callees), rule.code
+        for node_class, names in ((ast.Call, rule.callees), (ast.Attribute, rule.attributes)):
+            if names is None:
+                continue
+            assert node_class in rule.nodes, rule.code
+            assert isinstance(names, frozenset), rule.code
+            assert all(isinstance(n, str) and n.isidentifier() for n in names), rule.code
     snippets = [
         (example.code, example.path)
         for rule in all_rules().values()

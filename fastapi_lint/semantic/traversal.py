@@ -147,8 +147,8 @@ class Traversal:
             declare, rules, only_in_async, handler, fields = info
             if declare:
                 self._declare_function(item)
-            if rules.__class__ is _ByCallee:  # a call: the rules that want its callee's name
-                rules, only_in_async = rules.pick(item.func, semantic)
+            if rules.__class__ is _ByName:  # a call or an attribute: the rules for its name
+                rules, only_in_async = rules.pick(item, semantic)
             if rules and (not only_in_async or semantic.in_async_function):
                 for rule in rules:
                     if rule.code in failed:
@@ -643,34 +643,44 @@ _HANDLERS: dict[type[ast.AST], Callable[[Traversal, ast.AST, list], None]] = {
 }
 
 
-class _ByCallee:
-    """The rules checking a call, picked by the callee's name (`Rule.callees`).
+class _ByName:
+    """The rules checking a call or an attribute, picked by its name (`Rule.callees`,
+    `Rule.attributes`).
 
-    Most rules act on a few callee names only (`decode`, `Field`, `execute`); handing them
-    every call of a file cost a Python call each, and next to none of them matched. A method
-    call picks by its attribute; a plain name by itself and by the last part of what it is
-    bound to (an import alias); any other callee gets every rule. Each pick keeps the rules'
-    order and says whether they all look only inside `async def`.
+    Most rules act on a few names only (`decode`, `Field`, `execute`; `close`, `dict`);
+    handing them every call and attribute of a file cost a Python call each, and next to none
+    matched. A method call picks by its attribute; a plain name by itself and by the last
+    part of what it is bound to (an import alias); any other callee gets every rule; an
+    attribute by its name. Each pick keeps the rules' order and says whether they all look
+    only inside `async def`.
     """
 
-    __slots__ = ("every", "named", "unnamed")
+    __slots__ = ("attribute", "every", "named", "unnamed")
 
-    def __init__(self, rules: tuple[Walker, ...]) -> None:
+    def __init__(self, rules: tuple[Walker, ...], declared: str) -> None:
+        self.attribute = declared == "attributes"
+
+        def names(rule: Walker) -> frozenset[str] | None:
+            return getattr(rule, declared, None)  # the summary collector declares none
+
         self.every = _entry(rules)
-        self.unnamed = _entry(tuple(r for r in rules if _calls(r) is None))
-        names = {name for r in rules for name in _calls(r) or ()}
+        self.unnamed = _entry(tuple(r for r in rules if names(r) is None))
+        every_name = {name for r in rules for name in names(r) or ()}
         self.named = {
-            name: _entry(tuple(r for r in rules if _calls(r) is None or name in _calls(r)))  # type: ignore[operator]  # None ruled out first
-            for name in names
+            name: _entry(tuple(r for r in rules if name in (names(r) or (name,))))
+            for name in every_name
         }
 
-    def pick(self, func: ast.expr, semantic: SemanticModel) -> tuple[tuple[Walker, ...], bool]:
+    def pick(self, node: ast.AST, semantic: SemanticModel) -> tuple[tuple[Walker, ...], bool]:
+        if self.attribute:
+            return self.named.get(node.attr, self.unnamed)  # type: ignore[attr-defined]  # an Attribute
+        func = node.func  # type: ignore[attr-defined]  # a Call
         kind = func.__class__
         if kind is ast.Attribute:
-            return self.named.get(func.attr, self.unnamed)  # type: ignore[attr-defined]  # an Attribute
+            return self.named.get(func.attr, self.unnamed)
         if kind is not ast.Name:
             return self.every
-        name: str = func.id  # type: ignore[attr-defined]  # a Name
+        name: str = func.id
         binding = semantic.lookup(name)
         if binding is not None and binding.qualname:
             bound = binding.qualname.rpartition(".")[2]
@@ -682,8 +692,8 @@ class _ByCallee:
         return self.named.get(name, self.unnamed)
 
 
-def _calls(walker: Walker) -> frozenset[str] | None:
-    return getattr(walker, "callees", None)  # the summary collector declares none
+# The rules' declarations of the names they act on, per node class (see `_ByName`).
+_DECLARED = {ast.Call: "callees", ast.Attribute: "attributes"}
 
 
 def _entry(rules: tuple[Walker, ...]) -> tuple[tuple[Walker, ...], bool]:
@@ -718,8 +728,9 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
         rules = tuple(dispatch.get(cls, ()))
         only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
         handler = _HANDLERS.get(cls)
-        if cls is ast.Call and any(_calls(rule) is not None for rule in rules):
-            table[cls] = (False, _ByCallee(rules), only_in_async, handler, fields)
+        declared = _DECLARED.get(cls)
+        if declared and any(getattr(rule, declared, None) is not None for rule in rules):
+            table[cls] = (False, _ByName(rules, declared), only_in_async, handler, fields)
         elif fields or rules or handler is not None:
             table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
         else:

@@ -20,6 +20,7 @@ from ...semantic.model import Scope
 from ...semantic.records import Makes
 from ...semantic.summary import outside_project
 from ...semantic.values import imported_name
+from ...settings import Settings
 from .._functions import is_test_path
 
 _CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
@@ -108,6 +109,11 @@ class ResourceRule(Rule):
 
     def decide(self, item: Created, facts: FileFacts, ctx: Context) -> None:
         raise NotImplementedError
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        # Of the attributes, only releases matter (`Rule.attributes`).
+        self.attributes = self.release_methods  # type: ignore[misc]
 
     def applies(self, ctx: Context) -> bool:
         """Without its trigger words (`ctx.untriggered`), the rule matters to a file only if

@@ -103,6 +103,7 @@ class V1ModelMethod(PydanticRule):
     defers = True
     nodes = (ast.Call, ast.Attribute)
     callees = frozenset(MODEL_METHODS)
+    attributes = frozenset(MODEL_ATTRIBUTES)
     # A model may come from another module (`app/schemas.py`), so a file that never imports
     # pydantic can still call its v1 methods.
     triggers = (

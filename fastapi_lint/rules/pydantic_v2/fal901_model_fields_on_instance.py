@@ -93,6 +93,7 @@ class ModelFieldsOnInstance(Rule):
         "read it from the class: `type({receiver}).{attribute}`"
     )
     nodes = (ast.Attribute,)
+    attributes = _ATTRIBUTES
     triggers = ("model_fields", "model_computed_fields")
     defers = True
     fix_availability = FixAvailability.SOMETIMES

@@ -69,6 +69,7 @@ class DeprecatedStatusName(Rule):
     name = "deprecated-status-name"
     message = "`{old}` is deprecated since Starlette 0.48; use `{new}`"
     nodes = (ast.Attribute, ast.Name, ast.ImportFrom)
+    attributes = frozenset(STATUS_RENAMES)
     triggers = tuple(STATUS_RENAMES)
     fix_availability = FixAvailability.SOMETIMES
     fix_applicability = (

@@ -51,6 +51,7 @@ class DeprecatedJsonResponseClass(Rule):
     name = "deprecated-json-response-class"
     message = "{names} {verb} deprecated since FastAPI 0.131; FastAPI serialises JSON itself now"
     nodes = (ast.ImportFrom, ast.Attribute)
+    attributes = _CLASSES
     triggers = ("ORJSONResponse", "UJSONResponse")
     valid = [
         "from fastapi.responses import JSONResponse, ORJSONResponseLike\n",
