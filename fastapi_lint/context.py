@@ -193,7 +193,8 @@ class Context:
         done: dict[int, tuple[Fix, Fix]] = self.shared("layout", dict)
         known = done.get(id(fix))
         if known is None or known[0] is not fix:
-            known = done[id(fix)] = (fix, laid_out(fix, self.source, self.settings.line_length))
+            laid = laid_out(fix, self.source, self.settings.line_length, self.semantic.tree)
+            known = done[id(fix)] = (fix, laid)
         return known[1]
 
     # ------------------------------------------------------------ fix helpers

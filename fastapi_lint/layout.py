@@ -65,7 +65,7 @@ _COMPOUND = (
 )
 
 
-def laid_out(fix: Fix, source: Source, line_length: int) -> Fix:
+def laid_out(fix: Fix, source: Source, line_length: int, tree: ast.Module | None = None) -> Fix:
     """`fix`, laid out as the formatter would lay out what it writes: a construct split over
     lines that the fix shortened so that it fits one line is joined (`_joined`), and each line
     it makes too long (and that was not before) is split. The edits of such a line or
@@ -76,7 +76,7 @@ def laid_out(fix: Fix, source: Source, line_length: int) -> Fix:
     replaced: dict[
         Edit, Edit
     ] = {}  # an edit of the fix → the edit of its line(s) that stands for it
-    joined = _joined(edits, source, line_length)
+    joined = _joined(edits, source, line_length, tree) if tree is not None else []
     for group, edit in joined:
         for member in group:
             replaced[member] = edit
@@ -115,28 +115,9 @@ def laid_out(fix: Fix, source: Source, line_length: int) -> Fix:
     return Fix(tuple(kept), fix.applicability, fix.message, fix.isolation, fix.retires)
 
 
-# The first words of a logical line that opens a compound statement: its header is not joined.
-_HEADER_WORDS = frozenset(
-    {
-        "def",
-        "class",
-        "if",
-        "elif",
-        "else",
-        "for",
-        "while",
-        "with",
-        "try",
-        "except",
-        "finally",
-        "async",
-        "match",
-        "case",
-    }
-)
-
-
-def _joined(edits: list[Edit], source: Source, line_length: int) -> list[tuple[list[Edit], Edit]]:
+def _joined(
+    edits: list[Edit], source: Source, line_length: int, tree: ast.Module
+) -> list[tuple[list[Edit], Edit]]:
     """The statements split over several lines that the edits shorten so that they fit one
     line, joined as the formatter joins them: (the edits in the statement, the one edit that
     writes it on one line). A statement or decorator is joined when, once edited, it holds no
@@ -149,10 +130,13 @@ def _joined(edits: list[Edit], source: Source, line_length: int) -> list[tuple[l
     starts = source.line_starts
     if not any(_maybe_split(text, starts, edit) for edit in edits):
         return []
-    units = source.computed("layout-units", lambda: _statements(text))
-    firsts = [unit[0] for unit in units]
+    units: dict[tuple[int, int], None] = {}
+    for edit in edits:
+        unit = _statement_at(tree.body, bisect_right(starts, edit.start))
+        if unit is not None:
+            units[unit] = None
     out: list[tuple[list[Edit], Edit]] = []
-    for first, last in _units_touched(units, firsts, edits, starts):
+    for first, last in units:
         unit_start = starts[first]
         unit_end = _row_end(text, starts, last)
         members = [e for e in edits if unit_start <= e.start and e.end <= unit_end]
@@ -177,7 +161,7 @@ def _joined(edits: list[Edit], source: Source, line_length: int) -> list[tuple[l
 
 def _maybe_split(text: str, starts: list[int], edit: Edit) -> bool:
     """Could `edit` be inside a statement split over lines? A cheap look at its line and the
-    one before, so that a file is tokenized only for fixes that may need it."""
+    one before, so that the tree is searched only for fixes that may need it."""
     row = bisect_right(starts, edit.start) - 1
     end_row = bisect_right(starts, max(edit.end - 1, edit.start)) - 1
     if end_row != row:
@@ -194,40 +178,48 @@ def _maybe_split(text: str, starts: list[int], edit: Edit) -> bool:
 _SPLIT_ENDS = ("(", "[", "{", ",")
 
 
-def _statements(text: str) -> list[tuple[int, int]]:
-    """(first row, last row), 0-based, of each logical line over several lines that is a
-    simple statement or a decorator (not a compound statement's header)."""
-    out: list[tuple[int, int]] = []
-    first: tokenize.TokenInfo | None = None
-    skip = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NEWLINE:
-                if (
-                    first is not None
-                    and token.start[0] > first.start[0]
-                    and first.string not in _HEADER_WORDS
-                ):
-                    out.append((first.start[0] - 1, token.start[0] - 1))
-                first = None
-            elif first is None and token.type not in skip:
-                first = token
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return []
-    return out
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
 
 
-def _units_touched(
-    units: list[tuple[int, int]], firsts: list[int], edits: list[Edit], starts: list[int]
-) -> list[tuple[int, int]]:
-    """The statements of `units` that an edit starts in, in order, each once."""
-    out: dict[tuple[int, int], None] = {}
-    for edit in edits:
-        row = bisect_right(starts, edit.start) - 1
-        index = bisect_right(firsts, row) - 1
-        if index >= 0 and units[index][0] <= row <= units[index][1]:
-            out[units[index]] = None
-    return list(out)
+def _statement_at(body: list[ast.stmt], line: int) -> tuple[int, int] | None:
+    """(first row, last row), 0-based, of the simple statement or decorator over several
+    lines that holds the 1-based `line`, found down the tree; None when the line is on one
+    line, in a compound statement's header, or between statements."""
+    while body:
+        index = bisect_right(body, line, key=_first_line) - 1
+        if index < 0:
+            return None
+        node = body[index]
+        end = node.end_lineno or node.lineno
+        if line > end:
+            return None
+        for decorator in getattr(node, "decorator_list", ()):
+            if decorator.lineno <= line <= (decorator.end_lineno or decorator.lineno):
+                last = decorator.end_lineno or decorator.lineno
+                return (decorator.lineno - 1, last - 1) if last > decorator.lineno else None
+        blocks = [
+            block
+            for name in ("body", "orelse", "finalbody", "handlers", "cases")
+            for block in [getattr(node, name, None)]
+            if isinstance(block, list) and block
+        ]
+        if not blocks:
+            return (node.lineno - 1, end - 1) if end > node.lineno else None
+        # A compound statement: the line is in one of its blocks, or in a header.
+        found: list[ast.stmt] = []
+        for block in blocks:
+            for part in block:
+                if isinstance(part, (ast.ExceptHandler, ast.match_case)):
+                    inner = part.body
+                    if _first_line(inner[0]) <= line <= (inner[-1].end_lineno or 0):
+                        found = inner
+            first, last = block[0], block[-1]
+            if isinstance(first, ast.stmt) and _first_line(first) <= line <= (last.end_lineno or 0):
+                found = block
+        body = found
+    return None
 
 
 def _joinable(text: str) -> str | None:

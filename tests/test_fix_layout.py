@@ -682,3 +682,37 @@ def test_a_statement_split_by_hand_stays_split(tmp_path):
     assert result.returncode == 0, result.stderr
     fixed = (tmp_path / "routes.py").read_text()
     assert '@app.get(\n    "/exclude_unset"\n)' in fixed
+
+
+def test_a_shortened_statement_is_joined_wherever_it_is():
+    """In a block of `if`, `else`, `try`, `except`, `with`, the statement a fix shortens is
+    joined; a compound statement's own header is not (the layout splits headers only)."""
+    import ast
+
+    from fastapi_lint.diagnostics import Edit, Fix
+    from fastapi_lint.layout import laid_out
+    from fastapi_lint.source import Source
+
+    # 97 columns on one line before the fix, 53 after it.
+    dropped = ", third_argument_that_the_fix_drops_here_too"
+    call = f"    result = compute(\n        first_argument, second_argument{dropped}\n    )\n"
+    header = f"if compute(\n    first_argument, second_argument{dropped}\n):\n"
+    blocks = [
+        "if x:\n",
+        "if x:\n    pass\nelse:\n",
+        "try:\n    pass\nexcept ValueError:\n",
+        "with x:\n",
+        "def f():\n    try:\n        pass\n    finally:\n",
+    ]
+    for block in blocks:
+        indent = " " * (8 if "finally" in block else 4)
+        text = block + textwrap.indent(call, indent[4:])
+        start = text.index(dropped)
+        fix = Fix((Edit(start, start + len(dropped), ""),))
+        (edit,) = laid_out(fix, Source(text), 88, ast.parse(text)).edits
+        fixed = text[: edit.start] + edit.content + text[edit.end :]
+        assert fixed == block + f"{indent}result = compute(first_argument, second_argument)\n"
+    text = header + "    pass\n"
+    start = text.index(dropped)
+    fix = Fix((Edit(start, start + len(dropped), ""),))
+    assert laid_out(fix, Source(text), 88, ast.parse(text)) == fix
