@@ -149,6 +149,9 @@ def _joined(
         new = _apply(text[unit_start:unit_end], unit_start, members)
         if "\n" not in new:
             continue
+        indent = len(new) - len(new.lstrip(" "))
+        if indent + sum(len(part.strip()) for part in new.splitlines()) > line_length:
+            continue  # too long even with its lines put end to end: no need to tokenize it
         flat = _joinable(new)
         if flat is None or _width(flat) > line_length:
             continue
