@@ -44,7 +44,6 @@ import hashlib
 import marshal
 import os
 import re
-import stat as stat_module
 import sys
 import time
 import zlib
@@ -57,7 +56,7 @@ from .config import ConfigError
 from .diagnostics import Diagnostic
 from .semantic.modules import module_name, module_name_in
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
-from .writing import read_regular
+from .writing import open_regular, read_regular
 
 FORMAT = 5
 _PROJECT_FORMAT = "project-2"
@@ -369,14 +368,10 @@ class _SummaryShard:
             self._open(path)
 
     def _open(self, path: str) -> None:
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags)
+        # Only a regular file of a sane size (no FIFO, device or sparse monster).
+        fd, info = open_regular(path, MAX_CACHE_FILE)
         handle = os.fdopen(fd, "rb", buffering=0)
         try:
-            info = os.fstat(fd)
-            # Only a regular file of a sane size (no FIFO, device or sparse monster).
-            if not stat_module.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_FILE:
-                raise ValueError("not a summary shard")
             head = handle.read(len(_SUMMARIES_MAGIC) + _LENGTH_BYTES)
             if head[: len(_SUMMARIES_MAGIC)] != _SUMMARIES_MAGIC:
                 raise ValueError("not a summary shard")

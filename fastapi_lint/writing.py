@@ -84,6 +84,18 @@ def read_regular(path: str, limit: int | None = DEFAULT_MAX_FILE_SIZE) -> bytes:
     Never blocks on a FIFO (opened with O_NONBLOCK, then refused) and never reads more than
     `limit + 1` bytes, whatever `stat` said (a file may grow while it is read).
     """
+    fd, _ = open_regular(path, limit)
+    try:
+        return _read_all(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def open_regular(
+    path: str, limit: int | None = DEFAULT_MAX_FILE_SIZE
+) -> tuple[int, os.stat_result]:
+    """A descriptor open for reading on a regular file of at most `limit` bytes, and its
+    `fstat`; the caller closes it. Raises as `read_regular` does, for the same reasons."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
@@ -94,9 +106,10 @@ def read_regular(path: str, limit: int | None = DEFAULT_MAX_FILE_SIZE) -> bytes:
             raise NotRegular(f"{path} is not a regular file ({_kind(info.st_mode)})")
         if limit is not None and info.st_size > limit:
             raise TooLarge(info.st_size, limit)
-        return _read_all(fd, limit)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd, info
 
 
 def _read_all(fd: int, limit: int | None) -> bytes:
