@@ -725,8 +725,7 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
             for name in reversed(cls._fields)
             if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
         )
-        rules = tuple(dispatch.get(cls, ()))
-        only_in_async = bool(rules) and all(rule.only_in_async for rule in rules)
+        rules, only_in_async = _entry(tuple(dispatch.get(cls, ())))
         handler = _HANDLERS.get(cls)
         declared = _DECLARED.get(cls)
         if declared and any(getattr(rule, declared, None) is not None for rule in rules):
