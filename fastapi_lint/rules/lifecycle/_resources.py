@@ -60,7 +60,8 @@ class FileFacts:
     handler_names: set[str] = field(default_factory=set)  # `lifespan=f`, `on_shutdown=[f]`, ...
     handler_nodes: set[ast.AST] = field(default_factory=set)  # `@app.on_event("shutdown")`
     # A module with a `__main__` block that builds no app is a script: it runs when it is
-    # imported, once, and its module-level resources die with the process.
+    # imported, once, and its module-level resources die with the process. Set by `finish`
+    # (`_has_main_block`).
     has_main_block: bool = False
     builds_app: bool = False
 
@@ -89,7 +90,6 @@ class ResourceRule(Rule):
         ast.Attribute,
         ast.FunctionDef,
         ast.AsyncFunctionDef,
-        ast.If,
     )
     release_methods: frozenset[str] = frozenset()
     # A resource made by a helper of another module is confirmed by the project index.
@@ -151,12 +151,6 @@ class ResourceRule(Rule):
                     facts.releases.append(Release(receiver, node.attr, ctx.function))
         elif isinstance(node, ast.Call):
             self._call(node, facts, ctx)
-        elif (
-            isinstance(node, ast.If)
-            and semantic.at_module_level
-            and semantic.guard_kind(node.test) == "main"
-        ):
-            facts.has_main_block = True
 
     def _function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, facts: FileFacts, ctx: Context
@@ -188,7 +182,7 @@ class ResourceRule(Rule):
         # (`FileFacts.is_script`): the type of every call is not asked in the others.
         if (
             not facts.builds_app
-            and ctx.shared("main-block-at-module-level", lambda: _has_main_block(ctx))
+            and _has_main_block(ctx)
             and ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS
         ):
             facts.builds_app = True
@@ -215,6 +209,7 @@ class ResourceRule(Rule):
 
     def finish(self, ctx: Context) -> None:
         facts = ctx.state(FileFacts)
+        facts.has_main_block = _has_main_block(ctx)
         if facts.is_script:
             return
         for item in facts.created:
@@ -263,7 +258,12 @@ class ResourceRule(Rule):
 
 def _has_main_block(ctx: Context) -> bool:
     """Does module level (outside functions and classes) hold an `if __name__ == "__main__":`?
-    The statements alone tell (`SemanticModel.guard_kind` reads the test's syntax only)."""
+    The statements alone tell (`SemanticModel.guard_kind` reads the test's syntax only);
+    asked once per file, by the walk and by `finish`."""
+    return ctx.shared("main-block-at-module-level", lambda: _main_block_in(ctx))
+
+
+def _main_block_in(ctx: Context) -> bool:
     pending: list[ast.stmt] = list(ctx.semantic.tree.body)
     while pending:
         statement = pending.pop()
