@@ -235,16 +235,17 @@ class YieldDependencySwallowsException(Rule):
                     state.depended.add(id(binding))
             return
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        if node.decorator_list or not _yields_once(node):
-            return
-        state.candidates.append(node)
+        if not node.decorator_list:
+            state.candidates.append(node)
 
     def finish(self, ctx: Context) -> None:
         state = ctx.state(_Found)
         if not state.candidates or not worth_reporting(ctx, "fastapi", _CHANGED_IN):
             return
         for function in state.candidates:
-            if id(function) in state.depended:
+            # Whether it yields once is a walk of the whole body: asked only of the functions
+            # something depends on, a handful per module.
+            if id(function) in state.depended and _yields_once(function):
                 self._check_function(function, ctx)
 
     def _check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
