@@ -214,6 +214,7 @@ class SemanticModel:
             ast.FunctionDef,
             tuple[dict[str, list[ast.AST] | None], dict[str, list[ast.AST | None]]],
         ] = {}
+        self._imports: list[ast.Import | ast.ImportFrom] | None = None
 
     # ----------------------------------------------------------------- scopes
 
@@ -304,6 +305,30 @@ class SemanticModel:
         return None
 
     # --------------------------------------------------------------- bindings
+
+    def import_statements(self) -> list[ast.Import | ast.ImportFrom]:
+        """Every `import` statement of the module, at any depth (in functions, classes, `try`
+        and `if` bodies), in no particular order. Read once per file from the statements
+        alone: an import is never inside an expression, so the expressions, most of a tree's
+        nodes, are not visited. May be asked before the walk."""
+        if self._imports is None:
+            self._imports = found = []
+            stack: list[ast.AST] = list(self.tree.body)
+            while stack:
+                statement = stack.pop()
+                kind = type(statement)
+                if kind is ast.Import or kind is ast.ImportFrom:
+                    found.append(statement)  # type: ignore[arg-type]  # one of the two
+                elif kind in _COMPOUND:
+                    for field in _COMPOUND[kind]:
+                        for child in getattr(statement, field):
+                            if type(child) is ast.ExceptHandler or type(child) is ast.match_case:
+                                stack.extend(child.body)
+                            else:
+                                stack.append(child)
+                elif kind in _DEFINITIONS:
+                    stack.extend(statement.body)  # type: ignore[attr-defined]  # a def or class
+        return self._imports
 
     def module_import_names(self) -> dict[str, str]:
         """Qualified name → the module-level name an import binds it to (for fixes adding imports).
@@ -1115,6 +1140,9 @@ def _returns_a_value(body: list[ast.stmt]) -> bool:
                         stack.append(child)
     return False
 
+
+# Statements with a body of their own scope.
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 # The statement lists of compound statements (function and class bodies are not the
 # function's own).

@@ -64,7 +64,7 @@ def uses_v1_layer(ctx: Context) -> bool:
 def _imports_v1_layer(ctx: Context) -> bool:
     if not _MAY_IMPORT_V1.search(ctx.source.text):
         return False
-    for node in ast.walk(ctx.semantic.tree):
+    for node in ctx.semantic.import_statements():
         if isinstance(node, ast.ImportFrom) and not node.level and node.module:
             if node.module == "pydantic.v1" or node.module.startswith("pydantic.v1."):
                 return True
@@ -148,7 +148,7 @@ def version_evidence(ctx: Context) -> tuple[bool, bool]:
 
 def _version_evidence(ctx: Context) -> tuple[bool, bool]:
     v1 = v2 = False
-    for node in ast.walk(ctx.semantic.tree):
+    for node in ctx.semantic.import_statements():
         if isinstance(node, ast.ImportFrom) and not node.level and node.module:
             module = node.module
             names = {a.name for a in node.names}
