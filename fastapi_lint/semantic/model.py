@@ -880,7 +880,7 @@ class SemanticModel:
         return Returned(annotated)
 
     def _body_returned(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Returned | None:
-        if not _returns_a_value(node.body):
+        if not _returns_inferable(node.body):
             return None  # nothing to infer: the body need not be read
         locals_, values, generator = self.function_locals(node)
         if generator:
@@ -1120,17 +1120,28 @@ def _node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
-def _returns_a_value(body: list[ast.stmt]) -> bool:
-    """Does the function body (its own statements, not nested functions and classes) have a
-    `return` of something other than None? Only statements are looked at: a return is one."""
+def _returns_inferable(body: list[ast.stmt]) -> bool:
+    """Does the function body (its own statements, not nested functions and classes) return
+    something other than None, and is every value it returns of a kind `_value_returned` can
+    read a type from (a call, an awaited call, a name)? One `return {...}` or `return self.x`
+    makes the whole answer unknown, so the body need not be read for its locals. Only
+    statements are looked at: a return is one."""
     stack = list(body)
+    found = False
     while stack:
         statement = stack.pop()
         kind = type(statement)
         if kind is ast.Return:
             value = statement.value  # type: ignore[attr-defined]  # a Return
-            if value is not None and not _is_none(value):
-                return True
+            if value is None or _is_none(value):
+                continue
+            if type(value) is ast.Await:
+                value = value.value
+                if type(value) is not ast.Call:
+                    return False
+            elif type(value) is not ast.Call and type(value) is not ast.Name:
+                return False
+            found = True
         elif kind in _COMPOUND:
             for field in _COMPOUND[kind]:
                 for child in getattr(statement, field):
@@ -1138,7 +1149,7 @@ def _returns_a_value(body: list[ast.stmt]) -> bool:
                         stack.extend(child.body)
                     else:
                         stack.append(child)
-    return False
+    return found
 
 
 # Statements with a body of their own scope.
