@@ -106,6 +106,10 @@ class Source:
         return match.group() if match else "\n"
 
     @cached_property
+    def is_ascii(self) -> bool:
+        return self.text.isascii()
+
+    @cached_property
     def mentions_noqa(self) -> bool:
         """Could any line carry a `# noqa` comment? Most files have none, and then no line
         needs to be looked at for one (nor the line index built)."""
@@ -149,6 +153,8 @@ class Source:
 
     def char_col(self, row: int, byte_col: int) -> int:
         """`ast` columns count UTF-8 bytes; users and editors count characters."""
+        if self.is_ascii:
+            return byte_col  # most files: every line is, and none need be cut out to check
         line = self.line(row)
         if line.isascii():
             return byte_col
