@@ -260,7 +260,9 @@ class CorsNotOutermost(Rule):
                 event = _Event(node, is_cors, f"`{ctx.text(func)}({what})`")
             apps.setdefault(key, _App()).events.append(event)
             return
-        if ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS:
+        # Only an app built with `middleware=[...]` can list CORS late: the type of every
+        # other call is asked only when it hands an app over (in `_check_handover`).
+        if keyword(node, "middleware") is not None and _builds_app(node, ctx):
             self._check_list(node, ctx)
             return
         self._check_handover(node, apps, ctx)
@@ -282,6 +284,8 @@ class CorsNotOutermost(Rule):
                 and ctx.semantic.app_type(ctx.semantic.type_of(argument)) not in _APPS
             ):
                 continue
+            if _builds_app(node, ctx):
+                return  # an app built from another app is not a handover
             callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
             if callee is None:
                 return
@@ -413,3 +417,8 @@ class CorsNotOutermost(Rule):
                     problem=f"CORSMiddleware, added by {event.label}, is wrapped by {what}",
                     remedy=remedy,
                 )
+
+
+def _builds_app(call: ast.Call, ctx: Context) -> bool:
+    """Does `call` make a FastAPI or Starlette app?"""
+    return ctx.semantic.app_type(ctx.semantic.call_result_type(call)) in _APPS
