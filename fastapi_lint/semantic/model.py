@@ -318,7 +318,7 @@ class SemanticModel:
                 statement = stack.pop()
                 kind = type(statement)
                 if kind is ast.Import or kind is ast.ImportFrom:
-                    found.append(statement)  # type: ignore[arg-type]  # one of the two
+                    found.append(statement)
                 elif kind in _COMPOUND:
                     for field in _COMPOUND[kind]:
                         for child in getattr(statement, field):

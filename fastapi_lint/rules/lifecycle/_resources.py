@@ -50,24 +50,55 @@ class Release:
 
 
 @dataclass
-class FileFacts:
-    """What the walk found in one module, judged in `finish` (kept in `ctx.state`)."""
+class _Module:
+    """What the three rules see alike in one module (`ctx.shared`): the walk hands each node
+    to every one of them in turn, and the first to get it records it for all."""
 
+    last: ast.AST | None = None  # the node recorded last (the others skip it)
     targets: dict[ast.AST, tuple[str, ...]] = field(default_factory=dict)  # value → targets
     with_items: set[ast.AST] = field(default_factory=set)
-    created: list[Created] = field(default_factory=list)
+    # `with` releases and every rule's attribute releases, in walk order: each rule reads
+    # those of its own `release_methods` (see `FileFacts.releases`).
     releases: list[Release] = field(default_factory=list)
     handler_names: set[str] = field(default_factory=set)  # `lifespan=f`, `on_shutdown=[f]`, ...
     handler_nodes: set[ast.AST] = field(default_factory=set)  # `@app.on_event("shutdown")`
+    builds_app: bool = False
+    # Per call: what it calls when imported from a module that may be the project's.
+    helpers: dict[ast.Call, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class FileFacts:
+    """What the walk found in one module for one rule, judged in `finish` (`ctx.state`)."""
+
+    module: _Module
+    release_methods: frozenset[str]
+    created: list[Created] = field(default_factory=list)
     # A module with a `__main__` block that builds no app is a script: it runs when it is
     # imported, once, and its module-level resources die with the process. Set by `finish`
     # (`_has_main_block`).
     has_main_block: bool = False
-    builds_app: bool = False
+
+    @property
+    def targets(self) -> dict[ast.AST, tuple[str, ...]]:
+        return self.module.targets
+
+    @property
+    def handler_names(self) -> set[str]:
+        return self.module.handler_names
+
+    @property
+    def handler_nodes(self) -> set[ast.AST]:
+        return self.module.handler_nodes
+
+    @property
+    def releases(self) -> list[Release]:
+        methods = self.release_methods
+        return [r for r in self.module.releases if r.method == "with" or r.method in methods]
 
     @property
     def is_script(self) -> bool:
-        return self.has_main_block and not self.builds_app
+        return self.has_main_block and not self.module.builds_app
 
 
 def target_text(target: ast.AST) -> str | None:
@@ -128,36 +159,50 @@ class ResourceRule(Rule):
 
     # ------------------------------------------------------------- the walk
 
+    def _facts(self, ctx: Context) -> FileFacts:
+        return ctx.state(
+            lambda: FileFacts(ctx.shared("resource-rules", _Module), self.release_methods)
+        )
+
     def check(self, node: ast.AST, ctx: Context) -> None:
-        facts = ctx.state(FileFacts)
+        facts = self._facts(ctx)
+        module = facts.module
+        if module.last is node:
+            # Another of the rules recorded it: only what this rule alone wants is left.
+            if type(node) is ast.Call:
+                self._created(node, facts, ctx)
+            return
+        module.last = node
         semantic = ctx.semantic
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._function(node, facts, ctx)
+            self._function(node, module, ctx)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             if node.value is not None and semantic.at_import_time:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names = tuple(t for t in map(target_text, targets) if t is not None)
-                facts.targets[node.value] = names
+                module.targets[node.value] = names
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                facts.with_items.add(item.context_expr)
+                module.with_items.add(item.context_expr)
                 receiver = target_text(item.context_expr)
                 if receiver is not None:
-                    facts.releases.append(Release(receiver, "with", ctx.function))
+                    module.releases.append(Release(receiver, "with", ctx.function))
         elif isinstance(node, ast.Attribute):
-            if node.attr in self.release_methods:
-                receiver = target_text(node.value)
-                if receiver is not None:
-                    facts.releases.append(Release(receiver, node.attr, ctx.function))
+            # Handed only the attributes named in some rule's `release_methods`.
+            receiver = target_text(node.value)
+            if receiver is not None:
+                module.releases.append(Release(receiver, node.attr, ctx.function))
         elif isinstance(node, ast.Call):
-            self._call(node, facts, ctx)
+            self._call(node, module, ctx)
+            self._created(node, facts, ctx)
 
+    @staticmethod
     def _function(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef, facts: FileFacts, ctx: Context
+        node: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, ctx: Context
     ) -> None:
         for decorator in node.decorator_list:
             if ctx.qualified_name(decorator) in _CONTEXT_MANAGERS:
-                facts.handler_nodes.add(node)  # a lifespan, or a resource manager like one
+                module.handler_nodes.add(node)  # a lifespan, or a resource manager like one
             if (
                 isinstance(decorator, ast.Call)
                 and isinstance(decorator.func, ast.Attribute)
@@ -166,26 +211,27 @@ class ResourceRule(Rule):
                 and isinstance(decorator.args[0], ast.Constant)
                 and decorator.args[0].value == "shutdown"
             ):
-                facts.handler_nodes.add(node)
+                module.handler_nodes.add(node)
         if node.name == "lifespan":
-            facts.handler_nodes.add(node)
+            module.handler_nodes.add(node)
 
-    def _call(self, node: ast.Call, facts: FileFacts, ctx: Context) -> None:
+    @staticmethod
+    def _call(node: ast.Call, module: _Module, ctx: Context) -> None:
         for keyword in node.keywords:
             if keyword.arg == "lifespan" and isinstance(keyword.value, ast.Name):
-                facts.handler_names.add(keyword.value.id)
+                module.handler_names.add(keyword.value.id)
             if keyword.arg == "on_shutdown" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                facts.handler_names.update(
+                module.handler_names.update(
                     e.id for e in keyword.value.elts if isinstance(e, ast.Name)
                 )
         # Whether the module builds an app matters only to a module with a `__main__` block
         # (`FileFacts.is_script`): the type of every call is not asked in the others.
         if (
-            not facts.builds_app
+            not module.builds_app
             and _has_main_block(ctx)
             and ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS
         ):
-            facts.builds_app = True
+            module.builds_app = True
         func = node.func
         if (
             isinstance(func, ast.Attribute)
@@ -195,20 +241,27 @@ class ResourceRule(Rule):
             and node.args[0].value == "shutdown"
             and isinstance(node.args[1], ast.Name)
         ):
-            facts.handler_names.add(node.args[1].id)
-        if not ctx.semantic.at_import_time or node in facts.with_items:
+            module.handler_names.add(node.args[1].id)
+
+    def _created(self, node: ast.Call, facts: FileFacts, ctx: Context) -> None:
+        module = facts.module
+        if not ctx.semantic.at_import_time or node in module.with_items:
             return
         what = self.created(node, ctx) if self.code not in ctx.untriggered else None
         if what is not None:
-            facts.created.append(Created(node, what, facts.targets.get(node, ())))
+            facts.created.append(Created(node, what, module.targets.get(node, ())))
             return
-        helper = _imported_function(node, ctx)
+        helpers = module.helpers
+        if node in helpers:
+            helper = helpers[node]
+        else:
+            helper = helpers[node] = _imported_function(node, ctx)
         if helper is not None:
             condition = Makes(helper, tuple(sorted(self.resource_types)))
-            facts.created.append(Created(node, _MADE, facts.targets.get(node, ()), condition))
+            facts.created.append(Created(node, _MADE, module.targets.get(node, ()), condition))
 
     def finish(self, ctx: Context) -> None:
-        facts = ctx.state(FileFacts)
+        facts = self._facts(ctx)
         facts.has_main_block = _has_main_block(ctx)
         if facts.is_script:
             return
@@ -219,7 +272,7 @@ class ResourceRule(Rule):
         """Asked after module level is walked when the rule runs only for helpers of other
         modules (`ctx.untriggered`): function bodies matter (releases, lifespans) only if such
         a helper was called there."""
-        return bool(ctx.state(FileFacts).created)
+        return bool(self._facts(ctx).created)
 
     def report_created(self, item: Created, ctx: Context, **fmt: Any) -> None:
         """Report the resource, or, when a helper of another module makes it, defer the finding
