@@ -26,10 +26,10 @@ import sys
 from sys import intern  # names repeated across files: one object each in a pool's message
 from typing import TYPE_CHECKING, Any
 
-from ..catalogues.blocking import TABLES
+from ..catalogues.blocking import TABLES, BlockingTable
 from ..catalogues.pydantic_v1 import FIELD_CALLS
 from ..noqa import is_suppressed, line_codes
-from .blocking import blocking_call  # the blocking rules' own matcher
+from .blocking import blocking_call, blocking_types  # the blocking rules' own matcher
 from .fastapi import (
     annotated_metadata,
     cors_registration,
@@ -175,6 +175,9 @@ class SummaryCollector:
             for code, table, extra in reversed(self.tables)
             for name in (*table.calls, *extra)
         }
+        # Per method name, the tables in which a call of it can block (on some receiver
+        # type): filled as names come, for the whole run.
+        self._tables_for: dict[str, list[tuple[str, BlockingTable, frozenset[str]]]] = {}
         self.functions: dict[ast.AST, _FunctionBuilder] = {}
         self.awaited: set[int] = set()
         self.registrations: list[RegistrationRecord] = []
@@ -305,9 +308,16 @@ class SummaryCollector:
         if name is not None:
             code = self.calls.get(name)
             return (code, name.removeprefix("builtins.")) if code is not None else None
-        if not isinstance(func, ast.Attribute) or ctx.semantic.root_type(func.value) is None:
+        if not isinstance(func, ast.Attribute):
             return None
-        for code, table, extra in self.tables:
+        tables = self._tables_for.get(func.attr)
+        if tables is None:
+            tables = self._tables_for[func.attr] = [
+                entry for entry in self.tables if blocking_types(entry[1], func.attr, entry[2])
+            ]
+        if not tables or ctx.semantic.root_type(func.value) is None:
+            return None
+        for code, table, extra in tables:
             if blocking_call(node, ctx, table, extra) is not None:
                 text = "".join(ctx.text(func).split())
                 if len(text) > 40:  # `Path(settings.base_dir, "x").read_text`
