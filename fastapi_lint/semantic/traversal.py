@@ -706,6 +706,34 @@ _TABLES: dict[tuple[tuple[type[ast.AST], tuple[Walker, ...]], ...], dict] = {}
 _BY_WALKERS: dict[tuple[Walker, ...], tuple[dict[type[ast.AST], list[Walker]], dict]] = {}
 
 
+@functools.cache
+def _child_fields(wants_markers: bool) -> tuple[tuple[type[ast.AST], tuple[str, ...]], ...]:
+    """Each node class with the fields the walk visits, in reverse order."""
+    found = []
+    for cls in _NODE_CLASSES:
+        scalar = _SCALAR_FIELDS.get(cls.__name__, ())
+        fields = tuple(
+            name
+            for name in reversed(cls._fields)
+            if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
+        )
+        found.append((cls, fields))
+    return tuple(found)
+
+
+_PICKERS: dict[tuple[tuple[Walker, ...], str], _ByName] = {}
+
+
+def _picker(rules: tuple[Walker, ...], declared: str) -> _ByName:
+    key = (rules, declared)
+    picker = _PICKERS.get(key)
+    if picker is None:
+        if len(_PICKERS) > 1024:  # many rule sets (tests): keep memory bounded
+            _PICKERS.clear()
+        picker = _PICKERS[key] = _ByName(rules, declared)
+    return picker
+
+
 def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple]:
     """class → (declare a function scope?, rules, only in async?, handler, child fields).
 
@@ -717,19 +745,16 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
     if table is not None:
         return table
     wants_markers = any(issubclass(cls, _MARKER_BASES) for cls in dispatch)
+    # The gate lets a different list of rules through for many files (hundreds of lists on
+    # a large project): what does not depend on the rules is computed once per node class,
+    # and the pickers once per list of rules.
     table = {}
-    for cls in _NODE_CLASSES:
-        scalar = _SCALAR_FIELDS.get(cls.__name__, ())
-        fields = tuple(
-            name
-            for name in reversed(cls._fields)
-            if name not in scalar and (wants_markers or name not in _MARKER_FIELDS)
-        )
+    for cls, fields in _child_fields(wants_markers):
         rules, only_in_async = _entry(tuple(dispatch.get(cls, ())))
         handler = _HANDLERS.get(cls)
         declared = _DECLARED.get(cls)
         if declared and any(getattr(rule, declared, None) is not None for rule in rules):
-            table[cls] = (False, _ByName(rules, declared), only_in_async, handler, fields)
+            table[cls] = (False, _picker(rules, declared), only_in_async, handler, fields)
         elif fields or rules or handler is not None:
             table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
         else:
