@@ -16,8 +16,9 @@ A file whose `stat` is unchanged is not read again — unless its ctime is not c
 that read (a write in the same clock tick as the read would keep the `stat`: git's "racy clean"
 problem); then, as for any changed `stat`, the file is hashed and compared with the entry.
 
-Entries live in a few shard files (marshal of plain tuples: fast to load, no code execution),
-written atomically (temporary file + `os.replace`), so a crash or a concurrent run never leaves
+Entries live in a few shard files (marshal: fast to load, no code execution; each entry a
+plain tuple marshalled on its own, so loading a shard makes one bytes object per file and an
+entry is unpacked only when its file is looked up), written atomically (temporary file + `os.replace`), so a crash or a concurrent run never leaves
 a half-written shard; a shard that cannot be read is ignored, never an error. Concurrent runs
 may overwrite each other's new entries: the cache is an accelerator, not a record.
 
@@ -54,11 +55,11 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .semantic.modules import module_name, module_name_in
+from .semantic.modules import module_name, module_name_in, package_name
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import open_regular, read_regular
 
-FORMAT = 5
+FORMAT = 6
 _PROJECT_FORMAT = "project-2"
 SHARDS = 16
 KEEP_NAMESPACES = 8
@@ -332,8 +333,11 @@ class Depends:
     files: dict[str, bytes]
 
 
-# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics).
+# An entry: (display path, module name, stat key, read_at, digest, packed diagnostics), stored
+# in its shard marshalled (`Stored`): a warm run's ten thousand entries then cost the garbage
+# collector nothing until they are unpacked, and unpacked they are let go at once.
 Entry = tuple[str, str, StatKey, int, bytes, tuple]
+Stored = bytes
 # The module summaries of project analysis live in shards of their own, loaded only when the
 # project index must be built: (digest of the content summarised, the marshalled plain form of
 # the summary, or None for a file that does not parse).
@@ -484,7 +488,7 @@ class Cache:
         self._prefix = os.path.join(os.path.abspath(project or os.getcwd()), "")
         self._cwd = os.getcwd()
         self._keys: dict[str, tuple[str, str]] = {}
-        self._shards: dict[int, dict[str, Entry]] = {}
+        self._shards: dict[int, dict[str, Stored]] = {}
         self._dirty: set[int] = set()
         self._project: tuple[object, ...] | None = None
         # The group's project record as `project_state` read it (`_UNREAD` before): the
@@ -495,6 +499,8 @@ class Cache:
         self._depends: tuple[object, ...] = ()
         self._summaries: dict[int, _SummaryShard] = {}
         self._dirty_summaries: set[int] = set()
+        # The package part of module names, per directory (`_module_in`).
+        self._packages: dict[str, str] = {}
 
     @classmethod
     def for_run(
@@ -536,14 +542,14 @@ class Cache:
     def _shard_of(key: str) -> int:
         return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
 
-    def _shard(self, index: int) -> dict[str, Entry]:
+    def _shard(self, index: int) -> dict[str, Stored]:
         shard = self._shards.get(index)
         if shard is None:
             shard = self._load(index)
             self._shards[index] = shard
         return shard
 
-    def _load(self, index: int) -> dict[str, Entry]:
+    def _load(self, index: int) -> dict[str, Stored]:
         data = self._read(os.path.join(self.directory, f"shard-{index:02d}.marshal"))
         return data if isinstance(data, dict) else {}
 
@@ -565,33 +571,52 @@ class Cache:
 
     # ---------------------------------------------------------------- look-ups
 
-    def get(self, path: str, display: str) -> Hit | None:
-        """The cached findings and summary of a file, or None when they must be computed."""
+    def get_many(self, items: Iterable[tuple[str, str]]) -> list[Hit | None]:
+        """For each (path, displayed path), the file's cached findings and summary, or None
+        when they must be computed: one loop, as a warm run asks for every file."""
+        return [self._get(path, display) for path, display in items]
+
+    def _get(self, path: str, display: str) -> Hit | None:
         absolute, key = self._paths(path)
-        shard = self._shard(self._shard_of(key))
-        entry = shard.get(key)
-        if entry is None:
+        shard = self._shards.get(self._shard_of(key))
+        if shard is None:
+            shard = self._shard(self._shard_of(key))
+        stored = shard.get(key)
+        if stored is None:
             return None
         try:
-            shown, module, stat, read_at, known, packed = entry
-            if shown != display or module != module_name_in(*os.path.split(absolute)):
+            # Under the shard's checksum: bytes this module wrote (anything else is a miss).
+            if stored.__class__ is not bytes:
                 return None
-            now = time.time_ns()
+            shown, module, stat, read_at, known, packed = marshal.loads(stored)
+            if shown != display or known.__class__ is not bytes:
+                return None
+            if module != self._module_in(*os.path.split(absolute)):
+                return None
             current = stat_key(os.stat(path))
-            if tuple(stat) != current or current[2] >= read_at - RACY_NS:
+            if stat != current or current[2] >= read_at - RACY_NS:
                 # Changed stat, or too recent to trust: compare the content itself.
                 if current[0] != stat[0]:
                     return None
+                now = time.time_ns()
                 data = read_regular(path, current[0])
                 if digest(data) != known:
                     return None
-                shard[key] = (shown, module, current, now, known, packed)
+                shard[key] = marshal.dumps((shown, module, current, now, known, packed))
                 self._dirty.add(self._shard_of(key))
-            if not isinstance(known, bytes):
-                return None
-            return Hit(unpack(packed, display), known, key, module)
+            return Hit(unpack(packed, display) if packed else [], known, key, module)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
+
+    def _module_in(self, directory: str, filename: str) -> str:
+        """`module_name_in`, with the package of a directory asked once."""
+        if filename == "__init__.py" or not filename.endswith(".py"):
+            return module_name_in(directory, filename)
+        package = self._packages.get(directory)
+        if package is None:
+            package = self._packages[directory] = package_name(directory)
+        stem = filename[:-3]
+        return f"{package}.{stem}" if package else stem
 
     def put(
         self,
@@ -607,7 +632,7 @@ class Cache:
         summary (None for a file that has none: it does not parse)."""
         key = self._key(path)
         index = self._shard_of(key)
-        self._shard(index)[key] = (
+        entry: Entry = (
             display,
             module_name(path),
             content.stat,
@@ -615,6 +640,7 @@ class Cache:
             content.digest,
             pack(diagnostics),
         )
+        self._shard(index)[key] = marshal.dumps(entry)
         self._dirty.add(index)
         summaries = self._summary_shard(index)
         if summarized:

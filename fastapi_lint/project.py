@@ -113,7 +113,7 @@ class _Incremental:
         # the findings about it in other files) depends on besides settings and rules.
         self.rows: list[tuple[str, str, bytes]] = []
         for item, entry, digest in zip(files, summaries, digests, strict=True):
-            # A hit's module name is the cache entry's, checked against the path by `get`.
+            # A hit's module name is the cache entry's, checked against the path by `Cache.get_many`.
             module = entry.module if entry is not None else module_name(item.path)
             self.rows.append((module, item.display, digest))
         self.decoded: dict[int, ModuleSummary | None] = {}

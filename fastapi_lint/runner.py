@@ -241,14 +241,17 @@ def _run_files(
     # The facts of summaries that came from a worker, packed until pass 2 (see `FileReport`).
     packed: list[bytes] = [b""] * len(files)
     todo: list[int] = []
-    for number, item in enumerate(files):
-        cached = store.get(item.path, item.display) if store is not None else None
-        if cached is not None:
-            reports[number] = FileReport(item.display, cached.diagnostics)
-            summaries[number] = cached
-            digests[number] = cached.digest
-        else:
-            todo.append(number)
+    if store is None:
+        todo.extend(range(len(files)))
+    else:
+        hits = store.get_many([(item.path, item.display) for item in files])
+        for number, (item, cached) in enumerate(zip(files, hits, strict=True)):
+            if cached is not None:
+                reports[number] = FileReport(item.display, cached.diagnostics)
+                summaries[number] = cached
+                digests[number] = cached.digest
+            else:
+                todo.append(number)
     first = Mode() if project else mode  # with project analysis, fixing waits for the index
     done = check_files(
         [files[i] for i in todo],

@@ -3,6 +3,7 @@ findings (the file, a setting, the rules, the version) is a miss. A damaged cach
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -219,7 +220,8 @@ def test_a_malformed_entry_is_ignored(project: Path, linted: list[str]):
         runner.RuleSet(Settings()).codes,
     )
     shard = store._shard(store._shard_of(store._key("app/main.py")))
-    shard[store._key("app/main.py")] = ("app/main.py", "main", "not a stat", 0, b"", ((1, 2),))
+    entry = ("app/main.py", "main", "not a stat", 0, b"", ((1, 2),))
+    shard[store._key("app/main.py")] = marshal.dumps(entry)
     store._dirty.add(store._shard_of(store._key("app/main.py")))
     store.save()
     linted.clear()
@@ -240,7 +242,7 @@ def test_fix_and_diff_never_use_the_cache(project: Path, monkeypatch):
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the cache must not be used when fixing")
 
-    monkeypatch.setattr(cache_module.Cache, "get", refuse)
+    monkeypatch.setattr(cache_module.Cache, "get_many", refuse)
     monkeypatch.setattr(cache_module.Cache, "put", refuse)
     run(["app"], Settings(), Mode(diff=True, unsafe=True), cache=True)
     run(["app"], Settings(), Mode(fix=True, unsafe=True), cache=True)

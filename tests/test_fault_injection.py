@@ -187,7 +187,13 @@ def _malformed(name: str, data: object) -> object:
         tag, order, names, files = data  # type: ignore[misc]
         return (tag, order, (*names, 5), {**files, 3: "x"})
     if name.startswith("shard-"):
-        return {k: (v[0], v[1], v[2], v[3], v[4], (("FAL304", 1),)) for k, v in data.items()}  # type: ignore[union-attr]
+        # Each entry is marshalled on its own: some hold findings of the wrong shape, some
+        # are cut short, some are not an entry's bytes at all (a tuple, as format 5 had).
+        damaged: dict[object, object] = {}
+        for number, (key, stored) in enumerate(data.items()):  # type: ignore[union-attr]
+            wrong = (*marshal.loads(stored)[:5], (("FAL304", 1),))
+            damaged[key] = [marshal.dumps(wrong), stored[: len(stored) // 2], wrong][number % 3]
+        return damaged
     return {k: (v[0], ("not", "a", "summary")) for k, v in data.items()}  # type: ignore[union-attr]
 
 
@@ -201,7 +207,7 @@ def _wrong_types(name: str, data: object) -> object:
         return (tag, order, names, {k: "not bytes" for k in files})
     if name.startswith("shard-"):
         return {
-            k: (*v[:5], ((7, "m", 1, 2, 3, 4, "r", 0, (), None),))
+            k: marshal.dumps((*marshal.loads(v)[:5], ((7, "m", 1, 2, 3, 4, "r", 0, (), None),)))
             for k, v in data.items()  # type: ignore[union-attr]
         }
     return [1, 2, 3]

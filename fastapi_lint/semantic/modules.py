@@ -89,6 +89,12 @@ def module_name(path: str) -> str:
     return module_name_in(*os.path.split(absolute))
 
 
+def package_name(directory: str) -> str:
+    """The dotted name of the package a directory is ("" when it is none): the part of
+    `module_name_in` common to a directory's modules."""
+    return ".".join(_package_parts(directory))
+
+
 def module_name_in(directory: str, filename: str) -> str:
     """`module_name` of the file `filename` in `directory`, a normalised absolute path (a
     caller that has the parts asks without normalising the path again)."""
