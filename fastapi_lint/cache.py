@@ -60,8 +60,12 @@ from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_
 from .writing import open_regular, read_regular
 
 FORMAT = 6
-_PROJECT_FORMAT = "project-2"
+_PROJECT_FORMAT = "project-3"
 SHARDS = 16
+# Summaries are most of the cache's bytes (about 5 kB a file against 0.4 kB of entry), and a
+# shard that gains one is written again whole: more, smaller shards keep that write small
+# when one file changed (a shard is opened only when one of its summaries is needed).
+SUMMARY_SHARDS = 64
 KEEP_NAMESPACES = 8
 _MAGIC = b"fastapi-lint-cache-1\n"
 # A file changed less than this before it was read is re-hashed on the next run (see above).
@@ -310,15 +314,24 @@ class ProjectState:
     """The last project run (`project.py`): enough to tell which files changed since, and
     which cross-module findings those changes may alter.
 
-    `rows`: per file (by cache key) its module name, displayed path, content digest and
-    whether it has a summary (it parses); `order`: the files in the order of the run (the
-    index's order decides between equal chains); `results`: the cross-module findings of
-    each file, packed.
+    `order`: the files (by cache key) in the order of the run (the index's order decides
+    between equal chains); then per file, in that order, its module name, displayed path,
+    content digest and whether it has a summary (it parses: a byte, 1 or 0, in `present`);
+    `results`: the cross-module findings of each file, packed. Columns rather than a tuple
+    per file: a run compares a whole column with its own at once, and loading ten
+    thousand rows was most of what a warm run spent on the record.
     """
 
     order: tuple[str, ...]
-    rows: dict[str, tuple[str, str, bytes, bool]]
+    modules: tuple[str, ...]
+    displays: tuple[str, ...]
+    digests: tuple[bytes, ...]
+    present: bytes
     results: dict[str, tuple]
+
+    def positions(self) -> dict[str, int]:
+        """Each file's place in the columns, by cache key."""
+        return {key: number for number, key in enumerate(self.order)}
 
 
 @dataclass
@@ -542,6 +555,10 @@ class Cache:
     def _shard_of(key: str) -> int:
         return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
 
+    @staticmethod
+    def _summaries_of(key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SUMMARY_SHARDS
+
     def _shard(self, index: int) -> dict[str, Stored]:
         shard = self._shards.get(index)
         if shard is None:
@@ -642,6 +659,7 @@ class Cache:
         )
         self._shard(index)[key] = marshal.dumps(entry)
         self._dirty.add(index)
+        index = self._summaries_of(key)
         summaries = self._summary_shard(index)
         if summarized:
             # Marshalled on its own: a run that needs a few summaries (one file changed)
@@ -655,7 +673,7 @@ class Cache:
     def summary(self, hit: Hit) -> ModuleSummary | None:
         """The summary stored with a hit's content; KeyError when there is none (an entry
         written without project analysis, or a summary shard lost)."""
-        found = self._summary_shard(self._shard_of(hit.key)).get(hit.key)
+        found = self._summary_shard(self._summaries_of(hit.key)).get(hit.key)
         if not isinstance(found, tuple) or len(found) != 2 or found[0] != hit.digest:
             raise KeyError(hit.key)
         try:
@@ -685,26 +703,25 @@ class Cache:
         """What the last project run recorded (None without one, or for anything this
         version did not write)."""
         record = self._recorded = self._read(self.project_path())
-        if not isinstance(record, tuple) or len(record) != 5 or record[0] != _PROJECT_FORMAT:
+        if not isinstance(record, tuple) or len(record) != 8 or record[0] != _PROJECT_FORMAT:
             return None
-        _, _, order, rows, results = record
-        if not (isinstance(order, tuple) and isinstance(rows, dict) and isinstance(results, dict)):
-            return None
-        for key, row in rows.items():
-            if not (
-                isinstance(key, str)
-                and isinstance(row, tuple)
-                and len(row) == 4
-                and isinstance(row[0], str)
-                and isinstance(row[1], str)
-                and isinstance(row[2], bytes)
-                and isinstance(row[3], bool)
-            ):
-                return None
-        if not all(isinstance(key, str) and key in rows for key in order):
+        _, _, order, modules, displays, digests, present, results = record
+        if not (
+            all(column.__class__ is tuple for column in (order, modules, displays, digests))
+            and present.__class__ is bytes
+            and results.__class__ is dict
+            and len(order) == len(modules) == len(displays) == len(digests) == len(present)
+            # Each column's types at C speed (`set(map(type, ...))`), not a check per row.
+            and set(map(type, order)) <= {str}
+            and set(map(type, modules)) <= {str}
+            and set(map(type, displays)) <= {str}
+            and set(map(type, digests)) <= {bytes}
+            and set(present) <= {0, 1}
+            and len(set(order)) == len(order)
+        ):
             return None
         # Findings are checked when they are unpacked (`unpack` raises on anything else).
-        return ProjectState(order, rows, results)
+        return ProjectState(order, modules, displays, digests, present, results)
 
     def project_depends(self, state: ProjectState) -> Depends | None:
         """What the findings of the run that recorded `state` read (None if missing, or
@@ -743,7 +760,16 @@ class Cache:
             for old in previous[1]:
                 if isinstance(old, str) and old not in seen and os.path.exists(self._path_of(old)):
                     keys.append(old)
-        self._project = (_PROJECT_FORMAT, tuple(keys), state.order, state.rows, state.results)
+        self._project = (
+            _PROJECT_FORMAT,
+            tuple(keys),
+            state.order,
+            state.modules,
+            state.displays,
+            state.digests,
+            state.present,
+            state.results,
+        )
         # The order of the files ties the two records together: a crash between their
         # writes leaves a pair that does not match, which is read as no record.
         self._depends = (_PROJECT_FORMAT, state.order, depends.names, depends.files)
@@ -756,14 +782,14 @@ class Cache:
         found_record = False
         for path in self._project_records():
             record = self._read(path)
-            if isinstance(record, tuple) and len(record) == 5 and isinstance(record[1], tuple):
+            if isinstance(record, tuple) and len(record) == 8 and isinstance(record[1], tuple):
                 found_record = True
                 keys.update((key, None) for key in record[1] if isinstance(key, str))
         if not found_record:
             return None
         summaries = []
         for key in keys:
-            found = self._summary_shard(self._shard_of(key)).get(key)
+            found = self._summary_shard(self._summaries_of(key)).get(key)
             if not isinstance(found, tuple) or len(found) != 2 or found[1] is None:
                 continue
             path = self._path_of(key)

@@ -111,11 +111,14 @@ class _Incremental:
         self.keys = [store.key_of(item.path) for item in files]
         # Each file's module name, displayed path and content digest: what its summary (and
         # the findings about it in other files) depends on besides settings and rules.
-        self.rows: list[tuple[str, str, bytes]] = []
-        for item, entry, digest in zip(files, summaries, digests, strict=True):
-            # A hit's module name is the cache entry's, checked against the path by `Cache.get_many`.
-            module = entry.module if entry is not None else module_name(item.path)
-            self.rows.append((module, item.display, digest))
+        # A hit's module name is the cache entry's, checked against the path by
+        # `Cache.get_many`; a summary's is its own.
+        self.modules = [
+            entry.module if entry is not None else module_name(item.path)
+            for item, entry in zip(files, summaries, strict=True)
+        ]
+        self.displays = [item.display for item in files]
+        self.digests = list(digests)
         self.decoded: dict[int, ModuleSummary | None] = {}
         # The module names and path aliases the stored dependencies are positions in.
         self.names: tuple[str, ...] = ()
@@ -165,23 +168,45 @@ class _Incremental:
         """The files (by number) that are new or changed since `state`, and the cache keys of
         the files it had that are gone; None when an update would cost about as much as the
         whole pass, or the files that stayed are in another order."""
-        changed = []
+        if state.order == tuple(self.keys):
+            # The same files in the same order (the usual case): whole columns compared at
+            # once, and file by file only where they differ.
+            columns = (
+                (self.digests, state.digests),
+                (self.modules, state.modules),
+                (self.displays, state.displays),
+            )
+            changed: set[int] = set()
+            for now, before in columns:
+                if now != list(before):
+                    changed.update(
+                        n for n, (a, b) in enumerate(zip(now, before, strict=True)) if a != b
+                    )
+            if len(changed) > max(64, len(self.files) // 10):
+                return None
+            return sorted(changed), []
+        positions = state.positions()
+        numbers = []
         same = []
         here = set()
-        for number, (key, row) in enumerate(zip(self.keys, self.rows, strict=True)):
+        for number, key in enumerate(self.keys):
             here.add(key)
-            old = state.rows.get(key)
-            if old is not None and old[:3] == row:
+            old = positions.get(key)
+            if old is not None and (
+                state.modules[old],
+                state.displays[old],
+                state.digests[old],
+            ) == (self.modules[number], self.displays[number], self.digests[number]):
                 same.append(key)
             else:
-                changed.append(number)
-        gone = [key for key in state.rows if key not in here]
-        if len(changed) + len(gone) > max(64, len(self.files) // 10):
+                numbers.append(number)
+        gone = [key for key in state.order if key not in here]
+        if len(numbers) + len(gone) > max(64, len(self.files) // 10):
             return None
         kept = set(same)
         if [key for key in state.order if key in kept] != same:
             return None
-        return changed, gone
+        return numbers, gone
 
     def _reuse(self, state: ProjectState, numbers: Iterable[int]) -> None:
         from .cache import unpack  # noqa: PLC0415 - start-up: see above
@@ -215,18 +240,18 @@ class _Incremental:
         read = self.store.project_depends(state)
         if read is None:
             raise _Missing
+        old_of = self._old_positions(state)
         # The names of the changed modules, old and new, with their path aliases. A name the
         # project did not have (a new module or alias) may be what a fact looked for and did
         # not find: the stored names are only those that existed, so that takes the whole pass.
         changes: set[str] = set()
-        for key in gone:
-            module, shown, _, _ = state.rows[key]
+        before = [state.positions()[key] for key in gone] if gone else []
+        before.extend(at for at in (old_of[n] for n in changed) if at is not None)
+        for at in before:
+            module, shown = state.modules[at], state.displays[at]
             changes.update((module, *path_aliases(shown, module)))
         for number in changed:
-            old = state.rows.get(self.keys[number])
-            if old is not None:
-                changes.update((old[0], *path_aliases(old[1], old[0])))
-            module, shown, _ = self.rows[number]
+            module, shown = self.modules[number], self.displays[number]
             changes.update((module, *path_aliases(shown, module)))
         self.names = read.names
         self.where = {name: number for number, name in enumerate(self.names)}
@@ -236,12 +261,13 @@ class _Incremental:
         fresh = set(changed)
         # Which files have a summary (and so a place in the index): as the state says for
         # the files that did not change, as pass 1 made it for the others.
+        had = state.present
         present: list[int] = []
-        for number, key in enumerate(self.keys):
-            if number in fresh:
+        for number, old in enumerate(old_of):
+            if number in fresh or old is None:
                 if self.summary(number) is not None:
                     present.append(number)
-            elif state.rows[key][3]:
+            elif had[old]:
                 present.append(number)
 
         def load(slot: int) -> ModuleSummary:
@@ -250,32 +276,44 @@ class _Incremental:
                 raise _Missing
             return summary
 
-        heads = [(self.rows[n][1], self.rows[n][0]) for n in present]
+        heads = [(self.displays[n], self.modules[n]) for n in present]
         index = ProjectIndex.lazy(heads, load, external_for(self.settings))
         results: dict[str, tuple] = {}
         depends: dict[str, bytes] = {}
-        for number, key in enumerate(self.keys):
-            if number in fresh:
-                summary = self.summary(number)
-                if summary is not None and summary.facts:
-                    self._resolve(index, number, summary, results, depends)
-                continue
-            stored = read.files.get(key)
-            if stored is None:
-                continue  # no facts: nothing to resolve
+        # Only the files with facts have stored dependencies: the others have nothing to
+        # resolve. Those whose facts read no changed name keep their findings as stored.
+        numbers = {key: number for number, key in enumerate(self.keys)}
+        again = set(changed)
+        for key, stored in read.files.items():
+            place = numbers.get(key)
+            if place is None or place in fresh:
+                continue  # gone, or changed: resolved below
             positions = array("I")
             positions.frombytes(stored)
             if touched.isdisjoint(positions):
                 if key in state.results:
                     results[key] = state.results[key]
                 depends[key] = stored
-                self._reuse(state, (number,))
-                continue
+                self._reuse(state, (place,))
+            else:
+                again.add(place)
+        for number in sorted(again):  # in the order of the run, as the whole pass goes
             summary = self.summary(number)
+            if number in fresh:
+                if summary is not None and summary.facts:
+                    self._resolve(index, number, summary, results, depends)
+                continue
             if summary is None:
                 raise _Missing
             self._resolve(index, number, summary, results, depends)
-        self._save(results, depends, state)
+        self._save(results, depends, state, old_of)
+
+    def _old_positions(self, state: ProjectState) -> list[int | None]:
+        """Each file's place in `state`'s columns (None: new)."""
+        if state.order == tuple(self.keys):
+            return list(range(len(self.keys)))
+        positions = state.positions()
+        return [positions.get(key) for key in self.keys]
 
     def _resolve(
         self,
@@ -302,19 +340,29 @@ class _Incremental:
         results: dict[str, tuple],
         depends: dict[str, bytes],
         before: ProjectState | None = None,
+        old_of: list[int | None] | None = None,
     ) -> None:
-        """Record this run's state; files not decoded kept their rows since `before`."""
+        """Record this run's state; files not decoded kept their place in the index since
+        `before` (`old_of`: where each file was in it)."""
         from .cache import Depends, ProjectState  # noqa: PLC0415 - start-up: see above
 
-        rows = {}
-        for number, (key, row) in enumerate(zip(self.keys, self.rows, strict=True)):
-            if number in self.decoded:
-                present = self.decoded[number] is not None
-            else:
-                assert before is not None
-                present = before.rows[key][3]
-            rows[key] = (*row, present)
-        state = ProjectState(tuple(self.keys), rows, results)
+        if before is None or old_of is None:
+            present = bytearray(len(self.keys))
+        elif before.order == tuple(self.keys):
+            present = bytearray(before.present)
+        else:
+            had = before.present
+            present = bytearray(0 if old is None else had[old] for old in old_of)
+        for number, summary in self.decoded.items():
+            present[number] = summary is not None
+        state = ProjectState(
+            tuple(self.keys),
+            tuple(self.modules),
+            tuple(self.displays),
+            tuple(self.digests),
+            bytes(present),
+            results,
+        )
         self.store.set_project_state(
             (item.path for item in self.files), state, Depends(self.names, depends)
         )

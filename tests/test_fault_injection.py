@@ -175,12 +175,15 @@ def _summary_file(table: object) -> bytes:
 
 def _malformed(name: str, data: object) -> object:
     if name == "project.marshal":
-        tag, files, order, rows, found = data  # type: ignore[misc]
+        tag, files, order, modules, displays, digests, present, found = data  # type: ignore[misc]
         return (
             tag,
             (*files, 7, None),
             order,
-            {**rows, 9: "x"},
+            (*modules[:-1], 9),  # a module name that is not a string
+            displays[:-1],  # a column shorter than the others
+            digests,
+            b"\x02" * len(present),  # neither 0 nor 1
             {**{k: ((1, 2, 3),) for k in found}, 9: "x"},
         )
     if name == "depends.marshal":
@@ -199,9 +202,9 @@ def _malformed(name: str, data: object) -> object:
 
 def _wrong_types(name: str, data: object) -> object:
     if name == "project.marshal":
-        tag, files, order, rows, found = data  # type: ignore[misc]
+        *head, found = data  # type: ignore[misc]
         wrong = {k: ((1, "m", "r", 4, 5, 6, 7, 8, (), None),) for k in found}
-        return (tag, files, order, rows, wrong)
+        return (*head, wrong)
     if name == "depends.marshal":
         tag, order, names, files = data  # type: ignore[misc]
         return (tag, order, names, {k: "not bytes" for k in files})

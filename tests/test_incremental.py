@@ -211,3 +211,43 @@ def test_two_projects_in_one_run_each_keep_their_stored_state(
     monkeypatch.chdir(tmp_path)
     assert _details(edited) == _details(run(["."], configs))
     assert _details(edited) != _details(cold)
+
+
+def _project_record_damages(record: tuple) -> list[tuple[str, tuple]]:  # type: ignore[type-arg]
+    """One damage at a time to a project record (checksum right, content not)."""
+    tag, files, order, modules, displays, digests, present, found = record
+    return [
+        ("a column shorter than the others", (*record[:4], displays[:-1], *record[5:])),
+        ("a module name that is not text", (*record[:3], (*modules[:-1], 7), *record[4:])),
+        ("a digest that is not bytes", (*record[:5], (*digests[:-1], "x"), *record[6:])),
+        ("a presence flag neither 0 nor 1", (*record[:6], b"\x02" * len(present), found)),
+        ("a file twice", (tag, files, (*order[:-1], order[0]), *record[3:])),
+        ("the layout of format project-2", (tag, files, order, {}, found)),
+        ("another version's tag", ("project-0", *record[1:])),
+    ]
+
+
+def test_a_damaged_project_record_is_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Each damage to the columns of the stored project state makes it unreadable (the whole
+    pass runs again, as without a record), never an error or a wrong answer."""
+    from fastapi_lint import cache as cache_module
+
+    shop = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", shop)
+    monkeypatch.chdir(shop)
+    settings = load_settings(find_config(str(shop)))
+    # FAL106 here follows calls into other modules: what the record is for.
+    assert any(d[5] == "FAL106" for d in _details(run(["."], settings)))
+    run(["."], settings, cache=True)
+    (record_path,) = (shop / ".fastapi_lint_cache").glob("*/project.marshal")
+    good = cache_module.Cache._read(str(record_path))
+    assert isinstance(good, tuple)
+    store = Cache(str(record_path.parent.parent), record_path.parent.name, str(shop))
+    assert store.project_state() is not None
+    mailer = shop / "app/services/mailer.py"
+    for what, damaged in _project_record_damages(good):
+        record_path.write_bytes(cache_module._sealed(damaged))
+        assert Cache(store.base, record_path.parent.name, str(shop)).project_state() is None, what
+        # An edit on top: the run cannot update the record, so it resolves everything.
+        mailer.write_text(mailer.read_text() + "\n# edited\n")
+        assert _details(run(["."], settings, cache=True)) == _details(run(["."], settings)), what
