@@ -448,11 +448,15 @@ class DeprecatedOnEvent(Rule):
                 return
         if isinstance(func, ast.Attribute):
             self._note_hidden_registration(func, events, ctx)
-        if not node.keywords:
+        # Only a call passing an event keyword can register one: the type of other calls
+        # is not asked.
+        if not any(keyword.arg in _EVENT_KEYWORDS for keyword in node.keywords):
             return
         constructed = ctx.qualified_name(func)
+        if constructed is None:
+            return
         owner = ctx.semantic.call_result_type(node)
-        if constructed is None or owner not in _APPS or _is_function(func, ctx):
+        if owner not in _APPS or _is_function(func, ctx):
             return
         for keyword in node.keywords:
             if keyword.arg in _EVENT_KEYWORDS and not _forwarded(keyword.value, ctx):

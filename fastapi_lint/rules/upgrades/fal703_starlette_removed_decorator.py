@@ -312,11 +312,17 @@ class StarletteRemovedDecorator(Rule):
             what = f"{ctx.text(node.func)}(...)"
             ctx.report(node, what=what, remedy=found[2])
             return
+        # The type of the call is asked only when it passes an event keyword.
+        if not any(keyword.arg in ROUTER_EVENT_KEYWORDS for keyword in node.keywords):
+            return
         if ctx.semantic.call_result_type(node) == "starlette.routing.Router":
             for keyword in node.keywords:
                 if keyword.arg in ROUTER_EVENT_KEYWORDS:
                     remedy = "run the handlers in a `lifespan` context manager (`lifespan=`)"
                     ctx.report(keyword, what=f"Router({keyword.arg}=...)", remedy=remedy)
+
+
+_REMOVED_METHODS = frozenset(method for _, method in REMOVED_APP_METHODS)
 
 
 def _removed(node: ast.expr, ctx: Context) -> tuple[str, str, str] | None:
@@ -325,6 +331,8 @@ def _removed(node: ast.expr, ctx: Context) -> tuple[str, str, str] | None:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     method = node.func.attr
+    if method not in _REMOVED_METHODS:
+        return None  # most calls: no type to ask about
     owner = ctx.type_of(node.func.value)
     remedy = REMOVED_APP_METHODS.get((owner or "", method))
     if owner is None or remedy is None:
