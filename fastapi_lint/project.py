@@ -117,7 +117,12 @@ class _Incremental:
             entry.module if entry is not None else module_name(item.path)
             for item, entry in zip(files, summaries, strict=True)
         ]
-        self.displays = [item.display for item in files]
+        # A file's cache key is often its displayed path (checked from the project root):
+        # then the key itself, which the stored record writes once and refers to.
+        self.displays = [
+            key if key == item.display else item.display
+            for key, item in zip(self.keys, files, strict=True)
+        ]
         self.digests = list(digests)
         self.decoded: dict[int, ModuleSummary | None] = {}
         # The module names and path aliases the stored dependencies are positions in.

@@ -216,8 +216,22 @@ def _wrong_types(name: str, data: object) -> object:
     return [1, 2, 3]
 
 
+def _broken_fixes(name: str, data: object) -> object:
+    """Findings of the right shape whose fix is not a fix's plain form."""
+    finding = ("FAL106", "m", 1, 1, 1, 1, "r", 0, (), 5)
+    if name == "project.marshal":
+        *head, found = data  # type: ignore[misc]
+        return (*head, {k: (finding,) for k in found})
+    if name.startswith("shard-"):
+        return {
+            k: marshal.dumps((*marshal.loads(v)[:5], (finding,)))
+            for k, v in data.items()  # type: ignore[union-attr]
+        }
+    return data
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("damage", [_malformed, _wrong_types])
+@pytest.mark.parametrize("damage", [_malformed, _wrong_types, _broken_fixes])
 def test_malformed_cache_entries_are_misses(tmp_path: Path, damage):  # type: ignore[no-untyped-def]
     _project_with_a_cross_module_finding(tmp_path)
     expected = cli("check", "app", "--no-cache", cwd=tmp_path)

@@ -519,13 +519,20 @@ def _fact(entry: Sequence[Any]) -> Fact:
     )
 
 
+# The levels by value: a dictionary look-up, where calling the enum is a slower one.
+_APPLICABILITY = {level.value: level for level in Applicability}
+
+
 def fix_from_plain(entry: Sequence[Any]) -> Fix:
+    """A fix from its plain form. A warm run of a large project decodes thousands (every
+    cached finding's fix), so lists rather than generators, and the level looked up."""
     edits, applicability, message, isolation = entry[:4]
     retires = entry[4] if len(entry) > 4 else ()
+    level = _APPLICABILITY.get(applicability) if applicability.__class__ is str else None
     return Fix(
-        tuple(Edit(int(s), int(e), str(c)) for s, e, c in edits),
-        Applicability(applicability),
+        tuple([Edit(int(s), int(e), str(c)) for s, e, c in edits]),
+        Applicability(applicability) if level is None else level,  # raises for a bad one
         str(message),
         tuple(isolation) if isolation is not None else None,
-        tuple(str(name) for name in retires),
+        tuple([str(name) for name in retires]) if retires else (),
     )
