@@ -289,19 +289,24 @@ class _Incremental:
         # resolve. Those whose facts read no changed name keep their findings as stored.
         numbers = {key: number for number, key in enumerate(self.keys)}
         again = set(changed)
+        kept: list[int] = []
         for key, stored in read.files.items():
             place = numbers.get(key)
             if place is None or place in fresh:
                 continue  # gone, or changed: resolved below
             positions = array("I")
-            positions.frombytes(stored)
+            try:
+                positions.frombytes(stored)
+            except ValueError as exc:  # not a whole number of positions: not ours
+                raise _Missing from exc
             if touched.isdisjoint(positions):
                 if key in state.results:
                     results[key] = state.results[key]
                 depends[key] = stored
-                self._reuse(state, (place,))
+                kept.append(place)
             else:
                 again.add(place)
+        self._reuse(state, kept)
         for number in sorted(again):  # in the order of the run, as the whole pass goes
             summary = self.summary(number)
             if number in fresh:

@@ -251,3 +251,32 @@ def test_a_damaged_project_record_is_no_record(tmp_path: Path, monkeypatch: pyte
         # An edit on top: the run cannot update the record, so it resolves everything.
         mailer.write_text(mailer.read_text() + "\n# edited\n")
         assert _details(run(["."], settings, cache=True)) == _details(run(["."], settings)), what
+
+
+def test_a_damaged_dependencies_record_means_the_whole_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """What the findings read (`depends.marshal`) is needed only when a file changed: if its
+    positions are not whole numbers of positions, or it belongs to another run, the update
+    gives way to the whole pass, never an error."""
+    from fastapi_lint import cache as cache_module
+
+    shop = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", shop)
+    monkeypatch.chdir(shop)
+    settings = load_settings(find_config(str(shop)))
+    run(["."], settings, cache=True)
+    (depends_path,) = (shop / ".fastapi_lint_cache").glob("*/depends.marshal")
+    tag, order, names, files = cache_module.Cache._read(str(depends_path))  # type: ignore[misc]
+    damages = {
+        "positions cut short": (tag, order, names, {k: v[:-1] for k, v in files.items()}),
+        "another run's order": (tag, order[::-1], names, files),
+    }
+    mailer = shop / "app/services/mailer.py"
+    for what, damaged in damages.items():
+        run(["."], settings, cache=True)
+        depends_path.write_bytes(cache_module._sealed(damaged))
+        mailer.write_text(mailer.read_text() + "\n# edited\n")
+        incremental = run(["."], settings, cache=True)
+        assert incremental.index is not None, what  # the whole pass ran
+        assert _details(incremental) == _details(run(["."], settings)), what
