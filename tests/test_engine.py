@@ -20,6 +20,7 @@ from fastapi_lint.registry import all_rules
 from fastapi_lint.rule import Invalid, Rule
 from fastapi_lint.runner import Mode, check_file, run
 from fastapi_lint.semantic.index import ProjectIndex
+from fastapi_lint.semantic.model import SemanticModel
 from fastapi_lint.semantic.records import CONDITIONS, condition_from_plain
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import Source
@@ -259,3 +260,77 @@ def test_fal310_outlives_the_safe_fixes_that_erase_its_evidence(tmp_path: Path):
     report = run([str(path)], Settings(), Mode(fix=True, unsafe=True))
     assert "    name: Optional[str] = None\n" in path.read_text()
     assert report.diagnostics == []
+
+
+_IMPORT_PLACES = """
+import a
+from b import c
+if x:
+    import d
+else:
+    from e import f
+try:
+    import g
+except ImportError:
+    import h
+else:
+    import i
+finally:
+    import j
+for k in l:
+    import m
+while n:
+    from o import p
+with q:
+    import r
+
+
+def s():
+    import t
+
+    async def u():
+        from v import w
+
+    lambda: x
+
+
+class Y:
+    import z
+
+    def method(self):
+        match self:
+            case 1:
+                import aa
+            case _:
+                from bb import cc
+"""
+
+
+def test_import_statements_are_every_import_of_the_tree():
+    """`SemanticModel.import_statements` reads statements only: it must find what a walk of
+    every node finds, in every kind of body, on a constructed module and on every Python file
+    of the package, the fixtures and the examples."""
+    root = Path(__file__).resolve().parent.parent
+    texts = [_IMPORT_PLACES]
+    for folder in ("fastapi_lint", "fixtures", "examples"):
+        for path in sorted((root / folder).rglob("*.py")):
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    checked = 0
+    for text in texts:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue  # fixtures that are broken on purpose
+        model = SemanticModel("m", False)
+        model.tree = tree
+        walked = {id(n) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
+        found = [id(n) for n in model.import_statements()]
+        assert len(found) == len(set(found)) and set(found) == walked
+        checked += 1
+    assert checked > 100
+    model = SemanticModel("m", False)
+    model.tree = ast.parse(_IMPORT_PLACES)
+    names = sorted(alias.name for node in model.import_statements() for alias in node.names)
+    assert names == sorted(
+        ["a", "c", "d", "f", "g", "h", "i", "j", "m", "p", "r", "t", "w", "z", "aa", "cc"]
+    )
