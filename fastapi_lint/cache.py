@@ -757,12 +757,10 @@ class Cache:
             return None
         return Depends(names, files)
 
-    def set_project_state(
-        self, files: Iterable[str], state: ProjectState, depends: Depends
-    ) -> None:
-        """Record a project run: its files (for `stored_project`), its state and what its
-        findings read."""
-        keys = [self._key(path) for path in files]
+    def set_project_state(self, state: ProjectState, depends: Depends) -> None:
+        """Record a project run: its files (`state.order`, by cache key; for
+        `stored_project`), its state and what its findings read."""
+        keys = list(state.order)
         # A run over some files (pre-commit passes the changed ones) keeps the other files of
         # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
         previous = self._recorded
@@ -773,12 +771,11 @@ class Cache:
             for old in previous[1]:
                 if isinstance(old, str) and old not in seen and os.path.exists(self._path_of(old)):
                     keys.append(old)
-        listed = tuple(keys)
         self._project = (
             _PROJECT_FORMAT,
-            # Usually the files of the run in its order: then the same tuple, which marshal
-            # writes once and refers to the second time.
-            state.order if listed == state.order else listed,
+            # Usually the files of the run itself: then the same tuple, which marshal writes
+            # once and refers to the second time.
+            state.order if len(keys) == len(state.order) else tuple(keys),
             state.order,
             state.modules,
             state.displays,

@@ -373,9 +373,7 @@ class _Incremental:
             bytes(present),
             results,
         )
-        self.store.set_project_state(
-            (item.path for item in self.files), state, Depends(self.names, depends)
-        )
+        self.store.set_project_state(state, Depends(self.names, depends))
 
 
 def _add(report: FileReport, found: list[Diagnostic]) -> None:

@@ -326,6 +326,8 @@ def newer_syntax_notices(reports: list[FileReport]) -> list[str]:
     too old, and the remedy is the same for all of them."""
     groups: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
     for report in reports:
+        if not report.diagnostics:  # most files of a project: nothing to look at
+            continue
         kept = []
         for diagnostic in report.diagnostics:
             match = (
