@@ -32,7 +32,7 @@ from .file_check import (
     read_source,
     write_atomic,
 )
-from .parallel import check_files
+from .parallel import check_files, long_lived
 from .parsing import NEWER_SYNTAX, PARSE_ERROR, parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
@@ -244,14 +244,15 @@ def _run_files(
     if store is None:
         todo.extend(range(len(files)))
     else:
-        hits = store.get_many([(item.path, item.display) for item in files])
-        for number, (item, cached) in enumerate(zip(files, hits, strict=True)):
-            if cached is not None:
-                reports[number] = FileReport(item.display, cached.diagnostics)
-                summaries[number] = cached
-                digests[number] = cached.digest
-            else:
-                todo.append(number)
+        with long_lived():
+            hits = store.get_many([(item.path, item.display) for item in files])
+            for number, (item, cached) in enumerate(zip(files, hits, strict=True)):
+                if cached is not None:
+                    reports[number] = FileReport(item.display, cached.diagnostics)
+                    summaries[number] = cached
+                    digests[number] = cached.digest
+                else:
+                    todo.append(number)
     first = Mode() if project else mode  # with project analysis, fixing waits for the index
     done = check_files(
         [files[i] for i in todo],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,3 +213,30 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path):
         for pid in workers:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_long_lived_objects_are_frozen_only_where_the_collector_was_tuned():
+    """`parallel.long_lived`, in a process of its own: a library caller's collector is left as
+    it was; in a process that `tune_gc` set up (the CLI), the collector is off inside the block
+    and what exists at its end is frozen, and it is on again afterwards."""
+    script = """
+import gc
+from fastapi_lint.parallel import long_lived, tune_gc
+
+with long_lived():
+    assert gc.isenabled()
+    plain = [[n] for n in range(1000)]
+assert gc.get_freeze_count() == 0 and gc.isenabled()
+tune_gc()
+before = gc.get_freeze_count()
+with long_lived():
+    assert not gc.isenabled()
+    kept = [[n] for n in range(100_000)]
+assert gc.isenabled()
+assert gc.get_freeze_count() >= before + 100_000
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
