@@ -18,9 +18,10 @@ problem); then, as for any changed `stat`, the file is hashed and compared with 
 
 Entries live in a few shard files (marshal: fast to load, no code execution; each entry a
 plain tuple marshalled on its own, so loading a shard makes one bytes object per file and an
-entry is unpacked only when its file is looked up), written atomically (temporary file + `os.replace`), so a crash or a concurrent run never leaves
-a half-written shard; a shard that cannot be read is ignored, never an error. Concurrent runs
-may overwrite each other's new entries: the cache is an accelerator, not a record.
+entry is unpacked only when its file is looked up), written atomically (temporary file +
+`os.replace`), so a crash or a concurrent run never leaves a half-written shard; a shard that
+cannot be read is ignored, never an error. Concurrent runs may overwrite each other's new
+entries: the cache is an accelerator, not a record.
 
 Only check mode uses the cache (never --fix or --diff), and only the main process touches it.
 
