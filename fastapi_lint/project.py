@@ -250,7 +250,8 @@ class _Incremental:
         # project did not have (a new module or alias) may be what a fact looked for and did
         # not find: the stored names are only those that existed, so that takes the whole pass.
         changes: set[str] = set()
-        before = [state.positions()[key] for key in gone] if gone else []
+        places = state.positions() if gone else {}
+        before = [places[key] for key in gone]
         before.extend(at for at in (old_of[n] for n in changed) if at is not None)
         for at in before:
             module, shown = state.modules[at], state.displays[at]
