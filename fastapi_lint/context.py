@@ -46,6 +46,14 @@ class Context:
         self._state: dict[str, Any] = {}
         self._shared: dict[str, Any] = {}
 
+    def release(self) -> None:
+        """Drop the pending findings and the rules' per-file state once the file is done:
+        they hold deferred fixes, which close over this context (a reference cycle that
+        would keep the file's tree alive until the next full garbage collection)."""
+        self.pending.clear()
+        self._state.clear()
+        self._shared.clear()
+
     def state(self, factory: Callable[[], T]) -> T:
         """Per-file scratch space of the current rule (rule instances live for a whole run)."""
         assert self.rule is not None

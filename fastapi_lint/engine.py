@@ -212,10 +212,11 @@ def _lint_source(
         if collector is not None:
             collector.start()  # drops its references to this file's tree
         # Break the reference cycles (deferred functions and fixes that close over the
-        # context) so that the tree is freed as soon as this returns, not at the next cyclic
-        # garbage collection: keeps memory flat and the collector idle.
+        # context, held by the walk, the pending findings and the rules' per-file state) so
+        # that the tree is freed as soon as this returns, not at the next cyclic garbage
+        # collection: keeps memory flat and the collector idle.
         traversal.close()
-        ctx.pending.clear()
+        ctx.release()
     if apply_noqa and source.mentions_noqa:
         diagnostics, facts = _apply_noqa(
             source, path, ruleset, rules, diagnostics, facts, ctx.noqa_uses
