@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .cache import Content
     from .fixes import FixOutcome
     from .semantic.index import ProjectIndex
-    from .semantic.records import ModuleSummary
+    from .semantic.records import ModuleSummary, Packed
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,11 @@ class FileReport:
     content: Content | None = field(default=None, repr=False)
     # Pass 1 of project analysis: the module's summary with its unresolved facts.
     summary: ModuleSummary | None = field(default=None, repr=False)
-    # The summary's facts when it came from a worker: packed (`records.pack_facts`), and the
-    # summary without them, until pass 2 resolves them.
+    # A summary that came from a worker crosses packed, in place of `summary`: the summary
+    # without its facts, packed with its chunk's (`records.pack_summaries`; None: no
+    # summary), and its facts (`records.pack_facts`; b"": none). The main process unpacks
+    # the summary in pass 2 and the facts only while it resolves them.
+    packed_summary: Packed | None = field(default=None, repr=False)
     packed_facts: bytes = field(default=b"", repr=False)
     # A fix computed in a worker process, written by the main process (see `parallel.py`):
     # (path, source without its line index, outcome, original bytes, where a symlink may

@@ -32,19 +32,19 @@ from .file_check import (
     read_source,
     write_atomic,
 )
-from .parallel import check_files, long_lived
+from .parallel import check_files, long_lived, return_free_memory
 from .parsing import NEWER_SYNTAX, PARSE_ERROR, parse_error_diagnostic
 from .project import project_pass
 from .registry import RuleSet
 from .semantic.modules import forget_packages, listed_files
-from .semantic.records import unpack_facts
+from .semantic.records import Unpacker
 from .settings import Settings
 from .source import Source, SourceError
 
 if TYPE_CHECKING:
     from .cache import Cache, Hit
     from .semantic.index import ProjectIndex
-    from .semantic.records import ModuleSummary
+    from .semantic.records import ModuleSummary, Packed
 
 __all__ = [
     "FileReport",
@@ -238,8 +238,11 @@ def _run_files(
     # Each file's summary, or the cache hit that holds it (decoded only if the index is built).
     summaries: list[ModuleSummary | Hit | None] = [None] * len(files)
     digests: list[bytes] = [b""] * len(files)  # content digests, for the project result
-    # The facts of summaries that came from a worker, packed until pass 2 (see `FileReport`).
+    # Summaries that came from a worker, packed until pass 2 (see `FileReport`): each
+    # without its facts, and the facts, unpacked only while pass 2 resolves them.
+    shelved: list[Packed | None] = [None] * len(files)
     packed: list[bytes] = [b""] * len(files)
+    unpack = Unpacker()
     todo: list[int] = []
     if store is None:
         todo.extend(range(len(files)))
@@ -265,13 +268,13 @@ def _run_files(
     for number, report in zip(todo, done, strict=True):
         reports[number] = report
         summary = report.summary  # freshly made: a summary, never a cache hit
-        if report.packed_facts:
+        if report.packed_summary is not None:
             if store is not None:  # the cache stores whole summaries
-                assert summary is not None
-                summary = summary._replace(facts=unpack_facts(report.packed_facts))
+                summary = unpack(report.packed_summary, report.packed_facts)
             else:
+                shelved[number] = report.packed_summary
                 packed[number] = report.packed_facts
-            report.packed_facts = b""
+            report.packed_summary, report.packed_facts = None, b""
         summaries[number] = summary
         report.summary = None
         if report.content is not None:
@@ -288,6 +291,15 @@ def _run_files(
     finished = [r for r in reports if r is not None]
     index = None
     if project:
+        # The pool is gone: the summaries are unpacked now, and their bytes freed.
+        if any(shelf is not None for shelf in shelved):
+            with long_lived():
+                for number, shelf in enumerate(shelved):
+                    if shelf is not None:
+                        summaries[number] = unpack(shelf)
+                        shelved[number] = None
+            del unpack
+            return_free_memory()
 
         def summarize(item: SourcePath) -> ModuleSummary | None:
             return check_file(item, ruleset, Mode(), summarize=True).summary

@@ -62,31 +62,40 @@ def test_parallel_equals_serial(tree: Path, mode: Mode):
 
 
 @pytest.mark.slow  # a real process pool
-def test_summaries_cross_with_their_facts_packed(tree: Path):
-    """A worker's summary comes back without its facts, which come packed beside it (the main
-    process unpacks each module's only to resolve them): unpacked, they are the serial ones."""
+def test_summaries_cross_packed(tree: Path):
+    """A worker's summary comes back packed with the others of its chunk, without its facts,
+    which come packed beside it (the main process unpacks the summaries once the pool is
+    gone, and each module's facts only to resolve them): unpacked, they are the serial ones."""
     from fastapi_lint.discovery import discover
     from fastapi_lint.registry import RuleSet
-    from fastapi_lint.semantic.records import unpack_facts
+    from fastapi_lint.semantic.records import Unpacker, unpack_facts
 
     settings = Settings()
     files = discover([str(tree)], settings)
     ruleset = RuleSet(settings)
     serial = parallel.check_files(files, ruleset, Mode(), jobs=1, summarize=True)
     pooled = parallel.check_files(files, ruleset, Mode(), jobs=2, summarize=True)
-    with_facts = 0
+    unpack = Unpacker()
+    with_facts = without_summary = 0
     for alone, crossed in zip(serial, pooled, strict=True):
-        assert alone.packed_facts == b""
+        assert alone.packed_summary is None and alone.packed_facts == b""
+        assert crossed.summary is None
         if alone.summary is None:
-            assert crossed.summary is None
+            without_summary += 1
+            assert crossed.packed_summary is None and crossed.packed_facts == b""
             continue
-        assert crossed.summary == alone.summary.without_facts()
+        assert crossed.packed_summary is not None
+        assert unpack(crossed.packed_summary) == alone.summary.without_facts()
+        assert unpack(crossed.packed_summary, crossed.packed_facts) == alone.summary
         if alone.summary.facts:
             with_facts += 1
             assert unpack_facts(crossed.packed_facts) == alone.summary.facts
         else:
             assert crossed.packed_facts == b""
     assert with_facts > 5
+    assert without_summary > 0  # the unreadable files
+    chunks = {id(r.packed_summary.summaries) for r in pooled if r.packed_summary is not None}
+    assert 1 < len(chunks) < with_facts  # one bytes object per chunk, shared by its files
 
 
 @pytest.mark.slow  # a real process pool
