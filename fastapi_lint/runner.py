@@ -152,10 +152,23 @@ def _run_groups(
         # of the project pass, or every group would find another's there and start over.
         tag = "\0".join(str(part) for part in group)
         done = _run_files(
-            paths, files, own, own_mode, jobs, cache, project, tag, stores, keep_index=keep_index
+            paths,
+            files,
+            own,
+            own_mode,
+            jobs,
+            cache,
+            project,
+            tag,
+            stores,
+            keep_index=keep_index,
+            notices=False,
         )
         reports.extend(done.files)
     reports.sort(key=lambda report: report.path)
+    # One notice per Python version for the whole run, from every group's files (a group's
+    # own notices would take the findings they stand for out of the reports, and the run's
+    # would then find none: files of two configurations went unchecked without a word).
     return RunReport(reports, unsafe=mode.unsafe, notices=newer_syntax_notices(reports))
 
 
@@ -209,9 +222,12 @@ def _run_files(
     group: str = "",
     stores: dict[tuple[object, ...], Cache] | None = None,
     keep_index: bool = True,
+    notices: bool = True,
 ) -> RunReport:
     """Check (and fix) `files`, all with `settings`: the body of `run` for one configuration
-    (`group` names it when the run has several; see `Cache.for_run`)."""
+    (`group` names it when the run has several; see `Cache.for_run`). `notices`: turn the
+    files written for a newer Python into the run's notices (`newer_syntax_notices`); a run
+    of several groups does that once for all of them."""
     forget_packages()  # package markers may have changed since the last run in this process
     ruleset = RuleSet(settings)
     project = project and ruleset.defers
@@ -329,8 +345,8 @@ def _run_files(
                 finished[number] = report
     if store is not None:
         store.save()
-    notices = newer_syntax_notices(finished)
-    return RunReport(finished, unsafe=mode.unsafe, index=index, notices=notices)
+    found = newer_syntax_notices(finished) if notices else []
+    return RunReport(finished, unsafe=mode.unsafe, index=index, notices=found)
 
 
 def newer_syntax_notices(reports: list[FileReport]) -> list[str]:

@@ -68,6 +68,34 @@ def test_pep_695_files_are_one_notice_under_an_older_python(tmp_path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 parses PEP 695")
+def test_the_notice_covers_every_configuration_of_a_run(tmp_path: Path) -> None:
+    """Two directories with a configuration each are checked as two groups: the notice counts
+    the newer files of both, and the run still fails for them."""
+    for name, ignored in (("api", "FAL405"), ("worker", "FAL406")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(
+            f'[tool.fastapi-lint]\nignore = ["{ignored}"]\n'
+        )
+        (tmp_path / name / "aliases.py").write_text(PEP695["aliases.py"])
+    (tmp_path / "worker" / "main.py").write_text(ROUTE)
+    result = subprocess.run(
+        [SCRIPT, "check", "--no-cache", "--output-format", "concise", "api", "worker"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "FAL102" in result.stdout and "FAL000" not in result.stdout
+    assert result.stderr.splitlines() == [
+        f"warning: 2 files use syntax of Python 3.12 that this Python {RUNNING} cannot parse "
+        "(`type` aliases (PEP 695); first: api/aliases.py:1), "
+        "not checked: run fastapi-lint under Python 3.12 or later"
+    ]
+    assert result.returncode == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 parses PEP 695")
 def test_one_file_alone_says_why_in_its_fal000(tmp_path: Path) -> None:
     (tmp_path / "aliases.py").write_text(PEP695["aliases.py"])
     result = subprocess.run(
