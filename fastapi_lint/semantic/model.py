@@ -312,22 +312,11 @@ class SemanticModel:
         alone: an import is never inside an expression, so the expressions, most of a tree's
         nodes, are not visited. May be asked before the walk."""
         if self._imports is None:
-            self._imports = found = []
-            stack: list[ast.AST] = list(self.tree.body)
-            while stack:
-                statement = stack.pop()
-                kind = type(statement)
-                if kind is ast.Import or kind is ast.ImportFrom:
-                    found.append(statement)
-                elif kind in _COMPOUND:
-                    for field in _COMPOUND[kind]:
-                        for child in getattr(statement, field):
-                            if type(child) is ast.ExceptHandler or type(child) is ast.match_case:
-                                stack.extend(child.body)
-                            else:
-                                stack.append(child)
-                elif kind in _DEFINITIONS:
-                    stack.extend(statement.body)  # type: ignore[attr-defined]  # a def or class
+            self._imports = [
+                statement
+                for statement in _statements(self.tree.body, definitions=True)
+                if type(statement) is ast.Import or type(statement) is ast.ImportFrom
+            ]
         return self._imports
 
     def module_import_names(self) -> dict[str, str]:
@@ -1126,30 +1115,41 @@ def _returns_inferable(body: list[ast.stmt]) -> bool:
     read a type from (a call, an awaited call, a name)? One `return {...}` or `return self.x`
     makes the whole answer unknown, so the body need not be read for its locals. Only
     statements are looked at: a return is one."""
-    stack = list(body)
     found = False
+    for statement in _statements(body, definitions=False):
+        if type(statement) is not ast.Return:
+            continue
+        value = statement.value
+        if value is None or _is_none(value):
+            continue
+        if type(value) is ast.Await:
+            value = value.value
+            if type(value) is not ast.Call:
+                return False
+        elif type(value) is not ast.Call and type(value) is not ast.Name:
+            return False
+        found = True
+    return found
+
+
+def _statements(body: list[ast.stmt], *, definitions: bool) -> Iterator[ast.stmt]:
+    """The statements of `body` and of the compound statements in it (`if`, `try`, `with`,
+    loops, `match`), in no particular order; with `definitions`, those of the function and
+    class bodies in it too. Expressions are not visited: a statement is never inside one."""
+    stack = list(body)
     while stack:
         statement = stack.pop()
+        yield statement
         kind = type(statement)
-        if kind is ast.Return:
-            value = statement.value  # type: ignore[attr-defined]  # a Return
-            if value is None or _is_none(value):
-                continue
-            if type(value) is ast.Await:
-                value = value.value
-                if type(value) is not ast.Call:
-                    return False
-            elif type(value) is not ast.Call and type(value) is not ast.Name:
-                return False
-            found = True
-        elif kind in _COMPOUND:
+        if kind in _COMPOUND:
             for field in _COMPOUND[kind]:
                 for child in getattr(statement, field):
                     if type(child) is ast.ExceptHandler or type(child) is ast.match_case:
                         stack.extend(child.body)
                     else:
                         stack.append(child)
-    return found
+        elif definitions and kind in _DEFINITIONS:
+            stack.extend(statement.body)  # type: ignore[attr-defined]  # a def or class
 
 
 # Statements with a body of their own scope.
