@@ -56,7 +56,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .semantic.modules import module_name, module_name_in, package_name
+from .semantic.modules import module_name, module_name_in
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import open_regular, read_regular
 
@@ -523,8 +523,6 @@ class Cache:
         self._depends: tuple[object, ...] = ()
         self._summaries: dict[int, _SummaryShard] = {}
         self._dirty_summaries: set[int] = set()
-        # The package part of module names, per directory (`_module_in`).
-        self._packages: dict[str, str] = {}
 
     @classmethod
     def for_run(
@@ -619,7 +617,7 @@ class Cache:
             shown, module, stat, read_at, known, packed = marshal.loads(stored)
             if shown != display or known.__class__ is not bytes:
                 return None
-            if module != self._module_in(*os.path.split(absolute)):
+            if module != module_name_in(*os.path.split(absolute)):
                 return None
             current = stat_key(os.stat(path))
             if stat != current or current[2] >= read_at - RACY_NS:
@@ -635,16 +633,6 @@ class Cache:
             return Hit(unpack(packed, display) if packed else [], known, key, module)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
-
-    def _module_in(self, directory: str, filename: str) -> str:
-        """`module_name_in`, with the package of a directory asked once."""
-        if filename == "__init__.py" or not filename.endswith(".py"):
-            return module_name_in(directory, filename)
-        package = self._packages.get(directory)
-        if package is None:
-            package = self._packages[directory] = package_name(directory)
-        stem = filename[:-3]
-        return f"{package}.{stem}" if package else stem
 
     def put(
         self,

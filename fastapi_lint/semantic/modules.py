@@ -22,6 +22,9 @@ def resolve_relative(module: str, level: int, name: str, is_package: bool = Fals
 
 
 _PACKAGES: dict[str, tuple[str, ...]] = {}
+# The dotted package name per directory (`package_name`), forgotten with `_PACKAGES`: a warm
+# run asks the module name of ten thousand cached files, most of them in shared directories.
+_PACKAGE_NAMES: dict[str, str] = {}
 # The regular files of the directories a run's discovery listed (by absolute path), while
 # the run lasts (`listed_files`): whether such a directory holds an `__init__.py` is known
 # without asking the file system.
@@ -80,6 +83,7 @@ def forget_packages() -> None:
     """Forget what `_package_parts` learnt: a new run (in --watch, a test) looks again, as an
     `__init__.py` may have been added or removed since."""
     _PACKAGES.clear()
+    _PACKAGE_NAMES.clear()
 
 
 def module_name(path: str) -> str:
@@ -92,12 +96,20 @@ def module_name(path: str) -> str:
 def package_name(directory: str) -> str:
     """The dotted name of the package a directory is ("" when it is none): the part of
     `module_name_in` common to a directory's modules."""
-    return ".".join(_package_parts(directory))
+    name = _PACKAGE_NAMES.get(directory)
+    if name is None:
+        if len(_PACKAGE_NAMES) >= 65536:  # a bound on memory in long-lived processes
+            _PACKAGE_NAMES.clear()
+        name = _PACKAGE_NAMES[directory] = ".".join(_package_parts(directory))
+    return name
 
 
 def module_name_in(directory: str, filename: str) -> str:
     """`module_name` of the file `filename` in `directory`, a normalised absolute path (a
     caller that has the parts asks without normalising the path again)."""
+    if filename.endswith(".py") and filename != "__init__.py":  # most files: one look-up
+        package = package_name(directory)
+        return f"{package}.{filename[:-3]}" if package else filename[:-3]
     stem = filename[:-3] if filename.endswith(".py") else filename
     parts = list(_package_parts(directory))
     if stem != "__init__":
