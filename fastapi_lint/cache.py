@@ -604,9 +604,8 @@ class Cache:
 
     def _get(self, path: str, display: str) -> Hit | None:
         absolute, key = self._paths(path)
-        shard = self._shards.get(self._shard_of(key))
-        if shard is None:
-            shard = self._shard(self._shard_of(key))
+        index = self._shard_of(key)
+        shard = self._shard(index)
         stored = shard.get(key)
         if stored is None:
             return None
@@ -629,7 +628,7 @@ class Cache:
                 if digest(data) != known:
                     return None
                 shard[key] = marshal.dumps((shown, module, current, now, known, packed))
-                self._dirty.add(self._shard_of(key))
+                self._dirty.add(index)
             return Hit(unpack(packed, display) if packed else [], known, key, module)
         except Exception:  # a malformed entry or an unreadable file: lint it
             return None
