@@ -599,39 +599,53 @@ class Cache:
 
     def get_many(self, items: Iterable[tuple[str, str]]) -> list[Hit | None]:
         """For each (path, displayed path), the file's cached findings and summary, or None
-        when they must be computed: one loop, as a warm run asks for every file."""
-        return [self._get(path, display) for path, display in items]
-
-    def _get(self, path: str, display: str) -> Hit | None:
-        absolute, key = self._paths(path)
-        index = self._shard_of(key)
-        shard = self._shard(index)
-        stored = shard.get(key)
-        if stored is None:
-            return None
-        try:
+        when they must be computed. A warm run asks for every file, so the usual case (the
+        same stat as stored) is written out in one loop, with what it calls bound once."""
+        found: list[Hit | None] = []
+        append = found.append
+        keys = self._keys
+        shards = self._shards
+        loads = marshal.loads
+        stat = os.stat
+        split = os.path.split
+        crc32 = zlib.crc32
+        for path, display in items:
+            known = keys.get(path)
+            absolute, key = known if known is not None else self._paths(path)
+            index = crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+            shard = shards.get(index)
+            if shard is None:
+                shard = self._shard(index)
+            stored = shard.get(key)
             # Under the shard's checksum: bytes this module wrote (anything else is a miss).
             if stored.__class__ is not bytes:
-                return None
-            shown, module, stat, read_at, known, packed = marshal.loads(stored)
-            if shown != display or known.__class__ is not bytes:
-                return None
-            if module != module_name_in(*os.path.split(absolute)):
-                return None
-            current = stat_key(os.stat(path))
-            if stat != current or current[2] >= read_at - RACY_NS:
-                # Changed stat, or too recent to trust: compare the content itself.
-                if current[0] != stat[0]:
-                    return None
-                now = time.time_ns()
-                data = read_regular(path, current[0])
-                if digest(data) != known:
-                    return None
-                shard[key] = marshal.dumps((shown, module, current, now, known, packed))
-                self._dirty.add(index)
-            return Hit(unpack(packed, display) if packed else [], known, key, module)
-        except Exception:  # a malformed entry or an unreadable file: lint it
-            return None
+                append(None)
+                continue
+            try:
+                shown, module, before, read_at, content, packed = loads(stored)
+                if (
+                    shown != display
+                    or content.__class__ is not bytes
+                    or module != module_name_in(*split(absolute))
+                ):
+                    append(None)
+                    continue
+                info = stat(path)
+                now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                if now != before or now[2] >= read_at - RACY_NS:
+                    # Changed stat, or too recent to trust: compare the content itself (the
+                    # time is taken before reading it, as when the entry was made).
+                    checked_at = time.time_ns()
+                    if now[0] != before[0] or digest(read_regular(path, now[0])) != content:
+                        append(None)
+                        continue
+                    entry = (shown, module, now, checked_at, content, packed)
+                    shard[key] = marshal.dumps(entry)
+                    self._dirty.add(index)
+                append(Hit(unpack(packed, display) if packed else [], content, key, module))
+            except Exception:  # a malformed entry or an unreadable file: lint it
+                append(None)
+        return found
 
     def put(
         self,

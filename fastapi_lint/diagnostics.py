@@ -92,6 +92,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """The edits that resolve a finding, how safe they are, and what they do."""
+
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
     message: str = ""
@@ -114,6 +116,8 @@ class Fix:
 
 @dataclass
 class Diagnostic:
+    """One finding: a rule's code and message at a range of a file, with its fix if any."""
+
     code: str
     message: str
     path: str

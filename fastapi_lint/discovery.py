@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import operator
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from .writing import read_regular, remove_stale
 
 @dataclass(frozen=True)
 class SourcePath:
+    """A file to check, as discovery found it."""
+
     path: str  # what to open
     display: str  # what to show: relative to the working directory when inside it
     explicit: bool = False  # named on the command line (linted even if excluded)
@@ -72,9 +75,21 @@ class _Matcher:
             relative = self.relative(path)
         return self.path(os.path.normcase(relative)) is not None
 
+    def excluded_name(self, relative_prefix: str, name: str) -> bool:
+        """`excluded` of `name` in a directory whose relative path, followed by "/" (nothing
+        for the root), is `relative_prefix`: asked for every file of a walk."""
+        if _FOLDS_CASE:
+            relative_prefix, name = os.path.normcase(relative_prefix), os.path.normcase(name)
+        return self.name(name) is not None or self.path(relative_prefix + name) is not None
+
     def child(self, relative_dir: str, name: str) -> str:
         """The relative path of `name` in a directory whose relative path is known."""
         return name if relative_dir == "." else f"{relative_dir}/{name}"
+
+
+# Whether paths are compared without case (Windows): `normcase` is needed, elsewhere it is a
+# call that returns its argument.
+_FOLDS_CASE = os.path.normcase("A") != "A"
 
 
 def _excluded(path: str, name: str, patterns: tuple[str, ...], root: str) -> bool:
@@ -178,6 +193,7 @@ def discover(
     matcher = _matcher(patterns, root)
     display = _Display()
     found: dict[str, SourcePath] = {}
+    normcase = os.path.normcase
 
     def add(absolute: str, item: SourcePath) -> None:
         # One entry per file however it was named (`check . a.py`, `check a.py ./a.py`): the
@@ -212,7 +228,10 @@ def discover(
             names = [entry.name for entry in entries]
             if settings.respect_gitignore and ".gitignore" in names:
                 ignores = (*ignores, *_load_ignore(os.path.join(directory, ".gitignore"), ""))
-            if any(name.startswith(".fastapi-lint-") for name in names):
+            # One scan of all the names first: the leftovers are rare.
+            if "\0.fastapi-lint-" in "\0".join(("", *names)) and any(
+                name.startswith(".fastapi-lint-") for name in names
+            ):
                 remove_stale(directory, names)
             subdirectories = []
             filenames = []
@@ -224,10 +243,16 @@ def discover(
                 except OSError:
                     is_directory = False
                 if not is_directory:
-                    filenames.append(entry.name)
-                    full_paths[entry.name] = entry.path
-                    if listings is not None and _is_file(entry):
-                        regular.append(entry.name)
+                    name = entry.name
+                    filenames.append(name)
+                    full_paths[name] = entry.path
+                    if listings is not None:
+                        # `os.path.isfile` of the entry (from the listing, but for a symlink).
+                        try:
+                            if entry.is_file():
+                                regular.append(name)
+                        except OSError:
+                            pass
                 elif not entry.is_symlink():
                     subdirectories.append(entry.name)
             if listings is not None:
@@ -250,25 +275,24 @@ def discover(
                 )
             # A directory named like a Python file is reported as unreadable, not skipped.
             absolute_prefix = os.path.join(absolute_dir, "")
+            relative_prefix = matcher.child(relative_dir, "")
             for filename in [*filenames, *(d for d in subdirectories if d.endswith(".py"))]:
                 if not filename.endswith(".py"):
                     continue
-                if matcher.excluded("", filename, matcher.child(relative_dir, filename)):
+                if matcher.excluded_name(relative_prefix, filename):
                     continue
                 if ignores and _ignored(ignores, filename, filename not in full_paths):
                     continue
                 full = full_paths.get(filename) or os.path.join(directory, filename)
                 shown = full if display_dir is None else display_dir + filename
-                add(absolute_prefix + filename, SourcePath(full, shown, given=given))
-    return sorted(found.values(), key=lambda p: p.display)
+                # `add`, written out: most of a large tree's files pass here.
+                found.setdefault(
+                    normcase(absolute_prefix + filename), SourcePath(full, shown, False, given)
+                )
+    return sorted(found.values(), key=_display)
 
 
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    """`os.path.isfile` of the entry (from the directory listing, but for a symlink)."""
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
+_display = operator.attrgetter("display")
 
 
 # ------------------------------------------------------------------------------- .gitignore

@@ -54,6 +54,8 @@ __all__ = [
 
 @dataclass
 class LintResult:
+    """What linting one file's source found."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     parsed: bool = False

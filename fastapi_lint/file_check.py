@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Mode:
+    """What a run does with fixes: report them, print their diff, or write them."""
+
     fix: bool = False  # write fixes
     diff: bool = False  # compute fixes, print a diff, write nothing
     unsafe: bool = False  # include unsafe fixes
@@ -50,6 +52,8 @@ class Mode:
 
 @dataclass
 class FileReport:
+    """What checking one file found and did."""
+
     path: str  # as displayed
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)

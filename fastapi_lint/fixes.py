@@ -29,6 +29,8 @@ MAX_PASSES = 10
 
 @dataclass
 class FixOutcome:
+    """A file's text after its fixes were applied, and what was applied or left out."""
+
     text: str
     applied: Counter[str] = field(default_factory=Counter)  # code → fixes applied
     dropped: list[str] = field(default_factory=list)  # "FAL301 at 12:5: result does not parse"

@@ -35,6 +35,8 @@ _FUTURE, _STDLIB, _OTHER, _FIRST, _LOCAL = range(5)
 
 @dataclass(frozen=True)
 class _Placed:
+    """An import statement and the key that sorts it among its neighbours."""
+
     statement: ast.Import | ast.ImportFrom
     key: tuple[int, int, str]
 

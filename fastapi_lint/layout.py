@@ -363,6 +363,8 @@ def _apply(line: str, offset: int, edits: list[Edit]) -> str:
 
 @dataclass(frozen=True)
 class _Pair:
+    """A bracket pair of a line and the items between its brackets."""
+
     open: int  # offset of the opening bracket in the line's code
     close: int  # offset of the closing bracket
     items: tuple[str, ...]  # the top-level comma-separated items between them, stripped

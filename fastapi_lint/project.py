@@ -108,7 +108,11 @@ class _Incremental:
         self.store = store
         self.settings = settings
         self.summarize = summarize
-        self.keys = [store.key_of(item.path) for item in files]
+        # A hit knows its key (a look-up made it).
+        self.keys = [
+            entry.key if entry.__class__ is Hit else store.key_of(item.path)
+            for item, entry in zip(files, summaries, strict=True)
+        ]
         # Each file's module name, displayed path and content digest: what its summary (and
         # the findings about it in other files) depends on besides settings and rules.
         # A hit's module name is the cache entry's, checked against the path by
@@ -291,16 +295,18 @@ class _Incremental:
         numbers = {key: number for number, key in enumerate(self.keys)}
         again = set(changed)
         kept: list[int] = []
+        # A file's positions are searched for the few touched ones as bytes (a match counts
+        # at a whole position only): making each file's array of numbers to compare took
+        # longer than the rest of the loop.
+        width = array("I").itemsize
+        needles = [array("I", [at]).tobytes() for at in touched]
         for key, stored in read.files.items():
             place = numbers.get(key)
             if place is None or place in fresh:
                 continue  # gone, or changed: resolved below
-            positions = array("I")
-            try:
-                positions.frombytes(stored)
-            except ValueError as exc:  # not a whole number of positions: not ours
-                raise _Missing from exc
-            if touched.isdisjoint(positions):
+            if len(stored) % width:  # not a whole number of positions: not ours
+                raise _Missing
+            if not _reads_any(stored, needles, width):
                 if key in state.results:
                     results[key] = state.results[key]
                 depends[key] = stored
@@ -392,3 +398,15 @@ def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
     store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
     summaries = store.stored_project()
     return ProjectIndex(summaries, external_for(settings)) if summaries is not None else None
+
+
+def _reads_any(stored: bytes, needles: list[bytes], width: int) -> bool:
+    """Does `stored` (positions of `width` bytes each) hold one of `needles` (a position's
+    bytes) at a whole position?"""
+    for needle in needles:
+        at = stored.find(needle)
+        while at != -1:
+            if at % width == 0:
+                return True
+            at = stored.find(needle, at + 1)
+    return False

@@ -62,6 +62,8 @@ __all__ = [
 
 @dataclass
 class RunReport:
+    """Every file's report of a run, and what concerns the run as a whole."""
+
     files: list[FileReport]
     unsafe: bool = False
     # The project index of the run (None without project analysis, or when the cross-module
@@ -193,21 +195,33 @@ def discover_per_config(
     )
     groups: dict[tuple[Path | None, Path | None], list[SourcePath]] = {}
     # Files of one directory are in one group: asked once per directory, not per file, with
-    # what discovery saw in the directories it listed (no file system call for those).
+    # what discovery saw in the directories it listed (no file system call for those). Files
+    # come in path order, so a directory's files mostly follow each other: what the last
+    # directory was asked is kept at hand, and `dirname` is spared while a path is a name in it.
     by_directory: dict[str, tuple[Path | None, Path | None]] = {}
+    sep = os.sep
+    prefix = None  # the last directory with a separator
     for item in files:
-        directory = os.path.dirname(item.path)
-        group = by_directory.get(directory)
-        if group is None:
-            group = by_directory[directory] = configs.group_of_directory(directory)
-        config = group[0]
-        own = configs.for_config(config)
+        path = item.path
+        if prefix is None or not path.startswith(prefix) or sep in path[len(prefix) :]:
+            directory = os.path.dirname(path)
+            # `dirname` of `a/b.py` is `a`; of `b.py` it is "" (no prefix to test against).
+            # Where paths have two separators (Windows), `dirname` is asked every time.
+            keep = directory and not directory.endswith(sep) and os.altsep is None
+            prefix = directory + sep if keep else None
+            group = by_directory.get(directory)
+            if group is None:
+                group = by_directory[directory] = configs.group_of_directory(directory)
+            config = group[0]
+            own = configs.for_config(config)
+            below = config != top
+            bucket = groups.setdefault(group, [])
         if item.explicit:
-            if force_exclude and configs.fixed is None and excluded_anywhere(item.path, own):
+            if force_exclude and configs.fixed is None and excluded_anywhere(path, own):
                 continue
-        elif config != top and excluded_below_root(item.path, own):
+        elif below and excluded_below_root(path, own):
             continue
-        groups.setdefault(group, []).append(item)
+        bucket.append(item)
     return groups
 
 

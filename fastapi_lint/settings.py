@@ -42,6 +42,8 @@ BLOCKING_RULES: tuple[str, ...] = ("FAL101", "FAL102", "FAL103", "FAL104", "FAL1
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of a run, resolved from the configuration and the command line."""
+
     select: tuple[str, ...] = ("FAL",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -25,6 +25,8 @@ class Methods:
 
 @dataclass(frozen=True)
 class BlockingTable:
+    """A family of blocking calls, with what to use instead."""
+
     kind: str  # what the message calls it: "HTTP call", "file I/O", ...
     replacement: str  # what to use instead, in Markdown
     calls: frozenset[str]

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How the reporters present a run."""
+
     color: bool = False
     quiet: bool = False  # findings only, no summary
     statistics: bool = False  # a count per code instead of each finding

@@ -32,6 +32,8 @@ class EnvironmentNotFound(Exception):
 
 @dataclass(frozen=True)
 class Environment:
+    """The Python environment whose installed packages resolve imports."""
+
     # How it was chosen, for messages and docs: "--python", "VIRTUAL_ENV", ".venv", "running
     # interpreter".
     source: str

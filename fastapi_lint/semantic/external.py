@@ -52,6 +52,8 @@ _CATALOGUED = frozenset(
 
 @dataclass(frozen=True)
 class ClassHeader:
+    """An installed class's bases and members, read from its source."""
+
     bases: tuple[str, ...]  # as written, dotted (`BaseModel`, `pydantic.BaseModel`)
     members: frozenset[str]
 

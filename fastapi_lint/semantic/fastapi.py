@@ -103,6 +103,8 @@ MIDDLEWARE_WRAPPER = frozenset({"fastapi.middleware.Middleware", "starlette.midd
 
 @dataclass(frozen=True)
 class CorsRegistration:
+    """A call that registers CORSMiddleware, and in which form."""
+
     call: ast.Call
     form: str  # "add_middleware", "Middleware", "CORSMiddleware"
 

@@ -77,6 +77,8 @@ class BindingKind(StrEnum):
 
 @dataclass
 class Binding:
+    """What a name is bound to in a scope."""
+
     name: str
     kind: BindingKind
     node: ast.AST | None = None
@@ -123,6 +125,8 @@ class ScopeKind(StrEnum):
 
 @dataclass(frozen=True)
 class Route:
+    """A path operation decorator of an app or router."""
+
     method: str  # "get", "patch", ..., "api_route", "websocket"
     path: str | None
     decorator: ast.Call
@@ -131,6 +135,8 @@ class Route:
 
 @dataclass
 class Scope:
+    """A module, class, function or lambda body, with its bindings."""
+
     kind: ScopeKind
     node: ast.AST | None
     parent: Scope | None
@@ -164,6 +170,8 @@ class Scope:
 
 @dataclass
 class ClassInfo:
+    """A class defined in the file, with its bases resolved where possible."""
+
     name: str
     qualname: str
     bases: tuple[str, ...]  # qualified names of bases, where resolvable

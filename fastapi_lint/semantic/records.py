@@ -129,6 +129,8 @@ class RegistrationRecord(NamedTuple):
 
 @dataclass(frozen=True)
 class Condition:
+    """A requirement a deferred finding holds under, checked against the project index."""
+
     kind: ClassVar[str]
 
     def plain(self) -> tuple[str, ...]:

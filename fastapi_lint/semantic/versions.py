@@ -94,6 +94,8 @@ class Target:
 
 @dataclass(frozen=True)
 class ProjectVersions:
+    """The library and Python versions the project's code is checked against."""
+
     libraries: tuple[Target, ...] = ()
     python: Target = field(default_factory=lambda: Target("python"))
     # The versions installed or declared, when the user's `target-versions` changed some
@@ -260,6 +262,8 @@ def specifier_range(spec: str) -> tuple[Version | None, Version | None] | None:
 
 @dataclass
 class _Declared:
+    """The versions a project's files declare, by library."""
+
     libraries: dict[str, Target] = field(default_factory=dict)
     python: Target = field(default_factory=lambda: Target("python"))
 

@@ -268,6 +268,8 @@ class YieldDependencySwallowsException(Rule):
 
 @dataclass
 class _Found:
+    """The file's candidate dependencies and what depends on them, judged in `finish`."""
+
     candidates: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
     depended: set[int] = field(default_factory=set)  # ids of the depended-on function nodes
 

@@ -88,18 +88,24 @@ class Registration:
 
 @dataclass
 class AppPlan:
+    """The lifespan fix of one app, or why it has none."""
+
     fix: Fix | None = None
     reason: str = ""  # why there is no fix (empty when there is one)
 
 
 @dataclass
 class Handler:
+    """An event handler as the lifespan will call it."""
+
     text: str  # how the lifespan calls it
     kind: str  # "async", "sync" or "unknown"
 
 
 @dataclass
 class _Scope:
+    """A body the handlers are registered in, with what it binds and defines."""
+
     node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
     bound: Counter[str] = field(default_factory=Counter)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)

@@ -44,6 +44,8 @@ class Created:
 
 @dataclass
 class Release:
+    """Where a resource is closed or released."""
+
     receiver: str  # `engine`, `app.state.redis`
     method: str  # `close`, `aclose`, `dispose`, or `with`
     scope: Scope | None  # the function it happens in; None at module level (`atexit.register`)

@@ -31,6 +31,8 @@ _STRING_PREFIX = re.compile(r"^([rRuU]?)(['\"]{1,3})")
 
 @dataclass
 class _Extras:
+    """The file's findings, kept for `finish`."""
+
     # Extra keywords of the file's `Field(...)` calls, each with its fix.
     found: list[tuple[ast.keyword, Fix | None]] = field(default_factory=list)
 

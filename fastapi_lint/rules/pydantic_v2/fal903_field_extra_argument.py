@@ -22,6 +22,8 @@ _OWN_RULE = frozenset({"nullable"})
 
 @dataclass
 class _Found:
+    """The file's findings, kept for `finish`."""
+
     # (keyword, message values, fix) for each extra keyword of a `Field(...)` call.
     findings: list[tuple[ast.keyword, dict[str, str], Fix | None]] = field(default_factory=list)
 

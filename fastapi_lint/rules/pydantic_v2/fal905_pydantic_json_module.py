@@ -20,6 +20,8 @@ _ADVICE = {
 
 @dataclass
 class _Found:
+    """The file's imports from `pydantic.json`, kept for `finish`."""
+
     imports: list[tuple[ast.AST, str]] = field(default_factory=list)
 
 

@@ -10,6 +10,8 @@ from ._v2code import FIELD_CALLS, may_be_v2, written_for_v2
 
 @dataclass
 class _Found:
+    """The file's `nullable=` keywords, kept for `finish`."""
+
     keywords: list[ast.keyword] = field(default_factory=list)
 
 

@@ -16,6 +16,8 @@ _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 
 @dataclass
 class _Event:
+    """A middleware registration of an app, in the order of the file."""
+
     call: ast.Call
     is_cors: bool
     label: str

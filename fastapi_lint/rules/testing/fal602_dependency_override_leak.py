@@ -31,6 +31,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 @dataclass
 class _Reset:
+    """A statement that resets `dependency_overrides`, and the function it is in."""
+
     node: ast.stmt | ast.expr  # an assignment, a `del` or a `.clear()` call
     scope: Scope | None
 

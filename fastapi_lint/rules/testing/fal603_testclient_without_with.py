@@ -14,6 +14,8 @@ _APPS = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 
 @dataclass
 class _Seen:
+    """What the walk saw of the file's `with` statements and TestClient calls."""
+
     in_with: set[int] = field(default_factory=set)  # ids of `with` context expressions
     with_names: set[str] = field(default_factory=set)  # names used as `with name:`
     calls: list[tuple[ast.Call, Scope, str]] = field(default_factory=list)

@@ -11,6 +11,8 @@ from ...rule import FixAvailability, Invalid, Rule
 
 @dataclass
 class _Seen:
+    """The decorator calls already reported in the file."""
+
     decorators: set[int] = field(default_factory=set)  # ids of decorator calls already reported
 
 
