@@ -56,7 +56,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .semantic.modules import module_name, module_name_in
+from .semantic.modules import module_name, module_name_in, package_name
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import open_regular, read_regular
 
@@ -426,6 +426,10 @@ class _SummaryShard:
         added = self.added.get(key)
         if added is not None:
             return added
+        return self.get_stored(key)
+
+    def get_stored(self, key: str) -> SummaryEntry | None:
+        """`get` of what the file held when it was opened (not what this run put)."""
         entry = self.stored.get(key)
         if entry is None:
             return None
@@ -520,7 +524,7 @@ class Cache:
         self._recorded: object = _UNREAD
         # Likewise the dependencies record (`project_depends`): not written again unchanged.
         self._depends_read: object = _UNREAD
-        self._depends: tuple[object, ...] = ()
+        self._depends: tuple[object, ...] | None = ()
         self._summaries: dict[int, _SummaryShard] = {}
         self._dirty_summaries: set[int] = set()
 
@@ -597,21 +601,28 @@ class Cache:
 
     # ---------------------------------------------------------------- look-ups
 
-    def get_many(self, items: Iterable[tuple[str, str]]) -> list[Hit | None]:
-        """For each (path, displayed path), the file's cached findings and summary, or None
-        when they must be computed. A warm run asks for every file, so the usual case (the
-        same stat as stored) is written out in one loop, with what it calls bound once."""
+    def get_many(self, items: Iterable[tuple[str, str, str]]) -> list[Hit | None]:
+        """For each (path, displayed path, normalised absolute path or ""), the file's cached
+        findings and summary, or None when they must be computed. A warm run asks for every
+        file, so the usual case (the same stat as stored) is written out in one loop, with
+        what it calls bound once, and a directory's module prefix made once for its files
+        (they come in path order)."""
         found: list[Hit | None] = []
         append = found.append
         keys = self._keys
         shards = self._shards
+        prefix = self._prefix
         loads = marshal.loads
         stat = os.stat
-        split = os.path.split
         crc32 = zlib.crc32
-        for path, display in items:
-            known = keys.get(path)
-            absolute, key = known if known is not None else self._paths(path)
+        sep = os.sep
+        # A normalised absolute directory + separator, and the module prefix of its files.
+        here, package = "", ""
+        for path, display, absolute in items:
+            if not absolute:
+                known = keys.get(path)
+                absolute = (known if known is not None else self._paths(path))[0]
+            key = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
             index = crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
             shard = shards.get(index)
             if shard is None:
@@ -623,11 +634,19 @@ class Cache:
                 continue
             try:
                 shown, module, before, read_at, content, packed = loads(stored)
-                if (
-                    shown != display
-                    or content.__class__ is not bytes
-                    or module != module_name_in(*split(absolute))
-                ):
+                if shown != display or content.__class__ is not bytes:
+                    append(None)
+                    continue
+                name = absolute[len(here) :]
+                if not here or not absolute.startswith(here) or sep in name:
+                    directory, name = os.path.split(absolute)
+                    here = os.path.join(directory, "")
+                    package = package_name(directory)
+                if name.endswith(".py") and name != "__init__.py":  # `module_name_in`'s usual case
+                    expected = f"{package}.{name[:-3]}" if package else name[:-3]
+                else:
+                    expected = module_name_in(here[:-1] or here, name)
+                if module != expected:
                     append(None)
                     continue
                 info = stat(path)
@@ -692,6 +711,21 @@ class Cache:
             return _summary_from(found[1])
         except Exception as exc:  # a malformed record: as if absent
             raise KeyError(hit.key) from exc
+
+    def summary_kept(self, key: str, before: bytes) -> bool:
+        """Did this run store for `key` the very summary (byte for byte) that was stored for
+        the file's content `before`? Then nothing another file can learn of it changed (a
+        comment, or an edit that moved no line a summary records)."""
+        shard = self._summary_shard(self._summaries_of(key))
+        now = shard.added.get(key)
+        if now is None or now[1] is None:
+            return False
+        old = shard.get_stored(key)
+        if old is None or old[0] != before or old[1] is None:
+            return False
+        # Equal values may marshal apart (marshal refers back to an object met twice, and
+        # a summary unpacked from a worker shares strings a fresh one does not).
+        return old[1] == now[1] or marshal.loads(old[1]) == marshal.loads(now[1])
 
     def _summary_shard(self, index: int) -> _SummaryShard:
         shard = self._summaries.get(index)
@@ -759,9 +793,10 @@ class Cache:
             return None
         return Depends(names, files)
 
-    def set_project_state(self, state: ProjectState, depends: Depends) -> None:
+    def set_project_state(self, state: ProjectState, depends: Depends | None) -> None:
         """Record a project run: its files (`state.order`, by cache key; for
-        `stored_project`), its state and what its findings read."""
+        `stored_project`), its state and what its findings read (None: what the stored
+        record says, for a state with the same files in the same order)."""
         keys = list(state.order)
         # A run over some files (pre-commit passes the changed ones) keeps the other files of
         # earlier runs in the list, as long as they exist: flake8 still sees the whole project.
@@ -787,7 +822,11 @@ class Cache:
         )
         # The order of the files ties the two records together: a crash between their
         # writes leaves a pair that does not match, which is read as no record.
-        self._depends = (_PROJECT_FORMAT, state.order, depends.names, depends.files)
+        self._depends = (
+            None
+            if depends is None
+            else (_PROJECT_FORMAT, state.order, depends.names, depends.files)
+        )
 
     def stored_project(self) -> list[ModuleSummary] | None:
         """The summaries of the files of the last project runs, paths relative to the current
@@ -878,7 +917,7 @@ class Cache:
                 )
             if self._project is not None:
                 # One file changed often leaves what the findings read as it was.
-                if self._depends != self._depends_read:
+                if self._depends is not None and self._depends != self._depends_read:
                     self._write(self._depends_path(), _sealed(self._depends))
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()

@@ -24,6 +24,9 @@ class SourcePath:
     given: str = field(default="", compare=False)
     # Why it cannot be read, known from discovery (an unreadable directory): a FAL000.
     problem: str = ""
+    # The normalised absolute path, when the walk made it ("": not known): spares the cache
+    # a `normpath` per file.
+    absolute: str = field(default="", compare=False, repr=False)
 
 
 def display_path(path: str) -> str:
@@ -286,9 +289,9 @@ def discover(
                 full = full_paths.get(filename) or os.path.join(directory, filename)
                 shown = full if display_dir is None else display_dir + filename
                 # `add`, written out: most of a large tree's files pass here.
-                found.setdefault(
-                    normcase(absolute_prefix + filename), SourcePath(full, shown, False, given)
-                )
+                absolute = absolute_prefix + filename
+                item = SourcePath(full, shown, False, given, "", absolute)
+                found.setdefault(normcase(absolute), item)
     return sorted(found.values(), key=_display)
 
 

@@ -7,6 +7,7 @@ so a file and the same text on stdin are checked and fixed alike.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections import Counter
@@ -50,6 +51,11 @@ class Mode:
         return self.fix or self.diff
 
 
+# An empty Counter without its Python-level `__init__` (which only handles arguments): a
+# warm run makes a report for every cached file.
+_empty_counter = functools.partial(Counter.__new__, Counter)
+
+
 @dataclass
 class FileReport:
     """What checking one file found and did."""
@@ -57,7 +63,7 @@ class FileReport:
     path: str  # as displayed
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
-    fixed: Counter[str] = field(default_factory=Counter)
+    fixed: Counter[str] = field(default_factory=_empty_counter)
     dropped: list[str] = field(default_factory=list)  # fixes left out because they broke the file
     diff: str = ""
     write_error: str = ""

@@ -156,10 +156,14 @@ class _Incremental:
         changed = self._changed(state) if state is not None else None
         if state is not None and changed is not None:
             try:
-                if changed[0] or changed[1]:
-                    self._update(state, *changed)
-                else:
+                if not (changed[0] or changed[1]):
                     self._reuse(state, range(len(self.files)))  # nothing changed: warm
+                elif self._same_summaries(state, changed):
+                    # Changed files whose summaries did not: every finding stays as it was.
+                    self._reuse(state, range(len(self.files)))
+                    self._save_digests(state)
+                else:
+                    self._update(state, *changed)
             except _Missing:
                 self.found.clear()
             else:
@@ -216,6 +220,42 @@ class _Incremental:
         if [key for key in state.order if key in kept] != same:
             return None
         return numbers, gone
+
+    def _same_summaries(self, state: ProjectState, changed: tuple[list[int], list[str]]) -> bool:
+        """Are the changed files the same files as in `state`, in the same order, each under
+        its module name and displayed path, with a summary equal byte for byte to the one
+        stored for its earlier content? The index, made of those alone, is then the same, and
+        so is every cross-module finding: a comment added, or an edit that moved no line a
+        summary records, costs no resolving."""
+        numbers, gone = changed
+        if gone or state.order != tuple(self.keys):
+            return False
+        for number in numbers:
+            entry = self.entries[number]
+            if (
+                entry is None
+                or entry.__class__ is self._hit
+                or self.modules[number] != state.modules[number]
+                or self.displays[number] != state.displays[number]
+                or not self.store.summary_kept(self.keys[number], state.digests[number])
+            ):
+                return False
+        return True
+
+    def _save_digests(self, state: ProjectState) -> None:
+        """Record `state` with this run's content digests (what the next run compares with);
+        what the findings read is as stored."""
+        from .cache import ProjectState  # noqa: PLC0415 - start-up: see above
+
+        now = ProjectState(
+            state.order,
+            state.modules,
+            state.displays,
+            tuple(self.digests),
+            state.present,
+            state.results,
+        )
+        self.store.set_project_state(now, None)
 
     def _reuse(self, state: ProjectState, numbers: Iterable[int]) -> None:
         from .cache import unpack  # noqa: PLC0415 - start-up: see above

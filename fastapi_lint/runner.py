@@ -278,7 +278,7 @@ def _run_files(
         todo.extend(range(len(files)))
     else:
         with long_lived():
-            hits = store.get_many([(item.path, item.display) for item in files])
+            hits = store.get_many([(item.path, item.display, item.absolute) for item in files])
             for number, (item, cached) in enumerate(zip(files, hits, strict=True)):
                 if cached is not None:
                     reports[number] = FileReport(item.display, cached.diagnostics)

@@ -141,6 +141,41 @@ def test_incremental_runs_report_what_a_run_without_cache_reports(
     assert len(seen) >= 5  # the edits changed what is reported
 
 
+def test_an_edit_that_leaves_every_summary_as_it_was_resolves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A comment added at the end changes the file but not its summary: the stored findings
+    stand, no summary is decoded, and the runs after it (an edit that changes what another
+    file is told, one that moves every line) still report what a run without cache does."""
+    shop = tmp_path / "shop"
+    shutil.copytree(PROJECTS / "shop", shop)
+    monkeypatch.chdir(shop)
+    settings = load_settings(find_config(str(shop)))
+    run(["."], settings, cache=True)
+    mailer = shop / "app/services/mailer.py"
+    edits = [
+        ("a comment at the end", lambda text: text + "\n# checked\n", True),
+        (
+            "then a helper stops blocking",
+            lambda text: text.replace('smtplib.SMTP("mail.internal.test")', "None", 1),
+            False,
+        ),
+        ("then a line above everything", lambda text: "# moved\n" + text, False),
+        ("then another comment at the end", lambda text: text + "# again\n", True),
+    ]
+    for what, change, kept in edits:
+        mailer.write_text(change(mailer.read_text()))
+        decodes = _Decodes(monkeypatch)
+        incremental = run(["."], settings, cache=True)
+        monkeypatch.undo()
+        monkeypatch.chdir(shop)
+        assert _details(incremental) == _details(run(["."], settings)), what
+        assert incremental.index is None, what
+        if kept:
+            assert decodes.count == 0, what
+        assert _details(run(["."], settings, cache=True)) == _details(incremental), what
+
+
 def test_a_package_marker_above_and_another_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -276,7 +311,9 @@ def test_a_damaged_dependencies_record_means_the_whole_pass(
     for what, damaged in damages.items():
         run(["."], settings, cache=True)
         depends_path.write_bytes(cache_module._sealed(damaged))
-        mailer.write_text(mailer.read_text() + "\n# edited\n")
+        # A line above everything: the summary changes (an appended comment would leave it
+        # as it was, and nothing would be resolved or read).
+        mailer.write_text("# edited\n" + mailer.read_text())
         incremental = run(["."], settings, cache=True)
         assert incremental.index is not None, what  # the whole pass ran
         assert _details(incremental) == _details(run(["."], settings)), what

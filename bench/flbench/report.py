@@ -100,6 +100,14 @@ def goals(results: dict[str, Result], jobs: int, bump_packages: list[str]) -> li
             True,
             *_ratios(results, "fl-onechange", "ruff-cold"),
         ),
+        Goal(
+            "fl-onemove",
+            "one file changed, every line moved ≤ 0.5x ruff cold",
+            "x ruff",
+            0.5,
+            True,
+            *_ratios(results, "fl-onemove", "ruff-cold"),
+        ),
         Goal("fl-onefile", "one file ≤ 0.25 s", " s", 0.25, True, *one_file),
         Goal(
             "fl-legacy",

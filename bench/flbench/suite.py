@@ -109,11 +109,16 @@ def _clear_cache(ctx: Context) -> None:
     shutil.rmtree(ctx.run_dir / ".fastapi_lint_cache", ignore_errors=True)
 
 
-def _edited_copy(ctx: Context) -> tuple[FileSet, Callable[[], None]]:
+def _edited_copy(ctx: Context, moving: bool = False) -> tuple[FileSet, Callable[[], None]]:
     """A copy of the corpus (hard links, in this run's scratch), and an edit of one of its
     files — `ctx.one_file`, a comment line added at the end — made before each timed run.
     The edit writes a new file and renames it into place, so the corpus itself, which the
-    copy's other files are links to, is never touched."""
+    copy's other files are links to, is never touched.
+
+    `moving`: the comment goes above everything instead, one or two lines of it in turn, so
+    that every line of the file moves at each run: the module's summary (what other files are
+    told of it, with its rows) changes each time and the project pass has facts to resolve
+    again, where a comment at the end leaves the summary as it was."""
     root = ctx.work / "edited"
     if not root.exists():
         for path in ctx.whole.paths:
@@ -133,7 +138,11 @@ def _edited_copy(ctx: Context) -> tuple[FileSet, Callable[[], None]]:
     def edit() -> None:
         edits[0] += 1
         fresh = target.with_name(f".{target.name}.bench-edit")
-        fresh.write_bytes(original + f"\n# benchmark edit {edits[0]}\n".encode())
+        if moving:
+            above = f"# benchmark edit {edits[0]}\n" + "#\n" * (edits[0] % 2)
+            fresh.write_bytes(above.encode() + original)
+        else:
+            fresh.write_bytes(original + f"\n# benchmark edit {edits[0]}\n".encode())
         os.replace(fresh, target)
 
     return fs, edit
@@ -142,6 +151,7 @@ def _edited_copy(ctx: Context) -> tuple[FileSet, Callable[[], None]]:
 def tool_rows(ctx: Context) -> list[Spec]:
     note = "" if "--cache-dir" in ctx.tool.flags else "cache in the tool's default place"
     edited, edit = _edited_copy(ctx)
+    moved, move = _edited_copy(ctx, moving=True)
     return [
         _lint_spec(ctx, "fl-cold", "tool", "fastapi-lint check --no-cache", ctx.whole),
         _lint_spec(
@@ -166,6 +176,21 @@ def tool_rows(ctx: Context) -> list[Spec]:
             prepare=lambda: _clear_cache(ctx),
             before_each=edit,
             note=f"{ctx.one_file} changed (a comment added) before each run; {note}".rstrip("; "),
+        ),
+        _lint_spec(
+            ctx,
+            "fl-onemove",
+            "tool",
+            "fastapi-lint check (warm cache, one file changed, every line moved)",
+            moved,
+            cache=True,
+            warm=True,
+            prepare=lambda: _clear_cache(ctx),
+            before_each=move,
+            note=(
+                f"{ctx.one_file}: one or two comment lines above everything, in turn, before "
+                f"each run (its summary changes each time); {note}"
+            ).rstrip("; "),
         ),
     ]
 
