@@ -61,7 +61,7 @@ from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_
 from .writing import open_regular, read_regular
 
 FORMAT = 6
-_PROJECT_FORMAT = "project-3"
+_PROJECT_FORMAT = "project-4"
 SHARDS = 16
 # Summaries are most of the cache's bytes (about 5 kB a file against 0.4 kB of entry), and a
 # shard that gains one is written again whole: more, smaller shards keep that write small

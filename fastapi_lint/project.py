@@ -338,8 +338,9 @@ class _Incremental:
         # A file's positions are searched for the few touched ones as bytes (a match counts
         # at a whole position only): making each file's array of numbers to compare took
         # longer than the rest of the loop.
-        width = array("I").itemsize
-        needles = [array("I", [at]).tobytes() for at in touched]
+        code = _position_code(len(self.names))
+        width = array(code).itemsize
+        needles = [array(code, [at]).tobytes() for at in touched]
         for key, stored in read.files.items():
             place = numbers.get(key)
             if place is None or place in fresh:
@@ -387,7 +388,8 @@ class _Incremental:
         key = self.keys[number]
         # Only names the project has are kept (see `_update`).
         where = self.where
-        depends[key] = array("I", sorted(where[n] for n in read if n in where)).tobytes()
+        positions = sorted(where[n] for n in read if n in where)
+        depends[key] = array(_position_code(len(where)), positions).tobytes()
         if new:
             self.found[number] = new
             results[key] = pack(new)
@@ -438,6 +440,13 @@ def load_index(settings: Settings, codes: Iterable[str]) -> ProjectIndex | None:
     store = Cache.for_run(settings.cache_dir, settings.root, settings.fingerprint(), codes)
     summaries = store.stored_project()
     return ProjectIndex(summaries, external_for(settings)) if summaries is not None else None
+
+
+def _position_code(names: int) -> str:
+    """The `array` type of the positions of a project with `names` module names and path
+    aliases: two bytes while they fit (the record of what the findings read is then half
+    the size, and read at every run with a changed file), else four."""
+    return "H" if names <= 1 << 16 else "I"
 
 
 def _reads_any(stored: bytes, needles: list[bytes], width: int) -> bool:

@@ -171,15 +171,33 @@ class ProjectIndex:
         # two files share, a private key (`jobs@2`) that only the module itself reaches (as
         # `home`): `jobs.work` then means each file's own `work` inside that file, and
         # nothing elsewhere.
-        self._key = [
-            name if modules.get(name) == slot else f"{name}@{slot}"
-            for slot, (_, name) in enumerate(heads)
-        ]
-        self._by_key = {key: slot for slot, key in enumerate(self._key)}
-        self._by_path: dict[str, int] = {}
-        for slot, (path, _) in enumerate(heads):
-            self._by_path.setdefault(path, slot)  # the first one wins
+        # Keys and paths are looked up from `heads` and `modules` when asked (`_key`,
+        # `_slot_of_key`, `_slot_of_path`): tables of ten thousand of each cost an index set up
+        # for a few questions (one file changed) more than its answers.
+        self._by_path: dict[str, int] | None = None
         self._clear()
+
+    def _key(self, slot: int) -> str:
+        name = self._heads[slot][1]
+        return name if self._modules.get(name) == slot else f"{name}@{slot}"
+
+    def _slot_of_shared(self, key: str) -> int | None:
+        """The slot whose definitions are filed under `key`, the private key of a module name
+        two files share (`jobs@2`: see `_key`); the callers ask `_modules` first, as a key is
+        most often a module name of one file."""
+        _, at, number = key.rpartition("@")
+        if at and number.isdigit():
+            slot = int(number)
+            if slot < len(self._heads) and self._key(slot) == key:
+                return slot
+        return None
+
+    def _slot_of_path(self, path: str) -> int | None:
+        if self._by_path is None:
+            self._by_path = {}
+            for slot, (shown, _) in enumerate(self._heads):
+                self._by_path.setdefault(shown, slot)  # the first one wins
+        return self._by_path.get(path)
 
     def _clear(self) -> None:
         """Forget every answer (the tables stay)."""
@@ -243,7 +261,7 @@ class ProjectIndex:
         tables = self._tables.get(slot)
         if tables is None:
             summary = self._summary(slot)
-            key = self._key[slot]
+            key = self._key(slot)
             rename = key != summary.module
             functions: dict[str, FunctionRecord] = {}
             first: dict[str, int] = {}
@@ -268,7 +286,7 @@ class ProjectIndex:
         return self._tables_of(slot) if slot is not None else None
 
     def _key_of(self, summary: ModuleSummary) -> str:
-        return self._key[self._slot_of[id(summary)]]
+        return self._key(self._slot_of[id(summary)])
 
     def _entry(
         self, qualname: str
@@ -290,7 +308,9 @@ class ProjectIndex:
             for end in range(1, len(parts)):
                 prefix = ".".join(parts[:end])
                 names.append(prefix.partition("@")[0])
-                slot = self._by_key.get(prefix)
+                slot = self._modules.get(prefix)
+                if slot is None and "@" in prefix:
+                    slot = self._slot_of_shared(prefix)
                 if slot is None:
                     continue
                 tables = self._tables_of(slot)
@@ -347,7 +367,7 @@ class ProjectIndex:
         it was, unless `in_place` (the language server, which keeps one index): then it is
         updated and returned, and nothing is copied.
         """
-        slot = self._by_path.get(summary.path)
+        slot = self._slot_of_path(summary.path)
         if slot is None or self._heads[slot][1] != summary.module:
             others = [s for s in self.summaries if s.path != summary.path]
             return ProjectIndex([*others, summary], self.external, record_reads=self.record_reads)
@@ -387,8 +407,6 @@ class ProjectIndex:
         new._slot_of[id(summary)] = slot
         new._modules = self._modules
         new._aliases = self._aliases
-        new._key = self._key
-        new._by_key = self._by_key
         new._by_path = self._by_path
         new._tables = {k: v for k, v in self._tables.items() if k != slot}
         new._entries = {}
@@ -574,7 +592,9 @@ class ProjectIndex:
         for i in range(len(parts) - 1, 0, -1):
             prefix = ".".join(parts[:i])
             self.deps.add(prefix.partition("@")[0])
-            slot = self._by_key.get(prefix)
+            slot = self._modules.get(prefix)
+            if slot is None and "@" in prefix:
+                slot = self._slot_of_shared(prefix)
             if slot is not None:
                 return self._summary(slot)
         return None
@@ -1037,7 +1057,7 @@ class ProjectIndex:
             self.deps = self._reads()
             try:
                 summary = self._summary(slot)
-                key = self._key[slot]
+                key = self._key(slot)
                 rename = key != summary.module
                 edges: dict[str, list[tuple[tuple[int, int], str]]] = {}
                 count = 0
