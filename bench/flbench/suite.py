@@ -148,6 +148,24 @@ def _edited_copy(ctx: Context, moving: bool = False) -> tuple[FileSet, Callable[
     return fs, edit
 
 
+def _one_changed(
+    ctx: Context, key: str, label: str, fs: FileSet, edit: Callable[[], None], note: str
+) -> Spec:
+    """A warm run of the whole corpus after `edit` changed one file, before each timed run."""
+    return _lint_spec(
+        ctx,
+        key,
+        "tool",
+        label,
+        fs,
+        cache=True,
+        warm=True,
+        prepare=lambda: _clear_cache(ctx),
+        before_each=edit,
+        note=note.rstrip("; "),
+    )
+
+
 def tool_rows(ctx: Context) -> list[Spec]:
     note = "" if "--cache-dir" in ctx.tool.flags else "cache in the tool's default place"
     edited, edit = _edited_copy(ctx)
@@ -165,32 +183,22 @@ def tool_rows(ctx: Context) -> list[Spec]:
             prepare=lambda: _clear_cache(ctx),
             note=note,
         ),
-        _lint_spec(
+        _one_changed(
             ctx,
             "fl-onechange",
-            "tool",
             "fastapi-lint check (warm cache, one file changed)",
             edited,
-            cache=True,
-            warm=True,
-            prepare=lambda: _clear_cache(ctx),
-            before_each=edit,
-            note=f"{ctx.one_file} changed (a comment added) before each run; {note}".rstrip("; "),
+            edit,
+            f"{ctx.one_file} changed (a comment added) before each run; {note}",
         ),
-        _lint_spec(
+        _one_changed(
             ctx,
             "fl-onemove",
-            "tool",
             "fastapi-lint check (warm cache, one file changed, every line moved)",
             moved,
-            cache=True,
-            warm=True,
-            prepare=lambda: _clear_cache(ctx),
-            before_each=move,
-            note=(
-                f"{ctx.one_file}: one or two comment lines above everything, in turn, before "
-                f"each run (its summary changes each time); {note}"
-            ).rstrip("; "),
+            move,
+            f"{ctx.one_file}: one or two comment lines above everything, in turn, before each "
+            f"run (its summary changes each time); {note}",
         ),
     ]
 
