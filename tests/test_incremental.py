@@ -176,6 +176,37 @@ def test_an_edit_that_leaves_every_summary_as_it_was_resolves_nothing(
         assert _details(run(["."], settings, cache=True)) == _details(incremental), what
 
 
+@pytest.mark.slow
+def test_a_summary_made_in_a_worker_and_the_same_made_again_count_as_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Summaries made in the process pool cross packed, sharing strings, and marshal apart
+    from the same summary made in the main process: they are compared by value, so the first
+    run after a pooled one still finds a comment-only edit unchanged."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "helpers.py").write_text("import time\n\n\ndef pause():\n    time.sleep(1)\n")
+    for n in range(40):
+        (app / f"route{n}.py").write_text(
+            "from fastapi import APIRouter\n\nfrom app.helpers import pause\n\n"
+            "router = APIRouter()\n\n\n"
+            f'@router.get("/{n}")\nasync def handler{n}():\n    pause()\n'
+        )
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(None)
+    cold = run(["app"], settings, cache=True, jobs=2)
+    assert any(d.code == "FAL106" for d in cold.diagnostics)
+    route = app / "route7.py"
+    route.write_text(route.read_text() + "# reviewed\n")
+    decodes = _Decodes(monkeypatch)
+    after = run(["app"], settings, cache=True, jobs=2)
+    assert decodes.count == 0  # nothing resolved: the summary is the one stored
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    assert _details(after) == _details(cold) == _details(run(["app"], settings))
+
+
 def test_a_package_marker_above_and_another_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
