@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .context import Context
 from .diagnostics import Diagnostic, InternalError, internal_error
 from .gate import gate_passes, presence
-from .noqa import file_exempt, suppressing_row
+from .noqa import file_exempt, note_statements, suppressing_row
 from .parsing import (
     PARSE_ERROR,
     describe_syntax_error,
@@ -176,6 +176,7 @@ def _lint_source(
             return result
         tree = parsed
     result.parsed = True
+    note_statements(source, tree)
     if not rules and not summarize:
         return result
 

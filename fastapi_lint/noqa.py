@@ -8,6 +8,8 @@ also where `--add-noqa` puts it.
 
 from __future__ import annotations
 
+import ast
+import bisect
 import io
 import re
 import sys
@@ -83,8 +85,55 @@ def filter_noqa(diagnostics: list[Diagnostic], source: Source) -> list[Diagnosti
 def comment_row(source: Source, row: int) -> int:
     """The row where a comment about line `row` goes: `row` itself, or the row where the
     multi-line string or backslash continuation that `row` is part of ends (chained: a
-    string that ends on a line where another begins goes on to that one's end)."""
-    return _comment_rows(source).get(row, row)
+    string that ends on a line where another begins goes on to that one's end).
+
+    With the module's top-level statements noted (`note_statements`), only the statements
+    around `row` are tokenized: a string or a continuation never reaches past a statement,
+    and a statement at the top level begins outside every bracket, string and indentation.
+    A large buffer's findings mostly lie in a few of its statements (an editor's edit)."""
+    windows = source.known(_WINDOWS)
+    if windows is None:
+        return _comment_rows(source).get(row, row)
+    starts, ends = windows
+    at = bisect.bisect_right(starts, row) - 1
+    if at < 0 or row > ends[at]:
+        return row  # between statements: blank lines and comments
+    rows = source.computed(f"noqa-rows-{at}", lambda: _rows_between(source, starts[at], ends[at]))
+    return rows.get(row, row)
+
+
+_WINDOWS = "noqa-statements"
+
+
+def note_statements(source: Source, tree: ast.Module) -> None:
+    """Note the rows of the top-level statements of `tree`, the module of `source` (see
+    `comment_row`): statements that share a row (`a = 1; b = 2`) count as one."""
+
+    def windows() -> tuple[list[int], list[int]]:
+        starts: list[int] = []
+        ends: list[int] = []
+        for statement in tree.body:
+            first = statement.lineno
+            for decorator in getattr(statement, "decorator_list", ()):
+                first = min(first, decorator.lineno)
+            last = statement.end_lineno or statement.lineno
+            if ends and first <= ends[-1]:
+                ends[-1] = max(ends[-1], last)
+            else:
+                starts.append(first)
+                ends.append(last)
+        return starts, ends
+
+    source.computed(_WINDOWS, windows)
+
+
+def _rows_between(source: Source, first: int, last: int) -> dict[int, int]:
+    """`joined_rows` of rows `first` to `last` of the text (whole statements)."""
+    starts = source.line_starts
+    end = starts[last] if last < len(starts) else len(source.text)
+    shift = first - 1
+    rows = joined_rows(source.text[starts[first - 1] : end])
+    return {row + shift: to + shift for row, to in rows.items()}
 
 
 _NOQA_WORD = re.compile("noqa", re.I)

@@ -91,6 +91,10 @@ class Source:
             self._answers[key] = compute()
         return self._answers[key]  # type: ignore[no-any-return]
 
+    def known(self, key: str) -> Any:
+        """What `computed(key, ...)` computed for this text, or None when nothing asked yet."""
+        return self._answers.get("text:" + key)
+
     def rewritten(self, text: str) -> Source:
         """The text of a later fix pass over this file."""
         return Source(text, self.encoding, self.bom, written=self.written or self)

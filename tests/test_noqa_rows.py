@@ -4,12 +4,20 @@ pure-Python `tokenize`; the two must agree on every file, valid or not."""
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
 import pytest
 
-from fastapi_lint.noqa import _joined_rows, _scanned_rows, joined_rows
+from fastapi_lint.noqa import (
+    _joined_rows,
+    _scanned_rows,
+    comment_row,
+    joined_rows,
+    note_statements,
+)
+from fastapi_lint.source import Source
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted(
@@ -60,3 +68,36 @@ def test_rows_of_a_string_and_a_continuation():
     text = "x = '''a\nb\nc''' + \\\n  d\ny = 1\n"
     # Rows 1-3 are the string, continued on row 4: a comment about any of them goes on row 4.
     assert joined_rows(text) == {1: 4, 2: 4, 3: 4}
+
+
+def _statement_by_statement_agrees(text: str) -> None:
+    """With the top-level statements noted, `comment_row` tokenizes only the statements
+    around a row: every row must get what the whole text's rows give it."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return  # no tree, no statements: the whole text is tokenized, as before
+    whole = joined_rows(text)
+    source = Source(text)
+    note_statements(source, tree)
+    for row in range(1, text.count("\n") + 2):
+        assert comment_row(source, row) == whole.get(row, row), row
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_rows_found_statement_by_statement_agree_on_every_file(path: Path):
+    _statement_by_statement_agrees(path.read_text(encoding="utf-8", errors="replace"))
+
+
+ODD_TEXTS = [
+    "a = '''x\ny'''; b = '''z\nw'''\nc = 1\n",
+    "@dec(\n  '''a\nb''')\ndef f():\n    return '''\n'''\n",
+    "x = 1 \\\n  + 2\n\n\ny = '''a\n\nb'''  # noqa\n",
+    "if a: b = '''x\ny'''\nelse: c = 1 + \\\n  2\n",
+    "class A:\n    '''doc\n    string'''\n\n    x = 1 + \\\n        2\n# c\ny = 1\n",
+]
+
+
+@pytest.mark.parametrize("text", [*TEXTS, *ODD_TEXTS])
+def test_rows_found_statement_by_statement_agree_on_odd_texts(text: str):
+    _statement_by_statement_agrees(text)
