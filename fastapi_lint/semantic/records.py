@@ -6,7 +6,6 @@ the flake8 plugin reads; nothing here may hold an `ast` node.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, NamedTuple, TypeVar
@@ -376,10 +375,14 @@ def pack_facts(facts: tuple[Fact, ...]) -> bytes:
     module's facts only while it resolves them; as objects they were a third of its memory
     on the corpus (111k facts, 65 MB; 19 MB packed), so they wait packed (`unpack_facts`).
     """
+    import pickle  # noqa: PLC0415 - start-up: only a run with a process pool packs facts
+
     return pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
 
 
 def unpack_facts(packed: bytes) -> tuple[Fact, ...]:
+    import pickle  # noqa: PLC0415 - start-up: see `pack_facts`
+
     facts: tuple[Fact, ...] = pickle.loads(packed)  # only ever our own worker's bytes
     return facts
 
@@ -404,6 +407,8 @@ class Packed(NamedTuple):
 def pack_summaries(summaries: Sequence[ModuleSummary | None]) -> list[Packed | None]:
     """The summaries of a chunk (None: a file without one), each without its facts (those
     travel apart: `pack_facts`)."""
+    import pickle  # noqa: PLC0415 - start-up: see `pack_facts`
+
     data = pickle.dumps(
         [s.without_facts() if s is not None else None for s in summaries],
         pickle.HIGHEST_PROTOCOL,
@@ -421,6 +426,8 @@ class Unpacker:
     def __call__(self, packed: Packed, facts: bytes = b"") -> ModuleSummary:
         """The summary, with the facts `pack_facts` packed (b"": none)."""
         if packed.summaries is not self._data:
+            import pickle  # noqa: PLC0415 - start-up: see `pack_facts`
+
             self._summaries = pickle.loads(packed.summaries)  # only ever our own worker's bytes
             self._data = packed.summaries
         summary = self._summaries[packed.position]
