@@ -619,8 +619,8 @@ class Cache:
         stat = os.stat
         crc32 = zlib.crc32
         sep = os.sep
-        # A normalised absolute directory + separator, and the module prefix of its files.
-        here, package = "", ""
+        # A normalised absolute directory, with a separator at its end, and its files' package.
+        folder, here, package = "", "", ""
         for path, display, absolute in items:
             if not absolute:
                 known = keys.get(path)
@@ -642,13 +642,13 @@ class Cache:
                     continue
                 name = absolute[len(here) :]
                 if not here or not absolute.startswith(here) or sep in name:
-                    directory, name = os.path.split(absolute)
-                    here = os.path.join(directory, "")
-                    package = package_name(directory)
+                    folder, name = os.path.split(absolute)
+                    here = os.path.join(folder, "")
+                    package = package_name(folder)
                 if name.endswith(".py") and name != "__init__.py":  # `module_name_in`'s usual case
                     expected = f"{package}.{name[:-3]}" if package else name[:-3]
                 else:
-                    expected = module_name_in(here[:-1] or here, name)
+                    expected = module_name_in(folder, name)
                 if module != expected:
                     append(None)
                     continue
