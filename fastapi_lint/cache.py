@@ -716,8 +716,8 @@ class Cache:
             raise KeyError(hit.key) from exc
 
     def summary_kept(self, key: str, before: bytes) -> bool:
-        """Did this run store for `key` the very summary (byte for byte) that was stored for
-        the file's content `before`? Then nothing another file can learn of it changed (a
+        """Did this run store for `key` the summary (equal in value) that was stored for the
+        file's content `before`? Then nothing another file can learn of it changed (a
         comment, or an edit that moved no line a summary records)."""
         shard = self._summary_shard(self._summaries_of(key))
         now = shard.added.get(key)

@@ -223,7 +223,7 @@ class _Incremental:
 
     def _same_summaries(self, state: ProjectState, changed: tuple[list[int], list[str]]) -> bool:
         """Are the changed files the same files as in `state`, in the same order, each under
-        its module name and displayed path, with a summary equal byte for byte to the one
+        its module name and displayed path, with a summary equal (in value) to the one
         stored for its earlier content? The index, made of those alone, is then the same, and
         so is every cross-module finding: a comment added, or an edit that moved no line a
         summary records, costs no resolving."""
