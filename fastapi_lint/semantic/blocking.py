@@ -64,10 +64,24 @@ def blocking_types(
     table: BlockingTable, method: str, extra: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
     """The receiver types on which a call of `method` blocks, per the table (and the user's
-    `Type.method` extensions), sorted."""
+    `Type.method` extensions), sorted. Asked for every method call of an object from another
+    module, by the blocking-call rules and the module summary alike: answered once per table
+    and method name."""
+    key = (id(table), method, extra)
+    known = _RECEIVERS.get(key)
+    if known is not None and known[0] is table:  # the id of this very table
+        return known[1]
     found = {t for t, methods in table.methods.items() if _method_blocks(methods, method)}
     found.update(name.rpartition(".")[0] for name in extra if name.endswith(f".{method}"))
-    return tuple(sorted(found))
+    types = tuple(sorted(found))
+    if len(_RECEIVERS) >= 65536:  # a bound on memory in long-lived processes
+        _RECEIVERS.clear()
+    _RECEIVERS[key] = (table, types)
+    return types
+
+
+# `blocking_types`'s answers, each with its table (which also keeps the id from being reused).
+_RECEIVERS: dict[tuple[int, str, frozenset[str]], tuple[BlockingTable, tuple[str, ...]]] = {}
 
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
