@@ -46,7 +46,7 @@ def suppressed_codes(line: str) -> frozenset[str] | None:
 
 def line_codes(source: Source, row: int) -> frozenset[str] | None:
     """`suppressed_codes` of line `row` of `source`."""
-    if not source.mentions_noqa:
+    if not source.mentions_noqa or row not in _noqa_rows(source):
         return None
     return suppressed_codes(source.line(row))
 
@@ -61,14 +61,14 @@ def suppressing_row(source: Source, code: str, row: int) -> int | None:
     """The row whose `# noqa` suppresses a finding of `code` on `row`, or None."""
     if not source.mentions_noqa:
         return None
-    if is_suppressed(code, suppressed_codes(source.line(row))):
+    if is_suppressed(code, line_codes(source, row)):
         return row
     if _last_noqa_row(source) <= row:
         # No `noqa` below: no row a comment about `row` could go to suppresses it, and the
         # file need not be tokenized (that was a twentieth of a whole-corpus run).
         return None
     end = comment_row(source, row)
-    if end != row and is_suppressed(code, suppressed_codes(source.line(end))):
+    if end != row and is_suppressed(code, line_codes(source, end)):
         return end
     return None
 
@@ -147,6 +147,17 @@ def _last_noqa_row(source: Source) -> int:
         return source.position(found[-1])[0] if found else 0
 
     return source.computed("noqa-last-row", last)
+
+
+def _noqa_rows(source: Source) -> frozenset[int]:
+    """The rows whose line mentions `noqa` (any case): the only lines worth cutting out and
+    searching for a comment. Asked for every function's `def` line (FAL106's acceptance)
+    and every finding's row, in files that mention `noqa` somewhere."""
+
+    def rows() -> frozenset[int]:
+        return frozenset(source.position(m.start())[0] for m in _NOQA_WORD.finditer(source.text))
+
+    return source.computed("noqa-mention-rows", rows)
 
 
 def _comment_rows(source: Source) -> dict[int, int]:

@@ -142,6 +142,18 @@ class Source:
 
     def span(self, node: Any) -> tuple[int, int]:
         """Character offsets of an `ast` node in the text."""
+        if self.is_ascii:
+            # Most files, and asked of every finding and deferred fact: `offset` written out
+            # (a byte column is a character column).
+            starts = self.line_starts
+            count = len(starts)
+            row = node.lineno
+            start = starts[min(max(row, 1), count) - 1] + node.col_offset
+            end_col = getattr(node, "end_col_offset", None)
+            if end_col is None:
+                return start, start
+            end_row = getattr(node, "end_lineno", None) or row
+            return start, starts[min(max(end_row, 1), count) - 1] + end_col
         start = self.offset(node.lineno, node.col_offset)
         end_row = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)

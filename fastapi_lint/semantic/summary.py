@@ -33,7 +33,6 @@ from .blocking import blocking_call, blocking_types  # the blocking rules' own m
 from .fastapi import (
     annotated_metadata,
     cors_registration,
-    dependency_marker,
     param_function,
     parameters_with_defaults,
     wildcard_origins,
@@ -229,6 +228,7 @@ class SummaryCollector:
         )
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        depends, unfilled = _dependencies(node, ctx)
         record = FunctionRecord(
             qualname=qualname,
             name=node.name,
@@ -241,10 +241,10 @@ class SummaryCollector:
             params=params,
             calls=(),
             blocking=(),
-            depends=_dependencies(node, ctx),
+            depends=depends,
             kwarg=args.kwarg is not None,
             accepted=_accepts(ctx, node.lineno),
-            unfilled=_unfilled(node, ctx),
+            unfilled=unfilled,
         )
         self.functions[node] = _FunctionBuilder(record, node)
 
@@ -254,8 +254,7 @@ class SummaryCollector:
             if ctx.semantic.at_module_level:
                 self._registration(node, ctx)
             return
-        name = ctx.semantic.qualified_name(node.func)
-        candidate = call_candidate(node, ctx.semantic, name)
+        name, candidate = ctx.call_names(node)
         if candidate is not None:
             builder.calls.append(
                 CallRecord(
@@ -406,13 +405,23 @@ def _returns(builder: _FunctionBuilder, semantic: SemanticModel) -> dict[str, An
     return {"returns": returned.type, "via": returned.via, "maker": returned.maker or ""}
 
 
-def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
-    """The qualified names its parameters' `Depends(f)` / `Security(f)` markers call."""
+def _dependencies(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The qualified names its parameters' `Depends(f)` / `Security(f)` markers call
+    (`FunctionRecord.depends`), and its parameters FastAPI never fills by name
+    (`FunctionRecord.unfilled`): the positional-only ones and the dependencies. One pass
+    over the parameters' markers serves both."""
     found: list[str] = []
+    unfilled = [arg.arg for arg in node.args.posonlyargs]
     for arg, default, _ in parameters_with_defaults(node):
-        for marker in [default, *annotated_metadata(arg.annotation, ctx)]:
+        dependency = False
+        annotation = arg.annotation
+        markers = [default, *annotated_metadata(annotation, ctx)] if annotation else [default]
+        for marker in markers:
             if param_function(marker, ctx) not in ("Depends", "Security"):
                 continue
+            dependency = True
             assert isinstance(marker, ast.Call)
             target = marker.args[0] if marker.args else None
             for kw in marker.keywords:
@@ -424,16 +433,9 @@ def _dependencies(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) ->
                 if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
                     name = f"{ctx.semantic.module}.{target.id}"  # a module-level instance
             found.append(name or "?")
-    return tuple(found)
-
-
-def _unfilled(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[str, ...]:
-    """Its parameters FastAPI never fills by name (`FunctionRecord.unfilled`)."""
-    out = [arg.arg for arg in node.args.posonlyargs]
-    for arg, default, _ in parameters_with_defaults(node):
-        if dependency_marker(arg, default, ctx) is not None:
-            out.append(arg.arg)
-    return tuple(dict.fromkeys(out))
+        if dependency:
+            unfilled.append(arg.arg)
+    return tuple(found), tuple(dict.fromkeys(unfilled))
 
 
 def _attributes(

@@ -5,7 +5,6 @@ import ast
 from ...context import Context
 from ...rule import Invalid, Rule
 from ...semantic.records import BlocksLoop
-from ...semantic.summary import call_candidate
 
 
 class TransitiveBlockingCall(Rule):
@@ -294,7 +293,7 @@ class TransitiveBlockingCall(Rule):
     def check(self, node: ast.Call, ctx: Context) -> None:
         if not ctx.in_async_function:
             return
-        callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
+        callee = ctx.call_names(node)[1]
         if callee is None:
             return
         function = ctx.function

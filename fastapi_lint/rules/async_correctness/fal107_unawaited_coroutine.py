@@ -8,7 +8,6 @@ from ...diagnostics import Applicability, Edit, Fix
 from ...rule import FixAvailability, Invalid, Rule
 from ...semantic.model import BindingKind
 from ...semantic.records import MakesCoroutine
-from ...semantic.summary import call_candidate
 from .._functions import is_generator
 
 
@@ -285,20 +284,21 @@ class UnawaitedCoroutine(Rule):
         call = node.value
         if not isinstance(call, ast.Call) or not ctx.in_async_function:
             return
-        start = ctx.span(call)[0]
-        fix = Fix((Edit(start, start, "await "),), Applicability.UNSAFE, "Add `await`")
         described = self._coroutine_call(call, ctx)
         if described is not None:
-            ctx.report(call, call=described, fix=fix)
+            ctx.report(call, call=described, fix=_await(call, ctx))
             return
         if self._local_function(call, ctx):
             return  # decided above: this module's own function, not a coroutine function
         # A function of another module, or a method of a project class: the index decides.
-        candidate = call_candidate(call, ctx.semantic, ctx.qualified_name(call.func))
+        candidate = ctx.call_names(call)[1]
         if candidate is not None:
             text = "".join(ctx.text(call.func).split())
             ctx.defer(
-                call, (MakesCoroutine(candidate),), fix=fix, call=f"`{text}()` (an `async def`)"
+                call,
+                (MakesCoroutine(candidate),),
+                fix=_await(call, ctx),
+                call=f"`{text}()` (an `async def`)",
             )
 
     @staticmethod
@@ -329,3 +329,10 @@ class UnawaitedCoroutine(Rule):
             if methods is not None and func.attr in methods:
                 return f"`{ctx.text(func)}()` on a `{receiver}`"
         return None
+
+
+def _await(call: ast.Call, ctx: Context) -> Fix:
+    """The fix: `await ` before the call (made only for a call reported or deferred, not for
+    every statement that is a call)."""
+    start = ctx.span(call)[0]
+    return Fix((Edit(start, start, "await "),), Applicability.UNSAFE, "Add `await`")
