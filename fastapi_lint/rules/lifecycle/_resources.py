@@ -57,6 +57,12 @@ class _Module:
     to every one of them in turn, and the first to get it records it for all."""
 
     last: ast.AST | None = None  # the node recorded last (the others skip it)
+    # Whether `last`, a call, may create a resource: at import time, not a `with` item. Most
+    # calls are in function bodies: the rules after the first learn it here.
+    creates: bool = False
+    # Whether module level has an `if __name__ == "__main__":` block (`_has_main_block`),
+    # once asked: asked of every call until the module is known to build an app.
+    main_block: bool | None = None
     targets: dict[ast.AST, tuple[str, ...]] = field(default_factory=dict)  # value → targets
     with_items: set[ast.AST] = field(default_factory=set)
     # `with` releases and every rule's attribute releases, in walk order: each rule reads
@@ -171,11 +177,18 @@ class ResourceRule(Rule):
         module = facts.module
         if module.last is node:
             # Another of the rules recorded it: only what this rule alone wants is left.
-            if type(node) is ast.Call:
-                self._created(node, facts, ctx)
+            if module.creates:
+                self._created(node, facts, ctx)  # type: ignore[arg-type]  # set for a Call only
             return
         module.last = node
         semantic = ctx.semantic
+        if type(node) is ast.Call:
+            self._call(node, module, ctx)
+            module.creates = semantic.at_import_time and node not in module.with_items
+            if module.creates:
+                self._created(node, facts, ctx)
+            return
+        module.creates = False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node, module, ctx)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -194,9 +207,6 @@ class ResourceRule(Rule):
             receiver = target_text(node.value)
             if receiver is not None:
                 module.releases.append(Release(receiver, node.attr, ctx.function))
-        elif isinstance(node, ast.Call):
-            self._call(node, module, ctx)
-            self._created(node, facts, ctx)
 
     @staticmethod
     def _function(
@@ -228,9 +238,11 @@ class ResourceRule(Rule):
                 )
         # Whether the module builds an app matters only to a module with a `__main__` block
         # (`FileFacts.is_script`): the type of every call is not asked in the others.
+        if module.main_block is None:
+            module.main_block = _has_main_block(ctx)
         if (
             not module.builds_app
-            and _has_main_block(ctx)
+            and module.main_block
             and ctx.semantic.app_type(ctx.semantic.call_result_type(node)) in _APPS
         ):
             module.builds_app = True
@@ -246,9 +258,8 @@ class ResourceRule(Rule):
             module.handler_names.add(node.args[1].id)
 
     def _created(self, node: ast.Call, facts: FileFacts, ctx: Context) -> None:
+        """Called for a call at import time that is not a `with` item (`_Module.creates`)."""
         module = facts.module
-        if not ctx.semantic.at_import_time or node in module.with_items:
-            return
         what = self.created(node, ctx) if self.code not in ctx.untriggered else None
         if what is not None:
             facts.created.append(Created(node, what, module.targets.get(node, ())))
