@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z|\Z")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_WIDE = re.compile(r"[^\x00-\x7f]+")
 
 
 class SourceError(Exception):
@@ -114,6 +115,15 @@ class Source:
         return self.text.isascii()
 
     @cached_property
+    def _wide_rows(self) -> frozenset[int]:
+        """The rows (1-based) whose line holds a character outside ASCII. A file with one
+        (a docstring's accent, an emoji in a log message) would otherwise cut out the line of
+        every position asked of it to find out; a run of such characters never crosses a
+        line break, which is ASCII."""
+        starts = self.line_starts
+        return frozenset(bisect_right(starts, m.start()) for m in _WIDE.finditer(self.text))
+
+    @cached_property
     def mentions_noqa(self) -> bool:
         """Could any line carry a `# noqa` comment? Most files have none, and then no line
         needs to be looked at for one (nor the line index built)."""
@@ -171,9 +181,9 @@ class Source:
         """`ast` columns count UTF-8 bytes; users and editors count characters."""
         if self.is_ascii:
             return byte_col  # most files: every line is, and none need be cut out to check
+        if row not in self._wide_rows:
+            return byte_col  # an all-ASCII line of a file with a few others
         line = self.line(row)
-        if line.isascii():
-            return byte_col
         return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
     def position(self, offset: int) -> tuple[int, int]:

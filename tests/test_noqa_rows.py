@@ -15,6 +15,7 @@ from fastapi_lint.noqa import (
     _scanned_rows,
     comment_row,
     joined_rows,
+    line_codes,
     note_statements,
 )
 from fastapi_lint.source import Source
@@ -101,3 +102,27 @@ ODD_TEXTS = [
 @pytest.mark.parametrize("text", [*TEXTS, *ODD_TEXTS])
 def test_rows_found_statement_by_statement_agree_on_odd_texts(text: str):
     _statement_by_statement_agrees(text)
+
+
+def test_the_codes_of_a_line_are_read_only_where_it_mentions_noqa():
+    """`line_codes` looks only at the rows that mention `noqa` in any case, found once per
+    text; every other row has none, whatever the rest of the file says."""
+    text = (
+        "import time  # NOQA: FAL102\n"
+        "x = 'noqa'\n"
+        "y = 1\n"
+        "z = 2  # NoQa\r\n"
+        "w = 3  # noqa:FAL101,FAL106\r"
+        "v = 4\n"
+    )
+    source = Source(text)
+    assert [line_codes(source, row) for row in range(0, 8)] == [
+        None,
+        frozenset({"FAL102"}),
+        None,  # `noqa` in a string, not a comment of the form
+        None,
+        frozenset(),
+        frozenset({"FAL101", "FAL106"}),
+        None,
+        None,
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
 from pathlib import Path
 
@@ -44,6 +45,36 @@ def test_columns_count_characters_not_bytes(tmp_path: Path):
     path.write_text("import time\n\nasync def f():\n    é = 1; time.sleep(1)\n", encoding="utf-8")
     report = check_file(SourcePath(str(path), "m.py"), ruleset("FAL102"), Mode())
     assert [(d.row, d.col) for d in report.diagnostics] == [(4, 12)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1\ny = 'é'; z = 2\nw = 3\n",  # one wide line among ASCII ones
+        "a = '日本'\r\nb = len(a) + 1\rc = f'{b}🙂' + str(b)\n",  # every line break Python knows
+        's = """\nnaïve\n""" + "x"\nt = s\n',  # a wide line inside a multi-line string
+        "x = 1\ny = 2\n",  # all ASCII
+    ],
+)
+def test_spans_count_characters_on_every_line(text: str):
+    """Every node's span, as the engine computes it (wide rows found once per file), equals
+    its byte columns turned into characters on its own line."""
+    source = Source(text)
+    starts = [0]
+    for row_text in text.splitlines(keepends=True)[:-1]:
+        starts.append(starts[-1] + len(row_text))
+    lines = text.splitlines()
+
+    def offset(row: int, byte_col: int) -> int:
+        return starts[row - 1] + len(lines[row - 1].encode()[:byte_col].decode())
+
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.expr, ast.stmt)):
+            expected = (
+                offset(node.lineno, node.col_offset),
+                offset(node.end_lineno or node.lineno, node.end_col_offset or 0),
+            )
+            assert source.span(node) == expected, ast.dump(node)
 
 
 @pytest.mark.parametrize(
