@@ -228,3 +228,44 @@ def test_calls_reach_rules_by_callee_name_and_import_alias(monkeypatch):
     result = engine.lint_source(Source(text), "example.py", ruleset, module="example")
     assert seen == ["handlers[0]", "jwt.decode", "unpack"]
     assert [(d.code, d.row) for d in result.diagnostics] == [("FAL404", 8), ("FAL404", 9)]
+
+
+# Context and operator nodes: `_own_nodes` skips the fields that hold them.
+_NOT_VISITED = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _own_nodes_reference(body: list[ast.stmt]) -> list[ast.AST]:
+    """A function's own nodes as `ast.iter_child_nodes` orders them, depth first: nested
+    functions, classes and lambdas listed but not entered."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(reversed(body))
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, _NOT_VISITED)]
+        pending.extend(reversed(children))
+    return found
+
+
+def test_a_function_body_is_read_node_for_node_as_iter_child_nodes_reads_it():
+    """The read of a function's own body (`model._own_nodes`: its locals, the values it
+    returns, `__init__`'s attributes) visits the same nodes in the same order as a walk
+    through `ast.iter_child_nodes`, on every function of the package, the fixtures and the
+    examples (comprehensions, `match`, decorators, defaults and `global` names included)."""
+    from fastapi_lint.semantic.model import _own_nodes
+
+    functions = 0
+    for folder in ("fastapi_lint", "fixtures", "examples"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (SyntaxError, UnicodeDecodeError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions += 1
+                    expected = [id(n) for n in _own_nodes_reference(node.body)]
+                    assert [id(n) for n in _own_nodes(node.body)] == expected, (path, node.name)
+    assert functions > 1000

@@ -1184,23 +1184,32 @@ def _own_nodes(body: list[ast.stmt]) -> Iterable[ast.AST]:
     `ast.iter_child_nodes`, without contexts and operators."""
     stack: list[ast.AST] = list(reversed(body))
     pop = stack.pop
+    push = stack.append
     node_class = ast.AST
+    fields_of = _REVERSED_FIELDS
     while stack:
         node = pop()
         yield node
         if isinstance(node, _SCOPE_NODES):
             continue
-        fields = _NODE_FIELDS.get(type(node)) or _node_fields(type(node))
-        children: list[ast.AST] = []
+        # The children pushed last field first and each list backwards: popped in order.
+        fields = fields_of.get(type(node)) or _reversed_fields(type(node))
         for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
-                children.extend(item for item in value if isinstance(item, node_class))
+                for item in reversed(value):
+                    if isinstance(item, node_class):
+                        push(item)
             elif isinstance(value, node_class):
-                children.append(value)
-        if children:
-            children.reverse()
-            stack.extend(children)
+                push(value)
+
+
+_REVERSED_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+
+
+def _reversed_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _REVERSED_FIELDS[kind] = tuple(reversed(_node_fields(kind)))
+    return fields
 
 
 def _bind_local(
