@@ -269,3 +269,52 @@ def test_a_function_body_is_read_node_for_node_as_iter_child_nodes_reads_it():
                     expected = [id(n) for n in _own_nodes_reference(node.body)]
                     assert [id(n) for n in _own_nodes(node.body)] == expected, (path, node.name)
     assert functions > 1000
+
+
+def test_the_read_of_a_body_records_every_kind_of_local_and_only_its_own():
+    """`function_locals` passes over the nodes that bind nothing; every kind that binds a
+    local, returns or yields is still seen, and what nested scopes bind is not."""
+    from fastapi_lint.semantic.model import SemanticModel
+
+    tree = ast.parse(
+        "def f(a, *rest, b: int = 1, **options):\n"
+        "    c = make(a)\n"
+        "    d: Client = Client()\n"
+        "    e = c\n"
+        "    e = other()\n"
+        "    (f := 2)\n"
+        "    for g in items(h := 3): pass\n"
+        "    global i\n"
+        "    import json.decoder as j, os.path\n"
+        "    def k(): m = 1\n"
+        "    class n: o = 1\n"
+        "    lambda p: p\n"
+        "    [q for q in c]\n"
+        "    c += 1\n"
+        "    return None\n"
+        "    return helper(e)\n"
+        "    yield\n"
+    )
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    locals_, values, generator = SemanticModel.function_locals(function)
+    assert generator
+    assert [ast.unparse(v) for v in values] == ["helper(e)"]
+    assert {name: None if v is None else len(v) for name, v in locals_.items()} == {
+        "a": 1,
+        "b": 1,
+        "rest": None,
+        "options": None,
+        "c": None,  # `c += 1`
+        "d": 1,
+        "e": 2,
+        "f": 1,
+        "g": None,
+        "h": 1,
+        "i": None,
+        "j": None,
+        "os": None,
+        "k": None,
+        "n": None,
+        "q": None,  # a comprehension's target, as the read counts it
+    }

@@ -1120,6 +1120,17 @@ class ProjectIndex:
     def holds(self, condition: Condition, home: ModuleSummary) -> dict[str, str] | None:
         """Whether a fact's condition (`records.Condition`) holds; the values it adds to the
         message, else None."""
+        # FAL106's condition first: seven facts in ten are its (one per call of a project
+        # function in an `async def`).
+        if isinstance(condition, BlocksLoop):
+            blocking = self.blocking(condition.function, home)
+            if blocking is None:
+                return None
+            return {
+                "chain": " → ".join((*blocking.chain, blocking.call)),
+                "location": f"{blocking.path}:{blocking.row}",
+                "kind": blocking.code,
+            }
         if isinstance(condition, IsModel):
             return {} if self.model(condition.cls, home) is not None else None
         if isinstance(condition, (SettingsModel, PlainModel)):
@@ -1173,15 +1184,6 @@ class ProjectIndex:
                 condition.function, condition.argument, condition.middleware, home
             )
             return {} if found else None
-        if isinstance(condition, BlocksLoop):
-            blocking = self.blocking(condition.function, home)
-            if blocking is None:
-                return None
-            return {
-                "chain": " → ".join((*blocking.chain, blocking.call)),
-                "location": f"{blocking.path}:{blocking.row}",
-                "kind": blocking.code,
-            }
         raise TypeError(f"unknown condition {condition!r}")  # every kind is answered above
 
 

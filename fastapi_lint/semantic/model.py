@@ -907,8 +907,11 @@ class SemanticModel:
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 locals_[extra.arg] = None
+        bound_here = _LOCALS_NODES
         for child in _own_nodes(node.body):
             kind = type(child)
+            if kind not in bound_here:
+                continue  # most nodes (calls, attributes, constants, loaded names' kin)
             if kind is ast.Yield or kind is ast.YieldFrom:
                 generator = True
             elif kind is ast.Return:
@@ -1210,6 +1213,13 @@ _REVERSED_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 def _reversed_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     fields = _REVERSED_FIELDS[kind] = tuple(reversed(_node_fields(kind)))
     return fields
+
+
+# The node classes `function_locals` acts on; it passes over every other node of a body.
+_LOCALS_NODES = frozenset(
+    {ast.Yield, ast.YieldFrom, ast.Return, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Name}
+    | {ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, *_SCOPE_NODES}
+)
 
 
 def _bind_local(
