@@ -1,0 +1,100 @@
+"""Ruff's cold run and fastapi-lint's one-file runs side by side, alternating.
+
+    python bench/alternating.py --tool .venv/bin/fastapi-lint [--pairs 8] [--edit comment|move]
+
+`bench/run.py` times ruff's cold run first and the one-file rows minutes later; on a VM whose
+speed drifts, their ratio moves with the drift (two back-to-back runs of one commit differed
+by 20 % in those rows while ruff moved 3 %). Here each pair is one run of ruff (`--select
+FAST,ASYNC --no-cache` on the whole corpus) and, after the edit, one run of fastapi-lint with
+its cache on the same hard-linked copy, so both see the machine as it is at that moment. The
+edit is `bench/run.py`'s: a comment line at the end of `--one-file` (`comment`: its summary
+stays as it was), or one or two comment lines above everything in turn (`move`: every row
+moves, its summary changes at each run). Prints the medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from flbench import corpus, envs
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--tool", required=True, help="fastapi-lint command")
+    p.add_argument("--pairs", type=int, default=8, help="alternating pairs [8]")
+    p.add_argument("--edit", choices=("comment", "move"), default="comment")
+    p.add_argument("--one-file", default="lnbits-0.12.12/lnbits/core/views/payment_api.py")
+    p.add_argument(
+        "--root", type=Path, default=Path(os.environ.get("FL_BENCH_ROOT", "/tmp/fl-bench"))
+    )
+    p.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    args = p.parse_args()
+
+    packages = corpus.read_manifest(args.shared / "bench" / "corpus.manifest")
+    source = args.root / "corpus"
+    copy = args.root / "work" / "alternating"
+    for package in packages:
+        if not (copy / package.ident).exists():
+            corpus.link_tree(source / package.ident, copy / package.ident)
+    specs = envs.read_requirements(BENCH / "requirements.txt")
+    ruff = envs.ensure_venv(args.root / "venvs", "ruff", specs["ruff"]) / "bin" / "ruff"
+    tool = shlex.split(args.tool)
+    if tool and os.sep in tool[0]:
+        tool[0] = os.path.abspath(tool[0])
+    cache = args.root / "work" / "alternating-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    paths = [str(copy / package.ident) for package in packages]
+    ruff_cmd = [str(ruff), "check", "--select", "FAST,ASYNC", "--no-cache", "--exit-zero", "-q"]
+    ruff_cmd += paths
+    tool_cmd = [*tool, "check", "--exit-zero", "--quiet", "--output-format", "json"]
+    tool_cmd += ["--jobs", "2", "--cache-dir", str(cache), *paths]
+    original = (source / args.one_file).read_bytes()
+    target = copy / args.one_file
+
+    def edit(number: int) -> None:
+        fresh = target.with_name(f".{target.name}.bench-edit")
+        if args.edit == "move":
+            above = f"# benchmark edit {number}\n" + "#\n" * (number % 2)
+            fresh.write_bytes(above.encode() + original)
+        else:
+            fresh.write_bytes(original + f"\n# benchmark edit {number}\n".encode())
+        os.replace(fresh, target)
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    scratch = args.root / "work"
+
+    def timed(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=scratch, env=env, stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - start
+
+    edit(0)
+    timed(tool_cmd)  # fills the cache
+    ruff_times, tool_times = [], []
+    for number in range(1, args.pairs + 1):
+        ruff_times.append(timed(ruff_cmd))
+        edit(number)
+        tool_times.append(timed(tool_cmd))
+    shutil.copyfile(source / args.one_file, target.with_name(f".{target.name}.bench-edit"))
+    os.replace(target.with_name(f".{target.name}.bench-edit"), target)
+    r, t = statistics.median(ruff_times), statistics.median(tool_times)
+    print(f"ruff cold, median of {args.pairs}: {r:.3f} s")
+    print(f"fastapi-lint, one file changed ({args.edit}), median of {args.pairs}: {t:.3f} s")
+    print(f"ratio: {t / r:.2f}x (goal <= 0.5x)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
