@@ -141,12 +141,8 @@ _NOQA_WORD = re.compile("noqa", re.I)
 
 def _last_noqa_row(source: Source) -> int:
     """The last row whose line mentions `noqa` (0: none)."""
-
-    def last() -> int:
-        found = [match.start() for match in _NOQA_WORD.finditer(source.text)]
-        return source.position(found[-1])[0] if found else 0
-
-    return source.computed("noqa-last-row", last)
+    rows = _noqa_rows(source)
+    return max(rows) if rows else 0
 
 
 def _noqa_rows(source: Source) -> frozenset[int]:
