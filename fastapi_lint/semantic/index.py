@@ -181,10 +181,12 @@ class ProjectIndex:
         name = self._heads[slot][1]
         return name if self._modules.get(name) == slot else f"{name}@{slot}"
 
-    def _slot_of_shared(self, key: str) -> int | None:
-        """The slot whose definitions are filed under `key`, the private key of a module name
-        two files share (`jobs@2`: see `_key`); the callers ask `_modules` first, as a key is
-        most often a module name of one file."""
+    def _slot_of_key(self, key: str) -> int | None:
+        """The slot whose definitions are filed under `key` (see `_key`): most often a module
+        name of one file; else the private key of a module name two files share (`jobs@2`)."""
+        slot = self._modules.get(key)
+        if slot is not None or "@" not in key:
+            return slot
         _, at, number = key.rpartition("@")
         if at and number.isdigit():
             slot = int(number)
@@ -308,9 +310,7 @@ class ProjectIndex:
             for end in range(1, len(parts)):
                 prefix = ".".join(parts[:end])
                 names.append(prefix.partition("@")[0])
-                slot = self._modules.get(prefix)
-                if slot is None and "@" in prefix:
-                    slot = self._slot_of_shared(prefix)
+                slot = self._slot_of_key(prefix)
                 if slot is None:
                     continue
                 tables = self._tables_of(slot)
@@ -592,9 +592,7 @@ class ProjectIndex:
         for i in range(len(parts) - 1, 0, -1):
             prefix = ".".join(parts[:i])
             self.deps.add(prefix.partition("@")[0])
-            slot = self._modules.get(prefix)
-            if slot is None and "@" in prefix:
-                slot = self._slot_of_shared(prefix)
+            slot = self._slot_of_key(prefix)
             if slot is not None:
                 return self._summary(slot)
         return None
