@@ -72,18 +72,13 @@ class _Matcher:
         return relative.replace(os.sep, "/")
 
     def excluded(self, path: str, name: str, relative: str | None = None) -> bool:
-        if self.name(os.path.normcase(name)):
+        # Asked for every file and directory of a walk: `normcase` only where it does
+        # something (Windows).
+        if self.name(os.path.normcase(name) if _FOLDS_CASE else name):
             return True
         if relative is None:
             relative = self.relative(path)
-        return self.path(os.path.normcase(relative)) is not None
-
-    def excluded_name(self, relative_prefix: str, name: str) -> bool:
-        """`excluded` of `name` in a directory whose relative path, followed by "/" (nothing
-        for the root), is `relative_prefix`: asked for every file of a walk."""
-        if _FOLDS_CASE:
-            relative_prefix, name = os.path.normcase(relative_prefix), os.path.normcase(name)
-        return self.name(name) is not None or self.path(relative_prefix + name) is not None
+        return self.path(os.path.normcase(relative) if _FOLDS_CASE else relative) is not None
 
     def child(self, relative_dir: str, name: str) -> str:
         """The relative path of `name` in a directory whose relative path is known."""
@@ -282,7 +277,7 @@ def discover(
             for filename in [*filenames, *(d for d in subdirectories if d.endswith(".py"))]:
                 if not filename.endswith(".py"):
                     continue
-                if matcher.excluded_name(relative_prefix, filename):
+                if matcher.excluded("", filename, relative_prefix + filename):
                     continue
                 if ignores and _ignored(ignores, filename, filename not in full_paths):
                     continue
