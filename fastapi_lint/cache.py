@@ -56,7 +56,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .semantic.modules import module_name, module_name_in, package_name
+from .semantic.modules import module_name, module_name_in
 from .semantic.records import ModuleSummary, fix_from_plain, fix_to_plain, from_plain, to_plain
 from .writing import open_regular, read_regular
 
@@ -561,9 +561,14 @@ class Cache:
         known = self._keys.get(path)
         if known is None:
             absolute = os.path.normpath(os.path.join(self._cwd, path))
-            key = absolute[len(self._prefix) :] if absolute.startswith(self._prefix) else absolute
-            known = self._keys[path] = (absolute, key)
+            known = self._keys[path] = (absolute, self._key_in(absolute))
         return known
+
+    def _key_in(self, absolute: str) -> str:
+        """The cache key of a normalised absolute path: relative to the project root when
+        inside it."""
+        prefix = self._prefix
+        return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
 
     # ------------------------------------------------------------------- shards
 
@@ -607,26 +612,22 @@ class Cache:
     def get_many(self, items: Iterable[tuple[str, str, str]]) -> list[Hit | None]:
         """For each (path, displayed path, normalised absolute path or ""), the file's cached
         findings and summary, or None when they must be computed. A warm run asks for every
-        file, so the usual case (the same stat as stored) is written out in one loop, with
-        what it calls bound once, and a directory's module prefix made once for its files
-        (they come in path order)."""
+        file, so the usual case (the same stat as stored) is one loop, which splits a path
+        into directory and name only when the directory is not the last file's (files come
+        in path order; `module_name_in` keeps each directory's package name)."""
         found: list[Hit | None] = []
         append = found.append
-        keys = self._keys
         shards = self._shards
-        prefix = self._prefix
         loads = marshal.loads
-        stat = os.stat
-        crc32 = zlib.crc32
         sep = os.sep
-        # A normalised absolute directory, with a separator at its end, and its files' package.
-        folder, here, package = "", "", ""
+        # A normalised absolute directory, and the same with a separator at its end.
+        folder, here = "", ""
         for path, display, absolute in items:
-            if not absolute:
-                known = keys.get(path)
-                absolute = (known if known is not None else self._paths(path))[0]
-            key = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
-            index = crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+            if absolute:
+                key = self._key_in(absolute)
+            else:
+                absolute, key = self._paths(path)
+            index = self._shard_of(key)
             shard = shards.get(index)
             if shard is None:
                 shard = self._shard(index)
@@ -644,16 +645,10 @@ class Cache:
                 if not here or not absolute.startswith(here) or sep in name:
                     folder, name = os.path.split(absolute)
                     here = os.path.join(folder, "")
-                    package = package_name(folder)
-                if name.endswith(".py") and name != "__init__.py":  # `module_name_in`'s usual case
-                    expected = f"{package}.{name[:-3]}" if package else name[:-3]
-                else:
-                    expected = module_name_in(folder, name)
-                if module != expected:
+                if module != module_name_in(folder, name):
                     append(None)
                     continue
-                info = stat(path)
-                now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                now = stat_key(os.stat(path))
                 if now != before or now[2] >= read_at - RACY_NS:
                     # Changed stat, or too recent to trust: compare the content itself (the
                     # time is taken before reading it, as when the entry was made).
