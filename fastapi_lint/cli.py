@@ -472,6 +472,8 @@ def _watch(targets: list[str], config_options: tuple[str, ...], once: Callable[[
         watched.add(str(Path(config).resolve().parent))
     if not watched:
         return error("--watch: none of the given paths exists")
+    from .parallel import release_frozen  # noqa: PLC0415 - start-up: only --watch needs it
+
     watch_filter = watchfiles.PythonFilter(extra_extensions=(".toml",))
     click.echo("Checking in watch mode; press Ctrl+C to stop.", err=True)
     once()
@@ -481,6 +483,7 @@ def _watch(targets: list[str], config_options: tuple[str, ...], once: Callable[[
                 click.clear()
             stamp = time.strftime("%H:%M:%S")
             click.echo(f"[{stamp}] File change detected; checking again.", err=True)
+            release_frozen()  # the last run's leftovers (`parallel.tune_gc`)
             once()
     except KeyboardInterrupt:
         pass

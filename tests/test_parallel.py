@@ -250,3 +250,55 @@ print("ok")
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
+
+
+def test_checks_run_without_the_collector_only_where_it_was_tuned(tmp_path: Path):
+    """`parallel._check` (every file of a run, in the pool or not), in a process of its own:
+    in a process `tune_gc` set up, the collector is off during the check and what the check
+    keeps is frozen after it; a library caller's collector, and the language server's
+    (`quiet_checks=False`: it lints in two threads), are left as they are."""
+    source = tmp_path / "app.py"
+    source.write_text("import time\n\nasync def handler():\n    time.sleep(1)\n")
+    script = f"""
+import gc
+from fastapi_lint import file_check, parallel
+from fastapi_lint.discovery import SourcePath
+from fastapi_lint.registry import RuleSet
+from fastapi_lint.settings import Settings
+
+seen = []
+original = file_check.check_file
+def check_file(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return original(*args, **kwargs)
+parallel.check_file = check_file
+item = SourcePath({str(source)!r}, "app.py")
+ruleset = RuleSet(Settings())
+options = parallel._Options(file_check.Mode(), False, True, None)
+
+def check():
+    on = gc.isenabled()
+    report = parallel._check(item, ruleset, options, write=False)
+    assert [d.code for d in report.diagnostics] == ["FAL102"], report.diagnostics
+    assert gc.isenabled() == on
+    return report
+
+check()
+parallel.tune_gc(quiet_checks=False)
+check()
+assert seen == [True, True], seen
+parallel.tune_gc()
+before = gc.get_freeze_count()
+report = check()
+assert seen == [True, True, False], seen
+assert gc.get_freeze_count() > before
+assert not any(o is report for o in gc.get_objects())  # frozen: no generation holds it
+gc.disable()  # a caller that turned it off keeps it off
+check()
+assert not gc.isenabled() and seen[-1] is False
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
