@@ -38,7 +38,7 @@ MIN_CHUNK = 2
 CHUNKS_PER_JOB = 4
 
 
-def tune_gc(*, quiet_checks: bool = True) -> None:
+def tune_gc(*, freeze_checks: bool = True) -> None:
     """Make the cyclic garbage collector cheap for a linting process.
 
     Parsing allocates hundreds of thousands of objects per file, and with the default
@@ -47,22 +47,37 @@ def tune_gc(*, quiet_checks: bool = True) -> None:
     (it creates no reference cycles). Freezing the startup objects and collecting less often
     saves about a quarter of the CPU time of a run; garbage cycles are still collected.
     Only for processes the linter owns (the CLI and its workers), never for library callers.
-    `quiet_checks`: keep the collector out of each file's check as well (`_check`); not for
-    a process that lints in another thread meanwhile (the language server), since the
-    collector is the whole process's.
+    Each file's check then runs with the collector off (`_check`, `collector_paused`);
+    `freeze_checks`: and what it keeps is frozen after it — not in a process that lints in
+    another thread meanwhile (the language server), since the collector is the process's.
     """
 
-    global _gc_tuned, _quiet_checks
+    global _gc_tuned, _freeze_checks
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
     _gc_tuned = True
-    _quiet_checks = quiet_checks
+    _freeze_checks = freeze_checks
 
 
 # Set by `tune_gc`: this process's collector is the linter's to manage (`long_lived`). Not
 # read from `gc.get_freeze_count()`: Python 3.12 starts with objects frozen already.
 _gc_tuned = False
-_quiet_checks = False
+_freeze_checks = False
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off in the block, in a process whose collector `tune_gc` set up:
+    for checking one buffer (the language server's edits), whose young tree a collection
+    would scan to free nothing (see `_check`). What the block keeps stays young."""
+    paused = _gc_tuned and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def release_frozen() -> None:
@@ -152,7 +167,8 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
     # tens of thousands of nodes to free nothing (on litellm and open-webui, one process:
     # 93 collections, 5 % of the CPU, about 2,000 objects found in cycles in all). The tree is
     # freed by reference counting when the check returns.
-    paused = _quiet_checks and gc.isenabled()
+    # (`collector_paused`, written out: this runs once per file of a run.)
+    paused = _gc_tuned and gc.isenabled()
     if paused:
         gc.disable()
     try:
@@ -172,7 +188,8 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
             # collection scans it either. The few objects the check left in cycles are
             # frozen with it: a process that goes on linting lets go of them with
             # `release_frozen`.
-            gc.freeze()
+            if _freeze_checks:
+                gc.freeze()
             gc.enable()
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .engine import lint_source
+from .parallel import collector_paused
 from .registry import RuleSet
 from .runner import Mode, read_source, run
 from .semantic.index import ProjectIndex
@@ -193,16 +194,17 @@ class ResidentProject:
     # ----------------------------------------------------------------- internals
 
     def _lint(self, document: Document) -> None:
-        result = lint_source(
-            document.source,
-            document.display,
-            self.ruleset,
-            module=module_name(document.path),
-            is_package=os.path.basename(document.path) == "__init__.py",
-            summarize=self.index is not None,
-            index=self.index,
-            resolve_facts=self.index is None,
-        )
+        with collector_paused():
+            result = lint_source(
+                document.source,
+                document.display,
+                self.ruleset,
+                module=module_name(document.path),
+                is_package=os.path.basename(document.path) == "__init__.py",
+                summarize=self.index is not None,
+                index=self.index,
+                resolve_facts=self.index is None,
+            )
         document.local = result.diagnostics
         document.summary = result.summary
         if self.index is not None and result.summary is not None:

@@ -100,7 +100,7 @@ def _keep_resident() -> None:
 
     gc.unfreeze()
     gc.collect()
-    tune_gc(quiet_checks=False)  # an index is built in a thread while buffers are linted
+    tune_gc(freeze_checks=False)  # an index is built in a thread while buffers are linted
 
 
 async def _load(ls: FastapiLintServer) -> None:

@@ -255,8 +255,9 @@ print("ok")
 def test_checks_run_without_the_collector_only_where_it_was_tuned(tmp_path: Path):
     """`parallel._check` (every file of a run, in the pool or not), in a process of its own:
     in a process `tune_gc` set up, the collector is off during the check and what the check
-    keeps is frozen after it; a library caller's collector, and the language server's
-    (`quiet_checks=False`: it lints in two threads), are left as they are."""
+    keeps is frozen after it (the language server's, `freeze_checks=False`, lints in two
+    threads: off during the check, nothing frozen); a library caller's collector is left as
+    it is."""
     source = tmp_path / "app.py"
     source.write_text("import time\n\nasync def handler():\n    time.sleep(1)\n")
     script = f"""
@@ -284,14 +285,16 @@ def check():
     return report
 
 check()
-parallel.tune_gc(quiet_checks=False)
-check()
-assert seen == [True, True], seen
-parallel.tune_gc()
+assert seen == [True], seen
+parallel.tune_gc(freeze_checks=False)
 before = gc.get_freeze_count()
 report = check()
-assert seen == [True, True, False], seen
-assert gc.get_freeze_count() > before
+assert seen == [True, False], seen
+assert gc.get_freeze_count() <= before  # frozen objects only died
+assert any(o is report for o in gc.get_objects())
+parallel.tune_gc()
+report = check()
+assert seen == [True, False, False], seen
 assert not any(o is report for o in gc.get_objects())  # frozen: no generation holds it
 gc.disable()  # a caller that turned it off keeps it off
 check()
