@@ -51,7 +51,6 @@ def tune_gc(*, freeze_checks: bool = True) -> None:
     `freeze_checks`: and what it keeps is frozen after it — not in a process that lints in
     another thread meanwhile (the language server), since the collector is the process's.
     """
-
     global _gc_tuned, _freeze_checks
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
@@ -66,10 +65,12 @@ _freeze_checks = False
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic collector off in the block, in a process whose collector `tune_gc` set up:
-    for checking one buffer (the language server's edits), whose young tree a collection
-    would scan to free nothing (see `_check`). What the block keeps stays young."""
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
+    """The cyclic collector off in the block, in a process whose collector `tune_gc` set up
+    (a library caller's, never tuned by us, is left as it is); with `freeze`, what exists at
+    the block's end is frozen, so that no later collection scans it either. For one file's
+    check (`_check`; the language server's edits), whose young tree a collection would scan
+    to free nothing, and for objects that last the run (`long_lived`)."""
     paused = _gc_tuned and gc.isenabled()
     if paused:
         gc.disable()
@@ -77,6 +78,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if paused:
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 
@@ -87,25 +90,14 @@ def release_frozen() -> None:
     gc.collect()
 
 
-@contextlib.contextmanager
-def long_lived() -> Iterator[None]:
+def long_lived() -> contextlib.AbstractContextManager[None]:
     """Build, in the block, objects that last until the end of the run (the findings and
     reports the result cache gives back, for ten thousand files), without the cyclic
     collector scanning them: in a process whose collector `tune_gc` set up (it froze the
     start-up objects: the CLI and its workers), it is off in the block and what exists at its
     end is frozen too. They hold no cycles; each young-generation collection scanned them
-    again (three of them, about 15 ms of a one-file run on the benchmark corpus). A library
-    caller's collector, never tuned by us, is left as it is."""
-
-    if not (_gc_tuned and gc.isenabled()):
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    again (three of them, about 15 ms of a one-file run on the benchmark corpus)."""
+    return collector_paused(freeze=True)
 
 
 def return_free_memory() -> None:
@@ -166,12 +158,11 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
     # file's tree is young and alive until the check ends, so every collection there scanned
     # tens of thousands of nodes to free nothing (on litellm and open-webui, one process:
     # 93 collections, 5 % of the CPU, about 2,000 objects found in cycles in all). The tree is
-    # freed by reference counting when the check returns.
-    # (`collector_paused`, written out: this runs once per file of a run.)
-    paused = _gc_tuned and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    # freed by reference counting when the check returns. What the check keeps (its report,
+    # the module's summary) lasts until the end of the run, or until its chunk is sent: it is
+    # frozen, where `tune_gc` says so, with the few objects the check left in cycles (a
+    # process that goes on linting lets go of them with `release_frozen`).
+    with collector_paused(freeze=_freeze_checks):
         return check_file(
             item,
             ruleset,
@@ -181,16 +172,6 @@ def _check(item: SourcePath, ruleset: RuleSet, options: _Options, *, write: bool
             summarize=options.summarize,
             index=options.project_index,
         )
-    finally:
-        if paused:
-            # What the check keeps (its report, the module's summary) lasts until the end of
-            # the run, or until its chunk is sent: frozen, as `long_lived` does, so that no
-            # collection scans it either. The few objects the check left in cycles are
-            # frozen with it: a process that goes on linting lets go of them with
-            # `release_frozen`.
-            if _freeze_checks:
-                gc.freeze()
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------------ the pool
