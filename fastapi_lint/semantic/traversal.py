@@ -96,7 +96,7 @@ class Traversal:
                 for node_type in walker.nodes:
                     dispatch.setdefault(node_type, []).append(walker)
             known = (dispatch, _walk_table(dispatch))
-            if len(_BY_WALKERS) > 256:  # many rule sets (tests): keep memory bounded
+            if len(_BY_WALKERS) > 1024:  # many rule sets (tests): keep memory bounded
                 _BY_WALKERS.clear()
             _BY_WALKERS[key] = known
         return cls(semantic, ctx, known[0], errors, known[1])
@@ -663,13 +663,33 @@ class _ByName:
         def names(rule: Walker) -> frozenset[str] | None:
             return getattr(rule, declared, None)  # the summary collector declares none
 
-        self.every = _entry(rules)
-        self.unnamed = _entry(tuple(r for r in rules if names(r) is None))
-        every_name = {name for r in rules for name in names(r) or ()}
-        self.named = {
-            name: _entry(tuple(r for r in rules if name in (names(r) or (name,))))
-            for name in every_name
-        }
+        # Made for hundreds of lists of rules on a large project (the gate lets a different
+        # list through for many files), each with hundreds of names (the blocking-call
+        # catalogue): each rule is added to the lists of its names in one pass, in order, and
+        # equal lists share one entry.
+        entries: dict[tuple[Walker, ...], tuple[tuple[Walker, ...], bool]] = {}
+
+        def entry(picked: tuple[Walker, ...]) -> tuple[tuple[Walker, ...], bool]:
+            found = entries.get(picked)
+            if found is None:
+                found = entries[picked] = _entry(picked)
+            return found
+
+        declared_names = [names(rule) for rule in rules]
+        self.every = entry(rules)
+        self.unnamed = entry(
+            tuple(r for r, own in zip(rules, declared_names, strict=True) if own is None)
+        )
+        # A rule that names none is handed every name; one that names some, those.
+        lists: dict[str, list[Walker]] = {name: [] for own in declared_names for name in own or ()}
+        for rule, own in zip(rules, declared_names, strict=True):
+            if own is None:
+                for picked in lists.values():
+                    picked.append(rule)
+            else:
+                for name in dict.fromkeys(own):
+                    lists[name].append(rule)
+        self.named = {name: entry(tuple(picked)) for name, picked in lists.items()}
 
     def pick(self, node: ast.AST, semantic: SemanticModel) -> tuple[tuple[Walker, ...], bool]:
         if self.attribute:
@@ -721,6 +741,25 @@ def _child_fields(wants_markers: bool) -> tuple[tuple[type[ast.AST], tuple[str, 
     return tuple(found)
 
 
+@functools.cache
+def _fields_of(wants_markers: bool) -> dict[type[ast.AST], tuple[str, ...]]:
+    return dict(_child_fields(wants_markers))
+
+
+@functools.cache
+def _no_rules_table(wants_markers: bool) -> dict[type, tuple]:
+    """The walk table of an empty list of rules (see `_walk_table`): the traversal's own
+    handlers and the fields to visit; a leaf for the rest."""
+    table: dict[type, tuple] = {}
+    for cls, fields in _child_fields(wants_markers):
+        handler = _HANDLERS.get(cls)
+        if fields or handler is not None:
+            table[cls] = (cls in _FUNCTION_TYPES, (), False, handler, fields)
+        else:
+            table[cls] = _LEAF
+    return table
+
+
 _PICKERS: dict[tuple[tuple[Walker, ...], str], _ByName] = {}
 
 
@@ -745,12 +784,17 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
     if table is not None:
         return table
     wants_markers = any(issubclass(cls, _MARKER_BASES) for cls in dispatch)
-    # The gate lets a different list of rules through for many files (hundreds of lists on
-    # a large project): what does not depend on the rules is computed once per node class,
-    # and the pickers once per list of rules.
-    table = {}
-    for cls, fields in _child_fields(wants_markers):
-        rules, only_in_async = _entry(tuple(dispatch.get(cls, ())))
+    # The gate lets a different list of rules through for many files (thousands of lists on
+    # the benchmark corpus, most of them met once): the table of no rules is made once, and
+    # each list's table is a copy of it with the entries of the classes its rules ask for,
+    # the pickers made once per list of rules.
+    fields_of = _fields_of(wants_markers)
+    table = _no_rules_table(wants_markers).copy()
+    for cls, walkers in dispatch.items():
+        fields = fields_of.get(cls)
+        if fields is None:
+            continue  # not a node class (the walk never meets it)
+        rules, only_in_async = _entry(tuple(walkers))
         handler = _HANDLERS.get(cls)
         declared = _DECLARED.get(cls)
         if declared and any(getattr(rule, declared, None) is not None for rule in rules):
@@ -759,7 +803,7 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
             table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
         else:
             table[cls] = _LEAF
-    if len(_TABLES) > 256:  # many rule sets (tests): keep memory bounded
+    if len(_TABLES) > 1024:  # many rule sets (tests): keep memory bounded
         _TABLES.clear()
     _TABLES[key] = table
     return table
