@@ -192,6 +192,10 @@ def discover(
     display = _Display()
     found: dict[str, SourcePath] = {}
     normcase = os.path.normcase
+    # A found file's record is made without the frozen dataclass's `__init__`, which sets each
+    # field through `object.__setattr__`: three times as long, for every file of a large tree
+    # (the fields are the same; `test_discovery_equivalence` holds them equal).
+    new = object.__new__
 
     def add(absolute: str, item: SourcePath) -> None:
         # One entry per file however it was named (`check . a.py`, `check a.py ./a.py`): the
@@ -285,7 +289,11 @@ def discover(
                 shown = full if display_dir is None else display_dir + filename
                 # `add`, written out: most of a large tree's files pass here.
                 absolute = absolute_prefix + filename
-                item = SourcePath(full, shown, False, given, "", absolute)
+                item = new(SourcePath)
+                item.__dict__.update(
+                    path=full, display=shown, explicit=False, given=given, problem="",
+                    absolute=absolute,
+                )  # fmt: skip
                 found.setdefault(normcase(absolute), item)
     return sorted(found.values(), key=_display)
 

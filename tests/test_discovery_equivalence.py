@@ -3,6 +3,7 @@ find exactly the files, with exactly the displayed paths, that the plain algorit
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from pathlib import Path
@@ -112,3 +113,26 @@ def test_the_repository_itself(monkeypatch):
     monkeypatch.chdir(ROOT)
     for settings in SETTINGS:
         assert discover(["."], settings) == reference(["."], settings)
+
+
+def test_found_files_carry_every_field(tree: Path, monkeypatch):
+    """The fields `==` does not compare (the path given on the command line, the normalised
+    absolute path) are set for every file a walk finds, as the constructor would set them:
+    the walk makes its records without calling it."""
+    monkeypatch.chdir(tree / "app")
+    settings = Settings(respect_gitignore=False)
+    found = discover(["api", str(tree / "docs"), "main.py"], settings)
+    # Outside the working directory, a file is shown by the path it was found by.
+    assert sorted(item.display for item in found) == sorted(
+        [str(tree / "docs" / "conf.py"), "api/v1/skip_me.py", "api/v1/users.py", "main.py"]
+    )
+    for item in found:
+        fields = vars(item)
+        assert fields == vars(SourcePath(**fields))
+        assert list(fields) == [f.name for f in dataclasses.fields(SourcePath)]
+        if item.explicit:
+            assert (item.given, item.absolute) == ("main.py", "")
+        else:
+            assert item.absolute == os.path.normpath(os.path.abspath(item.path))
+            assert item.given == (str(tree / "docs") if "docs" in item.path else "api")
+        assert hash(item) == hash(SourcePath(**fields))
