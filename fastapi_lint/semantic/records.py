@@ -135,8 +135,8 @@ class Condition:
     def plain(self) -> tuple[str, ...]:
         """The condition as `(kind, *fields)` of strings, for the cache (`marshal`) and JSON."""
         values: list[str] = []
-        for item in fields(self):
-            value = getattr(self, item.name)
+        for name in _shape(type(self))[0]:
+            value = getattr(self, name)
             values.extend(value if isinstance(value, tuple) else (value,))
         return (self.kind, *values)
 
@@ -318,14 +318,29 @@ def condition_from_plain(entry: Sequence[Any]) -> Condition:
     """The condition `Condition.plain` made; raises on an unknown kind or a wrong shape."""
     kind, *values = (str(v) for v in entry)
     cls = CONDITIONS[kind]
-    declared = fields(cls)
-    names = [f.name for f in declared]
-    if declared and str(declared[-1].type).startswith("tuple"):  # a last tuple field: the rest
+    names, rest = _shape(cls)
+    if rest:  # a last tuple field: the rest
         head = len(names) - 1
         return cls(*values[:head], tuple(values[head:]))  # type: ignore[call-arg]  # fields vary per kind
     if len(values) != len(names):
         raise ValueError(f"condition {kind!r} takes {len(names)} values")
     return cls(*values)
+
+
+def _shape(cls: type[Condition]) -> tuple[tuple[str, ...], bool]:
+    """The names of a condition's fields, and whether the last is a tuple (in the plain form,
+    the rest of the values). Asked for every condition written to or read from the cache
+    (`dataclasses.fields` builds its answer anew each time: a fifth of the time a warm
+    language server took to read the corpus's summaries)."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        declared = fields(cls)
+        rest = bool(declared) and str(declared[-1].type).startswith("tuple")
+        shape = _SHAPES[cls] = (tuple(item.name for item in declared), rest)
+    return shape
+
+
+_SHAPES: dict[type[Condition], tuple[tuple[str, ...], bool]] = {}
 
 
 class Fact(NamedTuple):
