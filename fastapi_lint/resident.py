@@ -81,7 +81,11 @@ class ResidentProject:
             # summaries the cache keeps beside each file's findings make it.
             from .project import load_index  # noqa: PLC0415 - start-up: only `build` needs it
 
-            index = load_index(self.settings, self.ruleset.codes)
+            # Ten thousand summaries decoded into records that last as long as the index: the
+            # collector, left on, scanned them again and again to free nothing (2.97 → 1.11 s
+            # on the corpus with it off).
+            with collector_paused():
+                index = load_index(self.settings, self.ruleset.codes)
         return index, on_disk
 
     def install(self, index: ProjectIndex | None, on_disk: dict[str, list[Diagnostic]]) -> None:

@@ -528,4 +528,10 @@ def _is_python(uri: str) -> bool:
 
 
 def main() -> None:
+    from .parallel import tune_gc  # noqa: PLC0415 - start-up: only the server needs it
+
+    # The collector set up as in the command line's processes from the start, so that the
+    # first index, built in a thread, is built with it (`long_lived`, `collector_paused`); an
+    # installed index is then kept out of its way (`_keep_resident`).
+    tune_gc(freeze_checks=False)
     server.start_io()

@@ -3,6 +3,8 @@ workspace: which open documents it hands back after a change elsewhere."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,47 @@ def test_dependants_leave_out_the_document_just_edited(project):
     project.update(helpers.path, HELPERS)
     assert project.dependants(routes_path) == []
     assert _codes(routes) == ["FAL108"]  # not resolved again: the caller handles the edited one
+
+
+def test_the_stored_index_is_read_without_the_collector_where_it_was_tuned(tmp_path: Path):
+    """A warm start (the cross-module findings from the cache, so no index built by the run)
+    reads every stored summary into the index: in the language server, whose collector
+    `tune_gc` set up at start, with the collector off meanwhile (left on, it took more than half
+    of that time); in a process that never tuned it, the collector is left as it is. In a
+    process of its own: the collector's set-up is the process's."""
+    config = write_workspace(tmp_path) / "pyproject.toml"
+    script = f"""
+import gc, os
+from fastapi_lint import parallel, project
+from pathlib import Path
+from fastapi_lint.config import load_settings
+from fastapi_lint.resident import ResidentProject
+
+os.chdir({str(tmp_path)!r})
+settings = load_settings(Path({str(config)!r}))
+seen = []
+original = project.load_index
+def load_index(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return original(*args, **kwargs)
+project.load_index = load_index
+
+def build():
+    index, on_disk = ResidentProject(os.getcwd(), settings).build(cache=True)
+    assert index is not None and len(index) == len(on_disk) > 1, (index, on_disk)
+    assert gc.isenabled()
+
+build()  # a cold start: the run builds the index itself
+assert seen == [], seen
+build()  # a warm start: read from the cache
+assert seen == [True], seen
+parallel.tune_gc(freeze_checks=False)
+build()
+assert seen == [True, False], seen
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
+    assert done.stderr == ""
