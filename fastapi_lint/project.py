@@ -275,6 +275,9 @@ class _Incremental:
         )
         self.names = tuple(sorted(index.module_names()))
         self.where = {name: number for number, name in enumerate(self.names)}
+        # What an answer consulted is stored as positions in these names (`_resolve`), and
+        # the index is updated later only with modules it has (`with_module`).
+        index.keep_reads_of(frozenset(self.names))
         results: dict[str, tuple] = {}
         depends: dict[str, bytes] = {}
         for number in range(len(self.files)):
@@ -328,6 +331,7 @@ class _Incremental:
 
         heads = [(self.displays[n], self.modules[n]) for n in present]
         index = ProjectIndex.lazy(heads, load, external_for(self.settings))
+        index.keep_reads_of(frozenset(self.names))  # what `_resolve` stores of an answer's names
         results: dict[str, tuple] = {}
         depends: dict[str, bytes] = {}
         # Only the files with facts have stored dependencies: the others have nothing to

@@ -243,6 +243,32 @@ def test_namespace_packages_resolve_by_path(tmp_path: Path):
     assert "handler → fetch → requests.get (app/services/io.py:4)" in finding.message
 
 
+def test_an_answer_keeps_only_the_names_asked_about(tmp_path: Path):
+    """What an answer consulted is kept for the names a caller can ask about (the project's,
+    with `keep_reads_of`): the chain through `app.services.io` reads `requests` and the
+    like too, which no later question is about; and a change of the module it went through
+    still makes the answer stale (`with_module`)."""
+    service = _summary(
+        "import requests\n\ndef fetch(u):\n    return requests.get(u)\n",
+        "app/services/io.py",
+        "app.services.io",
+    )
+    route = _summary(
+        "from app.services.io import fetch\n\nasync def handler(u):\n    return fetch(u)\n",
+        "app/routes.py",
+        "app.routes",
+    )
+    every = ProjectIndex([service, route]).answer(route)[1]
+    narrowed = ProjectIndex([service, route])
+    project = frozenset(narrowed.module_names())
+    narrowed.keep_reads_of(project)
+    found, read = narrowed.answer(route)
+    assert [d.code for d in found] == ["FAL106"]
+    assert {"app.routes", "app.services.io"} <= read == every & project < every
+    quiet = _summary("def fetch(u):\n    return u\n", "app/services/io.py", "app.services.io")
+    assert narrowed.with_module(quiet, in_place=True).diagnostics(route) == []
+
+
 def test_same_module_name_twice_is_ambiguous():
     one = _summary("import time\n\ndef work():\n    time.sleep(1)\n", "a/jobs.py", "jobs")
     two = _summary("def work():\n    return 1\n", "b/jobs.py", "jobs")

@@ -14,12 +14,19 @@ from fastapi_lint.config import load_settings
 from fastapi_lint.resident import ResidentProject
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ResidentProject:
+@pytest.fixture(params=[False, True], ids=["no-cache", "cache"])
+def project(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> ResidentProject:
+    """The workspace loaded without the cache, and with it (the server's way): the index
+    then comes from the project pass that writes the cache, which keeps of each answer only
+    the project's module names it consulted (`ProjectIndex.keep_reads_of`)."""
     config = write_workspace(tmp_path) / "pyproject.toml"
     monkeypatch.chdir(tmp_path)  # the server runs in the workspace root
     resident = ResidentProject(str(tmp_path), load_settings(config))
-    resident.load(cache=False)
+    resident.load(cache=request.param)
+    assert resident.index is not None
+    assert (resident.index._kept_reads is not None) == request.param
     return resident
 
 

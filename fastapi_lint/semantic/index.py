@@ -121,6 +121,7 @@ class ProjectIndex:
     An index made with `record_reads=False` keeps no such names (a whole-project run without
     the result cache, whose index nobody updates afterwards: the names were more than half
     of its memory); `with_module` on it then keeps no answer that could depend on the module.
+    `keep_reads_of` narrows what is kept to the names a caller can ever ask about.
     """
 
     def __init__(
@@ -175,7 +176,19 @@ class ProjectIndex:
         # `_slot_of_key`, `_slot_of_path`): tables of ten thousand of each cost an index set up
         # for a few questions (one file changed) more than its answers.
         self._by_path: dict[str, int] | None = None
+        # The consulted names worth keeping with an answer (None: every one): see
+        # `keep_reads_of`.
+        self._kept_reads: frozenset[str] | None = None
         self._clear()
+
+    def keep_reads_of(self, names: frozenset[str]) -> None:
+        """Keep, of the names each answer consulted, only `names`: the only ones whose change
+        the caller will ask about (the project pass stores an answer's names as positions in
+        the project's names; `with_module` asks about the names of a module the index has).
+        Most names an answer consults are not the project's (`requests`, `os.path`): on
+        litellm, 23 % of them were, and the kept sets of names took 251 MB of the 308 MB its
+        project pass allocated."""
+        self._kept_reads = names
 
     def _key(self, slot: int) -> str:
         name = self._heads[slot][1]
@@ -236,7 +249,8 @@ class ProjectIndex:
     def _frozen(self, names: set[str]) -> frozenset[str]:
         if not self.record_reads:
             return _NOTHING
-        frozen = frozenset(names)
+        kept = self._kept_reads
+        frozen = frozenset(names) if kept is None else kept.intersection(names)
         return self._sets.setdefault(frozen, frozen)
 
     @property
@@ -408,6 +422,7 @@ class ProjectIndex:
         new._modules = self._modules
         new._aliases = self._aliases
         new._by_path = self._by_path
+        new._kept_reads = self._kept_reads
         new._tables = {k: v for k, v in self._tables.items() if k != slot}
         new._entries = {}
         new._resolved = {}
