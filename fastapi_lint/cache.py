@@ -673,9 +673,11 @@ class Cache:
         summary: ModuleSummary | None = None,
         *,
         summarized: bool = False,
+        plain: bytes | None = None,
     ) -> None:
         """Store a file's findings and, when it was `summarized` (project analysis), its
-        summary (None for a file that has none: it does not parse)."""
+        summary (None for a file that has none: it does not parse), or `plain`, the summary
+        already in the form stored (`marshal.dumps(to_plain(summary))`, made in a worker)."""
         key = self._key(path)
         index = self._shard_of(key)
         entry: Entry = (
@@ -693,7 +695,8 @@ class Cache:
         if summarized:
             # Marshalled on its own: a run that needs a few summaries (one file changed)
             # reads and unmarshals only those (see `_SummaryShard`).
-            plain = None if summary is None else marshal.dumps(to_plain(summary))
+            if plain is None and summary is not None:
+                plain = marshal.dumps(to_plain(summary))
             summaries.put(key, content.digest, plain)
             self._dirty_summaries.add(index)
         elif summaries.remove(key):

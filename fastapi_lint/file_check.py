@@ -77,6 +77,10 @@ class FileReport:
     # the summary in pass 2 and the facts only while it resolves them.
     packed_summary: Packed | None = field(default=None, repr=False)
     packed_facts: bytes = field(default=b"", repr=False)
+    # With the result cache, such a summary also crosses in the cache's plain form, made in
+    # the worker (`records.to_plain`, marshalled): the main process stores it as it is and
+    # keeps the summary packed, as a run without the cache does, until pass 2.
+    plain_summary: bytes | None = field(default=None, repr=False)
     # A fix computed in a worker process, written by the main process (see `parallel.py`):
     # (path, source without its line index, outcome, original bytes, where a symlink may
     # point: see `writing.allowed_roots`).

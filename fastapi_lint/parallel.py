@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import marshal
 import os
 import sys
 import time
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .discovery import SourcePath
 from .file_check import FileReport, Mode, check_file, finish_write
 from .registry import RuleSet
-from .semantic.records import pack_facts, pack_summaries
+from .semantic.records import pack_facts, pack_summaries, to_plain
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -234,6 +235,8 @@ def _check_chunk(chunk: tuple[int, list[SourcePath]]) -> tuple[int, list[FileRep
             if summary is not None:
                 report.packed_summary = shelf
                 report.packed_facts = pack_facts(summary.facts) if summary.facts else b""
+                if options.with_content:  # the cache stores it: in its form, made here
+                    report.plain_summary = marshal.dumps(to_plain(summary))
                 report.summary = None
     return start, done
 

@@ -26,7 +26,7 @@ from .engine import withhold_fixes
 from .semantic.external import external_for
 from .semantic.index import ProjectIndex, path_aliases
 from .semantic.modules import module_name
-from .semantic.records import ModuleSummary, unpack_facts
+from .semantic.records import Fact, ModuleSummary, unpack_facts
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -59,9 +59,9 @@ def project_pass(
     fact was resolved with it (None otherwise). `summarize` runs pass 1 again for a cached
     file whose summary is missing. Without the cache, `record_reads=False` makes an index
     that keeps no consulted module names (`ProjectIndex`): for a run whose index nobody
-    updates afterwards. Also without the cache, `packed` holds per file the facts of a
-    summary that came from a worker without them (`records.pack_facts`; b"": they are in the
-    summary): each file's are unpacked only while they are resolved.
+    updates afterwards. `packed` holds per file the facts of a summary that came from a
+    worker without them (`records.pack_facts`; b"": they are in the summary): each file's
+    are unpacked only while they are resolved.
     """
     if store is None:
         decoded = [cast("ModuleSummary | None", entry) for entry in summaries]
@@ -80,7 +80,9 @@ def project_pass(
                 if new:
                     _add(report, new)
         return index
-    return _Incremental(files, reports, summaries, digests, store, settings, summarize).run()
+    return _Incremental(
+        files, reports, summaries, digests, store, settings, summarize, packed
+    ).run()
 
 
 class _Missing(Exception):
@@ -99,6 +101,7 @@ class _Incremental:
         store: Cache,
         settings: Settings,
         summarize: Callable[[SourcePath], ModuleSummary | None],
+        packed: Sequence[bytes] = (),
     ) -> None:
         from .cache import Hit  # noqa: PLC0415 - start-up: a run without the cache skips it
 
@@ -136,6 +139,17 @@ class _Incremental:
         # (an update that has to give up leaves the reports as they were).
         self.found: dict[int, list[Diagnostic]] = {}
         self._hit = Hit
+        # The facts of a summary that came from a worker without them (see `project_pass`).
+        self.packed = packed
+
+    def facts(self, number: int, summary: ModuleSummary) -> tuple[Fact, ...]:
+        """File `number`'s facts: its summary's, or unpacked from what the worker sent."""
+        if self.packed and self.packed[number]:
+            return unpack_facts(self.packed[number])
+        return summary.facts
+
+    def has_facts(self, number: int, summary: ModuleSummary | None) -> bool:
+        return summary is not None and bool(summary.facts or (self.packed and self.packed[number]))
 
     def summary(self, number: int) -> ModuleSummary | None:
         """File `number`'s summary: as pass 1 made it, or decoded from the cache."""
@@ -282,7 +296,7 @@ class _Incremental:
         depends: dict[str, bytes] = {}
         for number in range(len(self.files)):
             summary = self.decoded[number]
-            if summary is not None and summary.facts:
+            if summary is not None and self.has_facts(number, summary):
                 self._resolve(index, number, summary, results, depends)
         self._save(results, depends)
         return index
@@ -362,7 +376,7 @@ class _Incremental:
         for number in sorted(again):  # in the order of the run, as the whole pass goes
             summary = self.summary(number)
             if number in fresh:
-                if summary is not None and summary.facts:
+                if summary is not None and self.has_facts(number, summary):
                     self._resolve(index, number, summary, results, depends)
                 continue
             if summary is None:
@@ -387,7 +401,7 @@ class _Incremental:
     ) -> None:
         from .cache import pack  # noqa: PLC0415 - start-up: see above
 
-        new, read = index.answer(summary)
+        new, read = index.answer(summary, self.facts(number, summary))
         withhold_fixes(new, self.settings)
         key = self.keys[number]
         # Only names the project has are kept (see `_update`).

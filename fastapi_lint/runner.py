@@ -298,15 +298,16 @@ def _run_files(
     for number, report in zip(todo, done, strict=True):
         reports[number] = report
         summary = report.summary  # freshly made: a summary, never a cache hit
+        plain = report.plain_summary  # with the cache: the summary as stored, from a worker
         if report.packed_summary is not None:
-            if store is not None:  # the cache stores whole summaries
+            if store is not None and plain is None:  # the cache stores whole summaries
                 summary = unpack(report.packed_summary, report.packed_facts)
             else:
                 shelved[number] = report.packed_summary
                 packed[number] = report.packed_facts
             report.packed_summary, report.packed_facts = None, b""
         summaries[number] = summary
-        report.summary = None
+        report.summary = report.plain_summary = None
         if report.content is not None:
             digests[number] = report.content.digest
             if store is not None and not report.errors:
@@ -317,6 +318,7 @@ def _run_files(
                     report.diagnostics,
                     summary,
                     summarized=project,
+                    plain=plain,
                 )
     finished = [r for r in reports if r is not None]
     index = None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from fastapi_lint import parallel
 from fastapi_lint.cache import Cache
 from fastapi_lint.config import Configs, find_config, load_settings
 from fastapi_lint.runner import discover_per_config, run
@@ -114,30 +115,41 @@ def _shop_edits(shop: Path) -> list[tuple[str, Callable[[], None], bool]]:
     ]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_incremental_runs_report_what_a_run_without_cache_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ):
+    """Runs with the cache after each edit report what a run without it reports; with two
+    processes, the summaries come from the workers as a large project's do (packed, with
+    the cache's form of each made in the worker)."""
     shop = tmp_path / "shop"
     shutil.copytree(PROJECTS / "shop", shop)
-    monkeypatch.chdir(shop)
+
+    def setup() -> None:
+        monkeypatch.chdir(shop)
+        # The shop's 22 files make one process otherwise (`parallel.MIN_FILES_PER_JOB`).
+        monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+
+    setup()
     settings = load_settings(find_config(str(shop)))
-    cold = run(["."], settings, cache=True)
+    cold = run(["."], settings, cache=True, jobs=jobs)
     assert _details(cold) == _details(run(["."], settings))
     files = len(cold.files)
     seen = {tuple(_details(cold))}
     for what, edit, small in _shop_edits(shop):
         edit()
         decodes = _Decodes(monkeypatch)
-        incremental = run(["."], settings, cache=True)
+        incremental = run(["."], settings, cache=True, jobs=jobs)
         monkeypatch.undo()
-        monkeypatch.chdir(shop)
+        setup()
         assert _details(incremental) == _details(run(["."], settings)), what
         if small:
             assert incremental.index is None, what  # an update, not the whole pass
             assert decodes.count < files - 1, what
         seen.add(tuple(_details(incremental)))
         # The next run, with nothing changed, reports the same from the stored state.
-        assert _details(run(["."], settings, cache=True)) == _details(incremental), what
+        again = run(["."], settings, cache=True, jobs=jobs)
+        assert _details(again) == _details(incremental), what
     assert len(seen) >= 5  # the edits changed what is reported
 
 

@@ -356,14 +356,16 @@ class ProjectIndex:
     def _class(self, qualname: str) -> ClassRecord | None:
         return self._entry(qualname)[1]
 
-    def answer(self, summary: ModuleSummary) -> tuple[list[Diagnostic], frozenset[str]]:
+    def answer(
+        self, summary: ModuleSummary, facts: Sequence[Fact] | None = None
+    ) -> tuple[list[Diagnostic], frozenset[str]]:
         """The module's findings (`diagnostics`), and the module names the answer consulted:
         it stands as long as no module of those names (or path aliases) changes."""
         outer = self.deps
         self.deps = self._reads()
         self.deps.add(summary.module)
         try:
-            found = self.diagnostics(summary)
+            found = self.diagnostics(summary, facts)
             return found, self._frozen(self.deps)
         finally:
             # In place: `outer | self.deps` copied the growing outer set at every module.
