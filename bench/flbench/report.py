@@ -232,6 +232,13 @@ def row_cells(
         ratio = _ratio(_median(by_key, f"bump-{p}"), _median(by_key, f"fl-diff-{p}"))
         if ratio is not None:
             cells.setdefault(f"fl-diff-{p}", []).append(f"{ratio:.2f}x faster than bump-pydantic")
+    first = [
+        f"{ratio:.2f}x {what}"
+        for key, what in (("fl-cold", "the run without the cache"), ("ruff-cold", "ruff"))
+        if (ratio := _ratio(_median(by_key, "fl-coldcache"), _median(by_key, key))) is not None
+    ]
+    if first:
+        cells.setdefault("fl-coldcache", []).append("; ".join(first) + " (no goal)")
     server = by_key.get("fl-server")
     if server is not None and server.status == "ok" and server.output:
         out = server.output

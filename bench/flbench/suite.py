@@ -172,6 +172,20 @@ def tool_rows(ctx: Context) -> list[Spec]:
     moved, move = _edited_copy(ctx, moving=True)
     return [
         _lint_spec(ctx, "fl-cold", "tool", "fastapi-lint check --no-cache", ctx.whole),
+        # What a project's first run costs (CI on a fresh clone, a first pre-commit run): the
+        # default run, which writes the cache. One run (`--slow-runs`), the cache cleared first.
+        _lint_spec(
+            ctx,
+            "fl-coldcache",
+            "tool",
+            "fastapi-lint check (no cache yet: a first run, which writes it)",
+            ctx.whole,
+            cache=True,
+            slow=True,
+            prepare=lambda: _clear_cache(ctx),
+            before_each=lambda: _clear_cache(ctx),
+            note=note,
+        ),
         _lint_spec(
             ctx,
             "fl-warm",
