@@ -12,7 +12,7 @@ import ast
 import bisect
 import functools
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import InternalError, internal_error
@@ -750,14 +750,21 @@ def _fields_of(wants_markers: bool) -> dict[type[ast.AST], tuple[str, ...]]:
 def _no_rules_table(wants_markers: bool) -> dict[type, tuple]:
     """The walk table of an empty list of rules (see `_walk_table`): the traversal's own
     handlers and the fields to visit; a leaf for the rest."""
-    table: dict[type, tuple] = {}
-    for cls, fields in _child_fields(wants_markers):
-        handler = _HANDLERS.get(cls)
-        if fields or handler is not None:
-            table[cls] = (cls in _FUNCTION_TYPES, (), False, handler, fields)
-        else:
-            table[cls] = _LEAF
-    return table
+    return {cls: _table_entry(cls, fields, ()) for cls, fields in _child_fields(wants_markers)}
+
+
+def _table_entry(cls: type, fields: tuple[str, ...], walkers: Sequence[Walker]) -> tuple:
+    """The walk table's entry for node class `cls` (see `_walk_table`), whose rules are
+    `walkers`: a picker by name for calls and attributes some rule names, the rules
+    themselves otherwise, a leaf for a class with nothing to visit and nobody asking."""
+    rules, only_in_async = _entry(tuple(walkers))
+    handler = _HANDLERS.get(cls)
+    declared = _DECLARED.get(cls)
+    if declared and any(getattr(rule, declared, None) is not None for rule in rules):
+        return (False, _picker(rules, declared), only_in_async, handler, fields)
+    if fields or rules or handler is not None:
+        return (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
+    return _LEAF
 
 
 _PICKERS: dict[tuple[tuple[Walker, ...], str], _ByName] = {}
@@ -792,17 +799,8 @@ def _walk_table(dispatch: dict[type[ast.AST], list[Walker]]) -> dict[type, tuple
     table = _no_rules_table(wants_markers).copy()
     for cls, walkers in dispatch.items():
         fields = fields_of.get(cls)
-        if fields is None:
-            continue  # not a node class (the walk never meets it)
-        rules, only_in_async = _entry(tuple(walkers))
-        handler = _HANDLERS.get(cls)
-        declared = _DECLARED.get(cls)
-        if declared and any(getattr(rule, declared, None) is not None for rule in rules):
-            table[cls] = (False, _picker(rules, declared), only_in_async, handler, fields)
-        elif fields or rules or handler is not None:
-            table[cls] = (cls in _FUNCTION_TYPES, rules, only_in_async, handler, fields)
-        else:
-            table[cls] = _LEAF
+        if fields is not None:  # else not a node class: the walk never meets it
+            table[cls] = _table_entry(cls, fields, walkers)
     if len(_TABLES) > 1024:  # many rule sets (tests): keep memory bounded
         _TABLES.clear()
     _TABLES[key] = table
