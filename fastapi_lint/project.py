@@ -73,7 +73,7 @@ def project_pass(
         for number, (report, summary) in enumerate(zip(reports, decoded, strict=True)):
             if summary is None:
                 continue
-            facts = unpack_facts(packed[number]) if packed and packed[number] else summary.facts
+            facts = _facts(summary, packed, number)
             if facts:
                 new = index.diagnostics(summary, facts)
                 withhold_fixes(new, settings)
@@ -83,6 +83,12 @@ def project_pass(
     return _Incremental(
         files, reports, summaries, digests, store, settings, summarize, packed
     ).run()
+
+
+def _facts(summary: ModuleSummary, packed: Sequence[bytes], number: int) -> tuple[Fact, ...]:
+    """File `number`'s facts: its summary's, or unpacked from what the worker that made the
+    summary sent beside it (`packed`, see `project_pass`)."""
+    return unpack_facts(packed[number]) if packed and packed[number] else summary.facts
 
 
 class _Missing(Exception):
@@ -142,14 +148,9 @@ class _Incremental:
         # The facts of a summary that came from a worker without them (see `project_pass`).
         self.packed = packed
 
-    def facts(self, number: int, summary: ModuleSummary) -> tuple[Fact, ...]:
-        """File `number`'s facts: its summary's, or unpacked from what the worker sent."""
-        if self.packed and self.packed[number]:
-            return unpack_facts(self.packed[number])
-        return summary.facts
-
-    def has_facts(self, number: int, summary: ModuleSummary | None) -> bool:
-        return summary is not None and bool(summary.facts or (self.packed and self.packed[number]))
+    def has_facts(self, number: int, summary: ModuleSummary) -> bool:
+        """Has file `number` facts to resolve, in its summary or packed beside it?"""
+        return bool(summary.facts or (self.packed and self.packed[number]))
 
     def summary(self, number: int) -> ModuleSummary | None:
         """File `number`'s summary: as pass 1 made it, or decoded from the cache."""
@@ -345,7 +346,6 @@ class _Incremental:
 
         heads = [(self.displays[n], self.modules[n]) for n in present]
         index = ProjectIndex.lazy(heads, load, external_for(self.settings))
-        index.keep_reads_of(frozenset(self.names))  # what `_resolve` stores of an answer's names
         results: dict[str, tuple] = {}
         depends: dict[str, bytes] = {}
         # Only the files with facts have stored dependencies: the others have nothing to
@@ -401,7 +401,7 @@ class _Incremental:
     ) -> None:
         from .cache import pack  # noqa: PLC0415 - start-up: see above
 
-        new, read = index.answer(summary, self.facts(number, summary))
+        new, read = index.answer(summary, _facts(summary, self.packed, number))
         withhold_fixes(new, self.settings)
         key = self.keys[number]
         # Only names the project has are kept (see `_update`).
