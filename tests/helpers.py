@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from fastapi_lint.config import apply_overrides
@@ -68,3 +70,14 @@ def expected_in_project(project: Path) -> set[tuple[str, int, str]]:
         for row, line in enumerate(path.read_text().splitlines(), 1)
         for code in expected_codes(line)
     }
+
+
+def run_in_own_process(script: str, *, timeout: float = 60) -> None:
+    """Run `script`, which prints "ok" once its assertions pass, in a Python process of its
+    own: for what belongs to the whole process (the garbage collector's set-up). A failing
+    assertion's traceback is the failure's message."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout
+    )
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
+    assert done.stderr == ""

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_in_own_process
 
 from fastapi_lint import parallel
 from fastapi_lint.runner import Mode, RunReport, run
@@ -182,8 +183,6 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path):
     """`kill -9` of the main process: its workers stop within 2 s instead of finishing the
     chunk they were given (seconds of work on large files, for a run nobody will see)."""
     import signal
-    import subprocess
-    import sys
     import time
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -246,10 +245,7 @@ assert gc.isenabled()
 assert gc.get_freeze_count() >= before + 100_000
 print("ok")
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
+    run_in_own_process(script)
 
 
 def test_checks_run_without_the_collector_only_where_it_was_tuned(tmp_path: Path):
@@ -301,7 +297,4 @@ check()
 assert not gc.isenabled() and seen[-1] is False
 print("ok")
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
+    run_in_own_process(script)

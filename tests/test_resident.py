@@ -3,12 +3,11 @@ workspace: which open documents it hands back after a change elsewhere."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from editor_workspace import HELPERS, QUIET_HELPERS, ROUTES, write_workspace
+from helpers import run_in_own_process
 
 from fastapi_lint.config import load_settings
 from fastapi_lint.resident import ResidentProject
@@ -98,8 +97,4 @@ build()
 assert seen == [True, False], seen
 print("ok")
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
-    assert done.stderr == ""
+    run_in_own_process(script, timeout=120)
