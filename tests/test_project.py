@@ -258,11 +258,13 @@ def test_an_answer_keeps_only_the_names_asked_about(tmp_path: Path):
         "app/routes.py",
         "app.routes",
     )
-    every = ProjectIndex([service, route]).answer(route)[1]
+    every = set(ProjectIndex([service, route]).answer(route)[1])
     narrowed = ProjectIndex([service, route])
     project = frozenset(narrowed.module_names())
     narrowed.keep_reads_of(project)
-    found, read = narrowed.answer(route)
+    found, reads = narrowed.answer(route)
+    read = set(reads)
+    assert len(read) == len(reads)  # each name once
     assert [d.code for d in found] == ["FAL106"]
     assert {"app.routes", "app.services.io"} <= read == every & project < every
     quiet = _summary("def fetch(u):\n    return u\n", "app/services/io.py", "app.services.io")
