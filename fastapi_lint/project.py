@@ -184,6 +184,12 @@ class _Incremental:
             else:
                 self._finish()
                 return None
+        # The whole pass: the summaries this run stored are written first (see
+        # `Cache.write_summaries`), and the memory their bytes held given back.
+        from .parallel import return_free_memory  # noqa: PLC0415 - start-up: see above
+
+        self.store.write_summaries()
+        return_free_memory()
         index = self._full()
         self._finish()
         return index

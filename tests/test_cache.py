@@ -191,13 +191,13 @@ def test_a_summary_whose_bytes_changed_is_dropped_not_copied(tmp_path: Path):
     shard.put("a.py", b"digest-a", b"first summary")
     shard.put("b.py", b"digest-b", b"second summary")
     shard.put("c.py", b"digest-c", None)  # a file that does not parse
-    path.write_bytes(shard.sealed())
+    path.write_bytes(b"".join(shard.sealed()))
     path.write_bytes(path.read_bytes().replace(b"first summary", b"first SUMMARY"))
     again = cache_module._SummaryShard(str(path))
     assert again.get("a.py") is None
     assert again.get("b.py") == (b"digest-b", b"second summary")
     assert again.get("c.py") == (b"digest-c", None)
-    rewritten = again.sealed()
+    rewritten = b"".join(again.sealed())
     again.close()
     path.write_bytes(rewritten)
     third = cache_module._SummaryShard(str(path))
@@ -209,6 +209,48 @@ def test_a_summary_whose_bytes_changed_is_dropped_not_copied(tmp_path: Path):
     data[len(cache_module._SUMMARIES_MAGIC) + 8 + 20] ^= 0xFF
     path.write_bytes(bytes(data))
     assert cache_module._SummaryShard(str(path)).stored == {}
+
+
+def test_a_whole_project_pass_writes_the_summaries_before_it_resolves(
+    project: Path, linted: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    """A project pass that resolves every fact writes this run's summaries first (their bytes
+    are not held through the pass), and reads a cached file's summary back from the shards
+    just written."""
+    from fastapi_lint import project as project_module
+
+    seen: list[tuple[set[int], object]] = []
+    whole = project_module._Incremental._full
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        store = self.store
+        key = store.key_of(os.path.join("app", "main.py"))
+        shard = cache_module._SummaryShard(store._summary_path(store._summaries_of(key)))
+        seen.append((set(store._dirty_summaries), shard.get(key)))
+        shard.close()
+        return whole(self)
+
+    monkeypatch.setattr(project_module._Incremental, "_full", spy)
+    (project / "app" / "io.py").write_text("import time\n\ndef slow():\n    time.sleep(1)\n")
+    route = "from fastapi import FastAPI\nfrom app.io import slow\n\napp = FastAPI()\n\n"
+    route += '@app.get("/")\nasync def index():\n    slow()\n'
+    (project / "app" / "main.py").write_text(route)
+    first = [(d.path, d.code) for d in _run().diagnostics]
+    assert ("app/main.py", "FAL106") in first
+    # The project record lost and main.py edited: a whole pass, with io.py from the cache.
+    for record in project.glob(".fastapi_lint_cache/*/project.marshal"):
+        record.unlink()
+    (project / "app" / "main.py").write_text(route + "# edited\n")
+    linted.clear()
+    second = [(d.path, d.code) for d in _run().diagnostics]
+    assert linted == ["app/main.py"]
+    assert second == first
+    # Each pass found main.py's summary on disk, under the digest of the content it checked.
+    (pending, written), (pending_again, rewritten) = seen
+    assert pending == pending_again == set()
+    assert isinstance(written, tuple) and isinstance(rewritten, tuple)
+    assert written[1] is not None and rewritten[1] is not None
+    assert written[0] != rewritten[0]
 
 
 def test_a_malformed_entry_is_ignored(project: Path, linted: list[str]):
