@@ -278,14 +278,18 @@ class CorsNotOutermost(Rule):
         for position, argument in arguments:
             if not isinstance(argument, (ast.Name, ast.Attribute)):
                 continue
-            key = self._key(argument, ctx)
+            # An app of this body, or a value of an app's type. Most calls pass no app, and
+            # most files register nothing on one: the type is asked first there, and the
+            # key (the receiver's text, for an attribute) only for an app.
+            key = self._key(argument, ctx) if apps else None
+            if (key is None or key not in apps) and ctx.semantic.app_type(
+                ctx.semantic.type_of(argument)
+            ) not in _APPS:
+                continue
             if key is None:
-                continue
-            if (
-                key not in apps
-                and ctx.semantic.app_type(ctx.semantic.type_of(argument)) not in _APPS
-            ):
-                continue
+                key = self._key(argument, ctx)
+                if key is None:
+                    continue
             if _builds_app(node, ctx):
                 return  # an app built from another app is not a handover
             callee = call_candidate(node, ctx.semantic, ctx.qualified_name(node.func))
