@@ -1,6 +1,7 @@
 """Ruff's cold run and fastapi-lint's one-file runs side by side, alternating.
 
     python bench/alternating.py --tool .venv/bin/fastapi-lint [--pairs 8] [--edit comment|move]
+    python bench/alternating.py --tool .venv/bin/fastapi-lint --first-run [--pairs 3]
 
 `bench/run.py` times ruff's cold run first and the one-file rows minutes later; on a VM whose
 speed drifts, their ratio moves with the drift (two back-to-back runs of one commit differed
@@ -10,6 +11,10 @@ its cache on the same hard-linked copy, so both see the machine as it is at that
 edit is `bench/run.py`'s: a comment line at the end of `--one-file` (`comment`: its summary
 stays as it was), or one or two comment lines above everything in turn (`move`: every row
 moves, its summary changes at each run). Prints the medians and their ratio.
+
+`--first-run` pairs the `fl-cold` run (`--no-cache`) with the `fl-coldcache` one (the default
+run, which writes the cache, after emptying it) instead: `bench/run.py` times that row once,
+minutes after the cold row, so its ratio there is mostly the drift.
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ def main() -> None:
     p.add_argument("--tool", required=True, help="fastapi-lint command")
     p.add_argument("--pairs", type=int, default=8, help="alternating pairs [8]")
     p.add_argument("--edit", choices=("comment", "move"), default="comment")
+    p.add_argument(
+        "--first-run",
+        action="store_true",
+        help="pair a --no-cache run with a first run that writes the cache, instead",
+    )
     p.add_argument("--one-file", default="lnbits-0.12.12/lnbits/core/views/payment_api.py")
     p.add_argument(
         "--root", type=Path, default=Path(os.environ.get("FL_BENCH_ROOT", "/tmp/fl-bench"))
@@ -79,6 +89,22 @@ def main() -> None:
         start = time.perf_counter()
         subprocess.run(cmd, cwd=scratch, env=env, stdout=subprocess.DEVNULL, check=True)
         return time.perf_counter() - start
+
+    if args.first_run:
+        cold_cmd = [*tool, "check", "--exit-zero", "--quiet", "--output-format", "json"]
+        cold_cmd += ["--jobs", "2", "--no-cache", *paths]
+        cold_times, first_times = [], []
+        for _ in range(args.pairs):
+            cold_times.append(timed(cold_cmd))
+            shutil.rmtree(cache, ignore_errors=True)
+            first_times.append(timed(tool_cmd))
+        shutil.rmtree(cache, ignore_errors=True)
+        c, f = statistics.median(cold_times), statistics.median(first_times)
+        print(f"fastapi-lint --no-cache, median of {args.pairs}: {c:.3f} s")
+        print(f"fastapi-lint, a first run (writes the cache), median of {args.pairs}: {f:.3f} s")
+        print(f"ratio: {f / c:.2f}x (no goal)")
+        sys.stdout.flush()
+        return
 
     edit(0)
     timed(tool_cmd)  # fills the cache
