@@ -923,13 +923,9 @@ class Cache:
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()
         except OSError:
-            # Not written (an unwritable cache): the run goes on without; what the summary
-            # shards held for writing is gone with their files.
-            self._close_summaries()
-            self._dirty_summaries.clear()
+            self._drop_summaries()  # not written (an unwritable cache): the run goes on without
             return
-        self._dirty.clear()
-        self._dirty_summaries.clear()
+        self._dirty.clear()  # the summaries' were cleared once they were written
         self._project = None
         self._recorded = _UNREAD
         self._depends_read = _UNREAD
@@ -946,8 +942,13 @@ class Cache:
             self._claim()
             self._write_summaries()
         except OSError:
-            self._close_summaries()
-            self._dirty_summaries.clear()
+            self._drop_summaries()
+
+    def _drop_summaries(self) -> None:
+        """After a failed write: what the summary shards held for writing is gone with their
+        files."""
+        self._close_summaries()
+        self._dirty_summaries.clear()
 
     def _write_summaries(self) -> None:
         written = {i: self._summaries[i].sealed() for i in sorted(self._dirty_summaries)}
