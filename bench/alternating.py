@@ -1,7 +1,7 @@
 """Ruff's cold run and fastapi-lint's one-file runs side by side, alternating.
 
-    python bench/alternating.py --tool .venv/bin/fastapi-lint [--pairs 8] [--edit comment|move]
-    python bench/alternating.py --tool .venv/bin/fastapi-lint --first-run [--pairs 3]
+    python bench/alternating.py [--tool CMD] [--pairs 8] [--edit comment|move]
+    python bench/alternating.py [--tool CMD] --first-run [--pairs 3]
 
 `bench/run.py` times ruff's cold run first and the one-file rows minutes later; on a VM whose
 speed drifts, their ratio moves with the drift (two back-to-back runs of one commit differed
@@ -37,7 +37,11 @@ REPO = BENCH.parent
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--tool", required=True, help="fastapi-lint command")
+    p.add_argument(
+        "--tool",
+        default="auto",
+        help="fastapi-lint command; auto = this repository installed as bench/run.py installs it",
+    )
     p.add_argument("--pairs", type=int, default=8, help="alternating pairs [8]")
     p.add_argument("--edit", choices=("comment", "move"), default="comment")
     p.add_argument(
@@ -58,16 +62,18 @@ def main() -> None:
     for package in packages:
         if not (copy / package.ident).exists():
             corpus.link_tree(source / package.ident, copy / package.ident)
-    specs = envs.read_requirements(BENCH / "requirements.txt")
-    ruff = envs.ensure_venv(args.root / "venvs", "ruff", specs["ruff"]) / "bin" / "ruff"
-    tool = shlex.split(args.tool)
-    if tool and os.sep in tool[0]:
-        tool[0] = os.path.abspath(tool[0])
+    if args.tool == "auto":
+        venv, why = envs.ensure_tool_venv(args.root / "venvs", REPO)
+        if venv is None:
+            sys.exit(f"cannot install fastapi-lint: {why}")
+        tool = [str(venv / "bin" / "fastapi-lint")]
+    else:
+        tool = shlex.split(args.tool)
+        if tool and os.sep in tool[0]:
+            tool[0] = os.path.abspath(tool[0])
     cache = args.root / "work" / "alternating-cache"
     shutil.rmtree(cache, ignore_errors=True)
     paths = [str(copy / package.ident) for package in packages]
-    ruff_cmd = [str(ruff), "check", "--select", "FAST,ASYNC", "--no-cache", "--exit-zero", "-q"]
-    ruff_cmd += paths
     tool_cmd = [*tool, "check", "--exit-zero", "--quiet", "--output-format", "json"]
     tool_cmd += ["--jobs", "2", "--cache-dir", str(cache), *paths]
     original = (source / args.one_file).read_bytes()
@@ -106,6 +112,10 @@ def main() -> None:
         sys.stdout.flush()
         return
 
+    specs = envs.read_requirements(BENCH / "requirements.txt")  # ruff only for these pairs
+    ruff = envs.ensure_venv(args.root / "venvs", "ruff", specs["ruff"]) / "bin" / "ruff"
+    ruff_cmd = [str(ruff), "check", "--select", "FAST,ASYNC", "--no-cache", "--exit-zero", "-q"]
+    ruff_cmd += paths
     edit(0)
     timed(tool_cmd)  # fills the cache
     ruff_times, tool_times = [], []
