@@ -290,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ctx = make_context(args, groups, work)
         # Every command runs with its bytecode cached, as after a normal install: pip compiles
-        # the peers' modules when it installs them, and an editable install of this repository
-        # gets its `__pycache__` on the untimed probe run. PYTHONDONTWRITEBYTECODE (set in some
+        # what it installs, and a `--tool` from a development venv gets its `__pycache__` on
+        # the untimed probe run. PYTHONDONTWRITEBYTECODE (set in some
         # containers) would otherwise have the Python tools compile their sources on every run.
         env = {**os.environ, "NO_COLOR": "1"}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
