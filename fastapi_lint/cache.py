@@ -930,19 +930,21 @@ class Cache:
         self._recorded = _UNREAD
         self._depends_read = _UNREAD
 
-    def write_summaries(self) -> None:
+    def write_summaries(self) -> bool:
         """Write the summaries put so far now, not at `save`: a whole project pass decodes
         every module's summary, and their stored bytes, held beside them through the pass,
         were 46 MB of a first run's peak on the corpus. A cache that cannot be written is
         skipped, as `save` skips it (an entry it then writes has no summary beside it: the
-        next run summarises that file again)."""
+        next run summarises that file again). Whether there was anything to write (the bytes
+        held for it are freed either way)."""
         if not self._dirty_summaries:
-            return
+            return False
         try:
             self._claim()
             self._write_summaries()
         except OSError:
             self._drop_summaries()
+        return True
 
     def _drop_summaries(self) -> None:
         """After a failed write: what the summary shards held for writing is gone with their

@@ -185,11 +185,12 @@ class _Incremental:
                 self._finish()
                 return None
         # The whole pass: the summaries this run stored are written first (see
-        # `Cache.write_summaries`), and the memory their bytes held given back.
-        from .parallel import return_free_memory  # noqa: PLC0415 - start-up: see above
+        # `Cache.write_summaries`), and the memory their bytes held given back (when there
+        # were any: a pass that found every summary in the cache stored none).
+        if self.store.write_summaries():
+            from .parallel import return_free_memory  # noqa: PLC0415 - start-up: see above
 
-        self.store.write_summaries()
-        return_free_memory()
+            return_free_memory()
         index = self._full()
         self._finish()
         return index
