@@ -726,7 +726,8 @@ def _finish(
             _write_report(flags.output_file, output)
         elif output and not flags.silent:
             click.echo(output, err=report_to_stderr, color=color)
-        exit_code = EXIT_FINDINGS if report.diagnostics and not flags.exit_zero else EXIT_CLEAN
+        found = any(file.diagnostics for file in report.files)  # not the list of them all
+        exit_code = EXIT_FINDINGS if found and not flags.exit_zero else EXIT_CLEAN
     if flags.exit_non_zero_on_fix and mode.fix and report.fixed:
         exit_code = EXIT_FINDINGS
     unwritten = [f for f in report.files if f.write_error]
@@ -738,11 +739,12 @@ def _finish(
         click.echo(f"warning: {notice}", err=True)
     if report.notices and not flags.exit_zero:
         exit_code = max(exit_code, EXIT_FINDINGS)  # files went unchecked
-    for internal in report.errors:
+    internals = report.errors
+    for internal in internals:
         error(f"internal error in {internal.rule} on {internal.path}: {internal.message}")
         if flags.show_traceback:
             click.echo(internal.traceback, err=True)
-    if report.errors:
+    if internals:
         if not flags.show_traceback:
             click.echo("(rerun with --show-traceback to see where)", err=True)
         return EXIT_ERROR
