@@ -20,7 +20,8 @@ Entries live in a few shard files (marshal: fast to load, no code execution; eac
 plain tuple marshalled on its own, so loading a shard makes one bytes object per file and an
 entry is unpacked only when its file is looked up), written atomically (temporary file +
 `os.replace`), so a crash or a concurrent run never leaves a half-written shard; a shard that
-cannot be read is ignored, never an error. Concurrent runs may overwrite each other's new
+cannot be read is ignored, never an error. A run killed between creating a temporary file and
+renaming it leaves that file; a later save removes it once it is an hour old (`_sweep`). Concurrent runs may overwrite each other's new
 entries: the cache is an accelerator, not a record.
 
 Only check mode uses the cache (never --fix or --diff), and only the main process touches it.
@@ -84,6 +85,10 @@ _OWN_FILE = re.compile(
     r"|\.tmp-[A-Za-z0-9_]+"
     r"|CACHEDIR\.TAG|\.gitignore)\Z"
 )
+# A temporary file as `Cache._write` names them, and how old one must be before a save takes
+# it for what a killed run left between creating and renaming it (see `Cache._sweep`).
+_TEMPORARY = re.compile(r"\.tmp-[0-9a-f]{16}\Z")
+_STALE_TEMPORARY_NS = 3600 * 1_000_000_000
 _GITIGNORE = b"# Created by fastapi-lint.\n*\n"
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -922,6 +927,7 @@ class Cache:
                     self._write(self._depends_path(), _sealed(self._depends))
                 self._write(self.project_path(), _sealed(self._project))
             self._prune()
+            self._sweep()
         except OSError:
             self._drop_summaries()  # not written (an unwritable cache): the run goes on without
             return
@@ -971,6 +977,21 @@ class Cache:
         if not _owned(self.directory):
             self._write(os.path.join(self.directory, _MARKER), _TAG.encode())
             self._write(os.path.join(self.directory, ".gitignore"), _GITIGNORE)
+
+    def _sweep(self) -> None:
+        """Remove the temporary files of this namespace that a killed run left (killed between
+        creating one and renaming it into place), once they are an hour old: no run takes that
+        long to write one, and should one be that slow, its rename fails and it skips the
+        cache as for any unwritable cache. Only regular files named as `_write` names them."""
+        cutoff = time.time_ns() - _STALE_TEMPORARY_NS
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if not _TEMPORARY.match(entry.name):
+                    continue
+                with contextlib.suppress(OSError):
+                    info = entry.stat(follow_symlinks=False)
+                    if entry.is_file(follow_symlinks=False) and info.st_mtime_ns < cutoff:
+                        os.unlink(entry.path)
 
     def _prune(self) -> None:
         """Keep the most recently written namespaces; older settings or versions go — only

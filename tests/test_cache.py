@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,30 @@ def test_clean_refuses_a_directory_that_is_not_a_cache(project: Path):
     assert result.exit_code == 2
     assert "does not look like a fastapi-lint cache" in result.output
     assert (project / ".fastapi_lint_cache" / "precious.txt").exists()
+
+
+def test_a_save_removes_the_temporary_files_a_killed_run_left(project: Path):
+    """A run killed between creating a temporary file and renaming it leaves the file in the
+    namespace; a later save removes it once it is an hour old, and nothing else: a recent one
+    (a concurrent run may be writing it), one of another name, a directory of that name."""
+    _run()
+    (namespace,) = [p for p in (project / ".fastapi_lint_cache").iterdir() if p.is_dir()]
+    hour = 3600 * 1_000_000_000
+    old = time.time_ns() - hour - 60 * 1_000_000_000
+
+    def left(name: str, age: int) -> Path:
+        path = namespace / name
+        path.write_bytes(b"half a shard")
+        os.utime(path, ns=(age, age))
+        return path
+
+    stale = left(".tmp-0123456789abcdef", old)
+    recent = left(".tmp-fedcba9876543210", time.time_ns())
+    other = left(".tmp-notours", old)
+    folder = namespace / ".tmp-00112233445566aa"
+    folder.mkdir()
+    os.utime(folder, ns=(old, old))
+    (project / "app" / "util.py").write_text(CLEAN + "\n# changed\n")  # so that the run saves
+    _run()
+    assert not stale.exists()
+    assert recent.exists() and other.exists() and folder.is_dir()
