@@ -21,8 +21,9 @@ plain tuple marshalled on its own, so loading a shard makes one bytes object per
 entry is unpacked only when its file is looked up), written atomically (temporary file +
 `os.replace`), so a crash or a concurrent run never leaves a half-written shard; a shard that
 cannot be read is ignored, never an error. A run killed between creating a temporary file and
-renaming it leaves that file; a later save removes it once it is an hour old (`_sweep`). Concurrent runs may overwrite each other's new
-entries: the cache is an accelerator, not a record.
+renaming it leaves that file; a later save removes it once it is an hour old (`_sweep`).
+Concurrent runs may overwrite each other's new entries: the cache is an accelerator, not a
+record.
 
 Only check mode uses the cache (never --fix or --diff), and only the main process touches it.
 
